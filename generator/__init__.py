@@ -1,0 +1,3 @@
+"""shortlinks: compile links.yaml into a static short-link site."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,99 @@
+"""The two jobs, as recipes of named steps: check a links file, and build a site.
+
+load -> validate -> plan -> render -> write. Each step is one module; this one
+only strings them together and says what happened.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from .load import load_file
+from .model import LinkSet, State
+from .pages import environment
+from .plan import Change, make_plan
+from .problems import ERROR, Problem
+from .render import render_site
+from .validate import validate
+from .write import check_output, write_site
+
+
+@dataclass
+class CheckResult:
+    linkset: LinkSet | None
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.linkset is not None and not any(p.is_error for p in self.problems)
+
+
+@dataclass
+class BuildResult:
+    problems: list[Problem]
+    written: bool = False
+    files: int = 0
+    states: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    next_change: Change | None = None
+    timezone: str = "UTC"
+    error: str | None = None  # a failure that is not about the links file
+
+
+def check(path: Path) -> CheckResult:
+    doc, problems = load_file(path)
+    if doc is None:
+        return CheckResult(None, problems)
+    linkset, more = validate(doc)
+    return CheckResult(linkset, sorted(problems + more))
+
+
+def build(
+    path: Path,
+    out: Path,
+    now: datetime,
+    templates: Path | None = None,
+    hosts: tuple[str, ...] | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    checked = check(path)
+    result = BuildResult(problems=checked.problems)
+    if not checked.ok or (strict and checked.problems):
+        return result
+    assert checked.linkset is not None
+    try:
+        check_output(out, path)
+    except Exception as exc:  # OutputError: said to the user, nothing written
+        result.error = str(exc)
+        return result
+
+    plan = make_plan(checked.linkset, now)
+    try:
+        site = render_site(plan, environment(templates), hosts)
+    except jinja2.TemplateSyntaxError as exc:
+        result.error = f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+        return result
+    except jinja2.TemplateError as exc:
+        result.error = f"template error: {exc}"
+        return result
+
+    write_site(out, site.files)
+    result.written = True
+    result.files = len(site.files)
+    result.states = Counter(plan.state_of(link).value for link in plan.links)
+    result.timezone = plan.site.timezone
+    result.notes = site.notes
+    result.next_change = plan.next_change
+    return result
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == ERROR for p in problems)
+
+
+__all__ = ["BuildResult", "CheckResult", "State", "build", "check"]

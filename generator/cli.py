@@ -1,0 +1,174 @@
+"""The ``shortlinks`` command: parse arguments, call one function, print, pick the exit code.
+
+Exit codes: 0 fine, 1 the links file (or the output folder) has a problem,
+2 the command line itself is wrong (click's own convention).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import build, check
+from .hosts import HOSTS
+from .problems import Format, Problem, format_github, format_json, format_text, summary
+from .times import describe, parse_now, zone
+
+EXAMPLES_BUILD = """
+\b
+Examples:
+  shortlinks build                      # links.yaml -> _site/
+  shortlinks build links.yaml -o public
+  shortlinks build --now 2026-12-01T00:00:00+08:00   # reproducible build
+"""
+
+EXAMPLES_CHECK = """
+\b
+Examples:
+  shortlinks check
+  shortlinks check links.yaml --format github   # annotations in GitHub Actions
+  shortlinks check --format json | jq .
+"""
+
+
+def _default_format() -> Format:
+    # Under GitHub Actions the annotations land on the PR's lines by themselves.
+    return Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
+
+
+def _use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _print_problems(problems: list[Problem], fmt: Format, err: bool) -> None:
+    stream = sys.stderr if err else sys.stdout
+    if fmt is Format.json:
+        click.echo(format_json(problems), err=err)
+        return
+    color = _use_color(stream)
+    for p in problems:
+        click.echo(format_github(p) if fmt is Format.github else format_text(p, color=color), err=err)
+    if problems and fmt is Format.text:
+        click.echo(summary(problems), err=err)
+
+
+class _Now(click.ParamType):
+    name = "ISO-DATETIME"
+
+    def convert(self, value: object, param: object, ctx: object) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_now(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 date-time such as 2026-12-01T09:00:00+08:00")
+
+
+_FILE = click.argument(
+    "file", type=click.Path(dir_okay=False, path_type=Path), default="links.yaml", required=False
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="shortlinks")
+def main() -> None:
+    """Compile links.yaml into a static short-link site.
+
+    \b
+    shortlinks check   validate links.yaml and report every problem
+    shortlinks build   write the site (pages + host rules) to _site/
+    """
+
+
+@main.command("check", epilog=EXAMPLES_CHECK)
+@_FILE
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in Format]),
+    default=None,
+    help="Output format [default: github under GitHub Actions, else text].",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check_cmd(file: Path, fmt: str | None, strict: bool) -> None:
+    """Validate FILE (default: links.yaml) and print every problem at once."""
+    result = check(file)
+    chosen = Format(fmt) if fmt else _default_format()
+    _print_problems(result.problems, chosen, err=False)
+    failed = not result.ok or (strict and result.problems)
+    if chosen is Format.text and not result.problems:
+        n = len(result.linkset.links) if result.linkset else 0
+        click.echo(f"{file}: {n} link{'s' * (n != 1)}, no problems")
+    sys.exit(1 if failed else 0)
+
+
+@main.command("build", epilog=EXAMPLES_BUILD)
+@_FILE
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="_site",
+    show_default=True,
+    help="Folder to write; replaced as a whole, and only if shortlinks created it.",
+)
+@click.option("--now", type=_Now(), default=None, help="Build as if it were this instant.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of templates that override the bundled ones, file by file.",
+)
+@click.option(
+    "--host",
+    "hosts",
+    type=click.Choice(sorted(HOSTS)),
+    multiple=True,
+    help="Emit rules for this host only (repeatable) [default: all].",
+)
+@click.option("--strict", is_flag=True, help="Refuse to build when there are warnings.")
+def build_cmd(
+    file: Path,
+    output: Path,
+    now: datetime | None,
+    templates: Path | None,
+    hosts: tuple[str, ...],
+    strict: bool,
+) -> None:
+    """Check FILE (default: links.yaml) and write the site to OUTPUT."""
+    when = now or datetime.now(timezone.utc).replace(microsecond=0)
+    result = build(file, output, when, templates, hosts or None, strict)
+    _print_problems(result.problems, _default_format(), err=True)
+    if result.error:
+        click.echo(f"error: {result.error}", err=True)
+        sys.exit(1)
+    if not result.written:
+        click.echo(f"error: {file} has problems; nothing was written", err=True)
+        sys.exit(1)
+    states = result.states
+    click.echo(
+        f"Built {output}/: {result.files} files for {sum(states.values())} links "
+        f"({states.get('active', 0)} active, {states.get('scheduled', 0)} scheduled, "
+        f"{states.get('expired', 0)} expired)"
+    )
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    change = result.next_change
+    if change is not None:
+        # The build is right until this instant; a scheduler should rebuild then.
+        tzname = result.timezone or "UTC"
+        click.echo(
+            f"Next change: {change.at.astimezone(timezone.utc).isoformat()} "
+            f"({describe(change.at, zone(tzname), end=change.what == 'expires')}, "
+            f"{change.slug} {change.what}): rebuild then"
+        )
+    else:
+        click.echo("Next change: none scheduled")

@@ -1,0 +1,373 @@
+"""Read links.yaml into plain Python values plus the positions of every key and value.
+
+This is the only module that knows YAML. It hands validation two things:
+``Document.data`` (dicts, lists and scalars, with exactly PyYAML's scalar
+semantics) and ``Document.locate(path)``, which turns a path such as
+``("links", "sale", "expires")`` into a line and column. Validation never sees a
+YAML node, so a faster parser can replace this one later as long as it can
+still answer ``locate`` (for example by re-parsing only when there is an error).
+
+Why not ``yaml.safe_load``: it silently keeps the last of two duplicate keys (a
+lost link), expands aliases (a few hundred bytes can become gigabytes) and
+forgets positions. Building the values from the parser's event stream fixes all
+three in one pass.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+
+from .problems import ERROR, Path, Problem
+
+try:  # libyaml's C parser when available: the same events, several times faster
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+# Deeper than this is never a links file; refusing it bounds memory and time.
+MAX_DEPTH = 32
+
+_STANDARD_SCALAR_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "binary")
+}
+_STANDARD_MAP_TAGS = {None, "tag:yaml.org,2002:map"}
+_STANDARD_SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
+
+
+@dataclass
+class Position:
+    """Where a mapping entry or sequence item starts (1-based)."""
+
+    key_line: int
+    key_col: int
+    value_line: int
+    value_col: int
+    key_text: str | None = None  # the key as written, for messages about YAML typing
+
+
+@dataclass
+class Document:
+    """Plain values plus a way back to the source for messages."""
+
+    data: Any
+    filename: str
+    positions: dict[Path, Position] = field(default_factory=dict)
+
+    def locate(self, path: Path, at: str = "value") -> tuple[int, int]:
+        """Line and column of ``path``; falls back to the nearest known parent."""
+        p = tuple(path)
+        while p:
+            pos = self.positions.get(p)
+            if pos is not None:
+                if at == "key":
+                    return pos.key_line, pos.key_col
+                return pos.value_line, pos.value_col
+            p = p[:-1]
+        return 1, 1
+
+    def key_text(self, path: Path) -> str | None:
+        pos = self.positions.get(tuple(path))
+        return pos.key_text if pos else None
+
+
+class _Discard:
+    """Marks a value that is parsed (to keep the event stream in step) but dropped."""
+
+
+_DISCARD = _Discard()
+
+
+@dataclass
+class _Frame:
+    container: dict | list
+    path: Path
+    depth: int
+    pending_key: Any = None
+    has_key: bool = False
+    discard: bool = False
+
+
+def _problem(filename: str, mark: Any, message: str, hint: str | None = None) -> Problem:
+    return Problem(mark.line + 1, mark.column + 1, ERROR, message, hint, filename)
+
+
+def read_text(path: FsPath) -> tuple[str | None, list[Problem]]:
+    """Read a file as UTF-8, reporting undecodable bytes with their position."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [
+            Problem(1, 1, ERROR, f"{path} does not exist", "create it, or pass the path", name)
+        ]
+    except OSError as exc:
+        return None, [Problem(1, 1, ERROR, f"cannot read {path}: {exc.strerror}", None, name)]
+    return decode(raw, name)
+
+
+def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, [
+            Problem(1, 1, ERROR, "the file is UTF-16", "save it as UTF-8 instead", filename)
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        return None, [
+            Problem(
+                line,
+                col,
+                ERROR,
+                f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+                "save the file as UTF-8",
+                filename,
+            )
+        ]
+    return text.removeprefix("\ufeff"), []
+
+
+def load_file(path: FsPath) -> tuple[Document | None, list[Problem]]:
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    return load_text(text, path.name)
+
+
+def load_text(text: str, filename: str = "links.yaml") -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML document. Returns ``(None, problems)`` on a syntax error."""
+    loader = _Loader(text)
+    doc = Document(data=None, filename=filename)
+    problems: list[Problem] = []
+    try:
+        _compose(loader, doc, problems)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or "invalid YAML"
+        if exc.context:
+            message = f"{message} ({exc.context})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        hint = _syntax_hint(message, text, mark)
+        problems.append(Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename))
+        return None, sorted(problems)
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no problem_mark
+        problems.append(Problem(*_reader_position(text, exc), ERROR, f"YAML: {exc}", None, filename))
+        return None, sorted(problems)
+    finally:
+        loader.dispose()
+    return doc, sorted(problems)
+
+
+def _reader_position(text: str, exc: yaml.YAMLError) -> tuple[int, int]:
+    pos = getattr(exc, "position", None)
+    if not isinstance(pos, int):
+        return 1, 1
+    before = text[:pos]
+    return before.count("\n") + 1, pos - (before.rfind("\n") + 1) + 1
+
+
+def _syntax_hint(message: str, text: str, mark: Any) -> str | None:
+    at = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
+    if "tab" in message or at == "\t":
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in message:
+        return "a value containing ': ' must be quoted"
+    if "could not find expected ':'" in message:
+        return "every entry needs 'key: value'; check the indentation of the lines above"
+    return None
+
+
+def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
+    """Build plain values from parser events, recording positions on the way."""
+    fname = doc.filename
+    stack: list[_Frame] = []
+    documents = 0
+    skip_depth = 0  # > 0 while skipping a refused subtree (complex key, too deep)
+
+    def attach(value: Any, start: Any) -> tuple[Path, bool]:
+        """Put ``value`` in the current container; returns its path and whether it is kept."""
+        if not stack:
+            doc.data = value
+            return (), True
+        top = stack[-1]
+        if isinstance(top.container, list):
+            path = (*top.path, len(top.container))
+            if not top.discard:
+                top.container.append(value)
+                doc.positions[path] = Position(
+                    start.line + 1, start.column + 1, start.line + 1, start.column + 1
+                )
+            return path, not top.discard
+        # mapping: this node is the value of the pending key
+        key = top.pending_key
+        top.has_key = False
+        top.pending_key = None
+        if key is _DISCARD or top.discard:
+            return (*top.path, "<discarded>"), False
+        path = (*top.path, key)
+        top.container[key] = value
+        doc.positions[path].value_line = start.line + 1
+        doc.positions[path].value_col = start.column + 1
+        return path, True
+
+    def expecting_key() -> bool:
+        return bool(stack) and isinstance(stack[-1].container, dict) and not stack[-1].has_key
+
+    def take_key(key: Any, ev: Any) -> None:
+        top = stack[-1]
+        top.has_key = True
+        if top.discard or key is _DISCARD:
+            top.pending_key = _DISCARD
+            return
+        path = (*top.path, key)
+        if key in top.container or path in doc.positions:
+            first = doc.positions[path]
+            problems.append(
+                _problem(
+                    fname,
+                    ev.start_mark,
+                    f"duplicate key {_show(key)} (first on line {first.key_line})",
+                    "YAML would silently keep only the last one: remove or rename one of them",
+                )
+            )
+            top.pending_key = _DISCARD
+            return
+        top.pending_key = key
+        doc.positions[path] = Position(
+            ev.start_mark.line + 1,
+            ev.start_mark.column + 1,
+            ev.start_mark.line + 1,
+            ev.start_mark.column + 1,
+            ev.value if isinstance(ev, yaml.ScalarEvent) else None,
+        )
+
+    while loader.check_event():
+        ev = loader.get_event()
+        if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(ev, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                problems.append(
+                    _problem(
+                        fname,
+                        ev.start_mark,
+                        "more than one YAML document ('---') in the file",
+                        "keep everything in one document; remove the extra '---'",
+                    )
+                )
+                # Keep parsing for syntax errors, but drop what follows.
+                stack.clear()
+                stack.append(_Frame(container=[], path=("<extra>",), depth=0, discard=True))
+            continue
+
+        if skip_depth:
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                skip_depth += 1
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                skip_depth -= 1
+            continue
+
+        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            continue
+
+        if isinstance(ev, yaml.AliasEvent):
+            problems.append(
+                _problem(
+                    fname,
+                    ev.start_mark,
+                    f"YAML alias *{ev.anchor} is not allowed",
+                    "write the value out in full: aliases are refused so that a small file "
+                    "cannot expand into a huge one",
+                )
+            )
+            if expecting_key():
+                take_key(_DISCARD, ev)
+            else:
+                attach(None, ev.start_mark)
+            continue
+
+        if isinstance(ev, yaml.ScalarEvent):
+            value = _construct_scalar(loader, ev, fname, problems)
+            if expecting_key():
+                if isinstance(value, (list, dict)):  # pragma: no cover - scalars only
+                    value = _DISCARD
+                take_key(value, ev)
+            else:
+                attach(value, ev.start_mark)
+            continue
+
+        # A collection starts.
+        is_map = isinstance(ev, yaml.MappingStartEvent)
+        allowed = _STANDARD_MAP_TAGS if is_map else _STANDARD_SEQ_TAGS
+        if ev.tag not in allowed and not ev.implicit:
+            problems.append(
+                _problem(fname, ev.start_mark, f"YAML tag {ev.tag} is not supported", None)
+            )
+        depth = (stack[-1].depth + 1) if stack else 1
+        if expecting_key():
+            problems.append(
+                _problem(
+                    fname,
+                    ev.start_mark,
+                    "a key must be a plain value, not a list or mapping",
+                    "check for a stray '?' or '[' before the key",
+                )
+            )
+            take_key(_DISCARD, ev)
+            skip_depth = 1
+            continue
+        if depth > MAX_DEPTH:
+            problems.append(
+                _problem(
+                    fname,
+                    ev.start_mark,
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    "links.yaml needs at most four levels; check the indentation",
+                )
+            )
+            attach(None, ev.start_mark)
+            skip_depth = 1
+            continue
+        container: dict | list = {} if is_map else []
+        path, kept = attach(container, ev.start_mark)
+        stack.append(_Frame(container=container, path=path, depth=depth, discard=not kept))
+
+
+def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem]) -> Any:
+    """Give a scalar exactly the type PyYAML's safe loader would give it."""
+    tag = ev.tag
+    if tag in (None, "!"):
+        tag = loader.resolve(yaml.ScalarNode, ev.value, ev.implicit)
+    elif tag not in _STANDARD_SCALAR_TAGS:
+        problems.append(
+            _problem(fname, ev.start_mark, f"YAML tag {tag} is not supported", "remove the tag")
+        )
+        return ev.value
+    node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
+    try:
+        return loader.construct_object(node)
+    except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
+        what = "date" if tag.endswith("timestamp") else tag.rsplit(":", 1)[-1]
+        problems.append(
+            _problem(
+                fname,
+                ev.start_mark,
+                f"invalid {what} {ev.value!r}: {exc}",
+                "check the day and month (dates are YYYY-MM-DD)" if what == "date" else None,
+            )
+        )
+        return ev.value
+
+
+def _show(key: Any) -> str:
+    return repr(key) if isinstance(key, str) else str(key)

@@ -1,0 +1,76 @@
+"""The validated model of a links file: plain frozen values, no behaviour.
+
+Everything downstream of validation (planning, rendering, writing) works on
+these, so it never has to ask whether a value was present, of the right type or
+in the right time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+PERMANENT = frozenset({301, 308})
+TEMPORARY = frozenset({302, 307})
+ALLOWED_STATUS = PERMANENT | TEMPORARY
+DEFAULT_STATUS = 302
+
+
+class State(str, Enum):
+    """Where a link stands at the build's ``now``."""
+
+    active = "active"
+    scheduled = "scheduled"  # before ``starts``
+    expired = "expired"  # at or after ``expires``
+
+
+@dataclass(frozen=True)
+class Target:
+    """A validated destination URL.
+
+    ``url`` is the form every output uses: ASCII only (IDN host in punycode,
+    other characters percent-encoded), so it is safe in an HTTP Location header
+    and in every rule file. ``display`` is what the user wrote, for people.
+    """
+
+    url: str
+    display: str
+
+
+@dataclass(frozen=True)
+class Link:
+    slug: str
+    target: Target
+    line: int  # where the link is defined, for messages from later stages
+    status: int = DEFAULT_STATUS
+    starts: datetime | None = None  # aware; active from this instant
+    expires: datetime | None = None  # aware; expired from this instant on
+    title: str | None = None
+    aliases: tuple[str, ...] = ()
+    forward_query: bool = True
+    expired: Target | None = None  # where to go once expired
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return (self.slug, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Site:
+    domain: str | None = None
+    timezone: str = "UTC"
+    home: Target | None = None
+    status: int = DEFAULT_STATUS
+
+    @property
+    def base_url(self) -> str | None:
+        return f"https://{self.domain}" if self.domain else None
+
+
+@dataclass(frozen=True)
+class LinkSet:
+    """A whole validated links file."""
+
+    site: Site
+    links: tuple[Link, ...] = field(default_factory=tuple)

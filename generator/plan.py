@@ -1,0 +1,88 @@
+"""The decisions for one build: what each slug does at ``now``.
+
+Time enters the build here and only here. Everything after planning (pages,
+rule files) reads the plan, so the same plan always renders the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .model import Link, LinkSet, Site, State, Target
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One served path: a link's slug or one of its aliases."""
+
+    slug: str
+    link: Link
+    state: State
+    is_alias: bool
+
+    @property
+    def destination(self) -> Target | None:
+        """Where a visitor is sent now; None when a page answers instead."""
+        if self.state is State.active:
+            return self.link.target
+        if self.state is State.expired:
+            return self.link.expired
+        return None
+
+    @property
+    def path(self) -> str:
+        """The URL path, without the leading '/' (not percent-encoded)."""
+        return self.slug
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    slug: str
+    what: str  # "starts" or "expires"
+
+
+@dataclass(frozen=True)
+class Plan:
+    site: Site
+    now: datetime
+    links: tuple[Link, ...]
+    entries: tuple[Entry, ...]
+    next_change: Change | None
+
+    def state_of(self, link: Link) -> State:
+        return state_at(link, self.now)
+
+
+def state_at(link: Link, now: datetime) -> State:
+    if link.starts is not None and now < link.starts:
+        return State.scheduled
+    if link.expires is not None and now >= link.expires:
+        return State.expired
+    return State.active
+
+
+def next_change(links: tuple[Link, ...], now: datetime) -> Change | None:
+    """The first future instant at which some link changes state."""
+    best: Change | None = None
+    for link in links:
+        for what, at in (("starts", link.starts), ("expires", link.expires)):
+            if at is not None and at > now and (best is None or at < best.at):
+                best = Change(at, link.slug, what)
+    return best
+
+
+def make_plan(linkset: LinkSet, now: datetime) -> Plan:
+    entries = []
+    for link in linkset.links:
+        state = state_at(link, now)
+        for i, slug in enumerate(link.slugs):
+            entries.append(Entry(slug=slug, link=link, state=state, is_alias=i > 0))
+    return Plan(
+        site=linkset.site,
+        now=now,
+        links=linkset.links,
+        entries=tuple(entries),
+        next_change=next_change(linkset.links, now),
+    )

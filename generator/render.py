@@ -1,0 +1,93 @@
+"""The plan -> every file of the site, as ``{relative path: bytes}``.
+
+Pure: no clock and no disk. The same plan always gives the same bytes, which is
+what makes builds reproducible and the golden tests possible.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import jinja2
+
+from .hosts import HOSTS
+from .pages import Pages
+from .plan import Plan
+from .times import zone
+
+ROBOTS = """\
+# Short links: every page here only forwards to its target. Crawlers are welcome:
+# chat apps draw link previews from these pages, and search engines follow the
+# canonical link to the target (see docs/output.md, "Search engines").
+User-agent: *
+Allow: /
+"""
+
+
+@dataclass
+class Site:
+    files: dict[str, bytes] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def page_path(slug: str) -> str:
+    """``slug.html``: GitHub Pages answers ``/slug`` from it directly, with no
+    extra round trip (a folder would cost a 301 to ``/slug/`` first)."""
+    return f"{slug}.html"
+
+
+def links_json(plan: Plan) -> bytes:
+    tz = zone(plan.site.timezone)
+    base = plan.site.base_url
+
+    def iso(at: object) -> str | None:
+        return at.astimezone(tz).isoformat() if at is not None else None  # type: ignore[attr-defined]
+
+    links = []
+    for link in plan.links:
+        links.append(
+            {
+                "slug": link.slug,
+                "url": link.target.url,
+                "short_url": f"{base}/{link.slug}" if base else None,
+                "status": link.status,
+                "state": plan.state_of(link).value,
+                "starts": iso(link.starts),
+                "expires": iso(link.expires),
+                "expired_url": link.expired.url if link.expired else None,
+                "title": link.title,
+                "aliases": list(link.aliases),
+                "forward_query": link.forward_query,
+            }
+        )
+    doc = {
+        "domain": plan.site.domain,
+        "timezone": plan.site.timezone,
+        "next_change": iso(plan.next_change.at) if plan.next_change else None,
+        "links": links,
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | None = None) -> Site:
+    pages = Pages(plan, env)
+    site = Site()
+    files = site.files
+    for entry in plan.entries:
+        files[page_path(entry.slug)] = pages.entry(entry)
+    files["index.html"] = pages.index()
+    files["404.html"] = pages.not_found()
+    files["robots.txt"] = ROBOTS.encode()
+    files[".nojekyll"] = b""  # GitHub Pages: serve files as they are, no Jekyll pass
+    if plan.site.domain:
+        files["CNAME"] = f"{plan.site.domain}\n".encode()
+    files["links.json"] = links_json(plan)
+    for name in hosts if hosts is not None else tuple(HOSTS):
+        out = HOSTS[name].render(plan)
+        clash = set(out.files) & set(files)
+        if clash:  # two hosts claiming one file is a programming error, not user input
+            raise RuntimeError(f"host {name} writes {sorted(clash)}, already written")
+        files.update(out.files)
+        site.notes.extend(out.notes)
+    return site

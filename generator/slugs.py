@@ -1,0 +1,110 @@
+"""What a slug may be, and when two slugs are the same to a person.
+
+Slugs become file names on every host and paths in every rule file, so the
+character set is deliberately small, but it welcomes any script's letters:
+Chinese, Cyrillic or Arabic slugs are common in chat groups.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_SLUG_CHARS = 100
+# A file name is at most 255 bytes on common filesystems; leave room for ".html".
+MAX_SEGMENT_BYTES = 200
+PUNCTUATION = "-_.~"
+
+# Names the site itself uses (or that hosts and browsers treat specially).
+# Compared case-insensitively against the whole slug and its first segment.
+RESERVED = frozenset(
+    {
+        "index",
+        "404",
+        "_redirects",
+        "_headers",
+        "cname",
+        "robots.txt",
+        "favicon.ico",
+        ".well-known",
+        "assets",
+        "links.json",
+        ".nojekyll",
+        "sitemap.xml",
+        "expired",
+        "not-yet-active",
+        "netlify.toml",
+        "vercel.json",
+        "firebase.json",
+        "staticwebapp.config.json",
+        ".htaccess",
+        "ads.txt",
+        "security.txt",
+        "humans.txt",
+        "manifest.json",
+        "manifest.webmanifest",
+        "apple-touch-icon.png",
+        "apple-app-site-association",
+    }
+)
+
+
+def collision_key(slug: str) -> str:
+    """Slugs with the same key are one link to a person: case and width are ignored."""
+    return unicodedata.normalize("NFKC", slug).casefold()
+
+
+def _allowed(ch: str) -> bool:
+    return ch in PUNCTUATION or ch == "/" or unicodedata.category(ch)[0] in "LMN"
+
+
+def slug_problems(slug: str) -> list[tuple[str, str | None]]:
+    """Everything wrong with ``slug`` as (message, hint) pairs; empty when it is fine."""
+    out: list[tuple[str, str | None]] = []
+    if not slug:
+        return [("a slug cannot be empty", None)]
+    if len(slug) > MAX_SLUG_CHARS:
+        out.append(
+            (f"slug is {len(slug)} characters long; the limit is {MAX_SLUG_CHARS}", "shorten it")
+        )
+    for i, ch in enumerate(slug):
+        if not _allowed(ch):
+            if ch.isspace() or unicodedata.category(ch)[0] == "C":
+                what = f"whitespace or a control character ({unicodedata.name(ch, hex(ord(ch)))})"
+            else:
+                what = f"the character {ch!r}"
+            out.append(
+                (
+                    f"slug {slug!r} contains {what} at position {i + 1}",
+                    "use letters, digits, '-', '_', '.', '~' and '/' between words",
+                )
+            )
+            break
+    if slug.startswith("/") or slug.endswith("/"):
+        out.append(
+            (f"slug {slug!r} starts or ends with '/'", f"write it as {slug.strip('/')!r}")
+        )
+    if ".." in slug:
+        out.append((f"slug {slug!r} contains '..'", "use a single '.'"))
+    segments = slug.strip("/").split("/")
+    if any(not s for s in segments):
+        out.append((f"slug {slug!r} contains '//'", "use a single '/'"))
+    if any(s.startswith(".") for s in segments if s):
+        out.append(
+            (f"slug {slug!r} has a part starting with '.'", "hosts hide such files; drop the '.'")
+        )
+    if any(len(s.encode()) > MAX_SEGMENT_BYTES for s in segments):
+        out.append((f"slug {slug!r} has a part too long for a file name", "shorten it"))
+    low = slug.casefold()
+    if low.endswith((".html", ".htm")):
+        out.append(
+            (f"slug {slug!r} ends in .html", "the pages themselves are .html files; drop it")
+        )
+    first = segments[0].casefold() if segments else ""
+    if low in RESERVED or first in RESERVED or slug.startswith("_"):
+        out.append(
+            (
+                f"slug {slug!r} is reserved for the site's own files",
+                "choose another slug (see 'Reserved slugs' in docs/links-yaml.md)",
+            )
+        )
+    return out

@@ -1,0 +1,89 @@
+"""Dates and instants: the rules that make ``expires: 2026-12-31`` mean what people mean.
+
+A bare date is a whole day in the site's time zone: ``expires`` lasts through its
+end and ``starts`` begins at its start. A datetime with an offset is exact; one
+without is read in the site's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class TimeError(ValueError):
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def zone(name: object) -> ZoneInfo:
+    if not isinstance(name, str) or not name:
+        raise TimeError(f"expected a time zone name, got {name!r}", "e.g. Asia/Shanghai or UTC")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TimeError(
+            f"unknown time zone {name!r}", "use an IANA name such as Europe/Berlin or UTC"
+        ) from None
+
+
+def parse_iso(text: str) -> date | datetime:
+    """ISO 8601 date or datetime, including a trailing 'Z' (which 3.10 does not take)."""
+    s = text.strip()
+    if len(s) == 10:
+        return date.fromisoformat(s)
+    if s.endswith(("Z", "z")):
+        s = s[:-1] + "+00:00"
+    return datetime.fromisoformat(s)
+
+
+def instant(value: object, tz: tzinfo, *, end_of_day: bool) -> datetime:
+    """The aware instant a date or datetime value stands for.
+
+    ``end_of_day`` makes a bare date mean the first instant *after* that day,
+    which is when an ``expires`` date stops being valid.
+    """
+    if isinstance(value, str):
+        try:
+            value = parse_iso(value)
+        except ValueError:
+            raise TimeError(
+                f"{value!r} is not a date",
+                "write a date as 2026-12-31 or a time as 2026-12-31T18:00:00+08:00",
+            ) from None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=tz)
+        return value
+    if isinstance(value, date):
+        day = value + timedelta(days=1) if end_of_day else value
+        return datetime.combine(day, time(0), tzinfo=tz)
+    raise TimeError(
+        f"expected a date, got {type(value).__name__} {value!r}", "write a date as 2026-12-31"
+    )
+
+
+def parse_now(text: str) -> datetime:
+    """``--now``: an ISO datetime; without an offset it is UTC."""
+    value = parse_iso(text)
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def describe(at: datetime, tz: tzinfo, *, end: bool = False) -> str:
+    """A human form of an instant in the site's zone.
+
+    An ``expires`` instant at local midnight came from a bare date: people wrote
+    the last valid day, so show that day ("31 December 2026"), not the next one.
+    """
+    local = at.astimezone(tz)
+    if local.hour == local.minute == local.second == 0:
+        day = (local - timedelta(days=1)) if end else local
+        return f"{day.day} {day:%B %Y}"
+    offset = local.strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}" if offset not in ("+0000", "") else "UTC"
+    return f"{local.day} {local:%B %Y}, {local:%H:%M} ({offset})"

@@ -1,0 +1,432 @@
+"""Plain values -> the model, or every problem at once.
+
+Each rule lives here next to its message. Problems are collected with a path
+into the document and positioned at the end, which keeps this module free of
+YAML and lets the loader be swapped.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote
+
+from . import slugs as slugrules
+from .load import Document
+from .model import (
+    ALLOWED_STATUS,
+    DEFAULT_STATUS,
+    PERMANENT,
+    Link,
+    LinkSet,
+    Site,
+    Target,
+)
+from .problems import ERROR, WARNING, Path, PendingProblem, Problem
+from .times import TimeError, instant, zone
+from .urls import UrlError, host_and_path, parse_target
+
+TOP_KEYS = ("site", "links")
+SITE_KEYS = ("domain", "timezone", "home", "status")
+LINK_KEYS = (
+    "url",
+    "expires",
+    "starts",
+    "status",
+    "title",
+    "aliases",
+    "forward_query",
+    "expired",
+)
+MAX_TITLE = 300
+
+# Words people reach for that difflib would not match to the right key.
+_SYNONYMS = {
+    "target": "url",
+    "href": "url",
+    "link": "url",
+    "to": "url",
+    "destination": "url",
+    "expiry": "expires",
+    "expire_at": "expires",
+    "until": "expires",
+    "start": "starts",
+    "from": "starts",
+    "alias": "aliases",
+    "name": "title",
+    "code": "status",
+    "redirect": "status",
+    "permanent": "status",
+    "tz": "timezone",
+    "time_zone": "timezone",
+    "host": "domain",
+}
+
+
+def did_you_mean(key: object, known: tuple[str, ...]) -> str | None:
+    if not isinstance(key, str):
+        return None
+    low = key.lower().replace("-", "_")
+    if low in known:
+        return low
+    if low in _SYNONYMS and _SYNONYMS[low] in known:
+        return _SYNONYMS[low]
+    close = difflib.get_close_matches(low, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+class _Checker:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.pending: list[PendingProblem] = []
+
+    def error(self, path: Path, message: str, hint: str | None = None, at: str = "value") -> None:
+        self.pending.append(PendingProblem(tuple(path), ERROR, message, hint, at))
+
+    def warn(self, path: Path, message: str, hint: str | None = None, at: str = "value") -> None:
+        self.pending.append(PendingProblem(tuple(path), WARNING, message, hint, at))
+
+    def positioned(self) -> list[Problem]:
+        out = []
+        for p in self.pending:
+            line, col = self.doc.locate(p.path, p.at)
+            out.append(Problem(line, col, p.severity, p.message, p.hint, self.doc.filename))
+        return out
+
+    # -- helpers ----------------------------------------------------------
+
+    def unknown_keys(self, mapping: dict, known: tuple[str, ...], path: Path, where: str) -> None:
+        for key in mapping:
+            if key in known:
+                continue
+            guess = did_you_mean(key, known)
+            hint = f"did you mean '{guess}'?" if guess else f"known keys: {', '.join(known)}"
+            self.error((*path, key), f"unknown key {key!r} in {where}", hint, at="key")
+
+    def mapping(self, value: Any, path: Path, what: str) -> dict | None:
+        if isinstance(value, dict):
+            return value
+        self.error(path, f"{what} must be a mapping of 'key: value' lines, got {_kind(value)}")
+        return None
+
+    def target(self, value: Any, path: Path) -> Target | None:
+        try:
+            return parse_target(value)
+        except UrlError as exc:
+            self.error(path, str(exc), exc.hint)
+            return None
+
+    def status(self, value: Any, path: Path) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value not in ALLOWED_STATUS:
+            self.error(
+                path,
+                f"status must be 301, 302, 307 or 308, not {value!r}",
+                "302 (the default) keeps the link repointable; see 'status' in the docs",
+            )
+            return None
+        return value
+
+    # -- sections ---------------------------------------------------------
+
+    def site(self, raw: Any) -> Site:
+        if raw is None:
+            return Site()
+        data = self.mapping(raw, ("site",), "'site'")
+        if data is None:
+            return Site()
+        self.unknown_keys(data, SITE_KEYS, ("site",), "site")
+        domain = data.get("domain")
+        if domain is not None:
+            domain = self.domain(domain)
+        tzname = "UTC"
+        if "timezone" in data:
+            try:
+                zone(data["timezone"])
+                tzname = data["timezone"]
+            except TimeError as exc:
+                self.error(("site", "timezone"), str(exc), exc.hint)
+        home = self.target(data["home"], ("site", "home")) if "home" in data else None
+        status = DEFAULT_STATUS
+        if "status" in data:
+            status = self.status(data["status"], ("site", "status")) or DEFAULT_STATUS
+        return Site(domain=domain, timezone=tzname, home=home, status=status)
+
+    def domain(self, value: Any) -> str | None:
+        path = ("site", "domain")
+        if not isinstance(value, str) or not value:
+            self.error(path, f"domain must be a host name like go.example.com, got {value!r}")
+            return None
+        if "://" in value or "/" in value:
+            bare = value.split("://", 1)[-1].split("/", 1)[0]
+            self.error(path, f"domain {value!r} must be a bare host name", f"write {bare!r}")
+            return None
+        try:
+            return host_and_path(parse_target(f"https://{value}").url)[0]
+        except UrlError as exc:
+            self.error(path, f"domain {value!r} is not a valid host name", exc.hint)
+            return None
+
+    def links(self, raw: Any, site: Site) -> list[Link]:
+        if raw is None:
+            if "links" not in (self.doc.data or {}):
+                self.error((), "the file has no 'links:' section", "add 'links:' with one slug per line")
+            else:
+                self.warn(("links",), "'links' is empty: the site will have no short links")
+            return []
+        data = self.mapping(raw, ("links",), "'links'")
+        if data is None:
+            return []
+        tz = zone(site.timezone)
+        out = []
+        for slug, value in data.items():
+            link = self.link(slug, value, site, tz)
+            if link is not None:
+                out.append(link)
+        return out
+
+    def slug(self, slug: Any, path: Path, what: str = "slug") -> bool:
+        if not isinstance(slug, str):
+            written = self.doc.key_text(path) if what == "slug" else None
+            shown = written if written is not None else repr(slug)
+            self.error(
+                path,
+                f"{what} {shown} is read by YAML as {_kind(slug)}, not as text",
+                f"quote it: '{shown}'",
+                at="key" if what == "slug" else "value",
+            )
+            return False
+        ok = True
+        for message, hint in slugrules.slug_problems(slug):
+            self.error(path, message, hint, at="key" if what == "slug" else "value")
+            ok = False
+        return ok
+
+    def link(self, slug: Any, value: Any, site: Site, tz: Any) -> Link | None:
+        path: Path = ("links", slug)
+        slug_ok = self.slug(slug, path)
+        line = self.doc.locate(path, "key")[0]
+        if isinstance(value, str) or value is None or not isinstance(value, dict):
+            if value is None:
+                self.error(path, f"link {slug!r} has no URL", "write 'slug: https://...'")
+                return None
+            target = self.target(value, path)
+            if not (slug_ok and target):
+                return None
+            return Link(slug=slug, target=target, line=line, status=site.status)
+
+        self.unknown_keys(value, LINK_KEYS, path, f"link {slug!r}")
+        target = None
+        if "url" not in value:
+            self.error(path, f"link {slug!r} has no 'url'", "add 'url: https://...'", at="key")
+        else:
+            target = self.target(value["url"], (*path, "url"))
+
+        starts = self.when(value, "starts", path, tz, end_of_day=False)
+        expires = self.when(value, "expires", path, tz, end_of_day=True)
+        if starts and expires and starts >= expires:
+            self.error(
+                (*path, "starts"),
+                f"link {slug!r} starts ({starts.isoformat()}) at or after it expires "
+                f"({expires.isoformat()})",
+                "a bare date in 'expires' lasts through the end of that day",
+            )
+
+        status = site.status
+        if "status" in value:
+            status = self.status(value["status"], (*path, "status")) or site.status
+            if status in PERMANENT and "expires" in value:
+                self.error(
+                    (*path, "status"),
+                    f"link {slug!r} expires, so it cannot use the permanent status {status}",
+                    "browsers cache 301/308 forever and would keep redirecting after expiry; "
+                    "remove 'status' (302 is the default)",
+                )
+        if status in PERMANENT and expires is not None:
+            # Inherited from site.status: quietly use the temporary twin.
+            status = 302 if status == 301 else 307
+
+        title = None
+        if "title" in value:
+            title = self.text(value["title"], (*path, "title"), MAX_TITLE)
+
+        aliases = self.aliases(value.get("aliases"), path) if "aliases" in value else ()
+
+        forward_query = True
+        if "forward_query" in value:
+            fq = value["forward_query"]
+            if isinstance(fq, bool):
+                forward_query = fq
+            else:
+                self.error((*path, "forward_query"), f"forward_query must be true or false, not {fq!r}")
+
+        expired = None
+        if "expired" in value:
+            expired = self.target(value["expired"], (*path, "expired"))
+            if "expires" not in value:
+                self.warn(
+                    (*path, "expired"),
+                    f"link {slug!r} has 'expired' but no 'expires', so it is never used",
+                    "add 'expires: YYYY-MM-DD' or remove 'expired'",
+                    at="key",
+                )
+        if not (slug_ok and target):
+            return None
+        return Link(
+            slug=slug,
+            target=target,
+            line=line,
+            status=status,
+            starts=starts,
+            expires=expires,
+            title=title,
+            aliases=aliases,
+            forward_query=forward_query,
+            expired=expired,
+        )
+
+    def when(self, value: dict, key: str, path: Path, tz: Any, *, end_of_day: bool) -> datetime | None:
+        if key not in value:
+            return None
+        try:
+            return instant(value[key], tz, end_of_day=end_of_day)
+        except TimeError as exc:
+            self.error((*path, key), f"{key}: {exc}", exc.hint)
+            return None
+
+    def text(self, value: Any, path: Path, limit: int) -> str | None:
+        if not isinstance(value, str):
+            self.error(path, f"expected text, got {_kind(value)}", "put the text in quotes")
+            return None
+        if len(value) > limit:
+            self.error(path, f"text is {len(value)} characters long; the limit is {limit}")
+            return None
+        if any(ord(c) < 32 and c not in "\t" for c in value):
+            self.error(path, "text contains a control character or a line break", "keep it on one line")
+            return None
+        return value
+
+    def aliases(self, value: Any, path: Path) -> tuple[str, ...]:
+        apath = (*path, "aliases")
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(apath, f"aliases must be a list of slugs, got {_kind(value)}", "aliases: [sale, promo]")
+            return ()
+        out = []
+        for i, alias in enumerate(value):
+            if self.slug(alias, (*apath, i), what="alias"):
+                out.append(alias)
+        return tuple(out)
+
+    # -- whole-file rules ---------------------------------------------------
+
+    def collisions(self, links: list[Link]) -> None:
+        """Two slugs that differ only in case (or width) are one link to a person."""
+        seen: dict[str, tuple[str, int]] = {}
+        for link in links:
+            for i, slug in enumerate(link.slugs):
+                key = slugrules.collision_key(slug)
+                path: Path = ("links", link.slug) if i == 0 else ("links", link.slug, "aliases", i - 1)
+                if key in seen:
+                    other, line = seen[key]
+                    same = other == slug
+                    msg = (
+                        f"slug {slug!r} is already used on line {line}"
+                        if same
+                        else f"slug {slug!r} collides with {other!r} (line {line})"
+                    )
+                    hint = None if same else (
+                        "slugs that differ only in letter case or width are the same to people "
+                        "and to case-insensitive hosts; pick one"
+                    )
+                    self.error(path, msg, hint, at="key" if i == 0 else "value")
+                else:
+                    seen[key] = (slug, self.doc.locate(path, "key" if i == 0 else "value")[0])
+
+    def chains(self, site: Site, links: list[Link]) -> None:
+        """A target on our own domain costs a hop; a cycle never arrives anywhere."""
+        if not site.domain:
+            return
+        by_slug = {s: link for link in links for s in link.slugs}
+        by_key = {slugrules.collision_key(s): link for link in links for s in link.slugs}
+
+        def next_hop(link: Link) -> Link | None:
+            host, path = host_and_path(link.target.url)
+            if host != site.domain:
+                return None
+            name = unquote(path).strip("/")
+            return by_slug.get(name) or by_key.get(slugrules.collision_key(name))
+
+        reported: set[str] = set()
+        for link in links:
+            host, path = host_and_path(link.target.url)
+            if host != site.domain:
+                continue
+            upath: Path = ("links", link.slug, "url")
+            if not isinstance(self.doc.data["links"][link.slug], dict):
+                upath = ("links", link.slug)
+            hop = next_hop(link)
+            if hop is None:
+                name = unquote(path).strip("/")
+                if name and name not in slugrules.RESERVED:
+                    self.warn(upath, f"link {link.slug!r} points to {site.domain}/{name}, which is not a slug here")
+                continue
+            # Follow the chain to see whether it comes back.
+            route = [link.slug]
+            cur: Link | None = hop
+            while cur is not None and cur.slug not in route:
+                route.append(cur.slug)
+                cur = next_hop(cur)
+            if cur is not None:
+                if link.slug not in reported:
+                    cycle = route[route.index(cur.slug):] + [cur.slug]
+                    reported.update(cycle)
+                    self.error(upath, "redirect loop: " + " -> ".join(cycle), "point one of them elsewhere")
+            else:
+                self.warn(
+                    upath,
+                    f"link {link.slug!r} points to another short link ({hop.slug!r}): visitors take an extra hop",
+                    f"point it straight at {hop.target.display}",
+                )
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, datetime):
+        return "a date and time"
+    if hasattr(value, "isoformat"):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def validate(doc: Document) -> tuple[LinkSet | None, list[Problem]]:
+    """Check a loaded document. Returns the model only when there is no error."""
+    check = _Checker(doc)
+    data = doc.data
+    if data is None:
+        check.error((), "the file is empty", "start with 'links:' and one 'slug: URL' per line")
+        return None, sorted(check.positioned())
+    if not isinstance(data, dict):
+        check.error((), f"the file must be a mapping with 'site:' and 'links:', got {_kind(data)}")
+        return None, sorted(check.positioned())
+    check.unknown_keys(data, TOP_KEYS, (), "the top level")
+    site = check.site(data.get("site"))
+    links = check.links(data.get("links"), site)
+    check.collisions(links)
+    check.chains(site, links)
+    problems = sorted(check.positioned())
+    if any(p.is_error for p in problems):
+        return None, problems
+    return LinkSet(site=site, links=tuple(links)), problems
+
+
