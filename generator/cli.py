@@ -55,7 +55,9 @@ def _print_problems(problems: list[Problem], fmt: Format, err: bool) -> None:
         return
     color = _use_color(stream)
     for p in problems:
-        click.echo(format_github(p) if fmt is Format.github else format_text(p, color=color), err=err)
+        click.echo(
+            format_github(p) if fmt is Format.github else format_text(p, color=color), err=err
+        )
     if problems and fmt is Format.text:
         click.echo(summary(problems), err=err)
 

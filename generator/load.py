@@ -33,8 +33,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 MAX_DEPTH = 32
 
 _STANDARD_SCALAR_TAGS = {
-    "tag:yaml.org,2002:" + t
-    for t in ("str", "int", "float", "bool", "null", "timestamp", "binary")
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary")
 }
 _STANDARD_MAP_TAGS = {None, "tag:yaml.org,2002:map"}
 _STANDARD_SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
@@ -159,7 +158,9 @@ def load_text(text: str, filename: str = "links.yaml") -> tuple[Document | None,
         problems.append(Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename))
         return None, sorted(problems)
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no problem_mark
-        problems.append(Problem(*_reader_position(text, exc), ERROR, f"YAML: {exc}", None, filename))
+        problems.append(
+            Problem(*_reader_position(text, exc), ERROR, f"YAML: {exc}", None, filename)
+        )
         return None, sorted(problems)
     finally:
         loader.dispose()

@@ -80,9 +80,7 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
             )
             break
     if slug.startswith("/") or slug.endswith("/"):
-        out.append(
-            (f"slug {slug!r} starts or ends with '/'", f"write it as {slug.strip('/')!r}")
-        )
+        out.append((f"slug {slug!r} starts or ends with '/'", f"write it as {slug.strip('/')!r}"))
     if ".." in slug:
         out.append((f"slug {slug!r} contains '..'", "use a single '.'"))
     segments = slug.strip("/").split("/")

@@ -170,7 +170,9 @@ class _Checker:
     def links(self, raw: Any, site: Site) -> list[Link]:
         if raw is None:
             if "links" not in (self.doc.data or {}):
-                self.error((), "the file has no 'links:' section", "add 'links:' with one slug per line")
+                self.error(
+                    (), "the file has no 'links:' section", "add 'links:' with one slug per line"
+                )
             else:
                 self.warn(("links",), "'links' is empty: the site will have no short links")
             return []
@@ -258,7 +260,9 @@ class _Checker:
             if isinstance(fq, bool):
                 forward_query = fq
             else:
-                self.error((*path, "forward_query"), f"forward_query must be true or false, not {fq!r}")
+                self.error(
+                    (*path, "forward_query"), f"forward_query must be true or false, not {fq!r}"
+                )
 
         expired = None
         if "expired" in value:
@@ -285,7 +289,9 @@ class _Checker:
             expired=expired,
         )
 
-    def when(self, value: dict, key: str, path: Path, tz: Any, *, end_of_day: bool) -> datetime | None:
+    def when(
+        self, value: dict, key: str, path: Path, tz: Any, *, end_of_day: bool
+    ) -> datetime | None:
         if key not in value:
             return None
         try:
@@ -302,7 +308,9 @@ class _Checker:
             self.error(path, f"text is {len(value)} characters long; the limit is {limit}")
             return None
         if any(ord(c) < 32 and c not in "\t" for c in value):
-            self.error(path, "text contains a control character or a line break", "keep it on one line")
+            self.error(
+                path, "text contains a control character or a line break", "keep it on one line"
+            )
             return None
         return value
 
@@ -311,7 +319,11 @@ class _Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.error(apath, f"aliases must be a list of slugs, got {_kind(value)}", "aliases: [sale, promo]")
+            self.error(
+                apath,
+                f"aliases must be a list of slugs, got {_kind(value)}",
+                "aliases: [sale, promo]",
+            )
             return ()
         out = []
         for i, alias in enumerate(value):
@@ -327,7 +339,9 @@ class _Checker:
         for link in links:
             for i, slug in enumerate(link.slugs):
                 key = slugrules.collision_key(slug)
-                path: Path = ("links", link.slug) if i == 0 else ("links", link.slug, "aliases", i - 1)
+                path: Path = (
+                    ("links", link.slug) if i == 0 else ("links", link.slug, "aliases", i - 1)
+                )
                 if key in seen:
                     other, line = seen[key]
                     same = other == slug
@@ -336,9 +350,13 @@ class _Checker:
                         if same
                         else f"slug {slug!r} collides with {other!r} (line {line})"
                     )
-                    hint = None if same else (
-                        "slugs that differ only in letter case or width are the same to people "
-                        "and to case-insensitive hosts; pick one"
+                    hint = (
+                        None
+                        if same
+                        else (
+                            "slugs that differ only in letter case or width are the same to people "
+                            "and to case-insensitive hosts; pick one"
+                        )
                     )
                     self.error(path, msg, hint, at="key" if i == 0 else "value")
                 else:
@@ -358,7 +376,6 @@ class _Checker:
             name = unquote(path).strip("/")
             return by_slug.get(name) or by_key.get(slugrules.collision_key(name))
 
-        reported: set[str] = set()
         for link in links:
             host, path = host_and_path(link.target.url)
             if host != site.domain:
@@ -370,7 +387,11 @@ class _Checker:
             if hop is None:
                 name = unquote(path).strip("/")
                 if name and name not in slugrules.RESERVED:
-                    self.warn(upath, f"link {link.slug!r} points to {site.domain}/{name}, which is not a slug here")
+                    self.warn(
+                        upath,
+                        f"link {link.slug!r} points to {site.domain}/{name}, "
+                        "which is not a slug in this file",
+                    )
                 continue
             # Follow the chain to see whether it comes back.
             route = [link.slug]
@@ -378,15 +399,14 @@ class _Checker:
             while cur is not None and cur.slug not in route:
                 route.append(cur.slug)
                 cur = next_hop(cur)
-            if cur is not None:
-                if link.slug not in reported:
-                    cycle = route[route.index(cur.slug):] + [cur.slug]
-                    reported.update(cycle)
-                    self.error(upath, "redirect loop: " + " -> ".join(cycle), "point one of them elsewhere")
+            if cur is not None and cur.slug == link.slug:
+                cycle = [*route, link.slug]
+                self.error(upath, "redirect loop: " + " -> ".join(cycle), "point one elsewhere")
             else:
                 self.warn(
                     upath,
-                    f"link {link.slug!r} points to another short link ({hop.slug!r}): visitors take an extra hop",
+                    f"link {link.slug!r} points to another short link ({hop.slug!r}), "
+                    "which costs visitors an extra hop",
                     f"point it straight at {hop.target.display}",
                 )
 
@@ -428,5 +448,3 @@ def validate(doc: Document) -> tuple[LinkSet | None, list[Problem]]:
     if any(p.is_error for p in problems):
         return None, problems
     return LinkSet(site=site, links=tuple(links)), problems
-
-

@@ -53,7 +53,7 @@ def check_output(out: Path, links_file: Path | None = None) -> None:
         if target == source.parent or target in source.parents:
             raise OutputError(
                 f"refusing to write the site into {out}: it contains {links_file.name}",
-                )
+            )
     if (target / ".git").exists():
         raise OutputError(f"refusing to write the site into {out}: it is a git repository")
     if not target.exists():
