@@ -75,6 +75,19 @@ class Document:
         return pos.key_text if pos else None
 
 
+class Invalid:
+    """A value the loader already reported (an alias, an unknown tag).
+
+    Validation skips it silently, so one mistake gives one message.
+    """
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID = Invalid()
+
+
 class _Discard:
     """Marks a value that is parsed (to keep the event stream in step) but dropped."""
 
@@ -98,7 +111,7 @@ def _problem(filename: str, mark: Any, message: str, hint: str | None = None) ->
 
 def read_text(path: FsPath) -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8, reporting undecodable bytes with their position."""
-    name = path.name
+    name = str(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -138,7 +151,7 @@ def load_file(path: FsPath) -> tuple[Document | None, list[Problem]]:
     text, problems = read_text(path)
     if text is None:
         return None, problems
-    return load_text(text, path.name)
+    return load_text(text, str(path))
 
 
 def load_text(text: str, filename: str = "links.yaml") -> tuple[Document | None, list[Problem]]:
@@ -157,9 +170,18 @@ def load_text(text: str, filename: str = "links.yaml") -> tuple[Document | None,
         hint = _syntax_hint(message, text, mark)
         problems.append(Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename))
         return None, sorted(problems)
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no problem_mark
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line, col = _position_of(text, text.find(char))
         problems.append(
-            Problem(*_reader_position(text, exc), ERROR, f"YAML: {exc}", None, filename)
+            Problem(
+                line,
+                col,
+                ERROR,
+                f"the file contains the control character U+{ord(char):04X}",
+                "remove it (it often comes from copying text out of a chat or a PDF)",
+                filename,
+            )
         )
         return None, sorted(problems)
     finally:
@@ -167,12 +189,11 @@ def load_text(text: str, filename: str = "links.yaml") -> tuple[Document | None,
     return doc, sorted(problems)
 
 
-def _reader_position(text: str, exc: yaml.YAMLError) -> tuple[int, int]:
-    pos = getattr(exc, "position", None)
-    if not isinstance(pos, int):
+def _position_of(text: str, index: int) -> tuple[int, int]:
+    if index < 0:
         return 1, 1
-    before = text[:pos]
-    return before.count("\n") + 1, pos - (before.rfind("\n") + 1) + 1
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
 
 
 def _syntax_hint(message: str, text: str, mark: Any) -> str | None:
@@ -294,7 +315,7 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
             if expecting_key():
                 take_key(_DISCARD, ev)
             else:
-                attach(None, ev.start_mark)
+                attach(INVALID, ev.start_mark)
             continue
 
         if isinstance(ev, yaml.ScalarEvent):
@@ -336,7 +357,7 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
                     "links.yaml needs at most four levels; check the indentation",
                 )
             )
-            attach(None, ev.start_mark)
+            attach(INVALID, ev.start_mark)
             skip_depth = 1
             continue
         container: dict | list = {} if is_map else []
@@ -353,21 +374,23 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         problems.append(
             _problem(fname, ev.start_mark, f"YAML tag {tag} is not supported", "remove the tag")
         )
-        return ev.value
+        return INVALID
+    if tag.endswith(":timestamp"):
+        # Left to validation, which knows the site's time zone and says which field is
+        # wrong; PyYAML would raise on an impossible date such as 2026-02-30.
+        try:
+            return loader.construct_object(
+                yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark)
+            )
+        except (ValueError, OverflowError):
+            return ev.value
     node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
     try:
         return loader.construct_object(node)
     except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
-        what = "date" if tag.endswith("timestamp") else tag.rsplit(":", 1)[-1]
-        problems.append(
-            _problem(
-                fname,
-                ev.start_mark,
-                f"invalid {what} {ev.value!r}: {exc}",
-                "check the day and month (dates are YYYY-MM-DD)" if what == "date" else None,
-            )
-        )
-        return ev.value
+        what = tag.rsplit(":", 1)[-1]
+        problems.append(_problem(fname, ev.start_mark, f"invalid {what} {ev.value!r}: {exc}"))
+        return INVALID
 
 
 def _show(key: Any) -> str:

@@ -7,8 +7,9 @@ without is read in the site's zone.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 class TimeError(ValueError):
@@ -23,9 +24,9 @@ def zone(name: object) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise TimeError(
-            f"unknown time zone {name!r}", "use an IANA name such as Europe/Berlin or UTC"
-        ) from None
+        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.8)
+        hint = f"did you mean {close[0]!r}?" if close else "use an IANA name such as Europe/Berlin"
+        raise TimeError(f"unknown time zone {name!r}", hint) from None
 
 
 def parse_iso(text: str) -> date | datetime:
@@ -47,9 +48,10 @@ def instant(value: object, tz: tzinfo, *, end_of_day: bool) -> datetime:
     if isinstance(value, str):
         try:
             value = parse_iso(value)
-        except ValueError:
+        except ValueError as exc:
+            detail = str(exc) if "range" in str(exc) else "not an ISO 8601 date"
             raise TimeError(
-                f"{value!r} is not a date",
+                f"{value!r} is not a valid date ({detail})",
                 "write a date as 2026-12-31 or a time as 2026-12-31T18:00:00+08:00",
             ) from None
     if isinstance(value, datetime):

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import slugs as slugrules
-from .load import Document
+from .load import INVALID, Document
 from .model import (
     ALLOWED_STATUS,
     DEFAULT_STATUS,
@@ -107,10 +107,14 @@ class _Checker:
     def mapping(self, value: Any, path: Path, what: str) -> dict | None:
         if isinstance(value, dict):
             return value
+        if value is INVALID:
+            return None
         self.error(path, f"{what} must be a mapping of 'key: value' lines, got {_kind(value)}")
         return None
 
     def target(self, value: Any, path: Path) -> Target | None:
+        if value is INVALID:
+            return None
         try:
             return parse_target(value)
         except UrlError as exc:
@@ -118,6 +122,8 @@ class _Checker:
             return None
 
     def status(self, value: Any, path: Path) -> int | None:
+        if value is INVALID:
+            return None
         if isinstance(value, bool) or not isinstance(value, int) or value not in ALLOWED_STATUS:
             self.error(
                 path,
@@ -208,6 +214,8 @@ class _Checker:
         path: Path = ("links", slug)
         slug_ok = self.slug(slug, path)
         line = self.doc.locate(path, "key")[0]
+        if value is INVALID:
+            return None
         if isinstance(value, str) or value is None or not isinstance(value, dict):
             if value is None:
                 self.error(path, f"link {slug!r} has no URL", "write 'slug: https://...'")
@@ -219,10 +227,11 @@ class _Checker:
 
         self.unknown_keys(value, LINK_KEYS, path, f"link {slug!r}")
         target = None
-        if "url" not in value:
-            self.error(path, f"link {slug!r} has no 'url'", "add 'url: https://...'", at="key")
-        else:
+        if "url" in value:
             target = self.target(value["url"], (*path, "url"))
+        elif not any(did_you_mean(k, LINK_KEYS) == "url" for k in value):
+            # (a misspelt url key has its own error with a "did you mean")
+            self.error(path, f"link {slug!r} has no 'url'", "add 'url: https://...'", at="key")
 
         starts = self.when(value, "starts", path, tz, end_of_day=False)
         expires = self.when(value, "expires", path, tz, end_of_day=True)
@@ -257,8 +266,8 @@ class _Checker:
         forward_query = True
         if "forward_query" in value:
             fq = value["forward_query"]
-            if isinstance(fq, bool):
-                forward_query = fq
+            if isinstance(fq, bool) or fq is INVALID:
+                forward_query = fq if isinstance(fq, bool) else True
             else:
                 self.error(
                     (*path, "forward_query"), f"forward_query must be true or false, not {fq!r}"
@@ -292,7 +301,7 @@ class _Checker:
     def when(
         self, value: dict, key: str, path: Path, tz: Any, *, end_of_day: bool
     ) -> datetime | None:
-        if key not in value:
+        if key not in value or value[key] is INVALID:
             return None
         try:
             return instant(value[key], tz, end_of_day=end_of_day)
@@ -301,6 +310,8 @@ class _Checker:
             return None
 
     def text(self, value: Any, path: Path, limit: int) -> str | None:
+        if value is INVALID:
+            return None
         if not isinstance(value, str):
             self.error(path, f"expected text, got {_kind(value)}", "put the text in quotes")
             return None
@@ -318,6 +329,8 @@ class _Checker:
         apath = (*path, "aliases")
         if isinstance(value, str):
             value = [value]
+        if value is INVALID:
+            return ()
         if not isinstance(value, list):
             self.error(
                 apath,
@@ -327,6 +340,8 @@ class _Checker:
             return ()
         out = []
         for i, alias in enumerate(value):
+            if alias is INVALID:
+                continue
             if self.slug(alias, (*apath, i), what="alias"):
                 out.append(alias)
         return tuple(out)

@@ -1,0 +1,46 @@
+"""Shared helpers. Tests that need a real tool fail under CI (or SHORTLINKS_STRICT=1)
+when it is missing, and skip with the reason on a developer's machine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from generator.load import load_text
+from generator.problems import Problem
+from generator.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STRICT = os.environ.get("CI") == "true" or os.environ.get("SHORTLINKS_STRICT") == "1"
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
+
+
+def require_tool(name: str) -> str:
+    """The path of a program the test needs: a failure under CI, a skip elsewhere."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (the README's test command installs it)"
+        if STRICT:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def problems_of(text: str) -> list[Problem]:
+    """Every problem in a links file given as text (loader and validator)."""
+    doc, problems = load_text(text, "links.yaml")
+    if doc is None:
+        return problems
+    _linkset, more = validate(doc)
+    return sorted(problems + more)
+
+
+def one_problem(text: str) -> Problem:
+    found = problems_of(text)
+    assert len(found) == 1, "\n".join(f"{p.line}:{p.column} {p.message}" for p in found)
+    return found[0]
