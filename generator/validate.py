@@ -218,7 +218,7 @@ class _Checker:
             return None
         if isinstance(value, str) or value is None or not isinstance(value, dict):
             if value is None:
-                self.error(path, f"link {slug!r} has no URL", "write 'slug: https://...'")
+                self.error(path, f"link {slug!r} has no URL", "write 'slug: https://...'", at="key")
                 return None
             target = self.target(value, path)
             if not (slug_ok and target):

@@ -157,9 +157,7 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
 def test_invalid_utf8_names_line_and_column() -> None:
     text, problems = decode(b"links:\n  gh: https://a.example/\xff\n", "links.yaml")
     assert text is None
-    assert [(p.line, p.column, p.message) for p in problems] == [
-        (2, 25, "invalid UTF-8 byte 0xff")
-    ]
+    assert [(p.line, p.column, p.message) for p in problems] == [(2, 25, "invalid UTF-8 byte 0xff")]
 
 
 def test_utf16_is_refused_with_a_hint() -> None:

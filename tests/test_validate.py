@@ -1,0 +1,505 @@
+"""Every validation rule: its message, its line and column, and its severity.
+
+Each row is (links.yaml source, line, column, severity, message). Sources are
+small and complete, so a row reads as the file a user would have written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from generator.load import load_text
+from generator.validate import validate
+from tests.conftest import one_problem, problems_of
+
+E, W = "error", "warning"
+
+
+def L(body: str, site: str = "") -> str:
+    """A links file: optional site lines, then 'links:' with the given lines."""
+    head = f"site:\n{site}" if site else "# a test file\n"
+    return head + "links:\n" + body
+
+
+# fmt: off
+ROWS = [
+    # --- structure ---
+    ("", 1, 1, E, "the file is empty"),
+    ("- a\n- b\n", 1, 1, E, "the file must be a mapping with 'site:' and 'links:', got a list"),
+    ("site: {}\n", 1, 1, E, "the file has no 'links:' section"),
+    ("links:\n", 1, 7, W, "'links' is empty: the site will have no short links"),
+    ("links: [a, b]\n", 1, 8, E, "'links' must be a mapping of 'key: value' lines, got a list"),
+    ("link:\n  gh: https://a.example\nlinks: {}\n", 1, 1, E, "unknown key 'link' in the top level"),
+    # --- unknown keys, with did-you-mean ---
+    (
+        L("  s:\n    url: https://a.example\n    expire: 2026-12-31\n"),
+        5,
+        5,
+        E,
+        "unknown key 'expire' in link 's'",
+    ),
+    (L("  s:\n    URL: https://a.example\n"), 4, 5, E, "unknown key 'URL' in link 's'"),
+    (
+        L("  s: https://a.example\n", "  domian: go.example.com\n"),
+        2,
+        3,
+        E,
+        "unknown key 'domian' in site",
+    ),
+    # --- slugs ---
+    (
+        L("  bad slug: https://a.example\n"),
+        3,
+        3,
+        E,
+        "slug 'bad slug' contains whitespace or a control character (SPACE) at position 4",
+    ),
+    (
+        L("  a<b: https://a.example\n"),
+        3,
+        3,
+        E,
+        "slug 'a<b' contains the character '<' at position 2",
+    ),
+    (L("  /gh: https://a.example\n"), 3, 3, E, "slug '/gh' starts or ends with '/'"),
+    (L("  gh/: https://a.example\n"), 3, 3, E, "slug 'gh/' starts or ends with '/'"),
+    (L("  a..b: https://a.example\n"), 3, 3, E, "slug 'a..b' contains '..'"),
+    (L("  a//b: https://a.example\n"), 3, 3, E, "slug 'a//b' contains '//'"),
+    (L("  a/.git: https://a.example\n"), 3, 3, E, "slug 'a/.git' has a part starting with '.'"),
+    (L("  page.html: https://a.example\n"), 3, 3, E, "slug 'page.html' ends in .html"),
+    (
+        L("  " + "x" * 101 + ": https://a.example\n"),
+        3,
+        3,
+        E,
+        "slug is 101 characters long; the limit is 100",
+    ),
+    (
+        L("  index: https://a.example\n"),
+        3,
+        3,
+        E,
+        "slug 'index' is reserved for the site's own files",
+    ),
+    (
+        L("  Robots.TXT: https://a.example\n"),
+        3,
+        3,
+        E,
+        "slug 'Robots.TXT' is reserved for the site's own files",
+    ),
+    (
+        L("  _redirects: https://a.example\n"),
+        3,
+        3,
+        E,
+        "slug '_redirects' is reserved for the site's own files",
+    ),
+    (
+        L("  assets/logo: https://a.example\n"),
+        3,
+        3,
+        E,
+        "slug 'assets/logo' is reserved for the site's own files",
+    ),
+    (
+        L("  no: https://a.example\n"),
+        3,
+        3,
+        E,
+        "slug no is read by YAML as a boolean (false), not as text",
+    ),
+    (
+        L("  2026: https://a.example\n"),
+        3,
+        3,
+        E,
+        "slug 2026 is read by YAML as a number (2026), not as text",
+    ),
+    # --- collisions ---
+    (
+        L("  sale: https://a.example\n  Sale: https://b.example\n"),
+        4,
+        3,
+        E,
+        "slug 'Sale' collides with 'sale' (line 3)",
+    ),
+    (
+        L("  sale: https://a.example\n  ｓａｌｅ: https://b.example\n"),
+        4,
+        3,
+        E,
+        "slug 'ｓａｌｅ' collides with 'sale' (line 3)",
+    ),
+    (
+        L("  sale: https://a.example\n  b:\n    url: https://b.example\n    aliases: [SALE]\n"),
+        6,
+        15,
+        E,
+        "slug 'SALE' collides with 'sale' (line 3)",
+    ),
+    (
+        L("  sale: https://a.example\n  b:\n    url: https://b.example\n    aliases: [sale]\n"),
+        6,
+        15,
+        E,
+        "slug 'sale' is already used on line 3",
+    ),
+    (
+        L("  b:\n    url: https://b.example\n    aliases: [b c]\n"),
+        5,
+        15,
+        E,
+        "slug 'b c' contains whitespace or a control character (SPACE) at position 2",
+    ),
+    (
+        L("  b:\n    url: https://b.example\n    aliases: 7\n"),
+        5,
+        14,
+        E,
+        "aliases must be a list of slugs, got a number (7)",
+    ),
+    # --- URLs ---
+    (L("  gh:\n"), 3, 3, E, "link 'gh' has no URL"),
+    (L("  gh:\n    title: x\n"), 3, 3, E, "link 'gh' has no 'url'"),
+    (
+        L("  gh: javascript:alert(1)\n"),
+        3,
+        7,
+        E,
+        "javascript: URLs are refused: it would run code on the short domain",
+    ),
+    (
+        L("  gh: JavaScript:alert(1)\n"),
+        3,
+        7,
+        E,
+        "javascript: URLs are refused: it would run code on the short domain",
+    ),
+    (
+        L("  gh: data:text/html,hi\n"),
+        3,
+        7,
+        E,
+        "data: URLs are refused: it can carry a whole page (a phishing classic) and browsers block it",
+    ),
+    (
+        L("  gh: vbscript:msgbox\n"),
+        3,
+        7,
+        E,
+        "vbscript: URLs are refused: it would run code on the short domain",
+    ),
+    (
+        L("  gh: file:///etc/passwd\n"),
+        3,
+        7,
+        E,
+        "file: URLs are refused: it points into the visitor's own computer",
+    ),
+    (L("  gh: ftp://a.example/x\n"), 3, 7, E, "only http and https URLs are allowed, not ftp:"),
+    (
+        L("  gh: /relative/path\n"),
+        3,
+        7,
+        E,
+        "relative URLs are not allowed: a short link needs a full address",
+    ),
+    (L("  gh: //a.example/x\n"), 3, 7, E, "a protocol-relative URL is not allowed"),
+    (L("  gh: www.example.com\n"), 3, 7, E, "the URL has no scheme"),
+    (L("  gh: https:///path\n"), 3, 7, E, "the URL has no host"),
+    (L("  gh: 'https://a.example/a b'\n"), 3, 7, E, "the URL contains SPACE at character 20"),
+    (
+        L('  gh: "https://a.example/\\u200b"\n'),
+        3,
+        7,
+        E,
+        "the URL contains ZERO WIDTH SPACE at character 19",
+    ),
+    (L('  gh: "https://a.example/\\tx"\n'), 3, 7, E, "the URL contains U+0009 at character 19"),
+    (
+        L("  gh: https://a.example:99999/\n"),
+        3,
+        7,
+        E,
+        "the URL is malformed: Port out of range 0-65535",
+    ),
+    (L("  gh: https://exa_mple..com/\n"), 3, 7, E, "the host 'exa_mple..com' has an empty label"),
+    (L("  gh: 302\n"), 3, 7, E, "expected a URL, got int 302"),
+    (L("  gh: ''\n"), 3, 7, E, "the URL is empty"),
+    # --- site ---
+    (
+        L("  s: https://a.example\n", "  timezone: Mars/Base\n"),
+        2,
+        13,
+        E,
+        "unknown time zone 'Mars/Base'",
+    ),
+    (
+        L("  s: https://a.example\n", "  domain: https://go.example.com\n"),
+        2,
+        11,
+        E,
+        "domain 'https://go.example.com' must be a bare host name",
+    ),
+    (
+        L("  s: https://a.example\n", "  domain: 'go example'\n"),
+        2,
+        11,
+        E,
+        "domain 'go example' is not a valid host name",
+    ),
+    (L("  s: https://a.example\n", "  home: example.com\n"), 2, 9, E, "the URL has no scheme"),
+    (
+        L("  s: https://a.example\n", "  status: 200\n"),
+        2,
+        11,
+        E,
+        "status must be 301, 302, 307 or 308, not 200",
+    ),
+    (
+        "site: [a]\nlinks:\n  s: https://a.example\n",
+        1,
+        7,
+        E,
+        "'site' must be a mapping of 'key: value' lines, got a list",
+    ),
+    # --- dates and status ---
+    (
+        L("  s:\n    url: https://a.example\n    expires: 2026-02-30\n"),
+        5,
+        14,
+        E,
+        "expires: '2026-02-30' is not a valid date (day is out of range for month)",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    expires: next friday\n"),
+        5,
+        14,
+        E,
+        "expires: 'next friday' is not a valid date (not an ISO 8601 date)",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    starts: 5\n"),
+        5,
+        13,
+        E,
+        "starts: expected a date, got int 5",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    starts: 2026-12-31\n    expires: 2026-12-01\n"),
+        5,
+        13,
+        E,
+        "link 's' starts (2026-12-31T00:00:00+00:00) at or after it expires (2026-12-02T00:00:00+00:00)",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    status: 303\n"),
+        5,
+        13,
+        E,
+        "status must be 301, 302, 307 or 308, not 303",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    status: '302'\n"),
+        5,
+        13,
+        E,
+        "status must be 301, 302, 307 or 308, not '302'",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    status: 301\n    expires: 2026-12-31\n"),
+        5,
+        13,
+        E,
+        "link 's' expires, so it cannot use the permanent status 301",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    forward_query: yes please\n"),
+        5,
+        20,
+        E,
+        "forward_query must be true or false, not 'yes please'",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    title: [a]\n"),
+        5,
+        12,
+        E,
+        "expected text, got a list",
+    ),
+    (
+        L('  s:\n    url: https://a.example\n    title: "a\\nb"\n'),
+        5,
+        12,
+        E,
+        "text contains a control character or a line break",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    expired: https://b.example\n"),
+        5,
+        5,
+        W,
+        "link 's' has 'expired' but no 'expires', so it is never used",
+    ),
+    (
+        L("  s:\n    url: https://a.example\n    expires: 2026-12-31\n    expired: mailto:x@y\n"),
+        6,
+        14,
+        E,
+        "only http and https URLs are allowed, not mailto:",
+    ),
+    # --- chains and loops on the site's own domain ---
+    (
+        L("  a: https://go.example.com/b\n  b: https://b.example\n", "  domain: go.example.com\n"),
+        4,
+        6,
+        W,
+        "link 'a' points to another short link ('b'), which costs visitors an extra hop",
+    ),
+    (
+        L("  a: https://go.example.com/zzz\n", "  domain: go.example.com\n"),
+        4,
+        6,
+        W,
+        "link 'a' points to go.example.com/zzz, which is not a slug in this file",
+    ),
+    (
+        L("  a: https://go.example.com/a\n", "  domain: go.example.com\n"),
+        4,
+        6,
+        E,
+        "redirect loop: a -> a",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "line", "column", "severity", "message"), ROWS)
+def test_rule(source: str, line: int, column: int, severity: str, message: str) -> None:
+    problem = one_problem(source)
+    assert (problem.line, problem.column, problem.severity, problem.message) == (
+        line,
+        column,
+        severity,
+        message,
+    )
+
+
+def test_a_loop_is_reported_on_every_link_in_it() -> None:
+    found = problems_of(
+        L(
+            "  a: https://go.example.com/b\n  b:\n    url: https://GO.example.com/a\n",
+            "  domain: go.example.com\n",
+        )
+    )
+    assert [(p.line, p.message) for p in found] == [
+        (4, "redirect loop: a -> b -> a"),
+        (6, "redirect loop: b -> a -> b"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("expire", "did you mean 'expires'?"),
+        ("URL", "did you mean 'url'?"),
+        ("target", "did you mean 'url'?"),
+        ("alias", "did you mean 'aliases'?"),
+        ("titel", "did you mean 'title'?"),
+        ("colour", None),
+    ],
+)
+def test_unknown_key_hints(key: str, hint: str | None) -> None:
+    src = L(f"  s:\n    url: https://a.example\n    {key}: x\n")
+    found = [p for p in problems_of(src) if p.message.startswith("unknown key")]
+    assert len(found) == 1
+    if hint is None:
+        assert found[0].hint is not None and found[0].hint.startswith("known keys: url, expires")
+    else:
+        assert found[0].hint == hint
+
+
+def test_timezone_typo_gets_a_suggestion() -> None:
+    p = one_problem(L("  s: https://a.example\n", "  timezone: Asia/Shanghia\n"))
+    assert p.hint == "did you mean 'Asia/Shanghai'?"
+
+
+def test_all_errors_come_at_once_sorted_by_position() -> None:
+    found = problems_of(
+        L("  a b: https://a.example\n  ok: https://a.example\n  c: javascript:x\n  d: nope\n")
+    )
+    assert [p.line for p in found] == [3, 5, 6]
+
+
+def _model(src: str):  # type: ignore[no-untyped-def]
+    doc, problems = load_text(src)
+    assert doc is not None and problems == []
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    return linkset
+
+
+def test_bare_dates_cover_whole_days_in_the_site_zone() -> None:
+    ls = _model(
+        L(
+            "  s:\n    url: https://a.example\n    starts: 2026-12-01\n    expires: 2026-12-31\n",
+            "  timezone: Asia/Shanghai\n",
+        )
+    )
+    link = ls.links[0]
+    assert link.starts == datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc)
+    assert link.expires == datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc)
+
+
+def test_datetimes_with_and_without_offsets() -> None:
+    ls = _model(
+        L(
+            "  s:\n    url: https://a.example\n    starts: 2026-12-01T09:30:00\n"
+            "    expires: '2026-12-31T18:00:00Z'\n",
+            "  timezone: Europe/Berlin\n",
+        )
+    )
+    link = ls.links[0]
+    assert link.starts == datetime(2026, 12, 1, 8, 30, tzinfo=timezone.utc)
+    assert link.expires == datetime(2026, 12, 31, 18, 0, tzinfo=timezone.utc)
+
+
+def test_urls_are_normalised_to_ascii_and_keep_what_was_written() -> None:
+    ls = _model(L("  a: https://bücher.example/straße?q=中文#frag\n  b: https://A.Example/%41\n"))
+    a, b = ls.links
+    assert a.target.url == "https://xn--bcher-kva.example/stra%C3%9Fe?q=%E4%B8%AD%E6%96%87#frag"
+    assert a.target.display == "https://bücher.example/straße?q=中文#frag"
+    assert b.target.url == "https://a.example/%41"
+
+
+def test_quotes_and_angle_brackets_are_percent_encoded() -> None:
+    ls = _model(L("  a: 'https://a.example/\"><script>alert(1)</script>'\n"))
+    assert ls.links[0].target.url == "https://a.example/%22%3E%3Cscript%3Ealert(1)%3C/script%3E"
+
+
+def test_site_permanent_status_becomes_temporary_for_expiring_links() -> None:
+    ls = _model(
+        L(
+            "  a: https://a.example\n  b:\n    url: https://b.example\n    expires: 2027-01-01\n",
+            "  status: 308\n",
+        )
+    )
+    assert [link.status for link in ls.links] == [308, 307]
+
+
+def test_defaults() -> None:
+    ls = _model(L("  a: https://a.example\n"))
+    link = ls.links[0]
+    assert (link.status, link.forward_query, link.aliases, ls.site.timezone) == (
+        302,
+        True,
+        (),
+        "UTC",
+    )
+
+
+def test_chinese_slugs_and_aliases_are_welcome() -> None:
+    ls = _model(L("  优惠券:\n    url: https://a.example\n    aliases: [特卖, 'sale-2026']\n"))
+    assert ls.links[0].slugs == ("优惠券", "特卖", "sale-2026")
