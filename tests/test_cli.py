@@ -1,0 +1,193 @@
+"""The command line, through click's CliRunner: output, exit codes, formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import FIXTURES, ROOT
+
+TEN_MISTAKES = [
+    (3, 13, "unknown time zone 'Asia/Shanghia'"),
+    (7, 5, "unknown key 'URL' in link 'docs'"),
+    (9, 10, "javascript: URLs are refused: it would run code on the short domain"),
+    (12, 5, "unknown key 'expire' in link 'sale'"),
+    (13, 3, "slug 'Sale' collides with 'sale' (line 10)"),
+    (16, 13, "starts: '2026-02-30' is not a valid date (day is out of range for month)"),
+    (19, 13, "status must be 301, 302, 307 or 308, not 303"),
+    (20, 3, "duplicate key 'gh' (first on line 5)"),
+    (21, 3, "slug 'bad slug' contains whitespace or a control character (SPACE) at position 4"),
+    (22, 3, "slug 'index' is reserved for the site's own files"),
+]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return tmp_path
+
+
+def test_ten_mistakes_give_ten_errors_exit_1_and_no_output_change(
+    runner: CliRunner, workdir: Path
+) -> None:
+    shutil.copy(FIXTURES / "ten-mistakes.yaml", workdir / "links.yaml")
+    first = runner.invoke(main, ["build", FIXTURES.joinpath("site.yaml").as_posix(), "-o", "out"])
+    assert first.exit_code == 0, first.output
+    before = {p: p.read_bytes() for p in (workdir / "out").rglob("*") if p.is_file()}
+
+    result = runner.invoke(main, ["build", "-o", "out"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [tuple(e.split(": error: ")[0].split(":")[1:]) for e in errors] == [
+        (str(line), str(col)) for line, col, _ in TEN_MISTAKES
+    ]
+    assert [e.split(": error: ")[1] for e in errors] == [m for _, _, m in TEN_MISTAKES]
+    assert "10 errors, 0 warnings" in result.stderr
+    assert "nothing was written" in result.stderr
+    after = {p: p.read_bytes() for p in (workdir / "out").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_check_text_output(runner: CliRunner, workdir: Path) -> None:
+    shutil.copy(FIXTURES / "ten-mistakes.yaml", workdir / "links.yaml")
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "links.yaml:3:13: error: unknown time zone 'Asia/Shanghia'"
+    assert lines[1] == "    hint: did you mean 'Asia/Shanghai'?"
+    assert lines[-1] == "10 errors, 0 warnings"
+    assert "\x1b[" not in result.stdout  # no colour when not on a terminal
+
+
+def test_check_github_annotations(runner: CliRunner, workdir: Path) -> None:
+    shutil.copy(FIXTURES / "ten-mistakes.yaml", workdir / "links.yaml")
+    result = runner.invoke(main, ["check", "--format", "github"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 10
+    assert lines[0] == (
+        "::error file=links.yaml,line=3,col=13::unknown time zone 'Asia/Shanghia'"
+        "%0Adid you mean 'Asia/Shanghai'?"
+    )
+
+
+def test_check_picks_github_format_under_actions(
+    runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workdir / "links.yaml").write_text("links:\n  a b: https://a.example\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = runner.invoke(main, ["check"])
+    assert result.stdout.startswith("::error file=links.yaml,line=2,col=3::")
+
+
+def test_check_json(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "links.yaml").write_text("links:\n  gh: ftp://a.example\n")
+    result = runner.invoke(main, ["check", "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {
+            "line": 2,
+            "column": 7,
+            "severity": "error",
+            "message": "only http and https URLs are allowed, not ftp:",
+            "hint": None,
+            "file": "links.yaml",
+        }
+    ]
+
+
+def test_check_ok(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "links.yaml").write_text("links:\n  gh: https://a.example\n")
+    result = runner.invoke(main, ["check"])
+    assert (result.exit_code, result.stdout) == (0, "links.yaml: 1 link, no problems\n")
+
+
+def test_warnings_pass_unless_strict(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "links.yaml").write_text(
+        "links:\n  s:\n    url: https://a.example\n    expired: https://b.example\n"
+    )
+    assert runner.invoke(main, ["check"]).exit_code == 0
+    assert runner.invoke(main, ["check", "--strict"]).exit_code == 1
+    assert runner.invoke(main, ["build", "--strict"]).exit_code == 1
+    assert not (workdir / "_site").exists()
+    assert runner.invoke(main, ["build"]).exit_code == 0
+
+
+def test_usage_errors_exit_2(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "links.yaml").write_text("links:\n  gh: https://a.example\n")
+    assert runner.invoke(main, ["check", "--format", "xml"]).exit_code == 2
+    bad_now = runner.invoke(main, ["build", "--now", "yesterday"])
+    assert bad_now.exit_code == 2
+    assert "is not an ISO 8601 date-time" in bad_now.stderr
+    assert runner.invoke(main, ["frobnicate"]).exit_code == 2
+
+
+def test_missing_file_exit_1(runner: CliRunner, workdir: Path) -> None:
+    result = runner.invoke(main, ["check", "nope.yaml"])
+    assert result.exit_code == 1
+    assert "nope.yaml:1:1: error: nope.yaml does not exist" in result.stdout
+
+
+def test_build_reports_counts_and_next_change(runner: CliRunner, workdir: Path) -> None:
+    result = runner.invoke(
+        main,
+        ["build", str(FIXTURES / "site.yaml"), "-o", "site", "--now", "2026-11-25T08:00:00Z"],
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Built site/: 18 files for 9 links (6 active, 1 scheduled, 2 expired)"
+    assert lines[-1] == (
+        "Next change: 2026-12-31T16:00:00+00:00 (31 December 2026, sale expires): rebuild then"
+    )
+    assert (workdir / "site" / "gh.html").is_file()
+
+
+def test_build_refuses_a_foreign_folder(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "links.yaml").write_text("links:\n  gh: https://a.example\n")
+    (workdir / "public").mkdir()
+    (workdir / "public" / "keep.txt").write_text("mine")
+    result = runner.invoke(main, ["build", "-o", "public"])
+    assert result.exit_code == 1
+    assert "public is not empty and was not created by shortlinks" in result.stderr
+    assert (workdir / "public" / "keep.txt").read_text() == "mine"
+
+
+def test_build_refuses_the_repository_root(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "links.yaml").write_text("links:\n  gh: https://a.example\n")
+    result = runner.invoke(main, ["build", "-o", "."])
+    assert result.exit_code == 1
+    assert "it contains links.yaml" in result.stderr
+
+
+def test_help_shows_examples(runner: CliRunner) -> None:
+    for command in ("build", "check"):
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Examples:" in result.stdout
+        assert f"shortlinks {command}" in result.stdout
+
+
+def test_bundled_links_yaml_is_valid_and_shows_every_feature() -> None:
+    from generator.build import check
+
+    result = check(ROOT / "links.yaml")
+    assert result.ok and result.problems == [], result.problems
+    assert result.linkset is not None
+    links = result.linkset.links
+    assert any(link.aliases for link in links)
+    assert any(not link.slug.isascii() for link in links)
+    assert any(link.expired for link in links)
+    assert any(link.starts for link in links) and any(link.expires for link in links)
+    assert any(link.status == 301 for link in links)
+    assert any(link.title for link in links)

@@ -1,0 +1,69 @@
+"""States at the edges of starts and expires, and the next change."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from generator.model import Link, LinkSet, Site, State, Target
+from generator.plan import make_plan, state_at
+from generator.times import describe, zone
+
+UTC = timezone.utc
+T = Target("https://a.example/", "https://a.example/")
+START = datetime(2026, 12, 1, tzinfo=UTC)
+END = datetime(2026, 12, 31, tzinfo=UTC)
+LINK = Link("s", T, 1, starts=START, expires=END)
+TICK = timedelta(microseconds=1)
+
+
+@pytest.mark.parametrize(
+    ("now", "state"),
+    [
+        (START - TICK, State.scheduled),
+        (START, State.active),
+        (END - TICK, State.active),
+        (END, State.expired),
+        (END + timedelta(days=400), State.expired),
+    ],
+)
+def test_state_at_both_sides_of_each_instant(now: datetime, state: State) -> None:
+    assert state_at(LINK, now) is state
+
+
+def test_next_change_is_the_first_future_instant() -> None:
+    other = Link("o", T, 2, expires=datetime(2026, 12, 15, tzinfo=UTC))
+    plan = make_plan(LinkSet(Site(), (LINK, other)), START)
+    assert plan.next_change is not None
+    assert (plan.next_change.slug, plan.next_change.what) == ("o", "expires")
+    later = make_plan(LinkSet(Site(), (LINK, other)), END)
+    assert later.next_change is None
+
+
+def test_aliases_become_entries_with_the_link_state() -> None:
+    link = Link("s", T, 1, aliases=("a", "b"), expires=END)
+    plan = make_plan(LinkSet(Site(), (link,)), END)
+    assert [(e.slug, e.is_alias, e.state) for e in plan.entries] == [
+        ("s", False, State.expired),
+        ("a", True, State.expired),
+        ("b", True, State.expired),
+    ]
+    assert all(e.destination is None for e in plan.entries)
+
+
+def test_expired_link_with_expired_url_redirects_there() -> None:
+    fallback = Target("https://shop.example/", "https://shop.example/")
+    link = Link("s", T, 1, expires=END, expired=fallback)
+    plan = make_plan(LinkSet(Site(), (link,)), END)
+    assert plan.entries[0].destination is fallback
+
+
+def test_describe_shows_the_last_valid_day_for_a_bare_expiry_date() -> None:
+    tz = zone("Asia/Shanghai")
+    midnight_after = datetime(2027, 1, 1, tzinfo=tz)
+    assert describe(midnight_after, tz, end=True) == "31 December 2026"
+    assert describe(midnight_after, tz) == "1 January 2027"
+    assert describe(datetime(2026, 12, 1, 10, 0, tzinfo=UTC), tz) == (
+        "1 December 2026, 18:00 (UTC+08:00)"
+    )

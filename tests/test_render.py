@@ -1,0 +1,178 @@
+"""Rendered output: golden files for the whole site, escaping, templates, determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.load import load_text
+from generator.pages import environment
+from generator.plan import make_plan
+from generator.render import render_site
+from generator.validate import validate
+from tests.conftest import FIXTURES, NOW
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def render_text(text: str, templates: Path | None = None) -> dict[str, bytes]:
+    doc, problems = load_text(text)
+    assert doc is not None, problems
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    return render_site(make_plan(linkset, NOW), environment(templates)).files
+
+
+def test_golden_site(tmp_path: Path) -> None:
+    """Every file of the fixture site, byte for byte. Regenerate with `make golden`."""
+    out = tmp_path / "site"
+    result = build(FIXTURES / "site.yaml", out, NOW)
+    assert result.written, result.problems
+    produced = {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
+    if UPDATE:
+        import shutil
+
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for rel, data in produced.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_bytes(data)
+    expected = {
+        p.relative_to(GOLDEN).as_posix(): p.read_bytes()
+        for p in sorted(GOLDEN.rglob("*"))
+        if p.is_file()
+    }
+    assert sorted(produced) == sorted(expected)
+    for rel in expected:
+        assert produced[rel].decode() == expected[rel].decode(), rel
+
+
+def test_redirect_page_has_every_part_and_stays_small() -> None:
+    files = render_text("links:\n  gh: https://github.com/acme\n")
+    page = files["gh.html"].decode()
+    assert len(files["gh.html"]) < 1024
+    assert '<link rel="canonical" href="https://github.com/acme">' in page
+    assert (
+        '<noscript><meta http-equiv="refresh" content="0; url=https://github.com/acme">'
+        "</noscript>" in page
+    )
+    assert 'l.replace(t+f)})("https://github.com/acme")' in page
+    assert '<a href="https://github.com/acme">https://github.com/acme</a>' in page
+    assert "noindex" not in page
+    assert not re.search(r"(src|href)=\"//|<img|<link rel=\"stylesheet", page)
+
+
+class _Checker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    VOID = {"meta", "link", "br", "img", "input", "hr"}
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+        if tag not in self.VOID:
+            self.stack.append(tag)
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, (self.stack, tag)
+        self.stack.pop()
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+HOSTILE_TITLE = "\"><script>alert(1)</script><b x='"
+HOSTILE_URL = 'https://evil.example/"><script>alert(2)</script>?q=</script><script>x'
+
+
+def test_hostile_title_and_url_are_escaped_everywhere() -> None:
+    files = render_text(
+        "links:\n"
+        f"  x:\n    url: '{HOSTILE_URL}'\n    title: '{HOSTILE_TITLE.replace(chr(39), chr(39) * 2)}'\n"
+        "  y:\n    url: https://a.example/y\n    starts: 2027-01-01\n"
+        f"    title: '{HOSTILE_TITLE.replace(chr(39), chr(39) * 2)}'\n"
+        "  z:\n    url: https://a.example/z\n    expires: 2026-01-01\n"
+        f"    title: '{HOSTILE_TITLE.replace(chr(39), chr(39) * 2)}'\n"
+    )
+    for name, data in files.items():
+        text = data.decode()
+        if name == "links.json":
+            # JSON carries the title verbatim (it is data, not markup) and the safe URL
+            doc = json.loads(text)
+            assert doc["links"][0]["title"] == HOSTILE_TITLE
+            assert "<" not in doc["links"][0]["url"]
+            continue
+        assert "<script>alert" not in text, name
+        assert "</script><script>" not in text, name
+        if name.endswith(".html"):
+            checker = _Checker()
+            checker.feed(text)
+            checker.close()
+            assert checker.stack == [], (name, checker.stack)
+            assert len(checker.scripts) <= 1, name
+    page = files["x.html"].decode()
+    assert "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;b x=&#39;" in page
+    assert "https://evil.example/%22%3E%3Cscript%3Ealert(2)%3C/script%3E" in page
+
+
+def test_template_folder_overrides_one_template(tmp_path: Path) -> None:
+    (tmp_path / "404.html").write_text("<!DOCTYPE html><title>Nope</title><p>custom {{ domain }}")
+    files = render_text(
+        "site:\n  domain: go.example.com\nlinks:\n  gh: https://a.example\n", tmp_path
+    )
+    assert files["404.html"] == b"<!DOCTYPE html><title>Nope</title><p>custom go.example.com\n"
+    assert b"location" in files["gh.html"]  # the others still come from the bundle
+
+
+def test_home_makes_the_index_a_redirect() -> None:
+    files = render_text("site:\n  home: https://www.example.com\nlinks:\n  gh: https://a.example\n")
+    assert b'href="https://www.example.com"' in files["index.html"]
+    assert b'q=""' in files["index.html"]  # the landing redirect passes no query on
+
+
+def test_no_domain_means_no_cname() -> None:
+    files = render_text("links:\n  gh: https://a.example\n")
+    assert "CNAME" not in files
+    assert files[".nojekyll"] == b""
+
+
+def test_redirects_rules_only_where_the_host_keeps_the_promise() -> None:
+    files = render_text(
+        "links:\n"
+        "  plain: https://a.example/p\n"  # host appends the query: rule
+        "  withq: https://a.example/p?x=1\n"  # host would drop the visitor's query: page
+        "  frag: https://a.example/p#top\n"  # fragments: page
+        "  noq:\n    url: https://a.example/p?x=1\n    forward_query: false\n"  # rule
+        "  noq2:\n    url: https://a.example/p\n    forward_query: false\n"  # page
+        "  perm:\n    url: https://a.example/perm\n    status: 308\n"
+    )
+    rules = [line for line in files["_redirects"].decode().splitlines() if not line.startswith("#")]
+    assert rules == [
+        "/plain  https://a.example/p  302!",
+        "/plain  https://a.example/p  302",
+        "/noq  https://a.example/p?x=1  302!",
+        "/noq  https://a.example/p?x=1  302",
+        "/perm  https://a.example/perm  308!",
+        "/perm  https://a.example/perm  308",
+    ]
+
+
+@pytest.mark.parametrize("name", ["gh.html", "index.html", "404.html"])
+def test_pages_declare_language_and_viewport(name: str) -> None:
+    files = render_text("links:\n  gh: https://a.example\n")
+    page = files[name].decode()
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert 'name="viewport"' in page
