@@ -103,7 +103,7 @@ def test_refuses_when_a_user_file_was_added_to_the_output(tmp_path: Path) -> Non
 def test_refuses_the_folder_holding_links_yaml(tmp_path: Path) -> None:
     links = tmp_path / "links.yaml"
     links.write_text("links: {}\n")
-    with pytest.raises(OutputError, match="it contains links.yaml"):
+    with pytest.raises(OutputError, match=r"it contains links\.yaml"):
         check_output(tmp_path, links)
     with pytest.raises(OutputError, match="choose a folder like _site"):
         check_output(Path("/"), links)
