@@ -1,0 +1,33 @@
+// Runs the inline script of a redirect page the way a browser would, with a
+// stand-in `location`, and prints the URL the page asks the browser to load.
+// Usage: node run_page_script.js PAGE.html 'https://go.example.com/slug?x=1#frag'
+"use strict";
+const fs = require("fs");
+const vm = require("vm");
+
+const [page, visited] = process.argv.slice(2);
+const html = fs.readFileSync(page, "utf8");
+const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+if (scripts.length !== 1) {
+  console.error(`expected one inline script, found ${scripts.length}`);
+  process.exit(2);
+}
+const url = new URL(visited);
+let replaced = null;
+const location = {
+  href: url.href,
+  search: url.search,
+  hash: url.hash,
+  replace(to) {
+    replaced = to;
+  },
+  assign() {
+    throw new Error("pages must use location.replace (keeps Back working)");
+  },
+};
+vm.runInNewContext(scripts[0], { location });
+if (replaced === null) {
+  console.error("the script did not redirect");
+  process.exit(3);
+}
+process.stdout.write(replaced);
