@@ -247,6 +247,7 @@ def test_every_slug_reaches_its_target_on_a_file_host(
     TargetHandler.seen.clear()
     status, _, body = fetch(by_script)
     assert (status, TargetHandler.seen) == (200, [expected.split("#")[0]])
+    assert body == f"target {expected.split('#')[0]}".encode()
     # Without JavaScript the meta refresh still arrives (the query is not carried).
     status, _, _ = fetch(by_refresh.replace("&amp;", "&"))
     assert status == 200

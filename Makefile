@@ -1,0 +1,12 @@
+# Shortcuts for developers; the scripts are what the README and CI use.
+.PHONY: site test lint golden
+site:
+	bash scripts/build-site.sh
+test:
+	bash scripts/test.sh
+lint:
+	.venv/bin/ruff check generator tests && .venv/bin/ruff format --check generator tests
+# Regenerate the golden site after an intended output change, then read the diff.
+golden:
+	UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q tests/test_render.py::test_golden_site
+	git diff --stat tests/golden

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what shortlinks needs into ./.venv (and, with --test, what its tests need).
+# Safe to run again: it only installs what is missing. Used by build-site.sh and test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+apt_packages=()
+command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  apt_packages+=(python3-venv)
+fi
+if [ "$want_test" = 1 ]; then
+  # node runs the redirect pages' script in the end-to-end tests
+  command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+fi
+
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install these first: ${apt_packages[*]}" >&2
+    exit 1
+  fi
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Debian packages: ${apt_packages[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+extra=""
+[ "$want_test" = 1 ] && extra="[test]"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
