@@ -1,0 +1,99 @@
+"""The docs' examples run: YAML examples validate, shown output is what the CLI prints."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import ROOT, problems_of
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def blocks(path: Path, lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+
+
+YAML_EXAMPLES = [
+    pytest.param(block, id=f"{path.name}-{i}")
+    for path in DOCS
+    for i, block in enumerate(blocks(path, "yaml"))
+]
+
+
+@pytest.mark.parametrize("block", YAML_EXAMPLES)
+def test_yaml_examples_are_valid(block: str) -> None:
+    text = block if "links:" in block else block + "links:\n  example: https://example.com\n"
+    errors = [p for p in problems_of(text) if p.is_error]
+    assert errors == []
+
+
+def test_every_key_of_the_format_is_documented_with_an_example() -> None:
+    from generator.validate import LINK_KEYS, SITE_KEYS
+
+    doc = (ROOT / "docs" / "links-yaml.md").read_text(encoding="utf-8")
+    examples = "".join(blocks(ROOT / "docs" / "links-yaml.md", "yaml"))
+    for key in (*SITE_KEYS, *LINK_KEYS):
+        assert f"### `{key}`" in doc, key
+        assert re.search(rf"^\s+{key}:", examples, re.M), key
+
+
+def test_readme_error_example_is_what_check_prints() -> None:
+    shown = blocks(ROOT / "README.md", "text")[0].strip().splitlines()
+    found = problems_of(
+        "links:\n" + "\n" * 8 + "  sale:\n    url: https://a.example\n    expire: 2026-12-31\n"
+    )
+    assert len(found) == 1
+    p = found[0]
+    assert shown == [
+        f"links.yaml:{p.line}:{p.column}: error: {p.message}",
+        f"    hint: {p.hint}",
+    ]
+
+
+def test_output_doc_build_example_matches_the_bundled_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = ROOT / "docs" / "output.md"
+    command = blocks(doc, "sh")[0].strip()
+    shown = blocks(doc, "text")[0].strip()
+    args = command.split()[2:]  # after ".venv/bin/shortlinks build"
+    assert command.startswith(".venv/bin/shortlinks build")
+    (tmp_path / "links.yaml").write_bytes((ROOT / "links.yaml").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", *args])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == shown
+
+
+def test_output_doc_links_json_example_is_real() -> None:
+    shown = json.loads(blocks(ROOT / "docs" / "output.md", "json")[0])
+    real = json.loads((ROOT / "tests" / "golden" / "site" / "links.json").read_text())
+    real["links"] = real["links"][:1]
+    assert shown == real
+
+
+def test_output_doc_redirect_page_is_the_real_one_but_for_the_script() -> None:
+    shown = blocks(ROOT / "docs" / "output.md", "html")[0].splitlines()
+    real = (ROOT / "tests" / "golden" / "site" / "gh.html").read_text().splitlines()
+    assert len(shown) == len(real)
+    for a, b in zip(shown, real, strict=True):
+        if a.startswith("<script>"):
+            assert b.startswith("<script>(function(t){") and b.endswith(a.split("...")[-1].strip())
+        else:
+            assert a == b
+
+
+def test_readme_commands_exist() -> None:
+    runner = CliRunner()
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in re.findall(r"^shortlinks (\w+) (.*)$", text, re.M):
+        command, usage = line
+        help_text = runner.invoke(main, [command, "--help"]).stdout
+        for option in re.findall(r"--[a-z-]+|-o\b", usage):
+            assert option in help_text, (command, option)
