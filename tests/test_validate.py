@@ -76,6 +76,10 @@ ROWS = [
         E,
         "slug is 101 characters long; the limit is 100",
     ),
+    (L("  " + "长" * 67 + ": https://a.example\n"), 3, 3, E,
+     "slug '" + "长" * 67 + "' has a part too long for a file name"),
+    (L("  s:\n    url: https://a.example\n    title: " + "t" * 301 + "\n"), 5, 12, E,
+     "text is 301 characters long; the limit is 300"),
     (
         L("  index: https://a.example\n"),
         3,
