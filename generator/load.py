@@ -246,7 +246,7 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
     def take_key(key: Any, ev: Any) -> None:
         top = stack[-1]
         top.has_key = True
-        if top.discard or key is _DISCARD:
+        if top.discard or key is _DISCARD or key is INVALID:
             top.pending_key = _DISCARD
             return
         path = (*top.path, key)
@@ -370,7 +370,19 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
     tag = ev.tag
     if tag in (None, "!"):
         tag = loader.resolve(yaml.ScalarNode, ev.value, ev.implicit)
-    elif tag not in _STANDARD_SCALAR_TAGS:
+    if tag == "tag:yaml.org,2002:value":  # a lone '=' (YAML 1.1); plain text to us
+        return ev.value
+    if tag == "tag:yaml.org,2002:merge":
+        problems.append(
+            _problem(
+                fname,
+                ev.start_mark,
+                "YAML merge keys ('<<') are not supported",
+                "write the keys out in each link",
+            )
+        )
+        return INVALID
+    if tag not in _STANDARD_SCALAR_TAGS:
         problems.append(
             _problem(fname, ev.start_mark, f"YAML tag {tag} is not supported", "remove the tag")
         )

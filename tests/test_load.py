@@ -69,6 +69,13 @@ CASES = [
         id="custom-tag",
     ),
     pytest.param(
+        "links:\n  a: https://a.example\n  b:\n    <<: {title: x}\n    url: https://b.example\n",
+        4,
+        5,
+        "YAML merge keys ('<<') are not supported",
+        id="merge-key",
+    ),
+    pytest.param(
         "links:\n  gh: https://a.example\n---\nlinks: {}\n",
         3,
         1,
