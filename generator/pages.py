@@ -86,7 +86,7 @@ class Pages:
     def index(self) -> bytes:
         home = self.plan.site.home
         if home is not None:
-            return self.redirect(home, None, forward_query=False)
+            return self.redirect(home, None, forward_query=True)
         return self._render("index.html")
 
     def not_found(self) -> bytes:

@@ -140,7 +140,9 @@ def test_template_folder_overrides_one_template(tmp_path: Path) -> None:
 def test_home_makes_the_index_a_redirect() -> None:
     files = render_text("site:\n  home: https://www.example.com\nlinks:\n  gh: https://a.example\n")
     assert b'href="https://www.example.com"' in files["index.html"]
-    assert b'q=""' in files["index.html"]  # the landing redirect passes no query on
+    assert b"q=l.search.slice(1)" in files["index.html"]  # ?utm=... reaches home, as with the rule
+    rules = files["_redirects"].decode().splitlines()
+    assert rules[3:5] == ["/  https://www.example.com  302!", "/  https://www.example.com  302"]
 
 
 def test_no_domain_means_no_cname() -> None:

@@ -63,6 +63,11 @@ class RedirectsFile:
             "# the page at the same path); Cloudflare Pages skips that line and takes the next.",
         ]
         left_to_pages = 0
+        home = plan.site.home
+        if home is not None and "?" not in home.url and "#" not in home.url:
+            # '/' goes home at the edge too (the index page forwards the query the same way)
+            lines.append(f"/  {home.url}  302!")
+            lines.append(f"/  {home.url}  302")
         for entry in plan.entries:
             dest = entry.destination
             if dest is None:
