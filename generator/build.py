@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from .hosts import HOSTS
 from .load import load_file
 from .model import LinkSet, State
 from .pages import environment
@@ -42,6 +43,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     next_change: Change | None = None
     timezone: str = "UTC"
+    rules: dict[str, int] = field(default_factory=dict)  # host -> rules it answers at the edge
     error: str | None = None  # a failure that is not about the links file
 
 
@@ -88,6 +90,9 @@ def build(
     result.states = Counter(plan.state_of(link).value for link in plan.links)
     result.timezone = plan.site.timezone
     result.notes = site.notes
+    result.rules = {
+        name: len(HOSTS[name].ruled(plan, frozenset(site.hosts))) for name in site.hosts
+    }
     result.next_change = plan.next_change
     return result
 

@@ -161,6 +161,9 @@ def build_cmd(
         f"({states.get('active', 0)} active, {states.get('scheduled', 0)} scheduled, "
         f"{states.get('expired', 0)} expired)"
     )
+    ruled = ", ".join(f"{name} {n}" for name, n in result.rules.items() if name != "github-pages")
+    if ruled:
+        click.echo(f"Edge rules: {ruled} (every other path is answered by its page)")
     for note in result.notes:
         click.echo(f"note: {note}")
     change = result.next_change

@@ -62,6 +62,7 @@ class Site:
     timezone: str = "UTC"
     home: Target | None = None
     status: int = DEFAULT_STATUS
+    hosts: tuple[str, ...] = ()  # empty: every host
 
     @property
     def base_url(self) -> str | None:

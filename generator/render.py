@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from .hosts import HOSTS
+from .hosts import HOSTS, HostOutput
 from .pages import Pages
 from .plan import Plan
 from .times import zone
@@ -29,6 +29,7 @@ Allow: /
 class Site:
     files: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    hosts: dict[str, HostOutput] = field(default_factory=dict)
 
 
 def page_path(slug: str) -> str:
@@ -79,15 +80,20 @@ def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | No
     files["index.html"] = pages.index()
     files["404.html"] = pages.not_found()
     files["robots.txt"] = ROBOTS.encode()
-    files[".nojekyll"] = b""  # GitHub Pages: serve files as they are, no Jekyll pass
-    if plan.site.domain:
-        files["CNAME"] = f"{plan.site.domain}\n".encode()
     files["links.json"] = links_json(plan)
-    for name in hosts if hosts is not None else tuple(HOSTS):
-        out = HOSTS[name].render(plan)
+    names = selected_hosts(plan, hosts)
+    for name in names:
+        out = HOSTS[name].render(plan, frozenset(names))
         clash = set(out.files) & set(files)
         if clash:  # two hosts claiming one file is a programming error, not user input
             raise RuntimeError(f"host {name} writes {sorted(clash)}, already written")
         files.update(out.files)
         site.notes.extend(out.notes)
+        site.hosts[name] = out
     return site
+
+
+def selected_hosts(plan: Plan, override: tuple[str, ...] | None) -> tuple[str, ...]:
+    """--host wins over site.hosts; neither means every host. Registry order."""
+    chosen = override or plan.site.hosts or tuple(HOSTS)
+    return tuple(name for name in HOSTS if name in chosen)

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import slugs as slugrules
+from .hosts import HOSTS
 from .load import INVALID, Document
 from .model import (
     ALLOWED_STATUS,
@@ -28,7 +29,7 @@ from .times import TimeError, instant, zone
 from .urls import UrlError, host_and_path, parse_target
 
 TOP_KEYS = ("site", "links")
-SITE_KEYS = ("domain", "timezone", "home", "status")
+SITE_KEYS = ("domain", "timezone", "home", "status", "hosts")
 LINK_KEYS = (
     "url",
     "expires",
@@ -156,7 +157,32 @@ class _Checker:
         status = DEFAULT_STATUS
         if "status" in data:
             status = self.status(data["status"], ("site", "status")) or DEFAULT_STATUS
-        return Site(domain=domain, timezone=tzname, home=home, status=status)
+        hosts = self.hosts(data["hosts"]) if "hosts" in data else ()
+        return Site(domain=domain, timezone=tzname, home=home, status=status, hosts=hosts)
+
+    def hosts(self, value: Any) -> tuple[str, ...]:
+        path = ("site", "hosts")
+        if isinstance(value, str):
+            value = [value]
+        if value is INVALID:
+            return ()
+        if not isinstance(value, list) or not value:
+            self.error(
+                path, "hosts must be a list of host names", f"known hosts: {', '.join(HOSTS)}"
+            )
+            return ()
+        out = []
+        for i, name in enumerate(value):
+            if name in HOSTS:
+                out.append(name)
+                continue
+            guess = did_you_mean(name, tuple(HOSTS)) if isinstance(name, str) else None
+            self.error(
+                (*path, i),
+                f"unknown host {name!r}",
+                f"did you mean '{guess}'?" if guess else f"known hosts: {', '.join(HOSTS)}",
+            )
+        return tuple(out)
 
     def domain(self, value: Any) -> str | None:
         path = ("site", "domain")

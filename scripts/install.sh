@@ -12,9 +12,14 @@ command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   apt_packages+=(python3-venv)
 fi
+has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 if [ "$want_test" = 1 ]; then
   # node runs the redirect pages' script in the end-to-end tests
-  command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+  has node || apt_packages+=(nodejs)
+  # the web servers of the conformance suite (tests/e2e/test_conformance.py)
+  has nginx || apt_packages+=(nginx)
+  has apache2 || apt_packages+=(apache2)
+  has caddy || apt_packages+=(caddy)
 fi
 
 if [ "${#apt_packages[@]}" -gt 0 ]; then

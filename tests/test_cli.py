@@ -146,7 +146,7 @@ def test_build_reports_counts_and_next_change(runner: CliRunner, workdir: Path) 
     )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "Built site/: 18 files for 9 links (6 active, 1 scheduled, 2 expired)"
+    assert lines[0] == "Built site/: 21 files for 9 links (6 active, 1 scheduled, 2 expired)"
     assert lines[-1] == (
         "Next change: 2026-12-31T16:00:00+00:00 (31 December 2026, sale expires): rebuild then"
     )

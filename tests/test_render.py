@@ -142,7 +142,7 @@ def test_home_makes_the_index_a_redirect() -> None:
     assert b'href="https://www.example.com"' in files["index.html"]
     assert b"q=l.search.slice(1)" in files["index.html"]  # ?utm=... reaches home, as with the rule
     rules = files["_redirects"].decode().splitlines()
-    assert rules[3:5] == ["/  https://www.example.com  302!", "/  https://www.example.com  302"]
+    assert rules[2:4] == ["/  https://www.example.com  302!", "/  https://www.example.com  302"]
 
 
 def test_no_domain_means_no_cname() -> None:

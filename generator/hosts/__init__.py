@@ -1,10 +1,17 @@
-"""Host formats, by name. A new host is one module here plus one entry below."""
+"""Host formats, by name. A new host is one module here plus one entry below,
+one row in docs/hosts.md and one engine in the conformance suite."""
 
 from __future__ import annotations
 
-from .base import Host, HostOutput
-from .redirects import RedirectsFile
+from .apache import Apache
+from .base import Behaviour, Host, HostOutput, Limits
+from .caddy import Caddy
+from .github_pages import GitHubPages
+from .nginx import Nginx
+from .redirects_file import CLOUDFLARE, GITLAB, NETLIFY
 
-HOSTS: dict[str, Host] = {h.name: h for h in (RedirectsFile(),)}
+HOSTS: dict[str, Host] = {
+    h.name: h for h in (NETLIFY, CLOUDFLARE, GITLAB, GitHubPages(), Nginx(), Apache(), Caddy())
+}
 
-__all__ = ["HOSTS", "Host", "HostOutput"]
+__all__ = ["HOSTS", "Behaviour", "Host", "HostOutput", "Limits"]

@@ -1,0 +1,37 @@
+"""GitHub Pages: no rules at all, so the pages are the redirects.
+
+``/slug`` is answered from ``slug.html`` directly (a folder would cost a 301 to
+``/slug/`` first), unknown paths get ``404.html``, a ``CNAME`` file names the custom
+domain and ``.nojekyll`` makes GitHub serve the files as they are
+(https://docs.github.com/en/pages/getting-started-with-github-pages/about-github-pages).
+"""
+
+from __future__ import annotations
+
+from ..plan import Plan
+from ..rules import Rule
+from .base import Behaviour, HostOutput, Limits
+
+
+class GitHubPages:
+    name = "github-pages"
+    title = "GitHub Pages"
+    files = ("CNAME", ".nojekyll")
+    statuses: frozenset[int] = frozenset()
+    limits = Limits(source="https://docs.github.com/en/pages (no redirect rules exist)")
+    behaviour = Behaviour(
+        query="the page passes it on",
+        case="case-sensitive",
+        trailing_slash="'/gh/' is a 404 (404.html)",
+        unicode="served from the UTF-8 file name",
+        files="no rules: the pages answer",
+    )
+
+    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
+        return []
+
+    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
+        files = {".nojekyll": b""}
+        if plan.site.domain:
+            files["CNAME"] = f"{plan.site.domain}\n".encode()
+        return HostOutput(files=files)

@@ -1,0 +1,124 @@
+"""Edge rules: what a host should answer at each path, before any host format is involved.
+
+Every host module reads the same list of ``Rule``s and writes what its format can
+express. A rule it cannot express exactly (a query merge its engine cannot do, a
+status it does not support, a rule past its limits) is simply left out: the page
+at the same path gives the visitor the same result, one HTML hop slower. That is
+the one mechanism behind overflow, unsupported features and host quirks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from .model import State
+from .plan import Plan
+
+
+class Kind(str, Enum):
+    redirect = "redirect"
+    gone = "gone"  # an expired link without an 'expired' URL: 410 with the expired page
+
+
+@dataclass(frozen=True)
+class Rule:
+    path: str  # URL path as people read it: "/gh", "/优惠券", "/" for the home redirect
+    kind: Kind
+    status: int  # 301/302/307/308, or 410
+    page: str  # the file that answers without the rule (and the body of a 410)
+    location: str | None = None  # ASCII target URL for redirects
+    forward_query: bool = True
+    expires: bool = False  # rules that never expire are kept first when space is short
+
+    @property
+    def base(self) -> str:
+        """The location without its fragment."""
+        assert self.location is not None
+        return self.location.split("#", 1)[0]
+
+    @property
+    def fragment(self) -> str:
+        """``#...`` of the location, or ''."""
+        assert self.location is not None
+        return "#" + self.location.split("#", 1)[1] if "#" in self.location else ""
+
+    @property
+    def has_query(self) -> bool:
+        return "?" in self.base
+
+
+def expected_location(rule: Rule, visitor_query: str) -> str:
+    """The Location a visitor must get for ``?visitor_query`` (without '?').
+
+    The promise of ``forward_query``: the visitor's query is appended to the
+    target's own (with '&'), before the target's fragment.
+    """
+    if not rule.forward_query or not visitor_query:
+        return rule.location or ""
+    base = rule.base
+    sep = "" if base.endswith(("?", "&")) else ("&" if "?" in base else "?")
+    return base + sep + visitor_query + rule.fragment
+
+
+def edge_rules(plan: Plan) -> list[Rule]:
+    """Every rule of the site: the home redirect first, then each slug in file order."""
+    out: list[Rule] = []
+    home = plan.site.home
+    if home is not None:
+        out.append(Rule("/", Kind.redirect, 302, "index.html", home.url, True))
+    for entry in plan.entries:
+        link = entry.link
+        page = f"{entry.slug}.html"
+        path = "/" + entry.slug
+        if entry.state is State.active:
+            out.append(
+                Rule(
+                    path,
+                    Kind.redirect,
+                    link.status,
+                    page,
+                    link.target.url,
+                    link.forward_query,
+                    link.expires is not None,
+                )
+            )
+        elif entry.state is State.expired:
+            if link.expired is not None:
+                out.append(
+                    Rule(
+                        path, Kind.redirect, 302, page, link.expired.url, link.forward_query, False
+                    )
+                )
+            else:
+                out.append(Rule(path, Kind.gone, 410, page, expires=False))
+        # scheduled: the page answers ("not active yet"); no rule.
+    return out
+
+
+def by_priority(rules: Sequence[Rule]) -> list[Rule]:
+    """Which rules to keep when a host cannot take them all: the home redirect, then
+    links that never expire (printed QR codes live longest), then by path."""
+    return sorted(rules, key=lambda r: (r.path != "/", r.expires, r.path))
+
+
+def fit(
+    rules: Sequence[Rule], cost: Callable[[Rule], int], budget: int | None
+) -> tuple[list[Rule], list[Rule]]:
+    """Keep rules by priority while their cost fits the budget; return (kept, left)."""
+    if budget is None:
+        return list(rules), []
+    kept: list[Rule] = []
+    left: list[Rule] = []
+    used = 0
+    for rule in by_priority(rules):
+        c = cost(rule)
+        if used + c <= budget:
+            kept.append(rule)
+            used += c
+        else:
+            left.append(rule)
+    order = {id(r): i for i, r in enumerate(rules)}
+    kept.sort(key=lambda r: order[id(r)])
+    return kept, left

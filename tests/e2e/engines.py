@@ -1,0 +1,194 @@
+"""Start real web servers on 127.0.0.1 serving a built site with its generated rules.
+
+Each ``start_*`` returns a running ``Engine`` (stopped by ``stop()``), or raises
+``Missing`` when the program is not installed. Every engine gets its own work folder,
+listens on a free loopback port, and needs no network.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Missing(Exception):
+    """The engine is not installed here."""
+
+
+@dataclass
+class Engine:
+    name: str  # the host module it stands for
+    version: str
+    base: str  # http://127.0.0.1:PORT
+    proc: subprocess.Popen
+    log: Path
+    extra: list[subprocess.Popen] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for p in [self.proc, *self.extra]:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(
+        f"server did not listen on {port} within {timeout}s:\n{log.read_text()[-3000:]}"
+    )
+
+
+def _which(name: str, *extra: str) -> str:
+    for candidate in (name, *extra):
+        path = shutil.which(candidate)
+        if path:
+            return path
+    raise Missing(name)
+
+
+def _run(
+    cmd: list[str], work: Path, port: int, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, Path]:
+    log = work / "server.log"
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            cmd,
+            cwd=work,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env or os.environ.copy(),
+            stdin=subprocess.DEVNULL,
+        )
+    wait_for_port(port, proc, log)
+    return proc, log
+
+
+def start_nginx(site: Path, work: Path) -> Engine:
+    nginx = _which("nginx", "/usr/sbin/nginx")
+    version = subprocess.run([nginx, "-v"], capture_output=True, text=True).stderr.strip()
+    port = free_port()
+    for d in ("tmp", "logs"):
+        (work / d).mkdir(parents=True, exist_ok=True)
+    conf = work / "nginx.conf"
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf.write_text(
+        f"""{user}daemon off;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/logs/error.log;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    charset utf-8;
+    access_log off;
+    client_body_temp_path {work}/tmp/body;
+    proxy_temp_path {work}/tmp/proxy;
+    fastcgi_temp_path {work}/tmp/fastcgi;
+    uwsgi_temp_path {work}/tmp/uwsgi;
+    scgi_temp_path {work}/tmp/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {site};
+        include {site}/shortlinks.nginx.conf;
+    }}
+}}
+"""
+    )
+    proc, log = _run(
+        [nginx, "-p", str(work), "-c", str(conf), "-e", str(work / "logs/error.log")], work, port
+    )
+    return Engine("nginx", version.split("/")[-1], f"http://127.0.0.1:{port}", proc, log)
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "rewrite", "mime", "dir", "alias", "headers")
+
+
+def start_apache(site: Path, work: Path) -> Engine:
+    apache = _which("apache2", "/usr/sbin/apache2", "httpd")
+    version = subprocess.run([apache, "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+    modules = Path("/usr/lib/apache2/modules")
+    port = free_port()
+    loads = "\n".join(f"LoadModule {m}_module {modules}/mod_{m}.so" for m in APACHE_MODULES)
+    user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
+    conf = work / "httpd.conf"
+    conf.write_text(
+        f"""ServerRoot {work}
+{loads}
+{user}ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {work}/httpd.pid
+DefaultRuntimeDir {work}
+Mutex file:{work} default
+ErrorLog {work}/error.log
+LogLevel warn
+TypesConfig /etc/mime.types
+AddDefaultCharset utf-8
+DocumentRoot "{site}"
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory "{site}">
+    AllowOverride All
+    Require all granted
+</Directory>
+"""
+    )
+    proc, log = _run([apache, "-f", str(conf), "-DFOREGROUND"], work, port)
+    return Engine(
+        "apache", version.split(":", 1)[-1].strip(), f"http://127.0.0.1:{port}", proc, log
+    )
+
+
+def start_caddy(site: Path, work: Path) -> Engine:
+    caddy = _which("caddy")
+    version = subprocess.run([caddy, "version"], capture_output=True, text=True).stdout.strip()
+    port = free_port()
+    conf = work / "Caddyfile"
+    conf.write_text(
+        f"""{{
+    admin off
+    auto_https off
+}}
+http://127.0.0.1:{port} {{
+    bind 127.0.0.1
+    root * {site}
+    import {site}/shortlinks.caddy
+}}
+"""
+    )
+    env = os.environ.copy()
+    env.update(
+        XDG_DATA_HOME=str(work / "data"), XDG_CONFIG_HOME=str(work / "config"), HOME=str(work)
+    )
+    proc, log = _run(
+        [caddy, "run", "--config", str(conf), "--adapter", "caddyfile"], work, port, env
+    )
+    return Engine("caddy", version.split()[0], f"http://127.0.0.1:{port}", proc, log)
+
+
+STARTERS = {"nginx": start_nginx, "apache": start_apache, "caddy": start_caddy}

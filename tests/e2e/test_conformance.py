@@ -1,0 +1,142 @@
+"""Conformance: one fixture site, served by each real engine, every slug checked.
+
+For every path of tests/fixtures/conformance.yaml the engine must give exactly what
+the host module promises: a rule it wrote answers with its status and a Location
+equal byte for byte to the promised one (query passed on where promised); every
+other path answers with its page, unchanged; unknown paths get 404.html with 404.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import tempfile
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import check
+from generator.hosts import HOSTS
+from generator.pages import environment
+from generator.plan import Plan, make_plan
+from generator.render import render_site
+from generator.rules import Kind, Rule, edge_rules, expected_location
+from generator.write import write_site
+from tests.conftest import FIXTURES, NOW, STRICT
+from tests.e2e.engines import STARTERS, Engine, Missing
+
+pytestmark = pytest.mark.e2e
+
+QUERIES = ("", "a=1&b=x%20y")
+
+
+def get(base: str, path: str, query: str = "") -> tuple[int, str | None, bytes]:
+    """GET exactly this path (percent-encoded here) without following redirects."""
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=15)
+    target = urllib.parse.quote(path, safe="/-_.~") + (f"?{query}" if query else "")
+    conn.request("GET", target, headers={"Accept": "text/html"})
+    resp = conn.getresponse()
+    body = resp.read()
+    location = resp.getheader("Location")
+    conn.close()
+    return resp.status, location, body
+
+
+@pytest.fixture(scope="module")
+def fixture_site() -> Iterator[tuple[Path, Plan]]:
+    # Under /tmp with open permissions: Apache serves as www-data when run as root.
+    root = Path(tempfile.mkdtemp(prefix="shortlinks-conformance-"))
+    root.chmod(0o755)
+    result = check(FIXTURES / "conformance.yaml")
+    assert result.linkset is not None, result.problems
+    plan = make_plan(result.linkset, NOW)
+    site = render_site(plan, environment())
+    write_site(root / "_site", site.files)
+    yield root / "_site", plan
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=sorted(STARTERS))
+def engine(request: pytest.FixtureRequest, fixture_site: tuple[Path, Plan]) -> Iterator[Engine]:
+    name = request.param
+    site, _plan = fixture_site
+    work = Path(tempfile.mkdtemp(prefix=f"shortlinks-{name}-"))
+    work.chmod(0o755)
+    try:
+        eng = STARTERS[name](site, work)
+    except Missing as exc:
+        message = f"{exc} is not installed (the README's test command installs it)"
+        if STRICT:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield eng
+    eng.stop()
+    if os.environ.get("SHORTLINKS_KEEP_LOGS") != "1":
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def paths_of(plan: Plan) -> list[str]:
+    return ["/", *("/" + e.slug for e in plan.entries)]
+
+
+def test_every_path_behaves_as_the_host_module_promises(
+    engine: Engine, fixture_site: tuple[Path, Plan]
+) -> None:
+    site, plan = fixture_site
+    all_hosts = frozenset(HOSTS)
+    ruled: dict[str, Rule] = {r.path: r for r in HOSTS[engine.name].ruled(plan, all_hosts)}
+    failures = []
+    for path in paths_of(plan):
+        for query in QUERIES:
+            status, location, body = get(engine.base, path, query)
+            rule = ruled.get(path)
+            if rule is not None and rule.kind is Kind.redirect:
+                want = (rule.status, expected_location(rule, query))
+                got = (status, location)
+            elif rule is not None:  # gone
+                want = (410, (site / rule.page).read_bytes())
+                got = (status, body)
+            else:
+                page = "index.html" if path == "/" else path.lstrip("/") + ".html"
+                want = (200, (site / page).read_bytes())
+                got = (status, body)
+            if got != want:
+                failures.append(f"{path}?{query}: want {want!r:.200}, got {got!r:.200}")
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
+def test_the_engine_answers_by_rule_where_it_can(
+    engine: Engine, fixture_site: tuple[Path, Plan]
+) -> None:
+    """Not everything falls back to pages: the rules really are used."""
+    _site, plan = fixture_site
+    ruled = HOSTS[engine.name].ruled(plan, frozenset(HOSTS))
+    every = edge_rules(plan)
+    assert len(ruled) >= len(every) - 3, [r.path for r in every if r not in ruled]
+
+
+def test_unknown_path_gets_the_404_page(engine: Engine, fixture_site: tuple[Path, Plan]) -> None:
+    site, _ = fixture_site
+    status, _loc, body = get(engine.base, "/no-such-link")
+    assert (status, body) == (404, (site / "404.html").read_bytes())
+
+
+def test_case_and_trailing_slash_behave_as_documented(engine: Engine) -> None:
+    status_upper, _l, _b = get(engine.base, "/TEMP")
+    behaviour = HOSTS[engine.name].behaviour
+    if behaviour.case.startswith("case-insensitive"):
+        assert status_upper == 302
+    else:
+        assert status_upper == 404
+    status_slash, _l, _b = get(engine.base, "/temp/")
+    assert status_slash == 404, behaviour.trailing_slash
+
+
+def test_the_rule_files_themselves_are_not_served(engine: Engine) -> None:
+    for name in HOSTS[engine.name].files:
+        status, _l, _b = get(engine.base, "/" + name)
+        assert status in (403, 404), name
