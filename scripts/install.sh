@@ -20,6 +20,9 @@ if [ "$want_test" = 1 ]; then
   has nginx || apt_packages+=(nginx)
   has apache2 || apt_packages+=(apache2)
   has caddy || apt_packages+=(caddy)
+  # hosts' own local servers come from npm (tests/e2e/npm); the Azure CLI builds keytar
+  has npm || apt_packages+=(npm)
+  [ -e /usr/include/libsecret-1/libsecret/secret.h ] || apt_packages+=(libsecret-1-dev)
 fi
 
 if [ "${#apt_packages[@]}" -gt 0 ]; then
@@ -40,3 +43,14 @@ fi
 extra=""
 [ "$want_test" = 1 ] && extra="[test]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+
+if [ "$want_test" = 1 ]; then
+  # Pinned by package-lock.json; reinstalled only when the lock file changes.
+  npm_dir=tests/e2e/npm
+  stamp="$npm_dir/node_modules/.installed-lock.json"
+  if ! cmp -s "$npm_dir/package-lock.json" "$stamp" 2>/dev/null; then
+    echo "Installing the hosts' local servers from npm (tests/e2e/npm)..."
+    (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$npm_dir/package-lock.json" "$stamp"
+  fi
+fi

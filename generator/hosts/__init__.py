@@ -4,14 +4,27 @@ one row in docs/hosts.md and one engine in the conformance suite."""
 from __future__ import annotations
 
 from .apache import Apache
+from .azure import Azure
 from .base import Behaviour, Host, HostOutput, Limits
 from .caddy import Caddy
+from .firebase import Firebase
 from .github_pages import GitHubPages
 from .nginx import Nginx
 from .redirects_file import CLOUDFLARE, GITLAB, NETLIFY
 
 HOSTS: dict[str, Host] = {
-    h.name: h for h in (NETLIFY, CLOUDFLARE, GITLAB, GitHubPages(), Nginx(), Apache(), Caddy())
+    h.name: h
+    for h in (
+        NETLIFY,
+        CLOUDFLARE,
+        GITLAB,
+        GitHubPages(),
+        Firebase(),
+        Azure(),
+        Nginx(),
+        Apache(),
+        Caddy(),
+    )
 }
 
 __all__ = ["HOSTS", "Behaviour", "Host", "HostOutput", "Limits"]

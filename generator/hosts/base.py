@@ -28,6 +28,9 @@ class Behaviour:
     trailing_slash: str
     unicode: str
     files: str  # what happens when a file exists at a rule's path
+    case_insensitive: bool = False  # '/GH' finds the rule of '/gh'
+    slash_matches: bool = False  # '/gh/' finds the rule of '/gh'
+    serves_own_config: bool = False  # the local engine serves the rule file itself
 
 
 @dataclass

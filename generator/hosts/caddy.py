@@ -89,6 +89,7 @@ class Caddy:
         trailing_slash="'/gh/' is a 404",
         unicode="literal UTF-8 paths match the decoded path",
         files="the route's rules run before file_server",
+        case_insensitive=True,
     )
 
     def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:

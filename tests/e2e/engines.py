@@ -191,4 +191,81 @@ http://127.0.0.1:{port} {{
     return Engine("caddy", version.split()[0], f"http://127.0.0.1:{port}", proc, log)
 
 
-STARTERS = {"nginx": start_nginx, "apache": start_apache, "caddy": start_caddy}
+NPM = Path(__file__).resolve().parent / "npm" / "node_modules"
+
+
+def _npm_package(name: str, entry: str) -> tuple[str, str]:
+    """The node binary, and the entry script and version of an npm package installed by the
+    test set-up in tests/e2e/npm (pinned in its package-lock.json)."""
+    node = _which("node")
+    package = NPM / name
+    if not (package / entry).is_file():
+        raise Missing(f"npm package {name}")
+    import json
+
+    version = json.loads((package / "package.json").read_text())["version"]
+    return node, version
+
+
+def _quiet_env(work: Path) -> dict[str, str]:
+    env = os.environ.copy()
+    env.update(
+        HOME=str(work),  # CLIs write their settings and telemetry ids under $HOME
+        XDG_CONFIG_HOME=str(work / "config"),
+        NO_UPDATE_NOTIFIER="1",
+        DO_NOT_TRACK="1",
+        CI="true",
+    )
+    return env
+
+
+def start_superstatic(site: Path, work: Path) -> Engine:
+    """Firebase Hosting's own local server, reading firebase.json from the site."""
+    entry = "lib/bin/server.js"
+    node, version = _npm_package("superstatic", entry)
+    port = free_port()
+    cmd = [node, str(NPM / "superstatic" / entry), ".", "--port", str(port), "--host", "127.0.0.1"]
+    proc, log = _run_in(cmd, site, work, port, _quiet_env(work))
+    return Engine("firebase", f"superstatic {version}", f"http://127.0.0.1:{port}", proc, log)
+
+
+def start_swa(site: Path, work: Path) -> Engine:
+    """The Azure Static Web Apps CLI's emulator, reading staticwebapp.config.json."""
+    entry = "dist/cli/bin.js"
+    node, version = _npm_package("@azure/static-web-apps-cli", entry)
+    port = free_port()
+    cmd = [
+        node,
+        str(NPM / "@azure/static-web-apps-cli" / entry),
+        "start",
+        str(site),
+        "--swa-config-location",
+        str(site),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    proc, log = _run(cmd, work, port, _quiet_env(work))
+    return Engine("azure", f"swa CLI {version}", f"http://127.0.0.1:{port}", proc, log)
+
+
+def _run_in(
+    cmd: list[str], cwd: Path, work: Path, port: int, env: dict[str, str]
+) -> tuple[subprocess.Popen, Path]:
+    log = work / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env, stdin=subprocess.DEVNULL
+        )
+    wait_for_port(port, proc, log)
+    return proc, log
+
+
+STARTERS = {
+    "nginx": start_nginx,
+    "apache": start_apache,
+    "caddy": start_caddy,
+    "firebase": start_superstatic,
+    "azure": start_swa,
+}
