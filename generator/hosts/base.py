@@ -29,7 +29,7 @@ class Behaviour:
     unicode: str
     files: str  # what happens when a file exists at a rule's path
     case_insensitive: bool = False  # '/GH' finds the rule of '/gh'
-    slash_matches: bool = False  # '/gh/' finds the rule of '/gh'
+    slash_status: int = 404  # what '/gh/' gets on the engine (302: the rule; 308: to '/gh')
     serves_own_config: bool = False  # the local engine serves the rule file itself
 
 

@@ -48,7 +48,7 @@ class Firebase:
         trailing_slash="'/gh/' matches '/gh'",
         unicode="literal UTF-8 sources match",
         files="redirects win over files",
-        slash_matches=True,
+        slash_status=302,
         serves_own_config=True,
     )
 

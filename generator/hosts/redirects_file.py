@@ -185,9 +185,10 @@ CLOUDFLARE = RedirectsHost(
     Behaviour(
         query=_QUERY,
         case="case-sensitive",
-        trailing_slash="'/gh/' does not match '/gh'",
-        unicode="matches raw and percent-encoded paths",
+        trailing_slash="'/gh/' gets a 308 to '/gh' (because gh.html exists), then the rule",
+        unicode="rules written percent-encoded match what browsers send",
         files="rules always win over files",
+        slash_status=308,
     ),
 )
 GITLAB = RedirectsHost(

@@ -250,6 +250,35 @@ def start_swa(site: Path, work: Path) -> Engine:
     return Engine("azure", f"swa CLI {version}", f"http://127.0.0.1:{port}", proc, log)
 
 
+def start_wrangler(site: Path, work: Path) -> Engine:
+    """Cloudflare's own local server for Pages (workerd), reading _redirects and _headers.
+
+    wrangler 4.86.0 is the last release that runs on Node 20; each run gets its own
+    working folder (shared .wrangler state has crashed workerd)."""
+    entry = "bin/wrangler.js"
+    node, version = _npm_package("wrangler", entry)
+    port, inspector = free_port(), free_port()
+    env = _quiet_env(work)
+    env["WRANGLER_SEND_METRICS"] = "false"
+    cmd = [
+        node,
+        str(NPM / "wrangler" / entry),
+        "pages",
+        "dev",
+        str(site),
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--inspector-port",
+        str(inspector),
+        "--compatibility-date",
+        "2025-01-01",
+    ]
+    proc, log = _run(cmd, work, port, env)
+    return Engine("cloudflare", f"wrangler {version}", f"http://127.0.0.1:{port}", proc, log)
+
+
 def _run_in(
     cmd: list[str], cwd: Path, work: Path, port: int, env: dict[str, str]
 ) -> tuple[subprocess.Popen, Path]:
@@ -268,4 +297,5 @@ STARTERS = {
     "caddy": start_caddy,
     "firebase": start_superstatic,
     "azure": start_swa,
+    "cloudflare": start_wrangler,
 }
