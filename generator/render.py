@@ -14,6 +14,7 @@ import jinja2
 from .hosts import HOSTS, HostOutput
 from .pages import Pages
 from .plan import Plan
+from .rules import Kind
 from .times import zone
 
 ROBOTS = """\
@@ -75,13 +76,20 @@ def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | No
     pages = Pages(plan, env)
     site = Site()
     files = site.files
+    names = selected_hosts(plan, hosts)
+    left_out = pages_left_out(plan, names)
     for entry in plan.entries:
-        files[page_path(entry.slug)] = pages.entry(entry)
+        if "/" + entry.slug not in left_out:
+            files[page_path(entry.slug)] = pages.entry(entry)
     files["index.html"] = pages.index()
     files["404.html"] = pages.not_found()
     files["robots.txt"] = ROBOTS.encode()
     files["links.json"] = links_json(plan)
-    names = selected_hosts(plan, hosts)
+    if left_out:
+        site.notes.append(
+            f"{len(left_out)} link page(s) left out: files override redirects on "
+            f"{HOSTS[names[0]].title}, so those links are answered by its rules alone"
+        )
     for name in names:
         out = HOSTS[name].render(plan, frozenset(names))
         clash = set(out.files) & set(files)
@@ -91,6 +99,19 @@ def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | No
         site.notes.extend(out.notes)
         site.hosts[name] = out
     return site
+
+
+def pages_left_out(plan: Plan, names: tuple[str, ...]) -> set[str]:
+    """Paths whose page must not exist so the host's redirect can apply.
+
+    Only when the build is for one host alone on which an existing file overrides a
+    rule (GitLab Pages): any other host beside it may need the page. Expired links
+    (410) keep theirs: it is the text of the answer.
+    """
+    if len(names) != 1 or not HOSTS[names[0]].behaviour.files_override_rules:
+        return set()
+    ruled = HOSTS[names[0]].ruled(plan, frozenset(names))
+    return {r.path for r in ruled if r.kind is Kind.redirect and r.path != "/"}
 
 
 def selected_hosts(plan: Plan, override: tuple[str, ...] | None) -> tuple[str, ...]:

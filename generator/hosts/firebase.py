@@ -7,7 +7,8 @@ the visitor's query to a target without one, but for a target with its own query
 it merges them and leaves a stray ``&`` when the visitor sent none, so only links
 whose target has no query (and no fragment) get a rule; the rest are answered by
 their pages. It also re-encodes a ``%`` in the target (``%E4`` becomes ``%25E4``),
-so targets with percent-escapes are left to pages too. ``cleanUrls`` serves ``/slug`` from ``slug.html``. There is no 410.
+so targets with percent-escapes are left to pages too. ``cleanUrls`` serves ``/slug``
+from ``slug.html``. There is no 410.
 
 The file goes in the site folder with ``"public": "."``: run ``firebase deploy``
 from that folder (docs/hosts.md, "Firebase").

@@ -27,11 +27,12 @@ promises; the other links are answered by their pages, which merge queries.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules, fit
+from ..rules import Kind, Rule, by_priority, edge_rules
 from .base import Behaviour, HostOutput, Limits, overflow_note
 
 FILE = "_redirects"
@@ -57,10 +58,35 @@ def url_path(path: str) -> str:
 
 
 def host_keeps_promise(rule: Rule) -> bool:
-    """Does 'append the query unless the target has one' give what the link promises?"""
+    """Netlify and Cloudflare append the visitor's query unless the target has one:
+    does that give what the link promises?"""
     if rule.location is None or "#" in rule.location:
         return False
     return rule.has_query != rule.forward_query
+
+
+def gitlab_keeps_promise(rule: Rule) -> bool:
+    """GitLab Pages redirects to the rule's target as written and drops the visitor's
+    query (it matches on the path alone), so only links that do not pass the query on
+    can have a rule; it takes 301 and 302 only and no force flag. The home redirect is
+    never a rule there: ``index.html`` always exists and files override redirects."""
+    return (
+        rule.kind is Kind.redirect
+        and rule.path != "/"
+        and rule.status in (301, 302)
+        and not rule.forward_query
+    )
+
+
+# GitLab Pages' defaults: a _redirects file over 64 KiB is refused whole, and rules
+# past the first 1,000 are not processed (gitlab-pages internal/redirects/redirects.go,
+# maxConfigSize and maxRuleCount; https://docs.gitlab.com/ee/user/project/pages/redirects.html).
+# Every rule line counts, Netlify's forced ones too (GitLab reads them as invalid rules).
+GITLAB_RULES = 1000
+GITLAB_BYTES = 64 * 1024
+# Cloudflare Pages: 2,000 static rules, 1,000 characters a line.
+CLOUDFLARE_RULES = 2000
+CLOUDFLARE_LINE = 1000
 
 
 class RedirectsHost:
@@ -84,78 +110,133 @@ class RedirectsHost:
 
     def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
         """The rules this host applies from the shared file."""
-        if self.name == "gitlab":
-            return []
-        out = render_file(plan, "netlify" in selected, "cloudflare" in selected)
-        return [r for r in out.kept if r.kind is not Kind.gone or self.name == "netlify"]
+        return render_file(plan, selected).kept.get(self.name, [])
 
     def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
-        writers = [h for h in ("netlify", "cloudflare") if h in selected]
+        writers = [h for h in WRITERS if h in selected]
         if not writers or self.name != writers[0]:
-            return HostOutput()  # GitLab adds nothing; the first writer writes for both
-        return render_file(plan, "netlify" in selected, "cloudflare" in selected)
+            return HostOutput()  # the first of them writes the file for all
+        return render_file(plan, selected)
+
+
+WRITERS = ("netlify", "cloudflare", "gitlab")
 
 
 @dataclass
 class _FileOutput(HostOutput):
-    kept: list[Rule] = field(default_factory=list)
+    kept: dict[str, list[Rule]] = field(default_factory=dict)
 
 
-def render_file(plan: Plan, netlify: bool, cloudflare: bool) -> _FileOutput:
-    rules = edge_rules(plan)
-    wanted: list[Rule] = []
-    for rule in rules:
-        if rule.kind is Kind.gone:
-            if netlify:  # Cloudflare has no 410; its page answers with the expired text
-                wanted.append(rule)
-        elif host_keeps_promise(rule):
-            wanted.append(rule)
-    skipped = len(rules) - len(wanted)
-
-    def lines_of(rule: Rule) -> list[str]:
-        src = url_path(rule.path)
-        if rule.kind is Kind.gone:
-            return [f"{src}  {url_path('/' + rule.page)}  410!"]
-        out = []
-        if netlify:
-            out.append(f"{src}  {rule.location}  {rule.status}!")
-        if cloudflare:
-            out.append(f"{src}  {rule.location}  {rule.status}")
+def _lines_of(rule: Rule, hosts: Sequence[str]) -> list[tuple[str, str]]:
+    """(host, line) for each selected host that can answer ``rule``; a plain line that
+    two hosts share is written once (the first host named owns it)."""
+    src = url_path(rule.path)
+    out: list[tuple[str, str]] = []
+    if rule.kind is Kind.gone:
+        if "netlify" in hosts:  # a rewrite with a status: the page's text, answered 410
+            out.append(("netlify", f"{src}  {url_path('/' + rule.page)}  410!"))
         return out
+    plain = f"{src}  {rule.location}  {rule.status}"
+    if "netlify" in hosts and host_keeps_promise(rule):
+        out.append(("netlify", plain + "!"))
+    if "cloudflare" in hosts and host_keeps_promise(rule):
+        out.append(("cloudflare", plain))
+    if hosts == ["gitlab"] and gitlab_keeps_promise(rule):
+        # Only in a GitLab-only build: its rules apply only where no file exists, so
+        # the build leaves these pages out (render.py); beside other hosts the pages
+        # must stay, and GitLab's lines would be dead weight in the shared file.
+        out.append(("gitlab", plain))
+    return out
 
-    notes = []
-    too_long = []
-    if cloudflare:
-        # 1,000 characters a declaration (Cloudflare's documented limit)
-        too_long = [r for r in wanted if any(len(line) > 1000 for line in lines_of(r))]
-        wanted = [r for r in wanted if r not in too_long]
-        kept, left = fit(wanted, lambda r: len(lines_of(r)), 2000)
-        if left or too_long:
-            notes.append(
-                overflow_note(
-                    "Cloudflare Pages",
-                    len(kept),
-                    len(left) + len(too_long),
-                    "2,000 static rules, 1,000 characters a line",
-                )
-            )
-    else:
-        kept, left = wanted, []
-    body = list(HEADER_LINES)
-    for rule in kept:
-        body.extend(lines_of(rule))
-    if skipped:
+
+def render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
+    hosts = [h for h in WRITERS if h in selected]
+    rules = edge_rules(plan)
+    candidates = [(r, _lines_of(r, hosts)) for r in rules]
+    candidates = [(r, lines) for r, lines in candidates if lines]
+    notes: list[str] = []
+
+    too_long: list[Rule] = []
+    if "cloudflare" in hosts:
+        # Cloudflare skips a line over 1,000 characters; the rule is left to its page
+        # everywhere, so that every host gives the same answer.
+        too_long = [r for r, ls in candidates if any(len(x) > CLOUDFLARE_LINE for _, x in ls)]
+        candidates = [(r, ls) for r, ls in candidates if r not in too_long]
+
+    def distinct(lines: list[tuple[str, str]]) -> list[str]:
+        return list(dict.fromkeys(x for _, x in lines))
+
+    # Budgets of the whole file: every line counts against each host's cap.
+    gitlab_only = hosts == ["gitlab"]
+    max_rules = CLOUDFLARE_RULES if "cloudflare" in hosts else None
+    max_bytes = None
+    if gitlab_only:
+        max_rules, max_bytes = GITLAB_RULES, GITLAB_BYTES
+    header = "\n".join(HEADER_LINES) + "\n"
+    used_rules, used_bytes = 0, len(header.encode())
+    kept_rules: list[Rule] = []
+    left: list[Rule] = []
+    by_rule = dict((id(r), ls) for r, ls in candidates)
+    for rule in by_priority([r for r, _ in candidates]):
+        lines = distinct(by_rule[id(rule)])
+        n, size = len(lines), sum(len(x.encode()) + 1 for x in lines)
+        if (max_rules is None or used_rules + n <= max_rules) and (
+            max_bytes is None or used_bytes + size <= max_bytes
+        ):
+            kept_rules.append(rule)
+            used_rules += n
+            used_bytes += size
+        else:
+            left.append(rule)
+    order = {id(r): i for i, r in enumerate(rules)}
+    kept_rules.sort(key=lambda r: order[id(r)])
+
+    body = [header.rstrip("\n")]
+    kept: dict[str, list[Rule]] = {h: [] for h in hosts}
+    for rule in kept_rules:
+        lines = by_rule[id(rule)]
+        body.extend(distinct(lines))
+        for host in dict.fromkeys(h for h, _ in lines):
+            kept[host].append(rule)
+
+    if left or too_long:
+        caps = []
+        if "cloudflare" in hosts:
+            caps.append("Cloudflare Pages: 2,000 rules, 1,000 characters a line")
+        if gitlab_only:
+            caps.append("GitLab Pages: 1,000 rules, 64 KiB")
         notes.append(
-            f"_redirects: {skipped} path(s) are answered by their page: the host would not "
-            "pass the query string on as the link asks, or cannot answer that way"
+            overflow_note("_redirects", len(kept_rules), len(left) + len(too_long), "; ".join(caps))
         )
+    for host in hosts:
+        if host == "gitlab" and not gitlab_only:
+            notes.append(
+                "GitLab Pages: every link is answered by its page (files override "
+                "redirects there); a build with 'hosts: [gitlab]' gives links with "
+                "'forward_query: false' a redirect at the edge"
+            )
+            continue
+        unanswered = len(rules) - len(kept[host])
+        if unanswered:
+            notes.append(
+                f"{TITLES[host]}: {unanswered} path(s) are answered by their page ({WHY[host]})"
+            )
     return _FileOutput(
         files={FILE: ("\n".join(body) + "\n").encode(), "_headers": HEADERS.encode()},
-        rules=len(kept),
-        left_to_pages=skipped + len(left) + len(too_long),
+        rules=len(kept_rules),
+        left_to_pages=len(left) + len(too_long),
         notes=notes,
         kept=kept,
     )
+
+
+TITLES = {"netlify": "Netlify", "cloudflare": "Cloudflare Pages", "gitlab": "GitLab Pages"}
+WHY = {
+    "netlify": "it would not pass the query string on as the link asks",
+    "cloudflare": "it would not pass the query string on as the link asks, or has no 410",
+    "gitlab": "it drops the query string and takes 301/302 only: links with "
+    "'forward_query: false' get a rule there",
+}
 
 
 _QUERY = "appended when the target has no query, dropped when it has one"
@@ -201,10 +282,12 @@ GITLAB = RedirectsHost(
         source="https://docs.gitlab.com/ee/user/project/pages/redirects.html",
     ),
     Behaviour(
-        query="not used: pages answer",
+        query="dropped: only links with 'forward_query: false' get a rule",
         case="case-sensitive",
-        trailing_slash="'/gh/' is a 404",
-        unicode="served from the UTF-8 file name",
-        files="files override redirects (no force): the pages answer every link",
+        trailing_slash="not verified on an engine",
+        unicode="rules written percent-encoded; pages served from the UTF-8 file name",
+        files="files override redirects (no force): rules only in a GitLab-only build, "
+        "which leaves the ruled links' pages out",
+        files_override_rules=True,
     ),
 )

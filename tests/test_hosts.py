@@ -1,0 +1,150 @@
+"""Host modules: what each declares, and limits handled rather than hit.
+
+The engines themselves are exercised in tests/e2e/test_conformance.py; here the
+rule files are checked for sizes and counts past each host's documented limits.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.hosts import HOSTS
+from generator.load import load_text
+from generator.pages import environment
+from generator.plan import Plan, make_plan
+from generator.render import Site, render_site
+from generator.validate import validate
+from tests.conftest import NOW
+
+
+def plan_of(text: str) -> Plan:
+    doc, problems = load_text(text)
+    assert doc is not None, problems
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    return make_plan(linkset, NOW)
+
+
+def many(n: int, *, extra: str = "", expiring_every: int = 0, width: int = 0) -> str:
+    """links.yaml text with ``n`` links; every ``expiring_every``-th one expires."""
+    lines = ["links:"]
+    for i in range(n):
+        url = f"https://t.example/{i}" + ("x" * width)
+        if expiring_every and i % expiring_every == 0:
+            lines.append(f"  l{i:05d}:\n    url: {url}\n    expires: 2099-01-01{extra}")
+        else:
+            lines.append(f"  l{i:05d}:\n    url: {url}{extra}")
+    return "\n".join(lines) + "\n"
+
+
+def build(text: str, hosts: tuple[str, ...] | None = None) -> Site:
+    return render_site(plan_of(text), environment(), hosts)
+
+
+def rule_lines(site: Site) -> list[str]:
+    return [
+        x for x in site.files["_redirects"].decode().splitlines() if x and not x.startswith("#")
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(HOSTS))
+def test_every_host_declares_what_it_writes_and_where_its_limits_come_from(name: str) -> None:
+    host = HOSTS[name]
+    assert host.name == name and host.title
+    assert "http" in host.limits.source  # where the limits (or their absence) are documented
+    b = host.behaviour
+    assert all((b.query, b.case, b.trailing_slash, b.unicode, b.files))
+    site = build("links:\n  gh: https://github.com/acme\n", (name,))
+    out = site.hosts[name]
+    for written in out.files:
+        assert written in host.files, f"{name} writes {written} without declaring it"
+    # a host that has no status codes (GitHub Pages) never answers with a rule
+    for rule in host.ruled(plan_of("links:\n  gh: https://github.com/acme\n"), frozenset(HOSTS)):
+        assert rule.status in host.statuses
+
+
+def test_cloudflare_keeps_2000_lines_links_without_expiry_first() -> None:
+    site = build(many(2100, expiring_every=3), ("cloudflare",))
+    lines = rule_lines(site)
+    assert len(lines) == 2000
+    kept = {x.split()[0] for x in lines}
+    # 700 links expire (every third); all 1,400 that never expire are kept first
+    never = {f"/l{i:05d}" for i in range(2100) if i % 3}
+    assert never <= kept
+    assert len(kept) == 2000
+    assert any("100 of 2100 rules do not fit" in n for n in site.notes), site.notes
+    # the links left out still have their pages
+    assert all(f"l{i:05d}.html" in site.files for i in range(2100))
+
+
+def test_netlify_and_cloudflare_share_the_2000_lines() -> None:
+    site = build(many(1500), ("netlify", "cloudflare"))
+    lines = rule_lines(site)
+    assert len(lines) == 2000  # 1,000 links, a forced and a plain line each
+    assert any("500 of 1500 rules do not fit" in n for n in site.notes), site.notes
+
+
+def test_a_line_over_1000_characters_is_left_to_its_page() -> None:
+    site = build(many(2, width=990), ("cloudflare",))
+    assert rule_lines(site) == []
+    assert all(f"l{i:05d}.html" in site.files for i in range(2))
+
+
+def test_gitlab_alone_gets_rules_and_their_pages_are_left_out() -> None:
+    text = (
+        "links:\n"
+        "  fixed:\n    url: https://t.example/f\n    forward_query: false\n"
+        "  perm:\n    url: https://t.example/p\n    status: 301\n    forward_query: false\n"
+        "  t307:\n    url: https://t.example/t\n    status: 307\n    forward_query: false\n"
+        "  plain: https://t.example/plain\n"
+    )
+    site = build(text, ("gitlab",))
+    assert rule_lines(site) == [
+        "/fixed  https://t.example/f  302",
+        "/perm  https://t.example/p  301",
+    ]
+    # files override redirects on GitLab: a page at /fixed would hide the rule
+    assert "fixed.html" not in site.files and "perm.html" not in site.files
+    assert "t307.html" in site.files and "plain.html" in site.files
+    links = json.loads(site.files["links.json"])
+    assert {x["slug"] for x in links["links"]} == {"fixed", "perm", "t307", "plain"}
+
+
+def test_gitlab_beside_other_hosts_keeps_every_page() -> None:
+    text = "links:\n  fixed:\n    url: https://t.example/f\n    forward_query: false\n"
+    site = build(text, ("gitlab", "netlify"))
+    assert "fixed.html" in site.files
+    assert HOSTS["gitlab"].ruled(plan_of(text), frozenset({"gitlab", "netlify"})) == []
+    assert any("GitLab Pages: every link is answered by its page" in n for n in site.notes)
+
+
+def test_gitlab_never_gets_more_than_1000_rules_and_the_rest_keep_their_pages() -> None:
+    site = build(many(1200, extra="\n    forward_query: false"), ("gitlab",))
+    lines = rule_lines(site)
+    assert len(lines) == 1000
+    assert len(site.files["_redirects"]) <= 64 * 1024
+    ruled = {x.split()[0].lstrip("/") for x in lines}
+    for i in range(1200):
+        slug = f"l{i:05d}"
+        assert (slug in ruled) != (f"{slug}.html" in site.files), slug
+    assert any("200 of 1200 rules do not fit" in n for n in site.notes), site.notes
+
+
+def test_gitlab_file_stays_under_64_kib() -> None:
+    site = build(many(900, extra="\n    forward_query: false", width=60), ("gitlab",))
+    body = site.files["_redirects"]
+    assert len(body) <= 64 * 1024
+    lines = rule_lines(site)
+    assert 0 < len(lines) < 900
+    assert len(body) + len(lines[-1]) + 1 > 64 * 1024 - 200  # filled close to the cap
+
+
+def test_azure_config_stays_under_20_kb() -> None:
+    site = build(many(400, extra="\n    forward_query: false"), ("azure",))
+    body = site.files["staticwebapp.config.json"]
+    assert len(body) <= 20 * 1024
+    config = json.loads(body)
+    assert 0 < len(config["routes"]) < 400
+    assert any("Azure Static Web Apps:" in n and "do not fit" in n for n in site.notes)
