@@ -11,6 +11,7 @@ from .firebase import Firebase
 from .github_pages import GitHubPages
 from .nginx import Nginx
 from .redirects_file import CLOUDFLARE, GITLAB, NETLIFY
+from .s3 import S3
 
 HOSTS: dict[str, Host] = {
     h.name: h
@@ -21,6 +22,7 @@ HOSTS: dict[str, Host] = {
         GitHubPages(),
         Firebase(),
         Azure(),
+        S3(),
         Nginx(),
         Apache(),
         Caddy(),
