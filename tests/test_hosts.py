@@ -148,3 +148,17 @@ def test_azure_config_stays_under_20_kb() -> None:
     config = json.loads(body)
     assert 0 < len(config["routes"]) < 400
     assert any("Azure Static Web Apps:" in n and "do not fit" in n for n in site.notes)
+
+
+def test_vercel_keeps_1024_redirects_in_vercel_json_and_the_rest_in_bulk() -> None:
+    site = build(many(1100, expiring_every=4), ("vercel",))
+    config = json.loads(site.files["vercel.json"])
+    assert len(config["redirects"]) == 1024
+    bulk = json.loads(site.files["vercel-redirects.json"])
+    assert len(bulk) == 76
+    in_config = {r["source"] for r in config["redirects"]}
+    # the 825 links that never expire are all in vercel.json, ahead of expiring ones
+    assert {f"/l{i:05d}" for i in range(1100) if i % 4} <= in_config
+    assert in_config.isdisjoint(b["source"] for b in bulk)
+    assert any("76 of 1100 rules do not fit" in n for n in site.notes), site.notes
+    assert all(f"l{i:05d}.html" in site.files for i in range(1100))

@@ -12,6 +12,7 @@ from .github_pages import GitHubPages
 from .nginx import Nginx
 from .redirects_file import CLOUDFLARE, GITLAB, NETLIFY
 from .s3 import S3
+from .vercel import Vercel
 
 HOSTS: dict[str, Host] = {
     h.name: h
@@ -22,6 +23,7 @@ HOSTS: dict[str, Host] = {
         GitHubPages(),
         Firebase(),
         Azure(),
+        Vercel(),
         S3(),
         Nginx(),
         Apache(),

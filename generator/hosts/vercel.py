@@ -1,0 +1,165 @@
+"""Vercel: ``vercel.json`` ``redirects``, and a bulk redirects file for the rest.
+
+``redirects`` in ``vercel.json`` take ``statusCode`` (301/302/303/307/308) or
+``permanent`` (308/307), at most 2,048 entries, ``source`` and ``destination`` up
+to 4,096 characters (https://vercel.com/docs/routing/redirects/configuration-redirects,
+"Limits"; the same numbers are in ``redirectsSchema`` of npm
+``@vercel/routing-utils``). Every redirect, header and ``cleanUrls`` counts against
+the 2,048 routes a deployment may have (https://vercel.com/docs/limits), and users
+report trouble from about 1,024 (vercel/vercel#5908), so at most 1,024 links get
+a ``vercel.json`` redirect, links that never expire first.
+
+Vercel passes the visitor's query on to the destination, merged with its own
+query (https://vercel.com/guides/how-do-i-perform-vercel-redirects-based-on-query-strings),
+which is what ``forward_query: true`` promises; a destination with a fragment
+would get the query after the ``#``, so those links, and links with
+``forward_query: false``, are answered by their pages.
+
+The rest go to a bulk redirects file, ``vercel-redirects.json``, named by
+``bulkRedirectsPath`` (https://vercel.com/docs/routing/redirects/bulk-redirects):
+exact paths, up to 1,000,000 a project, ``source``/``destination`` up to 2,048
+characters, ``statusCode`` 301/302/303/307/308, ``caseSensitive``, and
+``preserveQueryParams`` (the visitor's query appended, or dropped). Bulk
+redirects are a paid-plan feature (Pro includes 1,000): a link that overflows both
+still has its page, served at ``/slug`` by ``cleanUrls``.
+
+``source`` is a path-to-regexp pattern: ``: ( ) * ? + { }`` are escaped with a
+backslash, and paths are written percent-encoded, as browsers send them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+from ..plan import Plan
+from ..rules import Kind, Rule, edge_rules, fit
+from .base import Behaviour, HostOutput, Limits, overflow_note
+
+FILE = "vercel.json"
+BULK = "vercel-redirects.json"
+MAX_CONFIG_REDIRECTS = 1024
+MAX_CONFIG_CHARS = 4096
+MAX_BULK = 1_000_000
+MAX_BULK_CHARS = 2048
+CACHE = "public, max-age=300, must-revalidate"
+
+_SPECIAL = re.compile(r"([:()*?+{}\\])")
+
+
+def source(path: str) -> str:
+    """A literal path as a path-to-regexp pattern (percent-encoded, specials escaped)."""
+    return _SPECIAL.sub(r"\\\1", quote(path, safe="/-_.~"))
+
+
+def in_config(rule: Rule) -> bool:
+    """Can a ``vercel.json`` redirect answer exactly what the link promises?"""
+    if rule.kind is not Kind.redirect or rule.location is None:
+        return False
+    if "#" in rule.location or not rule.forward_query:
+        return False
+    if "$" in rule.location or ":" in rule.location.split("://", 1)[-1]:
+        return False  # '$1' and ':name' in a destination are filled from the source
+    return max(len(source(rule.path)), len(rule.location)) <= MAX_CONFIG_CHARS
+
+
+def in_bulk(rule: Rule) -> bool:
+    """Bulk redirects append the query (``preserveQueryParams``) or drop it."""
+    if rule.kind is not Kind.redirect or rule.location is None or rule.path == "/":
+        return False
+    if rule.forward_query and (rule.has_query or "#" in rule.location):
+        return False
+    if "$" in rule.location:  # as in vercel.json, in case bulk destinations are templates
+        return False
+    return max(len(quote(rule.path, safe="/-_.~")), len(rule.location)) <= MAX_BULK_CHARS
+
+
+def config_redirect(rule: Rule) -> dict[str, object]:
+    out: dict[str, object] = {"source": source(rule.path), "destination": rule.location}
+    if rule.status in (307, 308):
+        out["permanent"] = rule.status == 308
+    else:
+        out["statusCode"] = rule.status
+    return out
+
+
+def bulk_redirect(rule: Rule) -> dict[str, object]:
+    return {
+        "source": quote(rule.path, safe="/-_.~"),
+        "destination": rule.location,
+        "statusCode": rule.status,
+        "caseSensitive": True,
+        "preserveQueryParams": rule.forward_query,
+    }
+
+
+class Vercel:
+    name = "vercel"
+    title = "Vercel"
+    files = (FILE, BULK)
+    statuses = frozenset({301, 302, 303, 307, 308})
+    limits = Limits(
+        rules=MAX_CONFIG_REDIRECTS,
+        line_chars=MAX_CONFIG_CHARS,
+        source="https://vercel.com/docs/routing/redirects/configuration-redirects "
+        "(2,048; about 1,024 in practice, vercel/vercel#5908); bulk: "
+        "https://vercel.com/docs/routing/redirects/bulk-redirects (1,000,000)",
+    )
+    behaviour = Behaviour(
+        query="passed on and merged with the target's (vercel.json); bulk: appended or dropped",
+        case="case-sensitive as written",
+        trailing_slash="'trailingSlash: false': '/gh/' gets a 308 to '/gh'",
+        unicode="sources written percent-encoded, as browsers send them",
+        files="redirects win over files",
+        slash_status=308,
+    )
+
+    def _split(self, plan: Plan) -> tuple[list[Rule], list[Rule], list[Rule]]:
+        """(in vercel.json, in the bulk file, left to pages)."""
+        rules = edge_rules(plan)
+        config, rest = fit([r for r in rules if in_config(r)], lambda r: 1, MAX_CONFIG_REDIRECTS)
+        taken = {id(r) for r in config}
+        candidates = [r for r in rules if id(r) not in taken and in_bulk(r)]
+        bulk, over = fit(candidates, lambda r: 1, MAX_BULK)
+        placed = taken | {id(r) for r in bulk}
+        return config, bulk, [r for r in rules if id(r) not in placed]
+
+    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
+        config, bulk, _left = self._split(plan)
+        return config + bulk
+
+    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
+        config, bulk, left = self._split(plan)
+        doc: dict[str, object] = {
+            "$schema": "https://openapi.vercel.sh/vercel.json",
+            "cleanUrls": True,
+            "trailingSlash": False,
+            "headers": [{"source": "/(.*)", "headers": [{"key": "Cache-Control", "value": CACHE}]}],
+            "redirects": [config_redirect(r) for r in config],
+        }
+        files = {}
+        notes = []
+        if bulk:
+            doc["bulkRedirectsPath"] = BULK
+            body = json.dumps([bulk_redirect(r) for r in bulk], ensure_ascii=False, indent=1)
+            files[BULK] = (body + "\n").encode()
+            notes.append(
+                f"Vercel: {len(bulk)} link(s) are in bulk redirects ({BULK}), a paid-plan "
+                "feature (Pro includes 1,000); without it their pages answer"
+            )
+        files[FILE] = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+        if len(config) == MAX_CONFIG_REDIRECTS:
+            overflowing = [r for r in edge_rules(plan) if in_config(r)]
+            if len(overflowing) > len(config):
+                notes.append(
+                    overflow_note(
+                        "Vercel vercel.json",
+                        len(config),
+                        len(overflowing) - len(config),
+                        f"{MAX_CONFIG_REDIRECTS:,} redirects",
+                    )
+                )
+        return HostOutput(
+            files=files, rules=len(config) + len(bulk), left_to_pages=len(left), notes=notes
+        )

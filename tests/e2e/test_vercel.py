@@ -1,0 +1,114 @@
+"""Vercel: no engine of Vercel's edge runs offline, so ``vercel.json`` is read by
+Vercel's own routing package (npm ``@vercel/routing-utils``, the schema the vercel
+CLI validates with, and ``getTransformedRoutes``, which turns the file into the
+routes the edge runs). Every path of the conformance fixture is answered from those
+routes and compared, byte for byte, with what the host module promises. The bulk
+redirects file has no published schema: it is checked against the documented rules.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from generator.build import check
+from generator.hosts import HOSTS
+from generator.hosts.vercel import BULK, in_bulk
+from generator.pages import environment
+from generator.plan import Plan, make_plan
+from generator.render import render_site
+from generator.rules import edge_rules
+from generator.write import write_site
+from tests.conftest import FIXTURES, NOW, STRICT, require_tool
+
+pytestmark = pytest.mark.e2e
+
+HERE = Path(__file__).resolve().parent
+ROUTING = HERE / "npm" / "node_modules" / "@vercel" / "routing-utils"
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[tuple[Path, Plan]]:
+    root = Path(tempfile.mkdtemp(prefix="shortlinks-vercel-"))
+    result = check(FIXTURES / "conformance.yaml")
+    assert result.linkset is not None, result.problems
+    plan = make_plan(result.linkset, NOW)
+    write_site(root / "_site", render_site(plan, environment()).files)
+    yield root / "_site", plan
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def answers(site: Path, paths: list[str]) -> dict[str, dict | None]:
+    node = require_tool("node")
+    if not ROUTING.is_dir():
+        message = "npm @vercel/routing-utils is not installed (the README's test command does)"
+        if STRICT:
+            pytest.fail(message)
+        pytest.skip(message)
+    run = subprocess.run(
+        [node, str(HERE / "vercel_routes.js"), str(site), *paths],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = json.loads(run.stdout)
+    assert out["errors"] == []
+    return out["answers"]
+
+
+def encoded(path: str) -> str:
+    return quote(path, safe="/-_.~")
+
+
+def test_vercel_json_routes_answer_every_path_as_promised(site: tuple[Path, Plan]) -> None:
+    folder, plan = site
+    config_rules = {r.path: r for r in HOSTS["vercel"].ruled(plan, frozenset(HOSTS))}
+    bulk = {e["source"] for e in json.loads((folder / BULK).read_text())}
+    paths = ["/", *("/" + e.slug for e in plan.entries), "/no-such-link"]
+    got = answers(folder, [encoded(p) for p in paths])
+    failures = []
+    for path in paths:
+        rule = config_rules.get(path)
+        answer = got[encoded(path)]
+        if rule is not None and encoded(path) not in bulk:
+            want = {"status": rule.status, "location": rule.location}
+        else:
+            want = None  # the bulk file or the page (cleanUrls) answers
+        if answer != want:
+            failures.append(f"{path}: want {want}, got {answer}")
+    assert not failures, "\n".join(failures)
+
+
+def test_case_and_trailing_slash_as_documented(site: tuple[Path, Plan]) -> None:
+    folder, _plan = site
+    got = answers(folder, ["/TEMP", "/temp/"])
+    assert got["/TEMP"] is None  # case-sensitive as written
+    assert got["/temp/"] == {"status": 308, "location": "/$1"}  # trailingSlash: false
+
+
+def test_bulk_redirects_file_follows_the_documented_rules(site: tuple[Path, Plan]) -> None:
+    folder, plan = site
+    config = json.loads((folder / "vercel.json").read_text())
+    assert config["bulkRedirectsPath"] == BULK
+    entries = json.loads((folder / BULK).read_text())
+    fields = {"source", "destination", "statusCode", "caseSensitive", "preserveQueryParams"}
+    sources = [e["source"] for e in entries]
+    assert len(sources) == len(set(sources)) <= 1_000_000
+    in_config = {r["source"] for r in config["redirects"]}
+    for entry in entries:
+        assert set(entry) == fields, entry
+        assert entry["source"].startswith("/") and entry["source"] not in in_config
+        assert entry["source"].isascii() and "?" not in entry["source"]
+        assert len(entry["source"]) <= 2048 and len(entry["destination"]) <= 2048
+        assert entry["statusCode"] in (301, 302, 303, 307, 308)
+        assert isinstance(entry["caseSensitive"], bool)
+        assert isinstance(entry["preserveQueryParams"], bool)
+    wanted = {encoded(r.path) for r in edge_rules(plan) if in_bulk(r)} - in_config
+    assert set(sources) == wanted
