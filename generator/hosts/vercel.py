@@ -118,10 +118,10 @@ class Vercel:
     def _split(self, plan: Plan) -> tuple[list[Rule], list[Rule], list[Rule]]:
         """(in vercel.json, in the bulk file, left to pages)."""
         rules = edge_rules(plan)
-        config, rest = fit([r for r in rules if in_config(r)], lambda r: 1, MAX_CONFIG_REDIRECTS)
+        config, _rest = fit([r for r in rules if in_config(r)], lambda r: 1, MAX_CONFIG_REDIRECTS)
         taken = {id(r) for r in config}
         candidates = [r for r in rules if id(r) not in taken and in_bulk(r)]
-        bulk, over = fit(candidates, lambda r: 1, MAX_BULK)
+        bulk, _over = fit(candidates, lambda r: 1, MAX_BULK)
         placed = taken | {id(r) for r in bulk}
         return config, bulk, [r for r in rules if id(r) not in placed]
 
@@ -149,6 +149,11 @@ class Vercel:
                 "feature (Pro includes 1,000); without it their pages answer"
             )
         files[FILE] = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+        bulk_wanted = sum(1 for r in edge_rules(plan) if in_bulk(r) and r not in config)
+        if bulk_wanted > len(bulk):
+            notes.append(
+                overflow_note("Vercel bulk redirects", len(bulk), bulk_wanted - len(bulk), "1,000,000")
+            )
         if len(config) == MAX_CONFIG_REDIRECTS:
             overflowing = [r for r in edge_rules(plan) if in_config(r)]
             if len(overflowing) > len(config):
