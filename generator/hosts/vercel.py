@@ -149,10 +149,11 @@ class Vercel:
                 "feature (Pro includes 1,000); without it their pages answer"
             )
         files[FILE] = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
-        bulk_wanted = sum(1 for r in edge_rules(plan) if in_bulk(r) and r not in config)
-        if bulk_wanted > len(bulk):
+        taken = {r.path for r in config}
+        wanted = sum(1 for r in edge_rules(plan) if in_bulk(r) and r.path not in taken)
+        if wanted > len(bulk):
             notes.append(
-                overflow_note("Vercel bulk redirects", len(bulk), bulk_wanted - len(bulk), "1,000,000")
+                overflow_note("Vercel bulk redirects", len(bulk), wanted - len(bulk), "1,000,000")
             )
         if len(config) == MAX_CONFIG_REDIRECTS:
             overflowing = [r for r in edge_rules(plan) if in_config(r)]
