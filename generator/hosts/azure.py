@@ -78,7 +78,8 @@ class Azure:
     )
     behaviour = Behaviour(
         query="dropped by redirects (only links that do not forward it get a rule)",
-        case="case-insensitive",
+        case="case-sensitive in the emulator ('/GH' is a 404); Azure documents routes as "
+        "case-insensitive",
         trailing_slash="'/gh/' is a 404",
         unicode="routes match percent-encoded",
         files="routes win over files",

@@ -31,6 +31,9 @@ class Behaviour:
     case_insensitive: bool = False  # '/GH' finds the rule of '/gh'
     slash_status: int = 404  # what '/gh/' gets on the engine (302: the rule; 308: to '/gh')
     serves_own_config: bool = False  # the local engine serves the rule file itself
+    # the engine re-serialises the forwarded query as form data ('%20' becomes '+'):
+    # the same parameters, not the same bytes
+    query_form_encoded: bool = False
     # an existing file wins over a rule at its path, with no way to force the rule:
     # a build for this host alone leaves out the pages of the links it rules
     files_override_rules: bool = False

@@ -127,20 +127,29 @@ class _FileOutput(HostOutput):
     kept: dict[str, list[Rule]] = field(default_factory=dict)
 
 
+def _sources(rule: Rule) -> list[str]:
+    """The rule's path as written: percent-encoded, as Netlify's and Cloudflare's docs
+    ask; a non-ASCII path also raw, because Netlify's local server (netlify-cli)
+    decodes the request path before matching and never matches the encoded form."""
+    encoded = url_path(rule.path)
+    return [encoded] if encoded == rule.path else [encoded, rule.path]
+
+
 def _lines_of(rule: Rule, hosts: Sequence[str]) -> list[tuple[str, str]]:
     """(host, line) for each selected host that can answer ``rule``; a plain line that
     two hosts share is written once (the first host named owns it)."""
-    src = url_path(rule.path)
     out: list[tuple[str, str]] = []
     if rule.kind is Kind.gone:
         if "netlify" in hosts:  # a rewrite with a status: the page's text, answered 410
-            out.append(("netlify", f"{src}  {url_path('/' + rule.page)}  410!"))
+            for src in _sources(rule):
+                out.append(("netlify", f"{src}  {url_path('/' + rule.page)}  410!"))
         return out
-    plain = f"{src}  {rule.location}  {rule.status}"
+    to = f"{rule.location}  {rule.status}"
     if "netlify" in hosts and host_keeps_promise(rule):
-        out.append(("netlify", plain + "!"))
+        out.extend(("netlify", f"{src}  {to}!") for src in _sources(rule))
+    plain = f"{url_path(rule.path)}  {to}"
     if "cloudflare" in hosts and host_keeps_promise(rule):
-        out.append(("cloudflare", plain))
+        out.append(("cloudflare", plain))  # Cloudflare matches the encoded form either way
     if hosts == ["gitlab"] and gitlab_keeps_promise(rule):
         # Only in a GitLab-only build: its rules apply only where no file exists, so
         # the build leaves these pages out (render.py); beside other hosts the pages
@@ -249,9 +258,13 @@ NETLIFY = RedirectsHost(
     Behaviour(
         query=_QUERY,
         case="case-sensitive",
-        trailing_slash="normalised by the edge before rules run",
-        unicode="paths written percent-encoded, as documented",
+        trailing_slash="'/gh/' gets the rule of '/gh' (the slash is normalised before rules run)",
+        unicode="paths written percent-encoded, as documented, and raw UTF-8, which is what "
+        "netlify-cli matches",
         files="a file wins unless the rule is forced ('302!'): rules are forced",
+        slash_status=302,
+        serves_own_config=True,  # netlify-cli serves _redirects and _headers as files
+        query_form_encoded=True,
     ),
 )
 CLOUDFLARE = RedirectsHost(

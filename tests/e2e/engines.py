@@ -279,6 +279,39 @@ def start_wrangler(site: Path, work: Path) -> Engine:
     return Engine("cloudflare", f"wrangler {version}", f"http://127.0.0.1:{port}", proc, log)
 
 
+def start_netlify(site: Path, work: Path) -> Engine:
+    """The Netlify CLI's local server (``netlify serve``), reading _redirects and _headers.
+
+    netlify-cli needs Node 22, which the npm package ``node`` (pinned beside it)
+    provides. ``--offline`` and the hidden ``--internal-disable-edge-functions`` keep it
+    off the network; CI=true turns telemetry and update checks off. It writes
+    ``.netlify/`` and a ``.gitignore`` line into its working folder, so it runs in
+    ``work`` with the site linked in. Its main port listens on all interfaces."""
+    entry = "bin/run.js"
+    _node, version = _npm_package("netlify-cli", entry)
+    node22 = NPM / "node" / "bin" / "node"
+    if not node22.is_file():
+        raise Missing("npm package node (Node 22 for netlify-cli)")
+    port, static = free_port(), free_port()
+    (work / "site").symlink_to(site)
+    (work / "netlify.toml").write_text('[build]\npublish = "site"\n[dev]\nautoLaunch = false\n')
+    env = _quiet_env(work)
+    env.update(BROWSER="none", NETLIFY_SITE_ID="", NODE_OPTIONS="")
+    cmd = [
+        str(node22),
+        str(NPM / "netlify-cli" / entry),
+        "serve",
+        "--offline",
+        "--internal-disable-edge-functions",
+        "--port",
+        str(port),
+        "--staticServerPort",
+        str(static),
+    ]
+    proc, log = _run(cmd, work, port, env)
+    return Engine("netlify", f"netlify-cli {version}", f"http://127.0.0.1:{port}", proc, log)
+
+
 def _run_in(
     cmd: list[str], cwd: Path, work: Path, port: int, env: dict[str, str]
 ) -> tuple[subprocess.Popen, Path]:
@@ -298,4 +331,5 @@ STARTERS = {
     "firebase": start_superstatic,
     "azure": start_swa,
     "cloudflare": start_wrangler,
+    "netlify": start_netlify,
 }
