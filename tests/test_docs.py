@@ -97,3 +97,25 @@ def test_readme_commands_exist() -> None:
         help_text = runner.invoke(main, [command, "--help"]).stdout
         for option in re.findall(r"--[a-z-]+|-o\b", usage):
             assert option in help_text, (command, option)
+
+
+def host_rows() -> dict[str, str]:
+    """docs/hosts.md's table: the row of each host, by the `name` in its first cell."""
+    rows = {}
+    for line in (ROOT / "docs" / "hosts.md").read_text().splitlines():
+        found = re.match(r"\| [^|]*\(`([a-z0-9-]+)`\) \|", line)
+        if found and found.group(1) != "name":  # the header row
+            rows[found.group(1)] = line
+    return rows
+
+
+def test_hosts_doc_has_one_row_per_host_naming_its_files() -> None:
+    from generator.hosts import HOSTS
+
+    rows = host_rows()
+    assert list(rows) == list(HOSTS)
+    for name, host in HOSTS.items():
+        files_cell = rows[name].split("|")[2]
+        for written in host.files:
+            if written != "_headers" or name != "gitlab":
+                assert f"`{written}`" in files_cell, (name, written)

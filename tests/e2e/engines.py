@@ -153,14 +153,19 @@ DocumentRoot "{site}"
     Require all denied
 </Directory>
 <Directory "{site}">
-    AllowOverride All
+    # what docs/hosts.md asks for, no more
+    AllowOverride FileInfo Options=Indexes,MultiViews
     Require all granted
 </Directory>
 """
     )
     proc, log = _run([apache, "-f", str(conf), "-DFOREGROUND"], work, port)
     return Engine(
-        "apache", version.split(":", 1)[-1].strip(), f"http://127.0.0.1:{port}", proc, log
+        "apache",
+        version.split(":", 1)[-1].strip().replace("/", " ", 1),
+        f"http://127.0.0.1:{port}",
+        proc,
+        log,
     )
 
 

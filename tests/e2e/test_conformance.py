@@ -156,3 +156,10 @@ def test_the_rule_files_themselves_are_not_served(engine: Engine) -> None:
     for name in HOSTS[engine.name].files:
         status, _l, _b = get(engine.base, "/" + name)
         assert (status == 200) == served, (name, status)
+
+
+def test_docs_name_the_engine_and_version_that_was_run(engine: Engine) -> None:
+    from tests.test_docs import host_rows
+
+    verified_by = host_rows()[engine.name].rstrip(" |").rsplit("|", 1)[-1]
+    assert engine.version in verified_by, (engine.version, verified_by)
