@@ -119,3 +119,12 @@ def test_hosts_doc_has_one_row_per_host_naming_its_files() -> None:
         for written in host.files:
             if written != "_headers" or name != "gitlab":
                 assert f"`{written}`" in files_cell, (name, written)
+
+
+def test_links_yaml_doc_names_every_host() -> None:
+    from generator.hosts import HOSTS
+
+    doc = (ROOT / "docs" / "links-yaml.md").read_text()
+    section = doc[doc.index("### `hosts`") : doc.index("## `links`")]
+    for name in HOSTS:
+        assert f"`{name}`" in section, name
