@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import finder
 from .model import State, Target
 from .plan import Entry, Plan
 from .times import describe, zone
@@ -90,4 +91,12 @@ class Pages:
         return self._render("index.html")
 
     def not_found(self) -> bytes:
-        return self._render("404.html")
+        """404.html, with the table that finds mangled links (generator/finder.py)."""
+        found = finder.table(e.slug for e in self.plan.entries)
+        return self._render(
+            "404.html",
+            table=found,
+            seed2=finder.SEED2,
+            # \uXXXX escapes: plain ASCII in the script, whatever the characters
+            trailing_class="".join(f"\\u{ord(c):04x}" for c in finder.TRAILING),
+        )

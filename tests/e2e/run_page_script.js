@@ -1,5 +1,5 @@
-// Runs the inline script of a redirect page the way a browser would, with a
-// stand-in `location`, and prints the URL the page asks the browser to load.
+// Runs the inline script of a redirect page (or of 404.html) the way a browser would, with
+// a stand-in `location`, and prints the URL the page asks the browser to load.
 // Usage: node run_page_script.js PAGE.html 'https://go.example.com/slug?x=1#frag'
 "use strict";
 const fs = require("fs");
@@ -16,6 +16,7 @@ const url = new URL(visited);
 let replaced = null;
 const location = {
   href: url.href,
+  pathname: url.pathname,
   search: url.search,
   hash: url.hash,
   replace(to) {
@@ -25,7 +26,7 @@ const location = {
     throw new Error("pages must use location.replace (keeps Back working)");
   },
 };
-vm.runInNewContext(scripts[0], { location });
+vm.runInNewContext(scripts[0], { location, TextEncoder, TextDecoder });
 if (replaced === null) {
   console.error("the script did not redirect");
   process.exit(3);

@@ -296,3 +296,51 @@ def test_unknown_slug_gets_the_404_page(pages_host: str, rules_host: str) -> Non
 def test_rules_host_uses_rules_for_the_links_that_have_one(rules_host: str) -> None:
     assert fetch(f"{rules_host}/plain?a=1")[0] == 302
     assert fetch(f"{rules_host}/withquery?a=1")[0] == 200  # left to the page: it merges queries
+
+
+MANGLED = [
+    ("/TEMP", "/temp"),
+    ("/temp)", "/temp"),
+    ("/temp.", "/temp"),
+    ("/temp%E3%80%82", "/temp"),  # 。
+    ("/%EF%BD%94%EF%BD%85%EF%BD%8D%EF%BD%90", "/temp"),  # full-width ｔｅｍｐ
+    ("/temp/", "/temp"),
+    ("/Team/Docs).", "/team/docs"),
+    ("/%E4%BC%98%E6%83%A0%E5%88%B8%EF%BC%89", "/%E4%BC%98%E6%83%A0%E5%88%B8"),  # 优惠券）
+    ("/GONE", "/gone"),  # expired links too: their page says so
+]
+
+
+@pytest.mark.parametrize(("typed", "found"), MANGLED)
+def test_404_page_finds_a_mangled_link_keeping_query_and_fragment(
+    tmp_path: Path, typed: str, found: str
+) -> None:
+    from tests.conftest import FIXTURES
+
+    result = build(FIXTURES / "conformance.yaml", tmp_path / "_site", now=NOW)
+    assert result.written, result.problems
+    page = tmp_path / "_site" / "404.html"
+    visited = f"https://go.example.com{typed}?utm=a%20b#top"
+    assert run_script(page, visited) == f"{found}?utm=a%20b#top"
+
+
+@pytest.mark.parametrize("typed", ["/nothing-here", "/temp", "/te", "/%E0%A4%A"])
+def test_404_page_stays_for_unknown_links_and_never_loops(tmp_path: Path, typed: str) -> None:
+    from tests.conftest import FIXTURES
+
+    result = build(FIXTURES / "conformance.yaml", tmp_path / "_site", now=NOW)
+    assert result.written, result.problems
+    node = require_tool("node")
+    proc = subprocess.run(
+        [
+            node,
+            str(HERE / "run_page_script.js"),
+            str(tmp_path / "_site" / "404.html"),
+            f"https://go.example.com{typed}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert proc.returncode == 3, (proc.stdout, proc.stderr)  # "the script did not redirect"
