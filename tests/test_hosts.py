@@ -7,6 +7,8 @@ rule files are checked for sizes and counts past each host's documented limits.
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -162,3 +164,41 @@ def test_vercel_keeps_1024_redirects_in_vercel_json_and_the_rest_in_bulk() -> No
     assert in_config.isdisjoint(b["source"] for b in bulk)
     assert any("76 of 1100 rules do not fit" in n for n in site.notes), site.notes
     assert all(f"l{i:05d}.html" in site.files for i in range(1100))
+
+
+def gitlab_rule_problem(line: str) -> str | None:
+    """What gitlab-pages' validator (internal/redirects/validations.go) says of a rule line,
+    in a GitLab release with domain-level redirects (17.4 and later)."""
+    parts = line.split()
+    if len(parts) != 3:
+        return "a rule is 'from to status'"
+    src, dest, status = parts
+    if not src.startswith("/"):
+        return "url path must start with forward slash /"
+    if status.endswith("!"):
+        return "force! not supported"
+    if status not in ("200", "301", "302"):
+        return "status not supported"
+    if "*" in src or re.search(r"(?i)/:[a-z]+", src):
+        return "splats and placeholders are not wanted here"
+    for path in (src, urlsplit(dest).path):
+        if path.count("/") > 25:
+            return "url path cannot contain more than 25 forward slashes"
+    return None
+
+
+def test_gitlab_lines_pass_the_gitlab_pages_validator() -> None:
+    deep = "/".join(["d"] * 26)
+    text = (
+        "links:\n"
+        "  fixed:\n    url: https://t.example/f?x=1\n    forward_query: false\n"
+        "  perm:\n    url: https://t.example/p\n    status: 301\n    forward_query: false\n"
+        "  优惠券:\n    url: https://t.example/u\n    forward_query: false\n"
+        f"  deep:\n    url: https://t.example/{deep}\n    forward_query: false\n"
+    )
+    site = build(text, ("gitlab",))
+    lines = rule_lines(site)
+    assert len(lines) == 3  # 'deep' has 27 slashes in its target: its page answers
+    assert "deep.html" in site.files
+    for line in lines:
+        assert gitlab_rule_problem(line) is None, line

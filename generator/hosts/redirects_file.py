@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..plan import Plan
 from ..rules import Kind, Rule, by_priority, edge_rules
@@ -70,11 +70,16 @@ def gitlab_keeps_promise(rule: Rule) -> bool:
     query (it matches on the path alone), so only links that do not pass the query on
     can have a rule; it takes 301 and 302 only and no force flag. The home redirect is
     never a rule there: ``index.html`` always exists and files override redirects."""
+    if rule.kind is not Kind.redirect or rule.path == "/" or rule.location is None:
+        return False
+    # gitlab-pages refuses a rule whose from or to path has more than 25 '/'
+    # (maxPathSegments in internal/redirects/redirects.go)
+    target_path = urlsplit(rule.location).path
     return (
-        rule.kind is Kind.redirect
-        and rule.path != "/"
-        and rule.status in (301, 302)
+        rule.status in (301, 302)
         and not rule.forward_query
+        and rule.path.count("/") <= GITLAB_SEGMENTS
+        and target_path.count("/") <= GITLAB_SEGMENTS
     )
 
 
@@ -84,6 +89,7 @@ def gitlab_keeps_promise(rule: Rule) -> bool:
 # Every rule line counts, Netlify's forced ones too (GitLab reads them as invalid rules).
 GITLAB_RULES = 1000
 GITLAB_BYTES = 64 * 1024
+GITLAB_SEGMENTS = 25
 # Cloudflare Pages: 2,000 static rules, 1,000 characters a line.
 CLOUDFLARE_RULES = 2000
 CLOUDFLARE_LINE = 1000
