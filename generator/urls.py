@@ -129,7 +129,7 @@ def parse_target(value: object) -> Target:
     ascii_host = _ascii_host(host)
     port_part = f":{port}" if port is not None else ""
     url = f"{scheme}://{userinfo}{ascii_host}{port_part}{_encode(parts.path)}"
-    if parts.query or "?" in value:
+    if parts.query:  # an empty '?' means no query: hosts would treat it as one
         url += "?" + _encode(parts.query)
     if parts.fragment or "#" in value:
         url += "#" + _encode(parts.fragment)

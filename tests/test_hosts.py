@@ -162,7 +162,7 @@ def test_vercel_keeps_1024_redirects_in_vercel_json_and_the_rest_in_bulk() -> No
     # the 825 links that never expire are all in vercel.json, ahead of expiring ones
     assert {f"/l{i:05d}" for i in range(1100) if i % 4} <= in_config
     assert in_config.isdisjoint(b["source"] for b in bulk)
-    assert any("76 of 1100 rules do not fit" in n for n in site.notes), site.notes
+    assert any("76 of 1100 redirects do not fit vercel.json" in n for n in site.notes), site.notes
     assert all(f"l{i:05d}.html" in site.files for i in range(1100))
 
 
@@ -181,6 +181,12 @@ def gitlab_rule_problem(line: str) -> str | None:
         return "status not supported"
     if "*" in src or re.search(r"(?i)/:[a-z]+", src):
         return "splats and placeholders are not wanted here"
+    if re.search(r"(?i)\*|:[a-z]+", dest.split("://", 1)[-1]):
+        return "'*' or ':name' in the target would be filled in from the request"
+    if "%" in src:
+        return "gitlab-pages matches the decoded path: a percent-encoded rule never matches"
+    if not urlsplit(dest).path.startswith("/"):
+        return "url path must start with forward slash /"
     for path in (src, urlsplit(dest).path):
         if path.count("/") > 25:
             return "url path cannot contain more than 25 forward slashes"
@@ -195,10 +201,20 @@ def test_gitlab_lines_pass_the_gitlab_pages_validator() -> None:
         "  perm:\n    url: https://t.example/p\n    status: 301\n    forward_query: false\n"
         "  优惠券:\n    url: https://t.example/u\n    forward_query: false\n"
         f"  deep:\n    url: https://t.example/{deep}\n    forward_query: false\n"
+        "  colon:\n    url: https://t.example/a?t=x:abc\n    forward_query: false\n"
+        "  star:\n    url: https://t.example/a*b\n    forward_query: false\n"
     )
     site = build(text, ("gitlab",))
     lines = rule_lines(site)
-    assert len(lines) == 3  # 'deep' has 27 slashes in its target: its page answers
-    assert "deep.html" in site.files
+    # 'deep' has 27 slashes in its target; 'colon' and 'star' would be templated: pages
+    assert len(lines) == 3
+    assert {"deep.html", "colon.html", "star.html"} <= set(site.files)
+    assert "/优惠券  https://t.example/u  302" in lines
+    assert "_headers" not in site.files
     for line in lines:
         assert gitlab_rule_problem(line) is None, line
+
+
+def test_an_empty_query_is_no_query() -> None:
+    site = build("links:\n  x:\n    url: https://t.example/x?\n    forward_query: false\n")
+    assert json.loads(site.files["links.json"])["links"][0]["url"] == "https://t.example/x"

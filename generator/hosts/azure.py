@@ -106,7 +106,7 @@ class Azure:
         if left:
             notes.append(
                 f"Azure Static Web Apps: {len(left)} of {len(kept) + len(left)} routes do not fit "
-                "its 20 KB config file; those links answer with the 404 page there"
+                "its 20 KB config file; there the 404 page's script sends them to their page"
             )
         return HostOutput(
             files={FILE: body.encode()},

@@ -17,6 +17,7 @@ from that folder (docs/hosts.md, "Firebase").
 from __future__ import annotations
 
 import json
+import re
 
 from ..plan import Plan
 from ..rules import Kind, Rule, edge_rules
@@ -29,6 +30,8 @@ def expressible(rule: Rule) -> bool:
     if rule.kind is not Kind.redirect or rule.status not in (301, 302):
         return False
     assert rule.location is not None
+    if re.search(r"(^|/):", rule.location.split("://", 1)[-1]):
+        return False  # superstatic reads '/:name' in a destination as a parameter
     if "#" in rule.location or rule.has_query or "%" in rule.location:
         # superstatic re-encodes '%' ('%E4' -> '%25E4'), breaking escaped targets
         return False

@@ -27,7 +27,7 @@ HEADER = """\
 # It answers unknown paths with /404.html and serves /slug from slug.html.
 error_page 404 /404.html;
 location / {
-    try_files $uri $uri.html =404;
+    try_files $uri $uri.html $uri/index.html =404;
 }
 location = /shortlinks.nginx.conf {
     return 404;
@@ -39,8 +39,17 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# nginx reads a quoted parameter into a buffer of about 4 KB and refuses the whole
+# configuration past it ("too long parameter", seen on nginx 1.22): longer targets
+# are left to their pages.
+MAX_PARAMETER = 4000
+
+
 def expressible(rule: Rule) -> bool:
-    return rule.location is None or "$" not in rule.location
+    if rule.location is None:
+        return True
+    # the longest parameter is the target plus '$is_args$args' (13 bytes)
+    return "$" not in rule.location and len(rule.location.encode()) + 13 <= MAX_PARAMETER
 
 
 def location_block(rule: Rule) -> str:
@@ -67,7 +76,9 @@ class Nginx:
     files = (FILE,)
     statuses = frozenset({301, 302, 303, 307, 308, 410})
     limits = Limits(
-        source="no limit on locations (http://nginx.org/en/docs/http/ngx_http_core_module.html#location)"
+        line_chars=MAX_PARAMETER,
+        source="no limit on locations (http://nginx.org/en/docs/http/ngx_http_core_module.html#location);"
+        " a quoted parameter of about 4 KB at most (seen on nginx 1.22)",
     )
     behaviour = Behaviour(
         query="merged exactly as promised ($is_args$args / &$args)",
@@ -85,7 +96,11 @@ class Nginx:
         kept = self.ruled(plan, selected)
         body = HEADER + "".join(location_block(r) + "\n" for r in kept)
         left = len(rules) - len(kept)
-        notes = [f"nginx: {left} rule(s) left to pages (a '$' in the target)"] if left else []
+        notes = (
+            [f"nginx: {left} rule(s) left to pages (a '$' in the target, or one over 4 KB)"]
+            if left
+            else []
+        )
         return HostOutput(
             files={FILE: body.encode()}, rules=len(kept), left_to_pages=left, notes=notes
         )

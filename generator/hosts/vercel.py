@@ -159,12 +159,9 @@ class Vercel:
             overflowing = [r for r in edge_rules(plan) if in_config(r)]
             if len(overflowing) > len(config):
                 notes.append(
-                    overflow_note(
-                        "Vercel vercel.json",
-                        len(config),
-                        len(overflowing) - len(config),
-                        f"{MAX_CONFIG_REDIRECTS:,} redirects",
-                    )
+                    f"Vercel: {len(overflowing) - len(config)} of {len(overflowing)} redirects do "
+                    f"not fit vercel.json ({MAX_CONFIG_REDIRECTS:,}); they are in the bulk "
+                    "redirects file (links that never expire were kept in vercel.json first)"
                 )
         return HostOutput(
             files=files, rules=len(config) + len(bulk), left_to_pages=len(left), notes=notes
