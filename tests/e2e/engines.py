@@ -200,9 +200,12 @@ NPM = Path(__file__).resolve().parent / "npm" / "node_modules"
 
 
 def _npm_package(name: str, entry: str) -> tuple[str, str]:
-    """The node binary, and the entry script and version of an npm package installed by the
-    test set-up in tests/e2e/npm (pinned in its package-lock.json)."""
-    node = _which("node")
+    """The node binary to run an npm package installed by the test set-up in tests/e2e/npm
+    (pinned in its package-lock.json), and the package's version."""
+    # Node 22 from the npm package 'node' (pinned in the same lock file): Debian 12's
+    # own nodejs is 18, older than wrangler, superstatic and netlify-cli accept.
+    node22 = NPM / "node" / "bin" / "node"
+    node = str(node22) if node22.is_file() else _which("node")
     package = NPM / name
     if not (package / entry).is_file():
         raise Missing(f"npm package {name}")
@@ -293,9 +296,8 @@ def start_netlify(site: Path, work: Path) -> Engine:
     ``.netlify/`` and a ``.gitignore`` line into its working folder, so it runs in
     ``work`` with the site linked in. Its main port listens on all interfaces."""
     entry = "bin/run.js"
-    _node, version = _npm_package("netlify-cli", entry)
-    node22 = NPM / "node" / "bin" / "node"
-    if not node22.is_file():
+    node22, version = _npm_package("netlify-cli", entry)
+    if not node22.startswith(str(NPM)):
         raise Missing("npm package node (Node 22 for netlify-cli)")
     port, static = free_port(), free_port()
     (work / "site").symlink_to(site)
@@ -303,7 +305,7 @@ def start_netlify(site: Path, work: Path) -> Engine:
     env = _quiet_env(work)
     env.update(BROWSER="none", NETLIFY_SITE_ID="", NODE_OPTIONS="")
     cmd = [
-        str(node22),
+        node22,
         str(NPM / "netlify-cli" / entry),
         "serve",
         "--offline",

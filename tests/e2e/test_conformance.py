@@ -163,3 +163,54 @@ def test_docs_name_the_engine_and_version_that_was_run(engine: Engine) -> None:
 
     verified_by = host_rows()[engine.name].rstrip(" |").rsplit("|", 1)[-1]
     assert engine.version in verified_by, (engine.version, verified_by)
+
+
+# Which paths of the fixture each host answers by rule: fixed here, from the reasons in
+# docs/hosts.md, so that a change that quietly drops (or adds) rules fails. Every other
+# path must be answered by its page, which the engine tests check.
+_EVERY_REDIRECT = {
+    "/", "/temp", "/perm", "/p308", "/t307", "/withq", "/frag", "/fixed", "/noq", "/permfixed",
+    "/sale", "/promo", "/特卖", "/优惠券", "/moved", "/dollar", "/team/docs", "/long", "/huge",
+}  # fmt: skip
+_GONE = {"/gone", "/过期"}
+_REDIRECTS_FILE = {
+    "/",
+    "/dollar",
+    "/fixed",
+    "/moved",
+    "/p308",
+    "/perm",
+    "/promo",
+    "/sale",
+    "/t307",
+    "/team/docs",
+    "/temp",
+    "/优惠券",
+    "/特卖",
+}  # fmt: skip  (query semantics kept; no fragment; '/long' and '/huge' over 1,000 characters)
+EXPECTED_RULED = {
+    "netlify": _REDIRECTS_FILE | _GONE,
+    "cloudflare": _REDIRECTS_FILE,
+    "gitlab": set(),  # beside other hosts, every link is its page there
+    "github-pages": set(),
+    # no query in the target, no '%', no fragment, 301/302 only
+    "firebase": {"/", "/dollar", "/long", "/moved", "/perm", "/promo", "/sale", "/team/docs",
+                 "/temp", "/特卖"},
+    # redirects drop the query: only forward_query: false; 410 by rewrite
+    "azure": {"/fixed", "/noq", "/permfixed"} | _GONE,
+    # no fragment, no '$', under 4,096 characters; forward_query: false in the bulk file
+    "vercel": _EVERY_REDIRECT - {"/frag", "/dollar", "/huge"},
+    "s3": {"/permfixed"},  # 301 and forward_query: false only
+    "nginx": (_EVERY_REDIRECT - {"/dollar", "/huge"}) | _GONE,
+    "apache": (_EVERY_REDIRECT - {"/huge"}) | _GONE,
+    "caddy": _EVERY_REDIRECT | _GONE,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(HOSTS))
+def test_each_host_rules_exactly_the_expected_paths(
+    name: str, fixture_site: tuple[Path, Plan]
+) -> None:
+    _site, plan = fixture_site
+    ruled = {r.path for r in HOSTS[name].ruled(plan, frozenset(HOSTS))}
+    assert ruled == EXPECTED_RULED[name]
