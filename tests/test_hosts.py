@@ -218,3 +218,11 @@ def test_gitlab_lines_pass_the_gitlab_pages_validator() -> None:
 def test_an_empty_query_is_no_query() -> None:
     site = build("links:\n  x:\n    url: https://t.example/x?\n    forward_query: false\n")
     assert json.loads(site.files["links.json"])["links"][0]["url"] == "https://t.example/x"
+
+
+def test_no_slug_can_take_a_host_files_name() -> None:
+    from generator.hosts import private_files
+    from generator.slugs import RESERVED
+
+    for name in private_files():
+        assert name.lower() in RESERVED or name.startswith(("_", ".")), name

@@ -31,4 +31,13 @@ HOSTS: dict[str, Host] = {
     )
 }
 
-__all__ = ["HOSTS", "Behaviour", "Host", "HostOutput", "Limits"]
+
+def private_files() -> list[str]:
+    """Every rule file any host writes, and the build's manifest: a web server that
+    serves the folder answers these with 404 rather than show how links are routed."""
+    from ..write import MANIFEST
+
+    return sorted({f for host in HOSTS.values() for f in host.files} | {MANIFEST})
+
+
+__all__ = ["HOSTS", "Behaviour", "Host", "HostOutput", "Limits", "private_files"]

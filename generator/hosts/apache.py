@@ -29,7 +29,6 @@ HEADER = """\
 Options -MultiViews -Indexes
 ErrorDocument 404 /404.html
 RewriteEngine On
-RewriteRule ^\\.htaccess$ - [R=404,L]
 """
 
 FOOTER = """\
@@ -115,8 +114,12 @@ class Apache:
     def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
         rules = edge_rules(plan)
         kept = self.ruled(plan, selected)
+        from . import private_files  # rule files and the manifest answer 404
+
+        private = "|".join(re.escape(name) for name in private_files())
         body = (
             HEADER
+            + f"RewriteRule ^(?:{private})$ - [R=404,L]\n"
             + "".join(rule_line(r) + "\n" for r in kept)
             + "".join(gone_page(r) for r in kept if r.kind is Kind.gone)
             + FOOTER

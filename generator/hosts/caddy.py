@@ -28,7 +28,6 @@ HEADER = """\
 """
 
 FOOTER = """\
-    respond /shortlinks.caddy 404
     try_files {path} {path}.html
     file_server
 }
@@ -98,7 +97,11 @@ class Caddy:
     def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
         rules = edge_rules(plan)
         kept = self.ruled(plan, selected)
+        from . import private_files  # rule files and the manifest answer 404
+
         lines = [HEADER.rstrip("\n"), "route {"]
+        lines.append("    @shortlinks_private path " + " ".join("/" + f for f in private_files()))
+        lines.append("    error @shortlinks_private 404")
         for n, rule in enumerate(kept):
             lines.extend(blocks(rule, n))
         body = "\n".join(lines) + "\n" + FOOTER

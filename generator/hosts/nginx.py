@@ -13,6 +13,8 @@ containing ``$`` is left to its page.
 
 from __future__ import annotations
 
+import re
+
 from ..plan import Plan
 from ..rules import Kind, Rule, edge_rules
 from .base import Behaviour, HostOutput, Limits
@@ -29,9 +31,6 @@ error_page 404 /404.html;
 location / {
     try_files $uri $uri.html $uri/index.html =404;
 }
-location = /shortlinks.nginx.conf {
-    return 404;
-}
 """
 
 
@@ -43,6 +42,14 @@ def _quote(text: str) -> str:
 # configuration past it ("too long parameter", seen on nginx 1.22): longer targets
 # are left to their pages.
 MAX_PARAMETER = 4000
+
+
+def private_block() -> str:
+    """Rule files and the manifest answer 404 (a regex location wins over 'location /')."""
+    from . import private_files
+
+    names = "|".join(re.escape(name) for name in private_files())
+    return f'location ~ "^/(?:{names})$" {{\n    return 404;\n}}\n'
 
 
 def expressible(rule: Rule) -> bool:
@@ -94,7 +101,7 @@ class Nginx:
     def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
         rules = edge_rules(plan)
         kept = self.ruled(plan, selected)
-        body = HEADER + "".join(location_block(r) + "\n" for r in kept)
+        body = HEADER + private_block() + "".join(location_block(r) + "\n" for r in kept)
         left = len(rules) - len(kept)
         notes = (
             [f"nginx: {left} rule(s) left to pages (a '$' in the target, or one over 4 KB)"]

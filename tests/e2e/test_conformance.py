@@ -214,3 +214,29 @@ def test_each_host_rules_exactly_the_expected_paths(
     _site, plan = fixture_site
     ruled = {r.path for r in HOSTS[name].ruled(plan, frozenset(HOSTS))}
     assert ruled == EXPECTED_RULED[name]
+
+
+@pytest.mark.parametrize("name", ["nginx", "apache", "caddy"])
+def test_web_servers_hide_every_rule_file_and_the_manifest(
+    name: str, fixture_site: tuple[Path, Plan]
+) -> None:
+    """nginx, Apache and Caddy serve the whole folder: the rule files of every host and the
+    build's manifest answer 404 there (the hosts' own platforms keep theirs private)."""
+    from generator.hosts import private_files
+
+    site, _plan = fixture_site
+    work = Path(tempfile.mkdtemp(prefix=f"shortlinks-private-{name}-"))
+    work.chmod(0o755)
+    try:
+        eng = STARTERS[name](site, work)
+    except Missing as exc:
+        if STRICT:
+            pytest.fail(f"{exc} is not installed")
+        pytest.skip(f"{exc} is not installed")
+    try:
+        for file in private_files():
+            status, _l, _b = get(eng.base, "/" + file)
+            assert status == 404, (file, status)
+    finally:
+        eng.stop()
+        shutil.rmtree(work, ignore_errors=True)
