@@ -7,9 +7,12 @@ one template without copying the rest.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import finder
 from .model import State, Target
@@ -39,6 +42,24 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     )
 
 
+def sha256_source(text: str) -> str:
+    """A CSP source for one inline script or style (its exact text, UTF-8)."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def policy(scripts: list[str], styles: list[str]) -> str:
+    """The page's Content-Security-Policy: nothing but its own inline code, by hash, so an
+    injected script could not run even if escaping failed somewhere."""
+    parts = ["default-src 'none'"]
+    if scripts:
+        parts.append("script-src " + " ".join(sha256_source(s) for s in scripts))
+    if styles:
+        parts.append("style-src " + " ".join(sha256_source(s) for s in styles))
+    parts += ["img-src data:", "base-uri 'none'", "form-action 'none'"]
+    return "; ".join(parts)
+
+
 class Pages:
     """Renders every page of one plan; pure (no clock, no disk writes)."""
 
@@ -52,14 +73,31 @@ class Pages:
             "domain": site.domain,
             "home_url": site.home.url if site.home else "/",
         }
+        self._style: Markup | None = None
 
-    def _render(self, name: str, **values: object) -> bytes:
-        html = self.env.get_template(name).render(**self.common, **values)
+    def _inline(self, name: str, **values: object) -> Markup:
+        """A script or style rendered on its own, to be inlined and hashed into the CSP."""
+        return Markup(self.env.get_template(name).render(**self.common, **values).strip())
+
+    def _render(
+        self, name: str, script: Markup | None = None, styled: bool = True, **values: object
+    ) -> bytes:
+        if self._style is None:
+            self._style = self._inline("style.css")
+        html = self.env.get_template(name).render(
+            **self.common,
+            **values,
+            script=script,
+            style=self._style,
+            # hashes and fixed words only: nothing in it needs escaping
+            csp=Markup(policy([script] if script else [], [self._style] if styled else [])),
+        )
         return (html.rstrip("\n") + "\n").encode("utf-8")
 
     def redirect(self, target: Target, title: str | None, forward_query: bool) -> bytes:
+        script = self._inline("redirect.js", target=target, forward_query=forward_query)
         return self._render(
-            "redirect.html", target=target, title=title, forward_query=forward_query
+            "redirect.html", script=script, styled=False, target=target, title=title
         )
 
     def entry(self, entry: Entry) -> bytes:
@@ -93,10 +131,13 @@ class Pages:
     def not_found(self) -> bytes:
         """404.html, with the table that finds mangled links (generator/finder.py)."""
         found = finder.table(e.slug for e in self.plan.entries)
-        return self._render(
-            "404.html",
-            table=found,
-            seed2=finder.SEED2,
-            # \uXXXX escapes: plain ASCII in the script, whatever the characters
-            trailing_class="".join(f"\\u{ord(c):04x}" for c in finder.TRAILING),
-        )
+        script = None
+        if found:
+            script = self._inline(
+                "404.js",
+                table=found,
+                seed2=finder.SEED2,
+                # \uXXXX escapes: plain ASCII in the script, whatever the characters
+                trailing_class="".join(f"\\u{ord(c):04x}" for c in finder.TRAILING),
+            )
+        return self._render("404.html", script=script)

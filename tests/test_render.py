@@ -178,3 +178,28 @@ def test_pages_declare_language_and_viewport(name: str) -> None:
     page = files[name].decode()
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert 'name="viewport"' in page
+
+
+@pytest.mark.parametrize("name", ["gh.html", "index.html", "404.html", "gone.html", "later.html"])
+def test_csp_allows_exactly_the_pages_own_inline_code(name: str) -> None:
+    import base64
+    import hashlib
+
+    html = (GOLDEN / name).read_text()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert csp is not None, name
+    policy = dict(
+        ([*part.split(" ", 1), ""])[:2] for part in csp.group(1).split("; ")
+    )  # directive -> sources
+    assert policy["default-src"] == "'none'" and "unsafe-inline" not in csp.group(1)
+
+    def sources(tag: str) -> set[str]:
+        found = re.findall(rf"<{tag}>(.*?)</{tag}>", html, re.S)
+        return {
+            "'sha256-" + base64.b64encode(hashlib.sha256(x.encode()).digest()).decode() + "'"
+            for x in found
+        }
+
+    assert sources("script") == set(policy.get("script-src", "").split()) - {""}
+    assert sources("style") == set(policy.get("style-src", "").split()) - {""}
+    assert '<meta name="referrer" content="strict-origin-when-cross-origin">' in html
