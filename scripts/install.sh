@@ -22,6 +22,8 @@ if [ "$want_test" = 1 ]; then
   has caddy || apt_packages+=(caddy)
   # hosts' own local servers come from npm (tests/e2e/npm); the Azure CLI builds keytar
   has npm || apt_packages+=(npm)
+  # the browser tests drive Debian's Chromium with Playwright (no browser download)
+  has chromium || apt_packages+=(chromium)
   [ -e /usr/include/libsecret-1/libsecret/secret.h ] || apt_packages+=(libsecret-1-dev)
 fi
 

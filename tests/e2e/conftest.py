@@ -1,0 +1,3 @@
+"""Fixtures shared by the end-to-end tests."""
+
+from tests.e2e.browser import browser  # noqa: F401 - a fixture, found by pytest here

@@ -1,0 +1,154 @@
+"""The pages in a real browser: headless Chromium (Debian) driven by Playwright.
+
+A target server on 127.0.0.1 records what the browser asks for; the site is served
+the way GitHub Pages serves it (no rules: the pages are the redirects), so every
+check here is the pages' own doing.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from tests.conftest import NOW
+from tests.e2e.test_http import PagesHandler, TargetHandler, serve
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[str]:
+    yield from serve(TargetHandler)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, target: str) -> Path:
+    root = tmp_path_factory.mktemp("browser")
+    (root / "links.yaml").write_text(
+        f"""\
+site:
+  timezone: Asia/Shanghai
+links:
+  plain: {target}/plain
+  withquery: {target}/q?utm_source=chat
+  frag: {target}/doc#install
+  fixed:
+    url: {target}/fixed?lang=en
+    forward_query: false
+  sale:
+    url: {target}/sale
+    aliases: [promo, 特卖]
+    expires: 2026-12-31
+  优惠券: {target}/coupons/%E4%B8%AD
+  old:
+    url: {target}/old
+    expires: 2026-01-01
+    expired: {target}/shop
+""",
+        encoding="utf-8",
+    )
+    result = build(root / "links.yaml", root / "_site", NOW)
+    assert result.written, result.problems
+    return root / "_site"
+
+
+@pytest.fixture(scope="module")
+def host(site: Path) -> Iterator[str]:
+    yield from serve(PagesHandler, site)
+
+
+# (short path + what the visitor adds, where the browser must land)
+CASES = [
+    ("/plain", "/plain"),
+    ("/plain?a=1&b=x%20y", "/plain?a=1&b=x%20y"),
+    ("/plain#top", "/plain#top"),
+    ("/withquery?a=1", "/q?utm_source=chat&a=1"),
+    ("/frag?a=1#mine", "/doc?a=1#install"),  # the target's fragment wins
+    ("/fixed?a=1", "/fixed?lang=en"),  # forward_query: false
+    ("/promo?x=2", "/sale?x=2"),  # an alias
+    ("/%E7%89%B9%E5%8D%96", "/sale"),  # a Unicode alias
+    ("/%E4%BC%98%E6%83%A0%E5%88%B8?k=%E4%B8%AD", "/coupons/%E4%B8%AD?k=%E4%B8%AD"),
+    ("/old?a=1", "/shop?a=1"),  # expired, with an 'expired:' URL
+    ("/Plain).", "/plain"),  # mangled: the 404 page finds it
+    ("/%EF%BD%90%EF%BD%8C%EF%BD%81%EF%BD%89%EF%BD%8E?a=1", "/plain?a=1"),  # full-width
+]
+
+
+@pytest.mark.parametrize(("short", "landing"), CASES)
+def test_the_browser_lands_on_the_exact_target(
+    browser: object, host: str, target: str, short: str, landing: str
+) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(host + short)
+        page.wait_for_url(target + "/**", timeout=10_000)
+        assert page.url == target + landing
+    finally:
+        context.close()
+
+
+def test_back_returns_to_the_page_before_the_short_link(
+    browser: object, host: str, target: str
+) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(target + "/before")
+        page.goto(host + "/plain?a=1")
+        page.wait_for_url(target + "/plain?a=1")
+        page.go_back()
+        assert page.url == target + "/before"  # the short link is not in the history
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("short", "landing"),
+    [("/plain?a=1", "/plain"), ("/frag", "/doc#install"), ("/fixed", "/fixed?lang=en")],
+)
+def test_without_javascript_the_meta_refresh_goes_to_the_target(
+    browser: object, host: str, target: str, short: str, landing: str
+) -> None:
+    # The meta refresh carries the target as written: no visitor query (docs/output.md).
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(host + short)
+        page.wait_for_url(target + "/**", timeout=10_000)
+        assert page.url == target + landing
+    finally:
+        context.close()
+
+
+def test_pages_run_under_their_csp_without_violations(
+    browser: object, host: str, target: str
+) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text))
+    try:
+        for path in ("/", "/nothing-here", "/plain"):
+            page.goto(host + path)
+            page.wait_for_load_state("load")
+        assert not [m for m in messages if "Content Security Policy" in m], messages
+    finally:
+        context.close()
+
+
+def test_unknown_link_shows_the_not_found_page(browser: object, host: str) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        response = page.goto(host + "/no-such-link")
+        assert response is not None and response.status == 404
+        page.wait_for_timeout(300)  # the finder script has run and found nothing
+        assert urllib.parse.urlsplit(page.url).path == "/no-such-link"
+        assert page.get_by_role("heading").inner_text() == "This short link does not exist"
+    finally:
+        context.close()
