@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -40,6 +41,11 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _ms(at: datetime | None) -> int | None:
+    """An instant as the visitor's clock counts it (Date.now(): ms since 1970 UTC)."""
+    return None if at is None else int(at.timestamp() * 1000)
 
 
 def sha256_source(text: str) -> str:
@@ -94,8 +100,29 @@ class Pages:
         )
         return (html.rstrip("\n") + "\n").encode("utf-8")
 
-    def redirect(self, target: Target, title: str | None, forward_query: bool) -> bytes:
-        script = self._inline("redirect.js", target=target, forward_query=forward_query)
+    def redirect(
+        self,
+        target: Target,
+        title: str | None,
+        forward_query: bool,
+        expires: datetime | None = None,
+        expired: Target | None = None,
+    ) -> bytes:
+        """A page that redirects; with ``expires``, one that checks the visitor's clock first."""
+        script = self._inline(
+            "redirect.js",
+            target=target,
+            forward_query=forward_query,
+            expires_ms=_ms(expires),
+            expired_url=expired.url if expired else None,
+            expired_text=[
+                "This link has expired",
+                f"{'“' + title + '” was' if title else 'This short link was'} available until "
+                f"{describe(expires, self.tz, end=True)}."
+                if expires
+                else "",
+            ],
+        )
         return self._render(
             "redirect.html", script=script, styled=False, target=target, title=title
         )
@@ -104,7 +131,11 @@ class Pages:
         """The page at ``/<slug>``: a redirect, or a page saying why there is none."""
         link = entry.link
         dest = entry.destination
-        if dest is not None:
+        if entry.state is State.active:
+            return self.redirect(
+                link.target, link.title, link.forward_query, link.expires, link.expired
+            )
+        if dest is not None:  # expired, with an 'expired:' URL
             return self.redirect(dest, link.title, link.forward_query)
         if entry.state is State.expired:
             assert link.expires is not None
@@ -117,6 +148,7 @@ class Pages:
         assert link.starts is not None
         return self._render(
             "scheduled.html",
+            script=self._inline("scheduled.js", starts_ms=_ms(link.starts)),
             slug=entry.slug,
             title=link.title,
             starts_at=describe(link.starts, self.tz),

@@ -26,7 +26,16 @@ const location = {
     throw new Error("pages must use location.replace (keeps Back working)");
   },
 };
-vm.runInNewContext(scripts[0], { location, TextEncoder, TextDecoder });
+// The visitor's clock: PAGE_NOW (ms since 1970) when given, so tests do not depend on the day
+// they run; a page that finds its link expired changes the document instead of redirecting.
+const now = process.env.PAGE_NOW ? Number(process.env.PAGE_NOW) : Date.now();
+class FixedDate extends Date {
+  static now() {
+    return now;
+  }
+}
+const document = { title: "", addEventListener() {} };
+vm.runInNewContext(scripts[0], { location, document, Date: FixedDate, TextEncoder, TextDecoder });
 if (replaced === null) {
   console.error("the script did not redirect");
   process.exit(3);

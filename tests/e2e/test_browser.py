@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,14 @@ from tests.conftest import NOW
 from tests.e2e.test_http import PagesHandler, TargetHandler, serve
 
 pytestmark = pytest.mark.e2e
+
+
+def new_context(browser: object, at: datetime = NOW, **options: object) -> object:
+    """A fresh browser context whose clock reads ``at``: the pages check the visitor's
+    clock, so tests must not depend on the day they run."""
+    context = browser.new_context(**options)  # type: ignore[attr-defined]
+    context.clock.set_fixed_time(at)
+    return context
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +57,17 @@ links:
     url: {target}/old
     expires: 2026-01-01
     expired: {target}/shop
+  promo2:
+    url: {target}/promo2
+    expires: 2026-12-31
+    expired: {target}/after
+  later:
+    url: {target}/later
+    starts: 2027-01-01
+  winter:
+    url: {target}/winter
+    title: Winter <b>sale</b>
+    expires: 2026-12-31
 """,
         encoding="utf-8",
     )
@@ -82,7 +102,7 @@ CASES = [
 def test_the_browser_lands_on_the_exact_target(
     browser: object, host: str, target: str, short: str, landing: str
 ) -> None:
-    context = browser.new_context()  # type: ignore[attr-defined]
+    context = new_context(browser)
     page = context.new_page()
     try:
         page.goto(host + short)
@@ -95,7 +115,7 @@ def test_the_browser_lands_on_the_exact_target(
 def test_back_returns_to_the_page_before_the_short_link(
     browser: object, host: str, target: str
 ) -> None:
-    context = browser.new_context()  # type: ignore[attr-defined]
+    context = new_context(browser)
     page = context.new_page()
     try:
         page.goto(target + "/before")
@@ -115,7 +135,7 @@ def test_without_javascript_the_meta_refresh_goes_to_the_target(
     browser: object, host: str, target: str, short: str, landing: str
 ) -> None:
     # The meta refresh carries the target as written: no visitor query (docs/output.md).
-    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    context = new_context(browser, java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(host + short)
@@ -128,7 +148,7 @@ def test_without_javascript_the_meta_refresh_goes_to_the_target(
 def test_pages_run_under_their_csp_without_violations(
     browser: object, host: str, target: str
 ) -> None:
-    context = browser.new_context()  # type: ignore[attr-defined]
+    context = new_context(browser)
     page = context.new_page()
     messages: list[str] = []
     page.on("console", lambda m: messages.append(m.text))
@@ -142,7 +162,7 @@ def test_pages_run_under_their_csp_without_violations(
 
 
 def test_unknown_link_shows_the_not_found_page(browser: object, host: str) -> None:
-    context = browser.new_context()  # type: ignore[attr-defined]
+    context = new_context(browser)
     page = context.new_page()
     try:
         response = page.goto(host + "/no-such-link")
@@ -152,3 +172,69 @@ def test_unknown_link_shows_the_not_found_page(browser: object, host: str) -> No
         assert page.get_by_role("heading").inner_text() == "This short link does not exist"
     finally:
         context.close()
+
+
+# 2026-12-31 in Asia/Shanghai ends at 2026-12-31T16:00:00Z; 2027-01-01 starts then too.
+EDGE = datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("visitor_zone", ["Asia/Shanghai", "America/Los_Angeles"])
+def test_an_expiring_link_stops_on_time_by_the_visitors_clock(
+    browser: object, host: str, target: str, visitor_zone: str
+) -> None:
+    # The site was built at NOW, long before: only the page's own check can stop the link.
+    before = new_context(browser, EDGE - timedelta(seconds=1), timezone_id=visitor_zone)
+    after = new_context(browser, EDGE, timezone_id=visitor_zone)
+    try:
+        page = before.new_page()
+        page.goto(host + "/sale?a=1")
+        page.wait_for_url(target + "/sale?a=1")
+
+        page = after.new_page()
+        page.goto(host + "/sale?a=1")
+        page.wait_for_load_state("domcontentloaded")
+        assert page.title() == "This link has expired"
+        assert page.get_by_role("heading").inner_text() == "This link has expired"
+        assert "31 December 2026" in page.inner_text("body")
+        assert urllib.parse.urlsplit(page.url).path == "/sale"
+
+        page = after.new_page()
+        page.goto(host + "/promo2?a=1#x")  # an 'expired:' URL: go there instead
+        page.wait_for_url(target + "/**")
+        assert page.url == target + "/after?a=1#x"
+    finally:
+        before.close()
+        after.close()
+
+
+def test_the_expired_text_shows_a_hostile_title_as_text(browser: object, host: str) -> None:
+    context = new_context(browser, EDGE + timedelta(days=1))
+    try:
+        page = context.new_page()
+        page.goto(host + "/winter")
+        page.wait_for_load_state("domcontentloaded")
+        assert page.get_by_role("heading").inner_text() == "This link has expired"
+        text = page.inner_text("body")
+        assert "“Winter <b>sale</b>” was available until 31 December 2026." in text
+        assert page.locator("b").count() == 0  # text, never markup
+    finally:
+        context.close()
+
+
+def test_a_scheduled_page_reloads_at_the_start_and_then_follows_the_rebuilt_site(
+    browser: object, host: str, target: str, site: Path
+) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    context.clock.install(time=EDGE - timedelta(seconds=5))
+    page = context.new_page()
+    try:
+        page.goto(host + "/later")
+        assert page.get_by_role("heading").inner_text() == "This link is not active yet"
+        # The publish workflow rebuilds at the start ('Next change'): do it here.
+        result = build(site.parent / "links.yaml", site, EDGE + timedelta(seconds=1))
+        assert result.written, result.problems
+        page.clock.run_for(7000)  # past the start: the page reloads itself
+        page.wait_for_url(target + "/later", timeout=10_000)
+    finally:
+        context.close()
+        build(site.parent / "links.yaml", site, NOW)  # the other tests expect the NOW site
