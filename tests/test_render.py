@@ -203,3 +203,17 @@ def test_csp_allows_exactly_the_pages_own_inline_code(name: str) -> None:
     assert sources("script") == set(policy.get("script-src", "").split()) - {""}
     assert sources("style") == set(policy.get("style-src", "").split()) - {""}
     assert '<meta name="referrer" content="strict-origin-when-cross-origin">' in html
+
+
+@pytest.mark.parametrize(
+    "name", ["gh.html", "sale.html", "index.html", "404.html", "gone.html", "later.html"]
+)
+def test_every_page_is_valid_html(name: str) -> None:
+    """Parsed by html5lib in strict mode: any parse error of the HTML standard fails."""
+    import html5lib
+
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    doc = parser.parse((GOLDEN / name).read_bytes())
+    assert doc.find("head/meta[@charset='utf-8']") is not None
+    assert doc.get("lang")
+    assert doc.find("head/meta[@name='viewport']") is not None
