@@ -63,6 +63,7 @@ class Site:
     home: Target | None = None
     status: int = DEFAULT_STATUS
     hosts: tuple[str, ...] = ()  # empty: every host
+    language: str = "en"  # the pages' words (generator/i18n.py)
 
     @property
     def base_url(self) -> str | None:

@@ -15,10 +15,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import finder
+from . import finder, i18n
 from .model import State, Target
 from .plan import Entry, Plan
-from .times import describe, zone
+from .times import zone
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -69,13 +69,16 @@ def policy(scripts: list[str], styles: list[str]) -> str:
 class Pages:
     """Renders every page of one plan; pure (no clock, no disk writes)."""
 
-    def __init__(self, plan: Plan, env: jinja2.Environment, lang: str = "en") -> None:
+    def __init__(self, plan: Plan, env: jinja2.Environment) -> None:
         self.plan = plan
         self.env = env
         self.tz = zone(plan.site.timezone)
         site = plan.site
+        self.language = site.language
+        self.t = i18n.messages(site.language)
         self.common = {
-            "lang": lang,
+            "lang": i18n.HTML_LANG[site.language],
+            "t": self.t,
             "domain": site.domain,
             "home_url": site.home.url if site.home else "/",
         }
@@ -100,6 +103,17 @@ class Pages:
         )
         return (html.rstrip("\n") + "\n").encode("utf-8")
 
+    def _when(self, at: datetime, end: bool = False) -> str:
+        return i18n.describe(at, self.tz, self.language, end=end)
+
+    def _until(self, title: str | None, expires: datetime | None) -> str:
+        if expires is None:
+            return ""
+        when = self._when(expires, end=True)
+        if title:
+            return self.t["expired_named"].format(title=title, when=when)
+        return self.t["expired_plain"].format(when=when)
+
     def redirect(
         self,
         target: Target,
@@ -115,13 +129,7 @@ class Pages:
             forward_query=forward_query,
             expires_ms=_ms(expires),
             expired_url=expired.url if expired else None,
-            expired_text=[
-                "This link has expired",
-                f"{'“' + title + '” was' if title else 'This short link was'} available until "
-                f"{describe(expires, self.tz, end=True)}."
-                if expires
-                else "",
-            ],
+            expired_text=[self.t["expired_heading"], self._until(title, expires)],
         )
         return self._render(
             "redirect.html", script=script, styled=False, target=target, title=title
@@ -143,7 +151,7 @@ class Pages:
                 "expired.html",
                 slug=entry.slug,
                 title=link.title,
-                expired_at=describe(link.expires, self.tz, end=True),
+                expired_at=self._when(link.expires, end=True),
             )
         assert link.starts is not None
         return self._render(
@@ -151,7 +159,7 @@ class Pages:
             script=self._inline("scheduled.js", starts_ms=_ms(link.starts)),
             slug=entry.slug,
             title=link.title,
-            starts_at=describe(link.starts, self.tz),
+            starts_at=self._when(link.starts),
         )
 
     def index(self) -> bytes:

@@ -77,15 +77,7 @@ def parse_now(text: str) -> datetime:
 
 
 def describe(at: datetime, tz: tzinfo, *, end: bool = False) -> str:
-    """A human form of an instant in the site's zone.
+    """An instant in the site's zone, in English (the command line's language)."""
+    from .i18n import describe as in_language
 
-    An ``expires`` instant at local midnight came from a bare date: people wrote
-    the last valid day, so show that day ("31 December 2026"), not the next one.
-    """
-    local = at.astimezone(tz)
-    if local.hour == local.minute == local.second == 0:
-        day = (local - timedelta(days=1)) if end else local
-        return f"{day.day} {day:%B %Y}"
-    offset = local.strftime("%z")
-    offset = f"UTC{offset[:3]}:{offset[3:]}" if offset not in ("+0000", "") else "UTC"
-    return f"{local.day} {local:%B %Y}, {local:%H:%M} ({offset})"
+    return in_language(at, tz, "en", end=end)

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from . import slugs as slugrules
 from .hosts import HOSTS
+from .i18n import LANGUAGES
 from .load import INVALID, Document
 from .model import (
     ALLOWED_STATUS,
@@ -29,7 +30,7 @@ from .times import TimeError, instant, zone
 from .urls import UrlError, host_and_path, parse_target
 
 TOP_KEYS = ("site", "links")
-SITE_KEYS = ("domain", "timezone", "home", "status", "hosts")
+SITE_KEYS = ("domain", "timezone", "home", "status", "hosts", "language")
 LINK_KEYS = (
     "url",
     "expires",
@@ -158,7 +159,30 @@ class _Checker:
         if "status" in data:
             status = self.status(data["status"], ("site", "status")) or DEFAULT_STATUS
         hosts = self.hosts(data["hosts"]) if "hosts" in data else ()
-        return Site(domain=domain, timezone=tzname, home=home, status=status, hosts=hosts)
+        language = self.language(data["language"]) if "language" in data else "en"
+        return Site(
+            domain=domain,
+            timezone=tzname,
+            home=home,
+            status=status,
+            hosts=hosts,
+            language=language,
+        )
+
+    def language(self, value: Any) -> str:
+        if value is INVALID:
+            return "en"
+        if value in LANGUAGES:
+            return value
+        guess = did_you_mean(value, LANGUAGES) if isinstance(value, str) else None
+        if isinstance(value, str) and value.lower().startswith("zh"):
+            guess = "zh"
+        self.error(
+            ("site", "language"),
+            f"unknown language {value!r}",
+            f"did you mean '{guess}'?" if guess else f"languages: {', '.join(LANGUAGES)}",
+        )
+        return "en"
 
     def hosts(self, value: Any) -> tuple[str, ...]:
         path = ("site", "hosts")

@@ -217,3 +217,28 @@ def test_every_page_is_valid_html(name: str) -> None:
     assert doc.find("head/meta[@charset='utf-8']") is not None
     assert doc.get("lang")
     assert doc.find("head/meta[@name='viewport']") is not None
+
+
+def test_chinese_pages_use_chinese_words_and_dates() -> None:
+    files = render_text(
+        "site:\n  language: zh\n  timezone: Asia/Shanghai\nlinks:\n"
+        "  sale:\n    url: https://a.example/s\n    title: 年终大促\n    expires: 2026-01-01\n"
+        "  later:\n    url: https://a.example/l\n    starts: 2099-01-01\n"
+        "  soon:\n    url: https://a.example/n\n    expires: 2099-12-31\n"
+    )
+    gone = files["sale.html"].decode()
+    assert '<html lang="zh-CN">' in gone
+    assert "这个链接已过期" in gone and "“年终大促”的有效期至2026年1月1日。" in gone
+    assert "这个链接尚未开放" in files["later.html"].decode()
+    assert "2099年1月1日" in files["later.html"].decode()
+    assert "这个短链接不存在" in files["404.html"].decode()
+    assert json.dumps("这个链接已过期") in files["soon.html"].decode()  # client-side expiry
+    assert "正在跳转到" in files["soon.html"].decode()
+
+
+def test_unknown_language_is_an_error_with_a_suggestion() -> None:
+    from tests.conftest import one_problem
+
+    p = one_problem("site:\n  language: zh-CN\nlinks:\n  a: https://a.example\n")
+    assert (p.line, p.column) == (2, 13)
+    assert "unknown language 'zh-CN'" in p.message and p.hint == "did you mean 'zh'?"

@@ -1,0 +1,83 @@
+"""The words of the pages, in each language a site may choose with ``site.language``.
+
+Templates read them as ``t.<key>``; a user who wants other words overrides a
+template (``--templates DIR``) and writes them there. Dates are written the way
+each language writes them ("31 December 2026", "2026年12月31日").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+LANGUAGES = ("en", "zh")
+HTML_LANG = {"en": "en", "zh": "zh-CN"}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "redirecting": "Redirecting…",
+        "redirecting_to": "Redirecting to",
+        "not_found_title": "Link not found",
+        "not_found_heading": "This short link does not exist",
+        "not_found_hint": (
+            "Check the address for a typo: short links are exact, and a stray character at "
+            "the end is enough to break one."
+        ),
+        "go_to": "Go to {place}",
+        "the_home_page": "the home page",
+        "expired_title": "Link expired",
+        "expired_heading": "This link has expired",
+        "expired_named": "“{title}” was available until {when}.",
+        "expired_plain": "This short link was available until {when}.",
+        "scheduled_title": "Not active yet",
+        "scheduled_heading": "This link is not active yet",
+        "scheduled_named": "“{title}” opens on {when}. Please come back then.",
+        "scheduled_plain": "It opens on {when}. Please come back then.",
+        "landing_title": "Short links",
+        "landing_text": "This domain hosts short links. Each one forwards you to its full address.",
+        "landing_hint": "Got a link that does not work? Check it letter by letter, or ask whoever "
+        "shared it.",
+    },
+    "zh": {
+        "redirecting": "正在跳转…",
+        "redirecting_to": "正在跳转到",
+        "not_found_title": "链接不存在",
+        "not_found_heading": "这个短链接不存在",
+        "not_found_hint": "请检查地址是否有误：短链接必须完全一致，末尾多一个字符也会失效。",
+        "go_to": "前往{place}",
+        "the_home_page": "首页",
+        "expired_title": "链接已过期",
+        "expired_heading": "这个链接已过期",
+        "expired_named": "“{title}”的有效期至{when}。",
+        "expired_plain": "这个短链接的有效期至{when}。",
+        "scheduled_title": "尚未开放",
+        "scheduled_heading": "这个链接尚未开放",
+        "scheduled_named": "“{title}”将于{when}开放，请届时再来。",
+        "scheduled_plain": "将于{when}开放，请届时再来。",
+        "landing_title": "短链接",
+        "landing_text": "此域名提供短链接服务，每个短链接都会带您前往完整地址。",
+        "landing_hint": "链接打不开？请逐字核对，或询问分享链接的人。",
+    },
+}
+
+
+def messages(language: str) -> dict[str, str]:
+    return MESSAGES[language]
+
+
+def describe(at: datetime, tz: tzinfo, language: str = "en", *, end: bool = False) -> str:
+    """An instant in the site's zone, for people.
+
+    An ``expires`` instant at local midnight came from a bare date: people wrote the
+    last valid day, so show that day, not the next one.
+    """
+    local = at.astimezone(tz)
+    offset = local.strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}" if offset not in ("+0000", "") else "UTC"
+    if local.hour == local.minute == local.second == 0:
+        day = (local - timedelta(days=1)) if end else local
+        if language == "zh":
+            return f"{day.year}年{day.month}月{day.day}日"
+        return f"{day.day} {day:%B %Y}"
+    if language == "zh":
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（{offset}）"
+    return f"{local.day} {local:%B %Y}, {local:%H:%M} ({offset})"
