@@ -43,7 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_found_title": "链接不存在",
         "not_found_heading": "这个短链接不存在",
         "not_found_hint": "请检查地址是否有误：短链接必须完全一致，末尾多一个字符也会失效。",
-        "go_to": "前往{place}",
+        "go_to": "前往 {place}",
         "the_home_page": "首页",
         "expired_title": "链接已过期",
         "expired_heading": "这个链接已过期",

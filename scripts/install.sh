@@ -24,6 +24,8 @@ if [ "$want_test" = 1 ]; then
   has npm || apt_packages+=(npm)
   # the browser tests drive Debian's Chromium with Playwright (no browser download)
   has chromium || apt_packages+=(chromium)
+  # a CJK font, so screenshots of Chinese pages show the characters
+  [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || apt_packages+=(fonts-wqy-zenhei)
   [ -e /usr/include/libsecret-1/libsecret/secret.h ] || apt_packages+=(libsecret-1-dev)
 fi
 
