@@ -36,6 +36,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "landing_text": "This domain hosts short links. Each one forwards you to its full address.",
         "landing_hint": "Got a link that does not work? Check it letter by letter, or ask whoever "
         "shared it.",
+        "preview_title": "Link preview",
+        "preview_goes_to": "This short link goes to:",
+        "preview_copy": "Copy",
+        "preview_copied": "Copied",
+        "preview_qr": "QR code",
+        "preview_expires": "Valid until {when}.",
+        "preview_expired": "Expired: it was valid until {when}.",
+        "preview_starts": "Opens on {when}.",
     },
     "zh": {
         "redirecting": "正在跳转…",
@@ -56,6 +64,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "landing_title": "短链接",
         "landing_text": "此域名提供短链接服务，每个短链接都会带您前往完整地址。",
         "landing_hint": "链接打不开？请逐字核对，或询问分享链接的人。",
+        "preview_title": "链接预览",
+        "preview_goes_to": "这个短链接指向：",
+        "preview_copy": "复制",
+        "preview_copied": "已复制",
+        "preview_qr": "二维码",
+        "preview_expires": "有效期至{when}。",
+        "preview_expired": "已过期：有效期至{when}。",
+        "preview_starts": "将于{when}开放。",
     },
 }
 

@@ -47,6 +47,7 @@ class Link:
     starts: datetime | None = None  # aware; active from this instant
     expires: datetime | None = None  # aware; expired from this instant on
     title: str | None = None
+    description: str | None = None  # shown on the preview page
     aliases: tuple[str, ...] = ()
     forward_query: bool = True
     expired: Target | None = None  # where to go once expired

@@ -11,11 +11,12 @@ import base64
 import hashlib
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
-from . import finder, i18n
+from . import finder, i18n, qr
 from .model import State, Target
 from .plan import Entry, Plan
 from .times import zone
@@ -160,6 +161,37 @@ class Pages:
             slug=entry.slug,
             title=link.title,
             starts_at=self._when(link.starts),
+        )
+
+    def preview(self, entry: Entry) -> bytes:
+        """The page at ``/<slug>+``: the target, title, state and QR code, without redirecting."""
+        link = entry.link
+        base = self.plan.site.base_url
+        short_url = f"{base}/{quote(entry.slug, safe='/-_.~')}" if base else None
+        if entry.state is State.scheduled:
+            target, state_text = None, self.t["preview_starts"]
+            state_text = state_text.format(when=self._when(link.starts))  # type: ignore[arg-type]
+        elif entry.state is State.expired:
+            target = link.expired or link.target
+            state_text = self.t["preview_expired"].format(when=self._when(link.expires, end=True))  # type: ignore[arg-type]
+        else:
+            target = link.target
+            state_text = (
+                self.t["preview_expires"].format(when=self._when(link.expires, end=True))
+                if link.expires
+                else ""
+            )
+        return self._render(
+            "preview.html",
+            script=self._inline("preview.js") if short_url else None,
+            slug=entry.slug,
+            short_url=short_url,
+            target=target,
+            title=link.title,
+            description=link.description,
+            state_text=state_text,
+            qr_svg=Markup(qr.svg(short_url, inline=True)) if short_url else None,
+            qr_base=f"/{qr.FOLDER}/{quote(entry.slug, safe='/-_.~')}",
         )
 
     def index(self) -> bytes:

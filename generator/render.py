@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import jinja2
 
+from . import qr
 from .hosts import HOSTS, HostOutput
 from .pages import Pages
 from .plan import Plan
@@ -78,9 +80,13 @@ def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | No
     files = site.files
     names = selected_hosts(plan, hosts)
     left_out = pages_left_out(plan, names)
+    base = plan.site.base_url
     for entry in plan.entries:
         if "/" + entry.slug not in left_out:
             files[page_path(entry.slug)] = pages.entry(entry)
+        files[f"{entry.slug}+.html"] = pages.preview(entry)  # '/slug+': the preview
+        if base:
+            files.update(qr.files(entry.slug, f"{base}/{quote(entry.slug, safe='/-_.~')}"))
     files["index.html"] = pages.index()
     files["404.html"] = pages.not_found()
     files["robots.txt"] = ROBOTS.encode()

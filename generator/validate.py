@@ -37,11 +37,13 @@ LINK_KEYS = (
     "starts",
     "status",
     "title",
+    "description",
     "aliases",
     "forward_query",
     "expired",
 )
 MAX_TITLE = 300
+MAX_DESCRIPTION = 1000
 
 # Words people reach for that difflib would not match to the right key.
 _SYNONYMS = {
@@ -310,6 +312,11 @@ class _Checker:
         title = None
         if "title" in value:
             title = self.text(value["title"], (*path, "title"), MAX_TITLE)
+        description = None
+        if "description" in value:
+            description = self.text(
+                value["description"], (*path, "description"), MAX_DESCRIPTION, multiline=True
+            )
 
         aliases = self.aliases(value.get("aliases"), path) if "aliases" in value else ()
 
@@ -343,6 +350,7 @@ class _Checker:
             starts=starts,
             expires=expires,
             title=title,
+            description=description,
             aliases=aliases,
             forward_query=forward_query,
             expired=expired,
@@ -359,7 +367,7 @@ class _Checker:
             self.error((*path, key), f"{key}: {exc}", exc.hint)
             return None
 
-    def text(self, value: Any, path: Path, limit: int) -> str | None:
+    def text(self, value: Any, path: Path, limit: int, multiline: bool = False) -> str | None:
         if value is INVALID:
             return None
         if not isinstance(value, str):
@@ -368,7 +376,8 @@ class _Checker:
         if len(value) > limit:
             self.error(path, f"text is {len(value)} characters long; the limit is {limit}")
             return None
-        if any(ord(c) < 32 and c not in "\t" for c in value):
+        allowed = "\t\n" if multiline else "\t"
+        if any(ord(c) < 32 and c not in allowed for c in value):
             self.error(
                 path, "text contains a control character or a line break", "keep it on one line"
             )

@@ -53,7 +53,10 @@ def test_golden_site(tmp_path: Path) -> None:
     }
     assert sorted(produced) == sorted(expected)
     for rel in expected:
-        assert produced[rel].decode() == expected[rel].decode(), rel
+        if rel.endswith(".png"):  # binary: compared as bytes
+            assert produced[rel] == expected[rel], rel
+        else:
+            assert produced[rel].decode() == expected[rel].decode(), rel
 
 
 def test_redirect_page_has_every_part_and_stays_small() -> None:
@@ -242,3 +245,18 @@ def test_unknown_language_is_an_error_with_a_suggestion() -> None:
     p = one_problem("site:\n  language: zh-CN\nlinks:\n  a: https://a.example\n")
     assert (p.line, p.column) == (2, 13)
     assert "unknown language 'zh-CN'" in p.message and p.hint == "did you mean 'zh'?"
+
+
+def test_qr_codes_read_back_as_the_short_urls() -> None:
+    import io
+
+    import PIL.Image
+    import zxingcpp
+
+    coupons = "https://go.example.com/%E4%BC%98%E6%83%A0%E5%88%B8"
+    for slug, url in [("gh", "https://go.example.com/gh"), ("优惠券", coupons)]:
+        png = (GOLDEN / "_qr" / f"{slug}.png").read_bytes()
+        found = zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(png)))
+        assert [(r.text, r.format) for r in found] == [(url, zxingcpp.BarcodeFormat.QRCode)]
+        svg = (GOLDEN / "_qr" / f"{slug}.svg").read_text()
+        assert svg.startswith("<svg") and "<script" not in svg

@@ -40,6 +40,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, target: str) -> Path:
     (root / "links.yaml").write_text(
         f"""\
 site:
+  domain: go.example.com
   timezone: Asia/Shanghai
 links:
   plain: {target}/plain
@@ -238,3 +239,42 @@ def test_a_scheduled_page_reloads_at_the_start_and_then_follows_the_rebuilt_site
     finally:
         context.close()
         build(site.parent / "links.yaml", site, NOW)  # the other tests expect the NOW site
+
+
+def test_preview_page_shows_the_link_and_copies_the_short_url(
+    browser: object, host: str, target: str
+) -> None:
+    import io
+
+    import PIL.Image
+    import zxingcpp
+
+    context = new_context(browser)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=host)
+    try:
+        page = context.new_page()
+        page.goto(host + "/sale+")
+        assert urllib.parse.urlsplit(page.url).path == "/sale+"  # no redirect
+        assert page.locator(".target a").get_attribute("href") == target + "/sale"
+        assert "31 December 2026" in page.inner_text("body")
+        page.click("#copy")
+        page.wait_for_function("document.getElementById('copy').textContent === 'Copied'")
+        assert page.evaluate("navigator.clipboard.readText()") == "https://go.example.com/sale"
+        shot = page.locator(".qr svg").screenshot()
+        found = zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(shot)))
+        assert [r.text for r in found] == ["https://go.example.com/sale"]
+    finally:
+        context.close()
+
+
+def test_preview_of_a_link_not_started_yet_keeps_its_target_unpublished(
+    browser: object, host: str, target: str
+) -> None:
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(host + "/later+")
+        assert target not in page.content()
+        assert "Opens on 1 January 2027." in page.inner_text("body")
+    finally:
+        context.close()

@@ -316,6 +316,9 @@ MANGLED = [
     # the exact path of a link that a host could not route (Azure past 20 KB): its page file
     ("/temp", "/temp.html"),
     ("/%E4%BC%98%E6%83%A0%E5%88%B8", "/%E4%BC%98%E6%83%A0%E5%88%B8.html"),
+    # a preview path that the host did not serve: its file
+    ("/temp+", "/temp+.html"),
+    ("/Temp)+", "/temp+.html"),
 ]
 
 

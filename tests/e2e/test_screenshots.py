@@ -16,7 +16,13 @@ pytestmark = pytest.mark.e2e
 
 OUT = ROOT / "tests" / "artifacts" / "screenshots"
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
-PAGES = {"landing": "/", "expired": "/gone", "scheduled": "/later", "not-found": "/no-such"}
+PAGES = {
+    "landing": "/",
+    "expired": "/gone",
+    "scheduled": "/later",
+    "not-found": "/no-such",
+    "preview": "/soon+",
+}
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])
@@ -40,6 +46,11 @@ links:
     url: https://example.com/launch
     title: Product launch
     starts: 2027-03-01
+  soon:
+    url: https://shop.example.com/winter-sale?utm_source=wechat&utm_campaign=winter-2026
+    title: Winter sale
+    description: Everything 20% off until the end of the year, in every store and online.
+    expires: 2026-12-31
 """,
         encoding="utf-8",
     )
