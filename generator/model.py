@@ -47,7 +47,9 @@ class Link:
     starts: datetime | None = None  # aware; active from this instant
     expires: datetime | None = None  # aware; expired from this instant on
     title: str | None = None
-    description: str | None = None  # shown on the preview page
+    description: str | None = None  # shown on the preview page and in link previews
+    image: Target | None = None  # the picture of a link preview (Open Graph)
+    open_in_browser: bool = False  # inside WeChat/QQ, ask to open in the browser instead
     aliases: tuple[str, ...] = ()
     forward_query: bool = True
     expired: Target | None = None  # where to go once expired
@@ -55,6 +57,18 @@ class Link:
     @property
     def slugs(self) -> tuple[str, ...]:
         return (self.slug, *self.aliases)
+
+    @property
+    def has_card(self) -> bool:
+        """Chat apps and social sites draw a preview card from the page's tags."""
+        return bool(self.title or self.description or self.image)
+
+    @property
+    def needs_page(self) -> bool:
+        """Served by its page, never by an edge rule, while active: crawlers read a card
+        only from a page (they follow an HTTP redirect to the target and read the
+        target's tags), and the in-app-browser hint needs the visitor's user agent."""
+        return self.has_card or self.open_in_browser
 
 
 @dataclass(frozen=True)

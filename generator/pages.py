@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import finder, i18n, qr
-from .model import State, Target
+from .model import Link, State, Target
 from .plan import Entry, Plan
 from .times import zone
 
@@ -122,8 +122,11 @@ class Pages:
         forward_query: bool,
         expires: datetime | None = None,
         expired: Target | None = None,
+        link: Link | None = None,
+        slug: str | None = None,
     ) -> bytes:
-        """A page that redirects; with ``expires``, one that checks the visitor's clock first."""
+        """A page that redirects; with ``expires``, one that checks the visitor's clock first;
+        with ``link``, one that carries its preview card and in-app-browser hint."""
         script = self._inline(
             "redirect.js",
             target=target,
@@ -131,9 +134,20 @@ class Pages:
             expires_ms=_ms(expires),
             expired_url=expired.url if expired else None,
             expired_text=[self.t["expired_heading"], self._until(title, expires)],
+            hint=[self.t["hint_heading"], self.t["hint_text"], target.display]
+            if link is not None and link.open_in_browser
+            else None,
         )
+        card = None
+        if link is not None and link.has_card:
+            base = self.plan.site.base_url
+            card = {
+                "description": link.description,
+                "image": link.image.url if link.image else None,
+                "url": f"{base}/{quote(slug or link.slug, safe='/-_.~')}" if base else None,
+            }
         return self._render(
-            "redirect.html", script=script, styled=False, target=target, title=title
+            "redirect.html", script=script, styled=False, target=target, title=title, card=card
         )
 
     def entry(self, entry: Entry) -> bytes:
@@ -142,7 +156,13 @@ class Pages:
         dest = entry.destination
         if entry.state is State.active:
             return self.redirect(
-                link.target, link.title, link.forward_query, link.expires, link.expired
+                link.target,
+                link.title,
+                link.forward_query,
+                link.expires,
+                link.expired,
+                link=link,
+                slug=entry.slug,
             )
         if dest is not None:  # expired, with an 'expired:' URL
             return self.redirect(dest, link.title, link.forward_query)

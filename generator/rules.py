@@ -73,6 +73,8 @@ def edge_rules(plan: Plan) -> list[Rule]:
         page = f"{entry.slug}.html"
         path = "/" + entry.slug
         if entry.state is State.active:
+            if link.needs_page:
+                continue  # its page answers: a card for crawlers, a hint in WeChat
             out.append(
                 Rule(
                     path,

@@ -38,6 +38,8 @@ LINK_KEYS = (
     "status",
     "title",
     "description",
+    "image",
+    "open_in_browser",
     "aliases",
     "forward_query",
     "expired",
@@ -318,6 +320,18 @@ class _Checker:
                 value["description"], (*path, "description"), MAX_DESCRIPTION, multiline=True
             )
 
+        image = self.target(value["image"], (*path, "image")) if "image" in value else None
+        open_in_browser = False
+        if "open_in_browser" in value:
+            oib = value["open_in_browser"]
+            if isinstance(oib, bool):
+                open_in_browser = oib
+            elif oib is not INVALID:
+                self.error(
+                    (*path, "open_in_browser"),
+                    f"open_in_browser must be true or false, not {oib!r}",
+                )
+
         aliases = self.aliases(value.get("aliases"), path) if "aliases" in value else ()
 
         forward_query = True
@@ -351,6 +365,8 @@ class _Checker:
             expires=expires,
             title=title,
             description=description,
+            image=image,
+            open_in_browser=open_in_browser,
             aliases=aliases,
             forward_query=forward_query,
             expired=expired,

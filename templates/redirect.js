@@ -1,13 +1,17 @@
 {#- Sends the browser to the target with location.replace (so Back skips the short link).
     The visitor's query string is appended to the target's (as hosts do for a rule);
     a fragment in the target wins, otherwise the visitor's fragment is kept, as for an
-    HTTP redirect (RFC 9110, 10.2.2). An expiring link checks the visitor's clock first:
-    from its 'expires' instant on, it goes to the 'expired' URL, or shows that the link
-    has expired, even before the site is rebuilt. Values come in through tojson, which
-    escapes '<', '>', '&' and quotes, so no URL or text can close the script. -#}
-{% if expires_ms -%}
-(function(t,e,x,m){var l=location,d=document;if(Date.now()>=e){if(!x){d.title=m[0];d.addEventListener("DOMContentLoaded",function(){var b=d.body,h=d.createElement("h1"),p=d.createElement("p");h.textContent=m[0];p.textContent=m[1];b.textContent="";b.append(h,p)});return}t=x}
-{%- else -%}
-(function(t){var l=location;
-{%- endif -%}
-var q={% if forward_query %}l.search.slice(1){% else %}""{% endif %},i=t.indexOf("#"),f=i<0?l.hash:t.slice(i);if(i>=0)t=t.slice(0,i);if(q)t+=(t.indexOf("?")<0?"?":/[?&]$/.test(t)?"":"&")+q;l.replace(t+f)})({{ target.url|tojson }}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }},{{ expired_text|tojson }}{% endif %})
+    HTTP redirect (RFC 9110, 10.2.2).
+    An expiring link checks the visitor's clock first: from its 'expires' instant on, it
+    goes to the 'expired' URL, or shows that the link has expired, even before the site is
+    rebuilt. A link with 'open_in_browser' shows WeChat's and QQ's in-app browsers (which
+    block or warn on many targets) a page asking to open it in the browser, with the target
+    to copy. Values come in through tojson, which escapes '<', '>', '&' and quotes, so no
+    URL or text can close the script; texts reach the page as textContent, never markup. -#}
+{% set extra = expires_ms or hint -%}
+(function(t{% if expires_ms %},e,x,m{% endif %}{% if hint %},h{% endif %}){var l=location
+{%- if extra %},d=document{% endif %};
+{%- if hint %}if(/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){s(h);return}{% endif %}
+{%- if expires_ms %}if(Date.now()>=e){if(!x){s(m);return}t=x}{% endif %}
+{%- if extra %}function s(a){d.title=a[0];d.addEventListener("DOMContentLoaded",function(){var b=d.body;b.textContent="";a.forEach(function(v,i){var n=d.createElement(i?"p":"h1");n.textContent=v;b.append(n)})})}{% endif -%}
+var q={% if forward_query %}l.search.slice(1){% else %}""{% endif %},i=t.indexOf("#"),f=i<0?l.hash:t.slice(i);if(i>=0)t=t.slice(0,i);if(q)t+=(t.indexOf("?")<0?"?":/[?&]$/.test(t)?"":"&")+q;l.replace(t+f)})({{ target.url|tojson }}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }},{{ expired_text|tojson }}{% endif %}{% if hint %},{{ hint|tojson }}{% endif %})

@@ -226,3 +226,19 @@ def test_no_slug_can_take_a_host_files_name() -> None:
 
     for name in private_files():
         assert name.lower() in RESERVED or name.startswith(("_", ".")), name
+
+
+def test_links_with_a_card_or_a_hint_are_answered_by_their_pages_on_every_host() -> None:
+    text = (
+        "site:\n  domain: go.example.com\nlinks:\n"
+        "  plain: https://t.example/p\n"
+        "  titled:\n    url: https://t.example/t\n    title: Winter sale\n"
+        "  described:\n    url: https://t.example/d\n    description: All 20% off\n"
+        "  pictured:\n    url: https://t.example/i\n    image: https://t.example/card.png\n"
+        "  hinted:\n    url: https://t.example/h\n    open_in_browser: true\n"
+    )
+    plan = plan_of(text)
+    for name, host in HOSTS.items():
+        ruled = {r.path for r in host.ruled(plan, frozenset(HOSTS))}
+        assert not ruled & {"/titled", "/described", "/pictured", "/hinted"}, name
+    assert "/plain" in {r.path for r in HOSTS["nginx"].ruled(plan, frozenset(HOSTS))}

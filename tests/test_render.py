@@ -260,3 +260,20 @@ def test_qr_codes_read_back_as_the_short_urls() -> None:
         assert [(r.text, r.format) for r in found] == [(url, zxingcpp.BarcodeFormat.QRCode)]
         svg = (GOLDEN / "_qr" / f"{slug}.svg").read_text()
         assert svg.startswith("<svg") and "<script" not in svg
+
+
+def test_a_link_with_a_card_carries_open_graph_and_twitter_tags() -> None:
+    files = render_text(
+        "site:\n  domain: go.example.com\nlinks:\n"
+        '  sale:\n    url: https://shop.example/s\n    title: Winter "sale" <b>\n'
+        "    description: All 20% off & more\n    image: https://shop.example/card.png\n"
+        "  plain: https://shop.example/p\n"
+    )
+    html = files["sale.html"].decode()
+    assert '<meta property="og:title" content="Winter &#34;sale&#34; &lt;b&gt;">' in html
+    assert '<meta property="og:description" content="All 20% off &amp; more">' in html
+    assert '<meta property="og:url" content="https://go.example.com/sale">' in html
+    assert '<meta property="og:image" content="https://shop.example/card.png">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert "og:" not in files["plain.html"].decode()
+    assert len(files["sale.html"]) < 2048 and len(files["plain.html"]) < 2048

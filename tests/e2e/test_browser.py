@@ -65,6 +65,9 @@ links:
   later:
     url: {target}/later
     starts: 2027-01-01
+  shop:
+    url: {target}/shop-front?x=1
+    open_in_browser: true
   winter:
     url: {target}/winter
     title: Winter <b>sale</b>
@@ -276,5 +279,46 @@ def test_preview_of_a_link_not_started_yet_keeps_its_target_unpublished(
         page.goto(host + "/later+")
         assert target not in page.content()
         assert "Opens on 1 January 2027." in page.inner_text("body")
+    finally:
+        context.close()
+
+
+IN_APP = {
+    "wechat": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI "
+    "Language/zh_CN",
+    "qq": "Mozilla/5.0 (Linux; Android 13; V2049A) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Version/4.0 Chrome/109.0.5414.86 MQQBrowser/6.2 TBS/046805 Mobile Safari/537.36 "
+    "V1_AND_SQ_8.9.80_4614_YYB_D QQ/8.9.80.12440 NetType/WIFI",
+    "weibo": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148 Weibo (iPhone15,2__weibo__13.10.0__iphone__os17.0)",
+    "facebook": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/440.0.0.38.105;FBBV/534233208]",
+    "instagram": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) Version/4.0 Chrome/120.0.6099.43 Mobile Safari/537.36 Instagram 312.0.0.32.112",
+    "line": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148 Safari Line/13.20.0",
+}
+
+
+@pytest.mark.parametrize("app", sorted(IN_APP))
+def test_in_app_browsers_are_redirected(browser: object, host: str, target: str, app: str) -> None:
+    context = new_context(browser, user_agent=IN_APP[app])
+    try:
+        page = context.new_page()
+        page.goto(host + "/withquery?a=1")
+        page.wait_for_url(target + "/**")
+        assert page.url == target + "/q?utm_source=chat&a=1"
+        page = context.new_page()
+        page.goto(host + "/shop?a=1")
+        if app in ("wechat", "qq"):  # the link asks for the open-in-browser hint there
+            page.wait_for_load_state("domcontentloaded")
+            page.wait_for_timeout(200)
+            assert urllib.parse.urlsplit(page.url).path == "/shop"
+            assert page.get_by_role("heading").inner_text() == "Open this link in your browser"
+            assert target + "/shop-front?x=1" in page.inner_text("body")
+        else:
+            page.wait_for_url(target + "/**")
+            assert page.url == target + "/shop-front?x=1&a=1"
     finally:
         context.close()
