@@ -35,7 +35,8 @@ class FixedDate extends Date {
   }
 }
 const document = { title: "", addEventListener() {} };
-vm.runInNewContext(scripts[0], { location, document, Date: FixedDate, TextEncoder, TextDecoder });
+const navigator = { userAgent: "node" };
+vm.runInNewContext(scripts[0], { location, document, navigator, Date: FixedDate, TextEncoder, TextDecoder });
 if (replaced === null) {
   console.error("the script did not redirect");
   process.exit(3);

@@ -322,3 +322,18 @@ def test_in_app_browsers_are_redirected(browser: object, host: str, target: str,
             assert page.url == target + "/shop-front?x=1&a=1"
     finally:
         context.close()
+
+
+def test_the_pages_people_read_load_nothing_from_elsewhere(browser: object, host: str) -> None:
+    context = new_context(browser)
+    requested: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("request", lambda r: requested.append(r.url))
+        for path in ("/", "/no-such-link", "/old+", "/sale+", "/later", "/winter+"):
+            page.goto(host + path)
+            page.wait_for_load_state("networkidle")
+        others = [u for u in requested if not u.startswith(host + "/")]
+        assert others == [], others
+    finally:
+        context.close()
