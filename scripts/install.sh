@@ -9,7 +9,8 @@ want_test=0
 
 apt_packages=()
 command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
-if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+# venv needs ensurepip, which Debian ships apart (python3-venv); a fresh machine has neither
+if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   apt_packages+=(python3-venv)
 fi
 has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
@@ -41,6 +42,10 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
+# A .venv left half-made by an earlier failed run (no pip in it) is made again.
+if [ -x .venv/bin/python ] && ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  rm -rf .venv
+fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
@@ -54,7 +59,9 @@ if [ "$want_test" = 1 ]; then
   stamp="$npm_dir/node_modules/.installed-lock.json"
   if ! cmp -s "$npm_dir/package-lock.json" "$stamp" 2>/dev/null; then
     echo "Installing the hosts' local servers from npm (tests/e2e/npm)..."
-    (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # --legacy-peer-deps: Debian 12's npm 9 would otherwise want optional peers that the
+    # lock file (written by a newer npm) leaves out, and refuse to install at all.
+    (cd "$npm_dir" && npm ci --legacy-peer-deps --no-audit --no-fund --loglevel=error)
     cp "$npm_dir/package-lock.json" "$stamp"
   fi
 fi

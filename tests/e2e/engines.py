@@ -7,8 +7,10 @@ listens on a free loopback port, and needs no network.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -30,14 +32,22 @@ class Engine:
     extra: list[subprocess.Popen] = field(default_factory=list)
 
     def stop(self) -> None:
+        """Stop the server and everything it started: each engine runs in its own process
+        group (the swa CLI, wrangler and netlify-cli start children that outlive a plain
+        terminate of their parent)."""
         for p in [self.proc, *self.extra]:
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+            _signal_group(p, signal.SIGTERM)
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _signal_group(p, signal.SIGKILL)
+                p.wait()
+            _signal_group(p, signal.SIGKILL)  # children that ignored SIGTERM
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, sig)
 
 
 def free_port() -> int:
@@ -81,6 +91,7 @@ def _run(
             stderr=subprocess.STDOUT,
             env=env or os.environ.copy(),
             stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: stop() ends its children too
         )
     wait_for_port(port, proc, log)
     return proc, log
@@ -325,7 +336,13 @@ def _run_in(
     log = work / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env, stdin=subprocess.DEVNULL
+            cmd,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     wait_for_port(port, proc, log)
     return proc, log
