@@ -71,6 +71,8 @@ def main() -> None:
     class Redirect(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self.send_response(301)
+            # no-store: Chromium would otherwise cache the 301 and never ask again
+            self.send_header("Cache-Control", "no-store")
             self.send_header("Location", target + "/dest")
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -83,7 +85,13 @@ def main() -> None:
     (work / "links.yaml").write_text(f"links:\n  go: {target}/dest\n")
     result = build(work / "links.yaml", work / "_site", NOW)
     assert result.written, result.problems
-    pages = serve(PagesHandler, work / "_site")
+
+    class NoStorePages(PagesHandler):
+        def end_headers(self) -> None:  # each navigation fetches the page, as a first visit
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+    pages = serve(NoStorePages, work / "_site")
 
     from playwright.sync_api import sync_playwright
 

@@ -32,6 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "scheduled_heading": "This link is not active yet",
         "scheduled_named": "“{title}” opens on {when}. Please come back then.",
         "scheduled_plain": "It opens on {when}. Please come back then.",
+        "scheduled_soon": "It opens any minute now: this page tries again every minute.",
         "landing_title": "Short links",
         "landing_text": "This domain hosts short links. Each one forwards you to its full address.",
         "landing_hint": "Got a link that does not work? Check it letter by letter, or ask whoever "
@@ -64,6 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "scheduled_heading": "这个链接尚未开放",
         "scheduled_named": "“{title}”将于{when}开放，请届时再来。",
         "scheduled_plain": "将于{when}开放，请届时再来。",
+        "scheduled_soon": "马上就会开放：本页每分钟自动重试。",
         "landing_title": "短链接",
         "landing_text": "此域名提供短链接服务，每个短链接都会带您前往完整地址。",
         "landing_hint": "链接打不开？请逐字核对，或询问分享链接的人。",
@@ -76,7 +78,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preview_expired": "已过期：有效期至{when}。",
         "preview_starts": "将于{when}开放。",
         "hint_heading": "请在浏览器中打开",
-        "hint_text": "点击右上角 ··· 选择“在浏览器中打开”，或将下面的地址复制到浏览器：",
+        "hint_text": "点右上角 ··· 选“在浏览器打开”，或复制下面的地址：",
     },
 }
 

@@ -35,13 +35,17 @@ def builtin_templates() -> Path:
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
     paths = [str(user_templates)] if user_templates else []
     paths.append(str(builtin_templates()))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths),
         autoescape=True,  # every template, whatever its extension: .js is included in HTML
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # tojson keeps non-ASCII text as it is (a Chinese character is 3 bytes, not a 6-byte
+    # \uXXXX escape): pages stay small. It still escapes '<', '>', '&' and "'".
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
+    return env
 
 
 def _ms(at: datetime | None) -> int | None:
@@ -133,8 +137,11 @@ class Pages:
             forward_query=forward_query,
             expires_ms=_ms(expires),
             expired_url=expired.url if expired else None,
-            expired_text=[self.t["expired_heading"], self._until(title, expires)],
-            hint=[self.t["hint_heading"], self.t["hint_text"], target.display]
+            # the words for an expired link, unless it has somewhere to go instead
+            expired_text=[self.t["expired_heading"], self._until(title, expires)]
+            if expires is not None and expired is None
+            else None,
+            hint=[self.t["hint_heading"], self.t["hint_text"]]
             if link is not None and link.open_in_browser
             else None,
         )
@@ -177,7 +184,9 @@ class Pages:
         assert link.starts is not None
         return self._render(
             "scheduled.html",
-            script=self._inline("scheduled.js", starts_ms=_ms(link.starts)),
+            script=self._inline(
+                "scheduled.js", starts_ms=_ms(link.starts), soon=self.t["scheduled_soon"]
+            ),
             slug=entry.slug,
             title=link.title,
             starts_at=self._when(link.starts),
@@ -192,7 +201,8 @@ class Pages:
             target, state_text = None, self.t["preview_starts"]
             state_text = state_text.format(when=self._when(link.starts))  # type: ignore[arg-type]
         elif entry.state is State.expired:
-            target = link.expired or link.target
+            # where it goes now; with no 'expired:' URL it goes nowhere: no target shown
+            target = link.expired
             state_text = self.t["preview_expired"].format(when=self._when(link.expires, end=True))  # type: ignore[arg-type]
         else:
             target = link.target

@@ -14,6 +14,7 @@ import jinja2
 
 from . import qr
 from .hosts import HOSTS, HostOutput
+from .model import State
 from .pages import Pages
 from .plan import Plan
 from .rules import Kind
@@ -53,7 +54,8 @@ def links_json(plan: Plan) -> bytes:
         links.append(
             {
                 "slug": link.slug,
-                "url": link.target.url,
+                # not published before it starts: the pages keep it secret until then too
+                "url": None if plan.state_of(link) is State.scheduled else link.target.url,
                 "short_url": f"{base}/{link.slug}" if base else None,
                 "status": link.status,
                 "state": plan.state_of(link).value,
@@ -61,6 +63,9 @@ def links_json(plan: Plan) -> bytes:
                 "expires": iso(link.expires),
                 "expired_url": link.expired.url if link.expired else None,
                 "title": link.title,
+                "description": link.description,
+                "image": link.image.url if link.image else None,
+                "open_in_browser": link.open_in_browser,
                 "aliases": list(link.aliases),
                 "forward_query": link.forward_query,
             }

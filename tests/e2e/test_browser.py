@@ -68,6 +68,19 @@ links:
   shop:
     url: {target}/shop-front?x=1
     open_in_browser: true
+  team/docs:
+    url: {target}/team
+    title: Team docs
+    description: Where the team keeps its notes.
+  wx-old:
+    url: {target}/wx-old
+    expires: 2026-12-31
+    expired: {target}/wx-after
+    open_in_browser: true
+  wx-gone:
+    url: {target}/wx-gone
+    expires: 2026-12-31
+    open_in_browser: true
   winter:
     url: {target}/winter
     title: Winter <b>sale</b>
@@ -99,6 +112,7 @@ CASES = [
     ("/old?a=1", "/shop?a=1"),  # expired, with an 'expired:' URL
     ("/Plain).", "/plain"),  # mangled: the 404 page finds it
     ("/%EF%BD%90%EF%BD%8C%EF%BD%81%EF%BD%89%EF%BD%8E?a=1", "/plain?a=1"),  # full-width
+    ("/team/docs?a=1", "/team?a=1"),  # a nested slug, with a preview card (page-served)
 ]
 
 
@@ -316,7 +330,8 @@ def test_in_app_browsers_are_redirected(browser: object, host: str, target: str,
             page.wait_for_timeout(200)
             assert urllib.parse.urlsplit(page.url).path == "/shop"
             assert page.get_by_role("heading").inner_text() == "Open this link in your browser"
-            assert target + "/shop-front?x=1" in page.inner_text("body")
+            # the address it would have gone to, the visitor's query merged in
+            assert target + "/shop-front?x=1&a=1" in page.inner_text("body")
         else:
             page.wait_for_url(target + "/**")
             assert page.url == target + "/shop-front?x=1&a=1"
@@ -335,5 +350,42 @@ def test_the_pages_people_read_load_nothing_from_elsewhere(browser: object, host
             page.wait_for_load_state("networkidle")
         others = [u for u in requested if not u.startswith(host + "/")]
         assert others == [], others
+    finally:
+        context.close()
+
+
+def test_in_wechat_an_expired_link_shows_where_it_goes_now(
+    browser: object, host: str, target: str
+) -> None:
+    context = new_context(browser, EDGE, user_agent=IN_APP["wechat"])
+    try:
+        page = context.new_page()
+        page.goto(host + "/wx-old?a=1")  # expired, with an 'expired:' URL: hint for that
+        page.wait_for_timeout(200)
+        assert page.get_by_role("heading").inner_text() == "Open this link in your browser"
+        assert target + "/wx-after?a=1" in page.inner_text("body")
+        assert "/wx-old" not in page.inner_text("body")
+        page = context.new_page()
+        page.goto(host + "/wx-gone")  # expired, nowhere to go: the expired text
+        page.wait_for_timeout(200)
+        assert page.get_by_role("heading").inner_text() == "This link has expired"
+    finally:
+        context.close()
+
+
+def test_a_scheduled_page_keeps_trying_when_the_rebuild_is_late(browser: object, host: str) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context()  # type: ignore[attr-defined]
+    context.clock.install(time=EDGE - timedelta(seconds=5))
+    page = context.new_page()
+    try:
+        page.goto(host + "/later")
+        with page.expect_navigation():  # the start passes: it reloads (not rebuilt yet)
+            page.clock.run_for(7000)
+        expect(page.locator("main p").first).to_contain_text("any minute")
+        with page.expect_navigation():  # and tries again a minute later
+            page.clock.run_for(61_000)
+        expect(page.locator("main p").first).to_contain_text("any minute")
     finally:
         context.close()

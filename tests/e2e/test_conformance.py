@@ -37,8 +37,8 @@ def get(base: str, path: str, query: str = "") -> tuple[int, str | None, bytes]:
     """GET exactly this path (percent-encoded here) without following redirects."""
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=15)
-    # as a browser sends it: non-ASCII percent-encoded, "+" kept as it is
-    target = urllib.parse.quote(path, safe="/-_.~+") + (f"?{query}" if query else "")
+    # as a browser sends it: non-ASCII percent-encoded, "+" and escapes kept as they are
+    target = urllib.parse.quote(path, safe="/-_.~+%") + (f"?{query}" if query else "")
     conn.request("GET", target, headers={"Accept": "text/html"})
     resp = conn.getresponse()
     body = resp.read()
@@ -256,7 +256,7 @@ def test_preview_pages_and_qr_codes_are_served(
         status, _l, body = get(engine.base, f"/{slug}+")
         if engine.name in PREVIEW_VIA_404:
             assert (status, body) == (404, (site / "404.html").read_bytes()), slug
-            status, _l, body = get(engine.base, f"/{slug}+.html")
+            status, _l, body = get(engine.base, f"/{slug}%2B.html")  # where 404.js goes
         assert (status, body) == (200, (site / f"{slug}+.html").read_bytes()), slug
         for kind in ("svg", "png"):
             status, _l, body = get(engine.base, f"/_qr/{slug}.{kind}")

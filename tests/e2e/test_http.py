@@ -317,8 +317,8 @@ MANGLED = [
     ("/temp", "/temp.html"),
     ("/%E4%BC%98%E6%83%A0%E5%88%B8", "/%E4%BC%98%E6%83%A0%E5%88%B8.html"),
     # a preview path that the host did not serve: its file
-    ("/temp+", "/temp+.html"),
-    ("/Temp)+", "/temp+.html"),
+    ("/temp+", "/temp%2B.html"),
+    ("/Temp)+", "/temp%2B.html"),
 ]
 
 
