@@ -48,6 +48,11 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
+# Expired pages of links that are still active, for their pages' clock check to go to
+# before the site is rebuilt: a '_' folder cannot collide with a slug.
+EXPIRED_FOLDER = "_expired"
+
+
 def _ms(at: datetime | None) -> int | None:
     """An instant as the visitor's clock counts it (Date.now(): ms since 1970 UTC)."""
     return None if at is None else int(at.timestamp() * 1000)
@@ -137,9 +142,9 @@ class Pages:
             forward_query=forward_query,
             expires_ms=_ms(expires),
             expired_url=expired.url if expired else None,
-            # the words for an expired link, unless it has somewhere to go instead
-            expired_text=[self.t["expired_heading"], self._until(title, expires)]
-            if expires is not None and expired is None
+            # the page to show once expired, unless the link has somewhere to go instead
+            expired_page=f"/{EXPIRED_FOLDER}/{quote(slug or '', safe='/-_.~')}.html"
+            if expires is not None and expired is None and slug
             else None,
             hint=[self.t["hint_heading"], self.t["hint_text"]]
             if link is not None and link.open_in_browser
@@ -174,13 +179,7 @@ class Pages:
         if dest is not None:  # expired, with an 'expired:' URL
             return self.redirect(dest, link.title, link.forward_query)
         if entry.state is State.expired:
-            assert link.expires is not None
-            return self._render(
-                "expired.html",
-                slug=entry.slug,
-                title=link.title,
-                expired_at=self._when(link.expires, end=True),
-            )
+            return self.expired(entry)
         assert link.starts is not None
         return self._render(
             "scheduled.html",
@@ -190,6 +189,17 @@ class Pages:
             slug=entry.slug,
             title=link.title,
             starts_at=self._when(link.starts),
+        )
+
+    def expired(self, entry: Entry) -> bytes:
+        """The expired page: at the slug once expired, and ahead of time in _expired/."""
+        link = entry.link
+        assert link.expires is not None
+        return self._render(
+            "expired.html",
+            slug=entry.slug,
+            title=link.title,
+            expired_at=self._when(link.expires, end=True),
         )
 
     def preview(self, entry: Entry) -> bytes:

@@ -15,7 +15,7 @@ import jinja2
 from . import qr
 from .hosts import HOSTS, HostOutput
 from .model import State
-from .pages import Pages
+from .pages import EXPIRED_FOLDER, Pages
 from .plan import Plan
 from .rules import Kind
 from .times import zone
@@ -90,6 +90,10 @@ def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | No
         if "/" + entry.slug not in left_out:
             files[page_path(entry.slug)] = pages.entry(entry)
         files[f"{entry.slug}+.html"] = pages.preview(entry)  # '/slug+': the preview
+        link = entry.link
+        if entry.state is State.active and link.expires and link.expired is None:
+            # shown by the page's own clock check from the expiry on, before a rebuild
+            files[f"{EXPIRED_FOLDER}/{entry.slug}.html"] = pages.expired(entry)
         if base:
             files.update(qr.files(entry.slug, f"{base}/{quote(entry.slug, safe='/-_.~')}"))
     files["index.html"] = pages.index()
