@@ -46,8 +46,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preview_expired": "Expired: it was valid until {when}.",
         "preview_starts": "Opens on {when}.",
         "hint_heading": "Open this link in your browser",
-        "hint_text": "Tap ··· at the top right and choose “Open in Browser”, or copy the "
-        "address below into your browser:",
+        "hint_text": "This app may block the page. Tap ··· at the top right and choose “Open "
+        "in Browser”, or copy the address below into your browser:",
     },
     "zh": {
         "redirecting": "正在跳转…",
@@ -78,7 +78,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preview_expired": "已过期：有效期至{when}。",
         "preview_starts": "将于{when}开放。",
         "hint_heading": "请在浏览器中打开",
-        "hint_text": "点右上角 ··· 选“在浏览器打开”，或复制下面的地址：",
+        "hint_text": "当前应用可能会拦截此页面。请点击右上角 ··· 选择“在浏览器中打开”，"
+        "或将下面的地址复制到浏览器：",
     },
 }
 

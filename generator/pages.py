@@ -51,6 +51,8 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
 # Expired pages of links that are still active, for their pages' clock check to go to
 # before the site is rebuilt: a '_' folder cannot collide with a slug.
 EXPIRED_FOLDER = "_expired"
+# The open-in-your-browser pages that WeChat and QQ visitors of such links are sent to.
+OPEN_FOLDER = "_open"
 
 
 def _ms(at: datetime | None) -> int | None:
@@ -146,8 +148,8 @@ class Pages:
             expired_page=f"/{EXPIRED_FOLDER}/{quote(slug or '', safe='/-_.~')}.html"
             if expires is not None and expired is None and slug
             else None,
-            hint=[self.t["hint_heading"], self.t["hint_text"]]
-            if link is not None and link.open_in_browser
+            hint=f"/{OPEN_FOLDER}/{quote(slug or '', safe='/-_.~')}.html"
+            if link is not None and link.open_in_browser and slug
             else None,
         )
         card = None
@@ -201,6 +203,18 @@ class Pages:
             title=link.title,
             expired_at=self._when(link.expires, end=True),
         )
+
+    def open_in_browser(self, entry: Entry) -> bytes:
+        """The page asking WeChat and QQ visitors to open the link in their browser."""
+        link = entry.link
+        script = self._inline(
+            "open.js",
+            target=link.target,
+            forward_query=link.forward_query,
+            expires_ms=_ms(link.expires),
+            expired_url=link.expired.url if link.expired else None,
+        )
+        return self._render("open.html", script=script, target=link.target, title=link.title)
 
     def preview(self, entry: Entry) -> bytes:
         """The page at ``/<slug>+``: the target, title, state and QR code, without redirecting."""

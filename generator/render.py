@@ -15,7 +15,7 @@ import jinja2
 from . import qr
 from .hosts import HOSTS, HostOutput
 from .model import State
-from .pages import EXPIRED_FOLDER, Pages
+from .pages import EXPIRED_FOLDER, OPEN_FOLDER, Pages
 from .plan import Plan
 from .rules import Kind
 from .times import zone
@@ -94,6 +94,8 @@ def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | No
         if entry.state is State.active and link.expires and link.expired is None:
             # shown by the page's own clock check from the expiry on, before a rebuild
             files[f"{EXPIRED_FOLDER}/{entry.slug}.html"] = pages.expired(entry)
+        if entry.state is State.active and link.open_in_browser:
+            files[f"{OPEN_FOLDER}/{entry.slug}.html"] = pages.open_in_browser(entry)
         if base:
             files.update(qr.files(entry.slug, f"{base}/{quote(entry.slug, safe='/-_.~')}"))
     files["index.html"] = pages.index()

@@ -4,16 +4,13 @@
     HTTP redirect (RFC 9110, 10.2.2).
     An expiring link checks the visitor's clock first: from its 'expires' instant on, it
     goes to the 'expired' URL, or to its expired page ('_expired/<slug>.html', written by
-    every build), even before the site is rebuilt. A link with 'open_in_browser' shows WeChat's and QQ's in-app browsers (which
-    block or warn on many targets) a page asking to open it in the browser, with the address
-    it would have gone to (query merged) to copy. Values come in through tojson, which
-    escapes '<', '>', '&' and quotes, so no URL or text can close the script; texts reach the
-    page as textContent, never markup. -#}
-(function(t{% if expires_ms %},e,x{% endif %}{% if hint %},h{% endif %}){var l=location
-{%- if hint %},d=document{% endif %};
+    every build), even before the site is rebuilt. A link with 'open_in_browser' sends
+    WeChat's and QQ's in-app browsers (which block or warn on many targets) to its page
+    '_open/<slug>.html', which asks to open it in a browser and shows the address to copy.
+    Values come in through tojson, which escapes '<', '>', '&' and quotes, so no URL can
+    close the script. -#}
+(function(t{% if expires_ms %},e,x{% endif %}){var l=location;
 {%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_page %}if(!x){l.replace({{ expired_page|tojson }});return}{% endif %}t=x}{% endif -%}
 var q={% if forward_query %}l.search.slice(1){% else %}""{% endif %},i=t.indexOf("#"),f=i<0?l.hash:t.slice(i);if(i>=0)t=t.slice(0,i);if(q)t+=(t.indexOf("?")<0?"?":/[?&]$/.test(t)?"":"&")+q;t+=f;
-{%- if hint %}if(/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){s([h[0],h[1],t]);return}{% endif -%}
-l.replace(t)
-{%- if hint %};function s(a){d.title=a[0];d.addEventListener("DOMContentLoaded",()=>d.body.replaceChildren(...a.map((v,i)=>Object.assign(d.createElement(i?"p":"h1"),{textContent:v}))))}{% endif -%}
-})({{ target.url|tojson }}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %}{% if hint %},{{ hint|tojson }}{% endif %})
+{%- if hint %}if(/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){l.replace({{ hint|tojson }}+l.search+l.hash);return}{% endif -%}
+l.replace(t)})({{ target.url|tojson }}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})

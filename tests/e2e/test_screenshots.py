@@ -22,6 +22,8 @@ PAGES = {
     "scheduled": "/later",
     "not-found": "/no-such",
     "preview": "/soon+",
+    "open-in-browser": "/_open/soon.html?from=group",  # what WeChat and QQ visitors see
+    "expired-ahead": "/_expired/soon.html",  # what the page's own clock check shows
 }
 
 
@@ -51,6 +53,7 @@ links:
     title: Winter sale
     description: Everything 20% off until the end of the year, in every store and online.
     expires: 2026-12-31
+    open_in_browser: true
 """,
         encoding="utf-8",
     )
