@@ -79,6 +79,7 @@ class Site:
     status: int = DEFAULT_STATUS
     hosts: tuple[str, ...] = ()  # empty: every host
     language: str = "en"  # the pages' words (generator/i18n.py)
+    links_json: bool = True  # publish links.json (it lists every slug)
 
     @property
     def base_url(self) -> str | None:

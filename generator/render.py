@@ -101,7 +101,8 @@ def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | No
     files["index.html"] = pages.index()
     files["404.html"] = pages.not_found()
     files["robots.txt"] = ROBOTS.encode()
-    files["links.json"] = links_json(plan)
+    if plan.site.links_json:  # it lists every slug: 'links_json: false' keeps them unlisted
+        files["links.json"] = links_json(plan)
     if left_out:
         site.notes.append(
             f"{len(left_out)} link page(s) left out: files override redirects on "

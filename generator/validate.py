@@ -30,7 +30,7 @@ from .times import TimeError, instant, zone
 from .urls import UrlError, host_and_path, parse_target
 
 TOP_KEYS = ("site", "links")
-SITE_KEYS = ("domain", "timezone", "home", "status", "hosts", "language")
+SITE_KEYS = ("domain", "timezone", "home", "status", "hosts", "language", "links_json")
 LINK_KEYS = (
     "url",
     "expires",
@@ -164,6 +164,15 @@ class _Checker:
             status = self.status(data["status"], ("site", "status")) or DEFAULT_STATUS
         hosts = self.hosts(data["hosts"]) if "hosts" in data else ()
         language = self.language(data["language"]) if "language" in data else "en"
+        links_json = True
+        if "links_json" in data:
+            value = data["links_json"]
+            if isinstance(value, bool):
+                links_json = value
+            elif value is not INVALID:
+                self.error(
+                    ("site", "links_json"), f"links_json must be true or false, not {value!r}"
+                )
         return Site(
             domain=domain,
             timezone=tzname,
@@ -171,6 +180,7 @@ class _Checker:
             status=status,
             hosts=hosts,
             language=language,
+            links_json=links_json,
         )
 
     def language(self, value: Any) -> str:
@@ -321,6 +331,12 @@ class _Checker:
             )
 
         image = self.target(value["image"], (*path, "image")) if "image" in value else None
+        if image is not None and image.url.startswith("http://"):
+            self.warn(
+                (*path, "image"),
+                "the card image is on plain http: most chat apps will not load it",
+                "use an https:// address",
+            )
         open_in_browser = False
         if "open_in_browser" in value:
             oib = value["open_in_browser"]

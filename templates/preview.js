@@ -1,2 +1,3 @@
-{#- The copy button: puts the short URL on the clipboard and says so. -#}
-(function(){var b=document.getElementById("copy"),s=document.getElementById("short");if(!b||!s||!navigator.clipboard)return;b.addEventListener("click",function(){navigator.clipboard.writeText(s.textContent).then(function(){b.textContent=b.getAttribute("data-done")})})})()
+{#- The copy button: puts the short URL on the clipboard and says so; in-app browsers without
+    the clipboard API get the text selected and copied the old way. -#}
+(function(){var d=document,b=d.getElementById("copy"),s=d.getElementById("short");if(!b||!s)return;function done(){b.textContent=b.getAttribute("data-done")}function fallback(){var r=d.createRange();r.selectNodeContents(s);var g=getSelection();g.removeAllRanges();g.addRange(r);if(d.execCommand("copy"))done()}b.addEventListener("click",function(){if(navigator.clipboard)navigator.clipboard.writeText(s.textContent).then(done,fallback);else fallback()})})()

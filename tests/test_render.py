@@ -289,3 +289,12 @@ def test_a_redirect_page_with_every_feature_in_chinese_stays_under_2_kb() -> Non
         "    expires: 2099-12-31\n    open_in_browser: true\n"
     )
     assert len(files["sale.html"]) < 2048, len(files["sale.html"])
+
+
+def test_links_json_can_be_left_out_so_no_list_of_slugs_is_published() -> None:
+    files = render_text(
+        "site:\n  links_json: false\n  hosts: [github-pages]\nlinks:\n  gh: https://a.example\n"
+    )
+    assert "links.json" not in files
+    listing = [name for name, body in files.items() if b"/gh" in body or b'"gh"' in body]
+    assert listing == [], listing  # no file but the link's own pages names the slug
