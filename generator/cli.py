@@ -177,3 +177,56 @@ def build_cmd(
         )
     else:
         click.echo("Next change: none scheduled")
+
+
+EXAMPLES_DIFF = """
+\b
+Examples:
+  shortlinks diff origin/main HEAD              # what a pull request changes
+  shortlinks diff old-links.yaml links.yaml
+  shortlinks diff main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
+"""
+
+
+@main.command(epilog=EXAMPLES_DIFF)
+@click.argument("base")
+@click.argument("head", default="links.yaml")
+@click.option("--file", "file_", default="links.yaml", show_default=True,
+              help="The links file inside the repository, for git refs.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--now", "now_text", help="The instant 'expiring within 7 days' counts from.")
+def diff(base: str, head: str, file_: str, fmt: str, now_text: str | None) -> None:
+    """Links added, changed, removed and expiring soon, from BASE to HEAD.
+
+    Each of BASE and HEAD is a links file or a git ref (its links file is read from git).
+    """
+    from . import diff as differ
+
+    try:
+        now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
+    except Exception as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from exc
+    try:
+        before = differ.read_side(base, file_)
+        after = differ.read_side(head, file_)
+    except differ.SourceError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if after.linkset is None:
+        click.echo(f"error: {head} has problems; run 'shortlinks check' for them", err=True)
+        sys.exit(1)
+    if before.linkset is None and before.problems:
+        click.echo(f"note: {base} does not load; every link counts as added", err=True)
+    result = differ.compare(before.linkset, after.linkset, now)
+    if fmt == "markdown":
+        click.echo(differ.markdown(result, after.linkset, base, head), nl=False)
+    elif fmt == "json":
+        click.echo(differ.as_json(result), nl=False)
+    else:
+        click.echo(differ.text(result, after.linkset), nl=False)

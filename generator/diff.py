@@ -1,0 +1,214 @@
+"""What a change to links.yaml does: links added, changed, removed, and expiring soon.
+
+Reviewers of a pull request see this in the job summary (``shortlinks diff BASE HEAD``),
+so a one-character change to a printed link cannot slip through unnoticed. Each side
+is a file or a git ref (the file at that ref); links are compared by slug, field by
+field, after validation, so a reformatted file with the same links shows no change.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from .load import load_text
+from .model import Link, LinkSet
+from .problems import Problem
+from .times import describe, zone
+from .validate import validate
+
+SOON = timedelta(days=7)
+
+# The fields people set, in the order a reviewer reads them.
+FIELDS = (
+    "target",
+    "status",
+    "starts",
+    "expires",
+    "expired",
+    "title",
+    "description",
+    "image",
+    "aliases",
+    "forward_query",
+    "open_in_browser",
+)
+
+
+class SourceError(Exception):
+    """A side of the diff could not be read (no such file, no such ref)."""
+
+
+@dataclass
+class Side:
+    name: str  # as the user gave it
+    linkset: LinkSet | None  # None: no file there (no problems), or one that does not load
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_side(spec: str, file: str = "links.yaml") -> Side:
+    """``spec`` is a path to a file, or a git ref whose ``file`` is read (``REF:path`` too)."""
+    path = Path(spec)
+    if path.is_file():
+        text, name = path.read_text(encoding="utf-8"), spec
+    else:
+        ref, _, inner = spec.partition(":")
+        target = inner or file
+        run = subprocess.run(
+            ["git", "show", f"{ref}:{target}"], capture_output=True, text=True, check=False
+        )
+        if run.returncode != 0:
+            if "exists on disk, but not in" in run.stderr or "does not exist in" in run.stderr:
+                return Side(spec, None)  # no file there yet: every link is new
+            raise SourceError(
+                f"{spec!r} is neither a file nor a git ref with {target}: {run.stderr.strip()}"
+            )
+        text, name = run.stdout, f"{ref}:{target}"
+    doc, problems = load_text(text, name)
+    if doc is None:
+        return Side(spec, None, problems)
+    linkset, more = validate(doc)
+    return Side(spec, linkset, sorted(problems + more))
+
+
+@dataclass
+class Change:
+    slug: str
+    fields: list[tuple[str, str, str]]  # (field, before, after)
+
+
+@dataclass
+class Diff:
+    added: list[Link] = field(default_factory=list)
+    removed: list[Link] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    expiring: list[Link] = field(default_factory=list)  # in HEAD, within SOON of now
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def _value(link: Link, name: str, tz: object) -> str:
+    value = getattr(link, name)
+    if value is None or value == () or (value is False and name == "open_in_browser"):
+        return ""
+    if isinstance(value, datetime):  # an expiry shows its last valid day, as people wrote it
+        return describe(value, tz, end=name == "expires")  # type: ignore[arg-type]
+    if hasattr(value, "url"):
+        return value.url
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def compare(base: LinkSet | None, head: LinkSet, now: datetime) -> Diff:
+    tz = zone(head.site.timezone)
+    before = {link.slug: link for link in (base.links if base else ())}
+    after = {link.slug: link for link in head.links}
+    out = Diff()
+    out.added = [after[s] for s in after if s not in before]
+    out.removed = [before[s] for s in before if s not in after]
+    for slug in after:
+        if slug not in before:
+            continue
+        fields = []
+        for name in FIELDS:
+            a, b = _value(before[slug], name, tz), _value(after[slug], name, tz)
+            if a != b:
+                fields.append((name, a, b))
+        if fields:
+            out.changed.append(Change(slug, fields))
+    out.expiring = [
+        link for link in head.links if link.expires and now < link.expires <= now + SOON
+    ]
+    return out
+
+
+def markdown(diff: Diff, head: LinkSet, base_name: str, head_name: str) -> str:
+    """The job summary: tables a reviewer reads on the pull request's checks page."""
+    tz = zone(head.site.timezone)
+    esc = _md
+    lines = [f"### Links: `{esc(base_name)}` → `{esc(head_name)}`", ""]
+    if diff.empty:
+        lines.append("No link added, changed or removed.")
+    counts = f"{len(diff.added)} added, {len(diff.changed)} changed, {len(diff.removed)} removed"
+    lines += [counts, ""]
+    if diff.added:
+        lines += ["#### Added", "", "| slug | goes to | expires |", "|---|---|---|"]
+        lines += [
+            f"| `{esc(link.slug)}` | {esc(link.target.url)} | "
+            f"{esc(describe(link.expires, tz, end=True)) if link.expires else ''} |"
+            for link in diff.added
+        ]
+        lines.append("")
+    if diff.changed:
+        lines += ["#### Changed", "", "| slug | field | before | after |", "|---|---|---|---|"]
+        for change in diff.changed:
+            for name, a, b in change.fields:
+                lines.append(f"| `{esc(change.slug)}` | {name} | {esc(a)} | {esc(b)} |")
+        lines.append("")
+    if diff.removed:
+        lines += ["#### Removed", "", "| slug | went to |", "|---|---|"]
+        lines += [f"| `{esc(link.slug)}` | {esc(link.target.url)} |" for link in diff.removed]
+        lines.append("")
+    if diff.expiring:
+        lines += ["#### Expiring within 7 days", "", "| slug | expires |", "|---|---|"]
+        lines += [
+            f"| `{esc(link.slug)}` | {esc(describe(link.expires, tz, end=True))} |"  # type: ignore[arg-type]
+            for link in diff.expiring
+        ]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def text(diff: Diff, head: LinkSet) -> str:
+    tz = zone(head.site.timezone)
+    lines = [f"+ {link.slug}  {link.target.url}" for link in diff.added]
+    for change in diff.changed:
+        for name, a, b in change.fields:
+            lines.append(f"~ {change.slug}  {name}: {a or '(none)'} -> {b or '(none)'}")
+    lines += [f"- {link.slug}  {link.target.url}" for link in diff.removed]
+    lines += [
+        f"! {link.slug}  expires {describe(link.expires, tz, end=True)}"  # type: ignore[arg-type]
+        for link in diff.expiring
+    ]
+    lines.append(
+        f"{len(diff.added)} added, {len(diff.changed)} changed, {len(diff.removed)} removed, "
+        f"{len(diff.expiring)} expiring within 7 days"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def as_json(diff: Diff) -> str:
+    doc = {
+        "added": [link.slug for link in diff.added],
+        "changed": [
+            {
+                "slug": c.slug,
+                "fields": [{"field": f, "before": a, "after": b} for f, a, b in c.fields],
+            }
+            for c in diff.changed
+        ],
+        "removed": [link.slug for link in diff.removed],
+        "expiring": [link.slug for link in diff.expiring],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _md(value: str) -> str:
+    """Text in a Markdown table cell: no pipes, line breaks, backticks or HTML from a PR."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("`", "'")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )

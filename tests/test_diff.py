@@ -1,0 +1,108 @@
+"""shortlinks diff: what a pull request changes, from git refs or files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+BASE = """\
+site:
+  timezone: Asia/Shanghai
+links:
+  gh: https://github.com/acme
+  sale:
+    url: https://shop.example.com/sale
+    expires: 2026-11-30
+  old: https://old.example.com
+  same:
+    url: https://same.example.com
+    title: Same
+"""
+HEAD = """\
+site:
+  timezone: Asia/Shanghai
+links:
+  # reformatted and reordered: no change for these
+  same: {url: "https://same.example.com", title: Same}
+  gh:
+    url: https://github.com/acme-corp
+    title: "Pipes | and <b>tags</b>"
+  sale:
+    url: https://shop.example.com/sale
+    expires: 2026-11-30
+  new: https://new.example.com
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    (tmp_path / "links.yaml").write_text(BASE)
+    git("add", "links.yaml")
+    git("commit", "-q", "-m", "base")
+    (tmp_path / "links.yaml").write_text(HEAD)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["diff", *args, "--now", "2026-11-25T08:00:00Z"])
+    return result.exit_code, result.output
+
+
+def test_text_lists_exactly_what_changed(repo: Path) -> None:
+    code, out = run("main", "links.yaml")
+    assert code == 0
+    assert out.splitlines() == [
+        "+ new  https://new.example.com",
+        "~ gh  target: https://github.com/acme -> https://github.com/acme-corp",
+        "~ gh  title: (none) -> Pipes | and <b>tags</b>",
+        "- old  https://old.example.com",
+        "! sale  expires 30 November 2026",
+        "1 added, 1 changed, 1 removed, 1 expiring within 7 days",
+    ]
+
+
+def test_json_and_two_files(repo: Path) -> None:
+    (repo / "base.yaml").write_text(BASE)
+    code, out = run("base.yaml", "links.yaml", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["added"] == ["new"] and doc["removed"] == ["old"]
+    assert [c["slug"] for c in doc["changed"]] == ["gh"] and doc["expiring"] == ["sale"]
+
+
+def test_markdown_summary_escapes_what_a_pull_request_wrote(repo: Path) -> None:
+    code, out = run("main", "links.yaml", "--format", "markdown")
+    assert code == 0
+    assert "1 added, 1 changed, 1 removed" in out
+    assert "| `gh` | title |  | Pipes \\| and &lt;b&gt;tags&lt;/b&gt; |" in out
+    assert "<b>" not in out
+    assert "#### Expiring within 7 days" in out and "| `sale` | 30 November 2026 |" in out
+
+
+def test_a_ref_without_the_file_counts_every_link_as_added(repo: Path) -> None:
+    subprocess.run(["git", "rm", "-q", "--cached", "links.yaml"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "gone"], cwd=repo, check=True)
+    code, out = run("HEAD", "links.yaml")
+    assert code == 0
+    assert out.splitlines()[-1] == "4 added, 0 changed, 0 removed, 1 expiring within 7 days"
+
+
+def test_unknown_ref_and_broken_head_are_errors(repo: Path) -> None:
+    code, out = run("no-such-ref", "links.yaml")
+    assert code == 1 and "neither a file nor a git ref" in out
+    (repo / "links.yaml").write_text("links:\n  gh: [\n")
+    code, out = run("main", "links.yaml")
+    assert code == 1 and "shortlinks check" in out
