@@ -219,13 +219,13 @@ def diff(base: str, head: str, file_: str, fmt: str, now_text: str | None) -> No
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if after.linkset is None:
-        click.echo(f"error: {head} has problems; run 'shortlinks check' for them", err=True)
+        click.echo(f"error: {head} does not load; run 'shortlinks check' for why", err=True)
         sys.exit(1)
     if before.linkset is None and before.problems:
         click.echo(f"note: {base} does not load; every link counts as added", err=True)
-    result = differ.compare(before.linkset, after.linkset, now)
+    result = differ.compare(before.linkset, after.linkset, now, after.slugs)
     if fmt == "markdown":
-        click.echo(differ.markdown(result, after.linkset, base, head), nl=False)
+        click.echo(differ.markdown(result, after.linkset, base, head, after.problems), nl=False)
     elif fmt == "json":
         click.echo(differ.as_json(result), nl=False)
     else:

@@ -18,7 +18,7 @@ from .load import load_text
 from .model import Link, LinkSet
 from .problems import Problem
 from .times import describe, zone
-from .validate import validate
+from .validate import validate_partial
 
 SOON = timedelta(days=7)
 
@@ -47,6 +47,7 @@ class Side:
     name: str  # as the user gave it
     linkset: LinkSet | None  # None: no file there (no problems), or one that does not load
     problems: list[Problem] = field(default_factory=list)
+    slugs: frozenset[str] = frozenset()  # every slug written, the ones with mistakes too
 
 
 def read_side(spec: str, file: str = "links.yaml") -> Side:
@@ -70,8 +71,10 @@ def read_side(spec: str, file: str = "links.yaml") -> Side:
     doc, problems = load_text(text, name)
     if doc is None:
         return Side(spec, None, problems)
-    linkset, more = validate(doc)
-    return Side(spec, linkset, sorted(problems + more))
+    linkset, more = validate_partial(doc)  # the links that are fine, beside any mistake
+    links = doc.data.get("links") if isinstance(doc.data, dict) else None
+    slugs = frozenset(k for k in links if isinstance(k, str)) if isinstance(links, dict) else ()
+    return Side(spec, linkset, sorted(problems + more), frozenset(slugs))
 
 
 @dataclass
@@ -86,10 +89,11 @@ class Diff:
     removed: list[Link] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     expiring: list[Link] = field(default_factory=list)  # in HEAD, within SOON of now
+    broken: list[str] = field(default_factory=list)  # written in HEAD, but with a mistake
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.broken)
 
 
 def _value(link: Link, name: str, tz: object) -> str:
@@ -107,13 +111,18 @@ def _value(link: Link, name: str, tz: object) -> str:
     return str(value)
 
 
-def compare(base: LinkSet | None, head: LinkSet, now: datetime) -> Diff:
+def compare(
+    base: LinkSet | None, head: LinkSet, now: datetime, head_slugs: frozenset[str] = frozenset()
+) -> Diff:
+    """``head_slugs``: every slug written in HEAD; those missing from ``head`` have a mistake
+    and are reported as broken, not as removed."""
     tz = zone(head.site.timezone)
     before = {link.slug: link for link in (base.links if base else ())}
     after = {link.slug: link for link in head.links}
     out = Diff()
     out.added = [after[s] for s in after if s not in before]
-    out.removed = [before[s] for s in before if s not in after]
+    out.removed = [before[s] for s in before if s not in after and s not in head_slugs]
+    out.broken = sorted(s for s in head_slugs if s not in after)
     for slug in after:
         if slug not in before:
             continue
@@ -130,14 +139,23 @@ def compare(base: LinkSet | None, head: LinkSet, now: datetime) -> Diff:
     return out
 
 
-def markdown(diff: Diff, head: LinkSet, base_name: str, head_name: str) -> str:
+def markdown(
+    diff: Diff, head: LinkSet, base_name: str, head_name: str, problems: list[Problem] = ()
+) -> str:
     """The job summary: tables a reviewer reads on the pull request's checks page."""
     tz = zone(head.site.timezone)
     esc = _md
     lines = [f"### Links: `{esc(base_name)}` → `{esc(head_name)}`", ""]
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        lines += [f"**{len(errors)} problem(s) to fix** (annotated on their lines):", ""]
+        lines += [f"- line {p.line}: {esc(p.message)}" for p in errors]
+        lines.append("")
     if diff.empty:
         lines.append("No link added, changed or removed.")
     counts = f"{len(diff.added)} added, {len(diff.changed)} changed, {len(diff.removed)} removed"
+    if diff.broken:
+        counts += f", {len(diff.broken)} with a mistake"
     lines += [counts, ""]
     if diff.added:
         lines += ["#### Added", "", "| slug | goes to | expires |", "|---|---|---|"]
@@ -152,6 +170,10 @@ def markdown(diff: Diff, head: LinkSet, base_name: str, head_name: str) -> str:
         for change in diff.changed:
             for name, a, b in change.fields:
                 lines.append(f"| `{esc(change.slug)}` | {name} | {esc(a)} | {esc(b)} |")
+        lines.append("")
+    if diff.broken:
+        lines += ["#### With a mistake (not built until fixed)", ""]
+        lines += [f"- `{esc(slug)}`" for slug in diff.broken]
         lines.append("")
     if diff.removed:
         lines += ["#### Removed", "", "| slug | went to |", "|---|---|"]
@@ -174,6 +196,7 @@ def text(diff: Diff, head: LinkSet) -> str:
         for name, a, b in change.fields:
             lines.append(f"~ {change.slug}  {name}: {a or '(none)'} -> {b or '(none)'}")
     lines += [f"- {link.slug}  {link.target.url}" for link in diff.removed]
+    lines += [f"x {slug}  has a mistake (shortlinks check)" for slug in diff.broken]
     lines += [
         f"! {link.slug}  expires {describe(link.expires, tz, end=True)}"  # type: ignore[arg-type]
         for link in diff.expiring
@@ -197,6 +220,7 @@ def as_json(diff: Diff) -> str:
         ],
         "removed": [link.slug for link in diff.removed],
         "expiring": [link.slug for link in diff.expiring],
+        "broken": diff.broken,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 

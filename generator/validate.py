@@ -537,6 +537,16 @@ def _kind(value: Any) -> str:
 
 def validate(doc: Document) -> tuple[LinkSet | None, list[Problem]]:
     """Check a loaded document. Returns the model only when there is no error."""
+    linkset, problems = validate_partial(doc)
+    if linkset is None or any(p.is_error for p in problems):
+        return None, problems
+    return linkset, problems
+
+
+def validate_partial(doc: Document) -> tuple[LinkSet | None, list[Problem]]:
+    """Like ``validate``, but keeps the links that are fine beside the errors: enough to
+    show a reviewer what a pull request changes while it still has a mistake in it. Never
+    used to build (a build needs the whole file right)."""
     check = _Checker(doc)
     data = doc.data
     if data is None:
@@ -551,6 +561,4 @@ def validate(doc: Document) -> tuple[LinkSet | None, list[Problem]]:
     check.collisions(links)
     check.chains(site, links)
     problems = sorted(check.positioned())
-    if any(p.is_error for p in problems):
-        return None, problems
     return LinkSet(site=site, links=tuple(links)), problems

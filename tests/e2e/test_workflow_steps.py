@@ -1,0 +1,123 @@
+"""The check workflow's steps, run here in order as GitHub would run them for a pull
+request that adds one link, changes one and breaks one: exactly one annotation, on
+the broken line, and a job summary listing exactly those changes.
+
+Steps that use an action (checkout, upload) and the install step are left out: the
+test runs in a clone of this repository with this checkout's .venv, which the README's
+test command has installed already.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+BASE = """\
+site:
+  domain: go.example.com
+links:
+  gh: https://github.com/acme
+  docs: https://docs.example.com
+  shop: https://shop.example.com
+"""
+PR = """\
+site:
+  domain: go.example.com
+links:
+  gh: https://github.com/acme-corp
+  docs: https://docs.example.com
+  shop: htps://shop.example.com
+  new: https://new.example.com
+"""
+
+
+def condition(expr: str | None, failed: bool, event: str) -> bool:
+    """The few `if:` expressions the workflows use, evaluated as GitHub does."""
+    if expr is None:
+        return not failed  # success()
+    expr = expr.strip()
+    if expr.startswith("${{") and expr.endswith("}}"):
+        expr = expr[3:-2].strip()
+    result = True
+    saw_status = False
+    for part in (p.strip() for p in expr.split("&&")):
+        if part in ("always()", "!cancelled()"):
+            saw_status = True
+        elif part == "success()":
+            saw_status, result = True, result and not failed
+        elif part == "failure()":
+            saw_status, result = True, result and failed
+        elif m := re.fullmatch(r"github\.event_name == '(\w+)'", part):
+            result = result and event == m.group(1)
+        else:
+            raise AssertionError(f"the test does not know the condition {part!r}")
+    return result and (saw_status or not failed)
+
+
+def test_a_pull_request_gets_one_annotation_and_an_exact_summary(tmp_path: Path) -> None:
+    clone = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=clone, check=True, capture_output=True)
+
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    git("checkout", "-q", "-b", "pr-base")
+    (clone / "links.yaml").write_text(BASE)
+    git("commit", "-q", "-am", "base")
+    git("update-ref", "refs/remotes/origin/main", "HEAD")  # what checkout's fetch gives
+    git("checkout", "-q", "-b", "pr")
+    (clone / "links.yaml").write_text(PR)
+    git("commit", "-q", "-am", "the pull request")
+    (clone / ".venv").symlink_to(ROOT / ".venv")
+
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    summary.touch()
+    output.touch()
+    env = {
+        **os.environ,
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_BASE_REF": "main",
+        "GITHUB_HEAD_REF": "pr",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_WORKSPACE": str(clone),
+    }
+    workflow = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text())
+    failed = False
+    logs: dict[str, subprocess.CompletedProcess[str]] = {}
+    for step in workflow["jobs"]["links"]["steps"]:
+        if "run" not in step or step.get("name") == "Install":
+            continue
+        if not condition(step.get("if"), failed, "pull_request"):
+            continue
+        run = subprocess.run(
+            ["bash", "-e", "-c", step["run"]], cwd=clone, env=env, capture_output=True, text=True
+        )
+        logs[step["name"]] = run
+        failed = failed or run.returncode != 0
+
+    check = logs["Check links.yaml (problems are annotated on their lines)"]
+    annotations = [line for line in check.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 1, check.stdout
+    assert annotations[0].startswith("::error file=links.yaml,line=6,"), annotations[0]
+    assert "Build the site" not in logs  # a broken pull request is not built
+
+    text = summary.read_text()
+    assert "1 added, 1 changed, 0 removed, 1 with a mistake" in text
+    assert "| `new` | https://new.example.com |" in text
+    assert "| `gh` | target | https://github.com/acme | https://github.com/acme-corp |" in text
+    assert "- line 6:" in text  # the mistake, named in the summary too
+    assert "#### With a mistake (not built until fixed)\n\n- `shop`" in text
+    assert "`docs`" not in text and "#### Removed" not in text  # unchanged; nothing removed
