@@ -121,3 +121,35 @@ def test_a_pull_request_gets_one_annotation_and_an_exact_summary(tmp_path: Path)
     assert "- line 6:" in text  # the mistake, named in the summary too
     assert "#### With a mistake (not built until fixed)\n\n- `shop`" in text
     assert "`docs`" not in text and "#### Removed" not in text  # unchanged; nothing removed
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({}, "netlify=false\ncloudflare=false\n"),
+        ({"NETLIFY_AUTH_TOKEN": "t", "NETLIFY_SITE_ID": "s"}, "netlify=true\ncloudflare=false\n"),
+        ({"NETLIFY_AUTH_TOKEN": "t"}, "netlify=false\ncloudflare=false\n"),  # half set: off
+        (
+            {
+                "CLOUDFLARE_API_TOKEN": "t",
+                "CLOUDFLARE_ACCOUNT_ID": "a",
+                "CLOUDFLARE_PAGES_PROJECT": "p",
+            },
+            "netlify=false\ncloudflare=true\n",
+        ),  # fmt: skip
+    ],
+)
+def test_publish_deploys_to_the_optional_hosts_only_with_their_settings(
+    tmp_path: Path, settings: dict[str, str], expected: str
+) -> None:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    step = next(s for s in workflow["jobs"]["settings"]["steps"] if s.get("id") == "targets")
+    output = tmp_path / "output"
+    output.touch()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NETLIFY", "CLOUDFLARE"))}
+    env = {**clean, **{k: "" for k in step["env"]}, **settings, "GITHUB_OUTPUT": str(output)}
+    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=ROOT, env=env, check=True)
+    assert output.read_text() == expected
+    jobs = workflow["jobs"]
+    assert jobs["netlify"]["if"] == "needs.settings.outputs.netlify == 'true'"
+    assert jobs["cloudflare"]["if"] == "needs.settings.outputs.cloudflare == 'true'"
