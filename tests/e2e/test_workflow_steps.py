@@ -136,7 +136,7 @@ def test_a_pull_request_gets_one_annotation_and_an_exact_summary(tmp_path: Path)
                 "CLOUDFLARE_PAGES_PROJECT": "p",
             },
             "netlify=false\ncloudflare=true\n",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_publish_deploys_to_the_optional_hosts_only_with_their_settings(
