@@ -153,3 +153,25 @@ def test_publish_deploys_to_the_optional_hosts_only_with_their_settings(
     jobs = workflow["jobs"]
     assert jobs["netlify"]["if"] == "needs.settings.outputs.netlify == 'true'"
     assert jobs["cloudflare"]["if"] == "needs.settings.outputs.cloudflare == 'true'"
+
+
+def test_publish_build_job_runs_in_a_fresh_clone(tmp_path: Path) -> None:
+    """The publish workflow's own run: steps (deploys excepted), from install to _site/."""
+    clone = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    steps = [s for s in workflow["jobs"]["build"]["steps"] if "run" in s]
+    assert steps, "the build job has run: steps"
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "schedule"}
+    for step in steps:
+        run = subprocess.run(
+            ["bash", "-e", "-c", step["run"]],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert (clone / "_site" / "index.html").is_file()
+    assert (clone / "_site" / "links.json").is_file()
