@@ -230,3 +230,104 @@ def diff(base: str, head: str, file_: str, fmt: str, now_text: str | None) -> No
         click.echo(differ.as_json(result), nl=False)
     else:
         click.echo(differ.text(result, after.linkset), nl=False)
+
+
+EXAMPLES_VERIFY = """
+\b
+Examples:
+  shortlinks verify https://go.example.com
+  shortlinks verify https://go.example.com links.yaml --concurrency 4 --timeout 5
+"""
+
+
+@main.command(epilog=EXAMPLES_VERIFY)
+@click.argument("base_url")
+@click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--now", "now_text", help="The instant the links' states are taken at.")
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 120))
+@click.option("--retries", default=2, show_default=True, type=click.IntRange(0, 10))
+def verify(
+    base_url: str, file: Path, now_text: str | None, concurrency: int, timeout: float, retries: int
+) -> None:
+    """Ask the live site for every link and report each answer that differs from the build.
+
+    Exit 0 when every link answers as built, 1 when any does not (or the file has problems).
+    """
+    from . import verify as verifier
+    from .plan import make_plan
+
+    if not base_url.startswith(("http://", "https://")):
+        raise click.BadParameter("give the site's address, e.g. https://go.example.com")
+    now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
+    checked = check(file)
+    if not checked.ok or checked.linkset is None:
+        _print_problems(checked.problems, _default_format(), err=True)
+        sys.exit(1)
+    plan = make_plan(checked.linkset, now)
+    total = len(plan.entries)
+    if sys.stderr.isatty():  # a progress bar on a terminal only
+        with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
+            findings = verifier.verify(
+                plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries,
+                progress=bar.update,
+            )  # fmt: skip
+    else:
+        findings = verifier.verify(
+            plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries
+        )
+    for f in findings:
+        click.echo(f"/{f.slug}: expected {f.expected}, got {f.got}")
+    click.echo(f"{total - len(findings)} of {total} links answer as built")
+    sys.exit(1 if findings else 0)
+
+
+EXAMPLES_QR = """
+\b
+Examples:
+  shortlinks qr spring-sale                    # in the terminal
+  shortlinks qr spring-sale -o sale.svg        # for print (vector)
+  shortlinks qr spring-sale -o sale.png --scale 20
+"""
+
+
+@main.command(epilog=EXAMPLES_QR)
+@click.argument("slug")
+@click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write an .svg or .png file instead of drawing in the terminal.")  # fmt: skip
+@click.option("--scale", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="Pixels (or SVG units) a module.")  # fmt: skip
+def qr(slug: str, file: Path, output: Path | None, scale: int) -> None:
+    """The QR code of a link's short URL (needs site.domain), for print."""
+    from urllib.parse import quote
+
+    from . import qr as codes
+
+    checked = check(file)
+    if not checked.ok or checked.linkset is None:
+        _print_problems(checked.problems, _default_format(), err=True)
+        sys.exit(1)
+    site = checked.linkset.site
+    slugs = {s for link in checked.linkset.links for s in link.slugs}
+    if slug not in slugs:
+        click.echo(f"error: no link {slug!r} in {file}", err=True)
+        sys.exit(1)
+    if not site.base_url:
+        click.echo(
+            f"error: {file} has no site.domain, so there is no short URL to encode", err=True
+        )
+        sys.exit(1)
+    url = f"{site.base_url}/{quote(slug, safe='/-_.~')}"
+    if output is None:
+        click.echo(codes.terminal(url), nl=False)
+        click.echo(url)
+        return
+    suffix = output.suffix.lower()
+    if suffix not in (".svg", ".png"):
+        raise click.BadParameter("the file must end in .svg or .png", param_hint="-o")
+    data = codes.svg(url, scale=scale).encode() if suffix == ".svg" else codes.png(url, scale)
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, output)  # atomic: never a half-written file
+    click.echo(f"Wrote {output} ({url})")

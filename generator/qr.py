@@ -39,3 +39,10 @@ def files(slug: str, url: str) -> dict[str, bytes]:
         f"{FOLDER}/{slug}.svg": svg(url, scale=10).encode("ascii"),
         f"{FOLDER}/{slug}.png": png(url),
     }
+
+
+def terminal(url: str) -> str:
+    """The code drawn with block characters, two modules a character row."""
+    out = io.StringIO()
+    _code(url).terminal(out=out, compact=True, border=2)
+    return out.getvalue()

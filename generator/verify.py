@@ -1,0 +1,146 @@
+"""Does the live site answer every link the way the build says it should?
+
+After a deploy, ``shortlinks verify BASE_URL`` asks the live site for every slug of
+the links file (as of now) without following redirects, and compares each answer
+with what the build promises for it:
+
+- an active link: an HTTP redirect to its target (an edge rule), or its page
+  (200) naming that target (hosts without a rule for it);
+- an expired link: 410, a redirect to its ``expired`` URL, or its expired page;
+- a link not started yet: its "not active yet" page, never a redirect.
+
+Requests run a few at a time (bounded), each with a timeout, and are retried on a
+connection error or a 5xx; what still differs is reported, one line a slug.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import time
+import urllib.parse
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html import unescape
+
+from .model import State
+from .plan import Entry, Plan
+
+REDIRECTS = (301, 302, 303, 307, 308)
+_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
+_REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    location: str | None
+    body: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    slug: str
+    expected: str
+    got: str
+
+
+def fetch(base: str, path: str, timeout: float) -> Answer:
+    """GET without following redirects; raises OSError on a connection problem."""
+    parts = urllib.parse.urlsplit(base)
+    conn_type = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    conn = conn_type(parts.netloc, timeout=timeout)
+    try:
+        target = parts.path.rstrip("/") + urllib.parse.quote(path, safe="/-_.~")
+        conn.request(
+            "GET", target, headers={"User-Agent": "shortlinks-verify", "Accept": "text/html"}
+        )
+        resp = conn.getresponse()
+        body = resp.read(64 * 1024).decode("utf-8", "replace")
+        return Answer(resp.status, resp.getheader("Location"), body)
+    finally:
+        conn.close()
+
+
+def _page_target(body: str) -> str | None:
+    """Where a redirect page sends the visitor (its meta refresh, else its canonical link)."""
+    for pattern in (_REFRESH, _CANONICAL):
+        m = pattern.search(body)
+        if m:
+            return unescape(m.group(1))
+    return None
+
+
+def judge(entry: Entry, answer: Answer) -> str | None:
+    """None when the answer is what the build promises; else what was expected."""
+    link = entry.link
+    if entry.state is State.active:
+        want = link.target.url
+        if answer.status in REDIRECTS and answer.location == want:
+            return None
+        if answer.status == 200 and _page_target(answer.body) == want:
+            return None
+        return f"a redirect to {want} (or its page)"
+    if entry.state is State.expired:
+        if link.expired is not None:
+            want = link.expired.url
+            if answer.status in REDIRECTS and answer.location == want:
+                return None
+            if answer.status == 200 and _page_target(answer.body) == want:
+                return None
+            return f"a redirect to {want} (expired)"
+        if answer.status == 410 or (answer.status == 200 and not _page_target(answer.body)):
+            return None
+        return "410 or the expired page"
+    if answer.status == 200 and not _page_target(answer.body):
+        return None
+    return "the 'not active yet' page (200)"
+
+
+def describe_answer(answer: Answer) -> str:
+    if answer.status in REDIRECTS:
+        return f"{answer.status} to {answer.location}"
+    target = _page_target(answer.body) if answer.status == 200 else None
+    return f"{answer.status}" + (f" (a page to {target})" if target else "")
+
+
+def verify(
+    plan: Plan,
+    base: str,
+    *,
+    concurrency: int = 8,
+    timeout: float = 10.0,
+    retries: int = 2,
+    progress: Callable[[int], None] | None = None,
+) -> list[Finding]:
+    """Check every entry; the findings, in the file's order."""
+
+    def one(entry: Entry) -> Finding | None:
+        path = "/" + entry.slug
+        last = "no answer"
+        for attempt in range(retries + 1):
+            try:
+                answer = fetch(base, path, timeout)
+            except OSError as exc:  # refused, reset, timed out: try again
+                last = f"no answer ({exc.__class__.__name__}: {exc})"
+            else:
+                if answer.status < 500 or attempt == retries:
+                    wanted = judge(entry, answer)
+                    if wanted is None:
+                        return None
+                    return Finding(entry.slug, wanted, describe_answer(answer))
+                last = f"{answer.status}"
+            time.sleep(min(0.2 * 2**attempt, 2.0))
+        return Finding(entry.slug, "an answer", last)
+
+    entries: Iterable[Entry] = plan.entries
+    findings: list[Finding | None] = []
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        for result in pool.map(one, entries):
+            findings.append(result)
+            if progress:
+                progress(1)
+    return [f for f in findings if f is not None]
