@@ -331,3 +331,45 @@ def qr(slug: str, file: Path, output: Path | None, scale: int) -> None:
     tmp.write_bytes(data)
     os.replace(tmp, output)  # atomic: never a half-written file
     click.echo(f"Wrote {output} ({url})")
+
+
+EXAMPLES_LIST = """
+\b
+Examples:
+  shortlinks list
+  shortlinks list --state expiring
+  shortlinks list --tag winter --format csv > winter.csv
+"""
+
+
+@main.command("list", epilog=EXAMPLES_LIST)
+@click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--state", type=click.Choice(["active", "scheduled", "expired", "expiring"]),
+              help="Only links in this state ('expiring': ending within 7 days).")  # fmt: skip
+@click.option("--tag", help="Only links with this tag.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)  # fmt: skip
+@click.option("--now", "now_text", help="The instant states and times are taken at.")
+def list_links(
+    file: Path, state: str | None, tag: str | None, fmt: str, now_text: str | None
+) -> None:
+    """Every link with its state and the time it has left, soonest to end first."""
+    import shutil
+
+    from . import listing
+    from .plan import make_plan
+
+    now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
+    checked = check(file)
+    if not checked.ok or checked.linkset is None:
+        _print_problems(checked.problems, _default_format(), err=True)
+        sys.exit(1)
+    plan = make_plan(checked.linkset, now)
+    picked = listing.select(listing.rows(plan, now), state, tag)
+    if fmt == "json":
+        click.echo(listing.as_json(picked, plan), nl=False)
+    elif fmt == "csv":
+        click.echo(listing.as_csv(picked, plan), nl=False)
+    else:
+        width = shutil.get_terminal_size((100, 24)).columns
+        click.echo(listing.table(picked, plan, width), nl=False)

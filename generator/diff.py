@@ -33,6 +33,7 @@ FIELDS = (
     "description",
     "image",
     "aliases",
+    "tags",
     "forward_query",
     "open_in_browser",
 )

@@ -51,6 +51,7 @@ class Link:
     image: Target | None = None  # the picture of a link preview (Open Graph)
     open_in_browser: bool = False  # inside WeChat/QQ, ask to open in the browser instead
     aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # labels for people and tools (shortlinks list --tag)
     forward_query: bool = True
     expired: Target | None = None  # where to go once expired
 

@@ -67,6 +67,7 @@ def links_json(plan: Plan) -> bytes:
                 "image": link.image.url if link.image else None,
                 "open_in_browser": link.open_in_browser,
                 "aliases": list(link.aliases),
+                "tags": list(link.tags),
                 "forward_query": link.forward_query,
             }
         )

@@ -40,12 +40,14 @@ LINK_KEYS = (
     "description",
     "image",
     "open_in_browser",
+    "tags",
     "aliases",
     "forward_query",
     "expired",
 )
 MAX_TITLE = 300
 MAX_DESCRIPTION = 1000
+MAX_TAG = 50
 
 # Words people reach for that difflib would not match to the right key.
 _SYNONYMS = {
@@ -349,6 +351,7 @@ class _Checker:
                 )
 
         aliases = self.aliases(value.get("aliases"), path) if "aliases" in value else ()
+        tags = self.tags(value["tags"], (*path, "tags")) if "tags" in value else ()
 
         forward_query = True
         if "forward_query" in value:
@@ -384,6 +387,7 @@ class _Checker:
             image=image,
             open_in_browser=open_in_browser,
             aliases=aliases,
+            tags=tags,
             forward_query=forward_query,
             expired=expired,
         )
@@ -415,6 +419,24 @@ class _Checker:
             )
             return None
         return value
+
+    def tags(self, value: Any, path: Path) -> tuple[str, ...]:
+        """Labels for people and tools (``shortlinks list --tag``); never part of a URL."""
+        if isinstance(value, str):
+            value = [value]
+        if value is INVALID:
+            return ()
+        if not isinstance(value, list):
+            self.error(path, f"tags must be a list of words, got {_kind(value)}", "tags: [sale]")
+            return ()
+        out: list[str] = []
+        for i, tag in enumerate(value):
+            if tag is INVALID:
+                continue
+            text = self.text(tag, (*path, i), MAX_TAG)
+            if text is not None and text.strip() and text not in out:
+                out.append(text.strip())
+        return tuple(out)
 
     def aliases(self, value: Any, path: Path) -> tuple[str, ...]:
         apath = (*path, "aliases")
