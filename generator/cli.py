@@ -373,3 +373,76 @@ def list_links(
     else:
         width = shutil.get_terminal_size((100, 24)).columns
         click.echo(listing.table(picked, plan, width), nl=False)
+
+
+EXAMPLES_ADD = """
+\b
+Examples:
+  shortlinks add https://shop.example.com/winter --expires-in 2w --title "Winter sale"
+  shortlinks add https://github.com/acme --slug gh
+  shortlinks add https://example.com/x --alias x2 --tag campaign --dry-run
+"""
+
+
+@main.command(epilog=EXAMPLES_ADD)
+@click.argument("url")
+@click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--slug", help="The short path; default: a new one that reads aloud well.")
+@click.option("--expires", help="Last day (YYYY-MM-DD, in site.timezone) or an ISO instant.")
+@click.option("--expires-in", "expires_in", help="From now: 12h, 7d, 2w.")
+@click.option("--starts", help="First day (YYYY-MM-DD) or an ISO instant.")
+@click.option("--title")
+@click.option("--alias", "aliases", multiple=True, help="Another slug for it (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="A label (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+@click.option("--now", "now_text", hidden=True)
+def add(
+    url: str,
+    file: Path,
+    slug: str | None,
+    expires: str | None,
+    expires_in: str | None,
+    starts: str | None,
+    title: str | None,
+    aliases: tuple[str, ...],
+    tags: tuple[str, ...],
+    dry_run: bool,
+    now_text: str | None,
+) -> None:
+    """Add a link to the links file, keeping every other line of it as it is."""
+    from . import add as adder
+    from . import qr as codes
+
+    if expires and expires_in:
+        raise click.UsageError("give --expires or --expires-in, not both")
+    now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
+    checked = check(file)
+    if not checked.ok or checked.linkset is None:
+        _print_problems(checked.problems, _default_format(), err=True)
+        click.echo(f"error: fix {file} first ('shortlinks check')", err=True)
+        sys.exit(1)
+    site = checked.linkset.site
+    try:
+        if expires_in:
+            expires = adder.expires_in(expires_in, now, zone(site.timezone))
+        new = adder.NewLink(url, slug, expires, starts, title, aliases, tags)
+        text, used, problems = adder.add(file, new, checked.linkset)
+    except adder.AddError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if problems:
+        _print_problems(problems, _default_format(), err=True)
+        click.echo("error: the link was not added (nothing written)", err=True)
+        sys.exit(1)
+    short = f"{site.base_url}/{used}" if site.base_url else f"/{used}"
+    if dry_run:
+        before = file.read_text(encoding="utf-8").splitlines()
+        added = [line for line in text.splitlines() if line not in before]
+        click.echo("Would add (nothing written):")
+        click.echo("\n".join(added))
+        click.echo(short)
+        return
+    adder.write_atomically(file, text)
+    click.echo(f"Added {short}")
+    if site.base_url:
+        click.echo(codes.terminal(short), nl=False)
