@@ -446,3 +446,44 @@ def add(
     click.echo(f"Added {short}")
     if site.base_url:
         click.echo(codes.terminal(short), nl=False)
+
+
+EXAMPLES_SERVE = """
+\b
+Examples:
+  shortlinks serve                    # http://127.0.0.1:8000/gh redirects as a host would
+  shortlinks serve links.yaml --port 9000
+"""
+
+
+@main.command(epilog=EXAMPLES_SERVE)
+@click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", "bind", default="127.0.0.1", show_default=True,
+              help="The address to listen on (this machine only by default).")  # fmt: skip
+def serve(file: Path, port: int, bind: str) -> None:
+    """Preview the site locally: rules answer as on a host; edits to FILE rebuild it."""
+    from . import serve as server_mod
+
+    if not file.is_file():
+        click.echo(f"error: {file} does not exist", err=True)
+        sys.exit(1)
+    preview = server_mod.Preview(
+        file, lambda: datetime.now(timezone.utc), lambda msg: click.echo(msg, err=True)
+    )
+    try:
+        server, stop = server_mod.serve(preview, bind, port)
+    except OSError as exc:
+        preview.close()
+        click.echo(f"error: cannot listen on {bind}:{port}: {exc}", err=True)
+        sys.exit(1)
+    host, real_port = server.server_address[:2]
+    click.echo(f"Serving {file} at http://{host}:{real_port}/ (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+        preview.close()
