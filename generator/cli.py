@@ -487,3 +487,68 @@ def serve(file: Path, port: int, bind: str) -> None:
         stop.set()
         server.server_close()
         preview.close()
+
+
+EXAMPLES_IMPORT = """
+\b
+Examples:
+  shortlinks import old-links.csv                 # columns: slug,url,expires,...
+  shortlinks import bitly-export.csv --dry-run    # see what would come in
+"""
+
+
+@main.command("import", epilog=EXAMPLES_IMPORT)
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+def import_links(csv_file: Path, file: Path, dry_run: bool) -> None:
+    """Links from a CSV file: this tool's export, or Shlink's, YOURLS', Kutt's, Bitly's.
+
+    A row whose slug is taken (in any letter case) or that has a mistake is skipped and
+    reported; nothing in the links file is ever overwritten.
+    """
+    from . import add as adder
+    from . import importer
+
+    checked = check(file)
+    if not checked.ok or checked.linkset is None:
+        _print_problems(checked.problems, _default_format(), err=True)
+        sys.exit(1)
+    try:
+        text, report = importer.import_csv(
+            csv_file.read_text(encoding="utf-8-sig"), file, checked.linkset
+        )
+    except importer.ImportError_ as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for line, slug, why in report.skipped:
+        click.echo(f"{csv_file}:{line}: skipped {slug or '(no slug)'}: {why}")
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(
+        f"{verb} {len(report.imported)} link(s) ({report.format} format), "
+        f"skipped {len(report.skipped)}"
+    )
+    if text is not None and not dry_run:
+        adder.write_atomically(file, text)
+
+
+@main.command("export")
+@click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")  # fmt: skip
+def export_links(file: Path, output: Path | None) -> None:
+    """Every link as CSV (slug,url,expires,starts,title,description,aliases,tags)."""
+    from . import importer
+
+    checked = check(file)
+    if not checked.ok or checked.linkset is None:
+        _print_problems(checked.problems, _default_format(), err=True)
+        sys.exit(1)
+    text = importer.export_csv(checked.linkset)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, output)
+    click.echo(f"Wrote {len(checked.linkset.links)} links to {output}", err=True)

@@ -1,0 +1,216 @@
+"""``shortlinks import`` and ``export``: links to and from CSV.
+
+Export writes one row a link with this tool's own columns. Import reads that CSV, and
+the exports of other short-link services, by their column names (``FORMATS``; the
+format is recognised from the header row). Every row becomes a link only if it is
+right on its own and takes no slug already used (in any letter case): nothing is
+ever overwritten. The links that pass are written after the last link of
+links.yaml, every other line kept (as ``shortlinks add`` does); the report says
+what was imported and what was skipped, and why.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import add as adder
+from . import slugs as slugrules
+from .load import load_text
+from .model import LinkSet
+from .times import zone
+from .urls import UrlError, parse_target
+from .validate import validate
+
+COLUMNS = ("slug", "url", "expires", "starts", "title", "description", "aliases", "tags")
+
+# Column names of each format, by the field they fill. The first format whose 'url' and
+# 'slug' columns are both in the header row is used. Sources in docs/cli.md ("import").
+FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
+    "shortlinks": {
+        "slug": ("slug",),
+        "url": ("url",),
+        "expires": ("expires",),
+        "starts": ("starts",),
+        "title": ("title",),
+        "description": ("description",),
+        "aliases": ("aliases",),
+        "tags": ("tags",),
+    },
+    "shlink": {
+        "slug": ("shortCode",),
+        "url": ("longUrl",),
+        "title": ("title",),
+        "tags": ("tags",),
+        "expires": ("validUntil",),
+        "starts": ("validSince",),
+    },
+    "yourls": {
+        "slug": ("keyword",),
+        "url": ("url",),
+        "title": ("title",),
+    },
+    "kutt": {
+        "slug": ("address",),
+        "url": ("target",),
+        "description": ("description",),
+        "expires": ("expire_in",),
+    },
+    "bitly": {
+        "slug": ("Bitlink", "bitlink", "link"),
+        "url": ("Long URL", "long_url", "Long url"),
+        "title": ("Title", "title"),
+        "tags": ("Tags", "tags"),
+    },
+}
+
+
+class ImportError_(Exception):
+    """The file cannot be read as any known format."""
+
+
+@dataclass
+class Report:
+    format: str
+    imported: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row line, slug, why)
+
+
+def detect(header: list[str]) -> tuple[str, dict[str, str]]:
+    """The format and, for each field, the column that fills it."""
+    names = set(header)
+    for fmt, fields in FORMATS.items():
+        found = {f: next((c for c in cols if c in names), "") for f, cols in fields.items()}
+        if found.get("url") and found.get("slug"):
+            return fmt, {f: c for f, c in found.items() if c}
+    raise ImportError_(
+        "the header row names no known format: expected e.g. 'slug,url' "
+        f"(formats: {', '.join(FORMATS)}), got {', '.join(header) or 'nothing'}"
+    )
+
+
+def _slug_of(value: str) -> str:
+    """A short URL's path ('https://bit.ly/abc' -> 'abc'), or the value itself."""
+    value = value.strip()
+    if "://" in value:
+        return urlsplit(value).path.strip("/")
+    if "/" in value and "." in value.split("/", 1)[0]:  # 'bit.ly/abc'
+        return value.split("/", 1)[1].strip("/")
+    return value.strip("/")
+
+
+def _list(value: str) -> tuple[str, ...]:
+    for sep in (";", "|", ","):
+        if sep in value:
+            return tuple(x.strip() for x in value.split(sep) if x.strip())
+    return (value.strip(),) if value.strip() else ()
+
+
+def _when(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value
+
+
+def read_rows(text: str) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    fmt, cols = detect(list(reader.fieldnames or []))
+    rows = []
+    for row in reader:
+        rows.append((reader.line_num, {f: (row.get(c) or "").strip() for f, c in cols.items()}))
+    return fmt, rows
+
+
+def import_csv(text: str, path: Path, linkset: LinkSet) -> tuple[str | None, Report]:
+    """The new links file text (None when nothing is imported) and the report."""
+    fmt, rows = read_rows(text)
+    report = Report(fmt)
+    taken = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
+    source = path.read_text(encoding="utf-8")
+    indent, step = adder.indentation(source)
+    site = linkset.site
+    site_text = f"site:\n  timezone: {site.timezone}\n  status: {site.status}\n"
+    lines: list[str] = []
+    for line, row in rows:
+        slug = _slug_of(row.get("slug", ""))
+        url = row.get("url", "")
+        why = None
+        if not slug:
+            why = "no slug"
+        elif slugrules.slug_problems(slug):
+            why = slugrules.slug_problems(slug)[0][0]
+        elif slugrules.collision_key(slug) in taken:
+            why = "the slug is taken already (never overwritten)"
+        else:
+            try:
+                parse_target(url)
+            except UrlError as exc:
+                why = f"url: {exc}"
+        if why is None:
+            new = adder.NewLink(
+                url=url,
+                slug=slug,
+                expires=_when(row.get("expires", "")),
+                starts=_when(row.get("starts", "")),
+                title=row.get("title") or None,
+                aliases=_list(row.get("aliases", "")),
+                tags=_list(row.get("tags", "")),
+            )
+            candidate = adder.entry_lines(new, slug, indent, step)
+            # each row on its own, under the file's own site settings (zone, status)
+            alone = adder.entry_lines(new, slug, "  ", "  ")
+            trial = site_text + "links:\n" + "".join(x + "\n" for x in alone)
+            doc, problems = load_text(trial, f"{path} (row {line})")
+            errors = [p for p in problems if p.is_error]
+            if doc is not None and not errors:
+                _, more = validate(doc)
+                errors = [p for p in more if p.is_error]
+            if errors:
+                why = errors[0].message
+            else:
+                lines.extend(candidate)
+                taken.update(slugrules.collision_key(s) for s in (slug, *new.aliases))
+                report.imported.append(slug)
+                continue
+        report.skipped.append((line, slug, why))
+    if not lines:
+        return None, report
+    result = adder.insert(source, lines)
+    doc, problems = load_text(result, str(path))  # the whole file, once, before any write
+    errors = [p for p in problems if p.is_error]
+    if doc is not None and not errors:
+        _, more = validate(doc)
+        errors = [p for p in more if p.is_error]
+    if errors:
+        raise ImportError_(f"the imported file would not check: {errors[0].message}")
+    return result, report
+
+
+def export_csv(linkset: LinkSet) -> str:
+    tz = zone(linkset.site.timezone)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for link in linkset.links:
+        writer.writerow(
+            [
+                link.slug,
+                link.target.url,
+                link.expires.astimezone(tz).isoformat() if link.expires else "",
+                link.starts.astimezone(tz).isoformat() if link.starts else "",
+                link.title or "",
+                link.description or "",
+                ";".join(link.aliases),
+                ";".join(link.tags),
+            ]
+        )
+    return out.getvalue()
