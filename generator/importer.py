@@ -28,8 +28,17 @@ from .validate import validate
 
 COLUMNS = ("slug", "url", "expires", "starts", "title", "description", "aliases", "tags")
 
-# Column names of each format, by the field they fill. The first format whose 'url' and
-# 'slug' columns are both in the header row is used. Sources in docs/cli.md ("import").
+# Column names of each format, by the field they fill, compared as Shlink's importer does:
+# lower case, without spaces or underscores ("Long URL" = "longUrl" = "long_url"). The first
+# format whose 'slug' and 'url' columns are both in the header row is used. Sources:
+# shlink: shlinkio/shlink-web-component ExportShortUrlsBtn.tsx (its CSV export: createdAt,
+#   domain, shortCode, shortUrl, longUrl, title, tags with '|', visits) and
+#   shlinkio/shlink-importer CsvImporter.php (longUrl, shortCode, domain, title, tags);
+# yourls: the yourls_url table (keyword, url, title, timestamp, ip, clicks), which export
+#   plugins and database dumps carry (YOURLS has no CSV export of its own);
+# kutt: the API v2 link object (address, target, description, expire_in; no CSV export);
+# bitly: the API v4 Bitlink (link, long_url, title, tags) and the dashboard export's
+#   "Link" / "Destination URL" columns.
 FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
     "shortlinks": {
         "slug": ("slug",),
@@ -41,32 +50,25 @@ FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
         "aliases": ("aliases",),
         "tags": ("tags",),
     },
-    "shlink": {
-        "slug": ("shortCode",),
-        "url": ("longUrl",),
-        "title": ("title",),
-        "tags": ("tags",),
-        "expires": ("validUntil",),
-        "starts": ("validSince",),
-    },
-    "yourls": {
-        "slug": ("keyword",),
-        "url": ("url",),
-        "title": ("title",),
-    },
+    "shlink": {"slug": ("shortcode",), "url": ("longurl",), "title": ("title",), "tags": ("tags",)},
+    "yourls": {"slug": ("keyword",), "url": ("url",), "title": ("title",)},
     "kutt": {
         "slug": ("address",),
         "url": ("target",),
         "description": ("description",),
-        "expires": ("expire_in",),
+        "expires": ("expirein",),
     },
     "bitly": {
-        "slug": ("Bitlink", "bitlink", "link"),
-        "url": ("Long URL", "long_url", "Long url"),
-        "title": ("Title", "title"),
-        "tags": ("Tags", "tags"),
+        "slug": ("customlink", "link", "bitlink", "id"),
+        "url": ("longurl", "destinationurl"),
+        "title": ("title",),
+        "tags": ("tags",),
     },
 }
+
+
+def _norm(column: str) -> str:
+    return column.strip().lower().replace(" ", "").replace("_", "")
 
 
 class ImportError_(Exception):
@@ -81,10 +83,10 @@ class Report:
 
 
 def detect(header: list[str]) -> tuple[str, dict[str, str]]:
-    """The format and, for each field, the column that fills it."""
-    names = set(header)
+    """The format and, for each field, the column (as written) that fills it."""
+    names = {_norm(c): c for c in header}
     for fmt, fields in FORMATS.items():
-        found = {f: next((c for c in cols if c in names), "") for f, cols in fields.items()}
+        found = {f: next((names[c] for c in cols if c in names), "") for f, cols in fields.items()}
         if found.get("url") and found.get("slug"):
             return fmt, {f: c for f, c in found.items() if c}
     raise ImportError_(

@@ -73,11 +73,14 @@ def test_import_skips_taken_and_wrong_rows_and_keeps_every_other_line(bundled: P
 @pytest.mark.parametrize(
     ("header", "row", "fmt"),
     [
-        ("shortCode,longUrl,title,tags", "abc,https://a.example,A,x", "shlink"),
+        ("createdAt,domain,shortCode,shortUrl,longUrl,title,tags,visits",
+         "2026-01-01,s.example,abc,https://s.example/abc,https://a.example,A,x|y,3", "shlink"),
+        ("Long URL,Short code,Title", "https://a.example,abc,A", "shlink"),
         ("keyword,url,title,timestamp,ip,clicks", "abc,https://a.example,A,2020-01-01,1.2.3.4,5",
          "yourls"),
         ("address,target,description", "abc,https://a.example,A", "kutt"),
-        ("Bitlink,Long URL,Title,Tags", "bit.ly/abc,https://a.example,A,x", "bitly"),
+        ("link,long_url,title,tags", "https://bit.ly/abc,https://a.example,A,x", "bitly"),
+        ("Link,Custom Link,Destination URL", "bit.ly/q1w2,bit.ly/abc,https://a.example", "bitly"),
     ],
 )  # fmt: skip
 def test_other_services_exports_are_recognised(
