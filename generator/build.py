@@ -7,6 +7,7 @@ only strings them together and says what happened.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -62,7 +63,9 @@ def build(
     templates: Path | None = None,
     hosts: tuple[str, ...] | None = None,
     strict: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
+    """``progress(done, total)``: told of each slug rendered, for a progress bar."""
     checked = check(path)
     result = BuildResult(problems=checked.problems)
     if not checked.ok or (strict and checked.problems):
@@ -76,7 +79,15 @@ def build(
 
     plan = make_plan(checked.linkset, now)
     try:
-        site = render_site(plan, environment(templates), hosts)
+        step = None
+        if progress is not None:
+            total, done = len(plan.entries), [0]
+
+            def step(n: int) -> None:
+                done[0] += n
+                progress(done[0], total)
+
+        site = render_site(plan, environment(templates), hosts, step)
     except jinja2.TemplateSyntaxError as exc:
         result.error = f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
         return result

@@ -36,6 +36,34 @@ Examples:
 """
 
 
+# Long work shows a progress bar, on a terminal only (never in logs or CI output), and only
+# past this many items: a small build is done before a bar could say anything.
+PROGRESS_FROM = 10_000
+
+
+class Progress:
+    """A progress bar on standard error when it is a terminal; otherwise nothing at all."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        if total < PROGRESS_FROM or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 def _default_format() -> Format:
     # Under GitHub Actions the annotations land on the PR's lines by themselves.
     return Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
@@ -147,7 +175,8 @@ def build_cmd(
 ) -> None:
     """Check FILE (default: links.yaml) and write the site to OUTPUT."""
     when = now or datetime.now(timezone.utc).replace(microsecond=0)
-    result = build(file, output, when, templates, hosts or None, strict)
+    with Progress("Building") as bar:
+        result = build(file, output, when, templates, hosts or None, strict, bar.update)
     _print_problems(result.problems, _default_format(), err=True)
     if result.error:
         click.echo(f"error: {result.error}", err=True)
@@ -515,9 +544,10 @@ def import_links(csv_file: Path, file: Path, dry_run: bool) -> None:
         _print_problems(checked.problems, _default_format(), err=True)
         sys.exit(1)
     try:
-        text, report = importer.import_csv(
-            csv_file.read_text(encoding="utf-8-sig"), file, checked.linkset
-        )
+        with Progress("Importing") as bar:
+            text, report = importer.import_csv(
+                csv_file.read_text(encoding="utf-8-sig"), file, checked.linkset, bar.update
+            )
     except importer.ImportError_ as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -132,8 +133,14 @@ def read_rows(text: str) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     return fmt, rows
 
 
-def import_csv(text: str, path: Path, linkset: LinkSet) -> tuple[str | None, Report]:
-    """The new links file text (None when nothing is imported) and the report."""
+def import_csv(
+    text: str,
+    path: Path,
+    linkset: LinkSet,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[str | None, Report]:
+    """The new links file text (None when nothing is imported) and the report;
+    ``progress(done, total)`` is told of each row."""
     fmt, rows = read_rows(text)
     report = Report(fmt)
     taken = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
@@ -142,7 +149,9 @@ def import_csv(text: str, path: Path, linkset: LinkSet) -> tuple[str | None, Rep
     site = linkset.site
     site_text = f"site:\n  timezone: {site.timezone}\n  status: {site.status}\n"
     lines: list[str] = []
-    for line, row in rows:
+    for done, (line, row) in enumerate(rows, 1):
+        if progress:
+            progress(done, len(rows))
         slug = _slug_of(row.get("slug", ""))
         url = row.get("url", "")
         why = None

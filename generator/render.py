@@ -7,6 +7,7 @@ what makes builds reproducible and the golden tests possible.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -80,7 +81,13 @@ def links_json(plan: Plan) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | None = None) -> Site:
+def render_site(
+    plan: Plan,
+    env: jinja2.Environment,
+    hosts: tuple[str, ...] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Site:
+    """``progress`` is told of each slug rendered (the CLI's progress bar on a terminal)."""
     pages = Pages(plan, env)
     site = Site()
     files = site.files
@@ -90,6 +97,8 @@ def render_site(plan: Plan, env: jinja2.Environment, hosts: tuple[str, ...] | No
     for entry in plan.entries:
         if "/" + entry.slug not in left_out:
             files[page_path(entry.slug)] = pages.entry(entry)
+        if progress:
+            progress(1)
         files[f"{entry.slug}+.html"] = pages.preview(entry)  # '/slug+': the preview
         link = entry.link
         if entry.state is State.active and link.expires and link.expired is None:
