@@ -25,10 +25,9 @@ from pathlib import Path
 import yaml
 
 from . import slugs as slugrules
-from .load import load_text
+from .build import check_text
 from .model import LinkSet
 from .problems import Problem
-from .validate import validate
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 LENGTH = 6
@@ -147,10 +146,7 @@ def add(path: Path, link: NewLink, linkset: LinkSet) -> tuple[str, str, list[Pro
         raise AddError(f"slug {link.slug!r} is taken (in some letter case): choose another")
     indent, step = indentation(text)
     new_text = insert(text, entry_lines(link, slug, indent, step))
-    doc, problems = load_text(new_text, str(path))
-    if doc is not None:
-        _, more = validate(doc)
-        problems = sorted(problems + more)
+    problems = check_text(new_text, str(path)).problems
     return new_text, slug, [p for p in problems if p.is_error]
 
 

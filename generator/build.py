@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from .hosts import HOSTS
-from .load import load_file
+from .load import Document, load_file, load_text
 from .model import LinkSet, State
 from .pages import environment
 from .plan import Change, make_plan
@@ -32,7 +32,11 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return self.linkset is not None and not any(p.is_error for p in self.problems)
+        return self.linkset is not None and not self.errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
 
 
 @dataclass
@@ -50,6 +54,16 @@ class BuildResult:
 
 def check(path: Path) -> CheckResult:
     doc, problems = load_file(path)
+    return _checked(doc, problems)
+
+
+def check_text(text: str, name: str) -> CheckResult:
+    """``check`` of text not (yet) on disk: what ``add`` and ``import`` would write."""
+    doc, problems = load_text(text, name)
+    return _checked(doc, problems)
+
+
+def _checked(doc: Document | None, problems: list[Problem]) -> CheckResult:
     if doc is None:
         return CheckResult(None, problems)
     linkset, more = validate(doc)

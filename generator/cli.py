@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .build import build, check
 from .hosts import HOSTS
+from .model import LinkSet
 from .problems import Format, Problem, format_github, format_json, format_text, summary
 from .times import describe, parse_now, zone
 
@@ -62,6 +63,17 @@ class Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+
+
+def _linkset_or_exit(file: Path, then: str | None = None) -> LinkSet:
+    """The checked links of ``file``; its problems printed and exit 1 when it has errors."""
+    checked = check(file)
+    if not checked.ok or checked.linkset is None:
+        _print_problems(checked.problems, _default_format(), err=True)
+        if then:
+            click.echo(then, err=True)
+        sys.exit(1)
+    return checked.linkset
 
 
 def _default_format() -> Format:
@@ -289,11 +301,8 @@ def verify(
     if not base_url.startswith(("http://", "https://")):
         raise click.BadParameter("give the site's address, e.g. https://go.example.com")
     now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
-    checked = check(file)
-    if not checked.ok or checked.linkset is None:
-        _print_problems(checked.problems, _default_format(), err=True)
-        sys.exit(1)
-    plan = make_plan(checked.linkset, now)
+    linkset = _linkset_or_exit(file)
+    plan = make_plan(linkset, now)
     total = len(plan.entries)
     if sys.stderr.isatty():  # a progress bar on a terminal only
         with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
@@ -333,12 +342,9 @@ def qr(slug: str, file: Path, output: Path | None, scale: int) -> None:
 
     from . import qr as codes
 
-    checked = check(file)
-    if not checked.ok or checked.linkset is None:
-        _print_problems(checked.problems, _default_format(), err=True)
-        sys.exit(1)
-    site = checked.linkset.site
-    slugs = {s for link in checked.linkset.links for s in link.slugs}
+    linkset = _linkset_or_exit(file)
+    site = linkset.site
+    slugs = {s for link in linkset.links for s in link.slugs}
     if slug not in slugs:
         click.echo(f"error: no link {slug!r} in {file}", err=True)
         sys.exit(1)
@@ -389,11 +395,8 @@ def list_links(
     from .plan import make_plan
 
     now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
-    checked = check(file)
-    if not checked.ok or checked.linkset is None:
-        _print_problems(checked.problems, _default_format(), err=True)
-        sys.exit(1)
-    plan = make_plan(checked.linkset, now)
+    linkset = _linkset_or_exit(file)
+    plan = make_plan(linkset, now)
     picked = listing.select(listing.rows(plan, now), state, tag)
     if fmt == "json":
         click.echo(listing.as_json(picked, plan), nl=False)
@@ -445,17 +448,13 @@ def add(
     if expires and expires_in:
         raise click.UsageError("give --expires or --expires-in, not both")
     now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
-    checked = check(file)
-    if not checked.ok or checked.linkset is None:
-        _print_problems(checked.problems, _default_format(), err=True)
-        click.echo(f"error: fix {file} first ('shortlinks check')", err=True)
-        sys.exit(1)
-    site = checked.linkset.site
+    linkset = _linkset_or_exit(file, f"error: fix {file} first ('shortlinks check')")
+    site = linkset.site
     try:
         if expires_in:
             expires = adder.expires_in(expires_in, now, zone(site.timezone))
         new = adder.NewLink(url, slug, expires, starts, title, aliases, tags)
-        text, used, problems = adder.add(file, new, checked.linkset)
+        text, used, problems = adder.add(file, new, linkset)
     except adder.AddError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -539,14 +538,11 @@ def import_links(csv_file: Path, file: Path, dry_run: bool) -> None:
     from . import add as adder
     from . import importer
 
-    checked = check(file)
-    if not checked.ok or checked.linkset is None:
-        _print_problems(checked.problems, _default_format(), err=True)
-        sys.exit(1)
+    linkset = _linkset_or_exit(file)
     try:
         with Progress("Importing") as bar:
             text, report = importer.import_csv(
-                csv_file.read_text(encoding="utf-8-sig"), file, checked.linkset, bar.update
+                csv_file.read_text(encoding="utf-8-sig"), file, linkset, bar.update
             )
     except importer.ImportError_ as exc:
         click.echo(f"error: {exc}", err=True)
@@ -570,15 +566,12 @@ def export_links(file: Path, output: Path | None) -> None:
     """Every link as CSV (slug,url,expires,starts,title,description,aliases,tags)."""
     from . import importer
 
-    checked = check(file)
-    if not checked.ok or checked.linkset is None:
-        _print_problems(checked.problems, _default_format(), err=True)
-        sys.exit(1)
-    text = importer.export_csv(checked.linkset)
+    linkset = _linkset_or_exit(file)
+    text = importer.export_csv(linkset)
     if output is None:
         click.echo(text, nl=False)
         return
     tmp = output.with_name(f".{output.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, output)
-    click.echo(f"Wrote {len(checked.linkset.links)} links to {output}", err=True)
+    click.echo(f"Wrote {len(linkset.links)} links to {output}", err=True)

@@ -21,11 +21,10 @@ from urllib.parse import urlsplit
 
 from . import add as adder
 from . import slugs as slugrules
-from .load import load_text
+from .build import check_text
 from .model import LinkSet
 from .times import zone
 from .urls import UrlError, parse_target
-from .validate import validate
 
 COLUMNS = ("slug", "url", "expires", "starts", "title", "description", "aliases", "tags")
 
@@ -180,11 +179,7 @@ def import_csv(
             # each row on its own, under the file's own site settings (zone, status)
             alone = adder.entry_lines(new, slug, "  ", "  ")
             trial = site_text + "links:\n" + "".join(x + "\n" for x in alone)
-            doc, problems = load_text(trial, f"{path} (row {line})")
-            errors = [p for p in problems if p.is_error]
-            if doc is not None and not errors:
-                _, more = validate(doc)
-                errors = [p for p in more if p.is_error]
+            errors = check_text(trial, f"{path} (row {line})").errors
             if errors:
                 why = errors[0].message
             else:
@@ -196,11 +191,7 @@ def import_csv(
     if not lines:
         return None, report
     result = adder.insert(source, lines)
-    doc, problems = load_text(result, str(path))  # the whole file, once, before any write
-    errors = [p for p in problems if p.is_error]
-    if doc is not None and not errors:
-        _, more = validate(doc)
-        errors = [p for p in more if p.is_error]
+    errors = check_text(result, str(path)).errors  # the whole file, once, before any write
     if errors:
         raise ImportError_(f"the imported file would not check: {errors[0].message}")
     return result, report

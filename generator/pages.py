@@ -119,14 +119,6 @@ class Pages:
     def _when(self, at: datetime, end: bool = False) -> str:
         return i18n.describe(at, self.tz, self.language, end=end)
 
-    def _until(self, title: str | None, expires: datetime | None) -> str:
-        if expires is None:
-            return ""
-        when = self._when(expires, end=True)
-        if title:
-            return self.t["expired_named"].format(title=title, when=when)
-        return self.t["expired_plain"].format(when=when)
-
     def redirect(
         self,
         target: Target,

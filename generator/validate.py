@@ -166,15 +166,7 @@ class _Checker:
             status = self.status(data["status"], ("site", "status")) or DEFAULT_STATUS
         hosts = self.hosts(data["hosts"]) if "hosts" in data else ()
         language = self.language(data["language"]) if "language" in data else "en"
-        links_json = True
-        if "links_json" in data:
-            value = data["links_json"]
-            if isinstance(value, bool):
-                links_json = value
-            elif value is not INVALID:
-                self.error(
-                    ("site", "links_json"), f"links_json must be true or false, not {value!r}"
-                )
+        links_json = self.flag(data, "links_json", ("site",), default=True)
         return Site(
             domain=domain,
             timezone=tzname,
@@ -339,29 +331,12 @@ class _Checker:
                 "the card image is on plain http: most chat apps will not load it",
                 "use an https:// address",
             )
-        open_in_browser = False
-        if "open_in_browser" in value:
-            oib = value["open_in_browser"]
-            if isinstance(oib, bool):
-                open_in_browser = oib
-            elif oib is not INVALID:
-                self.error(
-                    (*path, "open_in_browser"),
-                    f"open_in_browser must be true or false, not {oib!r}",
-                )
+        open_in_browser = self.flag(value, "open_in_browser", path, default=False)
 
         aliases = self.aliases(value.get("aliases"), path) if "aliases" in value else ()
         tags = self.tags(value["tags"], (*path, "tags")) if "tags" in value else ()
 
-        forward_query = True
-        if "forward_query" in value:
-            fq = value["forward_query"]
-            if isinstance(fq, bool) or fq is INVALID:
-                forward_query = fq if isinstance(fq, bool) else True
-            else:
-                self.error(
-                    (*path, "forward_query"), f"forward_query must be true or false, not {fq!r}"
-                )
+        forward_query = self.flag(value, "forward_query", path, default=True)
 
         expired = None
         if "expired" in value:
@@ -419,6 +394,17 @@ class _Checker:
             )
             return None
         return value
+
+    def flag(self, data: dict, key: str, path: Path, *, default: bool) -> bool:
+        """A true/false key of ``data``; ``default`` when absent or wrong (and said so)."""
+        if key not in data:
+            return default
+        value = data[key]
+        if isinstance(value, bool):
+            return value
+        if value is not INVALID:
+            self.error((*path, key), f"{key} must be true or false, not {value!r}")
+        return default
 
     def tags(self, value: Any, path: Path) -> tuple[str, ...]:
         """Labels for people and tools (``shortlinks list --tag``); never part of a URL."""

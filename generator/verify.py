@@ -74,24 +74,23 @@ def _page_target(body: str) -> str | None:
     return None
 
 
+def _goes_to(answer: Answer, want: str) -> bool:
+    """An edge redirect to ``want``, or a page that sends the visitor there."""
+    if answer.status in REDIRECTS:
+        return answer.location == want
+    return answer.status == 200 and _page_target(answer.body) == want
+
+
 def judge(entry: Entry, answer: Answer) -> str | None:
     """None when the answer is what the build promises; else what was expected."""
     link = entry.link
     if entry.state is State.active:
         want = link.target.url
-        if answer.status in REDIRECTS and answer.location == want:
-            return None
-        if answer.status == 200 and _page_target(answer.body) == want:
-            return None
-        return f"a redirect to {want} (or its page)"
+        return None if _goes_to(answer, want) else f"a redirect to {want} (or its page)"
     if entry.state is State.expired:
         if link.expired is not None:
             want = link.expired.url
-            if answer.status in REDIRECTS and answer.location == want:
-                return None
-            if answer.status == 200 and _page_target(answer.body) == want:
-                return None
-            return f"a redirect to {want} (expired)"
+            return None if _goes_to(answer, want) else f"a redirect to {want} (expired)"
         if answer.status == 410 or (answer.status == 200 and not _page_target(answer.body)):
             return None
         return "410 or the expired page"

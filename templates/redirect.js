@@ -11,6 +11,6 @@
     close the script. -#}
 (function(t{% if expires_ms %},e,x{% endif %}){var l=location;
 {%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_page %}if(!x){l.replace({{ expired_page|tojson }});return}{% endif %}t=x}{% endif -%}
-var q={% if forward_query %}l.search.slice(1){% else %}""{% endif %},i=t.indexOf("#"),f=i<0?l.hash:t.slice(i);if(i>=0)t=t.slice(0,i);if(q)t+=(t.indexOf("?")<0?"?":/[?&]$/.test(t)?"":"&")+q;t+=f;
+{% include "_merge.js" %}
 {%- if hint %}if(/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){l.replace({{ hint|tojson }}+l.search+l.hash);return}{% endif -%}
 l.replace(t)})({{ target.url|tojson }}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})
