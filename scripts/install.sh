@@ -15,6 +15,8 @@ if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import ensurepip, venv'
 fi
 has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 if [ "$want_test" = 1 ]; then
+  # the diff, workflow and docs tests make git repositories of their own
+  has git || apt_packages+=(git)
   # node runs the redirect pages' script in the end-to-end tests
   has node || apt_packages+=(nodejs)
   # the web servers of the conformance suite (tests/e2e/test_conformance.py)
