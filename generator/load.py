@@ -18,10 +18,11 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
+from .fastload import fast_load
 from .problems import ERROR, Path, Problem
 
 try:  # libyaml's C parser when available: the same events, several times faster
@@ -39,9 +40,9 @@ _STANDARD_MAP_TAGS = {None, "tag:yaml.org,2002:map"}
 _STANDARD_SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
 
 
-@dataclass
-class Position:
-    """Where a mapping entry or sequence item starts (1-based)."""
+class Position(NamedTuple):
+    """Where a mapping entry or sequence item starts (1-based). A plain tuple of the same
+    five fields is as good: that is what the fast reader (fastload.py) records."""
 
     key_line: int
     key_col: int
@@ -56,7 +57,7 @@ class Document:
 
     data: Any
     filename: str
-    positions: dict[Path, Position] = field(default_factory=dict)
+    positions: dict[Path, tuple] = field(default_factory=dict)
 
     def locate(self, path: Path, at: str = "value") -> tuple[int, int]:
         """Line and column of ``path``; falls back to the nearest known parent."""
@@ -65,14 +66,14 @@ class Document:
             pos = self.positions.get(p)
             if pos is not None:
                 if at == "key":
-                    return pos.key_line, pos.key_col
-                return pos.value_line, pos.value_col
+                    return pos[0], pos[1]
+                return pos[2], pos[3]
             p = p[:-1]
         return 1, 1
 
     def key_text(self, path: Path) -> str | None:
         pos = self.positions.get(tuple(path))
-        return pos.key_text if pos else None
+        return pos[4] if pos else None
 
 
 class Invalid:
@@ -155,7 +156,20 @@ def load_file(path: FsPath) -> tuple[Document | None, list[Problem]]:
 
 
 def load_text(text: str, filename: str = "links.yaml") -> tuple[Document | None, list[Problem]]:
-    """Parse one YAML document. Returns ``(None, problems)`` on a syntax error."""
+    """Parse one YAML document. Returns ``(None, problems)`` on a syntax error.
+
+    Plain files take the fast reader; anything it does not recognise, every mistake
+    included, takes PyYAML's event stream below, which has the words for it."""
+    fast = fast_load(text)
+    if fast is not None:
+        return Document(data=fast[0], filename=filename, positions=fast[1]), []
+    return load_text_slowly(text, filename)
+
+
+def load_text_slowly(
+    text: str, filename: str = "links.yaml"
+) -> tuple[Document | None, list[Problem]]:
+    """``load_text`` through PyYAML's event stream, whatever the file holds."""
     loader = _Loader(text)
     doc = Document(data=None, filename=filename)
     problems: list[Problem] = []
@@ -236,8 +250,9 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
             return (*top.path, "<discarded>"), False
         path = (*top.path, key)
         top.container[key] = value
-        doc.positions[path].value_line = start.line + 1
-        doc.positions[path].value_col = start.column + 1
+        doc.positions[path] = doc.positions[path]._replace(
+            value_line=start.line + 1, value_col=start.column + 1
+        )
         return path, True
 
     def expecting_key() -> bool:
@@ -256,7 +271,7 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
                 _problem(
                     fname,
                     ev.start_mark,
-                    f"duplicate key {_show(key)} (first on line {first.key_line})",
+                    f"duplicate key {_show(key)} (first on line {first[0]})",
                     "YAML would silently keep only the last one: remove or rename one of them",
                 )
             )

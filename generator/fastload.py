@@ -1,0 +1,285 @@
+"""A fast reader for the plain YAML that links files are made of, or ``None``.
+
+PyYAML's event stream (``load.py``) costs about 25 us a link: at 100,000 links that is
+seconds before anything is checked. Nearly every links.yaml uses a small part of YAML:
+block mappings, block and one-line flow lists, plain and simply quoted scalars and
+comments. This module reads exactly that part, line by line, and gives the same values
+(typed by PyYAML's own resolver and constructors: ``yes`` is True, ``2026-03-01`` a date)
+and the same positions as ``load.py``. Anything else (anchors, tags, block scalars,
+multi-line scalars, escapes, tabs, CR line ends, duplicate keys, odd indentation, any
+syntax error) makes it return ``None``, and ``load.py`` parses the text the slow way,
+which also gives the exact error message. So this module never decides that a file is
+wrong: it only recognises files that are plainly right.
+
+tests/test_fastload.py holds it to that: on every file of the test suite, the bad-input
+cases and generated and mutated files, its answer is ``None`` or exactly the slow one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.resolver import Resolver
+
+from .problems import Path
+
+_STR = "tag:yaml.org,2002:str"
+# PyYAML's implicit resolvers by first character, as PyYAML's Resolver.resolve reads them
+_RESOLVERS: dict[Any, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implicit_resolvers
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TYPES = {
+    "tag:yaml.org,2002:" + t: _CONSTRUCTOR.yaml_constructors["tag:yaml.org,2002:" + t]
+    for t in ("bool", "null", "int", "float", "timestamp")
+}
+# Characters the YAML reader refuses, and characters it reads as line breaks or tabs: the
+# slow path knows what to say about each.
+_SPECIAL = re.compile(
+    "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# A plain scalar cannot start with these (YAML 1.1 indicators); '-' only before a space.
+_INDICATORS = frozenset("?:,[]{}#&*!|>'\"%@`")
+
+
+_MAX_DEPTH = 32  # load.MAX_DEPTH (not imported: load.py imports this module)
+
+
+class _NotPlain(Exception):
+    """The text leaves the plain part of YAML: the slow path takes it."""
+
+
+def _scalar(text: str) -> Any:
+    """A plain scalar's value, typed as PyYAML would type it."""
+    resolvers = _RESOLVERS.get(text[0] if text else "")
+    if resolvers is None:
+        return text
+    for tag, regexp in resolvers:
+        if regexp.match(text):
+            break
+    else:
+        return text
+    make = _TYPES.get(tag)
+    if make is None:  # merge keys, '=', '!', '&', '*': the slow path has words for these
+        raise _NotPlain
+    try:
+        return make(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+    except (ValueError, OverflowError):
+        if tag.endswith("timestamp"):  # like load.py: validation says which date is wrong
+            return text
+        raise _NotPlain from None
+
+
+def _plain(text: str) -> str:
+    """Check that ``text`` (comment already removed) is one plain scalar; return it."""
+    if not text:
+        return text
+    first = text[0]
+    if first in _INDICATORS or (first == "-" and (len(text) == 1 or text[1] == " ")):
+        raise _NotPlain
+    if ": " in text or text.endswith(":") or " #" in text:
+        raise _NotPlain
+    return text
+
+
+def _quoted(text: str, col: int) -> tuple[str, int]:
+    """A quoted scalar at the start of ``text``: its value and the index after it."""
+    quote = text[0]
+    if quote == "'":
+        i = 1
+        parts = []
+        while True:
+            j = text.find("'", i)
+            if j < 0:
+                raise _NotPlain  # continues on the next line
+            parts.append(text[i:j])
+            if text.startswith("''", j):
+                parts.append("'")
+                i = j + 2
+                continue
+            return "".join(parts), j + 1
+    j = text.find('"', 1)
+    if j < 0 or "\\" in text[1:j]:
+        raise _NotPlain  # escapes or several lines: the slow path decodes them
+    return text[1:j], j + 1
+
+
+def _rest_is_comment(rest: str) -> None:
+    stripped = rest.lstrip(" ")
+    if stripped and (not stripped.startswith("#") or stripped == rest):
+        raise _NotPlain
+
+
+def _split_value(raw: str) -> str:
+    """A plain value with its trailing comment removed."""
+    cut = raw.find(" #")
+    if cut >= 0:
+        raw = raw[:cut]
+    return raw.rstrip(" ")
+
+
+def _flow_list(text: str, line: int, col: int, positions: dict, path: Path) -> list:
+    """``[a, b]`` on one line, with plain items only."""
+    end = text.find("]")
+    if end < 0 or any(c in text[1:end] for c in "[]{}'\"#"):
+        raise _NotPlain
+    _rest_is_comment(text[end + 1 :])
+    inner = text[1:end]
+    out: list[Any] = []
+    if not inner.strip(" "):
+        return out
+    offset = 1
+    for i, item in enumerate(inner.split(",")):
+        stripped = item.strip(" ")
+        if not stripped:
+            raise _NotPlain
+        if stripped[0] in _INDICATORS or stripped.endswith(":") or ": " in stripped:
+            raise _NotPlain
+        if stripped[0] == "-" and (len(stripped) == 1 or stripped[1] == " "):
+            raise _NotPlain
+        at = col + offset + (len(item) - len(item.lstrip(" ")))
+        out.append(_scalar(stripped))
+        positions[(*path, i)] = (line, at, line, at, None)
+        offset += len(item) + 1
+    return out
+
+
+def fast_load(text: str) -> tuple[Any, dict[Path, tuple]] | None:
+    """The document's values and positions, or None when the slow path must read it.
+
+    Positions are ``(key_line, key_col, value_line, value_col, key_text)`` tuples, 1-based,
+    for every mapping entry and list item, exactly as ``load.py`` records them.
+    """
+    if _SPECIAL.search(text):
+        return None
+    try:
+        return _parse(text)
+    except _NotPlain:
+        return None
+
+
+def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
+    positions: dict[Path, tuple] = {}
+    root: dict = {}
+    # frames: [indent, container, path]; a list frame's indent is that of its '-'
+    stack: list[list[Any]] = [[0, root, ()]]
+    # a key whose value is on the following lines: (indent, mapping, key, path, line, col)
+    pending: tuple | None = None
+    seen_content = False
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        content = line.lstrip(" ")
+        if not content or content[0] == "#":
+            continue
+        indent = len(line) - len(content)
+        if not seen_content:
+            if indent or content.startswith(("---", "...", "%")):
+                raise _NotPlain
+            seen_content = True
+        elif indent == 0 and content.startswith(("---", "...")):
+            raise _NotPlain
+        is_item = content[0] == "-" and (len(content) == 1 or content[1] == " ")
+
+        if pending is not None:
+            p_indent, p_map, p_key, p_path, p_line, p_col = pending
+            pending = None
+            if indent > p_indent or (is_item and indent == p_indent):
+                child: dict | list = [] if is_item else {}
+                p_map[p_key] = child
+                kl, kc, _vl, _vc, kt = positions[p_path]
+                positions[p_path] = (kl, kc, number, indent + 1, kt)
+                stack.append([indent, child, p_path])
+                if len(stack) > _MAX_DEPTH:
+                    raise _NotPlain  # load.py refuses it, with words
+            else:
+                p_map[p_key] = None  # 'key:' with nothing under it
+                kl, kc, _vl, _vc, kt = positions[p_path]
+                positions[p_path] = (kl, kc, p_line, p_col, kt)
+
+        # close what this line's indentation ends
+        while True:
+            top_indent, top, _ = stack[-1]
+            if indent > top_indent:
+                raise _NotPlain  # deeper than its container, with no key open: continuation
+            if indent == top_indent:
+                if isinstance(top, list) and not is_item:
+                    stack.pop()  # a list at its key's indentation ends at the next key
+                    continue
+                break
+            stack.pop()
+            if not stack:
+                raise _NotPlain
+        top_indent, top, path = stack[-1]
+
+        if isinstance(top, list):
+            if not is_item:
+                raise _NotPlain
+            rest = content[2:] if len(content) > 1 else ""
+            value_text = rest.lstrip(" ")
+            col = indent + 1 + (len(content) - len(value_text))
+            if not value_text or value_text[0] == "#":
+                raise _NotPlain  # an item on the next lines, or an empty one
+            item_path = (*path, len(top))
+            if value_text[0] in "'\"":
+                value, end = _quoted(value_text, col)
+                _rest_is_comment(value_text[end:])
+            elif value_text[0] == "[":
+                value = _flow_list(value_text, number, col, positions, item_path)
+            else:
+                value = _scalar(_plain(_split_value(value_text)))
+            top.append(value)
+            positions[item_path] = (number, col, number, col, None)
+            continue
+
+        if is_item:
+            raise _NotPlain
+        # a mapping entry: key, ':', value
+        if content[0] in "'\"":
+            key_text, end = _quoted(content, indent + 1)
+            key: Any = key_text
+            after = content[end:]
+            if not after.startswith(":") or (len(after) > 1 and after[1] != " "):
+                raise _NotPlain
+            colon = end
+        else:
+            colon = content.find(": ")
+            if colon < 0:
+                if not content.rstrip(" ").endswith(":"):
+                    raise _NotPlain
+                colon = len(content.rstrip(" ")) - 1
+            key_text = content[:colon]
+            if not key_text or key_text != key_text.rstrip(" "):
+                raise _NotPlain
+            if key_text[0] in _INDICATORS or key_text[0] == "-" or " #" in key_text:
+                raise _NotPlain
+            key = _scalar(key_text)
+        if key in top:
+            raise _NotPlain  # a duplicate: load.py names both lines
+        entry_path = (*path, key)
+        raw = content[colon + 1 :]
+        value_text = raw.lstrip(" ")
+        vcol = indent + colon + 2 + (len(raw) - len(value_text))
+        positions[entry_path] = (number, indent + 1, number, indent + 1, key_text)
+        if not value_text or value_text[0] == "#":
+            if value_text and value_text == raw:
+                raise _NotPlain
+            pending = (indent, top, key, entry_path, number, indent + colon + 2)
+            continue
+        if value_text[0] in "'\"":
+            value, end = _quoted(value_text, vcol)
+            _rest_is_comment(value_text[end:])
+        elif value_text[0] == "[":
+            value = _flow_list(value_text, number, vcol, positions, entry_path)
+        else:
+            value = _scalar(_plain(_split_value(value_text)))
+        top[key] = value
+        positions[entry_path] = (number, indent + 1, number, vcol, key_text)
+
+    if pending is not None:
+        p_indent, p_map, p_key, p_path, p_line, p_col = pending
+        p_map[p_key] = None
+        kl, kc, _vl, _vc, kt = positions[p_path]
+        positions[p_path] = (kl, kc, p_line, p_col, kt)
+    if not seen_content:
+        raise _NotPlain  # an empty file: the slow path says so
+    return root, positions

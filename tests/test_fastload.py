@@ -1,0 +1,165 @@
+"""The fast reader gives exactly what PyYAML's event stream gives, or steps aside.
+
+``fast_load`` may only ever answer ``None`` (the slow path reads the file) or the same
+values and positions as ``load_text_slowly`` on a file without problems. Checked on the
+repository's own files, tricky snippets, and thousands of mutated files.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.fastload import fast_load
+from generator.load import load_text, load_text_slowly
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import corpus  # noqa: E402
+
+BASES = {
+    "links.yaml": (ROOT / "links.yaml").read_text(encoding="utf-8"),
+    **{
+        f"fixtures/{p.name}": p.read_text(encoding="utf-8")
+        for p in sorted((ROOT / "tests" / "fixtures").glob("*.yaml"))
+    },
+    "corpus": corpus.links_yaml(300),
+}
+
+SNIPPETS = [
+    "links:\n  a: https://x.example\n",
+    "links:\n  a:\n    url: https://x.example\n    aliases:\n    - b\n    - c\n    tags: [x]\n",
+    "links:\n  a:\n    url: https://x.example\n    aliases:\n      - b\n",
+    "links:\n  a:\n  b: https://x.example\n",
+    "links:\n  a: 'it''s'\n  b: \"q\"  # c\n  c: x # c\n  d: x#y\n",
+    "site:\n  home: yes\n  n: 010\n  f: 1.5e3\n  d: 2026-02-30\n  t: 2026-03-01 10:00\n  z: ~\n",
+    "links:\n  2024: https://x.example\n  yes: https://y.example\n  null: x\n",
+    "links:\n  a: [ ]\n  b: []\n  c: [x,y ,  z]\n  d: [x,]\n  e: [x, [y]]\n",
+    "links:\n  a: x\n  a: y\n",
+    "links:\n  a: x: y\n",
+    "links:\n  a: x\n   b: y\n",
+    "links:\n  a:\n    b: c\n   d: e\n",
+    "links:\n  a: x\n    continued\n",
+    "links:\n- a\n- b\n",
+    "- a\n",
+    "just text\n",
+    "",
+    "# only a comment\n",
+    "---\nlinks: {}\n",
+    "links:\n  a: &x y\n  b: *x\n",
+    "links:\n  a: !!str 1\n",
+    "links:\n  a: |\n    x\n",
+    "links:\n  <<: x\n",
+    "links:\n  a: =\n",
+    "links:\n  'a: b': x\n  \"c\": y\n  'd':x\n",
+    'links:\n  a: "x\\ty"\n',
+    "links:\n  a: 'x\n    y'\n",
+    "links:\n\ta: x\n",
+    "links:\r\n  a: x\r\n",
+    "links:\n  a: x\u2028y\n",
+    "links:\n  a: -x\n  b: - x\n  c: -\n",
+    "links:\n  a:    \n  b:   # nothing\n",
+    "links:\n  a:#x\n",
+    "links:\n  -a: x\n  ?b: y\n",
+    "links:\n  a: x\n...\n",
+    "links:\n  a: x\n---\n",
+    "links:\n  a: [b, 'c']\n",
+    "links:\n  a: .inf\n  b: .nan\n  c: 0x1f\n  d: 1_000\n  e: 12:30:00\n",
+    "links:\n  a: [x: y]\n",
+    'links:\n  "": x\n',
+    "links:\n  a\n",
+    "links:\n" + "  " * 40 + "a: b\n",
+    "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 40)),
+]
+
+
+def _same(text: str) -> bool:
+    """True when the fast reader answered (and was right); False when it stepped aside."""
+    fast = fast_load(text)
+    if fast is None:
+        return False
+    doc, problems = load_text_slowly(text)
+    assert doc is not None and not problems, (text, problems)
+    assert _equal(fast[0], doc.data), (text, fast[0], doc.data)
+    assert fast[1] == doc.positions, (text, fast[1], doc.positions)
+    return True
+
+
+def _equal(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize("name", sorted(BASES))
+def test_the_repositorys_own_files_take_the_fast_path(name: str) -> None:
+    fast = _same(BASES[name])
+    if "mistakes" in name:  # a duplicate key among them: only the slow path names both lines
+        assert not fast
+    else:
+        assert fast, f"{name} fell back to the slow path"
+
+
+@pytest.mark.parametrize("text", SNIPPETS)
+def test_snippets_are_read_alike_or_left_to_pyyaml(text: str) -> None:
+    _same(text)
+
+
+def test_the_common_forms_take_the_fast_path() -> None:
+    for text in SNIPPETS[:7]:
+        assert _same(text), text
+
+
+_NOISE = [" ", "  ", "\n", "#", " #", ":", ": ", "-", "- ", "'", '"', "[", "]", ",", "{", "&a ",
+          "*a", "!", "|", ">", "?", "%", "@", "\t", "\r", "yes", "~", "0", "1.5", "2026-01-01",
+          "\\", "\u00a0", "é", "优", "\ufeff", "...", "---", "<<"]  # fmt: skip
+
+
+def _mutate(rng: random.Random, text: str) -> str:
+    lines = text.split("\n")
+    kind = rng.randrange(6)
+    i = rng.randrange(len(lines))
+    if kind == 0 and len(lines) > 1:
+        del lines[i]
+    elif kind == 1:
+        lines.insert(i, lines[rng.randrange(len(lines))])
+    elif kind == 2:
+        lines[i] = " " * rng.randrange(5) + lines[i].lstrip(" ")
+    else:
+        line = lines[i]
+        at = rng.randrange(len(line) + 1)
+        if kind == 3:
+            line = line[:at] + rng.choice(_NOISE) + line[at:]
+        elif kind == 4:
+            line = line[:at] + line[at + 1 :]
+        else:
+            line = line[:at] + rng.choice(_NOISE) + line[at + rng.randrange(4) :]
+        lines[i] = line
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", sorted(BASES))
+def test_mutated_files_are_read_alike_or_left_to_pyyaml(name: str) -> None:
+    rng = random.Random(name)
+    base = BASES[name]
+    fast = 0
+    for _ in range(600):
+        text = base
+        for _ in range(rng.randrange(1, 4)):
+            text = _mutate(rng, text)
+        fast += _same(text)
+    if "mistakes" not in name:  # most small edits keep a file plain: the comparison had work
+        assert fast > 100
+
+
+def test_load_text_uses_the_slow_path_for_mistakes() -> None:
+    doc, problems = load_text("links:\n  a: x\n  a: y\n")
+    assert doc is not None and problems and "duplicate key" in problems[0].message
