@@ -22,7 +22,8 @@ site:
 links:
 """
 
-_WORDS = "spring sale shop new deal gift card app promo summer winter vip club week day".split()
+_WORDS = ("spring", "sale", "shop", "new", "deal", "gift", "card", "app", "promo", "summer",
+          "winter", "vip", "club", "week", "day")  # fmt: skip
 _CHINESE = "优惠券特卖新品会员礼物春季夏季秋冬活动团购直播"
 
 

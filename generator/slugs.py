@@ -7,6 +7,7 @@ Chinese, Cyrillic or Arabic slugs are common in chat groups.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 MAX_SLUG_CHARS = 100
@@ -59,12 +60,22 @@ def collision_key(slug: str) -> str:
     return unicodedata.normalize("NFKC", slug).casefold()
 
 
+# Letters, digits and the punctuation PUNCTUATION allows: the common slug, checked at once.
+_ASCII_SLUG = re.compile(r"[A-Za-z0-9/" + re.escape("".join(sorted(PUNCTUATION))) + "]*")
+
+
+# No '.', '/' or '_' (the rules below are about those), under both length limits.
+_SIMPLE_SLUG = re.compile(rf"[A-Za-z0-9~\-]{{1,{min(MAX_SLUG_CHARS, MAX_SEGMENT_BYTES)}}}")
+
+
 def _allowed(ch: str) -> bool:
     return ch in PUNCTUATION or ch == "/" or unicodedata.category(ch)[0] in "LMN"
 
 
 def slug_problems(slug: str) -> list[tuple[str, str | None]]:
     """Everything wrong with ``slug`` as (message, hint) pairs; empty when it is fine."""
+    if _SIMPLE_SLUG.fullmatch(slug) and slug.casefold() not in RESERVED:
+        return []  # letters, digits, '-' and '~' only, short: none of the rules below apply
     out: list[tuple[str, str | None]] = []
     if not slug:
         return [("a slug cannot be empty", None)]
@@ -72,7 +83,7 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
         out.append(
             (f"slug is {len(slug)} characters long; the limit is {MAX_SLUG_CHARS}", "shorten it")
         )
-    for i, ch in enumerate(slug):
+    for i, ch in enumerate("" if _ASCII_SLUG.fullmatch(slug) else slug):
         if not _allowed(ch):
             if ch.isspace() or unicodedata.category(ch)[0] == "C":
                 what = f"whitespace or a control character ({unicodedata.name(ch, hex(ord(ch)))})"

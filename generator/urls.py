@@ -9,6 +9,7 @@ characters outside the URI syntax are percent-encoded.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import quote, urlsplit
@@ -28,6 +29,7 @@ _DANGEROUS = {
 # kept when it starts a valid escape; a stray one is encoded below.
 _SAFE = "-._~!$&'()*+,;=:@/?%"
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SIMPLE_START = re.compile(r"https?://([A-Za-z0-9.\-]+)(?=[/?#]|$)")
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]*[A-Za-z0-9_])?$")
 
 
@@ -40,16 +42,25 @@ class UrlError(ValueError):
 
 
 def _bad_char(value: str) -> tuple[int, str] | None:
+    if value.isascii() and value.isprintable() and " " not in value:
+        return None  # the common case, at C speed: printable ASCII but the space is fine
     for i, ch in enumerate(value):
         if ch.isspace() or unicodedata.category(ch)[0] == "C":
             return i, ch
     return None
 
 
+# A part made only of characters _SAFE keeps (no '%'): nothing to encode, the usual case.
+_PLAIN_PART = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*")
+
+
 def _encode(part: str) -> str:
+    if _PLAIN_PART.fullmatch(part):
+        return part
     return _STRAY_PERCENT.sub("%25", quote(part, safe=_SAFE))
 
 
+@functools.lru_cache(maxsize=4096)  # a links file names few hosts, many times each
 def _ascii_host(host: str) -> str:
     if host.startswith("["):  # IPv6 literal, validated by urlsplit
         return host
@@ -110,6 +121,21 @@ def parse_target(value: object) -> Target:
         raise UrlError(f"{scheme}: URLs are refused: {_DANGEROUS[scheme]}", None)
     if scheme not in ("http", "https"):
         raise UrlError(f"only http and https URLs are allowed, not {scheme}:", None)
+    fast = _SIMPLE_START.match(value)
+    if fast:  # no user, port or IPv6 literal: split as urlsplit would, without its cost
+        rest = value[fast.end() :]
+        fragment = None
+        if "#" in rest:
+            rest, fragment = rest.split("#", 1)
+        query = ""
+        if "?" in rest:
+            rest, query = rest.split("?", 1)
+        url = f"{scheme}://{_ascii_host(fast.group(1))}{_encode(rest)}"
+        if query:
+            url += "?" + _encode(query)
+        if fragment is not None:
+            url += "#" + _encode(fragment)
+        return Target(url=url, display=value)
     try:
         parts = urlsplit(value)
         port = parts.port

@@ -491,6 +491,8 @@ class _Checker:
             return by_slug.get(name) or by_key.get(slugrules.collision_key(name))
 
         for link in links:
+            if site.domain not in link.target.url:  # the common case, without parsing it
+                continue
             host, path = host_and_path(link.target.url)
             if host != site.domain:
                 continue

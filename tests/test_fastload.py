@@ -163,3 +163,39 @@ def test_mutated_files_are_read_alike_or_left_to_pyyaml(name: str) -> None:
 def test_load_text_uses_the_slow_path_for_mistakes() -> None:
     doc, problems = load_text("links:\n  a: x\n  a: y\n")
     assert doc is not None and problems and "duplicate key" in problems[0].message
+
+
+def test_the_fast_url_and_slug_checks_agree_with_the_full_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """urls.parse_target and slugs.slug_problems short-cut the common case; compare both."""
+    import re
+
+    from generator import slugs, urls
+
+    never = re.compile("(?!)")
+    rng = random.Random(3)
+    letters = "abcXYZ09-._~/?#&=%:@![]' 优\u00e9"
+
+    def both(fn: object, fast: tuple[object, str], value: str) -> tuple[object, object]:
+        def run() -> object:
+            try:
+                return fn(value)  # type: ignore[operator]
+            except urls.UrlError as exc:
+                return ("error", str(exc), exc.hint)
+
+        first = run()
+        with monkeypatch.context() as m:
+            m.setattr(fast[0], fast[1], never)
+            return first, run()
+
+    for _ in range(20000):
+        url = "http" + rng.choice(["", "s"]) + "://"
+        url += "".join(rng.choice(letters) for _ in range(rng.randrange(25)))
+        a, b = both(urls.parse_target, (urls, "_SIMPLE_START"), url)
+        assert a == b, url
+        slug = "".join(rng.choice("aZ9-~_./优") for _ in range(rng.randrange(8)))
+        if rng.random() < 0.02:
+            slug = rng.choice(sorted(slugs.RESERVED))
+        a, b = both(slugs.slug_problems, (slugs, "_SIMPLE_SLUG"), slug)
+        assert a == b, slug
