@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import qr
 from .hosts import HOSTS
 from .load import Document, load_file, load_text
 from .model import LinkSet, State
@@ -94,8 +95,11 @@ def build(
     hosts: tuple[str, ...] | None = None,
     strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
-    """``progress(done, total)``: told of each slug rendered, for a progress bar."""
+    """``progress(done, total)``: told of each slug rendered, for a progress bar.
+    ``cache_dir``: where QR codes made by earlier builds are kept (the CLI's default is
+    ``qr.default_cache_dir()``); None makes every code anew."""
     checked = check(path)
     result = BuildResult(problems=checked.problems)
     if not checked.ok or (strict and checked.problems):
@@ -117,7 +121,13 @@ def build(
                 done[0] += n
                 progress(done[0], total)
 
-        site = render_site(plan, environment(templates), hosts, step)
+        cache = qr.QrCache(cache_dir)
+        try:
+            site = render_site(
+                plan, environment(templates), hosts, step, lambda urls: qr.codes(urls, cache)
+            )
+        finally:
+            cache.close()
     except jinja2.TemplateSyntaxError as exc:
         result.error = f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
         return result

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from . import qr as qrcodes
 from .build import build, check
 from .hosts import HOSTS
 from .model import LinkSet
@@ -177,6 +178,15 @@ def check_cmd(file: Path, fmt: str | None, strict: bool) -> None:
     help="Emit rules for this host only (repeatable) [default: all].",
 )
 @click.option("--strict", is_flag=True, help="Refuse to build when there are warnings.")
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the QR codes made by earlier builds "
+    "[default: $SHORTLINKS_CACHE or ~/.cache/shortlinks].",
+)
+@click.option("--no-cache", is_flag=True, help="Make every QR code anew; keep none.")
 def build_cmd(
     file: Path,
     output: Path,
@@ -184,11 +194,16 @@ def build_cmd(
     templates: Path | None,
     hosts: tuple[str, ...],
     strict: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Check FILE (default: links.yaml) and write the site to OUTPUT."""
     when = now or datetime.now(timezone.utc).replace(microsecond=0)
+    cache = None if no_cache else (cache_dir or qrcodes.default_cache_dir())
     with Progress("Building") as bar:
-        result = build(file, output, when, templates, hosts or None, strict, bar.update)
+        result = build(
+            file, output, when, templates, hosts or None, strict, bar.update, cache_dir=cache
+        )
     _print_problems(result.problems, _default_format(), err=True)
     if result.error:
         click.echo(f"error: {result.error}", err=True)

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import finder, i18n, qr
 from .model import Link, State, Target
 from .plan import Entry, Plan
+from .skeleton import Skeletons
 from .times import zone
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -45,6 +46,9 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     # tojson keeps non-ASCII text as it is (a Chinese character is 3 bytes, not a 6-byte
     # \uXXXX escape): pages stay small. It still escapes '<', '>', '&' and "'".
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
+    # The bundled templates render through skeletons (skeleton.py), proved equal to Jinja;
+    # a user's templates always through Jinja, which knows what they do with each value.
+    env.policies["shortlinks.skeletons"] = user_templates is None
     return env
 
 
@@ -95,24 +99,33 @@ class Pages:
             "domain": site.domain,
             "home_url": site.home.url if site.home else "/",
         }
-        self._style: Markup | None = None
+        # the same on every page, so one of the fixed values (skeleton.py)
+        self._style = Markup(env.get_template("style.css").render(**self.common).strip())
+        self.common["style"] = self._style
+        self._skeletons = (
+            Skeletons(env, self.common) if env.policies.get("shortlinks.skeletons", False) else None
+        )
+
+    def _template(self, name: str, values: dict[str, object]) -> str:
+        if self._skeletons is not None:
+            return self._skeletons.render(name, values)
+        return self.env.get_template(name).render(**self.common, **values)
 
     def _inline(self, name: str, **values: object) -> Markup:
         """A script or style rendered on its own, to be inlined and hashed into the CSP."""
-        return Markup(self.env.get_template(name).render(**self.common, **values).strip())
+        return Markup(self._template(name, values).strip())
 
     def _render(
         self, name: str, script: Markup | None = None, styled: bool = True, **values: object
     ) -> bytes:
-        if self._style is None:
-            self._style = self._inline("style.css")
-        html = self.env.get_template(name).render(
-            **self.common,
-            **values,
-            script=script,
-            style=self._style,
-            # hashes and fixed words only: nothing in it needs escaping
-            csp=Markup(policy([script] if script else [], [self._style] if styled else [])),
+        html = self._template(
+            name,
+            {
+                **values,
+                "script": script,
+                # hashes and fixed words only: nothing in it needs escaping
+                "csp": Markup(policy([script] if script else [], [self._style] if styled else [])),
+            },
         )
         return (html.rstrip("\n") + "\n").encode("utf-8")
 
@@ -237,7 +250,6 @@ class Pages:
             title=link.title,
             description=link.description,
             state_text=state_text,
-            qr_svg=Markup(qr.svg(short_url, inline=True)) if short_url else None,
             qr_base=f"/{qr.FOLDER}/{quote(entry.slug, safe='/-_.~')}",
         )
 

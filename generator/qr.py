@@ -1,18 +1,35 @@
 """QR codes of the short URLs, made with segno (pure Python, no imaging library).
 
-One SVG (for screens and vector print) and one PNG (for office tools and print
-shops) per link, under ``_qr/``: a folder starting with ``_`` cannot collide with a
-slug. Error correction level M (15%) survives a crease or a smudge on a flyer while
+One SVG (for screens, vector print and the preview page) and one PNG (for office tools
+and print shops) per link, under ``_qr/``: a folder starting with ``_`` cannot collide
+with a slug. Error correction level M (15%) survives a crease or a smudge on a flyer while
 keeping the code small; segno picks the smallest version that fits.
+
+A code costs segno about 3 ms, most of it choosing the mask: at 100,000 links that is
+minutes, for images that depend on nothing but the short URL. So builds keep them in a
+cache (``QrCache``, one SQLite file) and only ever make the codes of new short URLs, on
+every core when there are many.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import sqlite3
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
 
 import segno
 
 FOLDER = "_qr"
+SVG_SCALE = 10  # pixels a module in the SVG's nominal size
+PNG_SCALE = 10  # print shops ask for 300 dpi: a 25-module code is then 3 cm wide
+# the parameters a cached code was made with: a change in any of them makes new codes
+_RECIPE = f"segno {segno.__version__}; error m; svg {SVG_SCALE}; png {PNG_SCALE}; border 4"
+_PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 
 
 def _code(url: str) -> segno.QRCode:
@@ -22,23 +39,44 @@ def _code(url: str) -> segno.QRCode:
 def svg(url: str, scale: int = 4, inline: bool = False) -> str:
     """The SVG markup (no XML declaration). Inline in a page it has a viewBox and no fixed
     size, so the page's CSS sizes it."""
+    return _svg(_code(url), scale, inline)
+
+
+def _svg(code: segno.QRCode, scale: int, inline: bool = False) -> str:
     out = io.BytesIO()
-    _code(url).save(out, kind="svg", scale=scale, border=4, xmldecl=False, svgclass=None,
-                    lineclass=None, dark="#000", light="#fff", omitsize=inline)  # fmt: skip
+    code.save(out, kind="svg", scale=scale, border=4, xmldecl=False, svgclass=None,
+              lineclass=None, dark="#000", light="#fff", omitsize=inline)  # fmt: skip
     return out.getvalue().decode("ascii")
 
 
-def png(url: str, scale: int = 10) -> bytes:
+def png(url: str, scale: int = PNG_SCALE) -> bytes:
+    return _png(_code(url), scale)
+
+
+def _png(code: segno.QRCode, scale: int) -> bytes:
     out = io.BytesIO()
-    _code(url).save(out, kind="png", scale=scale, border=4)
+    code.save(out, kind="png", scale=scale, border=4)
     return out.getvalue()
 
 
+def make(url: str) -> tuple[bytes, bytes]:
+    """The SVG and PNG files of one URL, from a single encoding."""
+    code = _code(url)
+    return _svg(code, SVG_SCALE).encode("ascii"), _png(code, PNG_SCALE)
+
+
+def _make_many(urls: list[str]) -> list[tuple[bytes, bytes]]:
+    return [make(url) for url in urls]
+
+
+def paths(slug: str) -> tuple[str, str]:
+    return f"{FOLDER}/{slug}.svg", f"{FOLDER}/{slug}.png"
+
+
 def files(slug: str, url: str) -> dict[str, bytes]:
-    return {
-        f"{FOLDER}/{slug}.svg": svg(url, scale=10).encode("ascii"),
-        f"{FOLDER}/{slug}.png": png(url),
-    }
+    svg_path, png_path = paths(slug)
+    svg_bytes, png_bytes = make(url)
+    return {svg_path: svg_bytes, png_path: png_bytes}
 
 
 def terminal(url: str) -> str:
@@ -46,3 +84,92 @@ def terminal(url: str) -> str:
     out = io.StringIO()
     _code(url).terminal(out=out, compact=True, border=2)
     return out.getvalue()
+
+
+def default_cache_dir() -> Path:
+    """``$SHORTLINKS_CACHE``, else the XDG cache folder (``~/.cache/shortlinks``)."""
+    if os.environ.get("SHORTLINKS_CACHE"):
+        return Path(os.environ["SHORTLINKS_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "shortlinks"
+
+
+class QrCache:
+    """The codes already made, by URL, in ``<folder>/qr.sqlite3``.
+
+    Only ever a cache: a missing, unreadable or read-only one makes the codes anew, and
+    deleting it loses nothing. SQLite keeps two builds that share it consistent.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.db: sqlite3.Connection | None = None
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(folder / "qr.sqlite3", timeout=30)
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS codes (key BLOB PRIMARY KEY, svg BLOB, png BLOB)"
+            )
+        except (OSError, sqlite3.Error):
+            self.db = None
+
+    @staticmethod
+    def _key(url: str) -> bytes:
+        return hashlib.sha256(f"{_RECIPE}\n{url}".encode()).digest()
+
+    def get(self, urls: list[str]) -> dict[str, tuple[bytes, bytes]]:
+        if self.db is None or not urls:
+            return {}
+        keys = {self._key(u): u for u in urls}
+        found: dict[str, tuple[bytes, bytes]] = {}
+        chunk = list(keys)
+        try:
+            for i in range(0, len(chunk), 900):  # SQLite's limit on '?' in one statement
+                part = chunk[i : i + 900]
+                rows = self.db.execute(
+                    f"SELECT key, svg, png FROM codes WHERE key IN ({','.join('?' * len(part))})",
+                    part,
+                )
+                for key, svg_bytes, png_bytes in rows:
+                    found[keys[key]] = (svg_bytes, png_bytes)
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put(self, made: dict[str, tuple[bytes, bytes]]) -> None:
+        if self.db is None or not made:
+            return
+        try:
+            with self.db:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO codes VALUES (?, ?, ?)",
+                    ((self._key(u), s, p) for u, (s, p) in made.items()),
+                )
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only costs time next build
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+
+def codes(urls: Iterable[str], cache: QrCache | None = None) -> dict[str, tuple[bytes, bytes]]:
+    """The SVG and PNG of every URL: from the cache, else made (in parallel when many)."""
+    wanted = list(dict.fromkeys(urls))
+    found = cache.get(wanted) if cache is not None else {}
+    missing = [u for u in wanted if u not in found]
+    made: dict[str, tuple[bytes, bytes]] = {}
+    workers = os.cpu_count() or 1
+    if len(missing) >= _PARALLEL_FROM and workers > 1:
+        size = max(50, len(missing) // (workers * 8))
+        chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+        # 'spawn': a fresh interpreter, safe even when the caller runs threads (serve)
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            for chunk, results in zip(chunks, pool.map(_make_many, chunks), strict=True):
+                made.update(zip(chunk, results, strict=True))
+    else:
+        made = {u: make(u) for u in missing}
+    if cache is not None:
+        cache.put(made)
+    return {**found, **made}

@@ -72,13 +72,18 @@ def links_json(plan: Plan) -> bytes:
                 "forward_query": link.forward_query,
             }
         )
-    doc = {
+    head = {
         "domain": plan.site.domain,
         "timezone": plan.site.timezone,
         "next_change": iso(plan.next_change.at) if plan.next_change else None,
-        "links": links,
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+    # One link a line: readable, diffable, and written by json's C encoder (an indented
+    # dump takes the pure-Python one, 50 us a link).
+    lines = ["  " + json.dumps(link, ensure_ascii=False) for link in links]
+    body = ",\n".join(lines)
+    text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
+    text += ',\n "links": [\n' + body + ("\n" if lines else "") + " ]\n}\n"
+    return text.encode()
 
 
 def render_site(
@@ -86,14 +91,17 @@ def render_site(
     env: jinja2.Environment,
     hosts: tuple[str, ...] | None = None,
     progress: Callable[[int], None] | None = None,
+    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
 ) -> Site:
-    """``progress`` is told of each slug rendered (the CLI's progress bar on a terminal)."""
+    """``progress`` is told of each slug rendered (the CLI's progress bar on a terminal).
+    ``qr_codes`` gives the SVG and PNG of each short URL (build.py passes a cached one)."""
     pages = Pages(plan, env)
     site = Site()
     files = site.files
     names = selected_hosts(plan, hosts)
     left_out = pages_left_out(plan, names)
     base = plan.site.base_url
+    short_urls: dict[str, str] = {}
     for entry in plan.entries:
         if "/" + entry.slug not in left_out:
             files[page_path(entry.slug)] = pages.entry(entry)
@@ -107,7 +115,11 @@ def render_site(
         if entry.state is State.active and link.open_in_browser:
             files[f"{OPEN_FOLDER}/{entry.slug}.html"] = pages.open_in_browser(entry)
         if base:
-            files.update(qr.files(entry.slug, f"{base}/{quote(entry.slug, safe='/-_.~')}"))
+            short_urls[entry.slug] = f"{base}/{quote(entry.slug, safe='/-_.~')}"
+    made = qr_codes(list(short_urls.values()))
+    for slug, url in short_urls.items():
+        svg_path, png_path = qr.paths(slug)
+        files[svg_path], files[png_path] = made[url]
     files["index.html"] = pages.index()
     files["404.html"] = pages.not_found()
     files["robots.txt"] = ROBOTS.encode()

@@ -63,7 +63,17 @@ def expected_location(rule: Rule, visitor_query: str) -> str:
 
 
 def edge_rules(plan: Plan) -> list[Rule]:
-    """Every rule of the site: the home redirect first, then each slug in file order."""
+    """Every rule of the site: the home redirect first, then each slug in file order.
+
+    Every host asks for them, some twice: they are made once a plan and kept on it (a
+    plan never changes), and each caller gets its own list."""
+    kept = plan.__dict__.get("_edge_rules")
+    if kept is None:
+        kept = plan.__dict__["_edge_rules"] = tuple(_edge_rules(plan))
+    return list(kept)
+
+
+def _edge_rules(plan: Plan) -> list[Rule]:
     out: list[Rule] = []
     home = plan.site.home
     if home is not None:
@@ -106,15 +116,19 @@ def by_priority(rules: Sequence[Rule]) -> list[Rule]:
 
 
 def fit(
-    rules: Sequence[Rule], cost: Callable[[Rule], int], budget: int | None
+    rules: Sequence[Rule], cost: Callable[[Rule], int], budget: int | None, least: int = 0
 ) -> tuple[list[Rule], list[Rule]]:
-    """Keep rules by priority while their cost fits the budget; return (kept, left)."""
+    """Keep rules by priority while their cost fits the budget; return (kept, left).
+    ``least``: no rule costs less, so once less is left the rest are not even measured."""
     if budget is None:
         return list(rules), []
     kept: list[Rule] = []
     left: list[Rule] = []
     used = 0
     for rule in by_priority(rules):
+        if budget - used < least:
+            left.append(rule)
+            continue
         c = cost(rule)
         if used + c <= budget:
             kept.append(rule)

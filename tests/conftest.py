@@ -44,3 +44,9 @@ def one_problem(text: str) -> Problem:
     found = problems_of(text)
     assert len(found) == 1, "\n".join(f"{p.line}:{p.column} {p.message}" for p in found)
     return found[0]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _qr_cache_of_the_test_run(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds run by the tests keep their QR codes in a folder of the run, not in ~/.cache."""
+    os.environ["SHORTLINKS_CACHE"] = str(tmp_path_factory.mktemp("shortlinks-cache"))

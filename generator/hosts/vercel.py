@@ -118,10 +118,12 @@ class Vercel:
     def _split(self, plan: Plan) -> tuple[list[Rule], list[Rule], list[Rule]]:
         """(in vercel.json, in the bulk file, left to pages)."""
         rules = edge_rules(plan)
-        config, _rest = fit([r for r in rules if in_config(r)], lambda r: 1, MAX_CONFIG_REDIRECTS)
+        config, _rest = fit(
+            [r for r in rules if in_config(r)], lambda r: 1, MAX_CONFIG_REDIRECTS, 1
+        )
         taken = {id(r) for r in config}
         candidates = [r for r in rules if id(r) not in taken and in_bulk(r)]
-        bulk, _over = fit(candidates, lambda r: 1, MAX_BULK)
+        bulk, _over = fit(candidates, lambda r: 1, MAX_BULK, 1)
         placed = taken | {id(r) for r in bulk}
         return config, bulk, [r for r in rules if id(r) not in placed]
 

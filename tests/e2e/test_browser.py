@@ -322,7 +322,8 @@ def test_preview_page_shows_the_link_and_copies_the_short_url(
         page.click("#copy")
         page.wait_for_function("document.getElementById('copy').textContent === 'Copied'")
         assert page.evaluate("navigator.clipboard.readText()") == "https://go.example.com/sale"
-        shot = page.locator(".qr svg").screenshot()
+        page.wait_for_function("document.querySelector('.qr img').complete")
+        shot = page.locator(".qr img").screenshot()
         found = zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(shot)))
         assert [r.text for r in found] == ["https://go.example.com/sale"]
     finally:

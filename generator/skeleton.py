@@ -1,0 +1,153 @@
+"""Render a template for thousands of links at the cost of string joins, not Jinja calls.
+
+A redirect page differs from the next one only in a few values (target, title, times),
+yet each Jinja render costs tens of microseconds: at 100,000 links that is most of a
+build. So each template is rendered once per *shape* (which values are present, and the
+booleans) with a marker in place of every text value, and the result is cut at the
+markers into a skeleton. A page is then the skeleton with each value dropped in, escaped
+the way Jinja escaped the marker there: as HTML (autoescape), as JSON (``tojson``), or as
+it is (Markup, such as the page's own script).
+
+The shortcut is only taken where it is provably the same: the first page of every shape
+is also rendered by Jinja and compared byte for byte, and a shape whose skeleton does not
+match, or whose markers came out in any other form (a filter changed one), renders through
+Jinja from then on. ``Pages`` uses skeletons for the bundled templates only: a user's
+template may branch on a value's content, which one comparison cannot prove safe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields, is_dataclass, replace
+from typing import Any
+
+import jinja2
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
+
+from .model import Target
+
+_MARK = "Zq7slot"
+_FOUND = re.compile(rf'"{_MARK}(\d+)\\u003c"|{_MARK}(\d+)&lt;|{_MARK}(\d+)<')
+_HTML, _JSON, _RAW = 0, 1, 2
+
+
+class _Slots:
+    """Replaces the text values of one call by numbered markers, and records its shape."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self.shape: list[Any] = []
+
+    def mark(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:  # the usual value first: the benchmark's hottest function
+            self.shape.append("str" if value else value)
+            return self._marker(value) if value else value
+        if kind is Target:
+            self.shape.append("Target")
+            return Target(url=self.mark(value.url), display=self.mark(value.display))
+        if value is None or isinstance(value, bool):
+            self.shape.append(value)
+            return value
+        if isinstance(value, Markup):
+            self.shape.append("M" if value else "")
+            return Markup(self._marker(value)) if value else value
+        if isinstance(value, str | int | float):
+            self.shape.append(type(value).__name__ if value else value)
+            return self._marker(value) if value else value
+        if isinstance(value, dict):
+            self.shape.append(("dict", tuple(value)))
+            return {k: self.mark(v) for k, v in value.items()}
+        if is_dataclass(value) and not isinstance(value, type):
+            self.shape.append(type(value).__name__)
+            marked = {f.name: self.mark(getattr(value, f.name)) for f in fields(value)}
+            return replace(value, **marked)
+        raise _Unsupported
+
+    def _marker(self, value: Any) -> str:
+        self.values.append(value)
+        return f"{_MARK}{len(self.values) - 1}<"
+
+
+class _Unsupported(Exception):
+    """A value the skeleton cannot stand in for (a list, an object): Jinja renders it."""
+
+
+class Skeletons:
+    """``render(name, values)`` equal to Jinja's render of ``{**fixed, **values}``."""
+
+    def __init__(self, env: jinja2.Environment, fixed: dict[str, Any] | None = None) -> None:
+        """``fixed``: values that are the same for every page of a build (the words, the
+        style), passed to the templates as they are."""
+        self.env = env
+        self.fixed = fixed or {}
+        self.dumps_kwargs = env.policies.get("json.dumps_kwargs", {})
+        self._cache: dict[tuple, list | None] = {}  # None: this shape renders through Jinja
+        self.fast = 0  # pages filled in from a skeleton, for the tests and the benchmark
+
+    def render(self, name: str, values: dict[str, Any]) -> str:
+        fixed = self.fixed
+        slots = _Slots()
+        try:
+            marked = {**fixed, **{k: slots.mark(v) for k, v in values.items()}}
+        except _Unsupported:
+            return self._jinja(name, {**fixed, **values})
+        key = (name, tuple(values), tuple(slots.shape))
+        values = {**fixed, **values}
+        parts = self._cache.get(key, False)
+        if parts is False:
+            parts = self._cache[key] = self._cut(name, marked, len(slots.values))
+            if parts is not None:
+                fast = self._fill(parts, slots.values)
+                if fast != self._jinja(name, values):
+                    self._cache[key] = None
+                return self._jinja(name, values)
+        if parts is None:
+            return self._jinja(name, values)
+        self.fast += 1
+        return self._fill(parts, slots.values)
+
+    @property
+    def refused(self) -> list[str]:
+        """The templates with a shape that renders through Jinja (none of the bundled ones)."""
+        return sorted({key[0] for key, parts in self._cache.items() if parts is None})
+
+    def _jinja(self, name: str, values: dict[str, Any]) -> str:
+        return self.env.get_template(name).render(**values)
+
+    def _cut(self, name: str, marked: dict[str, Any], count: int) -> list | None:
+        """The template rendered with markers, as [text, (slot, form), text, ...]."""
+        text = self._jinja(name, marked)
+        parts: list[Any] = []
+        at = 0
+        for m in _FOUND.finditer(text):
+            parts.append(text[at : m.start()])
+            if m.group(1) is not None:
+                parts.append((int(m.group(1)), _JSON))
+            elif m.group(2) is not None:
+                parts.append((int(m.group(2)), _HTML))
+            else:
+                parts.append((int(m.group(3)), _RAW))
+            at = m.end()
+        parts.append(text[at:])
+        if any(_MARK in p for p in parts if isinstance(p, str)):
+            return None  # a marker came out in a form we cannot fill (a filter changed it)
+        if any(not isinstance(p, str) and p[0] >= count for p in parts):
+            return None
+        return parts
+
+    def _fill(self, parts: list, values: list[Any]) -> str:
+        out = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            value = values[part[0]]
+            if part[1] == _HTML:
+                out.append(str(escape(value)))
+            elif part[1] == _JSON:
+                out.append(str(htmlsafe_json_dumps(value, **self.dumps_kwargs)))
+            else:
+                out.append(str(value))
+        return "".join(out)

@@ -1,0 +1,99 @@
+"""Pages filled into skeletons are byte for byte the pages Jinja renders."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from generator.load import load_text
+from generator.model import Target
+from generator.pages import Pages, environment
+from generator.plan import make_plan
+from generator.render import render_site
+from generator.skeleton import Skeletons
+from generator.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import corpus  # noqa: E402
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+
+
+def _no_qr(urls: list[str]) -> dict[str, tuple[bytes, bytes]]:
+    return {u: (b"svg", b"png") for u in urls}
+
+
+def _site(text: str, skeletons: bool) -> tuple[dict[str, bytes], Pages | None]:
+    doc, problems = load_text(text)
+    assert doc is not None and not problems
+    linkset, more = validate(doc)
+    assert not [p for p in more if p.is_error]
+    env = environment()
+    env.policies["shortlinks.skeletons"] = skeletons
+    plan = make_plan(linkset, NOW)
+    return render_site(plan, env, qr_codes=_no_qr).files, None
+
+
+def test_a_whole_site_is_the_same_through_skeletons_and_through_jinja() -> None:
+    text = corpus.links_yaml(1500).replace(
+        "links:\n",
+        "links:\n  x1:\n    url: https://a.example/?q=<script>&x='\"\n"
+        '    title: "Tom & Jerry </script><b>"\n    description: a\n    open_in_browser: true\n'
+        "  x2:\n    url: https://a.example/#frag\n    image: https://a.example/i.png\n"
+        "    expires: 2027-01-01\n",
+        1,
+    )
+    fast, _ = _site(text, skeletons=True)
+    slow, _ = _site(text, skeletons=False)
+    assert fast.keys() == slow.keys()
+    different = [name for name in fast if fast[name] != slow[name]]
+    assert not different, different[:5]
+
+
+def test_the_bundled_templates_take_the_skeletons_and_none_is_refused() -> None:
+    doc, _ = load_text(corpus.links_yaml(400))
+    assert doc is not None
+    linkset, _ = validate(doc)
+    env = environment()
+    pages = Pages(make_plan(linkset, NOW), env)
+    for entry in pages.plan.entries:
+        pages.entry(entry)
+        pages.preview(entry)
+    assert pages._skeletons is not None
+    assert pages._skeletons.fast > 600
+    assert pages._skeletons.refused == []
+
+
+def test_a_template_that_changes_a_value_falls_back_to_jinja() -> None:
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({"t.html": "<b>{{ title|upper }}</b> {{ target.url|tojson }}"}),
+        autoescape=True,
+    )
+    skeletons = Skeletons(env)
+    for title in ("one", "two <&>", "three"):
+        values = {"title": title, "target": Target(url="https://a.example/?a=<b>", display="x")}
+        assert skeletons.render("t.html", values) == env.get_template("t.html").render(**values)
+    assert skeletons.refused == ["t.html"]
+
+
+def test_values_are_escaped_as_jinja_escapes_them() -> None:
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "t.html": "<a href='{{ u }}'>{{ u }}</a><script>{{ u|tojson }} {{ n|tojson }}"
+                "</script>{{ raw }}{% if flag %}!{% endif %}"
+            }
+        ),
+        autoescape=True,
+    )
+    skeletons = Skeletons(env)
+    for u, n, flag in (("a", 1, True), ("</script>'\"&", 2, False), ("优惠", 3, True)):
+        values = {"u": u, "n": n, "raw": Markup("<i>ok</i>"), "flag": flag}
+        expected = env.get_template("t.html").render(**values)
+        assert skeletons.render("t.html", values) == expected
+    assert skeletons.fast == 1  # the first of each shape is Jinja's, compared
