@@ -7,6 +7,7 @@ only strings them together and says what happened.
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,16 +17,16 @@ from pathlib import Path
 
 import jinja2
 
-from . import qr
+from . import __version__, qr
 from .hosts import HOSTS
 from .load import Document, load_file, load_text
 from .model import LinkSet, State
-from .pages import environment
+from .pages import builtin_templates, environment
 from .plan import Change, make_plan
 from .problems import ERROR, Problem
-from .render import render_site
+from .render import Site, iter_site
 from .validate import validate
-from .write import check_output, write_site
+from .write import OutputError, check_output, up_to_date, write_site
 
 
 @dataclass
@@ -53,6 +54,8 @@ class BuildResult:
     timezone: str = "UTC"
     rules: dict[str, int] = field(default_factory=dict)  # host -> rules it answers at the edge
     error: str | None = None  # a failure that is not about the links file
+    up_to_date: bool = False  # nothing to do: the last build's output is this build's
+    changed: tuple[int, int] = (0, 0)  # files written (new or different), files removed
 
 
 @contextmanager
@@ -87,6 +90,49 @@ def _checked(doc: Document | None, problems: list[Problem]) -> CheckResult:
     return CheckResult(linkset, sorted(problems + more))
 
 
+def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | None) -> str:
+    """A digest of everything a build's output depends on, but the clock: the links file,
+    the generator's own code and templates, a user's templates and the chosen hosts."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{__version__}\0{sorted(hosts or ())}\0".encode())
+    roots = [Path(__file__).resolve().parent, builtin_templates()]
+    if templates is not None:
+        roots.append(templates)
+    for root in roots:
+        for file in sorted(root.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                h.update(f"\0{file.relative_to(root).as_posix()}\0".encode())
+                h.update(file.read_bytes())
+    try:
+        h.update(b"\0links\0" + path.read_bytes())
+    except OSError:
+        h.update(b"\0unreadable")
+    return h.hexdigest()
+
+
+def _summary(result: BuildResult) -> dict:
+    change = result.next_change
+    return {
+        "files": result.files,
+        "states": dict(result.states),
+        "timezone": result.timezone,
+        "notes": result.notes,
+        "rules": result.rules,
+        "next_change": [change.at.isoformat(), change.slug, change.what] if change else None,
+    }
+
+
+def _from_summary(result: BuildResult, summary: dict) -> None:
+    result.files = summary["files"]
+    result.states = Counter(summary["states"])
+    result.timezone = summary["timezone"]
+    result.notes = list(summary["notes"])
+    result.rules = dict(summary["rules"])
+    change = summary["next_change"]
+    if change:
+        result.next_change = Change(datetime.fromisoformat(change[0]), change[1], change[2])
+
+
 def build(
     path: Path,
     out: Path,
@@ -96,12 +142,29 @@ def build(
     strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """``progress(done, total)``: told of each slug rendered, for a progress bar.
     ``cache_dir``: where QR codes made by earlier builds are kept (the CLI's default is
-    ``qr.default_cache_dir()``); None makes every code anew."""
+    ``qr.default_cache_dir()``); None makes every code anew.
+
+    When the links file, the generator and its templates are those of the last build
+    into ``out`` and no link has started or ended since, there is nothing to do: the
+    result says so (``up_to_date``) and nothing is read further or written. ``force``
+    builds all the same. Otherwise only the files that differ are written (write.py)."""
+    inputs = inputs_digest(path, templates, hosts)
+    result = BuildResult(problems=[])
+    if not force:
+        try:
+            header = up_to_date(out, inputs, now)
+            if header is not None and (not strict or not header.get("problems")):
+                _from_summary(result, header["summary"])
+                result.up_to_date = True
+                return result
+        except (KeyError, TypeError, ValueError):
+            pass  # a manifest from another version: build
     checked = check(path)
-    result = BuildResult(problems=checked.problems)
+    result.problems = checked.problems
     if not checked.ok or (strict and checked.problems):
         return result
     assert checked.linkset is not None
@@ -112,39 +175,50 @@ def build(
         return result
 
     plan = make_plan(checked.linkset, now)
+    step = None
+    if progress is not None:
+        total, done = len(plan.entries), [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            progress(done[0], total)
+
+    site = Site()
+    result.states = Counter(plan.state_of(link).value for link in plan.links)
+    result.timezone = plan.site.timezone
+    result.next_change = plan.next_change
+
+    def header() -> dict:  # asked for once every file has been rendered
+        result.notes = site.notes
+        result.rules = {
+            name: len(HOSTS[name].ruled(plan, frozenset(site.hosts))) for name in site.hosts
+        }
+        return {
+            "inputs": inputs,
+            "valid_until": plan.next_change.at.isoformat() if plan.next_change else None,
+            "problems": len(checked.problems),
+            "summary": _summary(result),
+        }
+
+    cache = qr.QrCache(cache_dir)
     try:
-        step = None
-        if progress is not None:
-            total, done = len(plan.entries), [0]
-
-            def step(n: int) -> None:
-                done[0] += n
-                progress(done[0], total)
-
-        cache = qr.QrCache(cache_dir)
-        try:
-            site = render_site(
-                plan, environment(templates), hosts, step, lambda urls: qr.codes(urls, cache)
-            )
-        finally:
-            cache.close()
+        stream = iter_site(
+            plan, environment(templates), site, hosts, step, lambda urls: qr.codes(urls, cache)
+        )
+        written = write_site(out, stream, header, counted=lambda n: setattr(result, "files", n))
     except jinja2.TemplateSyntaxError as exc:
         result.error = f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
         return result
     except jinja2.TemplateError as exc:
         result.error = f"template error: {exc}"
         return result
-
-    write_site(out, site.files)
+    except OutputError as exc:
+        result.error = str(exc)
+        return result
+    finally:
+        cache.close()
     result.written = True
-    result.files = len(site.files)
-    result.states = Counter(plan.state_of(link).value for link in plan.links)
-    result.timezone = plan.site.timezone
-    result.notes = site.notes
-    result.rules = {
-        name: len(HOSTS[name].ruled(plan, frozenset(site.hosts))) for name in site.hosts
-    }
-    result.next_change = plan.next_change
+    result.changed = (written.written, written.removed)
     return result
 
 

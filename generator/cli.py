@@ -187,6 +187,7 @@ def check_cmd(file: Path, fmt: str | None, strict: bool) -> None:
     "[default: $SHORTLINKS_CACHE or ~/.cache/shortlinks].",
 )
 @click.option("--no-cache", is_flag=True, help="Make every QR code anew; keep none.")
+@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
 def build_cmd(
     file: Path,
     output: Path,
@@ -196,27 +197,45 @@ def build_cmd(
     strict: bool,
     cache_dir: Path | None,
     no_cache: bool,
+    force: bool,
 ) -> None:
     """Check FILE (default: links.yaml) and write the site to OUTPUT."""
     when = now or datetime.now(timezone.utc).replace(microsecond=0)
     cache = None if no_cache else (cache_dir or qrcodes.default_cache_dir())
     with Progress("Building") as bar:
         result = build(
-            file, output, when, templates, hosts or None, strict, bar.update, cache_dir=cache
+            file,
+            output,
+            when,
+            templates,
+            hosts or None,
+            strict,
+            bar.update,
+            cache_dir=cache,
+            force=force,
         )
     _print_problems(result.problems, _default_format(), err=True)
     if result.error:
         click.echo(f"error: {result.error}", err=True)
         sys.exit(1)
-    if not result.written:
+    if not result.written and not result.up_to_date:
         click.echo(f"error: {file} has problems; nothing was written", err=True)
         sys.exit(1)
     states = result.states
-    click.echo(
-        f"Built {output}/: {result.files} files for {sum(states.values())} links "
+    counts = (
+        f"{result.files} files for {sum(states.values())} links "
         f"({states.get('active', 0)} active, {states.get('scheduled', 0)} scheduled, "
         f"{states.get('expired', 0)} expired)"
     )
+    if result.up_to_date:
+        click.echo(
+            f"Up to date: {output}/ has {counts}; {file}, the generator and its templates "
+            "are those of the last build and no link has started or ended since "
+            "(--force builds anyway)"
+        )
+    else:
+        written, removed = result.changed
+        click.echo(f"Built {output}/: {counts}; {written} written, {removed} removed")
     ruled = ", ".join(f"{name} {n}" for name, n in result.rules.items() if name != "github-pages")
     if ruled:
         click.echo(f"Edge rules: {ruled} (every other path is answered by its page)")

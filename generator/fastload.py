@@ -43,6 +43,11 @@ _SPECIAL = re.compile(
 _INDICATORS = frozenset("?:,[]{}#&*!|>'\"%@`")
 
 
+# Positions are kept for the site's keys and each link (a link's line is in every message
+# about it); deeper ones only matter for a message, and Document.locate finds them by
+# reading the file again the slow way, which only happens when there is something to say.
+# At a million links that saves a gigabyte of position tuples.
+_KEPT = 2
 _MAX_DEPTH = 32  # load.MAX_DEPTH (not imported: load.py imports this module)
 
 
@@ -124,6 +129,7 @@ def _flow_list(text: str, line: int, col: int, positions: dict, path: Path) -> l
     end = text.find("]")
     if end < 0 or any(c in text[1:end] for c in "[]{}'\"#"):
         raise _NotPlain
+    keep = len(path) < _KEPT
     _rest_is_comment(text[end + 1 :])
     inner = text[1:end]
     out: list[Any] = []
@@ -140,7 +146,8 @@ def _flow_list(text: str, line: int, col: int, positions: dict, path: Path) -> l
             raise _NotPlain
         at = col + offset + (len(item) - len(item.lstrip(" ")))
         out.append(_scalar(stripped))
-        positions[(*path, i)] = (line, at, line, at, None)
+        if keep:
+            positions[(*path, i)] = (line, at, line, at, None)
         offset += len(item) + 1
     return out
 
@@ -149,7 +156,7 @@ def fast_load(text: str) -> tuple[Any, dict[Path, tuple]] | None:
     """The document's values and positions, or None when the slow path must read it.
 
     Positions are ``(key_line, key_col, value_line, value_col, key_text)`` tuples, 1-based,
-    for every mapping entry and list item, exactly as ``load.py`` records them.
+    exactly as ``load.py`` records them, for the paths of one or two keys (``_KEPT``).
     """
     if _SPECIAL.search(text):
         return None
@@ -192,15 +199,17 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
             if indent > p_indent or (is_item and indent == p_indent):
                 child: dict | list = [] if is_item else {}
                 p_map[p_key] = child
-                kl, kc, _vl, _vc, kt = positions[p_path]
-                positions[p_path] = (kl, kc, number, indent + 1, kt)
+                if len(p_path) <= _KEPT:
+                    kl, kc, _vl, _vc, kt = positions[p_path]
+                    positions[p_path] = (kl, kc, number, indent + 1, kt)
                 stack.append([indent, child, p_path])
                 if len(stack) > _MAX_DEPTH:
                     raise _NotPlain  # load.py refuses it, with words
             else:
                 p_map[p_key] = None  # 'key:' with nothing under it
-                kl, kc, _vl, _vc, kt = positions[p_path]
-                positions[p_path] = (kl, kc, p_line, p_col, kt)
+                if len(p_path) <= _KEPT:
+                    kl, kc, _vl, _vc, kt = positions[p_path]
+                    positions[p_path] = (kl, kc, p_line, p_col, kt)
 
         # close what this line's indentation ends
         while True:
@@ -234,7 +243,8 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
             else:
                 value = _scalar(_plain(_split_value(value_text)))
             top.append(value)
-            positions[item_path] = (number, col, number, col, None)
+            if len(item_path) <= _KEPT:
+                positions[item_path] = (number, col, number, col, None)
             continue
 
         if is_item:
@@ -268,7 +278,8 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
         if not value_text or value_text[0] == "#":
             if value_text and value_text == raw:
                 raise _NotPlain
-            positions[entry_path] = (number, indent + 1, number, indent + 1, key_text)
+            if len(entry_path) <= _KEPT:
+                positions[entry_path] = (number, indent + 1, number, indent + 1, key_text)
             pending = (indent, top, key, entry_path, number, indent + colon + 2)
             continue
         if value_text[0] in "'\"":
@@ -279,13 +290,15 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
         else:
             value = _scalar(_plain(_split_value(value_text)))
         top[key] = value
-        positions[entry_path] = (number, indent + 1, number, vcol, key_text)
+        if len(entry_path) <= _KEPT:
+            positions[entry_path] = (number, indent + 1, number, vcol, key_text)
 
     if pending is not None:
         p_indent, p_map, p_key, p_path, p_line, p_col = pending
         p_map[p_key] = None
-        kl, kc, _vl, _vc, kt = positions[p_path]
-        positions[p_path] = (kl, kc, p_line, p_col, kt)
+        if len(p_path) <= _KEPT:
+            kl, kc, _vl, _vc, kt = positions[p_path]
+            positions[p_path] = (kl, kc, p_line, p_col, kt)
     if not seen_content:
         raise _NotPlain  # an empty file: the slow path says so
     return root, positions

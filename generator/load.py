@@ -58,9 +58,20 @@ class Document:
     data: Any
     filename: str
     positions: dict[Path, tuple] = field(default_factory=dict)
+    # the text, while ``positions`` holds only some paths (the fast reader's): the rest
+    # are found by reading it again the slow way, the first time one is asked for
+    text: str | None = None
+
+    def _complete(self, path: Path) -> None:
+        if self.text is not None and tuple(path) not in self.positions:
+            slow, _ = load_text_slowly(self.text, self.filename)
+            self.text = None
+            if slow is not None:
+                self.positions = slow.positions
 
     def locate(self, path: Path, at: str = "value") -> tuple[int, int]:
         """Line and column of ``path``; falls back to the nearest known parent."""
+        self._complete(path)
         p = tuple(path)
         while p:
             pos = self.positions.get(p)
@@ -72,6 +83,7 @@ class Document:
         return 1, 1
 
     def key_text(self, path: Path) -> str | None:
+        self._complete(path)
         pos = self.positions.get(tuple(path))
         return pos[4] if pos else None
 
@@ -162,7 +174,7 @@ def load_text(text: str, filename: str = "links.yaml") -> tuple[Document | None,
     included, takes PyYAML's event stream below, which has the words for it."""
     fast = fast_load(text)
     if fast is not None:
-        return Document(data=fast[0], filename=filename, positions=fast[1]), []
+        return Document(data=fast[0], filename=filename, positions=fast[1], text=text), []
     return load_text_slowly(text, filename)
 
 

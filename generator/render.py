@@ -7,8 +7,8 @@ what makes builds reproducible and the golden tests possible.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 import jinja2
@@ -93,52 +93,87 @@ def render_site(
     progress: Callable[[int], None] | None = None,
     qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
 ) -> Site:
-    """``progress`` is told of each slug rendered (the CLI's progress bar on a terminal).
-    ``qr_codes`` gives the SVG and PNG of each short URL (build.py passes a cached one)."""
-    pages = Pages(plan, env)
+    """The whole site in memory (tests, ``serve``); builds stream it (``iter_site``)."""
     site = Site()
-    files = site.files
+    for path, data in iter_site(plan, env, site, hosts, progress, qr_codes, keep=True):
+        site.files[path] = data
+    return site
+
+
+QR_CHUNK = 2000  # short URLs whose codes are fetched (or made) at once
+
+
+def iter_site(
+    plan: Plan,
+    env: jinja2.Environment,
+    site: Site,
+    hosts: tuple[str, ...] | None = None,
+    progress: Callable[[int], None] | None = None,
+    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
+    keep: bool = False,
+) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site as ``(path, bytes)``, one link after another, so that a
+    million-link site is never in memory at once. ``site`` receives the notes and each
+    host's output. ``progress`` is told of each slug rendered (the progress bar).
+    ``qr_codes`` gives the SVG and PNG of each short URL (build.py passes a cached one).
+    ``keep``: keep each host's file contents in ``site.hosts`` (not only their names)."""
+    pages = Pages(plan, env)
     names = selected_hosts(plan, hosts)
     left_out = pages_left_out(plan, names)
     base = plan.site.base_url
     short_urls: dict[str, str] = {}
+
+    def codes() -> Iterator[tuple[str, bytes]]:
+        made = qr_codes(list(short_urls.values()))
+        for slug, url in short_urls.items():
+            svg_path, png_path = qr.paths(slug)
+            svg_bytes, png_bytes = made[url]
+            yield svg_path, svg_bytes
+            yield png_path, png_bytes
+        short_urls.clear()
+
     for entry in plan.entries:
-        if "/" + entry.slug not in left_out:
-            files[page_path(entry.slug)] = pages.entry(entry)
+        slug = entry.slug
+        if "/" + slug not in left_out:
+            yield page_path(slug), pages.entry(entry)
         if progress:
             progress(1)
-        files[f"{entry.slug}+.html"] = pages.preview(entry)  # '/slug+': the preview
+        yield f"{slug}+.html", pages.preview(entry)  # '/slug+': the preview
         link = entry.link
         if entry.state is State.active and link.expires and link.expired is None:
             # shown by the page's own clock check from the expiry on, before a rebuild
-            files[f"{EXPIRED_FOLDER}/{entry.slug}.html"] = pages.expired(entry)
+            yield f"{EXPIRED_FOLDER}/{slug}.html", pages.expired(entry)
         if entry.state is State.active and link.open_in_browser:
-            files[f"{OPEN_FOLDER}/{entry.slug}.html"] = pages.open_in_browser(entry)
+            yield f"{OPEN_FOLDER}/{slug}.html", pages.open_in_browser(entry)
         if base:
-            short_urls[entry.slug] = f"{base}/{quote(entry.slug, safe='/-_.~')}"
-    made = qr_codes(list(short_urls.values()))
-    for slug, url in short_urls.items():
-        svg_path, png_path = qr.paths(slug)
-        files[svg_path], files[png_path] = made[url]
-    files["index.html"] = pages.index()
-    files["404.html"] = pages.not_found()
-    files["robots.txt"] = ROBOTS.encode()
+            short_urls[slug] = f"{base}/{quote(slug, safe='/-_.~')}"
+            if len(short_urls) >= QR_CHUNK:
+                yield from codes()
+    yield from codes()
+    # the site's own files, then each host's: none may claim a path twice
+    own = {
+        "index.html": pages.index(),
+        "404.html": pages.not_found(),
+        "robots.txt": ROBOTS.encode(),
+    }
     if plan.site.links_json:  # it lists every slug: 'links_json: false' keeps them unlisted
-        files["links.json"] = links_json(plan)
+        own["links.json"] = links_json(plan)
+    yield from own.items()
     if left_out:
         site.notes.append(
             f"{len(left_out)} link page(s) left out: files override redirects on "
             f"{HOSTS[names[0]].title}, so those links are answered by its rules alone"
         )
+    claimed = set(own)
     for name in names:
         out = HOSTS[name].render(plan, frozenset(names))
-        clash = set(out.files) & set(files)
+        clash = set(out.files) & claimed
         if clash:  # two hosts claiming one file is a programming error, not user input
             raise RuntimeError(f"host {name} writes {sorted(clash)}, already written")
-        files.update(out.files)
+        claimed |= set(out.files)
+        yield from out.files.items()
         site.notes.extend(out.notes)
-        site.hosts[name] = out
-    return site
+        site.hosts[name] = out if keep else replace(out, files=dict.fromkeys(out.files, b""))
 
 
 def pages_left_out(plan: Plan, names: tuple[str, ...]) -> set[str]:

@@ -1,23 +1,36 @@
-"""Put a rendered site on disk: all of it or none of it.
+"""Put a rendered site on disk: only what changed, never half of it, never a user's file.
 
-The site is written into a fresh folder beside the output and swapped in, so a
-host or a person never sees half a build, and a build that dies (even by
-SIGKILL) leaves the previous output as it was. A manifest records what we wrote:
-the generator only ever replaces a folder that it created itself and that holds
-nothing else, so it cannot destroy a user's files.
+The first build writes everything into a fresh folder beside the output and renames
+it into place. Later builds compare each file with the manifest of the last one (a
+digest per file) and touch only what differs: a rebuild with nothing new writes no
+file at all, a one-link change writes that link's files and the rule files it is in.
+Changed files are first written to a stage folder beside the output; then a journal
+(``.<output>.journal``) lists the renames and deletions, and only then are they
+applied. A build killed before the journal is written leaves the output as it was; one
+killed after has its journal finished by the next build (or ``shortlinks build``),
+before anything else. Files are streamed: a million-link site is never in memory.
+
+The manifest (``.shortlinks-manifest.json``) also records what the generator owns:
+it deletes only files it wrote, and refuses to write over a file it did not write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 MANIFEST = ".shortlinks-manifest.json"
+_VERSION = 2
 _RENAME_EXCHANGE = 2  # linux/fs.h
 
 
@@ -25,12 +38,46 @@ class OutputError(Exception):
     """The output folder cannot be used; the message says why and what to do."""
 
 
-def _owned_files(out: Path) -> set[str] | None:
+@dataclass
+class Manifest:
+    """What the last build wrote. Version 2: a JSON header line, then one
+    ``path<TAB>digest`` line a file (slugs never hold tabs or line breaks)."""
+
+    files: dict[str, str | None] = field(default_factory=dict)  # None: an old manifest
+    header: dict = field(default_factory=dict)
+
+    def dump(self) -> bytes:
+        head = {"generator": "shortlinks", "version": _VERSION, **self.header}
+        lines = [json.dumps(head, ensure_ascii=False, sort_keys=True)]
+        lines += [f"{path}\t{digest}" for path, digest in sorted(self.files.items())]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def read_manifest(out: Path, header_only: bool = False) -> Manifest | None:
+    """The manifest of ``out``, or None when there is none (or it is not ours)."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return set(data["files"])
+        with open(out / MANIFEST, encoding="utf-8") as f:
+            first = f.readline()
+            head = json.loads(first)
+            if not isinstance(head, dict) or head.get("generator") != "shortlinks":
+                return None
+            if head.get("version") != _VERSION:  # version 1: one JSON object, no digests
+                data = json.loads(first + f.read())
+                return Manifest({str(p): None for p in data["files"]}, {})
+            header = {k: v for k, v in head.items() if k not in ("generator", "version")}
+            if header_only:
+                return Manifest({}, header)
+            files: dict[str, str | None] = {}
+            for line in f:
+                path, _, digest = line.rstrip("\n").partition("\t")
+                files[path] = digest
+            return Manifest(files, header)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
 def _present_files(out: Path) -> set[str]:
@@ -62,13 +109,15 @@ def check_output(out: Path, links_file: Path | None = None) -> None:
         raise OutputError(f"{out} exists and is not a folder: remove it or choose another -o")
     if not any(target.iterdir()):
         return
-    owned = _owned_files(target)
-    if owned is None:
+    manifest = read_manifest(target)
+    if manifest is None:
         raise OutputError(
             f"{out} is not empty and was not created by shortlinks; "
             "empty it, remove it, or choose another -o"
         )
-    foreign = sorted(_present_files(target) - owned)
+    if manifest.files and next(iter(manifest.files.values())) is not None:
+        return  # updated file by file: others' files are left alone, and never written over
+    foreign = sorted(_present_files(target) - set(manifest.files))
     if foreign:
         shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
         raise OutputError(
@@ -92,43 +141,214 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
+def _journal(out: Path) -> Path:
+    return out.parent / f".{out.name}.journal"
+
+
+def recover(out: Path) -> bool:
+    """Finish the update of a build that was killed after its journal was written."""
+    journal = _journal(out)
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    stage = out.parent / plan["stage"]
+    _apply(out, stage, plan["replace"], plan["remove"])
+    journal.unlink()
+    shutil.rmtree(stage, ignore_errors=True)
+    return True
+
+
 def _clean_stale(out: Path) -> None:
     """Remove temporary folders left by builds that were killed."""
-    for stale in out.parent.glob(f".{out.name}.tmp-*"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-    for stale in out.parent.glob(f".{out.name}.old-*"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
+    recover(out)
+    for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*", f".{out.name}.stage-*"):
+        for stale in out.parent.glob(pattern):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` as the complete content of ``out``, replacing it atomically."""
+class _Folder:
+    """Writes files under one root, making each folder once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self.made: set[str] = {""}
+
+    def write(self, rel: str, data: bytes) -> None:
+        parent = rel.rpartition("/")[0]
+        if parent not in self.made:
+            os.makedirs(os.path.join(self.root, parent), exist_ok=True)
+            self.made.add(parent)
+        fd = os.open(os.path.join(self.root, rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+
+
+@dataclass
+class WriteResult:
+    written: int = 0  # files created or replaced
+    removed: int = 0
+    unchanged: int = 0
+
+
+def up_to_date(out: Path, inputs: str, now: datetime) -> dict | None:
+    """The last build's header when it was made from exactly these inputs and no link has
+    changed state since (its ``valid_until``): then there is nothing to do."""
+    if _journal(out).exists():
+        return None
+    manifest = read_manifest(out, header_only=True)
+    if manifest is None or manifest.header.get("inputs") != inputs:
+        return None
+    until = manifest.header.get("valid_until")
+    if until is not None and now >= datetime.fromisoformat(until):
+        return None
+    return manifest.header
+
+
+Header = dict | Callable[[], dict]
+
+
+def write_site(
+    out: Path,
+    files: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
+    header: Header | None = None,
+    counted: Callable[[int], None] | None = None,
+) -> WriteResult:
+    """Make ``out`` hold exactly ``files``, writing only what differs from the last build.
+
+    ``header`` is kept in the manifest (the inputs' digest, until when the site is valid,
+    a summary) for ``up_to_date``; a function is called once every file has come, so it
+    can say what rendering them found. ``counted`` is told how many files there are."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(out)
+    pairs = sorted(files.items()) if isinstance(files, Mapping) else files
+    old = read_manifest(out) if out.is_dir() and any(out.iterdir()) else None
+
+    def head(total: int) -> dict:
+        if counted is not None:
+            counted(total)
+        return (header() if callable(header) else header) or {}
+
+    if old is None or (old.files and next(iter(old.files.values())) is None):
+        return _write_fresh(out, pairs, head)
+    return _write_changes(out, old, pairs, head)
+
+
+def _write_fresh(
+    out: Path, pairs: Iterable[tuple[str, bytes]], head: Callable[[int], dict]
+) -> WriteResult:
+    """Everything into a new folder, swapped in at once."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    result = WriteResult()
     try:
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; web servers must read it
-        for rel in sorted(files):
-            path = tmp / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[rel])
-        manifest = {"generator": "shortlinks", "files": sorted(files)}
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=0) + "\n", encoding="utf-8")
+        folder = _Folder(tmp)
+        manifest = Manifest({}, {})
+        for rel, data in pairs:
+            folder.write(rel, data)
+            manifest.files[rel] = digest(data)
+        result.written = len(manifest.files)
+        manifest.header = head(len(manifest.files))
+        (tmp / MANIFEST).write_bytes(manifest.dump())
         if not out.exists():
             os.rename(tmp, out)
-            return
+            return result
         if _exchange(tmp, out):
             shutil.rmtree(tmp)  # now holds the previous build
-            return
+            return result
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         old.rmdir()
         os.rename(out, old)
         os.rename(tmp, out)
         shutil.rmtree(old, ignore_errors=True)
+        return result
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _write_changes(
+    out: Path, old: Manifest, pairs: Iterable[tuple[str, bytes]], head: Callable[[int], dict]
+) -> WriteResult:
+    """Only the files that differ, staged, then applied under a journal."""
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
+    result = WriteResult()
+    committed = False
+    try:
+        folder = _Folder(stage)
+        manifest = Manifest({}, {})
+        changed: list[str] = []
+        clashes: list[str] = []
+        before = old.files
+        for rel, data in pairs:
+            d = digest(data)
+            manifest.files[rel] = d
+            if before.get(rel) == d:
+                continue
+            if rel not in before and os.path.lexists(out / rel):
+                clashes.append(rel)
+                continue
+            folder.write(rel, data)
+            changed.append(rel)
+        if clashes:
+            shown = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
+            raise OutputError(
+                f"{out} holds {len(clashes)} file(s) that shortlinks did not write and would "
+                f"now write ({shown}); move them away or choose another -o"
+            )
+        manifest.header = header = head(len(manifest.files))
+        removed = sorted(set(before) - set(manifest.files))
+        result.written, result.removed = len(changed), len(removed)
+        result.unchanged = len(manifest.files) - len(changed)
+        (stage / MANIFEST).write_bytes(manifest.dump())
+        if not changed and not removed and old.header == header:
+            return result  # not even the manifest is new
+        journal = _journal(out)
+        tmp = journal.with_name(journal.name + ".tmp")
+        tmp.write_text(
+            json.dumps({"stage": stage.name, "replace": [*changed, MANIFEST], "remove": removed}),
+            encoding="utf-8",
+        )
+        os.replace(tmp, journal)  # the point of no return: from here on, it is finished
+        committed = True
+        _apply(out, stage, [*changed, MANIFEST], removed)
+        journal.unlink()
+        committed = False
+        return result
+    finally:
+        if not committed:  # else the stage is what the journal finishes from
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _apply(out: Path, stage: Path, replace: list[str], remove: list[str]) -> None:
+    """Move staged files into place and delete the files no longer built. Repeatable: a
+    second run after a kill finds the moved files gone from the stage and skips them."""
+    made: set[str] = {""}
+    for rel in replace:
+        src = stage / rel
+        if not src.exists():
+            continue
+        parent = rel.rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(out / parent, exist_ok=True)
+            made.add(parent)
+        os.replace(src, out / rel)
+    folders = set()
+    for rel in remove:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(out / rel)
+        parent = rel.rpartition("/")[0]
+        while parent:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    for folder in sorted(folders, key=lambda f: -f.count("/")):
+        with contextlib.suppress(OSError):  # only when empty: it may hold another of ours
+            os.rmdir(out / folder)

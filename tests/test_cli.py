@@ -148,11 +148,19 @@ def test_build_reports_counts_and_next_change(runner: CliRunner, workdir: Path) 
     lines = result.stdout.splitlines()
     written = [p for p in (workdir / "site").rglob("*") if p.is_file()]
     files = len(written) - 1  # the manifest is not counted
-    assert lines[0] == f"Built site/: {files} files for 9 links (6 active, 1 scheduled, 2 expired)"
+    counts = f"{files} files for 9 links (6 active, 1 scheduled, 2 expired)"
+    assert lines[0] == f"Built site/: {counts}; {files} written, 0 removed"
     assert lines[-1] == (
         "Next change: 2026-12-31T16:00:00+00:00 (31 December 2026, sale expires): rebuild then"
     )
     assert (workdir / "site" / "gh.html").is_file()
+    again = runner.invoke(
+        main,
+        ["build", str(FIXTURES / "site.yaml"), "-o", "site", "--now", "2026-11-25T09:00:00Z"],
+    )
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[0].startswith(f"Up to date: site/ has {counts};")
+    assert again.stdout.splitlines()[-1] == lines[-1]
 
 
 def test_build_refuses_a_foreign_folder(runner: CliRunner, workdir: Path) -> None:

@@ -85,7 +85,8 @@ def _same(text: str) -> bool:
     doc, problems = load_text_slowly(text)
     assert doc is not None and not problems, (text, problems)
     assert _equal(fast[0], doc.data), (text, fast[0], doc.data)
-    assert fast[1] == doc.positions, (text, fast[1], doc.positions)
+    kept = {p: v for p, v in doc.positions.items() if len(p) <= 2}
+    assert fast[1] == kept, (text, fast[1], kept)
     return True
 
 
@@ -158,6 +159,16 @@ def test_mutated_files_are_read_alike_or_left_to_pyyaml(name: str) -> None:
         fast += _same(text)
     if "mistakes" not in name:  # most small edits keep a file plain: the comparison had work
         assert fast > 100
+
+
+def test_deeper_positions_are_found_by_reading_again() -> None:
+    text = "links:\n  a:\n    url: https://x.example\n    aliases: [b,  c]\n"
+    doc, _ = load_text(text)
+    assert doc is not None and ("links", "a", "url") not in doc.positions
+    assert doc.locate(("links", "a", "aliases", 1)) == (4, 19)
+    assert doc.locate(("links", "a", "url"), "key") == (3, 5)
+    slow, _ = load_text_slowly(text)
+    assert slow is not None and doc.positions == slow.positions
 
 
 def test_load_text_uses_the_slow_path_for_mistakes() -> None:

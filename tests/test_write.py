@@ -47,24 +47,28 @@ def _umask() -> int:
     return mask
 
 
-def test_a_failing_write_leaves_the_previous_output(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("first", [None, {"a.html": b"old"}], ids=["fresh", "update"])
+def test_a_failing_write_leaves_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: dict | None
+) -> None:
     out = tmp_path / "site"
-    write_site(out, {"a.html": b"old"})
-    before = snapshot(out)
-    real = Path.write_bytes
+    if first:
+        write_site(out, first)
+    before = snapshot(out) if out.exists() else None
+    real = os.write
     calls = {"n": 0}
 
-    def flaky(self: Path, data: bytes) -> int:
+    def flaky(fd: int, data: bytes) -> int:
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        return real(fd, data)
 
-    monkeypatch.setattr(Path, "write_bytes", flaky)
+    monkeypatch.setattr(os, "write", flaky)
     with pytest.raises(OSError):
         write_site(out, {f"{i}.html": b"new" for i in range(5)})
-    assert snapshot(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (snapshot(out) if out.exists() else None) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["site"] if first else [])
 
 
 def test_stale_temp_folders_from_a_killed_build_are_removed(tmp_path: Path) -> None:
@@ -92,12 +96,80 @@ def test_refuses_output_it_did_not_create(tmp_path: Path, setup, message: str) -
         check_output(tmp_path / "site")
 
 
-def test_refuses_when_a_user_file_was_added_to_the_output(tmp_path: Path) -> None:
+def test_a_user_file_in_the_output_is_kept_and_never_written_over(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_site(out, {"a.html": b"1"})
     (out / "notes.txt").write_text("precious")
+    check_output(out)
+    write_site(out, {"b.html": b"2"})  # a.html was ours: removed; notes.txt is not
+    assert (out / "notes.txt").read_text() == "precious" and not (out / "a.html").exists()
     with pytest.raises(OutputError, match=r"holds 1 file\(s\) that shortlinks did not write"):
-        check_output(out)
+        write_site(out, {"b.html": b"2", "notes.txt": b"a link's page"})
+    assert (out / "notes.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_rebuild_writes_only_what_changed(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    files = {"a.html": b"1", "sub/b.html": b"2", "sub/deep/c.html": b"3", "d.html": b"4"}
+    assert write_site(out, files).written == 4
+    before = _stamps(out)
+    again = write_site(out, files)
+    assert (again.written, again.removed, again.unchanged) == (0, 0, 4)
+    assert _stamps(out) == before  # not one file touched, the manifest neither
+    changed = write_site(
+        out, {**files, "a.html": b"one", "e.html": b"5"} | {"sub/deep/c.html": b"3"}
+    )
+    assert (changed.written, changed.removed) == (2, 0)
+    after = _stamps(out)
+    assert {k for k in before if after.get(k) != before[k]} == {"a.html", MANIFEST}
+    smaller = write_site(out, {"a.html": b"one"})
+    assert (smaller.written, smaller.removed) == (0, 4)
+    assert snapshot(out) == {"a.html": b"one", MANIFEST: snapshot(out)[MANIFEST]}
+    assert not (out / "sub").exists()  # emptied folders go too
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_build_killed_after_its_journal_is_finished_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The point of no return is the journal: before it the old output stands, after it
+    the next write (or build) completes the new one before doing anything else."""
+    from generator import write
+
+    out = tmp_path / "site"
+    write_site(out, {"a.html": b"1", "b.html": b"2"})
+    real = os.replace
+    moved = {"n": 0}
+
+    def dies_midway(src: object, dst: object) -> None:
+        real(src, dst)
+        if str(dst).startswith(str(out)):
+            moved["n"] += 1
+            if moved["n"] == 1:
+                raise KeyboardInterrupt  # as good as a kill: nothing after it runs
+
+    monkeypatch.setattr(os, "replace", dies_midway)
+    with pytest.raises(KeyboardInterrupt):
+        write_site(out, {"a.html": b"new", "b.html": b"new", "c.html": b"3"})
+    monkeypatch.setattr(os, "replace", real)
+    assert write._journal(out).exists()
+    assert write.recover(out)
+    assert snapshot(out) == {
+        "a.html": b"new",
+        "b.html": b"new",
+        "c.html": b"3",
+        MANIFEST: snapshot(out)[MANIFEST],
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_refuses_the_folder_holding_links_yaml(tmp_path: Path) -> None:
@@ -117,3 +189,38 @@ def test_build_into_a_refused_folder_writes_nothing(tmp_path: Path) -> None:
     assert not result.written
     assert result.error is not None and "was not created by shortlinks" in result.error
     assert snapshot(out) == {"index.html": b"my own site"}
+
+
+def test_a_build_with_nothing_new_is_up_to_date_until_a_link_changes_state(
+    tmp_path: Path,
+) -> None:
+    links = tmp_path / "links.yaml"
+    links.write_text((FIXTURES / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "site"
+    first = build(links, out, NOW)
+    assert first.written and not first.up_to_date and first.next_change is not None
+    stamps = _stamps(out)
+    again = build(links, out, NOW)
+    assert again.up_to_date and not again.written
+    assert (again.files, again.states, again.rules) == (first.files, first.states, first.rules)
+    assert _stamps(out) == stamps
+    forced = build(links, out, NOW, force=True)
+    assert forced.written and forced.changed == (0, 0) and _stamps(out) == stamps
+    later = build(links, out, first.next_change.at)  # a link starts or ends: build again
+    assert later.written and not later.up_to_date and later.changed[0] > 0
+
+
+def test_changing_one_link_writes_only_the_files_that_depend_on_it(tmp_path: Path) -> None:
+    links = tmp_path / "links.yaml"
+    text = (FIXTURES / "site.yaml").read_text(encoding="utf-8")
+    links.write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    build(links, out, NOW)
+    stamps = _stamps(out)
+    links.write_text(text.replace("https://github.com/acme", "https://github.com/acme-corp"))
+    result = build(links, out, NOW)
+    assert result.written and result.changed[1] == 0
+    touched = {k for k, v in _stamps(out).items() if stamps.get(k) != v}
+    assert "gh.html" in touched and "gh+.html" in touched and MANIFEST in touched
+    assert not any(name.startswith(("_qr/", "docs", "sale")) for name in touched), touched
+    assert len(touched) == result.changed[0] + 1 < len(stamps) // 2
