@@ -20,6 +20,7 @@ from .hosts import HOSTS
 from .model import LinkSet
 from .problems import Format, Problem, format_github, format_json, format_text, summary
 from .times import describe, parse_now, zone
+from .urls import quote_path
 
 EXAMPLES_BUILD = """
 \b
@@ -372,7 +373,6 @@ Examples:
               help="Pixels (or SVG units) a module.")  # fmt: skip
 def qr(slug: str, file: Path, output: Path | None, scale: int) -> None:
     """The QR code of a link's short URL (needs site.domain), for print."""
-    from urllib.parse import quote
 
     from . import qr as codes
 
@@ -387,7 +387,7 @@ def qr(slug: str, file: Path, output: Path | None, scale: int) -> None:
             f"error: {file} has no site.domain, so there is no short URL to encode", err=True
         )
         sys.exit(1)
-    url = f"{site.base_url}/{quote(slug, safe='/-_.~')}"
+    url = f"{site.base_url}/{quote_path(slug)}"
     if output is None:
         click.echo(codes.terminal(url), nl=False)
         click.echo(url)

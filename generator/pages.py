@@ -11,7 +11,6 @@ import base64
 import hashlib
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -21,6 +20,7 @@ from .model import Link, State, Target
 from .plan import Entry, Plan
 from .skeleton import Skeletons
 from .times import zone
+from .urls import quote_path
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -151,10 +151,10 @@ class Pages:
             expires_ms=_ms(expires),
             expired_url=expired.url if expired else None,
             # the page to show once expired, unless the link has somewhere to go instead
-            expired_page=f"/{EXPIRED_FOLDER}/{quote(slug or '', safe='/-_.~')}.html"
+            expired_page=f"/{EXPIRED_FOLDER}/{quote_path(slug or '')}.html"
             if expires is not None and expired is None and slug
             else None,
-            hint=f"/{OPEN_FOLDER}/{quote(slug or '', safe='/-_.~')}.html"
+            hint=f"/{OPEN_FOLDER}/{quote_path(slug or '')}.html"
             if link is not None and link.open_in_browser and slug
             else None,
         )
@@ -164,7 +164,7 @@ class Pages:
             card = {
                 "description": link.description,
                 "image": link.image.url if link.image else None,
-                "url": f"{base}/{quote(slug or link.slug, safe='/-_.~')}" if base else None,
+                "url": f"{base}/{quote_path(slug or link.slug)}" if base else None,
             }
         return self._render(
             "redirect.html", script=script, styled=False, target=target, title=title, card=card
@@ -226,7 +226,7 @@ class Pages:
         """The page at ``/<slug>+``: the target, title, state and QR code, without redirecting."""
         link = entry.link
         base = self.plan.site.base_url
-        short_url = f"{base}/{quote(entry.slug, safe='/-_.~')}" if base else None
+        short_url = f"{base}/{quote_path(entry.slug)}" if base else None
         if entry.state is State.scheduled:
             target, state_text = None, self.t["preview_starts"]
             state_text = state_text.format(when=self._when(link.starts))  # type: ignore[arg-type]
@@ -250,7 +250,7 @@ class Pages:
             title=link.title,
             description=link.description,
             state_text=state_text,
-            qr_base=f"/{qr.FOLDER}/{quote(entry.slug, safe='/-_.~')}",
+            qr_base=f"/{qr.FOLDER}/{quote_path(entry.slug)}",
         )
 
     def index(self) -> bytes:

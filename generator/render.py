@@ -6,20 +6,19 @@ what makes builds reproducible and the golden tests possible.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from urllib.parse import quote
 
 import jinja2
 
-from . import qr
+from . import jsonout, qr
 from .hosts import HOSTS, HostOutput
 from .model import State
 from .pages import EXPIRED_FOLDER, OPEN_FOLDER, Pages
 from .plan import Plan
 from .rules import Kind
 from .times import zone
+from .urls import quote_path
 
 ROBOTS = """\
 # Short links: every page here only forwards to its target. Crawlers are welcome:
@@ -77,13 +76,7 @@ def links_json(plan: Plan) -> bytes:
         "timezone": plan.site.timezone,
         "next_change": iso(plan.next_change.at) if plan.next_change else None,
     }
-    # One link a line: readable, diffable, and written by json's C encoder (an indented
-    # dump takes the pure-Python one, 50 us a link).
-    lines = ["  " + json.dumps(link, ensure_ascii=False) for link in links]
-    body = ",\n".join(lines)
-    text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
-    text += ',\n "links": [\n' + body + ("\n" if lines else "") + " ]\n}\n"
-    return text.encode()
+    return jsonout.with_list(head, "links", links)
 
 
 def render_site(
@@ -146,7 +139,7 @@ def iter_site(
         if entry.state is State.active and link.open_in_browser:
             yield f"{OPEN_FOLDER}/{slug}.html", pages.open_in_browser(entry)
         if base:
-            short_urls[slug] = f"{base}/{quote(slug, safe='/-_.~')}"
+            short_urls[slug] = f"{base}/{quote_path(slug)}"
             if len(short_urls) >= QR_CHUNK:
                 yield from codes()
     yield from codes()

@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
 from .model import State
 from .plan import Plan
+
+T = TypeVar("T")
 
 
 class Kind(str, Enum):
@@ -62,15 +65,21 @@ def expected_location(rule: Rule, visitor_query: str) -> str:
     return base + sep + visitor_query + rule.fragment
 
 
+def memo(plan: Plan, key: object, make: Callable[[], T]) -> T:
+    """``make()``, once a plan and key: a plan never changes, and hosts ask more than once
+    for the same derived rules (to render, then to count what they answer)."""
+    kept = plan.__dict__.setdefault("_memo", {})
+    if key not in kept:
+        kept[key] = make()
+    return kept[key]
+
+
 def edge_rules(plan: Plan) -> list[Rule]:
     """Every rule of the site: the home redirect first, then each slug in file order.
 
     Every host asks for them, some twice: they are made once a plan and kept on it (a
     plan never changes), and each caller gets its own list."""
-    kept = plan.__dict__.get("_edge_rules")
-    if kept is None:
-        kept = plan.__dict__["_edge_rules"] = tuple(_edge_rules(plan))
-    return list(kept)
+    return list(memo(plan, "edge_rules", lambda: tuple(_edge_rules(plan))))
 
 
 def _edge_rules(plan: Plan) -> list[Rule]:

@@ -17,12 +17,12 @@ template may branch on a value's content, which one comparison cannot prove safe
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
 import jinja2
-from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from .model import Target
@@ -82,7 +82,9 @@ class Skeletons:
         style), passed to the templates as they are."""
         self.env = env
         self.fixed = fixed or {}
+        # as Jinja's tojson filter: its dumps and options, then jinja2.utils.htmlsafe_json_dumps
         self.dumps_kwargs = env.policies.get("json.dumps_kwargs", {})
+        self._dumps = env.policies.get("json.dumps_function") or json.dumps
         self._cache: dict[tuple, list | None] = {}  # None: this shape renders through Jinja
         self.fast = 0  # pages filled in from a skeleton, for the tests and the benchmark
 
@@ -138,16 +140,44 @@ class Skeletons:
         return parts
 
     def _fill(self, parts: list, values: list[Any]) -> str:
-        out = []
+        out: list[str] = []
+        add = out.append
+        dumps = self._dumps
         for part in parts:
-            if isinstance(part, str):
-                out.append(part)
+            if part.__class__ is str:
+                add(part)
                 continue
             value = values[part[0]]
-            if part[1] == _HTML:
-                out.append(str(escape(value)))
-            elif part[1] == _JSON:
-                out.append(str(htmlsafe_json_dumps(value, **self.dumps_kwargs)))
+            form = part[1]
+            if form == _HTML:
+                add(html_escape(value))
+            elif form == _JSON:
+                add(
+                    dumps(value, **self.dumps_kwargs)
+                    .replace("<", "\\u003c")
+                    .replace(">", "\\u003e")
+                    .replace("&", "\\u0026")
+                    .replace("'", "\\u0027")
+                )
             else:
-                out.append(str(value))
+                add(str(value))
         return "".join(out)
+
+
+_HTML_SPECIAL = re.compile("[&<>'\"]")
+
+
+def html_escape(value: Any) -> str:
+    """What Jinja's autoescape writes for a value (markupsafe.escape), without making a
+    Markup object for each: text without any of & < > ' " is written as it is."""
+    if value.__class__ is not str:
+        return str(escape(value))
+    if not _HTML_SPECIAL.search(value):
+        return value
+    return (
+        value.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )

@@ -162,6 +162,17 @@ def parse_target(value: object) -> Target:
     return Target(url=url, display=value)
 
 
+_UNRESERVED_PATH = re.compile(r"[A-Za-z0-9\-_.~/]*")
+
+
+def quote_path(path: str) -> str:
+    """A slug or path percent-encoded for a URL, as ``quote(path, safe="/-_.~")`` does;
+    most slugs need nothing, and are returned as they are without quote's cost."""
+    if _UNRESERVED_PATH.fullmatch(path):
+        return path
+    return quote(path, safe="/-_.~")
+
+
 def host_and_path(url: str) -> tuple[str, str]:
     """The lowercase host and the path of an already normalised URL."""
     parts = urlsplit(url)

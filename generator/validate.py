@@ -449,7 +449,7 @@ class _Checker:
 
     def collisions(self, links: list[Link]) -> None:
         """Two slugs that differ only in case (or width) are one link to a person."""
-        seen: dict[str, tuple[str, int]] = {}
+        seen: dict[str, tuple[str, Path, str]] = {}  # its line is only looked up when needed
         for link in links:
             for i, slug in enumerate(link.slugs):
                 key = slugrules.collision_key(slug)
@@ -457,7 +457,8 @@ class _Checker:
                     ("links", link.slug) if i == 0 else ("links", link.slug, "aliases", i - 1)
                 )
                 if key in seen:
-                    other, line = seen[key]
+                    other, other_path, other_at = seen[key]
+                    line = self.doc.locate(other_path, other_at)[0]
                     same = other == slug
                     msg = (
                         f"slug {slug!r} is already used on line {line}"
@@ -474,7 +475,7 @@ class _Checker:
                     )
                     self.error(path, msg, hint, at="key" if i == 0 else "value")
                 else:
-                    seen[key] = (slug, self.doc.locate(path, "key" if i == 0 else "value")[0])
+                    seen[key] = (slug, path, "key" if i == 0 else "value")
 
     def chains(self, site: Site, links: list[Link]) -> None:
         """A target on our own domain costs a hop; a cycle never arrives anywhere."""

@@ -210,3 +210,14 @@ def test_the_fast_url_and_slug_checks_agree_with_the_full_ones(
             slug = rng.choice(sorted(slugs.RESERVED))
         a, b = both(slugs.slug_problems, (slugs, "_SIMPLE_SLUG"), slug)
         assert a == b, slug
+
+
+def test_checking_a_plain_file_never_reads_it_the_slow_way() -> None:
+    """At 100,000 links the slow path costs seconds: a valid file must not need it."""
+    from generator.validate import validate
+
+    doc, problems = load_text(corpus.links_yaml(2000))
+    assert doc is not None and not problems
+    linkset, more = validate(doc)
+    assert linkset is not None and not more
+    assert doc.text is not None  # the positions were never completed

@@ -97,3 +97,22 @@ def test_values_are_escaped_as_jinja_escapes_them() -> None:
         expected = env.get_template("t.html").render(**values)
         assert skeletons.render("t.html", values) == expected
     assert skeletons.fast == 1  # the first of each shape is Jinja's, compared
+
+
+def test_the_escapes_are_markupsafes_and_jinjas() -> None:
+    import random
+
+    from jinja2.utils import htmlsafe_json_dumps
+    from markupsafe import escape
+
+    from generator.skeleton import html_escape
+
+    env = environment()
+    skeletons = Skeletons(env)
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab&<>'\"\\/ 优\u2028\n") for _ in range(rng.randrange(12)))
+        assert html_escape(text) == str(escape(text))
+        expected = str(htmlsafe_json_dumps(text, **env.policies["json.dumps_kwargs"]))
+        assert skeletons._fill([(0, 1)], [text]) == expected
+    assert html_escape(5) == "5" and html_escape(Markup("<b>")) == "<b>"

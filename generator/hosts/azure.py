@@ -17,10 +17,10 @@ percent-encoded: that is the form the local emulator matches.
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules, fit
+from ..rules import Kind, Rule, edge_rules, fit, memo
+from ..urls import quote_path
 from .base import Behaviour, HostOutput, Limits
 
 FILE = "staticwebapp.config.json"
@@ -34,7 +34,7 @@ def expressible(rule: Rule) -> bool:
 
 
 def _enc(path: str) -> str:
-    return quote(path, safe="/-_.~")
+    return quote_path(path)
 
 
 def route(rule: Rule) -> dict[str, object]:
@@ -86,6 +86,9 @@ class Azure:
     )
 
     def _fit(self, plan: Plan) -> tuple[list[Rule], list[Rule]]:
+        return memo(plan, "azure", lambda: self._fit_now(plan))
+
+    def _fit_now(self, plan: Plan) -> tuple[list[Rule], list[Rule]]:
         empty = len(document([]).encode())
 
         def size(rule: Rule) -> int:  # one more route in the file; +2 for ",\n" between routes

@@ -30,10 +30,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from ..plan import Plan
-from ..rules import Kind, Rule, by_priority, edge_rules
+from ..rules import Kind, Rule, by_priority, edge_rules, memo
+from ..urls import quote_path
 from .base import Behaviour, HostOutput, Limits, overflow_note
 
 FILE = "_redirects"
@@ -59,7 +60,7 @@ HEADER_LINES = (
 
 def url_path(path: str) -> str:
     """Percent-encoded, as Netlify's docs ask; Cloudflare matches either form."""
-    return quote(path, safe="/-_.~")
+    return quote_path(path)
 
 
 def host_keeps_promise(rule: Rule) -> bool:
@@ -174,6 +175,11 @@ def _lines_of(rule: Rule, hosts: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
+    """The shared file, made once a plan (each of its hosts asks for its rules)."""
+    return memo(plan, ("redirects_file", selected), lambda: _render_file(plan, selected))
+
+
+def _render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
     hosts = [h for h in WRITERS if h in selected]
     rules = edge_rules(plan)
     candidates = [(r, _lines_of(r, hosts)) for r in rules]

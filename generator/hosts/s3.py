@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import shlex
 
+from .. import jsonout
 from ..plan import Plan
 from ..rules import Kind, Rule, edge_rules
 from .base import Behaviour, HostOutput, Limits
@@ -130,10 +131,9 @@ class S3:
 
         items = objects(plan)
         excluded = sorted({f for h in HOSTS.values() for f in h.files} | {".*"})
-        manifest = {"website": website_configuration(), "objects": items}
         files = {
             WEBSITE: (json.dumps(website_configuration(), indent=2) + "\n").encode(),
-            MANIFEST: (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode(),
+            MANIFEST: jsonout.with_list({"website": website_configuration()}, "objects", items),
             SCRIPT: script(items, excluded).encode(),
         }
         ruled = self.ruled(plan, selected)

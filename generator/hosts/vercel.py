@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
 
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules, fit
+from ..rules import Kind, Rule, edge_rules, fit, memo
+from ..urls import quote_path
 from .base import Behaviour, HostOutput, Limits, overflow_note
 
 FILE = "vercel.json"
@@ -50,7 +50,7 @@ _SPECIAL = re.compile(r"([:()*?+{}\\])")
 
 def source(path: str) -> str:
     """A literal path as a path-to-regexp pattern (percent-encoded, specials escaped)."""
-    return _SPECIAL.sub(r"\\\1", quote(path, safe="/-_.~"))
+    return _SPECIAL.sub(r"\\\1", quote_path(path))
 
 
 def in_config(rule: Rule) -> bool:
@@ -72,7 +72,7 @@ def in_bulk(rule: Rule) -> bool:
         return False
     if "$" in rule.location:  # as in vercel.json, in case bulk destinations are templates
         return False
-    return max(len(quote(rule.path, safe="/-_.~")), len(rule.location)) <= MAX_BULK_CHARS
+    return max(len(quote_path(rule.path)), len(rule.location)) <= MAX_BULK_CHARS
 
 
 def config_redirect(rule: Rule) -> dict[str, object]:
@@ -86,7 +86,7 @@ def config_redirect(rule: Rule) -> dict[str, object]:
 
 def bulk_redirect(rule: Rule) -> dict[str, object]:
     return {
-        "source": quote(rule.path, safe="/-_.~"),
+        "source": quote_path(rule.path),
         "destination": rule.location,
         "statusCode": rule.status,
         "caseSensitive": True,
@@ -116,7 +116,10 @@ class Vercel:
     )
 
     def _split(self, plan: Plan) -> tuple[list[Rule], list[Rule], list[Rule]]:
-        """(in vercel.json, in the bulk file, left to pages)."""
+        """(in vercel.json, in the bulk file, left to pages), made once a plan."""
+        return memo(plan, "vercel", lambda: self._split_now(plan))
+
+    def _split_now(self, plan: Plan) -> tuple[list[Rule], list[Rule], list[Rule]]:
         rules = edge_rules(plan)
         config, _rest = fit(
             [r for r in rules if in_config(r)], lambda r: 1, MAX_CONFIG_REDIRECTS, 1
