@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,10 +23,10 @@ from . import __version__, qr
 from .hosts import HOSTS
 from .load import Document, load_file, load_text
 from .model import LinkSet, State
-from .pages import builtin_templates, environment
-from .plan import Change, make_plan
+from .pages import Pages, builtin_templates, environment
+from .plan import Change, Entry, make_plan
 from .problems import ERROR, Problem
-from .render import Site, iter_site
+from .render import Site, iter_pages, iter_site_files
 from .validate import validate
 from .write import OutputError, check_output, up_to_date, write_site
 
@@ -143,6 +145,7 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
     force: bool = False,
+    workers: int | None = None,
 ) -> BuildResult:
     """``progress(done, total)``: told of each slug rendered, for a progress bar.
     ``cache_dir``: where QR codes made by earlier builds are kept (the CLI's default is
@@ -151,7 +154,9 @@ def build(
     When the links file, the generator and its templates are those of the last build
     into ``out`` and no link has started or ended since, there is nothing to do: the
     result says so (``up_to_date``) and nothing is read further or written. ``force``
-    builds all the same. Otherwise only the files that differ are written (write.py)."""
+    builds all the same. Otherwise only the files that differ are written (write.py).
+    ``workers``: processes that render and write pages side by side (default: one a
+    core for 5,000 links or more; ``$SHORTLINKS_WORKERS`` overrides)."""
     inputs = inputs_digest(path, templates, hosts)
     result = BuildResult(problems=[])
     if not force:
@@ -200,12 +205,55 @@ def build(
             "summary": _summary(result),
         }
 
+    env = environment(templates)
+    entries = plan.entries
+    count = _workers(len(entries), workers)
+    # This process renders a smaller share of the pages: it also renders the rule files.
+    mine = len(entries) if count == 1 else int(len(entries) * 0.7 / count)
+    rest = len(entries) - mine
+    shares = [
+        entries[mine + rest * i // (count - 1) : mine + rest * (i + 1) // (count - 1)]
+        for i in range(count - 1)
+    ]
+    done = _Counter()
+    total = len(entries)
+
+    def step(n: int) -> None:
+        done.mine += n
+        if progress is not None:
+            progress(done.mine + done.theirs(), total)
+
+    def waiting() -> None:
+        if progress is not None:
+            progress(done.mine + done.theirs(), total)
+
+    def shard(share: tuple[Entry, ...]) -> Iterator[tuple[str, bytes]]:
+        """Runs in a forked worker: its own QR cache connection and page skeletons."""
+        cache = qr.QrCache(cache_dir)
+        try:
+            yield from iter_pages(
+                plan, Pages(plan, env), hosts, share, done.add, lambda u: qr.codes(u, cache)
+            )
+        finally:
+            cache.close()
+
     cache = qr.QrCache(cache_dir)
     try:
-        stream = iter_site(
-            plan, environment(templates), site, hosts, step, lambda urls: qr.codes(urls, cache)
+        pages = Pages(plan, env)
+
+        def own() -> Iterator[tuple[str, bytes]]:
+            codes = lambda urls: qr.codes(urls, cache)  # noqa: E731
+            yield from iter_pages(plan, pages, hosts, entries[:mine], step, codes)
+            yield from iter_site_files(plan, pages, site, hosts)
+
+        written = write_site(
+            out,
+            own(),
+            header,
+            counted=lambda n: setattr(result, "files", n),
+            shards=[lambda share=share: shard(share) for share in shares],
+            waiting=waiting,
         )
-        written = write_site(out, stream, header, counted=lambda n: setattr(result, "files", n))
     except jinja2.TemplateSyntaxError as exc:
         result.error = f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
         return result
@@ -220,6 +268,42 @@ def build(
     result.written = True
     result.changed = (written.written, written.removed)
     return result
+
+
+PARALLEL_FROM = 5000  # links below which one process is quicker than starting others
+
+
+def _workers(entries: int, asked: int | None) -> int:
+    if asked is None and os.environ.get("SHORTLINKS_WORKERS", "").isdigit():
+        asked = int(os.environ["SHORTLINKS_WORKERS"])
+    if asked is None:
+        asked = (os.cpu_count() or 1) if entries >= PARALLEL_FROM else 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # the workers inherit the plan by fork; elsewhere, one process
+    return max(1, min(asked, entries // 1000 or 1))
+
+
+class _Counter:
+    """Slugs rendered here and, through shared memory, by the forked workers."""
+
+    def __init__(self) -> None:
+        self.mine = 0
+        self.shared = multiprocessing.get_context("fork").Value("q", 0) if _forks() else None
+        self.pending = 0
+
+    def add(self, n: int) -> None:  # in a worker: told in batches, the lock is not free
+        self.pending += n
+        if self.pending >= 256 and self.shared is not None:
+            with self.shared.get_lock():
+                self.shared.value += self.pending
+            self.pending = 0
+
+    def theirs(self) -> int:
+        return self.shared.value if self.shared is not None else 0
+
+
+def _forks() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -81,6 +81,7 @@ class Site:
     hosts: tuple[str, ...] = ()  # empty: every host
     language: str = "en"  # the pages' words (generator/i18n.py)
     links_json: bool = True  # publish links.json (it lists every slug)
+    qr: bool = True  # QR code files for every link (and on its preview page)
 
     @property
     def base_url(self) -> str | None:

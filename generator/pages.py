@@ -250,7 +250,7 @@ class Pages:
             title=link.title,
             description=link.description,
             state_text=state_text,
-            qr_base=f"/{qr.FOLDER}/{quote_path(entry.slug)}",
+            qr_base=f"/{qr.FOLDER}/{quote_path(entry.slug)}" if self.plan.site.qr else None,
         )
 
     def index(self) -> bytes:

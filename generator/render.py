@@ -6,7 +6,7 @@ what makes builds reproducible and the golden tests possible.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import jinja2
@@ -15,7 +15,7 @@ from . import jsonout, qr
 from .hosts import HOSTS, HostOutput
 from .model import State
 from .pages import EXPIRED_FOLDER, OPEN_FOLDER, Pages
-from .plan import Plan
+from .plan import Entry, Plan
 from .rules import Kind
 from .times import zone
 from .urls import quote_path
@@ -111,9 +111,22 @@ def iter_site(
     ``qr_codes`` gives the SVG and PNG of each short URL (build.py passes a cached one).
     ``keep``: keep each host's file contents in ``site.hosts`` (not only their names)."""
     pages = Pages(plan, env)
-    names = selected_hosts(plan, hosts)
-    left_out = pages_left_out(plan, names)
-    base = plan.site.base_url
+    yield from iter_pages(plan, pages, hosts, plan.entries, progress, qr_codes)
+    yield from iter_site_files(plan, pages, site, hosts, keep)
+
+
+def iter_pages(
+    plan: Plan,
+    pages: Pages,
+    hosts: tuple[str, ...] | None,
+    entries: Iterable[Entry],
+    progress: Callable[[int], None] | None = None,
+    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
+) -> Iterator[tuple[str, bytes]]:
+    """The files of each of ``entries`` (any share of them: builds render shares side by
+    side): its page, preview, QR codes, and the pages its script may go to."""
+    left_out = pages_left_out(plan, selected_hosts(plan, hosts))
+    base = plan.site.base_url if plan.site.qr else None  # 'qr: false': no QR files
     short_urls: dict[str, str] = {}
 
     def codes() -> Iterator[tuple[str, bytes]]:
@@ -125,7 +138,7 @@ def iter_site(
             yield png_path, png_bytes
         short_urls.clear()
 
-    for entry in plan.entries:
+    for entry in entries:
         slug = entry.slug
         if "/" + slug not in left_out:
             yield page_path(slug), pages.entry(entry)
@@ -143,6 +156,18 @@ def iter_site(
             if len(short_urls) >= QR_CHUNK:
                 yield from codes()
     yield from codes()
+
+
+def iter_site_files(
+    plan: Plan,
+    pages: Pages,
+    site: Site,
+    hosts: tuple[str, ...] | None = None,
+    keep: bool = False,
+) -> Iterator[tuple[str, bytes]]:
+    """The files of the site as a whole: landing, 404, robots, links.json, rule files."""
+    names = selected_hosts(plan, hosts)
+    left_out = pages_left_out(plan, names)
     # the site's own files, then each host's: none may claim a path twice
     own = {
         "index.html": pages.index(),

@@ -51,7 +51,7 @@ class Preview:
     def rebuild(self) -> bool:
         self._stamp = self.stamp()
         now = self.now()
-        result = build(self.file, self.site, now)
+        result = build(self.file, self.site, now, workers=1)  # no fork beside server threads
         if not result.written:
             for p in result.problems:
                 if p.is_error:

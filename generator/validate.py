@@ -30,7 +30,7 @@ from .times import TimeError, instant, zone
 from .urls import UrlError, host_and_path, parse_target
 
 TOP_KEYS = ("site", "links")
-SITE_KEYS = ("domain", "timezone", "home", "status", "hosts", "language", "links_json")
+SITE_KEYS = ("domain", "timezone", "home", "status", "hosts", "language", "links_json", "qr")
 LINK_KEYS = (
     "url",
     "expires",
@@ -167,6 +167,7 @@ class _Checker:
         hosts = self.hosts(data["hosts"]) if "hosts" in data else ()
         language = self.language(data["language"]) if "language" in data else "en"
         links_json = self.flag(data, "links_json", ("site",), default=True)
+        qr = self.flag(data, "qr", ("site",), default=True)
         return Site(
             domain=domain,
             timezone=tzname,
@@ -175,6 +176,7 @@ class _Checker:
             hosts=hosts,
             language=language,
             links_json=links_json,
+            qr=qr,
         )
 
     def language(self, value: Any) -> str:

@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -211,37 +211,153 @@ def up_to_date(out: Path, inputs: str, now: datetime) -> dict | None:
 
 
 Header = dict | Callable[[], dict]
+Pairs = Iterable[tuple[str, bytes]]
+_PART = ".shortlinks-part-"  # a sink's manifest lines, inside the folder it writes
+
+
+class _Sink:
+    """Writes a stream of files under ``root``: all of them, or with ``before`` (the last
+    manifest) only those that differ, refusing any that would land on a file we did not
+    write. Its manifest lines go to a file, not to memory: 4.5 million at a million links."""
+
+    def __init__(self, root: Path, out: Path, before: dict[str, str | None] | None, n: int):
+        self.folder = _Folder(root)
+        self.out = out
+        self.before = before
+        self.part = root / f"{_PART}{n}"
+        self.changed: list[str] = []
+        self.clashes: list[str] = []
+        self.count = 0
+
+    def take(self, pairs: Pairs) -> _Sink:
+        before, folder, out = self.before, self.folder, self.out
+        lines: list[str] = []
+        with open(self.part, "w", encoding="utf-8") as part:
+            for rel, data in pairs:
+                d = digest(data)
+                lines.append(f"{rel}\t{d}\n")
+                if len(lines) >= 4096:
+                    part.writelines(lines)
+                    lines.clear()
+                if before is None:
+                    folder.write(rel, data)
+                    continue
+                if before.get(rel) == d:
+                    continue
+                if rel not in before and os.path.lexists(out / rel):
+                    self.clashes.append(rel)
+                    continue
+                folder.write(rel, data)
+                self.changed.append(rel)
+            part.writelines(lines)
+        return self
+
+
+# What forked workers run: set just before they start, so they inherit it with the plan.
+_SHARDS: list[tuple[Callable[[], Pairs], Path, Path, dict | None]] = []
+
+
+def _run_shard(i: int) -> tuple[list[str], list[str], int]:
+    make, root, out, before = _SHARDS[i]
+    sink = _Sink(root, out, before, i + 1).take(make())
+    return sink.changed, sink.clashes, sink.count
+
+
+def _take_all(
+    root: Path,
+    out: Path,
+    before: dict | None,
+    files: Pairs,
+    shards: list[Callable[[], Pairs]],
+    waiting: Callable[[], None] | None,
+) -> list[_Sink]:
+    """``files`` written here while each of ``shards`` is written by a forked worker."""
+    if not shards:
+        return [_Sink(root, out, before, 0).take(files)]
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from multiprocessing import get_context
+
+    _SHARDS[:] = [(make, root, out, before) for make in shards]
+    try:
+        with ProcessPoolExecutor(len(shards), mp_context=get_context("fork")) as pool:
+            futures = [pool.submit(_run_shard, i) for i in range(len(shards))]
+            sinks = [_Sink(root, out, before, 0).take(files)]
+            pending = set(futures)
+            while pending:
+                _done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                if waiting is not None:
+                    waiting()
+            for i, future in enumerate(futures):
+                changed, clashes, _count = future.result()  # a worker's error is raised here
+                sink = _Sink.__new__(_Sink)
+                sink.part, sink.changed, sink.clashes = root / f"{_PART}{i + 1}", changed, clashes
+                sinks.append(sink)
+            return sinks
+    finally:
+        _SHARDS.clear()
+
+
+def _manifest(root: Path, sinks: list[_Sink], header: dict) -> int:
+    """Join the sinks' lines under the header into ``root``'s manifest; count the files."""
+    count = 0
+    with open(root / MANIFEST, "w", encoding="utf-8") as f:
+        head = {"generator": "shortlinks", "version": _VERSION, **header}
+        f.write(json.dumps(head, ensure_ascii=False, sort_keys=True) + "\n")
+        for sink in sinks:
+            with open(sink.part, encoding="utf-8") as part:
+                for line in part:
+                    f.write(line)
+                    count += 1
+            sink.part.unlink()
+    return count
+
+
+def _count_lines(sinks: list[_Sink]) -> int:
+    total = 0
+    for sink in sinks:
+        with open(sink.part, "rb") as part:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda p=part: p.read(1 << 20), b""))
+    return total
 
 
 def write_site(
     out: Path,
-    files: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
+    files: Mapping[str, bytes] | Pairs,
     header: Header | None = None,
     counted: Callable[[int], None] | None = None,
+    shards: Sequence[Callable[[], Pairs]] = (),
+    waiting: Callable[[], None] | None = None,
 ) -> WriteResult:
     """Make ``out`` hold exactly ``files``, writing only what differs from the last build.
 
     ``header`` is kept in the manifest (the inputs' digest, until when the site is valid,
     a summary) for ``up_to_date``; a function is called once every file has come, so it
-    can say what rendering them found. ``counted`` is told how many files there are."""
+    can say what rendering them found. ``counted`` is told how many files there are.
+    ``shards``: more streams of files, each written by a forked worker process while this
+    one writes ``files`` (a build's pages, on every core); ``waiting`` is called now and
+    then meanwhile (the progress bar)."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(out)
     pairs = sorted(files.items()) if isinstance(files, Mapping) else files
     old = read_manifest(out) if out.is_dir() and any(out.iterdir()) else None
 
-    def head(total: int) -> dict:
+    def head(sinks: list[_Sink]) -> dict:
         if counted is not None:
-            counted(total)
+            counted(_count_lines(sinks))
         return (header() if callable(header) else header) or {}
 
     if old is None or (old.files and next(iter(old.files.values())) is None):
-        return _write_fresh(out, pairs, head)
-    return _write_changes(out, old, pairs, head)
+        return _write_fresh(out, pairs, list(shards), waiting, head)
+    return _write_changes(out, old, pairs, list(shards), waiting, head)
 
 
 def _write_fresh(
-    out: Path, pairs: Iterable[tuple[str, bytes]], head: Callable[[int], dict]
+    out: Path,
+    pairs: Pairs,
+    shards: list[Callable[[], Pairs]],
+    waiting: Callable[[], None] | None,
+    head: Callable[[list[_Sink]], dict],
 ) -> WriteResult:
     """Everything into a new folder, swapped in at once."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -250,14 +366,8 @@ def _write_fresh(
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; web servers must read it
-        folder = _Folder(tmp)
-        manifest = Manifest({}, {})
-        for rel, data in pairs:
-            folder.write(rel, data)
-            manifest.files[rel] = digest(data)
-        result.written = len(manifest.files)
-        manifest.header = head(len(manifest.files))
-        (tmp / MANIFEST).write_bytes(manifest.dump())
+        sinks = _take_all(tmp, out, None, pairs, shards, waiting)
+        result.written = _manifest(tmp, sinks, head(sinks))
         if not out.exists():
             os.rename(tmp, out)
             return result
@@ -276,39 +386,37 @@ def _write_fresh(
 
 
 def _write_changes(
-    out: Path, old: Manifest, pairs: Iterable[tuple[str, bytes]], head: Callable[[int], dict]
+    out: Path,
+    old: Manifest,
+    pairs: Pairs,
+    shards: list[Callable[[], Pairs]],
+    waiting: Callable[[], None] | None,
+    head: Callable[[list[_Sink]], dict],
 ) -> WriteResult:
     """Only the files that differ, staged, then applied under a journal."""
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
     result = WriteResult()
     committed = False
     try:
-        folder = _Folder(stage)
-        manifest = Manifest({}, {})
-        changed: list[str] = []
-        clashes: list[str] = []
-        before = old.files
-        for rel, data in pairs:
-            d = digest(data)
-            manifest.files[rel] = d
-            if before.get(rel) == d:
-                continue
-            if rel not in before and os.path.lexists(out / rel):
-                clashes.append(rel)
-                continue
-            folder.write(rel, data)
-            changed.append(rel)
+        sinks = _take_all(stage, out, old.files, pairs, shards, waiting)
+        clashes = [rel for sink in sinks for rel in sink.clashes]
         if clashes:
             shown = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
             raise OutputError(
                 f"{out} holds {len(clashes)} file(s) that shortlinks did not write and would "
                 f"now write ({shown}); move them away or choose another -o"
             )
-        manifest.header = header = head(len(manifest.files))
-        removed = sorted(set(before) - set(manifest.files))
+        changed = [rel for sink in sinks for rel in sink.changed]
+        header = head(sinks)
+        remaining = dict(old.files)
+        for sink in sinks:
+            with open(sink.part, encoding="utf-8") as part:
+                for line in part:
+                    remaining.pop(line.partition("\t")[0], None)
+        removed = sorted(remaining)
+        total = _manifest(stage, sinks, header)
         result.written, result.removed = len(changed), len(removed)
-        result.unchanged = len(manifest.files) - len(changed)
-        (stage / MANIFEST).write_bytes(manifest.dump())
+        result.unchanged = total - len(changed)
         if not changed and not removed and old.header == header:
             return result  # not even the manifest is new
         journal = _journal(out)

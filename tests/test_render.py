@@ -302,3 +302,11 @@ def test_links_json_can_be_left_out_so_no_list_of_slugs_is_published() -> None:
     assert "links.json" not in files
     listing = [name for name, body in files.items() if b"/gh" in body or b'"gh"' in body]
     assert listing == [], listing  # no file but the link's own pages names the slug
+
+
+def test_qr_false_leaves_out_the_qr_files_and_the_preview_figure() -> None:
+    files = render_text(
+        "site:\n  domain: go.example.com\n  qr: false\nlinks:\n  gh: https://github.com/a\n"
+    )
+    assert not any(name.startswith("_qr/") for name in files)
+    assert b'class="qr"' not in files["gh+.html"] and b"go.example.com/gh" in files["gh+.html"]

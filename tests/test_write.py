@@ -224,3 +224,23 @@ def test_changing_one_link_writes_only_the_files_that_depend_on_it(tmp_path: Pat
     assert "gh.html" in touched and "gh+.html" in touched and MANIFEST in touched
     assert not any(name.startswith(("_qr/", "docs", "sale")) for name in touched), touched
     assert len(touched) == result.changed[0] + 1 < len(stamps) // 2
+
+
+def test_pages_written_by_forked_workers_are_those_of_one_process(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import corpus
+
+    links = tmp_path / "links.yaml"
+    links.write_text(corpus.links_yaml(6000).replace("  domain: go.example.com\n", ""))
+    one = build(links, tmp_path / "one", NOW, workers=1)
+    two = build(links, tmp_path / "two", NOW, workers=2)
+    assert one.written and two.written and one.files == two.files > 20000
+    a, b = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    manifests = a.pop(MANIFEST), b.pop(MANIFEST)
+    assert a == b
+    lines = [sorted(m.decode().splitlines()[1:]) for m in manifests]
+    assert lines[0] == lines[1] and len(lines[0]) == len(a)
+    again = build(links, tmp_path / "two", NOW, workers=2, force=True)
+    assert again.changed == (0, 0)
