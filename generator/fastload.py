@@ -18,6 +18,7 @@ cases and generated and mutated files, its answer is ``None`` or exactly the slo
 from __future__ import annotations
 
 import gc
+import io
 import re
 from typing import Any
 
@@ -179,8 +180,9 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
     # a key whose value is on the following lines: (indent, mapping, key, path, line, col)
     pending: tuple | None = None
     seen_content = False
-    lines = text.split("\n")
-    for number, line in enumerate(lines, 1):
+    # one line at a time: a list of every line would be 5 million strings at 1M links
+    for number, line in enumerate(io.StringIO(text, newline="\n"), 1):
+        line = line[:-1] if line.endswith("\n") else line
         content = line.lstrip(" ")
         if not content or content[0] == "#":
             continue

@@ -8,13 +8,47 @@ seconds at 100,000 links.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 
-def with_list(head: dict[str, Any], key: str, items: list[Any]) -> bytes:
-    """``{**head, key: items}`` as JSON, the head indented, each item on its own line."""
+def with_list(head: dict[str, Any], key: str, items: Iterable[Any]) -> Chunks:
+    """``{**head, key: items}`` as JSON, the head indented, each item on its own line:
+    made as it is written (``Chunks``), never whole in memory."""
     text = json.dumps(head, ensure_ascii=False, indent=1)
-    text = text[:-2] + ",\n" if head else "{\n"
-    lines = ["  " + json.dumps(item, ensure_ascii=False) for item in items]
-    text += f" {json.dumps(key)}: [\n" + ",\n".join(lines) + ("\n" if lines else "") + " ]\n}\n"
-    return text.encode()
+    start = (text[:-2] + ",\n" if head else "{\n") + f" {json.dumps(key)}: ["
+
+    def lines() -> Iterator[str]:
+        yield start
+        sep = "\n  "
+        for item in items:
+            yield sep + json.dumps(item, ensure_ascii=False)
+            sep = ",\n  "
+        yield "\n ]\n}\n"
+
+    return Chunks(lines())
+
+
+class Chunks:
+    """A file's content made piece by piece as the writer takes it (write.py), for the
+    files that grow with the number of links: hundreds of MB at a million links."""
+
+    def __init__(self, parts: Iterable[str]) -> None:
+        self.parts = parts
+
+    def __iter__(self) -> Iterator[bytes]:
+        buf: list[str] = []
+        size = 0
+        for part in self.parts:
+            buf.append(part)
+            size += len(part)
+            if size >= 1 << 18:
+                yield "".join(buf).encode()
+                buf.clear()
+                size = 0
+        if buf:
+            yield "".join(buf).encode()
+
+    def read(self) -> bytes:
+        """The whole content (tests, ``serve``)."""
+        return b"".join(self)

@@ -16,6 +16,7 @@ three in one pass.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, NamedTuple
@@ -58,14 +59,16 @@ class Document:
     data: Any
     filename: str
     positions: dict[Path, tuple] = field(default_factory=dict)
-    # the text, while ``positions`` holds only some paths (the fast reader's): the rest
-    # are found by reading it again the slow way, the first time one is asked for
-    text: str | None = None
+    # the text (or how to read it again), while ``positions`` holds only some paths (the
+    # fast reader's): the rest are found by reading it the slow way, the first time one is
+    # asked for. A file is read again rather than kept: 230 MB of text at a million links.
+    text: str | Callable[[], str | None] | None = None
 
     def _complete(self, path: Path) -> None:
         if self.text is not None and tuple(path) not in self.positions:
-            slow, _ = load_text_slowly(self.text, self.filename)
+            text = self.text() if callable(self.text) else self.text
             self.text = None
+            slow, _ = load_text_slowly(text, self.filename) if text is not None else (None, [])
             if slow is not None:
                 self.positions = slow.positions
 
@@ -164,7 +167,10 @@ def load_file(path: FsPath) -> tuple[Document | None, list[Problem]]:
     text, problems = read_text(path)
     if text is None:
         return None, problems
-    return load_text(text, str(path))
+    doc, problems = load_text(text, str(path))
+    if doc is not None and isinstance(doc.text, str):
+        doc.text = lambda: read_text(path)[0]  # read again if a message needs a position
+    return doc, problems
 
 
 def load_text(text: str, filename: str = "links.yaml") -> tuple[Document | None, list[Problem]]:

@@ -25,7 +25,7 @@ class State(str, Enum):
     expired = "expired"  # at or after ``expires``
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a million of them at a million links
 class Target:
     """A validated destination URL.
 
@@ -38,7 +38,7 @@ class Target:
     display: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a million of them at a million links
 class Link:
     slug: str
     target: Target

@@ -12,7 +12,7 @@ from datetime import datetime
 from .model import Link, LinkSet, Site, State, Target
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a million of them at a million links
 class Entry:
     """One served path: a link's slug or one of its aliases."""
 
@@ -36,7 +36,7 @@ class Entry:
         return self.slug
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a million of them at a million links
 class Change:
     at: datetime
     slug: str

@@ -42,17 +42,16 @@ def page_path(slug: str) -> str:
     return f"{slug}.html"
 
 
-def links_json(plan: Plan) -> bytes:
+def links_json(plan: Plan) -> jsonout.Chunks:
     tz = zone(plan.site.timezone)
     base = plan.site.base_url
 
     def iso(at: object) -> str | None:
         return at.astimezone(tz).isoformat() if at is not None else None  # type: ignore[attr-defined]
 
-    links = []
-    for link in plan.links:
-        links.append(
-            {
+    def links() -> Iterator[dict[str, object]]:  # made as the file is written
+        for link in plan.links:
+            yield {
                 "slug": link.slug,
                 # not published before it starts: the pages keep it secret until then too
                 "url": None if plan.state_of(link) is State.scheduled else link.target.url,
@@ -70,13 +69,13 @@ def links_json(plan: Plan) -> bytes:
                 "tags": list(link.tags),
                 "forward_query": link.forward_query,
             }
-        )
+
     head = {
         "domain": plan.site.domain,
         "timezone": plan.site.timezone,
         "next_change": iso(plan.next_change.at) if plan.next_change else None,
     }
-    return jsonout.with_list(head, "links", links)
+    return jsonout.with_list(head, "links", links())
 
 
 def render_site(
@@ -89,7 +88,7 @@ def render_site(
     """The whole site in memory (tests, ``serve``); builds stream it (``iter_site``)."""
     site = Site()
     for path, data in iter_site(plan, env, site, hosts, progress, qr_codes, keep=True):
-        site.files[path] = data
+        site.files[path] = data if isinstance(data, bytes) else b"".join(data)
     return site
 
 
@@ -189,6 +188,10 @@ def iter_site_files(
         if clash:  # two hosts claiming one file is a programming error, not user input
             raise RuntimeError(f"host {name} writes {sorted(clash)}, already written")
         claimed |= set(out.files)
+        if keep:  # contents made as they are written (jsonout.Chunks), made whole to keep
+            out.files = {
+                k: v if isinstance(v, bytes) else b"".join(v) for k, v in out.files.items()
+            }
         yield from out.files.items()
         site.notes.extend(out.notes)
         site.hosts[name] = out if keep else replace(out, files=dict.fromkeys(out.files, b""))

@@ -168,6 +168,12 @@ def _clean_stale(out: Path) -> None:
                 shutil.rmtree(stale, ignore_errors=True)
 
 
+Header = dict | Callable[[], dict]
+Content = bytes | Iterable[bytes]  # jsonout.Chunks: a big file made as it is written
+Pairs = Iterable[tuple[str, Content]]
+_PART = ".shortlinks-part-"  # a sink's manifest lines, inside the folder it writes
+
+
 class _Folder:
     """Writes files under one root, making each folder once."""
 
@@ -175,18 +181,33 @@ class _Folder:
         self.root = str(root)
         self.made: set[str] = {""}
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: Content) -> str:
+        """Write one file; its digest. ``data``: bytes, or chunks of them as they are made."""
         parent = rel.rpartition("/")[0]
         if parent not in self.made:
             os.makedirs(os.path.join(self.root, parent), exist_ok=True)
             self.made.add(parent)
         fd = os.open(os.path.join(self.root, rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            if isinstance(data, bytes):
+                _write_all(fd, data)
+                return digest(data)
+            h = hashlib.blake2b(digest_size=12)
+            for chunk in data:
+                h.update(chunk)
+                _write_all(fd, chunk)
+            return h.hexdigest()
         finally:
             os.close(fd)
+
+    def remove(self, rel: str) -> None:
+        os.unlink(os.path.join(self.root, rel))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 @dataclass
@@ -210,11 +231,6 @@ def up_to_date(out: Path, inputs: str, now: datetime) -> dict | None:
     return manifest.header
 
 
-Header = dict | Callable[[], dict]
-Pairs = Iterable[tuple[str, bytes]]
-_PART = ".shortlinks-part-"  # a sink's manifest lines, inside the folder it writes
-
-
 class _Sink:
     """Writes a stream of files under ``root``: all of them, or with ``before`` (the last
     manifest) only those that differ, refusing any that would land on a file we did not
@@ -234,21 +250,29 @@ class _Sink:
         lines: list[str] = []
         with open(self.part, "w", encoding="utf-8") as part:
             for rel, data in pairs:
-                d = digest(data)
+                if before is None:
+                    d = folder.write(rel, data)
+                elif isinstance(data, bytes):
+                    d = digest(data)
+                    if before.get(rel) != d:
+                        if rel not in before and os.path.lexists(out / rel):
+                            self.clashes.append(rel)
+                        else:
+                            folder.write(rel, data)
+                            self.changed.append(rel)
+                else:  # made as it is written: staged, then kept only if it differs
+                    d = folder.write(rel, data)
+                    if before.get(rel) == d:
+                        folder.remove(rel)
+                    elif rel not in before and os.path.lexists(out / rel):
+                        folder.remove(rel)
+                        self.clashes.append(rel)
+                    else:
+                        self.changed.append(rel)
                 lines.append(f"{rel}\t{d}\n")
                 if len(lines) >= 4096:
                     part.writelines(lines)
                     lines.clear()
-                if before is None:
-                    folder.write(rel, data)
-                    continue
-                if before.get(rel) == d:
-                    continue
-                if rel not in before and os.path.lexists(out / rel):
-                    self.clashes.append(rel)
-                    continue
-                folder.write(rel, data)
-                self.changed.append(rel)
             part.writelines(lines)
         return self
 

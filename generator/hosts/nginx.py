@@ -13,8 +13,10 @@ containing ``$`` is left to its page.
 
 from __future__ import annotations
 
+import itertools
 import re
 
+from .. import jsonout
 from ..plan import Plan
 from ..rules import Kind, Rule, edge_rules
 from .base import Behaviour, HostOutput, Limits
@@ -101,13 +103,13 @@ class Nginx:
     def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
         rules = edge_rules(plan)
         kept = self.ruled(plan, selected)
-        body = HEADER + private_block() + "".join(location_block(r) + "\n" for r in kept)
+        body = jsonout.Chunks(
+            itertools.chain([HEADER, private_block()], (location_block(r) + "\n" for r in kept))
+        )
         left = len(rules) - len(kept)
         notes = (
             [f"nginx: {left} rule(s) left to pages (a '$' in the target, or one over 4 KB)"]
             if left
             else []
         )
-        return HostOutput(
-            files={FILE: body.encode()}, rules=len(kept), left_to_pages=left, notes=notes
-        )
+        return HostOutput(files={FILE: body}, rules=len(kept), left_to_pages=left, notes=notes)
