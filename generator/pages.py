@@ -8,6 +8,7 @@ one template without copying the rest.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from datetime import datetime
 from pathlib import Path
@@ -64,6 +65,7 @@ def _ms(at: datetime | None) -> int | None:
     return None if at is None else int(at.timestamp() * 1000)
 
 
+@functools.lru_cache(maxsize=256)  # the style and the fixed scripts: the same on every page
 def sha256_source(text: str) -> str:
     """A CSP source for one inline script or style (its exact text, UTF-8)."""
     digest = hashlib.sha256(text.encode("utf-8")).digest()

@@ -39,6 +39,25 @@ class _Slots:
         self.values: list[Any] = []
         self.shape: list[Any] = []
 
+    def walk(self, value: Any) -> None:
+        """Only the values and the shape, for a shape already cut: no marked copies. The
+        common kinds here, the rest through ``mark`` (which records the same)."""
+        kind = type(value)
+        if kind is str:
+            if value:
+                self.shape.append("str")
+                self.values.append(value)
+            else:
+                self.shape.append(value)
+        elif kind is Target:
+            self.shape.append("Target")
+            self.walk(value.url)
+            self.walk(value.display)
+        elif value is None or kind is bool:
+            self.shape.append(value)
+        else:
+            self.mark(value)
+
     def mark(self, value: Any) -> Any:
         kind = type(value)
         if kind is str:  # the usual value first: the benchmark's hottest function
@@ -92,13 +111,19 @@ class Skeletons:
         fixed = self.fixed
         slots = _Slots()
         try:
-            marked = {**fixed, **{k: slots.mark(v) for k, v in values.items()}}
+            for v in values.values():
+                slots.walk(v)
         except _Unsupported:
             return self._jinja(name, {**fixed, **values})
         key = (name, tuple(values), tuple(slots.shape))
-        values = {**fixed, **values}
         parts = self._cache.get(key, False)
-        if parts is False:
+        if parts is not False and parts is not None:
+            self.fast += 1
+            return self._fill(parts, slots.values)
+        values = {**fixed, **values}
+        if parts is False:  # a new shape: cut its skeleton, and prove it on this page
+            slots = _Slots()
+            marked = {**fixed, **{k: slots.mark(v) for k, v in values.items() if k not in fixed}}
             parts = self._cache[key] = self._cut(name, marked, len(slots.values))
             if parts is not None:
                 fast = self._fill(parts, slots.values)
