@@ -200,6 +200,7 @@ def build(
         }
         return {
             "inputs": inputs,
+            "built_at": now.isoformat(),
             "valid_until": plan.next_change.at.isoformat() if plan.next_change else None,
             "problems": len(checked.problems),
             "summary": _summary(result),

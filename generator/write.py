@@ -219,7 +219,8 @@ class WriteResult:
 
 def up_to_date(out: Path, inputs: str, now: datetime) -> dict | None:
     """The last build's header when it was made from exactly these inputs and no link has
-    changed state since (its ``valid_until``): then there is nothing to do."""
+    changed state between its instant and ``now`` (``built_at`` <= now < ``valid_until``):
+    then there is nothing to do."""
     if _journal(out).exists():
         return None
     manifest = read_manifest(out, header_only=True)
@@ -227,6 +228,9 @@ def up_to_date(out: Path, inputs: str, now: datetime) -> dict | None:
         return None
     until = manifest.header.get("valid_until")
     if until is not None and now >= datetime.fromisoformat(until):
+        return None
+    built = manifest.header.get("built_at")  # a build 'as of' an earlier instant (--now)
+    if built is None or now < datetime.fromisoformat(built):
         return None
     return manifest.header
 

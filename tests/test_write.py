@@ -208,6 +208,9 @@ def test_a_build_with_nothing_new_is_up_to_date_until_a_link_changes_state(
     assert forced.written and forced.changed == (0, 0) and _stamps(out) == stamps
     later = build(links, out, first.next_change.at)  # a link starts or ends: build again
     assert later.written and not later.up_to_date and later.changed[0] > 0
+    earlier = build(links, out, NOW)  # as of an earlier instant: that site, not this one
+    assert earlier.written and not earlier.up_to_date and earlier.changed[0] > 0
+    assert _stamps(out).keys() == stamps.keys()
 
 
 def test_changing_one_link_writes_only_the_files_that_depend_on_it(tmp_path: Path) -> None:
