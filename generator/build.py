@@ -237,6 +237,7 @@ def build(
                 plan, Pages(plan, env), hosts, share, done.add, lambda u: qr.codes(u, cache)
             )
         finally:
+            done.flush()
             cache.close()
 
     cache = qr.QrCache(cache_dir)
@@ -267,6 +268,7 @@ def build(
         return result
     finally:
         cache.close()
+    waiting()  # every worker has finished: the bar shows all of it
     result.written = True
     result.changed = (written.written, written.removed)
     return result
@@ -295,10 +297,14 @@ class _Counter:
 
     def add(self, n: int) -> None:  # in a worker: told in batches, the lock is not free
         self.pending += n
-        if self.pending >= 256 and self.shared is not None:
+        if self.pending >= 256:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.shared is not None and self.pending:
             with self.shared.get_lock():
                 self.shared.value += self.pending
-            self.pending = 0
+        self.pending = 0
 
     def theirs(self) -> int:
         return self.shared.value if self.shared is not None else 0
