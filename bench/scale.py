@@ -67,6 +67,7 @@ class Run:
 class Case:
     runs: list[Run] = field(default_factory=list)
     note: str = ""
+    files: int = 0  # files the case writes (for the cost a file)
 
     @property
     def seconds(self) -> float:
@@ -93,6 +94,10 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{out.decode(errors='replace')[-2000:]}")
     return Run(seconds, usage.ru_maxrss / 1024, out.decode(errors="replace"))
+
+
+def count_files(folder: Path) -> int:
+    return sum(len(names) for _root, _dirs, names in os.walk(folder))
 
 
 def stamps(folder: Path) -> dict[str, int]:
@@ -176,7 +181,7 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
     floor = case(
         "floor", runs, clean_floor, [PYTHON, str(HERE / "floor.py"), str(paths), str(floor_out)]
     )
-    floor.note = f"{len(manifest):,} files"
+    floor.files = cases["full build"].files = cases["first build"].files = len(manifest)
     shutil.rmtree(floor_out, ignore_errors=True)
 
     if others and n <= OTHERS_UP_TO:
@@ -188,6 +193,7 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
             cases["Hugo"] = Case()
             case("Hugo", runs, lambda: shutil.rmtree(public, ignore_errors=True),
                  [hugo, "--quiet", "-s", str(site), "-d", str(public)])  # fmt: skip
+            cases["Hugo"].files = count_files(public)
             cases["Hugo"].note = run([hugo, "version"], work).output.split()[1]
             shutil.rmtree(site, ignore_errors=True)
         mkdocs = shutil.which("mkdocs") or os.environ.get("MKDOCS")
@@ -196,6 +202,7 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
             make_mkdocs_site(site, n)
             case("MkDocs", runs, lambda: shutil.rmtree(site / "site", ignore_errors=True),
                  [mkdocs, "build", "-q", "-f", str(site / "mkdocs.yml")])  # fmt: skip
+            cases["MkDocs"].files = count_files(site / "site")
             shutil.rmtree(site, ignore_errors=True)
     shutil.rmtree(work / "cache", ignore_errors=True)
     return cases
@@ -260,11 +267,16 @@ def table(results: dict[int, dict[str, Case]], where: str) -> str:
                 cells.append("-")
                 continue
             text = f"{c.seconds:.2f} s"
-            if name in ("full build", "first build", "Hugo", "MkDocs"):
+            if name in ("full build", "first build"):
                 text += f" (**{c.seconds / floor:.2f}x** floor)"
+            elif name in ("Hugo", "MkDocs"):  # their own file count: compared a file
+                per_file = (c.seconds / c.files) / (floor / results[n]["floor"].files)
+                text += f" for {c.files:,} files ({per_file:.2f}x the floor's cost a file)"
             elif name in ("no change", "comment", "one link"):
                 text += f" ({100 * c.seconds / full:.0f}% of full)"
             text += f", {c.rss_mb:.0f} MB"
+            if name in ("floor", "full build") and c.files:
+                text += f"; {c.files:,} files, {1e6 * c.seconds / c.files:.1f} us a file"
             if c.note:
                 text += f"; {c.note}"
             cells.append(text)
@@ -294,6 +306,12 @@ def main() -> None:
     where = "tmpfs" if args.dir and args.dir.startswith("/dev/shm") else f"the disk ({args.dir})"
     text = table(results, where)
     print(text)
+    raw = {
+        n: {name: {"seconds": [r.seconds for r in c.runs], "rss_mb": [r.rss_mb for r in c.runs],
+                   "files": c.files, "note": c.note} for name, c in cases.items()}
+        for n, cases in results.items()
+    }  # fmt: skip
+    print(json.dumps(raw))
     if args.write:
         doc = args.write.read_text(encoding="utf-8")
         start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"

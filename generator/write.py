@@ -46,12 +46,6 @@ class Manifest:
     files: dict[str, str | None] = field(default_factory=dict)  # None: an old manifest
     header: dict = field(default_factory=dict)
 
-    def dump(self) -> bytes:
-        head = {"generator": "shortlinks", "version": _VERSION, **self.header}
-        lines = [json.dumps(head, ensure_ascii=False, sort_keys=True)]
-        lines += [f"{path}\t{digest}" for path, digest in sorted(self.files.items())]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-
 
 def read_manifest(out: Path, header_only: bool = False) -> Manifest | None:
     """The manifest of ``out``, or None when there is none (or it is not ours)."""
@@ -247,7 +241,6 @@ class _Sink:
         self.part = root / f"{_PART}{n}"
         self.changed: list[str] = []
         self.clashes: list[str] = []
-        self.count = 0
 
     def take(self, pairs: Pairs) -> _Sink:
         before, folder, out = self.before, self.folder, self.out
@@ -285,10 +278,10 @@ class _Sink:
 _SHARDS: list[tuple[Callable[[], Pairs], Path, Path, dict | None]] = []
 
 
-def _run_shard(i: int) -> tuple[list[str], list[str], int]:
+def _run_shard(i: int) -> tuple[list[str], list[str]]:
     make, root, out, before = _SHARDS[i]
     sink = _Sink(root, out, before, i + 1).take(make())
-    return sink.changed, sink.clashes, sink.count
+    return sink.changed, sink.clashes
 
 
 def _take_all(
@@ -316,7 +309,7 @@ def _take_all(
                 if waiting is not None:
                     waiting()
             for i, future in enumerate(futures):
-                changed, clashes, _count = future.result()  # a worker's error is raised here
+                changed, clashes = future.result()  # a worker's error is raised here
                 sink = _Sink.__new__(_Sink)
                 sink.part, sink.changed, sink.clashes = root / f"{_PART}{i + 1}", changed, clashes
                 sinks.append(sink)
