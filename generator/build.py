@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib.metadata
 import multiprocessing
 import os
 from collections import Counter
@@ -97,6 +98,11 @@ def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | N
     the generator's own code and templates, a user's templates and the chosen hosts."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{__version__}\0{sorted(hosts or ())}\0".encode())
+    for package in _OUTPUT_PACKAGES:  # their versions shape the output too
+        try:
+            h.update(f"{package} {importlib.metadata.version(package)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{package} -\0".encode())
     roots = [Path(__file__).resolve().parent, builtin_templates()]
     if templates is not None:
         roots.append(templates)
@@ -110,6 +116,11 @@ def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | N
     except OSError:
         h.update(b"\0unreadable")
     return h.hexdigest()
+
+
+# Libraries whose version can change the bytes of a build: the page engine and its
+# escaping, the QR codes, YAML's typing, and the time-zone rules (when from PyPI).
+_OUTPUT_PACKAGES = ("jinja2", "markupsafe", "segno", "pyyaml", "tzdata")
 
 
 def _summary(result: BuildResult) -> dict:
@@ -256,6 +267,7 @@ def build(
             counted=lambda n: setattr(result, "files", n),
             shards=[lambda share=share: shard(share) for share in shares],
             waiting=waiting,
+            every=force,
         )
     except jinja2.TemplateSyntaxError as exc:
         result.error = f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"

@@ -241,6 +241,8 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                 value, end = _quoted(value_text, col)
                 _rest_is_comment(value_text[end:])
             elif value_text[0] == "[":
+                if len(stack) >= _MAX_DEPTH:
+                    raise _NotPlain  # the list is one level deeper still
                 value = _flow_list(value_text, number, col, positions, item_path)
             else:
                 value = _scalar(_plain(_split_value(value_text)))
@@ -288,6 +290,8 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
             value, end = _quoted(value_text, vcol)
             _rest_is_comment(value_text[end:])
         elif value_text[0] == "[":
+            if len(stack) >= _MAX_DEPTH:
+                raise _NotPlain  # the list is one level deeper still
             value = _flow_list(value_text, number, vcol, positions, entry_path)
         else:
             value = _scalar(_plain(_split_value(value_text)))

@@ -16,6 +16,7 @@ three in one pass.
 from __future__ import annotations
 
 import codecs
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -169,7 +170,15 @@ def load_file(path: FsPath) -> tuple[Document | None, list[Problem]]:
         return None, problems
     doc, problems = load_text(text, str(path))
     if doc is not None and isinstance(doc.text, str):
-        doc.text = lambda: read_text(path)[0]  # read again if a message needs a position
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+        def again() -> str | None:  # read again if a message needs a position: if unchanged
+            now, _ = read_text(path)
+            if now is None or hashlib.blake2b(now.encode(), digest_size=16).digest() != digest:
+                return None  # changed meanwhile: each link's own line is still right
+            return now
+
+        doc.text = again
     return doc, problems
 
 

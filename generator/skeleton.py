@@ -48,32 +48,32 @@ class _Slots:
                 self.shape.append("str")
                 self.values.append(value)
             else:
-                self.shape.append(value)
+                self.shape.append(("str", value))
         elif kind is Target:
             self.shape.append("Target")
             self.walk(value.url)
             self.walk(value.display)
         elif value is None or kind is bool:
-            self.shape.append(value)
+            self.shape.append((kind.__name__, value))
         else:
             self.mark(value)
 
     def mark(self, value: Any) -> Any:
         kind = type(value)
         if kind is str:  # the usual value first: the benchmark's hottest function
-            self.shape.append("str" if value else value)
+            self.shape.append("str" if value else ("str", value))
             return self._marker(value) if value else value
         if kind is Target:
             self.shape.append("Target")
             return Target(url=self.mark(value.url), display=self.mark(value.display))
         if value is None or isinstance(value, bool):
-            self.shape.append(value)
+            self.shape.append((type(value).__name__, value))
             return value
         if isinstance(value, Markup):
-            self.shape.append("M" if value else "")
+            self.shape.append("M" if value else ("M", ""))
             return Markup(self._marker(value)) if value else value
         if isinstance(value, str | int | float):
-            self.shape.append(type(value).__name__ if value else value)
+            self.shape.append(type(value).__name__ if value else (type(value).__name__, value))
             return self._marker(value) if value else value
         if isinstance(value, dict):
             self.shape.append(("dict", tuple(value)))
@@ -109,6 +109,8 @@ class Skeletons:
 
     def render(self, name: str, values: dict[str, Any]) -> str:
         fixed = self.fixed
+        if not fixed.keys().isdisjoint(values):  # a page's own value over a fixed one
+            return self._jinja(name, {**fixed, **values})
         slots = _Slots()
         try:
             for v in values.values():
@@ -124,6 +126,7 @@ class Skeletons:
         if parts is False:  # a new shape: cut its skeleton, and prove it on this page
             slots = _Slots()
             marked = {**fixed, **{k: slots.mark(v) for k, v in values.items() if k not in fixed}}
+            # (no key is in both: checked above)
             parts = self._cache[key] = self._cut(name, marked, len(slots.values))
             if parts is not None:
                 fast = self._fill(parts, slots.values)

@@ -110,9 +110,15 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
     if any(len(s.encode()) > MAX_SEGMENT_BYTES for s in segments):
         out.append((f"slug {slug!r} has a part too long for a file name", "shorten it"))
     low = slug.casefold()
-    if low.endswith((".html", ".htm")):
+    if any(s.casefold().endswith((".html", ".htm")) for s in segments):
+        # a page is '<slug>.html': 'a.html/b' would need a folder where a's page is
         out.append(
             (f"slug {slug!r} ends in .html", "the pages themselves are .html files; drop it")
+            if low.endswith((".html", ".htm"))
+            else (
+                f"slug {slug!r} has a part ending in .html",
+                "the pages themselves are .html files; drop it",
+            )
         )
     first = segments[0].casefold() if segments else ""
     if low in RESERVED or first in RESERVED or slug.startswith("_"):

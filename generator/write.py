@@ -198,6 +198,23 @@ class _Folder:
         os.unlink(os.path.join(self.root, rel))
 
 
+def _foreign(out: Path, rel: str, before: dict[str, str | None]) -> bool:
+    """Whether writing ``rel`` would land on something not ours: a file we did not write,
+    or a folder holding any file we did not write (a folder of only ours, left by a slug
+    'a/b' when 'a' now has a page file, is emptied first by ``_apply``)."""
+    path = out / rel
+    if not os.path.lexists(path):
+        return False
+    if path.is_symlink() or not path.is_dir():
+        return rel not in before
+    for root, _dirs, names in os.walk(path):
+        for name in names:
+            inner = os.path.relpath(os.path.join(root, name), out).replace(os.sep, "/")
+            if inner not in before:
+                return True
+    return False
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -252,7 +269,7 @@ class _Sink:
                 elif isinstance(data, bytes):
                     d = digest(data)
                     if before.get(rel) != d:
-                        if rel not in before and os.path.lexists(out / rel):
+                        if _foreign(out, rel, before):
                             self.clashes.append(rel)
                         else:
                             folder.write(rel, data)
@@ -261,7 +278,7 @@ class _Sink:
                     d = folder.write(rel, data)
                     if before.get(rel) == d:
                         folder.remove(rel)
-                    elif rel not in before and os.path.lexists(out / rel):
+                    elif _foreign(out, rel, before):
                         folder.remove(rel)
                         self.clashes.append(rel)
                     else:
@@ -348,6 +365,7 @@ def write_site(
     counted: Callable[[int], None] | None = None,
     shards: Sequence[Callable[[], Pairs]] = (),
     waiting: Callable[[], None] | None = None,
+    every: bool = False,
 ) -> WriteResult:
     """Make ``out`` hold exactly ``files``, writing only what differs from the last build.
 
@@ -356,7 +374,8 @@ def write_site(
     can say what rendering them found. ``counted`` is told how many files there are.
     ``shards``: more streams of files, each written by a forked worker process while this
     one writes ``files`` (a build's pages, on every core); ``waiting`` is called now and
-    then meanwhile (the progress bar)."""
+    then meanwhile (the progress bar). ``every``: write every file, whatever the manifest
+    says (repairs an output changed by hand: ``build --force``)."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(out)
@@ -370,6 +389,8 @@ def write_site(
 
     if old is None or (old.files and next(iter(old.files.values())) is None):
         return _write_fresh(out, pairs, list(shards), waiting, head)
+    if every:  # what is on disk may differ from what the manifest says: compare nothing
+        old = Manifest(dict.fromkeys(old.files, ""), old.header)
     return _write_changes(out, old, pairs, list(shards), waiting, head)
 
 
@@ -458,18 +479,10 @@ def _write_changes(
 
 
 def _apply(out: Path, stage: Path, replace: list[str], remove: list[str]) -> None:
-    """Move staged files into place and delete the files no longer built. Repeatable: a
-    second run after a kill finds the moved files gone from the stage and skips them."""
-    made: set[str] = {""}
-    for rel in replace:
-        src = stage / rel
-        if not src.exists():
-            continue
-        parent = rel.rpartition("/")[0]
-        if parent not in made:
-            os.makedirs(out / parent, exist_ok=True)
-            made.add(parent)
-        os.replace(src, out / rel)
+    """Delete the files no longer built, then move the staged files into place (in that
+    order: a file of the last build may stand where a folder of this one goes, or the other
+    way round). Repeatable: a second run after a kill finds the deleted files gone and the
+    moved ones gone from the stage, and skips them."""
     folders = set()
     for rel in remove:
         with contextlib.suppress(FileNotFoundError):
@@ -481,3 +494,13 @@ def _apply(out: Path, stage: Path, replace: list[str], remove: list[str]) -> Non
     for folder in sorted(folders, key=lambda f: -f.count("/")):
         with contextlib.suppress(OSError):  # only when empty: it may hold another of ours
             os.rmdir(out / folder)
+    made: set[str] = {""}
+    for rel in replace:
+        src = stage / rel
+        if not src.exists():
+            continue
+        parent = rel.rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(out / parent, exist_ok=True)
+            made.add(parent)
+        os.replace(src, out / rel)

@@ -74,6 +74,10 @@ SNIPPETS = [
     "links:\n  a\n",
     "links:\n" + "  " * 40 + "a: b\n",
     "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 40)),
+    *(  # a flow list one level deeper than its mapping, at the depth limit
+        "k0:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, n)) + "  " * n + "leaf: [x]\n"
+        for n in (30, 31, 32)
+    ),
 ]
 
 

@@ -116,3 +116,15 @@ def test_the_escapes_are_markupsafes_and_jinjas() -> None:
         expected = str(htmlsafe_json_dumps(text, **env.policies["json.dumps_kwargs"]))
         assert skeletons._fill([(0, 1)], [text]) == expected
     assert html_escape(5) == "5" and html_escape(Markup("<b>")) == "<b>"
+
+
+def test_false_zero_and_empty_are_different_shapes() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ v|tojson }}"}), autoescape=True)
+    skeletons = Skeletons(env, {"lang": "en"})
+    for v in (False, 0, 0.0, "", None, False, 0, 1, True):
+        assert skeletons.render("t", {"v": v}) == env.get_template("t").render(v=v), v
+    shown = jinja2.Environment(
+        loader=jinja2.DictLoader({"l": "{{ lang }}"}), autoescape=True
+    ).get_template("l")
+    overriding = Skeletons(shown.environment, {"lang": "en"})
+    assert overriding.render("l", {"lang": "zh"}) == "zh"  # a page's value wins, via Jinja

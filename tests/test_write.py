@@ -204,8 +204,12 @@ def test_a_build_with_nothing_new_is_up_to_date_until_a_link_changes_state(
     assert again.up_to_date and not again.written
     assert (again.files, again.states, again.rules) == (first.files, first.states, first.rules)
     assert _stamps(out) == stamps
+    (out / "gh.html").unlink()  # an output changed by hand: --force writes every file
+    (out / "docs.html").write_text("edited")
     forced = build(links, out, NOW, force=True)
-    assert forced.written and forced.changed == (0, 0) and _stamps(out) == stamps
+    assert forced.written and forced.changed == (forced.files, 0)
+    assert (out / "gh.html").exists() and b"edited" not in (out / "docs.html").read_bytes()
+    stamps = _stamps(out)
     later = build(links, out, first.next_change.at)  # a link starts or ends: build again
     assert later.written and not later.up_to_date and later.changed[0] > 0
     earlier = build(links, out, NOW)  # as of an earlier instant: that site, not this one
@@ -245,5 +249,23 @@ def test_pages_written_by_forked_workers_are_those_of_one_process(tmp_path: Path
     assert a == b
     lines = [sorted(m.decode().splitlines()[1:]) for m in manifests]
     assert lines[0] == lines[1] and len(lines[0]) == len(a)
-    again = build(links, tmp_path / "two", NOW, workers=2, force=True)
-    assert again.changed == (0, 0)
+    with links.open("a") as f:
+        f.write("# read and rendered again, nothing to write\n")
+    again = build(links, tmp_path / "two", NOW, workers=2)
+    assert again.written and again.changed == (0, 0)
+
+
+def test_a_file_of_the_last_build_may_become_a_folder_and_back(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, {"a": b"file"})
+    write_site(out, {"a/b.html": b"in a folder"})
+    assert (out / "a" / "b.html").read_bytes() == b"in a folder"
+    write_site(out, {"a": b"file again"})
+    assert (out / "a").read_bytes() == b"file again"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no journal left
+    (out / "a").unlink()
+    (out / "a").mkdir()
+    (out / "a" / "mine.txt").write_text("not ours")
+    with pytest.raises(OutputError, match="did not write"):
+        write_site(out, {"a": b"file"}, every=True)
+    assert (out / "a" / "mine.txt").read_text() == "not ours"
