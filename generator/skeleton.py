@@ -55,6 +55,22 @@ class _Slots:
             self.walk(value.display)
         elif value is None or kind is bool:
             self.shape.append((kind.__name__, value))
+        elif kind is Markup:
+            if value:
+                self.shape.append("M")
+                self.values.append(value)
+            else:
+                self.shape.append(("M", ""))
+        elif kind is dict:
+            self.shape.append(("dict", tuple(value)))
+            for v in value.values():
+                self.walk(v)
+        elif kind is int or kind is float:
+            if value:
+                self.shape.append(kind.__name__)
+                self.values.append(value)
+            else:
+                self.shape.append((kind.__name__, value))
         else:
             self.mark(value)
 
