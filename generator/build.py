@@ -29,7 +29,7 @@ from .plan import Change, Entry, make_plan
 from .problems import ERROR, Problem
 from .render import Site, iter_pages, iter_site_files
 from .validate import validate
-from .write import OutputError, check_output, up_to_date, write_site
+from .write import OutputError, check_output, clean_stale, up_to_date, write_site
 
 
 @dataclass
@@ -172,6 +172,7 @@ def build(
     result = BuildResult(problems=[])
     if not force:
         try:
+            clean_stale(out.absolute())  # what a killed build left beside the output
             header = up_to_date(out, inputs, now)
             if header is not None and (not strict or not header.get("problems")):
                 _from_summary(result, header["summary"])

@@ -4,11 +4,15 @@ The first build writes everything into a fresh folder beside the output and rena
 it into place. Later builds compare each file with the manifest of the last one (a
 digest per file) and touch only what differs: a rebuild with nothing new writes no
 file at all, a one-link change writes that link's files and the rule files it is in.
-Changed files are first written to a stage folder beside the output; then a journal
-(``.<output>.journal``) lists the renames and deletions, and only then are they
-applied. A build killed before the journal is written leaves the output as it was; one
-killed after has its journal finished by the next build (or ``shortlinks build``),
-before anything else. Files are streamed: a million-link site is never in memory.
+Changed files are first written to a stage folder beside the output. The next output is
+then assembled beside it, every unchanged file a hard link to the one being served
+(same inode, same time stamp: nothing is copied or rewritten), and swapped in with one
+atomic ``renameat2(RENAME_EXCHANGE)``: a build killed at any moment leaves the output
+exactly as it was, or exactly the new one, never a mixture. Where the swap is not
+possible (another system, an output folder that is a mount point), a journal
+(``.<output>.journal``) lists the renames and deletions before they are applied in
+place, and a build killed after it has its journal finished by the next one.
+Files are streamed: a million-link site is never in memory.
 
 The manifest (``.shortlinks-manifest.json``) also records what the generator owns:
 it deletes only files it wrote, and refuses to write over a file it did not write.
@@ -153,8 +157,9 @@ def recover(out: Path) -> bool:
     return True
 
 
-def _clean_stale(out: Path) -> None:
-    """Remove temporary folders left by builds that were killed."""
+def clean_stale(out: Path) -> None:
+    """Finish a killed build's journal and remove the temporary folders left by builds
+    that were killed (a stage, the next output, the previous one after a swap)."""
     recover(out)
     for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*", f".{out.name}.stage-*"):
         for stale in out.parent.glob(pattern):
@@ -378,7 +383,7 @@ def write_site(
     says (repairs an output changed by hand: ``build --force``)."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(out)
+    clean_stale(out)
     pairs = sorted(files.items()) if isinstance(files, Mapping) else files
     old = read_manifest(out) if out.is_dir() and any(out.iterdir()) else None
 
@@ -461,6 +466,9 @@ def _write_changes(
         result.unchanged = total - len(changed)
         if not changed and not removed and old.header == header:
             return result  # not even the manifest is new
+        if _swappable(out):
+            _swap_in(out, stage, [*changed, MANIFEST], removed)
+            return result
         journal = _journal(out)
         tmp = journal.with_name(journal.name + ".tmp")
         tmp.write_text(
@@ -476,6 +484,57 @@ def _write_changes(
     finally:
         if not committed:  # else the stage is what the journal finishes from
             shutil.rmtree(stage, ignore_errors=True)
+
+
+def _swappable(out: Path) -> bool:
+    """Whether ``out`` can be swapped whole: Linux, and not a mount point (a bind-mounted
+    folder cannot be renamed). Tried on two empty folders beside it, the only sure test."""
+    if os.path.ismount(out):
+        return False
+    a = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    b = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        return _exchange(a, b)
+    finally:
+        os.rmdir(a)
+        os.rmdir(b)
+
+
+def _swap_in(out: Path, stage: Path, replace: list[str], remove: list[str]) -> None:
+    """The next output assembled beside ``out`` and swapped in at once: every file of
+    ``out`` (ours and a user's alike) hard-linked into it but those replaced or removed,
+    then the staged files moved in. Until the swap, ``out`` is untouched; after it,
+    ``out`` is the whole new site; the leftover folder is the old one, deleted last (a
+    kill before that leaves it for ``clean_stale``)."""
+    nxt = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        os.chmod(nxt, os.stat(out).st_mode & 0o7777)
+        skip = set(replace) | set(remove)
+        root = str(out)
+        for folder, dirs, names in os.walk(root):
+            rel_folder = os.path.relpath(folder, root)
+            rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
+            target = os.path.join(nxt, rel_folder)
+            for name in dirs:
+                src = os.path.join(folder, name)
+                if os.path.islink(src):  # a user's link to a folder: kept as a link
+                    if rel_folder + name not in skip:
+                        os.symlink(os.readlink(src), os.path.join(target, name))
+                    continue
+                os.mkdir(os.path.join(target, name), os.stat(src).st_mode & 0o7777)
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+            for name in names:
+                if rel_folder + name not in skip:
+                    os.link(os.path.join(folder, name), os.path.join(target, name),
+                            follow_symlinks=False)  # fmt: skip
+        _apply(nxt, stage, replace, remove)
+        if not _exchange(nxt, out):
+            raise OSError(f"could not swap {nxt} into {out}")
+    except BaseException:
+        shutil.rmtree(nxt, ignore_errors=True)
+        raise
+    shutil.rmtree(nxt, ignore_errors=True)  # now the previous output
+    shutil.rmtree(stage, ignore_errors=True)
 
 
 def _apply(out: Path, stage: Path, replace: list[str], remove: list[str]) -> None:

@@ -109,6 +109,33 @@ def test_a_user_file_in_the_output_is_kept_and_never_written_over(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+def test_a_rebuild_swaps_in_a_whole_new_tree_carrying_over_what_it_does_not_touch(
+    tmp_path: Path,
+) -> None:
+    """The next output is assembled beside the served one and swapped in at once: a
+    user's files, folders and links come along untouched, as do our unchanged files (the
+    very same inodes: hard links, nothing rewritten)."""
+    out = tmp_path / "site"
+    write_site(out, {"a.html": b"1", "sub/b.html": b"2", "gone/c.html": b"3"})
+    (out / "mine").mkdir()
+    (out / "mine" / "notes.txt").write_text("precious")
+    (out / "logo.svg").symlink_to("mine/notes.txt")
+    (out / "docs").symlink_to("mine", target_is_directory=True)
+    (out / "empty").mkdir()
+    inode = (out / "sub" / "b.html").stat().st_ino
+    served = out.stat().st_ino
+    result = write_site(out, {"a.html": b"new", "sub/b.html": b"2", "d.html": b"4"})
+    assert (result.written, result.removed) == (2, 1)
+    assert out.stat().st_ino != served  # a new folder, swapped in
+    assert (out / "sub" / "b.html").stat().st_ino == inode
+    assert (out / "a.html").read_bytes() == b"new" and (out / "d.html").read_bytes() == b"4"
+    assert not (out / "gone").exists()  # emptied of ours: gone
+    assert (out / "mine" / "notes.txt").read_text() == "precious"
+    assert os.readlink(out / "logo.svg") == "mine/notes.txt"
+    assert os.readlink(out / "docs") == "mine" and (out / "empty").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
     return {
         p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
@@ -138,7 +165,7 @@ def test_a_rebuild_writes_only_what_changed(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_a_build_killed_after_its_journal_is_finished_by_the_next(
+def test_where_no_swap_a_build_killed_after_its_journal_is_finished_by_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The point of no return is the journal: before it the old output stands, after it
@@ -147,6 +174,7 @@ def test_a_build_killed_after_its_journal_is_finished_by_the_next(
 
     out = tmp_path / "site"
     write_site(out, {"a.html": b"1", "b.html": b"2"})
+    monkeypatch.setattr(write, "_swappable", lambda out: False)  # a mount point, say
     real = os.replace
     moved = {"n": 0}
 
