@@ -18,6 +18,7 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -137,13 +138,21 @@ def indentation(text: str) -> tuple[str, str]:
     return "  ", "  "
 
 
-def add(path: Path, link: NewLink, linkset: LinkSet) -> tuple[str, str, list[Problem]]:
-    """The new file text, the slug used, and the problems of the result (empty: fine)."""
+def add(
+    path: Path, link: NewLink, linkset: LinkSet, reserved: Collection[str] = ()
+) -> tuple[str, str, list[Problem]]:
+    """The new file text, the slug used, and the problems of the result (empty: fine).
+    ``reserved``: collision keys of slugs published before (links.lock): never reused."""
     text = path.read_text(encoding="utf-8")
     taken = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
-    slug = link.slug or generate_slug(taken)
+    slug = link.slug or generate_slug(taken | set(reserved))
     if link.slug and slugrules.collision_key(link.slug) in taken:
         raise AddError(f"slug {link.slug!r} is taken (in some letter case): choose another")
+    if link.slug and slugrules.collision_key(link.slug) in reserved:
+        raise AddError(
+            f"slug {link.slug!r} was published before (links.lock) and may still be in "
+            "people's hands: choose another"
+        )
     indent, step = indentation(text)
     new_text = insert(text, entry_lines(link, slug, indent, step))
     problems = check_text(new_text, str(path)).problems

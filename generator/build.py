@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, qr
+from . import __version__, lock, qr
 from .hosts import HOSTS
 from .load import Document, load_file, load_text
 from .model import LinkSet, State
@@ -74,10 +74,24 @@ def _no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def check(path: Path) -> CheckResult:
+def check(path: Path, base_lock: lock.Lock | None = None) -> CheckResult:
+    """``path`` checked, and against the links.lock beside it when there is one (its slugs
+    must keep their published targets: lock.py); ``base_lock``, a pull request's base
+    branch's lock, which this one must only have grown from."""
     with _no_gc_pauses():
         doc, problems = load_file(path)
-        return _checked(doc, problems)
+        result = _checked(doc, problems)
+    locked = lock.read(lock.lock_path(path))
+    if locked is None and base_lock is not None and base_lock.entries:
+        locked = lock.Lock(str(lock.lock_path(path)))  # removed: as if emptied
+    if locked is not None and result.linkset is not None and doc is not None:
+        found = lock.check(result.linkset, locked, doc.locate, str(path))
+        if base_lock is not None:
+            found += lock.since(base_lock, locked, result.linkset, doc.locate, str(path))
+        result.problems = sorted(result.problems + found)
+        if any(p.is_error for p in found):
+            result.linkset = None  # a build needs the whole file right, its lock too
+    return result
 
 
 def check_text(text: str, name: str) -> CheckResult:
@@ -111,10 +125,11 @@ def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | N
             if file.is_file() and "__pycache__" not in file.parts:
                 h.update(f"\0{file.relative_to(root).as_posix()}\0".encode())
                 h.update(file.read_bytes())
-    try:
-        h.update(b"\0links\0" + path.read_bytes())
-    except OSError:
-        h.update(b"\0unreadable")
+    for part, file in ((b"links", path), (b"lock", lock.lock_path(path))):
+        try:
+            h.update(b"\0" + part + b"\0" + file.read_bytes())
+        except OSError:
+            h.update(b"\0" + part + b" unreadable")
     return h.hexdigest()
 
 

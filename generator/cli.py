@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, lock
 from . import qr as qrcodes
 from .build import build, check
 from .hosts import HOSTS
@@ -142,9 +142,19 @@ def main() -> None:
     help="Output format [default: github under GitHub Actions, else text].",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-def check_cmd(file: Path, fmt: str | None, strict: bool) -> None:
-    """Validate FILE (default: links.yaml) and print every problem at once."""
-    result = check(file)
+@click.option("--base", metavar="REF", help="A pull request's base (git ref or file): its "
+              "links.lock must only have grown, and no published slug moved silently.")  # fmt: skip
+def check_cmd(file: Path, fmt: str | None, strict: bool, base: str | None) -> None:
+    """Validate FILE (default: links.yaml) and print every problem at once; with a
+    links.lock beside it, also that no published slug points somewhere new."""
+    base_lock = None
+    if base is not None:
+        try:
+            base_lock = lock.read_base(base, file)
+        except lock.BaseError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+    result = check(file, base_lock)
     chosen = Format(fmt) if fmt else _default_format()
     _print_problems(result.problems, chosen, err=False)
     failed = not result.ok or (strict and result.problems)
@@ -152,6 +162,80 @@ def check_cmd(file: Path, fmt: str | None, strict: bool) -> None:
         n = len(result.linkset.links) if result.linkset else 0
         click.echo(f"{file}: {n} link{'s' * (n != 1)}, no problems")
     sys.exit(1 if failed else 0)
+
+
+def _reserved(file: Path) -> set[str]:
+    """Slugs published before (links.lock beside ``file``), taken or not: never reused."""
+    locked = lock.read(lock.lock_path(file))
+    return set(locked.entries) if locked is not None else set()
+
+
+def _relock(file: Path) -> None:
+    """Record the links just written in the links.lock beside ``file``, if there is one
+    (``add`` and ``import`` take only free slugs, so nothing here can be refused)."""
+    path = lock.lock_path(file)
+    locked = lock.read(path)
+    if locked is None:
+        return
+    from .load import load_file
+    from .validate import validate
+
+    doc, _ = load_file(file)
+    linkset, _ = validate(doc) if doc is not None else (None, [])
+    if linkset is None or doc is None:
+        return
+    update = lock.update(linkset, locked, doc.locate, str(file))
+    if not update.refused and (update.added or update.moved):
+        lock.write(path, update.text)
+
+
+EXAMPLES_LOCK = """
+\b
+Examples:
+  shortlinks lock                 # record new slugs in links.lock
+  shortlinks lock --check         # exit 1 when links.lock is behind links.yaml
+"""
+
+
+@main.command("lock", epilog=EXAMPLES_LOCK)
+@_FILE
+@click.option("--check", "verify", is_flag=True,
+              help="Write nothing; exit 1 when links.lock does not record every slug.")  # fmt: skip
+def lock_cmd(file: Path, verify: bool) -> None:
+    """Record every slug of FILE in links.lock beside it, with the target it is published
+    with. A locked slug gets a new target only when its link says 'repoint_from:'."""
+    from .load import load_file
+    from .validate import validate
+
+    path = lock.lock_path(file)
+    doc, problems = load_file(file)
+    linkset, more = validate(doc) if doc is not None else (None, [])
+    problems = sorted(problems + more)
+    if linkset is None or doc is None:
+        _print_problems(problems, _default_format(), err=True)
+        click.echo(f"error: fix {file} first; {path.name} was not written", err=True)
+        sys.exit(1)
+    locked = lock.read(path)
+    if locked is not None and locked.problems:
+        _print_problems(locked.problems, _default_format(), err=True)
+        click.echo(f"error: {path.name} was not written", err=True)
+        sys.exit(1)
+    update = lock.update(linkset, locked, doc.locate, str(file))
+    if update.refused:
+        _print_problems(update.refused, _default_format(), err=True)
+        click.echo(f"error: {path.name} was not written", err=True)
+        sys.exit(1)
+    if not update.added and not update.moved and locked is not None:
+        click.echo(f"{path}: up to date ({len(locked.entries)} slugs)")
+        return
+    said = f"{len(update.added)} new slug(s)"
+    if update.moved:
+        said += f", {len(update.moved)} moved ({', '.join(update.moved)})"
+    if verify:
+        click.echo(f"error: {path} is behind {file}: {said}; run 'shortlinks lock'", err=True)
+        sys.exit(1)
+    lock.write(path, update.text)
+    click.echo(f"{path}: recorded {said}")
 
 
 @main.command("build", epilog=EXAMPLES_BUILD)
@@ -488,7 +572,7 @@ def add(
         if expires_in:
             expires = adder.expires_in(expires_in, now, zone(site.timezone))
         new = adder.NewLink(url, slug, expires, starts, title, aliases, tags)
-        text, used, problems = adder.add(file, new, linkset)
+        text, used, problems = adder.add(file, new, linkset, _reserved(file))
     except adder.AddError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -505,6 +589,7 @@ def add(
         click.echo(short)
         return
     adder.write_atomically(file, text)
+    _relock(file)
     click.echo(f"Added {short}")
     if site.base_url:
         click.echo(codes.terminal(short), nl=False)
@@ -576,7 +661,11 @@ def import_links(csv_file: Path, file: Path, dry_run: bool) -> None:
     try:
         with Progress("Importing") as bar:
             text, report = importer.import_csv(
-                csv_file.read_text(encoding="utf-8-sig"), file, linkset, bar.update
+                csv_file.read_text(encoding="utf-8-sig"),
+                file,
+                linkset,
+                bar.update,
+                _reserved(file),
             )
     except importer.ImportError_ as exc:
         click.echo(f"error: {exc}", err=True)
@@ -590,6 +679,7 @@ def import_links(csv_file: Path, file: Path, dry_run: bool) -> None:
     )
     if text is not None and not dry_run:
         adder.write_atomically(file, text)
+        _relock(file)
 
 
 @main.command("export")

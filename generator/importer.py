@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -137,12 +137,15 @@ def import_csv(
     path: Path,
     linkset: LinkSet,
     progress: Callable[[int, int], None] | None = None,
+    reserved: Collection[str] = (),
 ) -> tuple[str | None, Report]:
     """The new links file text (None when nothing is imported) and the report;
-    ``progress(done, total)`` is told of each row."""
+    ``progress(done, total)`` is told of each row. ``reserved``: collision keys of slugs
+    published before (links.lock), which no imported row may take."""
     fmt, rows = read_rows(text)
     report = Report(fmt)
     taken = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
+    reserved = set(reserved) - taken
     source = path.read_text(encoding="utf-8")
     indent, step = adder.indentation(source)
     site = linkset.site
@@ -160,6 +163,8 @@ def import_csv(
             why = slugrules.slug_problems(slug)[0][0]
         elif slugrules.collision_key(slug) in taken:
             why = "the slug is taken already (never overwritten)"
+        elif slugrules.collision_key(slug) in reserved:
+            why = "the slug was published before (links.lock): choose another"
         else:
             try:
                 parse_target(url)

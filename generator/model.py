@@ -54,6 +54,8 @@ class Link:
     tags: tuple[str, ...] = ()  # labels for people and tools (shortlinks list --tag)
     forward_query: bool = True
     expired: Target | None = None  # where to go once expired
+    # the target it was published with, when it is moved on deliberately (lock.py)
+    repoint_from: Target | None = None
 
     @property
     def slugs(self) -> tuple[str, ...]:

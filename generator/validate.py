@@ -44,6 +44,7 @@ LINK_KEYS = (
     "aliases",
     "forward_query",
     "expired",
+    "repoint_from",
 )
 MAX_TITLE = 300
 MAX_DESCRIPTION = 1000
@@ -350,6 +351,9 @@ class _Checker:
                     "add 'expires: YYYY-MM-DD' or remove 'expired'",
                     at="key",
                 )
+        repoint_from = None
+        if "repoint_from" in value:  # compared with links.lock by check (lock.py)
+            repoint_from = self.target(value["repoint_from"], (*path, "repoint_from"))
         if not (slug_ok and target):
             return None
         return Link(
@@ -367,6 +371,7 @@ class _Checker:
             tags=tags,
             forward_query=forward_query,
             expired=expired,
+            repoint_from=repoint_from,
         )
 
     def when(

@@ -1,6 +1,8 @@
 """The check workflow's steps, run here in order as GitHub would run them for a pull
 request that adds one link, changes one and breaks one: exactly one annotation, on
-the broken line, and a job summary listing exactly those changes.
+the broken line, and a job summary listing exactly those changes. Then for pull
+requests that move a published slug: blocked without 'repoint_from' (also when the
+lock is edited by hand), built and warned with it.
 
 Steps that use an action (checkout, upload) and the install step are left out: the
 test runs in a clone of this repository with this checkout's .venv, which the README's
@@ -63,21 +65,38 @@ def condition(expr: str | None, failed: bool, event: str) -> bool:
     return result and (saw_status or not failed)
 
 
-def test_a_pull_request_gets_one_annotation_and_an_exact_summary(tmp_path: Path) -> None:
+def _run_check_job(
+    tmp_path: Path, pr_links: str, relock: bool = False, pr_lock: str | None = None
+) -> tuple[dict[str, subprocess.CompletedProcess[str]], str]:
+    """The check job's steps for a pull request from BASE (locked on main) to ``pr_links``;
+    ``relock``: the author ran 'shortlinks lock'; ``pr_lock``: or edited the lock by hand.
+    The logs of the steps that ran, and the job summary."""
     clone = tmp_path / "repo"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
 
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=clone, check=True, capture_output=True)
 
+    def shortlinks(*args: str) -> None:
+        subprocess.run(  # as the steps run it
+            [str(ROOT / ".venv/bin/shortlinks"), *args], cwd=clone, check=True, capture_output=True
+        )
+
     git("config", "user.email", "t@example.com")
     git("config", "user.name", "t")
     git("checkout", "-q", "-b", "pr-base")
     (clone / "links.yaml").write_text(BASE)
-    git("commit", "-q", "-am", "base")
+    (clone / "links.lock").unlink(missing_ok=True)
+    shortlinks("lock")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
     git("update-ref", "refs/remotes/origin/main", "HEAD")  # what checkout's fetch gives
     git("checkout", "-q", "-b", "pr")
-    (clone / "links.yaml").write_text(PR)
+    (clone / "links.yaml").write_text(pr_links)
+    if relock:
+        shortlinks("lock")
+    if pr_lock is not None:
+        (clone / "links.lock").write_text(pr_lock)
     git("commit", "-q", "-am", "the pull request")
     (clone / ".venv").symlink_to(ROOT / ".venv")
 
@@ -107,20 +126,71 @@ def test_a_pull_request_gets_one_annotation_and_an_exact_summary(tmp_path: Path)
         )
         logs[step["name"]] = run
         failed = failed or run.returncode != 0
+    return logs, summary.read_text()
 
-    check = logs["Check links.yaml (problems are annotated on their lines)"]
-    annotations = [line for line in check.stdout.splitlines() if line.startswith("::")]
-    assert len(annotations) == 1, check.stdout
+
+CHECK = "Check links.yaml (problems are annotated on their lines)"
+
+
+def _annotations(logs: dict[str, subprocess.CompletedProcess[str]]) -> list[str]:
+    return [line for line in logs[CHECK].stdout.splitlines() if line.startswith("::")]
+
+
+def test_a_pull_request_gets_one_annotation_and_an_exact_summary(tmp_path: Path) -> None:
+    logs, text = _run_check_job(tmp_path, PR)
+    annotations = _annotations(logs)
+    assert len(annotations) == 1, logs[CHECK].stdout
     assert annotations[0].startswith("::error file=links.yaml,line=6,"), annotations[0]
     assert "Build the site" not in logs  # a broken pull request is not built
 
-    text = summary.read_text()
     assert "1 added, 1 changed, 0 removed, 1 with a mistake" in text
     assert "| `new` | https://new.example.com |" in text
     assert "| `gh` | target | https://github.com/acme | https://github.com/acme-corp |" in text
     assert "- line 6:" in text  # the mistake, named in the summary too
     assert "#### With a mistake (not built until fixed)\n\n- `shop`" in text
     assert "`docs`" not in text and "#### Removed" not in text  # unchanged; nothing removed
+
+
+MOVED = PR.replace("htps://shop", "https://shop")
+
+
+def test_a_pull_request_that_repoints_a_published_slug_is_blocked(tmp_path: Path) -> None:
+    """'gh' is moved and 'new' added, the lock left alone: both annotated, nothing built."""
+    logs, _text = _run_check_job(tmp_path, MOVED)
+    annotations = _annotations(logs)
+    assert len(annotations) == 2, logs[CHECK].stdout
+    assert annotations[0].startswith("::error file=links.yaml,line=4,"), annotations
+    assert "was published pointing to https://github.com/acme" in annotations[0]
+    assert annotations[1].startswith("::error file=links.yaml,line=7,"), annotations
+    assert "is not in links.lock yet" in annotations[1]
+    assert "Build the site" not in logs
+
+
+def test_a_hand_edited_lock_does_not_get_a_repoint_past_the_check(tmp_path: Path) -> None:
+    """The lock rewritten along with the target: against main's lock it is refused."""
+    forged = "gh https://github.com/acme-corp\nnew https://new.example.com\n"
+    forged += "docs https://docs.example.com\nshop https://shop.example.com\n"
+    logs, _text = _run_check_job(tmp_path, MOVED, pr_lock=forged)
+    annotations = _annotations(logs)
+    assert len(annotations) == 1, logs[CHECK].stdout
+    assert "lost or changed the line 'gh https://github.com/acme'" in annotations[0]
+    assert "Build the site" not in logs
+
+
+def test_a_pull_request_with_the_override_is_built_and_warned(tmp_path: Path) -> None:
+    moved = MOVED.replace(
+        "  gh: https://github.com/acme-corp\n",
+        "  gh:\n    url: https://github.com/acme-corp\n    repoint_from: https://github.com/acme\n",
+    )
+    logs, _text = _run_check_job(tmp_path, moved, relock=True)
+    annotations = _annotations(logs)
+    assert len(annotations) == 1, logs[CHECK].stdout
+    assert annotations[0].startswith("::warning file=links.yaml,line=5,"), annotations
+    assert (
+        "'gh' was moved from https://github.com/acme to https://github.com/acme-corp"
+        in (annotations[0])
+    )
+    assert logs["Build the site"].returncode == 0, logs["Build the site"].stderr
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,311 @@
+"""links.lock: every slug ever published, and where it pointed, so none silently moves.
+
+A short link lives on after its line leaves links.yaml: printed QR codes, old chat
+messages and bookmarks still carry it. Pointing such a slug somewhere else, by editing
+its target or by reusing it for a new link after it was removed, would send all of them
+to a page they never asked for. links.lock, committed beside links.yaml, records each
+slug (and alias) with the target it was published with, one ``slug target`` line each:
+
+- ``check`` refuses links.yaml when a slug's target is not the one its lock line says
+  (a new slug or a deliberate move not yet recorded: ``shortlinks lock`` records it);
+- ``shortlinks lock`` records new slugs, and records a new target for a locked slug only
+  when the link says so in links.yaml with ``repoint_from: <the locked target>``: an
+  explicit override, visible in the pull request and as a warning in its check;
+- a pull request's check (``check --base REF``) refuses a lock that lost or rewrote a
+  line of the base branch's: the file only grows.
+
+Lines are grouped by slug (case and width folded, as slugs collide) in sorted order, so
+two pull requests adding links touch different lines. A moved slug has one line per
+target, oldest first; the last is where it points now. Slugs and normalised targets hold
+no spaces, so a line is readable and can be written by hand in a web editor.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import LinkSet
+from .problems import ERROR, WARNING, Problem
+from .slugs import collision_key
+
+HEADER = """\
+# links.lock: every slug ever published from links.yaml, with the target it was published
+# with ("slug target", one line each). A slug moved on deliberately (repoint_from) has a
+# line for each target, oldest first: the last is where it points now. Written by
+# 'shortlinks lock'; commit it with links.yaml. Never remove or change a line: see
+# docs/security.md, "Published links never silently change".
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    slug: str
+    target: str
+    line: int
+
+
+@dataclass
+class Lock:
+    name: str  # the file, as messages name it
+    entries: dict[str, list[Entry]] = field(default_factory=dict)  # collision key -> history
+    problems: list[Problem] = field(default_factory=list)
+
+    def current(self, slug: str) -> Entry | None:
+        history = self.entries.get(collision_key(slug))
+        return history[-1] if history else None
+
+
+def lock_path(links_file: Path) -> Path:
+    """``links.yaml`` -> ``links.lock``, in the same folder."""
+    return links_file.with_suffix(".lock")
+
+
+def parse(text: str, name: str) -> Lock:
+    lock = Lock(name)
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(" ")
+        if len(parts) != 2 or not all(parts):
+            lock.problems.append(
+                Problem(
+                    number,
+                    1,
+                    ERROR,
+                    "a lock line is 'slug target', one space between",
+                    "restore the line from the base branch: git checkout origin/main -- "
+                    f"{Path(name).name}",
+                    file=name,
+                )
+            )
+            continue
+        slug, target = parts
+        lock.entries.setdefault(collision_key(slug), []).append(Entry(slug, target, number))
+    return lock
+
+
+def read(path: Path) -> Lock | None:
+    """The lock beside a links file, or None when there is none (the check is off)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        lock = Lock(str(path))
+        lock.problems.append(Problem(1, 1, ERROR, f"cannot read it: {exc}", file=str(path)))
+        return lock
+    return parse(text, str(path))
+
+
+class BaseError(Exception):
+    """The base's lock could not be read (no such ref)."""
+
+
+def read_base(spec: str, links_file: Path) -> Lock:
+    """The lock of a pull request's base: a file, or a git ref (``origin/main``) whose
+    lock beside ``links_file`` is read. No lock there: an empty one (nothing to keep)."""
+    if Path(spec).is_file():
+        return read(Path(spec)) or Lock(spec)
+    rel = os.path.relpath(lock_path(links_file))
+    run = subprocess.run(
+        ["git", "show", f"{spec}:./{rel}"], capture_output=True, text=True, check=False
+    )
+    if run.returncode != 0:
+        if "exists on disk, but not in" in run.stderr or "does not exist in" in run.stderr:
+            return Lock(spec)
+        raise BaseError(f"{spec!r} is neither a file nor a git ref: {run.stderr.strip()}")
+    return parse(run.stdout, spec)
+
+
+Locate = Callable[[tuple[object, ...]], tuple[int, int]]
+
+
+def _published(linkset: LinkSet) -> Iterator[tuple[str, str, str | None, tuple[object, ...]]]:
+    """(slug, target, repoint_from, its path in links.yaml) of every slug and alias."""
+    for link in linkset.links:
+        moved = link.repoint_from.url if link.repoint_from else None
+        yield link.slug, link.target.url, moved, ("links", link.slug)
+        for alias in link.aliases:
+            yield alias, link.target.url, moved, ("links", link.slug, "aliases")
+
+
+def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Problem]:
+    """Every slug of links.yaml recorded in the lock with its target, else an error each."""
+    problems = list(lock.problems)
+    lock_name = Path(lock.name).name
+    for slug, target, moved, path in _published(linkset):
+        entry = lock.current(slug)
+        if entry is not None and entry.target == target and moved is None:
+            continue  # the usual case: found without reading positions
+        line, column = locate(path)  # only for a message: a deep one reads the file again
+        if entry is None:
+            problems.append(
+                Problem(
+                    line,
+                    column,
+                    ERROR,
+                    f"{slug!r} is not in {lock_name} yet",
+                    f"run 'shortlinks lock' and commit {lock_name} (or add the line "
+                    f"'{slug} {target}' to it)",
+                    file=file,
+                )
+            )
+        elif entry.target != target:
+            if moved == entry.target:
+                problems.append(
+                    Problem(
+                        line,
+                        column,
+                        ERROR,
+                        f"{slug!r} moves from {entry.target} to {target} (repoint_from), "
+                        f"and {lock_name} does not record it yet",
+                        f"run 'shortlinks lock' and commit {lock_name}",
+                        file=file,
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        line,
+                        column,
+                        ERROR,
+                        f"{slug!r} was published pointing to {entry.target} "
+                        f"({lock_name}:{entry.line}); people and printed QR codes still use it",
+                        f"keep its target, choose a new slug, or move it deliberately: add "
+                        f"'repoint_from: {entry.target}' to the link",
+                        file=file,
+                    )
+                )
+        elif moved is not None:
+            history = lock.entries[collision_key(slug)]
+            if len(history) > 1 and history[-2].target == moved:
+                problems.append(
+                    Problem(
+                        line,
+                        column,
+                        WARNING,
+                        f"{slug!r} was moved from {moved} to {target} (repoint_from)",
+                        "people who kept the old link now land on the new target; remove "
+                        "'repoint_from' once this is merged",
+                        file=file,
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        line,
+                        column,
+                        WARNING,
+                        f"'repoint_from' of {slug!r} names {moved}, which it no longer moves from",
+                        "remove 'repoint_from'",
+                        file=file,
+                    )
+                )
+    return problems
+
+
+def since(
+    base: Lock, head: Lock, linkset: LinkSet | None, locate: Locate, file: str
+) -> list[Problem]:
+    """A pull request's lock against its base branch's: every base line kept as it was,
+    and a new target for a slug of the base only with the override in links.yaml."""
+    problems: list[Problem] = []
+    moves = {}
+    if linkset is not None:
+        moves = {collision_key(s): (m, p) for s, _t, m, p in _published(linkset)}
+    for key, before in base.entries.items():
+        after = head.entries.get(key, [])
+        kept = [(e.slug, e.target) for e in after[: len(before)]]
+        if kept != [(e.slug, e.target) for e in before]:
+            entry = before[-1]
+            problems.append(
+                Problem(
+                    1,
+                    1,
+                    ERROR,
+                    f"{Path(head.name).name} lost or changed the line '{entry.slug} "
+                    f"{entry.target}' of {base.name}: published slugs are never forgotten",
+                    f"restore it (git checkout {base.name}), then run 'shortlinks lock'",
+                    file=head.name,
+                )
+            )
+            continue
+        for entry in after[len(before) :]:
+            moved, path = moves.get(key, (None, None))
+            if moved != before[-1].target:
+                line, column = locate(path) if path else (entry.line, 1)
+                problems.append(
+                    Problem(
+                        line,
+                        column,
+                        ERROR,
+                        f"{entry.slug!r} is repointed in {Path(head.name).name} from "
+                        f"{before[-1].target} to {entry.target} without 'repoint_from'",
+                        f"add 'repoint_from: {before[-1].target}' to the link in links.yaml, "
+                        "or keep its target",
+                        file=file if path else head.name,
+                    )
+                )
+    return problems
+
+
+@dataclass
+class Update:
+    text: str
+    added: list[str]
+    moved: list[str]
+    refused: list[Problem]
+
+
+def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Update:
+    """The lock with every slug of ``linkset`` recorded: new slugs added, a new target
+    recorded only for a link that says ``repoint_from: <its locked target>``."""
+    entries = {k: list(v) for k, v in (lock.entries if lock else {}).items()}
+    added: list[str] = []
+    moved: list[str] = []
+    refused: list[Problem] = []
+    for slug, target, moved_from, path in _published(linkset):
+        key = collision_key(slug)
+        history = entries.get(key)
+        if not history:
+            entries[key] = [Entry(slug, target, 0)]
+            added.append(slug)
+        elif history[-1].target != target:
+            if moved_from == history[-1].target:
+                history.append(Entry(slug, target, 0))
+                moved.append(slug)
+            else:
+                line, column = locate(path)
+                refused.append(
+                    Problem(
+                        line,
+                        column,
+                        ERROR,
+                        f"{slug!r} was published pointing to {history[-1].target}",
+                        f"keep its target, choose a new slug, or move it deliberately: add "
+                        f"'repoint_from: {history[-1].target}' to the link",
+                        file=file,
+                    )
+                )
+    lines = [HEADER]
+    for key in sorted(entries):
+        lines.extend(f"{e.slug} {e.target}\n" for e in entries[key])
+    return Update("".join(lines), added, moved, refused)
+
+
+def write(path: Path, text: str) -> None:
+    """Replace the lock in one step: never half-written."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,261 @@
+"""links.lock: a published slug never silently points somewhere else.
+
+Every way of moving a slug is tried (editing its target, removing it and reusing it, a
+letter-case or full-width twin, an alias, hand-editing the lock in the pull request,
+deleting the lock), each refused with a position and a way out; and the one explicit
+override, ``repoint_from``, is shown to work and to stay visible.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build
+from generator.cli import main
+from tests.conftest import NOW, ROOT
+
+LINKS = """\
+site:
+  domain: go.example.com
+
+links:
+  gh: https://github.com/example
+  shop:
+    url: https://shop.example.com/
+    aliases: [store]
+  docs: https://docs.example.com/
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with links.yaml and its freshly written links.lock."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    (tmp_path / "links.yaml").write_text(LINKS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["lock"])
+    assert result.exit_code == 0, result.output
+    assert "recorded 4 new slug(s)" in result.output
+    return tmp_path
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def _edit(repo: Path, old: str, new: str) -> None:
+    path = repo / "links.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_bundled_lock_records_every_slug_of_the_bundled_links() -> None:
+    run = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-m", "generator", "lock", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "up to date" in run.stdout
+
+
+def test_the_lock_is_grouped_by_slug_one_readable_line_each(repo: Path) -> None:
+    lines = [
+        line
+        for line in (repo / "links.lock").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
+    assert lines == [
+        "docs https://docs.example.com/",
+        "gh https://github.com/example",
+        "shop https://shop.example.com/",
+        "store https://shop.example.com/",
+    ]
+
+
+def test_a_new_target_for_a_published_slug_is_refused_with_its_way_out(repo: Path) -> None:
+    _edit(repo, "gh: https://github.com/example", "gh: https://evil.example.net/")
+    lock_before = (repo / "links.lock").read_bytes()
+    code, out = _run("check")
+    assert code == 1
+    assert (
+        "links.yaml:5:7: error: 'gh' was published pointing to https://github.com/example "
+        "(links.lock:7)" in out
+    )
+    assert "add 'repoint_from: https://github.com/example' to the link" in out
+    code, out = _run("lock")  # the lock will not record it either
+    assert code == 1 and "links.lock was not written" in out
+    assert (repo / "links.lock").read_bytes() == lock_before
+    code, out = _run("build", "-o", "_site")  # nor will a build publish it
+    assert code == 1 and not (repo / "_site").exists()
+
+
+def test_an_alias_is_locked_like_a_slug(repo: Path) -> None:
+    _edit(repo, "url: https://shop.example.com/", "url: https://shop.example.com/new")
+    code, out = _run("check")
+    assert code == 1
+    assert "'shop' was published pointing to https://shop.example.com/" in out
+    assert "'store' was published pointing to https://shop.example.com/" in out
+
+
+@pytest.mark.parametrize("twin", ["GH", "ｇｈ"], ids=["letter-case", "full-width"])
+def test_a_removed_slug_cannot_come_back_elsewhere_even_as_its_twin(repo: Path, twin: str) -> None:
+    """The 404 page's finder sends '/GH' and '/ｇｈ' to 'gh': a twin is the same slug."""
+    _edit(repo, "  gh: https://github.com/example\n", f"  {twin}: https://evil.example.net/\n")
+    code, out = _run("check")
+    assert code == 1
+    assert f"{twin!r} was published pointing to https://github.com/example" in out
+
+
+def test_a_removed_slug_may_come_back_to_its_own_target(repo: Path) -> None:
+    _edit(repo, "  gh: https://github.com/example\n", "")
+    assert _run("check")[0] == 0  # removing a link keeps its lock line: it stays reserved
+    assert "gh https://github.com/example" in (repo / "links.lock").read_text(encoding="utf-8")
+    _edit(repo, "  docs:", "  gh: https://github.com/example\n  docs:")
+    assert _run("check")[0] == 0
+
+
+def test_repoint_from_moves_a_slug_deliberately_and_visibly(repo: Path) -> None:
+    _edit(
+        repo,
+        "gh: https://github.com/example",
+        "gh:\n    url: https://github.com/example-org\n"
+        "    repoint_from: https://github.com/example",
+    )
+    code, out = _run("check")  # not recorded yet: the PR must carry the lock's new line
+    assert code == 1 and "and links.lock does not record it yet" in out
+    code, out = _run("lock")
+    assert code == 0 and "1 moved (gh)" in out
+    text = (repo / "links.lock").read_text(encoding="utf-8")
+    assert "gh https://github.com/example\ngh https://github.com/example-org\n" in text
+    code, out = _run("check")  # fine, and said out loud
+    assert code == 0
+    assert (
+        "warning: 'gh' was moved from https://github.com/example to "
+        "https://github.com/example-org (repoint_from)" in out
+    )
+    # the override moves it once: a further move needs a new one
+    _edit(repo, "url: https://github.com/example-org", "url: https://evil.example.net/")
+    code, out = _run("check")
+    assert code == 1 and "was published pointing to https://github.com/example-org" in out
+
+
+def test_a_slug_not_in_the_lock_is_an_error_until_locked(repo: Path) -> None:
+    _edit(repo, "  docs:", "  new: https://new.example.com/\n  docs:")
+    code, out = _run("check")
+    assert code == 1
+    assert "error: 'new' is not in links.lock yet" in out
+    assert "'new https://new.example.com/'" in out  # the line to add, for a web editor
+    assert _run("lock", "--check")[0] == 1
+    assert _run("lock")[0] == 0 and _run("check")[0] == 0
+
+
+def test_a_malformed_lock_line_is_placed_in_the_lock(repo: Path) -> None:
+    with open(repo / "links.lock", "a", encoding="utf-8") as f:
+        f.write("broken line with spaces\n")
+    code, out = _run("check")
+    assert code == 1 and "links.lock:10:1: error: a lock line is 'slug target'" in out
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.fixture
+def pr(repo: Path) -> Path:
+    """A git repository whose main branch has the lock; the work tree is the PR."""
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@e", "add", ".")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "base")
+    return repo
+
+
+def test_a_pr_that_rewrites_the_lock_by_hand_is_refused_against_its_base(pr: Path) -> None:
+    """Editing links.lock along with links.yaml would get past 'check' alone: against the
+    base branch, a lock only grows, and a new target needs 'repoint_from'."""
+    _edit(pr, "gh: https://github.com/example", "gh: https://evil.example.net/")
+    lock = pr / "links.lock"
+    lock.write_text(
+        lock.read_text(encoding="utf-8").replace(
+            "gh https://github.com/example\n",
+            "gh https://github.com/example\ngh https://evil.example.net/\n",
+        ),
+        encoding="utf-8",
+    )
+    assert _run("check")[0] == 0  # consistent in itself...
+    code, out = _run("check", "--base", "main")  # ...but not a lawful change of main's
+    assert code == 1
+    assert (
+        "links.yaml:5:7: error: 'gh' is repointed in links.lock from https://github.com/example "
+        "to https://evil.example.net/ without 'repoint_from'" in out
+    )
+
+
+def test_a_pr_that_drops_lock_lines_or_the_lock_is_refused(pr: Path) -> None:
+    lock = pr / "links.lock"
+    _edit(pr, "  gh: https://github.com/example\n", "  gh: https://evil.example.net/\n")
+    lock.write_text(
+        lock.read_text(encoding="utf-8").replace(
+            "gh https://github.com/example\n", "gh https://evil.example.net/\n"
+        ),
+        encoding="utf-8",
+    )
+    code, out = _run("check", "--base", "main")
+    assert code == 1 and "lost or changed the line 'gh https://github.com/example'" in out
+    lock.unlink()
+    code, out = _run("check", "--base", "main")
+    assert code == 1 and "lost or changed the line 'gh https://github.com/example'" in out
+
+
+def test_a_pr_with_the_override_passes_against_its_base(pr: Path) -> None:
+    _edit(
+        pr,
+        "gh: https://github.com/example",
+        "gh:\n    url: https://github.com/example-org\n"
+        "    repoint_from: https://github.com/example",
+    )
+    assert _run("lock")[0] == 0
+    code, out = _run("check", "--base", "main")
+    assert code == 0 and "warning: 'gh' was moved" in out
+    code, out = _run("check", "--base", "no-such-ref")
+    assert code == 2 and "neither a file nor a git ref" in out
+
+
+def test_add_never_reuses_a_published_slug_and_records_the_new_one(repo: Path) -> None:
+    _edit(repo, "  docs: https://docs.example.com/\n", "")
+    code, out = _run("add", "https://other.example.com/", "--slug", "DOCS")
+    assert code == 1 and "was published before (links.lock)" in out
+    code, out = _run("add", "https://other.example.com/", "--slug", "fresh")
+    assert code == 0, out
+    assert "fresh https://other.example.com/" in (repo / "links.lock").read_text(encoding="utf-8")
+    assert _run("check")[0] == 0
+
+
+def test_import_skips_published_slugs(repo: Path) -> None:
+    _edit(repo, "  docs: https://docs.example.com/\n", "")
+    (repo / "in.csv").write_text(
+        "slug,url\ndocs,https://elsewhere.example.com/\nnew,https://new.example.com/\n",
+        encoding="utf-8",
+    )
+    code, out = _run("import", "in.csv")
+    assert code == 0, out
+    assert "skipped docs: the slug was published before (links.lock)" in out
+    assert "new https://new.example.com/" in (repo / "links.lock").read_text(encoding="utf-8")
+    assert _run("check")[0] == 0
+
+
+def test_without_a_lock_nothing_is_enforced(tmp_path: Path) -> None:
+    """A links file with no lock beside it builds as before (the lock is opt-in by its
+    file: 'shortlinks lock' writes it, and the template repository ships one)."""
+    shutil.copy(ROOT / "links.yaml", tmp_path / "links.yaml")
+    result = build(tmp_path / "links.yaml", tmp_path / "_site", NOW)
+    assert result.written and not [p for p in result.problems if "lock" in p.message]
