@@ -84,6 +84,9 @@ class Site:
     language: str = "en"  # the pages' words (generator/i18n.py)
     links_json: bool = True  # publish links.json (it lists every slug)
     qr: bool = True  # QR code files for every link (and on its preview page)
+    # target domains refused, and (when given) the only ones accepted (abuse.py)
+    allow_domains: tuple[str, ...] = ()
+    deny_domains: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str | None:

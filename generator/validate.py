@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+from . import abuse
 from . import slugs as slugrules
 from .hosts import HOSTS
 from .i18n import LANGUAGES
@@ -30,7 +31,18 @@ from .times import TimeError, instant, zone
 from .urls import UrlError, host_and_path, parse_target
 
 TOP_KEYS = ("site", "links")
-SITE_KEYS = ("domain", "timezone", "home", "status", "hosts", "language", "links_json", "qr")
+SITE_KEYS = (
+    "domain",
+    "timezone",
+    "home",
+    "status",
+    "hosts",
+    "language",
+    "links_json",
+    "qr",
+    "allow_domains",
+    "deny_domains",
+)
 LINK_KEYS = (
     "url",
     "expires",
@@ -169,7 +181,11 @@ class _Checker:
         language = self.language(data["language"]) if "language" in data else "en"
         links_json = self.flag(data, "links_json", ("site",), default=True)
         qr = self.flag(data, "qr", ("site",), default=True)
+        allow = self.domains(data, "allow_domains")
+        deny = self.domains(data, "deny_domains")
         return Site(
+            allow_domains=allow,
+            deny_domains=deny,
             domain=domain,
             timezone=tzname,
             home=home,
@@ -179,6 +195,45 @@ class _Checker:
             links_json=links_json,
             qr=qr,
         )
+
+    def domains(self, data: dict, key: str) -> tuple[str, ...]:
+        """A list of domains as targets' hosts are compared: lowercase, punycode."""
+        path = ("site", key)
+        value = data.get(key)
+        if key not in data or value is INVALID:
+            return ()
+        if not isinstance(value, list):
+            self.error(path, f"{key} must be a list of domains like [example.com]")
+            return ()
+        out = []
+        for i, name in enumerate(value):
+            bare = name.strip().lstrip(".") if isinstance(name, str) else ""
+            try:
+                if not bare or "/" in bare or "@" in bare:
+                    raise UrlError("not a bare domain")
+                out.append(host_and_path(parse_target(f"https://{bare}").url)[0])
+            except UrlError:
+                self.error((*path, i), f"{name!r} in {key} is not a domain like example.com")
+        return tuple(out)
+
+    def policy(self, target: Target, path: Path, site: Site) -> None:
+        """The site's allow and deny lists, then the abuse heuristics (abuse.py)."""
+        host = host_and_path(target.url)[0]
+        if site.deny_domains and abuse.matches(host, site.deny_domains):
+            self.error(
+                path,
+                f"targets on {host} are refused by site.deny_domains",
+                "link somewhere else, or take the domain off the list",
+            )
+        elif site.allow_domains and not abuse.matches(host, site.allow_domains):
+            self.error(
+                path,
+                f"{host} is not in site.allow_domains",
+                "add the domain to site.allow_domains if links may go there",
+            )
+        else:
+            for message, hint in abuse.url_warnings(target.url, host, site.allow_domains):
+                self.warn(path, message, hint)
 
     def language(self, value: Any) -> str:
         if value is INVALID:
@@ -282,6 +337,8 @@ class _Checker:
                 self.error(path, f"link {slug!r} has no URL", "write 'slug: https://...'", at="key")
                 return None
             target = self.target(value, path)
+            if target:
+                self.policy(target, path, site)
             if not (slug_ok and target):
                 return None
             return Link(slug=slug, target=target, line=line, status=site.status)
@@ -290,6 +347,8 @@ class _Checker:
         target = None
         if "url" in value:
             target = self.target(value["url"], (*path, "url"))
+            if target:
+                self.policy(target, (*path, "url"), site)
         elif not any(did_you_mean(k, LINK_KEYS) == "url" for k in value):
             # (a misspelt url key has its own error with a "did you mean")
             self.error(path, f"link {slug!r} has no 'url'", "add 'url: https://...'", at="key")
@@ -344,6 +403,8 @@ class _Checker:
         expired = None
         if "expired" in value:
             expired = self.target(value["expired"], (*path, "expired"))
+            if expired:
+                self.policy(expired, (*path, "expired"), site)
             if "expires" not in value:
                 self.warn(
                     (*path, "expired"),

@@ -1,0 +1,118 @@
+"""Targets that look like abuse of a short link: warned about, or refused by site policy.
+
+A short link hides its target until it is followed, which is what phishing wants from
+it: anyone who can open a pull request could slip in a target that looks like the
+brand's own. These checks flag the usual tricks for a reviewer to look at, as warnings
+(legitimate links do use some of them), and let a site refuse whole domains:
+
+- an IP address for a host (also written as one number, ``http://3232235777/``);
+- a host in another script than it looks (punycode ``xn--`` labels: ``аpple.com`` with a
+  Cyrillic ``а``), mixed scripts in one label, or a Cyrillic or Greek label;
+- a user name before the host (``https://paypal.com@evil.example/`` goes to evil.example);
+- a target that is itself a short link elsewhere (a chain: its end can change unseen);
+- ``site.deny_domains`` refuses targets on those domains and their subdomains, and a
+  non-empty ``site.allow_domains`` refuses every other domain; an allowed domain is not
+  warned about.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import unicodedata
+
+# Public URL shorteners (their own documentation names these domains); a target there is a
+# chain whose end the short link's owner neither sees nor controls.
+SHORTENERS = frozenset({
+    "bit.ly", "bitly.com", "j.mp", "t.co", "tinyurl.com", "goo.gl", "ow.ly", "is.gd",
+    "v.gd", "buff.ly", "rebrand.ly", "cutt.ly", "t.ly", "tiny.cc", "shorturl.at", "rb.gy",
+    "s.id", "bl.ink", "lnkd.in", "t.cn", "url.cn", "dwz.cn", "suo.im", "short.io",
+    "shorturl.asia", "clck.ru", "qr.ae", "y2u.be", "tr.ee", "kutt.it",
+})  # fmt: skip
+
+# Scripts whose letters are look-alikes of Latin ones in most fonts (homograph attacks).
+_LOOKALIKE_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
+
+
+def matches(host: str, domains: tuple[str, ...]) -> bool:
+    """``host`` is one of ``domains`` or under one of them (both lowercase ASCII)."""
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _script(ch: str) -> str | None:
+    """The script of a letter, from its Unicode name (None for digits, '-' and the like)."""
+    if not ch.isalpha():
+        return None
+    name = unicodedata.name(ch, "")
+    if name.startswith("CJK") or name.startswith("HANGUL"):
+        return "CJK"
+    return name.split(" ", 1)[0] or None
+
+
+def _unicode_label(label: str) -> str | None:
+    try:
+        return label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=4096)  # hosts repeat: a shop's links share a few
+def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
+    """(message, hint) for each trick ``host`` (lowercase ASCII, punycode) shows."""
+    found: list[tuple[str, str]] = []
+    allow = "if it is right, add the domain to site.allow_domains"
+    bare = host[1:-1] if host.startswith("[") else host
+    ip = None
+    try:
+        ip = ipaddress.ip_address(bare)
+    except ValueError:
+        if bare.replace(".", "").isdigit() or bare.startswith("0x"):
+            ip = "number"  # 3232235777 or 0x7f.1: browsers read it as an address
+    if ip is not None:
+        found.append((
+            f"the target's host {host} is an IP address: no name says whose it is",
+            f"use the site's domain name; {allow}",
+        ))  # fmt: skip
+        return tuple(found)
+    if host in SHORTENERS or any(host.endswith("." + s) for s in SHORTENERS):
+        found.append((
+            f"the target is another short link ({host}): where it ends can change unseen",
+            "link to the final address instead",
+        ))  # fmt: skip
+    for label in host.split("."):
+        if not label.startswith("xn--"):
+            continue
+        shown = _unicode_label(label)
+        scripts = {s for s in map(_script, shown or "") if s}
+        if shown is None:
+            found.append((f"the host {host} has a malformed punycode label {label!r}", allow))
+        elif len(scripts) > 1:
+            names = " and ".join(x.title() for x in sorted(scripts))
+            found.append((
+                f"the host {host} ({shown}) mixes {names} "
+                "letters in one name: a look-alike of another domain?",
+                allow,
+            ))  # fmt: skip
+        elif scripts & _LOOKALIKE_SCRIPTS:
+            found.append((
+                f"the host {host} is written in {next(iter(scripts)).title()} letters "
+                f"({shown}), which look like Latin ones: a look-alike of another domain?",
+                allow,
+            ))  # fmt: skip
+    return tuple(found)
+
+
+def url_warnings(url: str, host: str, allowed: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(message, hint) for each trick a normalised target URL shows; none for a host
+    in ``allowed`` (the site's own word that it is fine)."""
+    if allowed and matches(host, allowed):
+        return []
+    found = list(host_warnings(host))
+    authority = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in authority:
+        shown = authority.rpartition("@")[0]
+        found.append((
+            f"the target has {shown!r} before '@': it goes to {host}, not to {shown}",
+            "remove the part before '@' (browsers treat it as a user name)",
+        ))  # fmt: skip
+    return found
