@@ -218,7 +218,7 @@ class _Checker:
 
     def policy(self, target: Target, path: Path, site: Site) -> None:
         """The site's allow and deny lists, then the abuse heuristics (abuse.py)."""
-        host = host_and_path(target.url)[0]
+        host = abuse.host_of(target.url)
         if site.deny_domains and abuse.matches(host, site.deny_domains):
             self.error(
                 path,

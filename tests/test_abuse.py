@@ -83,3 +83,25 @@ def test_a_list_entry_that_is_not_a_domain_is_an_error() -> None:
         "site:\n  deny_domains: [https://evil.example/x]\nlinks:\n  a: https://a.example\n"
     )
     assert (p.line, p.severity) == (2, "error") and "is not a domain like example.com" in p.message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://Shop.Example.com/a@b?c=d#e",
+        "https://user:pw@host.example:8443/x",
+        "https://a@b@host.example/",
+        "http://[2001:DB8::1]:8080/x",
+        "http://[::1]/",
+        "https://xn--pple-43d.com",
+        "https://host.example?q=/x",
+        "https://host.example#frag/x",
+        "http://3232235777/",
+    ],
+)
+def test_the_quick_host_is_urlsplits(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from generator.abuse import host_of
+
+    assert host_of(url) == (urlsplit(url).hostname or "").lower()
