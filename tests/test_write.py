@@ -109,12 +109,17 @@ def test_a_user_file_in_the_output_is_kept_and_never_written_over(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+@pytest.mark.parametrize("cp", [True, False], ids=["gnu-cp", "python"])
 def test_a_rebuild_swaps_in_a_whole_new_tree_carrying_over_what_it_does_not_touch(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cp: bool
 ) -> None:
     """The next output is assembled beside the served one and swapped in at once: a
     user's files, folders and links come along untouched, as do our unchanged files (the
-    very same inodes: hard links, nothing rewritten)."""
+    very same inodes: hard links, nothing rewritten). With GNU cp, and without."""
+    if not cp:
+        import shutil
+
+        monkeypatch.setattr(shutil, "which", lambda name: None)
     out = tmp_path / "site"
     write_site(out, {"a.html": b"1", "sub/b.html": b"2", "gone/c.html": b"3"})
     (out / "mine").mkdir()
