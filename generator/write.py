@@ -204,10 +204,36 @@ class _Folder:
         os.unlink(os.path.join(self.root, rel))
 
 
+def _safe_rel(rel: str) -> bool:
+    """A path the writer may touch: relative, below the folder, no '.' or '..' step."""
+    return (
+        bool(rel)
+        and not rel.startswith("/")
+        and "\\" not in rel
+        and "\0" not in rel
+        and all(part not in ("", ".", "..") for part in rel.split("/"))
+    )
+
+
+def _through_link(root: Path, rel: str) -> bool:
+    """Whether a folder on the way to ``rel`` is a symbolic link (a user's): writing or
+    deleting there would land outside the output folder."""
+    path = str(root)
+    for part in rel.split("/")[:-1]:
+        path = os.path.join(path, part)
+        if os.path.islink(path):
+            return True
+        if not os.path.isdir(path):
+            return False
+    return False
+
+
 def _foreign(out: Path, rel: str, before: dict[str, str | None]) -> bool:
     """Whether writing ``rel`` would land on something not ours: a file we did not write,
     or a folder holding any file we did not write (a folder of only ours, left by a slug
     'a/b' when 'a' now has a page file, is emptied first by ``_apply``)."""
+    if _through_link(out, rel):
+        return True  # it would go through a user's link to elsewhere
     path = out / rel
     if not os.path.lexists(path):
         return False
@@ -462,6 +488,13 @@ def _write_changes(
                 for line in part:
                     remaining.pop(line.partition("\t")[0], None)
         removed = sorted(remaining)
+        unsafe = [rel for rel in removed if not _safe_rel(rel)]
+        if unsafe:  # a manifest edited, or restored from elsewhere: never delete outside
+            raise OutputError(
+                f"the manifest of {out} lists {len(unsafe)} path(s) outside it "
+                f"({', '.join(repr(u) for u in unsafe[:3])}): it was not written by "
+                "shortlinks; remove the folder and build again"
+            )
         total = _manifest(stage, sinks, header)
         result.written, result.removed = len(changed), len(removed)
         result.unchanged = total - len(changed)
@@ -563,6 +596,8 @@ def _apply(out: Path, stage: Path, replace: list[str], remove: list[str]) -> Non
     moved ones gone from the stage, and skips them."""
     folders = set()
     for rel in remove:
+        if _through_link(out, rel):
+            continue  # a user's link to a folder now stands there: not ours to go through
         with contextlib.suppress(FileNotFoundError):
             os.unlink(out / rel)
         parent = rel.rpartition("/")[0]

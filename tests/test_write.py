@@ -302,3 +302,39 @@ def test_a_file_of_the_last_build_may_become_a_folder_and_back(tmp_path: Path) -
     with pytest.raises(OutputError, match="did not write"):
         write_site(out, {"a": b"file"}, every=True)
     assert (out / "a" / "mine.txt").read_text() == "not ours"
+
+
+@pytest.mark.parametrize("bad", ["../outside.txt", "/etc/hostname", "a/../../outside.txt"])
+def test_a_manifest_naming_paths_outside_the_output_deletes_nothing(
+    tmp_path: Path, bad: str
+) -> None:
+    """A manifest edited by hand, or restored from a cache, must not steer the deletions."""
+    out = tmp_path / "site"
+    write_site(out, {"a.html": b"1"})
+    victim = tmp_path / "outside.txt"
+    victim.write_text("precious")
+    manifest = out / MANIFEST
+    manifest.write_text(manifest.read_text() + f"{bad}\tffff\n")
+    with pytest.raises(OutputError, match="outside it"):
+        write_site(out, {"b.html": b"2"})
+    assert victim.read_text() == "precious"
+    assert (out / "a.html").read_bytes() == b"1"  # and the output is as it was
+
+
+def test_a_users_link_in_place_of_our_folder_is_never_gone_through(tmp_path: Path) -> None:
+    """A folder of ours replaced by a link to elsewhere: the files behind it are not ours
+    to delete, and nothing is written through it."""
+    out = tmp_path / "site"
+    write_site(out, {"sub/a.html": b"1", "b.html": b"2"})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.html").write_text("precious")
+    for p in (out / "sub").iterdir():
+        p.unlink()
+    (out / "sub").rmdir()
+    (out / "sub").symlink_to(elsewhere, target_is_directory=True)
+    write_site(out, {"b.html": b"3"})  # sub/a.html is no longer built: it would be deleted
+    assert (elsewhere / "a.html").read_text() == "precious"
+    with pytest.raises(OutputError, match="did not write"):
+        write_site(out, {"b.html": b"3", "sub/a.html": b"new"})  # nor written through
+    assert (elsewhere / "a.html").read_text() == "precious"
