@@ -127,6 +127,8 @@ def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | N
                 h.update(file.read_bytes())
     for part, file in ((b"links", path), (b"lock", lock.lock_path(path))):
         try:
+            if not file.is_file():  # /dev/zero, a pipe: never read whole here (check says)
+                raise OSError
             h.update(b"\0" + part + b"\0" + file.read_bytes())
         except OSError:
             h.update(b"\0" + part + b" unreadable")

@@ -50,6 +50,11 @@ _INDICATORS = frozenset("?:,[]{}#&*!|>'\"%@`")
 # At a million links that saves a gigabyte of position tuples.
 _KEPT = 2
 _MAX_DEPTH = 32  # load.MAX_DEPTH (not imported: load.py imports this module)
+# YAML's limit on an implicit key: its ':' at most 1024 characters after the key's start.
+# Past it PyYAML (libyaml) stops reading the key as a key, a syntax error; this reader used
+# to accept a key of any length, which broke its promise to answer as the slow path does
+# (a 10,000-character slug was "too long" here, a syntax error there).
+_MAX_KEY = 1024
 
 
 class _NotPlain(Exception):
@@ -273,6 +278,8 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
             if key_text[0] in _INDICATORS or key_text[0] == "-" or " #" in key_text:
                 raise _NotPlain
             key = _scalar(key_text)
+        if colon > _MAX_KEY:
+            raise _NotPlain  # PyYAML refuses so long a key: the slow path says where
         if key in top:
             raise _NotPlain  # a duplicate: load.py names both lines
         entry_path = (*path, key)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -25,7 +27,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from .fastload import fast_load
-from .problems import ERROR, Path, Problem
+from .problems import ERROR, Path, Problem, shown
 
 try:  # libyaml's C parser when available: the same events, several times faster
     _Loader: type = yaml.CSafeLoader
@@ -126,14 +128,71 @@ def _problem(filename: str, mark: Any, message: str, hint: str | None = None) ->
     return Problem(mark.line + 1, mark.column + 1, ERROR, message, hint, filename)
 
 
+# Far past any links file (a million links is about 230 MB): more is not read at all.
+MAX_FILE_BYTES = 1 << 30
+
+
+class _NotAFile(OSError):
+    pass
+
+
+class _TooLarge(OSError):
+    pass
+
+
+def _read_bytes(path: FsPath) -> bytes:
+    """The file's bytes, read only from a regular file or a pipe, and at most
+    ``MAX_FILE_BYTES`` of them.
+
+    ``path.read_bytes()`` on ``/dev/zero`` (or a links.yaml committed as a symlink to it)
+    never ends: it grew until a MemoryError escaped as a traceback. A device is refused
+    before it is opened (opening some has effects); a file is read up to the cap, and a
+    pipe (``<(...)``, ``/dev/stdin``) in pieces up to it, so that a short one costs no big
+    buffer."""
+    info = path.stat()
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        raise _NotAFile
+    if info.st_size > MAX_FILE_BYTES:
+        raise _TooLarge
+    with path.open("rb") as f:
+        if stat.S_ISREG(info.st_mode):
+            raw = f.read()  # in one piece, as before: its size was checked above
+            if len(raw) > MAX_FILE_BYTES:
+                raise _TooLarge
+            return raw
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := f.read(1 << 20):
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise _TooLarge
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def read_text(path: FsPath) -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8, reporting undecodable bytes with their position."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = _read_bytes(path)
     except FileNotFoundError:
         return None, [
             Problem(1, 1, ERROR, f"{path} does not exist", "create it, or pass the path", name)
+        ]
+    except _NotAFile:
+        return None, [
+            Problem(1, 1, ERROR, f"{path} is not a regular file", "pass the links file", name)
+        ]
+    except _TooLarge:
+        return None, [
+            Problem(
+                1,
+                1,
+                ERROR,
+                f"{path} is larger than {MAX_FILE_BYTES >> 20} MiB",
+                "a links file of a million links is about 230 MB: is this the right file?",
+                name,
+            )
         ]
     except OSError as exc:
         return None, [Problem(1, 1, ERROR, f"cannot read {path}: {exc.strerror}", None, name)]
@@ -193,10 +252,36 @@ def load_text(text: str, filename: str = "links.yaml") -> tuple[Document | None,
     return load_text_slowly(text, filename)
 
 
+# Characters YAML 1.1 (PyYAML) reads as line breaks but editors, git and GitHub do not.
+_HIDDEN_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
 def load_text_slowly(
     text: str, filename: str = "links.yaml"
 ) -> tuple[Document | None, list[Problem]]:
-    """``load_text`` through PyYAML's event stream, whatever the file holds."""
+    """``load_text`` through PyYAML's event stream, whatever the file holds.
+
+    A raw U+0085, U+2028 or U+2029 is refused before parsing: PyYAML reads each as a line
+    break where a reviewer's editor and GitHub's diff show none, so a key could hide on
+    what looks like one line (``title: Sale<U+2028>url: https://elsewhere``), and every
+    position after it would name the wrong line and column. Written as an escape in a
+    double-quoted string (``"\\u2028"``) it is data, which validation judges."""
+    hidden = _HIDDEN_BREAK.search(text)
+    if hidden is not None:
+        line, col = _position_of(text, hidden.start())
+        char = hidden.group()
+        what = f"U+{ord(char):04X} ({_HIDDEN_BREAKS[char]})"
+        return None, [
+            Problem(
+                line,
+                col,
+                ERROR,
+                f"the file contains the invisible line break {what}",
+                "remove it: YAML reads a new line there, which editors and GitHub do not show",
+                filename,
+            )
+        ]
     loader = _Loader(text)
     doc = Document(data=None, filename=filename)
     problems: list[Problem] = []
@@ -227,6 +312,8 @@ def load_text_slowly(
         return None, sorted(problems)
     finally:
         loader.dispose()
+    if doc.data is INVALID:  # the whole document is a refused alias or tag: nothing to check
+        return None, sorted(problems)
     return doc, sorted(problems)
 
 
@@ -241,6 +328,10 @@ def _syntax_hint(message: str, text: str, mark: Any) -> str | None:
     at = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
     if "tab" in message or at == "\t":
         return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in message and mark is not None:
+        start = text.rfind("\n", 0, mark.index) + 1
+        if mark.index - start > 1024:  # YAML's limit on a key ('could not find' below too)
+            return "YAML reads a key of at most 1024 characters (a slug has at most 100)"
     if "mapping values are not allowed" in message:
         return "a value containing ': ' must be quoted"
     if "could not find expected ':'" in message:
@@ -374,9 +465,20 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
         is_map = isinstance(ev, yaml.MappingStartEvent)
         allowed = _STANDARD_MAP_TAGS if is_map else _STANDARD_SEQ_TAGS
         if ev.tag not in allowed and not ev.implicit:
+            # ``!!python/object/apply:os.system [...]`` and the like: one message, and the
+            # list or mapping under the tag is skipped, not kept as if untagged (which
+            # gave a second message about the same value, such as "expected a URL").
             problems.append(
-                _problem(fname, ev.start_mark, f"YAML tag {ev.tag} is not supported", None)
+                _problem(
+                    fname, ev.start_mark, f"YAML tag {ev.tag} is not supported", "remove the tag"
+                )
             )
+            if expecting_key():
+                take_key(_DISCARD, ev)
+            else:
+                attach(INVALID, ev.start_mark)
+            skip_depth = 1
+            continue
         depth = (stack[-1].depth + 1) if stack else 1
         if expecting_key():
             problems.append(
@@ -442,8 +544,11 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
     try:
         return loader.construct_object(node)
     except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
+        # the value cut short and PyYAML's words without its own position lines: this
+        # message has a position already, and the value may be megabytes long
         what = tag.rsplit(":", 1)[-1]
-        problems.append(_problem(fname, ev.start_mark, f"invalid {what} {ev.value!r}: {exc}"))
+        why = getattr(exc, "problem", None) or str(exc)
+        problems.append(_problem(fname, ev.start_mark, f"invalid {what} {shown(ev.value)}: {why}"))
         return INVALID
 
 

@@ -21,6 +21,15 @@ WARNING = "warning"
 Path = tuple[object, ...]
 
 
+def shown(value: object, limit: int = 100) -> str:
+    """``repr`` of a value for a message, cut short past ``limit`` characters to its start
+    and its length: a message never repeats megabytes of a mistaken or hostile file back
+    at the user, several times over (tests/test_bad_input.py feeds it 50 MB values)."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:40]!r}... ({len(value)} characters)"
+    return repr(value)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong (or suspicious) in the input, with where it is."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .problems import shown
+
 MAX_SLUG_CHARS = 100
 # A file name is at most 255 bytes on common filesystems; leave room for ".html".
 MAX_SEGMENT_BYTES = 200
@@ -73,12 +75,19 @@ def _allowed(ch: str) -> bool:
 
 
 def slug_problems(slug: str) -> list[tuple[str, str | None]]:
-    """Everything wrong with ``slug`` as (message, hint) pairs; empty when it is fine."""
+    """Everything wrong with ``slug`` as (message, hint) pairs; empty when it is fine.
+
+    Reserved names are also compared in the form ``collision_key`` gives (letter case and
+    character width ignored): the docs say ``ｉｎｄｅｘ`` is the same slug as ``index``, so it
+    is reserved just as well (it used to pass). Messages quote a slug longer than the limit
+    by its start and length only (``shown``): a slug can be megabytes long.
+    """
     if _SIMPLE_SLUG.fullmatch(slug) and slug.casefold() not in RESERVED:
         return []  # letters, digits, '-' and '~' only, short: none of the rules below apply
     out: list[tuple[str, str | None]] = []
     if not slug:
         return [("a slug cannot be empty", None)]
+    q = shown(slug)
     if len(slug) > MAX_SLUG_CHARS:
         out.append(
             (f"slug is {len(slug)} characters long; the limit is {MAX_SLUG_CHARS}", "shorten it")
@@ -91,40 +100,50 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
                 what = f"the character {ch!r}"
             out.append(
                 (
-                    f"slug {slug!r} contains {what} at position {i + 1}",
+                    f"slug {q} contains {what} at position {i + 1}",
                     "use letters, digits, '-', '_', '.', '~' and '/' between words",
                 )
             )
             break
     if slug.startswith("/") or slug.endswith("/"):
-        out.append((f"slug {slug!r} starts or ends with '/'", f"write it as {slug.strip('/')!r}"))
+        out.append((f"slug {q} starts or ends with '/'", f"write it as {shown(slug.strip('/'))}"))
     if ".." in slug:
-        out.append((f"slug {slug!r} contains '..'", "use a single '.'"))
+        out.append((f"slug {q} contains '..'", "use a single '.'"))
     segments = slug.strip("/").split("/")
     if any(not s for s in segments):
-        out.append((f"slug {slug!r} contains '//'", "use a single '/'"))
+        out.append((f"slug {q} contains '//'", "use a single '/'"))
     if any(s.startswith(".") for s in segments if s):
         out.append(
-            (f"slug {slug!r} has a part starting with '.'", "hosts hide such files; drop the '.'")
+            (f"slug {q} has a part starting with '.'", "hosts hide such files; drop the '.'")
         )
     if any(len(s.encode()) > MAX_SEGMENT_BYTES for s in segments):
-        out.append((f"slug {slug!r} has a part too long for a file name", "shorten it"))
+        out.append((f"slug {q} has a part too long for a file name", "shorten it"))
     low = slug.casefold()
     if any(s.casefold().endswith((".html", ".htm")) for s in segments):
         # a page is '<slug>.html': 'a.html/b' would need a folder where a's page is
         out.append(
-            (f"slug {slug!r} ends in .html", "the pages themselves are .html files; drop it")
+            (f"slug {q} ends in .html", "the pages themselves are .html files; drop it")
             if low.endswith((".html", ".htm"))
             else (
-                f"slug {slug!r} has a part ending in .html",
+                f"slug {q} has a part ending in .html",
                 "the pages themselves are .html files; drop it",
             )
         )
     first = segments[0].casefold() if segments else ""
-    if low in RESERVED or first in RESERVED or slug.startswith("_"):
+    # compared as people see them too: 'ｉｎｄｅｘ' (full width) is 'index', '＿x' is '_x'
+    wide = low if slug.isascii() else collision_key(slug)
+    wide_first = wide.strip("/").split("/")[0]
+    if (
+        low in RESERVED
+        or first in RESERVED
+        or slug.startswith("_")
+        or wide in RESERVED
+        or wide_first in RESERVED
+        or wide.startswith("_")
+    ):
         out.append(
             (
-                f"slug {slug!r} is reserved for the site's own files",
+                f"slug {q} is reserved for the site's own files",
                 "choose another slug (see 'Reserved slugs' in docs/links-yaml.md)",
             )
         )

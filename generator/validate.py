@@ -26,7 +26,7 @@ from .model import (
     Site,
     Target,
 )
-from .problems import ERROR, WARNING, Path, PendingProblem, Problem
+from .problems import ERROR, WARNING, Path, PendingProblem, Problem, shown
 from .times import TimeError, instant, zone
 from .urls import UrlError, host_and_path, parse_target
 
@@ -86,7 +86,8 @@ _SYNONYMS = {
 
 
 def did_you_mean(key: object, known: tuple[str, ...]) -> str | None:
-    if not isinstance(key, str):
+    # difflib is quadratic: a long value (a hostile 50 MB one) is no misspelt key
+    if not isinstance(key, str) or len(key) > 100:
         return None
     low = key.lower().replace("-", "_")
     if low in known:
@@ -148,7 +149,7 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int) or value not in ALLOWED_STATUS:
             self.error(
                 path,
-                f"status must be 301, 302, 307 or 308, not {value!r}",
+                f"status must be 301, 302, 307 or 308, not {shown(value)}",
                 "302 (the default) keeps the link repointable; see 'status' in the docs",
             )
             return None
@@ -213,7 +214,7 @@ class _Checker:
                     raise UrlError("not a bare domain")
                 out.append(host_and_path(parse_target(f"https://{bare}").url)[0])
             except UrlError:
-                self.error((*path, i), f"{name!r} in {key} is not a domain like example.com")
+                self.error((*path, i), f"{shown(name)} in {key} is not a domain like example.com")
         return tuple(out)
 
     def policy(self, target: Target, path: Path, site: Site) -> None:
@@ -245,7 +246,7 @@ class _Checker:
             guess = "zh"
         self.error(
             ("site", "language"),
-            f"unknown language {value!r}",
+            f"unknown language {shown(value)}",
             f"did you mean '{guess}'?" if guess else f"languages: {', '.join(LANGUAGES)}",
         )
         return "en"
@@ -269,7 +270,7 @@ class _Checker:
             guess = did_you_mean(name, tuple(HOSTS)) if isinstance(name, str) else None
             self.error(
                 (*path, i),
-                f"unknown host {name!r}",
+                f"unknown host {shown(name)}",
                 f"did you mean '{guess}'?" if guess else f"known hosts: {', '.join(HOSTS)}",
             )
         return tuple(out)
@@ -277,16 +278,19 @@ class _Checker:
     def domain(self, value: Any) -> str | None:
         path = ("site", "domain")
         if not isinstance(value, str) or not value:
-            self.error(path, f"domain must be a host name like go.example.com, got {value!r}")
+            self.error(path, f"domain must be a host name like go.example.com, got {shown(value)}")
             return None
-        if "://" in value or "/" in value:
-            bare = value.split("://", 1)[-1].split("/", 1)[0]
-            self.error(path, f"domain {value!r} must be a bare host name", f"write {bare!r}")
+        if any(mark in value for mark in ("://", "/", "@", ":")):  # a user or port is no host
+            bare = value.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
+            bare = bare.partition(":")[0]
+            self.error(
+                path, f"domain {shown(value)} must be a bare host name", f"write {shown(bare)}"
+            )
             return None
         try:
             return host_and_path(parse_target(f"https://{value}").url)[0]
         except UrlError as exc:
-            self.error(path, f"domain {value!r} is not a valid host name", exc.hint)
+            self.error(path, f"domain {shown(value)} is not a valid host name", exc.hint)
             return None
 
     def links(self, raw: Any, site: Site) -> list[Link]:
@@ -456,7 +460,12 @@ class _Checker:
             self.error(path, f"text is {len(value)} characters long; the limit is {limit}")
             return None
         allowed = "\t\n" if multiline else "\t"
-        if any(ord(c) < 32 and c not in allowed for c in value):
+        # C0 and C1 controls and DEL (U+009B starts a terminal's escape sequence), and the
+        # Unicode line breaks, which a page or a terminal would show as a new line
+        if not (value.isascii() and value.isprintable()) and any(
+            (ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029") and c not in allowed
+            for c in value
+        ):
             self.error(
                 path, "text contains a control character or a line break", "keep it on one line"
             )
@@ -471,7 +480,7 @@ class _Checker:
         if isinstance(value, bool):
             return value
         if value is not INVALID:
-            self.error((*path, key), f"{key} must be true or false, not {value!r}")
+            self.error((*path, key), f"{key} must be true or false, not {shown(value)}")
         return default
 
     def tags(self, value: Any, path: Path) -> tuple[str, ...]:
