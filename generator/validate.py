@@ -98,6 +98,13 @@ def did_you_mean(key: object, known: tuple[str, ...]) -> str | None:
     return close[0] if close else None
 
 
+def _noncharacter(ch: str) -> bool:
+    """U+FDD0..U+FDEF and the last two code points of every plane: never text, and a parse
+    error in an HTML page ("noncharacter-in-input-stream")."""
+    o = ord(ch)
+    return 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE
+
+
 class _Checker:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -463,7 +470,8 @@ class _Checker:
         # C0 and C1 controls and DEL (U+009B starts a terminal's escape sequence), and the
         # Unicode line breaks, which a page or a terminal would show as a new line
         if not (value.isascii() and value.isprintable()) and any(
-            (ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029") and c not in allowed
+            (ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" or _noncharacter(c))
+            and c not in allowed
             for c in value
         ):
             self.error(
