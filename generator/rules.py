@@ -52,6 +52,17 @@ class Rule:
         return "?" in self.base
 
 
+def query_separator(base: str) -> str:
+    """What goes between a target (without its fragment) and a visitor's query appended to
+    it: '?' when the target has no query, nothing after a query ending in '?' or '&', '&'
+    otherwise; as the pages' script does (templates/_merge.js). A '&' that ends the *path*
+    (``https://a.example/&``) is part of the path, not a separator: the query still needs
+    its '?' (found by tests/test_properties.py)."""
+    if "?" not in base:
+        return "?"
+    return "" if base.endswith(("?", "&")) else "&"
+
+
 def expected_location(rule: Rule, visitor_query: str) -> str:
     """The Location a visitor must get for ``?visitor_query`` (without '?').
 
@@ -61,8 +72,7 @@ def expected_location(rule: Rule, visitor_query: str) -> str:
     if not rule.forward_query or not visitor_query:
         return rule.location or ""
     base = rule.base
-    sep = "" if base.endswith(("?", "&")) else ("&" if "?" in base else "?")
-    return base + sep + visitor_query + rule.fragment
+    return base + query_separator(base) + visitor_query + rule.fragment
 
 
 def memo(plan: Plan, key: object, make: Callable[[], T]) -> T:

@@ -65,10 +65,10 @@ def test_text_lists_exactly_what_changed(repo: Path) -> None:
     code, out = run("main", "links.yaml")
     assert code == 0
     assert out.splitlines() == [
-        "+ new  https://new.example.com",
+        "+ new  https://new.example.com/",  # the normal form: an empty path is '/' (urls.py)
         "~ gh  target: https://github.com/acme -> https://github.com/acme-corp",
         "~ gh  title: (none) -> Pipes | and <b>tags</b>",
-        "- old  https://old.example.com",
+        "- old  https://old.example.com/",
         "! sale  expires 30 November 2026",
         "1 added, 1 changed, 1 removed, 1 expiring within 7 days",
     ]

@@ -148,10 +148,11 @@ def test_template_folder_overrides_one_template(tmp_path: Path) -> None:
 
 def test_home_makes_the_index_a_redirect() -> None:
     files = render_text("site:\n  home: https://www.example.com\nlinks:\n  gh: https://a.example\n")
-    assert b'href="https://www.example.com"' in files["index.html"]
+    # (the normal form: an empty path is '/', as browsers and the hosts write it; urls.py)
+    assert b'href="https://www.example.com/"' in files["index.html"]
     assert b"q=l.search.slice(1)" in files["index.html"]  # ?utm=... reaches home, as with the rule
     rules = files["_redirects"].decode().splitlines()
-    assert rules[2:4] == ["/  https://www.example.com  302!", "/  https://www.example.com  302"]
+    assert rules[2:4] == ["/  https://www.example.com/  302!", "/  https://www.example.com/  302"]
 
 
 def test_no_domain_means_no_cname() -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from .. import jsonout
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules
+from ..rules import Kind, Rule, edge_rules, query_separator
 from .base import Behaviour, HostOutput, Limits
 
 FILE = "shortlinks.caddy"
@@ -66,7 +66,7 @@ def blocks(rule: Rule, n: int) -> list[str]:
     code = rule.status
     out: list[str] = []
     if rule.forward_query:
-        sep = "" if rule.base.endswith(("?", "&")) else ("&" if rule.has_query else "?")
+        sep = query_separator(rule.base)
         out += [
             f"    {name}q {{",
             f"        path {where}",

@@ -18,7 +18,7 @@ import re
 
 from .. import jsonout
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules
+from ..rules import Kind, Rule, edge_rules, query_separator
 from .base import Behaviour, HostOutput, Limits
 
 FILE = "shortlinks.nginx.conf"
@@ -70,8 +70,7 @@ def location_block(rule: Rule) -> str:
         return f"location = {where} {{ return {code} {_quote(rule.location or '')}; }}"
     if not rule.has_query and not rule.fragment:
         return f"location = {where} {{ return {code} {_quote(rule.base + '$is_args$args')}; }}"
-    sep = "" if rule.base.endswith(("?", "&")) else ("&" if rule.has_query else "?")
-    with_args = _quote(rule.base + sep + "$args" + rule.fragment)
+    with_args = _quote(rule.base + query_separator(rule.base) + "$args" + rule.fragment)
     without = _quote(rule.location or "")
     return (
         f"location = {where} {{ if ($args) {{ return {code} {with_args}; }} "

@@ -71,6 +71,44 @@ def host_keeps_promise(rule: Rule) -> bool:
     return rule.has_query != rule.forward_query
 
 
+# Cloudflare's parser (workers-shared configuration/validateURL.ts, as in wrangler 4.86)
+# skips a destination that is neither relative nor https:// ('URLs should either be
+# relative ... or use HTTPS'), and answers with the rest rebuilt: 'https://' + everything
+# up to the first '/' as the host, then the path and query as the WHATWG URL parser
+# serialises them. So a rule is written only for a destination that comes back byte for
+# byte: https, a path after the host ('https://a.example?x=1' would answer
+# 'https://a.example/?x=1/'), no dot segments ('/a/../b' answers '/b'), no "'" in the
+# query ('%27'), no userinfo, no default port, no IPv6 or IPv4 literal it would rewrite
+# ('0x7f.1' answers '127.0.0.1'). The others are answered by their pages. Seen on the
+# engine; found by tests/test_properties.py.
+_CLOUDFLARE_AS_IS = re.compile(r"https://([^/?#@\[\]]+)(/(?!/)[^?#]*)(\?[^#']*)?")
+_DOT_SEGMENTS = {".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"}
+_IPV4ISH = re.compile(r"(?i)(?:0x[0-9a-f]*|[0-9]+)")
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+
+
+def cloudflare_serves_as_is(location: str) -> bool:
+    """Does Cloudflare answer a rule to ``location`` with exactly that Location?"""
+    m = _CLOUDFLARE_AS_IS.fullmatch(location)
+    if m is None:
+        return False
+    host, _, port = m.group(1).partition(":")
+    if port == "443" or any(s.lower() in _DOT_SEGMENTS for s in m.group(2).split("/")):
+        return False
+    last = host.rstrip(".").rsplit(".", 1)[-1]
+    return not _IPV4ISH.fullmatch(last) or bool(_IPV4.fullmatch(host))
+
+
+def netlify_keeps_promise(rule: Rule) -> bool:
+    """As ``host_keeps_promise``, but Netlify reads a query of nothing but '&' as no query
+    and appends the visitor's to it ('https://a.example/?&' answers '/?a=1'; seen on
+    netlify-cli, found by tests/test_properties.py)."""
+    if not host_keeps_promise(rule):
+        return False
+    return not rule.has_query or bool(rule.base.split("?", 1)[1].strip("&"))
+
+
 def gitlab_keeps_promise(rule: Rule) -> bool:
     """GitLab Pages redirects to the rule's target as written and drops the visitor's
     query (it matches on the path alone), so only links that do not pass the query on
@@ -150,7 +188,7 @@ def _sources(rule: Rule) -> list[str]:
     return [encoded] if encoded == rule.path else [encoded, rule.path]
 
 
-def _lines_of(rule: Rule, hosts: Sequence[str]) -> list[tuple[str, str]]:
+def _lines_of(rule: Rule, hosts: Sequence[str], gitlab_only: bool) -> list[tuple[str, str]]:
     """(host, line) for each selected host that can answer ``rule``; a plain line that
     two hosts share is written once (the first host named owns it)."""
     out: list[tuple[str, str]] = []
@@ -160,12 +198,13 @@ def _lines_of(rule: Rule, hosts: Sequence[str]) -> list[tuple[str, str]]:
                 out.append(("netlify", f"{src}  {url_path('/' + rule.page)}  410!"))
         return out
     to = f"{rule.location}  {rule.status}"
-    if "netlify" in hosts and host_keeps_promise(rule):
+    if "netlify" in hosts and netlify_keeps_promise(rule):
         out.extend(("netlify", f"{src}  {to}!") for src in _sources(rule))
     plain = f"{url_path(rule.path)}  {to}"
-    if "cloudflare" in hosts and host_keeps_promise(rule):
+    cloudflare = "cloudflare" in hosts and host_keeps_promise(rule)
+    if cloudflare and cloudflare_serves_as_is(rule.location or ""):
         out.append(("cloudflare", plain))  # Cloudflare matches the encoded form either way
-    if hosts == ["gitlab"] and gitlab_keeps_promise(rule):
+    if gitlab_only and gitlab_keeps_promise(rule):
         # Only in a GitLab-only build: its rules apply only where no file exists, so
         # the build leaves these pages out (render.py); beside other hosts the pages
         # must stay, and GitLab's lines would be dead weight in the shared file.
@@ -182,7 +221,11 @@ def render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
 def _render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
     hosts = [h for h in WRITERS if h in selected]
     rules = edge_rules(plan)
-    candidates = [(r, _lines_of(r, hosts)) for r in rules]
+    # GitLab's rules apply only where no file exists, and render.py leaves the ruled pages
+    # out only in a build for GitLab alone: beside any other host (Azure, nginx... not only
+    # the hosts of this file) they would never apply (found by tests/test_properties.py).
+    gitlab_only = selected == frozenset({"gitlab"})
+    candidates = [(r, _lines_of(r, hosts, gitlab_only)) for r in rules]
     candidates = [(r, lines) for r, lines in candidates if lines]
     notes: list[str] = []
 
@@ -197,12 +240,11 @@ def _render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
         return list(dict.fromkeys(x for _, x in lines))
 
     # Budgets of the whole file: every line counts against each host's cap.
-    gitlab_only = hosts == ["gitlab"]
     max_rules = CLOUDFLARE_RULES if "cloudflare" in hosts else None
     max_bytes = None
     if gitlab_only:
         max_rules, max_bytes = GITLAB_RULES, GITLAB_BYTES
-    header = "\n".join(HEADER_LINES if not gitlab_only else GITLAB_HEADER_LINES) + "\n"
+    header = "\n".join(GITLAB_HEADER_LINES if hosts == ["gitlab"] else HEADER_LINES) + "\n"
     used_rules, used_bytes = 0, len(header.encode())
     kept_rules: list[Rule] = []
     left: list[Rule] = []
@@ -252,7 +294,7 @@ def _render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
                 f"{TITLES[host]}: {unanswered} path(s) are answered by their page ({WHY[host]})"
             )
     files = {FILE: ("\n".join(body) + "\n").encode()}
-    if not gitlab_only:  # GitLab Pages has no _headers; it would only be served as a file
+    if hosts != ["gitlab"]:  # GitLab Pages has no _headers; it would only be served as a file
         files["_headers"] = HEADERS.encode()
     return _FileOutput(
         files=files,
@@ -266,7 +308,8 @@ def _render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
 TITLES = {"netlify": "Netlify", "cloudflare": "Cloudflare Pages", "gitlab": "GitLab Pages"}
 WHY = {
     "netlify": "it would not pass the query string on as the link asks",
-    "cloudflare": "it would not pass the query string on as the link asks, or has no 410",
+    "cloudflare": "it would not pass the query string on as the link asks, has no 410, "
+    "or would rewrite the target",
     "gitlab": "it drops the query string and takes 301/302 only: links with "
     "'forward_query: false' get a rule there",
 }

@@ -168,8 +168,8 @@ def test_a_pull_request_that_repoints_a_published_slug_is_blocked(tmp_path: Path
 
 def test_a_hand_edited_lock_does_not_get_a_repoint_past_the_check(tmp_path: Path) -> None:
     """The lock rewritten along with the target: against main's lock it is refused."""
-    forged = "gh https://github.com/acme-corp\nnew https://new.example.com\n"
-    forged += "docs https://docs.example.com\nshop https://shop.example.com\n"
+    forged = "gh https://github.com/acme-corp\nnew https://new.example.com/\n"
+    forged += "docs https://docs.example.com/\nshop https://shop.example.com/\n"
     logs, _text = _run_check_job(tmp_path, MOVED, pr_lock=forged)
     annotations = _annotations(logs)
     assert len(annotations) == 1, logs[CHECK].stdout
