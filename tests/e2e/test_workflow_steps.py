@@ -144,7 +144,7 @@ def test_a_pull_request_gets_one_annotation_and_an_exact_summary(tmp_path: Path)
     assert "Build the site" not in logs  # a broken pull request is not built
 
     assert "1 added, 1 changed, 0 removed, 1 with a mistake" in text
-    assert "| `new` | https://new.example.com |" in text
+    assert "| `new` | https://new.example.com/ |" in text  # the normal form (urls.py)
     assert "| `gh` | target | https://github.com/acme | https://github.com/acme-corp |" in text
     assert "- line 6:" in text  # the mistake, named in the summary too
     assert "#### With a mistake (not built until fixed)\n\n- `shop`" in text
