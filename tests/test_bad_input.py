@@ -311,6 +311,18 @@ CASES = [
             2, 3, "slug 'CNAME/x' is reserved",
             also=[(3, 3, "slug 'robots.txt' is reserved"), (4, 3, "'_redirects' is reserved")]),
     # -- targets ---------------------------------------------------------------------------
+    # look-alike and other phishing-shaped targets: built, with a warning on their line
+    # for the reviewer (docs/links-yaml.md, allow_domains); a denied domain is refused
+    accepted("lookalike-hosts-warned",
+             L + "  a: https://аpple.com/login\n  b: https://paypal.com@phish.example/\n"
+             "  c: http://3232235777/\n  d: https://bit.ly/x\n",
+             notes=("links.yaml:2:6: warning: the host xn--pple-43d.com (аpple) mixes Cyrillic "
+                    "and Latin letters", "links.yaml:3:6: warning: the target has 'paypal.com' "
+                    "before '@'", "links.yaml:4:6: warning: the target's host 3232235777 is an "
+                    "IP address", "links.yaml:5:6: warning: the target is another short link")),
+    refused("denied-domain", S + "  deny_domains: [evil.example]\n" + L
+            + "  a: https://login.evil.example/\n", 4, 6,
+            "targets on login.evil.example are refused by site.deny_domains"),
     accepted("url-pct0a-pct00", L + "  a: https://a.example/x%0aSet-Cookie:%20y=1%00\n",
              expect=_percent_kept),
     refused("url-newline-crlf",
@@ -538,7 +550,12 @@ def test_bad_input(case: Case, tmp_path: Path, previous_build: Path) -> None:
     for run in runs:
         assert run.code == 0, run.both[-3000:]
     printed = "\n".join(run.both for run in runs)
-    assert ": error: " not in printed and ": warning: " not in printed, printed
+    assert ": error: " not in printed, printed
+    if not any(": warning: " in note for note in case.notes):  # only the warnings expected
+        assert ": warning: " not in printed, printed
+    else:
+        warned = sum(": warning: " in note for note in case.notes)
+        assert printed.count(": warning: ") == warned * len(runs), printed
     for note in case.notes:
         assert note in printed, printed
     if "build" in case.commands:
