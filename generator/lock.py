@@ -31,6 +31,7 @@ from pathlib import Path
 from .model import LinkSet
 from .problems import ERROR, WARNING, Problem
 from .slugs import collision_key
+from .urls import UrlError, parse_target
 
 HEADER = """\
 # links.lock: every slug ever published from links.yaml, with the target it was published
@@ -122,6 +123,18 @@ def read_base(spec: str, links_file: Path) -> Lock:
     return parse(run.stdout, spec)
 
 
+def same(locked: str, target: str) -> bool:
+    """Whether a lock line's target is ``target``: as written, or once put in today's normal
+    form (urls.py), so that a newer generator normalising a URL differently (an empty path
+    is '/' since 29 November 2026) does not take an unchanged link for a moved one."""
+    if locked == target:
+        return True
+    try:
+        return parse_target(locked).url == target
+    except UrlError:
+        return False
+
+
 Locate = Callable[[tuple[object, ...]], tuple[int, int]]
 
 
@@ -140,7 +153,7 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
     lock_name = Path(lock.name).name
     for slug, target, moved, path in _published(linkset):
         entry = lock.current(slug)
-        if entry is not None and entry.target == target and moved is None:
+        if entry is not None and same(entry.target, target) and moved is None:
             continue  # the usual case: found without reading positions
         line, column = locate(path)  # only for a message: a deep one reads the file again
         if entry is None:
@@ -155,8 +168,8 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
                     file=file,
                 )
             )
-        elif entry.target != target:
-            if moved == entry.target:
+        elif not same(entry.target, target):
+            if moved is not None and same(entry.target, moved):
                 problems.append(
                     Problem(
                         line,
@@ -183,7 +196,7 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
                 )
         elif moved is not None:
             history = lock.entries[collision_key(slug)]
-            if len(history) > 1 and history[-2].target == moved:
+            if len(history) > 1 and same(history[-2].target, moved):
                 problems.append(
                     Problem(
                         line,
@@ -237,7 +250,7 @@ def since(
             continue
         for entry in after[len(before) :]:
             moved, path = moves.get(key, (None, None))
-            if moved != before[-1].target:
+            if moved is None or not same(before[-1].target, moved):
                 line, column = locate(path) if path else (entry.line, 1)
                 problems.append(
                     Problem(
@@ -275,8 +288,8 @@ def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Up
         if not history:
             entries[key] = [Entry(slug, target, 0)]
             added.append(slug)
-        elif history[-1].target != target:
-            if moved_from == history[-1].target:
+        elif not same(history[-1].target, target):
+            if moved_from is not None and same(history[-1].target, moved_from):
                 history.append(Entry(slug, target, 0))
                 moved.append(slug)
             else:
