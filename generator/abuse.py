@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 import unicodedata
 
 # Public URL shorteners (their own documentation names these domains); a target there is a
@@ -30,6 +31,10 @@ SHORTENERS = frozenset({
     "shorturl.asia", "clck.ru", "qr.ae", "y2u.be", "tr.ee", "kutt.it",
 })  # fmt: skip
 
+_EAST_ASIAN = frozenset({"HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "BOPOMOFO", "HANGUL"})
+# Hosts written as numbers: every dotted label decimal, octal or hex (browsers read
+# '0x7f.1' and '3232235777' as addresses); '0xfeed.com' is a name
+_NUMERIC_HOST = re.compile(r"(?i)(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?")
 # Scripts whose letters are look-alikes of Latin ones in most fonts (homograph attacks).
 _LOOKALIKE_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
 
@@ -59,9 +64,12 @@ def _script(ch: str) -> str | None:
     if not ch.isalpha():
         return None
     name = unicodedata.name(ch, "")
-    if name.startswith("CJK") or name.startswith("HANGUL"):
+    script = name.split(" ", 1)[0]
+    # Han, kana, bopomofo and hangul are written together (UTS #39's "highly restrictive"
+    # sets): Japanese 'お名前' or 'ヤフー' is one writing system, not a mix
+    if script in _EAST_ASIAN or name.startswith("CJK"):
         return "CJK"
-    return name.split(" ", 1)[0] or None
+    return script or None
 
 
 def _unicode_label(label: str) -> str | None:
@@ -81,7 +89,7 @@ def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
     try:
         ip = ipaddress.ip_address(bare)
     except ValueError:
-        if bare.replace(".", "").isdigit() or bare.startswith("0x"):
+        if _NUMERIC_HOST.fullmatch(bare):
             ip = "number"  # 3232235777 or 0x7f.1: browsers read it as an address
     if ip is not None:
         found.append((
@@ -94,7 +102,8 @@ def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
             f"the target is another short link ({host}): where it ends can change unseen",
             "link to the final address instead",
         ))  # fmt: skip
-    for label in host.split("."):
+    labels = host.rstrip(".").split(".")
+    for label in labels[:-1] if len(labels) > 1 else labels:  # not the TLD ('.рф' is a country's)
         if not label.startswith("xn--"):
             continue
         shown = _unicode_label(label)
@@ -114,6 +123,9 @@ def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
                 f"({shown}), which look like Latin ones: a look-alike of another domain?",
                 allow,
             ))  # fmt: skip
+    looks = [f for f in found if "look-alike" in f[0]]
+    if len(looks) > 1:  # one look-alike warning a host, not one a label
+        found = [f for f in found if f not in looks[1:]]
     return tuple(found)
 
 

@@ -27,6 +27,7 @@ import yaml
 
 from . import slugs as slugrules
 from .build import check_text
+from .lock import key as lock_key
 from .model import LinkSet
 from .problems import Problem
 
@@ -142,13 +143,13 @@ def add(
     path: Path, link: NewLink, linkset: LinkSet, reserved: Collection[str] = ()
 ) -> tuple[str, str, list[Problem]]:
     """The new file text, the slug used, and the problems of the result (empty: fine).
-    ``reserved``: collision keys of slugs published before (links.lock): never reused."""
+    ``reserved``: keys of slugs published before (``lock.key``): never reused."""
     text = path.read_text(encoding="utf-8")
     taken = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
     slug = link.slug or generate_slug(taken | set(reserved))
     if link.slug and slugrules.collision_key(link.slug) in taken:
         raise AddError(f"slug {link.slug!r} is taken (in some letter case): choose another")
-    if link.slug and slugrules.collision_key(link.slug) in reserved:
+    if link.slug and lock_key(link.slug) in reserved:
         raise AddError(
             f"slug {link.slug!r} was published before (links.lock) and may still be in "
             "people's hands: choose another"

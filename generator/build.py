@@ -185,6 +185,8 @@ def build(
     builds all the same. Otherwise only the files that differ are written (write.py).
     ``workers``: processes that render and write pages side by side (default: one a
     core for 5,000 links or more; ``$SHORTLINKS_WORKERS`` overrides)."""
+    if out.is_symlink():  # '-o _site' linking to the served folder: write that folder
+        out = out.resolve()
     inputs = inputs_digest(path, templates, hosts)
     result = BuildResult(problems=[])
     if not force:

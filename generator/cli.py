@@ -165,7 +165,8 @@ def check_cmd(file: Path, fmt: str | None, strict: bool, base: str | None) -> No
 
 
 def _reserved(file: Path) -> set[str]:
-    """Slugs published before (links.lock beside ``file``), taken or not: never reused."""
+    """Slugs published before (links.lock beside ``file``, as ``lock.key`` folds them),
+    taken or not: never reused."""
     locked = lock.read(lock.lock_path(file))
     return set(locked.entries) if locked is not None else set()
 

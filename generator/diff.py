@@ -54,7 +54,14 @@ class Side:
 def read_side(spec: str, file: str = "links.yaml") -> Side:
     """``spec`` is a path to a file, or a git ref whose ``file`` is read (``REF:path`` too)."""
     path = Path(spec)
-    if path.is_file():
+    # a git ref first: a pull request could add a file named like its base ('origin/main')
+    ref = spec.partition(":")[0]
+    is_ref = subprocess.run(
+        ["git", "rev-parse", "--verify", "-q", f"{ref}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    if is_ref.returncode != 0 and path.is_file():
         text, name = path.read_text(encoding="utf-8"), spec
     else:
         ref, _, inner = spec.partition(":")

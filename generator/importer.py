@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from . import add as adder
 from . import slugs as slugrules
 from .build import check_text
+from .lock import key as lock_key
 from .model import LinkSet
 from .times import zone
 from .urls import UrlError, parse_target
@@ -140,12 +141,12 @@ def import_csv(
     reserved: Collection[str] = (),
 ) -> tuple[str | None, Report]:
     """The new links file text (None when nothing is imported) and the report;
-    ``progress(done, total)`` is told of each row. ``reserved``: collision keys of slugs
-    published before (links.lock), which no imported row may take."""
+    ``progress(done, total)`` is told of each row. ``reserved``: keys of slugs published
+    before (``lock.key``), which no imported row may take."""
     fmt, rows = read_rows(text)
     report = Report(fmt)
     taken = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
-    reserved = set(reserved) - taken
+    reserved = set(reserved) - {lock_key(s) for x in linkset.links for s in x.slugs}
     source = path.read_text(encoding="utf-8")
     indent, step = adder.indentation(source)
     site = linkset.site
@@ -163,7 +164,7 @@ def import_csv(
             why = slugrules.slug_problems(slug)[0][0]
         elif slugrules.collision_key(slug) in taken:
             why = "the slug is taken already (never overwritten)"
-        elif slugrules.collision_key(slug) in reserved:
+        elif lock_key(slug) in reserved:
             why = "the slug was published before (links.lock): choose another"
         else:
             try:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import finder
 from .model import LinkSet
 from .problems import ERROR, WARNING, Problem
 from .slugs import collision_key
@@ -40,6 +41,13 @@ HEADER = """\
 # 'shortlinks lock'; commit it with links.yaml. Never remove or change a line: see
 # docs/security.md, "Published links never silently change".
 """
+
+
+def key(slug: str) -> str:
+    """The slugs one lock line stands for: letter case and width folded (as slugs collide),
+    and trailing punctuation dropped, as the 404 page's finder does (finder.py): it would
+    send '/gh' to a page 'gh.' if 'gh' were gone, so 'gh.' must not take over 'gh'."""
+    return finder.normal(collision_key(slug))
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,7 @@ class Lock:
     problems: list[Problem] = field(default_factory=list)
 
     def current(self, slug: str) -> Entry | None:
-        history = self.entries.get(collision_key(slug))
+        history = self.entries.get(key(slug))
         return history[-1] if history else None
 
 
@@ -67,12 +75,15 @@ def lock_path(links_file: Path) -> Path:
 
 def parse(text: str, name: str) -> Lock:
     lock = Lock(name)
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
+    # '\n' alone ends a line, as in a diff; any other control or line-separator character
+    # (U+2028, U+0085...) is refused: two lines must never look like one in a review
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        if not line.strip() or line.startswith("#"):
             continue
         parts = line.split(" ")
-        if len(parts) != 2 or not all(parts):
+        odd = not line.isprintable() or "\u2028" in line or "\u2029" in line
+        if len(parts) != 2 or not all(parts) or odd:
             lock.problems.append(
                 Problem(
                     number,
@@ -86,7 +97,7 @@ def parse(text: str, name: str) -> Lock:
             )
             continue
         slug, target = parts
-        lock.entries.setdefault(collision_key(slug), []).append(Entry(slug, target, number))
+        lock.entries.setdefault(key(slug), []).append(Entry(slug, target, number))
     return lock
 
 
@@ -110,7 +121,14 @@ class BaseError(Exception):
 def read_base(spec: str, links_file: Path) -> Lock:
     """The lock of a pull request's base: a file, or a git ref (``origin/main``) whose
     lock beside ``links_file`` is read. No lock there: an empty one (nothing to keep)."""
-    if Path(spec).is_file():
+    # A git ref first: a pull request could add a file named like its base ('origin/main')
+    # holding whatever lock it likes; a file is read only when no such ref exists
+    is_ref = subprocess.run(
+        ["git", "rev-parse", "--verify", "-q", f"{spec}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    if is_ref.returncode != 0 and Path(spec).is_file():
         return read(Path(spec)) or Lock(spec)
     rel = os.path.relpath(lock_path(links_file))
     run = subprocess.run(
@@ -195,7 +213,7 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
                     )
                 )
         elif moved is not None:
-            history = lock.entries[collision_key(slug)]
+            history = lock.entries[key(slug)]
             if len(history) > 1 and same(history[-2].target, moved):
                 problems.append(
                     Problem(
@@ -227,12 +245,16 @@ def since(
 ) -> list[Problem]:
     """A pull request's lock against its base branch's: every base line kept as it was,
     and a new target for a slug of the base only with the override in links.yaml."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(p.line, p.column, ERROR, f"the base's lock is unreadable: {p.message}",
+                file=base.name)
+        for p in base.problems
+    ]  # fmt: skip
     moves = {}
     if linkset is not None:
-        moves = {collision_key(s): (m, p) for s, _t, m, p in _published(linkset)}
-    for key, before in base.entries.items():
-        after = head.entries.get(key, [])
+        moves = {key(s): (m, t, p) for s, t, m, p in _published(linkset)}
+    for k, before in base.entries.items():
+        after = head.entries.get(k, [])
         kept = [(e.slug, e.target) for e in after[: len(before)]]
         if kept != [(e.slug, e.target) for e in before]:
             entry = before[-1]
@@ -248,21 +270,33 @@ def since(
                 )
             )
             continue
-        for entry in after[len(before) :]:
-            moved, path = moves.get(key, (None, None))
-            if moved is None or not same(before[-1].target, moved):
+        added = after[len(before) :]
+        for n, entry in enumerate(added):
+            moved, target, path = moves.get(k, (None, None, None))
+            # one move a pull request, to where links.yaml says, from where main has it
+            lawful = len(added) == 1 and target is not None and same(entry.target, target)
+            if moved is None or not same(before[-1].target, moved) or not lawful:
+                if n:
+                    continue  # one message a slug
                 line, column = locate(path) if path else (entry.line, 1)
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        ERROR,
-                        f"{entry.slug!r} is repointed in {Path(head.name).name} from "
-                        f"{before[-1].target} to {entry.target} without 'repoint_from'",
-                        f"add 'repoint_from: {before[-1].target}' to the link in links.yaml, "
-                        "or keep its target",
-                        file=file if path else head.name,
+                name = Path(head.name).name
+                if len(added) > 1 or (target is not None and not same(entry.target, target)):
+                    message = (
+                        f"{entry.slug!r} gets {len(added)} new line(s) in {name}, not the one "
+                        "move links.yaml declares"
                     )
+                    hint = f"restore {name} from the base branch, then run 'shortlinks lock'"
+                else:
+                    message = (
+                        f"{entry.slug!r} is repointed in {name} from "
+                        f"{before[-1].target} to {entry.target} without 'repoint_from'"
+                    )
+                    hint = (
+                        f"add 'repoint_from: {before[-1].target}' to the link in links.yaml, "
+                        "or keep its target"
+                    )
+                problems.append(
+                    Problem(line, column, ERROR, message, hint, file=file if path else head.name)
                 )
     return problems
 
@@ -283,10 +317,10 @@ def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Up
     moved: list[str] = []
     refused: list[Problem] = []
     for slug, target, moved_from, path in _published(linkset):
-        key = collision_key(slug)
-        history = entries.get(key)
+        k = key(slug)
+        history = entries.get(k)
         if not history:
-            entries[key] = [Entry(slug, target, 0)]
+            entries[k] = [Entry(slug, target, 0)]
             added.append(slug)
         elif not same(history[-1].target, target):
             if moved_from is not None and same(history[-1].target, moved_from):
@@ -306,8 +340,8 @@ def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Up
                     )
                 )
     lines = [HEADER]
-    for key in sorted(entries):
-        lines.extend(f"{e.slug} {e.target}\n" for e in entries[key])
+    for k in sorted(entries):
+        lines.extend(f"{e.slug} {e.target}\n" for e in entries[k])
     return Update("".join(lines), added, moved, refused)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import glob
 import hashlib
 import json
 import os
@@ -152,6 +153,13 @@ def recover(out: Path) -> bool:
     except (OSError, ValueError):
         return False
     stage = out.parent / plan["stage"]
+    paths = [*plan["replace"], *plan["remove"]]
+    if (
+        not str(plan["stage"]).startswith(f".{out.name}.stage-")
+        or "/" in plan["stage"]
+        or not all(isinstance(p, str) and _safe_rel(p) for p in paths)
+    ):  # not a journal of ours: touch nothing it names
+        raise OutputError(f"{journal} is not a journal shortlinks wrote: remove it")
     _apply(out, stage, plan["replace"], plan["remove"])
     journal.unlink()
     shutil.rmtree(stage, ignore_errors=True)
@@ -162,7 +170,8 @@ def clean_stale(out: Path) -> None:
     """Finish a killed build's journal and remove the temporary folders left by builds
     that were killed (a stage, the next output, the previous one after a swap)."""
     recover(out)
-    for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*", f".{out.name}.stage-*"):
+    name = glob.escape(out.name)  # '-o site[1]' must not match '.site1.tmp-*'
+    for pattern in (f".{name}.tmp-*", f".{name}.old-*", f".{name}.stage-*"):
         for stale in out.parent.glob(pattern):
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
@@ -409,6 +418,8 @@ def write_site(
     then meanwhile (the progress bar). ``every``: write every file, whatever the manifest
     says (repairs an output changed by hand: ``build --force``)."""
     out = out.absolute()
+    if out.is_symlink():  # the folder it points to is the output: swap that one, not the link
+        out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
     pairs = sorted(files.items()) if isinstance(files, Mapping) else files

@@ -42,6 +42,9 @@ def test_a_suspicious_target_is_a_warning_on_its_line(url: str, words: str) -> N
         "https://bücher.de/",  # Latin with an umlaut: one script
         "https://www.bitly.com.example.org/",  # a shortener's name inside another domain
         "https://example.com/path@user",  # '@' after the host is only a path
+        "https://お名前.com/",  # Japanese: han and kana are one writing system
+        "https://ヤフー.jp/",
+        "https://0xfeed.com/",  # a name that starts like a hex number
     ],
 )
 def test_an_ordinary_target_has_no_warning(url: str) -> None:

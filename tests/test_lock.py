@@ -272,3 +272,65 @@ def test_a_lock_line_in_an_older_normal_form_is_the_same_target(repo: Path) -> N
     code, out = _run("check")
     assert code == 0, out
     assert _run("lock")[0] == 0 and lock.read_text(encoding="utf-8") == text  # nothing to add
+
+
+def test_a_slug_the_404_finder_would_confuse_with_a_published_one_is_refused(
+    repo: Path,
+) -> None:
+    """With 'gh' gone, the 404 page sends '/gh' to 'gh.' (trailing punctuation dropped, as
+    chat apps add it): 'gh.' must not take over what 'gh' was published as."""
+    _edit(repo, "  gh: https://github.com/example\n", "  gh.: https://evil.example.net/\n")
+    code, out = _run("check")
+    assert code == 1 and "'gh.' was published pointing to https://github.com/example" in out
+    code, out = _run("lock")
+    assert code == 1 and "links.lock was not written" in out
+
+
+def test_a_lock_line_hiding_a_second_one_behind_a_line_separator_is_refused(
+    repo: Path,
+) -> None:
+    lock = repo / "links.lock"
+    lock.write_text(
+        lock.read_text(encoding="utf-8") + "x https://a.example/\u2028x https://b.example/\n",
+        encoding="utf-8",
+    )
+    code, out = _run("check")
+    assert code == 1 and "a lock line is 'slug target'" in out
+
+
+def test_a_file_named_like_the_base_branch_does_not_stand_in_for_it(pr: Path) -> None:
+    """A pull request could add a file 'main' (or 'origin/main') with a lock of its own:
+    the git ref is read first."""
+    _edit(pr, "gh: https://github.com/example", "gh: https://evil.example.net/")
+    lock = pr / "links.lock"
+    lock.write_text(
+        lock.read_text(encoding="utf-8").replace(
+            "gh https://github.com/example\n", "gh https://evil.example.net/\n"
+        ),
+        encoding="utf-8",
+    )
+    (pr / "main").write_text("# nothing locked here\n", encoding="utf-8")
+    code, out = _run("check", "--base", "main")
+    assert code == 1 and "lost or changed the line 'gh https://github.com/example'" in out
+
+
+def test_one_move_a_pull_request_to_where_links_yaml_says(pr: Path) -> None:
+    """A lock given two new lines for one slug (a fake history) is refused even with the
+    override: one move, to the target links.yaml declares."""
+    _edit(
+        pr,
+        "gh: https://github.com/example",
+        "gh:\n    url: https://github.com/example-org\n"
+        "    repoint_from: https://github.com/example",
+    )
+    lock = pr / "links.lock"
+    lock.write_text(
+        lock.read_text(encoding="utf-8").replace(
+            "gh https://github.com/example\n",
+            "gh https://github.com/example\ngh https://evil.example.net/\n"
+            "gh https://github.com/example-org\n",
+        ),
+        encoding="utf-8",
+    )
+    code, out = _run("check", "--base", "main")
+    assert code == 1 and "'gh' gets 2 new line(s) in links.lock" in out

@@ -338,3 +338,23 @@ def test_a_users_link_in_place_of_our_folder_is_never_gone_through(tmp_path: Pat
     with pytest.raises(OutputError, match="did not write"):
         write_site(out, {"b.html": b"3", "sub/a.html": b"new"})  # nor written through
     assert (elsewhere / "a.html").read_text() == "precious"
+
+
+def test_an_output_that_is_a_link_to_a_folder_updates_that_folder(tmp_path: Path) -> None:
+    """'-o _site' may be a link to the folder a web server serves: the folder behind it
+    is what gets swapped, and the link stays."""
+    served = tmp_path / "www" / "site"
+    served.mkdir(parents=True)
+    link = tmp_path / "_site"
+    link.symlink_to(served, target_is_directory=True)
+    write_site(link, {"a.html": b"1"})
+    write_site(link, {"a.html": b"2", "b.html": b"3"})
+    assert link.is_symlink() and (served / "a.html").read_bytes() == b"2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "www"]
+
+
+def test_leftovers_of_another_output_with_a_similar_name_are_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / ".site1.tmp-abc"
+    other.mkdir()
+    write_site(tmp_path / "site[1]", {"a.html": b"1"})
+    assert other.is_dir()  # '[1]' is no glob class here
