@@ -467,9 +467,11 @@ class _Checker:
             self.error(path, f"text is {len(value)} characters long; the limit is {limit}")
             return None
         allowed = "\t\n" if multiline else "\t"
-        # C0 and C1 controls and DEL (U+009B starts a terminal's escape sequence), and the
-        # Unicode line breaks, which a page or a terminal would show as a new line
-        if not (value.isascii() and value.isprintable()) and any(
+        # C0 and C1 controls and DEL (U+009B starts a terminal's escape sequence), the
+        # Unicode line breaks, which a page or a terminal would show as a new line, and
+        # noncharacters. None of them is printable: a printable text (a Chinese title too)
+        # is passed at C speed, and only the rest is looked at character by character.
+        if not value.isprintable() and any(
             (ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" or _noncharacter(c))
             and c not in allowed
             for c in value

@@ -514,3 +514,18 @@ def test_defaults() -> None:
 def test_chinese_slugs_and_aliases_are_welcome() -> None:
     ls = _model(L("  优惠券:\n    url: https://a.example\n    aliases: [特卖, 'sale-2026']\n"))
     assert ls.links[0].slugs == ("优惠券", "特卖", "sale-2026")
+
+
+def test_every_character_text_refuses_is_unprintable() -> None:
+    """The text check passes printable text at C speed: that is right only if no character
+    it refuses is printable (checked over every code point)."""
+    import sys
+
+    from generator.validate import _noncharacter
+
+    refused = (
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" or _noncharacter(c)
+    )
+    assert [c for c in refused if c.isprintable()] == []
