@@ -298,6 +298,12 @@ def build(
     except OutputError as exc:
         result.error = str(exc)
         return result
+    except OSError as exc:  # a full disk, a folder not writable: said, never a traceback
+        result.error = (
+            f"could not write {out}: {exc}; the previous output is as it was "
+            "(free space or choose another -o, then build again)"
+        )
+        return result
     finally:
         cache.close()
     waiting()  # every worker has finished: the bar shows all of it

@@ -358,3 +358,43 @@ def test_leftovers_of_another_output_with_a_similar_name_are_left_alone(tmp_path
     other.mkdir()
     write_site(tmp_path / "site[1]", {"a.html": b"1"})
     assert other.is_dir()  # '[1]' is no glob class here
+
+
+def test_with_no_room_for_a_second_tree_a_rebuild_falls_back_to_its_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tmpfs counts every hard link against its inodes: a million-link site may leave no
+    room for the hard-link tree. The rebuild then applies its changes under the journal."""
+    from generator import write
+
+    out = tmp_path / "site"
+    write_site(out, {"a.html": b"1", "b.html": b"2"})
+
+    def full(src: Path, dst: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write, "_link_tree", full)
+    result = write_site(out, {"a.html": b"new", "b.html": b"2", "c.html": b"3"})
+    assert (result.written, result.removed) == (2, 0)
+    assert snapshot(out) == {
+        "a.html": b"new",
+        "b.html": b"2",
+        "c.html": b"3",
+        MANIFEST: snapshot(out)[MANIFEST],
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_write_that_fails_is_said_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import write
+
+    def full(*args: object, **kwargs: object) -> object:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write, "_take_all", full)
+    result = build(FIXTURES / "site.yaml", tmp_path / "site", NOW)
+    assert not result.written
+    assert result.error is not None and "No space left on device" in result.error
+    assert not (tmp_path / "site").exists()
