@@ -17,6 +17,7 @@ from . import __version__, lock
 from . import qr as qrcodes
 from .build import build, check
 from .hosts import HOSTS
+from .load import Document
 from .model import LinkSet
 from .problems import Format, Problem, format_github, format_json, format_text, summary
 from .times import describe, parse_now, zone
@@ -164,6 +165,17 @@ def check_cmd(file: Path, fmt: str | None, strict: bool, base: str | None) -> No
     sys.exit(1 if failed else 0)
 
 
+def _loaded(file: Path) -> tuple[Document | None, LinkSet | None, list[Problem]]:
+    """``file`` read and validated, its document kept (the lock's messages place slugs
+    with it), without the lock's own check, which ``lock`` is there to bring up to date."""
+    from .load import load_file
+    from .validate import validate
+
+    doc, problems = load_file(file)
+    linkset, more = validate(doc) if doc is not None else (None, [])
+    return doc, linkset, sorted(problems + more)
+
+
 def _reserved(file: Path) -> set[str]:
     """Slugs published before (links.lock beside ``file``, as ``lock.key`` folds them),
     taken or not: never reused."""
@@ -178,11 +190,7 @@ def _relock(file: Path) -> None:
     locked = lock.read(path)
     if locked is None:
         return
-    from .load import load_file
-    from .validate import validate
-
-    doc, _ = load_file(file)
-    linkset, _ = validate(doc) if doc is not None else (None, [])
+    doc, linkset, _ = _loaded(file)
     if linkset is None or doc is None:
         return
     update = lock.update(linkset, locked, doc.locate, str(file))
@@ -205,13 +213,8 @@ Examples:
 def lock_cmd(file: Path, verify: bool) -> None:
     """Record every slug of FILE in links.lock beside it, with the target it is published
     with. A locked slug gets a new target only when its link says 'repoint_from:'."""
-    from .load import load_file
-    from .validate import validate
-
     path = lock.lock_path(file)
-    doc, problems = load_file(file)
-    linkset, more = validate(doc) if doc is not None else (None, [])
-    problems = sorted(problems + more)
+    doc, linkset, problems = _loaded(file)
     if linkset is None or doc is None:
         _print_problems(problems, _default_format(), err=True)
         click.echo(f"error: fix {file} first; {path.name} was not written", err=True)

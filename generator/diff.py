@@ -9,11 +9,11 @@ field, after validation, so a reformatted file with the same links shows no chan
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from . import gitfiles
 from .load import load_text
 from .model import Link, LinkSet
 from .problems import Problem
@@ -54,28 +54,20 @@ class Side:
 def read_side(spec: str, file: str = "links.yaml") -> Side:
     """``spec`` is a path to a file, or a git ref whose ``file`` is read (``REF:path`` too)."""
     path = Path(spec)
-    # a git ref first: a pull request could add a file named like its base ('origin/main')
-    ref = spec.partition(":")[0]
-    is_ref = subprocess.run(
-        ["git", "rev-parse", "--verify", "-q", f"{ref}^{{commit}}"],
-        capture_output=True,
-        check=False,
-    )
-    if is_ref.returncode != 0 and path.is_file():
+    if not gitfiles.is_commit(spec.partition(":")[0]) and path.is_file():
         text, name = path.read_text(encoding="utf-8"), spec
     else:
         ref, _, inner = spec.partition(":")
         target = inner or file
-        run = subprocess.run(
-            ["git", "show", f"{ref}:{target}"], capture_output=True, text=True, check=False
-        )
-        if run.returncode != 0:
-            if "exists on disk, but not in" in run.stderr or "does not exist in" in run.stderr:
-                return Side(spec, None)  # no file there yet: every link is new
+        try:
+            shown = gitfiles.show(ref, target)
+        except gitfiles.GitError as exc:
             raise SourceError(
-                f"{spec!r} is neither a file nor a git ref with {target}: {run.stderr.strip()}"
-            )
-        text, name = run.stdout, f"{ref}:{target}"
+                f"{spec!r} is neither a file nor a git ref with {target}: {exc}"
+            ) from None
+        if shown is None:
+            return Side(spec, None)  # no file there yet: every link is new
+        text, name = shown, f"{ref}:{target}"
     doc, problems = load_text(text, name)
     if doc is None:
         return Side(spec, None, problems)

@@ -23,12 +23,11 @@ no spaces, so a line is readable and can be written by hand in a web editor.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import finder
+from . import finder, gitfiles
 from .model import LinkSet
 from .problems import ERROR, WARNING, Problem
 from .slugs import collision_key
@@ -121,24 +120,14 @@ class BaseError(Exception):
 def read_base(spec: str, links_file: Path) -> Lock:
     """The lock of a pull request's base: a file, or a git ref (``origin/main``) whose
     lock beside ``links_file`` is read. No lock there: an empty one (nothing to keep)."""
-    # A git ref first: a pull request could add a file named like its base ('origin/main')
-    # holding whatever lock it likes; a file is read only when no such ref exists
-    is_ref = subprocess.run(
-        ["git", "rev-parse", "--verify", "-q", f"{spec}^{{commit}}"],
-        capture_output=True,
-        check=False,
-    )
-    if is_ref.returncode != 0 and Path(spec).is_file():
+    if not gitfiles.is_commit(spec) and Path(spec).is_file():  # a ref first (gitfiles.py)
         return read(Path(spec)) or Lock(spec)
     rel = os.path.relpath(lock_path(links_file))
-    run = subprocess.run(
-        ["git", "show", f"{spec}:./{rel}"], capture_output=True, text=True, check=False
-    )
-    if run.returncode != 0:
-        if "exists on disk, but not in" in run.stderr or "does not exist in" in run.stderr:
-            return Lock(spec)
-        raise BaseError(f"{spec!r} is neither a file nor a git ref: {run.stderr.strip()}")
-    return parse(run.stdout, spec)
+    try:
+        text = gitfiles.show(spec, f"./{rel}")
+    except gitfiles.GitError as exc:
+        raise BaseError(f"{spec!r} is neither a file nor a git ref: {exc}") from None
+    return Lock(spec) if text is None else parse(text, spec)
 
 
 def same(locked: str, target: str) -> bool:
@@ -165,6 +154,17 @@ def _published(linkset: LinkSet) -> Iterator[tuple[str, str, str | None, tuple[o
             yield alias, link.target.url, moved, ("links", link.slug, "aliases")
 
 
+def _moved_silently(slug: str, locked: str, where: str | None = None) -> tuple[str, str]:
+    """Message and hint for a published slug given another target without the override."""
+    at = f" ({where})" if where else ""
+    return (
+        f"{slug!r} was published pointing to {locked}{at}; people and printed QR codes "
+        "still use it",
+        f"keep its target, choose a new slug, or move it deliberately: add "
+        f"'repoint_from: {locked}' to the link",
+    )
+
+
 def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Problem]:
     """Every slug of links.yaml recorded in the lock with its target, else an error each."""
     problems = list(lock.problems)
@@ -175,68 +175,36 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
             continue  # the usual case: found without reading positions
         line, column = locate(path)  # only for a message: a deep one reads the file again
         if entry is None:
-            problems.append(
-                Problem(
-                    line,
-                    column,
-                    ERROR,
-                    f"{slug!r} is not in {lock_name} yet",
-                    f"run 'shortlinks lock' and commit {lock_name} (or add the line "
-                    f"'{slug} {target}' to it)",
-                    file=file,
-                )
+            said = (
+                ERROR,
+                f"{slug!r} is not in {lock_name} yet",
+                f"run 'shortlinks lock' and commit {lock_name} (or add the line "
+                f"'{slug} {target}' to it)",
             )
         elif not same(entry.target, target):
             if moved is not None and same(entry.target, moved):
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        ERROR,
-                        f"{slug!r} moves from {entry.target} to {target} (repoint_from), "
-                        f"and {lock_name} does not record it yet",
-                        f"run 'shortlinks lock' and commit {lock_name}",
-                        file=file,
-                    )
+                said = (
+                    ERROR,
+                    f"{slug!r} moves from {entry.target} to {target} (repoint_from), "
+                    f"and {lock_name} does not record it yet",
+                    f"run 'shortlinks lock' and commit {lock_name}",
                 )
             else:
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        ERROR,
-                        f"{slug!r} was published pointing to {entry.target} "
-                        f"({lock_name}:{entry.line}); people and printed QR codes still use it",
-                        f"keep its target, choose a new slug, or move it deliberately: add "
-                        f"'repoint_from: {entry.target}' to the link",
-                        file=file,
-                    )
-                )
-        elif moved is not None:
-            history = lock.entries[key(slug)]
-            if len(history) > 1 and same(history[-2].target, moved):
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        WARNING,
-                        f"{slug!r} was moved from {moved} to {target} (repoint_from)",
-                        "people who kept the old link now land on the new target; remove "
-                        "'repoint_from' once this is merged",
-                        file=file,
-                    )
-                )
-            else:
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        WARNING,
-                        f"'repoint_from' of {slug!r} names {moved}, which it no longer moves from",
-                        "remove 'repoint_from'",
-                        file=file,
-                    )
-                )
+                said = (ERROR, *_moved_silently(slug, entry.target, f"{lock_name}:{entry.line}"))
+        elif len(history := lock.entries[key(slug)]) > 1 and same(history[-2].target, moved):
+            said = (
+                WARNING,
+                f"{slug!r} was moved from {moved} to {target} (repoint_from)",
+                "people who kept the old link now land on the new target; remove "
+                "'repoint_from' once this is merged",
+            )
+        else:
+            said = (
+                WARNING,
+                f"'repoint_from' of {slug!r} names {moved}, which it no longer moves from",
+                "remove 'repoint_from'",
+            )
+        problems.append(Problem(line, column, *said, file=file))
     return problems
 
 
@@ -328,17 +296,8 @@ def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Up
                 moved.append(slug)
             else:
                 line, column = locate(path)
-                refused.append(
-                    Problem(
-                        line,
-                        column,
-                        ERROR,
-                        f"{slug!r} was published pointing to {history[-1].target}",
-                        f"keep its target, choose a new slug, or move it deliberately: add "
-                        f"'repoint_from: {history[-1].target}' to the link",
-                        file=file,
-                    )
-                )
+                said = _moved_silently(slug, history[-1].target)
+                refused.append(Problem(line, column, ERROR, *said, file=file))
     lines = [HEADER]
     for k in sorted(entries):
         lines.extend(f"{e.slug} {e.target}\n" for e in entries[k])
