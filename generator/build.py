@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import importlib.metadata
+import json
 import multiprocessing
 import os
 from collections import Counter
@@ -59,6 +60,8 @@ class BuildResult:
     error: str | None = None  # a failure that is not about the links file
     up_to_date: bool = False  # nothing to do: the last build's output is this build's
     changed: tuple[int, int] = (0, 0)  # files written (new or different), files removed
+    # site.domains: each domain's own result, in site.domains order (empty: one site)
+    domains: dict[str, BuildResult] = field(default_factory=dict)
 
 
 @contextmanager
@@ -204,21 +207,128 @@ def build(
     if not checked.ok or (strict and checked.problems):
         return result
     assert checked.linkset is not None
+    linkset = checked.linkset
+    job = _Job(inputs, now, templates, hosts, cache_dir, force, workers, len(checked.problems))
+    if not linkset.site.several:
+        try:
+            check_output(out, path)
+        except Exception as exc:  # OutputError: said to the user, nothing written
+            result.error = str(exc)
+            return result
+        return _build_site(linkset, out, job, result, progress)
+    return _build_domains(linkset, out, path, job, result, progress, strict)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every site of one build shares."""
+
+    inputs: str
+    now: datetime
+    templates: Path | None
+    hosts: tuple[str, ...] | None
+    cache_dir: Path | None
+    force: bool
+    workers: int | None
+    problems: int  # warnings the links file has (a --strict build has none)
+
+
+DOMAINS_FILE = "domains.json"  # in a build of several domains: which folders are ours
+
+
+def _build_domains(
+    linkset: LinkSet,
+    out: Path,
+    path: Path,
+    job: _Job,
+    result: BuildResult,
+    progress: Callable[[int, int], None] | None,
+    strict: bool,
+) -> BuildResult:
+    """site.domains: one complete site a domain, in ``out/<domain>/``, each replaced as
+    one (write.py); ``out/domains.json`` lists them for the workflows."""
+    names = [d.name for d in linkset.site.domains]
     try:
-        check_output(out, path)
+        check_domains_root(out, path)
+        for name in names:
+            check_output(out / name, path)
     except Exception as exc:  # OutputError: said to the user, nothing written
         result.error = str(exc)
         return result
+    sites = [(domain, linkset.on(domain)) for domain in linkset.site.domains]
+    total = sum(len(link.slugs) for _, sub in sites for link in sub.links)
+    done = 0
+    for domain, sub in sites:
+        part = BuildResult(problems=[])
+        dest = out / domain.name
+        header = None
+        if not job.force:
+            clean_stale(dest.absolute())
+            try:
+                header = up_to_date(dest, job.inputs, job.now)
+            except (KeyError, TypeError, ValueError):
+                header = None
+        if header is not None and (not strict or not header.get("problems")):
+            _from_summary(part, header["summary"])
+            part.up_to_date = True
+        else:
+            offset = done
+            step = (lambda d, t, o=offset: progress(o + d, total)) if progress else None
+            _build_site(sub, dest, job, part, step)
+            if part.error:
+                result.error = f"{domain.name}: {part.error}"
+                return result
+        done += sum(len(link.slugs) for link in sub.links)
+        result.domains[domain.name] = part
+    out.mkdir(parents=True, exist_ok=True)
+    listed = json.dumps({"domains": names, "default": names[0]}, indent=1) + "\n"
+    marker = out / DOMAINS_FILE
+    if not marker.is_file() or marker.read_text(encoding="utf-8") != listed:
+        tmp = out / f".{DOMAINS_FILE}.tmp"
+        tmp.write_text(listed, encoding="utf-8")
+        os.replace(tmp, marker)
+    parts = list(result.domains.values())
+    result.written = True
+    result.up_to_date = all(p.up_to_date for p in parts)
+    result.files = sum(p.files for p in parts)
+    result.states = sum((p.states for p in parts), Counter())
+    result.timezone = linkset.site.timezone
+    changes = [p.next_change for p in parts if p.next_change is not None]
+    result.next_change = min(changes, key=lambda c: c.at) if changes else None
+    result.changed = (sum(p.changed[0] for p in parts), sum(p.changed[1] for p in parts))
+    return result
 
-    plan = make_plan(checked.linkset, now)
-    step = None
-    if progress is not None:
-        total, done = len(plan.entries), [0]
 
-        def step(n: int) -> None:
-            done[0] += n
-            progress(done[0], total)
+def check_domains_root(out: Path, links_file: Path) -> None:
+    """The folder of a several-domain build holds the domains' folders and domains.json:
+    anything else there is a user's, and the build refuses to touch the folder."""
+    if not out.exists():
+        check_output(out, links_file)  # the refusals of any output: root, home, a repo
+        return
+    if not out.is_dir():
+        raise OutputError(f"{out} exists and is not a folder: remove it or choose another -o")
+    entries = [e for e in out.iterdir() if not e.name.startswith(".")]
+    if entries and not (out / DOMAINS_FILE).is_file():
+        hint = "empty it, remove it, or choose another -o"
+        if (out / "index.html").exists():
+            hint = (
+                "it holds a one-domain site from before site.domains: remove it (the next "
+                "build writes one folder a domain)"
+            )
+        raise OutputError(f"{out} was not written by a build of site.domains; {hint}")
 
+
+def _build_site(
+    linkset: LinkSet,
+    out: Path,
+    job: _Job,
+    result: BuildResult,
+    progress: Callable[[int, int], None] | None,
+) -> BuildResult:
+    """One site (one domain) into ``out``: plan, render, write."""
+    now, templates, hosts, cache_dir = job.now, job.templates, job.hosts, job.cache_dir
+    force, workers, inputs = job.force, job.workers, job.inputs
+    plan = make_plan(linkset, now)
     site = Site()
     result.states = Counter(plan.state_of(link).value for link in plan.links)
     result.timezone = plan.site.timezone
@@ -233,7 +343,7 @@ def build(
             "inputs": inputs,
             "built_at": now.isoformat(),
             "valid_until": plan.next_change.at.isoformat() if plan.next_change else None,
-            "problems": len(checked.problems),
+            "problems": job.problems,
             "summary": _summary(result),
         }
 

@@ -15,7 +15,7 @@ import click
 
 from . import __version__, lock
 from . import qr as qrcodes
-from .build import build, check
+from .build import BuildResult, build, check
 from .hosts import HOSTS
 from .load import Document
 from .model import LinkSet
@@ -310,6 +310,27 @@ def build_cmd(
     if not result.written and not result.up_to_date:
         click.echo(f"error: {file} has problems; nothing was written", err=True)
         sys.exit(1)
+    for folder, part in (
+        [(output / name, p) for name, p in result.domains.items()]
+        if result.domains
+        else [(output, result)]
+    ):
+        _say_built(file, folder, part)
+    change = result.next_change
+    if change is not None:
+        # The build is right until this instant; a scheduler should rebuild then.
+        tzname = result.timezone or "UTC"
+        click.echo(
+            f"Next change: {change.at.astimezone(timezone.utc).isoformat()} "
+            f"({describe(change.at, zone(tzname), end=change.what == 'expires')}, "
+            f"{change.slug} {change.what}): rebuild then"
+        )
+    else:
+        click.echo("Next change: none scheduled")
+
+
+def _say_built(file: Path, output: Path, result: BuildResult) -> None:
+    """What one site's build did: its files, edge rules and notes."""
     states = result.states
     counts = (
         f"{result.files} files for {sum(states.values())} links "
@@ -330,17 +351,6 @@ def build_cmd(
         click.echo(f"Edge rules: {ruled} (every other path is answered by its page)")
     for note in result.notes:
         click.echo(f"note: {note}")
-    change = result.next_change
-    if change is not None:
-        # The build is right until this instant; a scheduler should rebuild then.
-        tzname = result.timezone or "UTC"
-        click.echo(
-            f"Next change: {change.at.astimezone(timezone.utc).isoformat()} "
-            f"({describe(change.at, zone(tzname), end=change.what == 'expires')}, "
-            f"{change.slug} {change.what}): rebuild then"
-        )
-    else:
-        click.echo("Next change: none scheduled")
 
 
 EXAMPLES_DIFF = """

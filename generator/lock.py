@@ -45,8 +45,10 @@ HEADER = """\
 def key(slug: str) -> str:
     """The slugs one lock line stands for: letter case and width folded (as slugs collide),
     and trailing punctuation dropped, as the 404 page's finder does (finder.py): it would
-    send '/gh' to a page 'gh.' if 'gh' were gone, so 'gh.' must not take over 'gh'."""
-    return finder.normal(collision_key(slug))
+    send '/gh' to a page 'gh.' if 'gh' were gone, so 'gh.' must not take over 'gh'.
+    ``slug@domain``: a slug on another than the default domain (site.domains)."""
+    slug, at, domain = slug.partition("@")
+    return finder.normal(collision_key(slug)) + at + domain.lower()
 
 
 @dataclass(frozen=True)
@@ -146,12 +148,16 @@ Locate = Callable[[tuple[object, ...]], tuple[int, int]]
 
 
 def _published(linkset: LinkSet) -> Iterator[tuple[str, str, str | None, tuple[object, ...]]]:
-    """(slug, target, repoint_from, its path in links.yaml) of every slug and alias."""
+    """(slug, target, repoint_from, its path in links.yaml) of every slug and alias; a
+    slug on another domain than the default (site.domains) as ``slug@domain``."""
+    default = linkset.site.domain
     for link in linkset.links:
         moved = link.repoint_from.url if link.repoint_from else None
-        yield link.slug, link.target.url, moved, ("links", link.slug)
-        for alias in link.aliases:
-            yield alias, link.target.url, moved, ("links", link.slug, "aliases")
+        for domain in link.domains or (default,):
+            on = "" if domain == default else f"@{domain}"
+            yield link.slug + on, link.target.url, moved, link.path
+            for alias in link.aliases:
+                yield alias + on, link.target.url, moved, (*link.path, "aliases")
 
 
 def _moved_silently(slug: str, locked: str, where: str | None = None) -> tuple[str, str]:

@@ -7,7 +7,7 @@ in the right time zone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 
@@ -38,6 +38,19 @@ class Target:
     display: str
 
 
+# The platforms a link may name a target for, in the order a page tests the user agent:
+# WeChat first (its in-app browser also says iPhone or Android), then the systems.
+PLATFORMS = ("wechat", "ios", "android", "desktop")
+
+
+@dataclass(frozen=True, slots=True)
+class Distributor:
+    """One person a campaign hands its own tracked link to."""
+
+    code: str  # in the slug and the tracking parameter
+    name: str  # for people: the QR sheet, ``list --campaign``
+
+
 @dataclass(frozen=True, slots=True)  # a million of them at a million links
 class Link:
     slug: str
@@ -56,6 +69,18 @@ class Link:
     expired: Target | None = None  # where to go once expired
     # the target it was published with, when it is moved on deliberately (lock.py)
     repoint_from: Target | None = None
+    # the short domains it is served on (site.domains); empty when the site names none
+    domains: tuple[str, ...] = ()
+    # per-platform targets, chosen on its page by user agent: (platform, target), in
+    # PLATFORMS order; the link's own target serves every other visitor
+    devices: tuple[tuple[str, Target], ...] = ()
+    password: str | None = None  # its page asks for it; the target is only stored encrypted
+    counted: bool = False  # its page sends one analytics beacon (site.analytics)
+    campaign: str | None = None  # the campaign that made it (campaigns:), and for whom
+    distributor: Distributor | None = None
+    # where it is written in links.yaml, for messages of later stages (lock.py);
+    # empty: ("links", slug)
+    source: tuple[object, ...] = ()
 
     @property
     def slugs(self) -> tuple[str, ...]:
@@ -70,13 +95,46 @@ class Link:
     def needs_page(self) -> bool:
         """Served by its page, never by an edge rule, while active: crawlers read a card
         only from a page (they follow an HTTP redirect to the target and read the
-        target's tags), and the in-app-browser hint needs the visitor's user agent."""
-        return self.has_card or self.open_in_browser
+        target's tags); the in-app-browser hint and the device choice need the visitor's
+        user agent; a password is asked by the page (no rule may hold the target); and a
+        counted click is counted by the page's beacon."""
+        return (
+            self.has_card
+            or self.open_in_browser
+            or bool(self.devices)
+            or self.password is not None
+            or self.counted
+        )
+
+    @property
+    def path(self) -> tuple[object, ...]:
+        """Where the link is written in links.yaml (a campaign's links: its distributor)."""
+        return self.source or ("links", self.slug)
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One short domain of the site: its own folder, CNAME, rule files, 404 and landing."""
+
+    name: str  # lowercase, punycode
+    home: Target | None = None  # where its '/' goes (default: site.home)
+
+
+ANALYTICS = ("goatcounter", "plausible", "umami")
+
+
+@dataclass(frozen=True)
+class Analytics:
+    """Click counts: one beacon a redirect, to a privacy-friendly counter (analytics.py)."""
+
+    provider: str  # one of ANALYTICS
+    site: str  # GoatCounter's code, Plausible's site domain, Umami's website id
+    endpoint: str  # the URL the beacon is sent to
 
 
 @dataclass(frozen=True)
 class Site:
-    domain: str | None = None
+    domain: str | None = None  # the default domain (the first of ``domains``)
     timezone: str = "UTC"
     home: Target | None = None
     status: int = DEFAULT_STATUS
@@ -87,10 +145,30 @@ class Site:
     # target domains refused, and (when given) the only ones accepted (abuse.py)
     allow_domains: tuple[str, ...] = ()
     deny_domains: tuple[str, ...] = ()
+    # every short domain, the default first; empty when the site names none or one with
+    # 'domain:' (one site, built straight into the output folder)
+    domains: tuple[Domain, ...] = ()
+    analytics: Analytics | None = None
 
     @property
     def base_url(self) -> str | None:
         return f"https://{self.domain}" if self.domain else None
+
+    @property
+    def several(self) -> bool:
+        """Whether the build writes one folder per domain (``site.domains``)."""
+        return bool(self.domains)
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A ``campaigns:`` entry: one target, one tracked link a distributor."""
+
+    name: str
+    target: Target  # without the tracking parameters
+    pattern: str  # the slug pattern, '{code}' in it
+    line: int
+    slugs: tuple[str, ...] = ()  # the links it made, in its distributors' order
 
 
 @dataclass(frozen=True)
@@ -99,3 +177,12 @@ class LinkSet:
 
     site: Site
     links: tuple[Link, ...] = field(default_factory=tuple)
+    campaigns: tuple[Campaign, ...] = ()
+
+    def on(self, domain: Domain) -> LinkSet:
+        """The site of one domain: its links, its name and landing page (build.py)."""
+        site = replace(
+            self.site, domain=domain.name, home=domain.home or self.site.home, domains=()
+        )
+        links = tuple(link for link in self.links if domain.name in link.domains)
+        return LinkSet(site, links, self.campaigns)

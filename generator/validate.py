@@ -8,19 +8,26 @@ YAML and lets the loader be swapped.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
-from . import abuse
+from . import abuse, analytics
 from . import slugs as slugrules
 from .hosts import HOSTS
 from .i18n import LANGUAGES
 from .load import INVALID, Document
 from .model import (
     ALLOWED_STATUS,
+    ANALYTICS,
     DEFAULT_STATUS,
     PERMANENT,
+    PLATFORMS,
+    Analytics,
+    Campaign,
+    Distributor,
+    Domain,
     Link,
     LinkSet,
     Site,
@@ -30,7 +37,7 @@ from .problems import ERROR, WARNING, Path, PendingProblem, Problem, shown
 from .times import TimeError, instant, zone
 from .urls import UrlError, host_and_path, parse_target
 
-TOP_KEYS = ("site", "links")
+TOP_KEYS = ("site", "links", "campaigns")
 SITE_KEYS = (
     "domain",
     "timezone",
@@ -42,7 +49,11 @@ SITE_KEYS = (
     "qr",
     "allow_domains",
     "deny_domains",
+    "domains",
+    "analytics",
 )
+ANALYTICS_KEYS = ("provider", "site", "url")
+DOMAIN_KEYS = ("domain", "home")
 LINK_KEYS = (
     "url",
     "expires",
@@ -57,7 +68,40 @@ LINK_KEYS = (
     "forward_query",
     "expired",
     "repoint_from",
+    "domains",
+    "devices",
+    "password",
+    "analytics",
 )
+# A campaign takes a link's keys but the ones that name one slug, and its own.
+CAMPAIGN_KEYS = (
+    *(k for k in LINK_KEYS if k not in ("aliases", "repoint_from")),
+    "slug",
+    "utm",
+    "ref",
+    "distributors",
+)
+UTM_KEYS = ("source", "medium", "campaign", "content", "term")
+DEFAULT_UTM = {"source": "{code}", "medium": "distributor", "campaign": "{campaign}"}
+DISTRIBUTOR_KEYS = ("code", "name")
+MAX_CODE = 50
+_CODE = re.compile(rf"[A-Za-z0-9_\-]{{1,{MAX_CODE}}}")
+MAX_PASSWORD = 200
+MIN_PASSWORD = 8  # shorter ones are warned of: the encrypted target is public
+# Words people write for a platform (devices:)
+_PLATFORM_WORDS = {
+    "iphone": "ios",
+    "ipad": "ios",
+    "apple": "ios",
+    "app_store": "ios",
+    "appstore": "ios",
+    "google_play": "android",
+    "play": "android",
+    "weixin": "wechat",
+    "pc": "desktop",
+    "web": "desktop",
+    "computer": "desktop",
+}
 MAX_TITLE = 300
 MAX_DESCRIPTION = 1000
 MAX_TAG = 50
@@ -174,6 +218,18 @@ class _Checker:
         domain = data.get("domain")
         if domain is not None:
             domain = self.domain(domain)
+        domains = self.short_domains(data) if "domains" in data else ()
+        if domains and "domain" in data:
+            self.error(
+                ("site", "domain"),
+                "site has both 'domain' and 'domains'",
+                "list every short domain under 'domains' (the first is the default) and "
+                "remove 'domain'",
+                at="key",
+            )
+        if domains:
+            domain = domains[0].name
+        analytics = self.analytics(data["analytics"]) if "analytics" in data else None
         tzname = "UTC"
         if "timezone" in data:
             try:
@@ -194,6 +250,8 @@ class _Checker:
         return Site(
             allow_domains=allow,
             deny_domains=deny,
+            domains=domains,
+            analytics=analytics,
             domain=domain,
             timezone=tzname,
             home=home,
@@ -282,8 +340,95 @@ class _Checker:
             )
         return tuple(out)
 
-    def domain(self, value: Any) -> str | None:
-        path = ("site", "domain")
+    def short_domains(self, data: dict) -> tuple[Domain, ...]:
+        """site.domains: each a host name, or ``{domain: ..., home: ...}``; the first is
+        the default (links that name no domain live there)."""
+        path: Path = ("site", "domains")
+        value = data["domains"]
+        if value is INVALID:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.error(
+                path,
+                "domains must be a list of host names, the default first",
+                "domains: [go.example.com, sale.example.cn]",
+            )
+            return ()
+        out: list[Domain] = []
+        seen: dict[str, int] = {}
+        for i, item in enumerate(value):
+            where: Path = (*path, i)
+            home = None
+            if isinstance(item, dict):
+                self.unknown_keys(item, DOMAIN_KEYS, where, "a domain")
+                if "home" in item:
+                    home = self.target(item["home"], (*where, "home"))
+                if "domain" not in item:
+                    self.error(where, "this domain has no 'domain: <host name>'")
+                    continue
+                name = self.domain(item["domain"], (*where, "domain"))
+            elif item is INVALID:
+                continue
+            else:
+                name = self.domain(item, where)
+            if name is None:
+                continue
+            if name in seen:
+                self.error(where, f"domain {name} is listed twice (also item {seen[name] + 1})")
+                continue
+            seen[name] = i
+            out.append(Domain(name, home))
+        return tuple(out)
+
+    def analytics(self, value: Any) -> Analytics | None:
+        """site.analytics: which counter, which site on it, and (self-hosted) where."""
+        path: Path = ("site", "analytics")
+        data = self.mapping(value, path, "'analytics'")
+        if data is None:
+            return None
+        self.unknown_keys(data, ANALYTICS_KEYS, path, "analytics")
+        provider = data.get("provider")
+        if provider not in ANALYTICS:
+            if "provider" in data and provider is not INVALID:
+                guess = did_you_mean(provider, ANALYTICS)
+                self.error(
+                    (*path, "provider"),
+                    f"unknown analytics provider {shown(provider)}",
+                    f"did you mean '{guess}'?" if guess else f"providers: {', '.join(ANALYTICS)}",
+                )
+            elif "provider" not in data:
+                self.error(path, "analytics has no 'provider'", f"one of {', '.join(ANALYTICS)}")
+            return None
+        code = data.get("site")
+        if code is INVALID:
+            return None
+        if not isinstance(code, str) or not code.strip() or not code.isprintable():
+            self.error(
+                (*path, "site") if "site" in data else path,
+                f"analytics needs 'site': {analytics.SITE_HELP[provider]}",
+            )
+            return None
+        base = None
+        if "url" in data:
+            base = self.target(data["url"], (*path, "url"))
+            if base is None:
+                return None
+            if base.url.startswith("http://"):
+                self.warn(
+                    (*path, "url"),
+                    "the counter is on plain http: browsers block its beacon from an https page",
+                    "use its https:// address",
+                )
+        try:
+            endpoint = analytics.endpoint(provider, code.strip(), base.url if base else None)
+        except ValueError as exc:
+            self.error((*path, "site"), str(exc))
+            return None
+        return Analytics(provider, code.strip(), endpoint)
+
+    def domain(self, value: Any, path: Path = ("site", "domain")) -> str | None:
         if not isinstance(value, str) or not value:
             self.error(path, f"domain must be a host name like go.example.com, got {shown(value)}")
             return None
@@ -302,7 +447,7 @@ class _Checker:
 
     def links(self, raw: Any, site: Site) -> list[Link]:
         if raw is None:
-            if "links" not in (self.doc.data or {}):
+            if "links" not in (self.doc.data or {}) and "campaigns" not in (self.doc.data or {}):
                 self.error(
                     (), "the file has no 'links:' section", "add 'links:' with one slug per line"
                 )
@@ -337,12 +482,132 @@ class _Checker:
             ok = False
         return ok
 
-    def link(self, slug: Any, value: Any, site: Site, tz: Any) -> Link | None:
-        path: Path = ("links", slug)
+    def split_key(self, key: Any, path: Path, site: Site) -> tuple[Any, str | None]:
+        """``slug@domain`` -> (slug, domain): the same slug on another of site.domains
+        (a slug has no '@', so the key reads one way only)."""
+        if not isinstance(key, str) or "@" not in key:
+            return key, None
+        slug, _, name = key.rpartition("@")
+        names = [d.name for d in site.domains]
+        if not names:
+            self.error(
+                path,
+                f"{shown(key)}: '@{shown(name)}' names a domain, and site.domains lists none",
+                "list the short domains under site.domains, or drop the '@' part",
+                at="key",
+            )
+            return slug, None
+        found = self.known_domain(name, names)
+        if found is None:
+            self.error(
+                path,
+                f"{shown(name)} (in {shown(key)}) is not one of site.domains",
+                f"domains: {', '.join(names)}",
+                at="key",
+            )
+        return slug, found
+
+    @staticmethod
+    def known_domain(name: Any, names: list[str]) -> str | None:
+        """``name`` as site.domains has it (lowercase, punycode), or None."""
+        if not isinstance(name, str) or not name:
+            return None
+        try:
+            bare = host_and_path(parse_target(f"https://{name}").url)[0]
+        except UrlError:
+            return None
+        return bare if bare in names else None
+
+    def link_domains(self, value: Any, path: Path, site: Site) -> tuple[str, ...]:
+        """A link's ``domains:``: names from site.domains, or ``all``."""
+        names = [d.name for d in site.domains]
+        if value is INVALID:
+            return ()
+        if not names:
+            self.error(
+                path,
+                "'domains' names the short domains a link lives on, and site.domains lists none",
+                "list them under site.domains first (the first is the default)",
+                at="key",
+            )
+            return ()
+        if value == "all":
+            return tuple(names)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.error(path, "domains must be a list of site.domains, or 'all'")
+            return ()
+        out: list[str] = []
+        for i, name in enumerate(value):
+            found = self.known_domain(name, names)
+            if found is None:
+                if name is not INVALID:
+                    self.error(
+                        (*path, i),
+                        f"{shown(name)} is not one of site.domains",
+                        f"domains: {', '.join(names)}",
+                    )
+            elif found not in out:
+                out.append(found)
+        return tuple(sorted(out, key=names.index))
+
+    def devices(self, value: Any, path: Path, site: Site) -> tuple[tuple[str, Target], ...]:
+        """``devices: {ios: URL, android: URL, desktop: URL, wechat: URL}``."""
+        data = self.mapping(value, path, "'devices'")
+        if data is None:
+            return ()
+        found: dict[str, Target] = {}
+        for name, url in data.items():
+            word = name.lower().replace("-", "_").replace(" ", "_") if isinstance(name, str) else ""
+            if name not in PLATFORMS:
+                guess = _PLATFORM_WORDS.get(word) or did_you_mean(name, PLATFORMS)
+                self.error(
+                    (*path, name),
+                    f"unknown platform {shown(name)} in devices",
+                    f"did you mean '{guess}'?"
+                    if guess
+                    else f"platforms: {', '.join(PLATFORMS)} (any other visitor gets 'url')",
+                    at="key",
+                )
+                continue
+            target = self.target(url, (*path, name))
+            if target is not None:
+                self.policy(target, (*path, name), site)
+                found[name] = target
+        if isinstance(value, dict) and not value:
+            self.error(path, "devices is empty", "name a platform and its URL, or remove it")
+        return tuple((p, found[p]) for p in PLATFORMS if p in found)
+
+    def password(self, value: Any, path: Path) -> str | None:
+        if value is INVALID:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # 'password: 123456' is read by YAML as a number
+        if not isinstance(value, str) or not value:
+            self.error(path, f"password must be text, got {_kind(value)}", "put it in quotes")
+            return None
+        text = self.text(value, path, MAX_PASSWORD)
+        if text is None:
+            return None
+        if len(text) < MIN_PASSWORD:
+            self.warn(
+                path,
+                f"the password is {len(text)} characters long: the encrypted target is "
+                "published, and short passwords are guessed offline",
+                f"use {MIN_PASSWORD} characters or more (see docs/links-yaml.md, 'password')",
+            )
+        return text
+
+    def link(self, key: Any, value: Any, site: Site, tz: Any) -> Link | None:
+        path: Path = ("links", key)
+        slug, on = self.split_key(key, path, site)
         slug_ok = self.slug(slug, path)
         line = self.doc.locate(path, "key")[0]
         if value is INVALID:
             return None
+        default_domains = (site.domains[0].name,) if site.domains else ()
+        where = {"source": path} if key != slug else {}
         if isinstance(value, str) or value is None or not isinstance(value, dict):
             if value is None:
                 self.error(path, f"link {slug!r} has no URL", "write 'slug: https://...'", at="key")
@@ -352,9 +617,38 @@ class _Checker:
                 self.policy(target, path, site)
             if not (slug_ok and target):
                 return None
-            return Link(slug=slug, target=target, line=line, status=site.status)
+            return Link(
+                slug=slug,
+                target=target,
+                line=line,
+                status=site.status,
+                domains=(on,) if on else default_domains,
+                counted=site.analytics is not None,
+                **where,  # type: ignore[arg-type]
+            )
 
         self.unknown_keys(value, LINK_KEYS, path, f"link {slug!r}")
+        fields = self.link_fields(slug, value, path, site, tz)
+        if fields is None or not slug_ok:
+            return None
+        if on is not None:
+            if "domains" in value:
+                self.error(
+                    (*path, "domains"),
+                    f"{shown(key)} names its domain after '@' and in 'domains'",
+                    "keep one of them",
+                    at="key",
+                )
+            fields["domains"] = (on,)
+        elif not fields["domains"]:
+            fields["domains"] = default_domains
+        return Link(slug=slug, line=line, **fields, **where)
+
+    def link_fields(
+        self, slug: Any, value: dict, path: Path, site: Site, tz: Any
+    ) -> dict[str, Any] | None:
+        """The keys of a link written out in full (or of a campaign), as Link's fields but
+        its slug and line; None when it has no valid target."""
         target = None
         if "url" in value:
             target = self.target(value["url"], (*path, "url"))
@@ -426,25 +720,239 @@ class _Checker:
         repoint_from = None
         if "repoint_from" in value:  # compared with links.lock by check (lock.py)
             repoint_from = self.target(value["repoint_from"], (*path, "repoint_from"))
-        if not (slug_ok and target):
-            return None
-        return Link(
-            slug=slug,
-            target=target,
-            line=line,
-            status=status,
-            starts=starts,
-            expires=expires,
-            title=title,
-            description=description,
-            image=image,
-            open_in_browser=open_in_browser,
-            aliases=aliases,
-            tags=tags,
-            forward_query=forward_query,
-            expired=expired,
-            repoint_from=repoint_from,
+        domains: tuple[str, ...] = ()
+        if "domains" in value:
+            domains = self.link_domains(value["domains"], (*path, "domains"), site)
+        devices = (
+            self.devices(value["devices"], (*path, "devices"), site) if "devices" in value else ()
         )
+        password = None
+        if "password" in value:
+            password = self.password(value["password"], (*path, "password"))
+            if password is not None and open_in_browser:
+                self.error(
+                    (*path, "open_in_browser"),
+                    f"link {slug!r} has a password, and its open-in-browser page would show "
+                    "the target to anyone",
+                    "remove 'open_in_browser' (the password page works in WeChat too)",
+                    at="key",
+                )
+        counted = site.analytics is not None
+        if "analytics" in value:
+            flag = self.flag(value, "analytics", path, default=True)
+            if site.analytics is None:
+                self.warn(
+                    (*path, "analytics"),
+                    "'analytics' has no effect: site.analytics names no counter",
+                    "configure site.analytics, or remove it from the link",
+                    at="key",
+                )
+            counted = counted and flag
+        if target is None:
+            return None
+        return {
+            "target": target,
+            "status": status,
+            "starts": starts,
+            "expires": expires,
+            "title": title,
+            "description": description,
+            "image": image,
+            "open_in_browser": open_in_browser,
+            "aliases": aliases,
+            "tags": tags,
+            "forward_query": forward_query,
+            "expired": expired,
+            "repoint_from": repoint_from,
+            "domains": domains,
+            "devices": devices,
+            "password": password,
+            "counted": counted,
+        }
+
+    def campaigns(self, raw: Any, site: Site) -> tuple[list[Link], list[Campaign]]:
+        """``campaigns:``: each one target and its distributors, expanded to one tracked
+        link a distributor (slug from the pattern, tracking parameters on the target)."""
+        if raw is None:
+            return [], []
+        data = self.mapping(raw, ("campaigns",), "'campaigns'")
+        if data is None:
+            return [], []
+        tz = zone(site.timezone)
+        links: list[Link] = []
+        campaigns: list[Campaign] = []
+        for name, value in data.items():
+            made = self.campaign(name, value, site, tz)
+            if made is not None:
+                links.extend(made[0])
+                campaigns.append(made[1])
+        return links, campaigns
+
+    def campaign(
+        self, name: Any, value: Any, site: Site, tz: Any
+    ) -> tuple[list[Link], Campaign] | None:
+        path: Path = ("campaigns", name)
+        if not isinstance(name, str) or not name.strip() or not name.isprintable():
+            self.error(path, f"a campaign's name must be text, got {shown(name)}", at="key")
+            return None
+        data = self.mapping(value, path, f"campaign {name!r}")
+        if data is None:
+            return None
+        self.unknown_keys(data, CAMPAIGN_KEYS, path, f"campaign {name!r}")
+        if "url" not in data:
+            self.error(path, f"campaign {name!r} has no 'url'", "add 'url: https://...'", at="key")
+        pattern = data.get("slug", f"{name}-{{code}}")
+        if not isinstance(pattern, str) or "{code}" not in pattern:
+            self.error(
+                (*path, "slug") if "slug" in data else path,
+                f"campaign {name!r}: the slug pattern must contain {{code}}, got {shown(pattern)}",
+                "slug: spring-{code}",
+            )
+            pattern = None
+        params = self.tracking(data, path)
+        fields = self.link_fields(name, data, path, site, tz)
+        people = self.distributors(data.get("distributors"), path, name)
+        if fields is None or pattern is None or params is None or people is None:
+            return None
+        base: Target = fields.pop("target")
+        present = {
+            k.split("=", 1)[0] for k in base.url.partition("#")[0].partition("?")[2].split("&")
+        }
+        for param in params:
+            if param in present:
+                self.error(
+                    (*path, "url"),
+                    f"campaign {name!r}: the url already has '{param}=', which the campaign adds",
+                    f"remove '{param}=...' from the url (each distributor's link gets its own)",
+                )
+                return None
+        if not fields["domains"]:
+            fields["domains"] = (site.domains[0].name,) if site.domains else ()
+        links: list[Link] = []
+        for person, where in people:
+            slug = pattern.replace("{code}", person.code)
+            if not self.slug(slug, where, what="slug made from the pattern"):
+                continue
+            values = {"code": person.code, "name": person.name, "campaign": name}
+            query = "&".join(
+                f"{k}={quote(v.format_map(values), safe='')}" for k, v in params.items()
+            )
+            url, _, fragment = base.url.partition("#")
+            sep = "" if url.endswith(("?", "&")) else ("&" if "?" in url else "?")
+            tracked = url + sep + query + ("#" + fragment if "#" in base.url else "")
+            try:
+                target = parse_target(tracked)
+            except UrlError as exc:  # too long with the parameters, say
+                self.error(where, f"{person.code}: {exc}", exc.hint)
+                continue
+            links.append(
+                Link(
+                    slug=slug,
+                    line=self.doc.locate(where)[0],
+                    **{**fields, "target": target},
+                    campaign=name,
+                    distributor=person,
+                    source=where,
+                )
+            )
+        line = self.doc.locate(path, "key")[0]
+        return links, Campaign(name, base, pattern, line, tuple(link.slug for link in links))
+
+    def tracking(self, data: dict, path: Path) -> dict[str, str] | None:
+        """The parameters each distributor's link adds: UTM (by default) and/or ``ref``."""
+        params: dict[str, str] = {}
+        if "utm" in data or "ref" not in data:
+            utm = dict(DEFAULT_UTM)
+            raw = data.get("utm")
+            if raw is not None and raw is not INVALID:
+                given = self.mapping(raw, (*path, "utm"), "'utm'")
+                if given is None:
+                    return None
+                self.unknown_keys(given, UTM_KEYS, (*path, "utm"), "utm")
+                for k, v in given.items():
+                    if k in UTM_KEYS and self.pattern_text(v, (*path, "utm", k)):
+                        utm[k] = v
+            params.update({f"utm_{k}": v for k, v in utm.items() if k in UTM_KEYS})
+        if "ref" in data:
+            ref = data["ref"]
+            if not isinstance(ref, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]{1,40}", ref):
+                if ref is not INVALID:
+                    self.error(
+                        (*path, "ref"),
+                        f"ref must be a query parameter name like 'ref', got {shown(ref)}",
+                        "each distributor's link adds '<ref>=<code>'",
+                    )
+                return None
+            params[ref] = "{code}"
+        return params
+
+    def pattern_text(self, value: Any, path: Path) -> bool:
+        """A tracking value: text, with {code}, {name} or {campaign} in it if wanted."""
+        if not isinstance(value, str) or not value or not value.isprintable():
+            self.error(path, f"expected text, got {_kind(value)}", "utm: {medium: distributor}")
+            return False
+        try:
+            value.format_map({"code": "", "name": "", "campaign": ""})
+        except (KeyError, ValueError, IndexError):
+            self.error(
+                path,
+                f"{shown(value)} may only use {{code}}, {{name}} and {{campaign}}",
+                "write a literal brace as {{ or }}",
+            )
+            return False
+        return True
+
+    def distributors(
+        self, value: Any, path: Path, name: str
+    ) -> list[tuple[Distributor, Path]] | None:
+        dpath: Path = (*path, "distributors")
+        if value is INVALID:
+            return None
+        if not isinstance(value, list) or not value:
+            self.error(
+                dpath if value is not None else path,
+                f"campaign {name!r} needs 'distributors': a list of {{code, name}}",
+                "distributors: [{code: a01, name: Alice Wang}]",
+                at="value" if value is not None else "key",
+            )
+            return None
+        out: list[tuple[Distributor, Path]] = []
+        codes: dict[str, int] = {}
+        for i, item in enumerate(value):
+            where: Path = (*dpath, i)
+            if isinstance(item, str | int) and not isinstance(item, bool):
+                code, person = str(item), str(item)
+            elif isinstance(item, dict):
+                self.unknown_keys(item, DISTRIBUTOR_KEYS, where, "a distributor")
+                code = item.get("code")
+                if isinstance(code, int) and not isinstance(code, bool):
+                    code = str(code)
+                person = item.get("name", code)
+                if "name" in item:
+                    person = self.text(item["name"], (*where, "name"), MAX_TITLE)
+            else:
+                if item is not INVALID:
+                    self.error(where, "a distributor is '{code: a01, name: Alice Wang}'")
+                continue
+            if not isinstance(code, str) or not _CODE.fullmatch(code):
+                self.error(
+                    (*where, "code") if isinstance(item, dict) and "code" in item else where,
+                    f"a distributor's code must be letters, digits, '-' or '_', got {shown(code)}",
+                    "code: a01",
+                )
+                continue
+            if code.casefold() in codes:
+                self.error(
+                    (*where, "code") if isinstance(item, dict) else where,
+                    f"code {code!r} is already given to distributor {codes[code.casefold()] + 1} "
+                    f"of campaign {name!r}",
+                )
+                continue
+            codes[code.casefold()] = i
+            if person is None:
+                continue
+            out.append((Distributor(code, person), where))
+        return out
 
     def when(
         self, value: dict, key: str, path: Path, tz: Any, *, end_of_day: bool
@@ -535,22 +1043,28 @@ class _Checker:
     # -- whole-file rules ---------------------------------------------------
 
     def collisions(self, links: list[Link]) -> None:
-        """Two slugs that differ only in case (or width) are one link to a person."""
-        seen: dict[str, tuple[str, Path, str]] = {}  # its line is only looked up when needed
+        """Two slugs that differ only in case (or width) are one link to a person; on
+        different domains they are different links."""
+        seen: dict[tuple, tuple[str, Path, str]] = {}  # its line is only looked up when needed
         for link in links:
             for i, slug in enumerate(link.slugs):
+                path: Path = link.path if i == 0 else (*link.path, "aliases", i - 1)
+                at = "key" if i == 0 and not link.source else "value"
+                if i == 0 and link.source and link.source[0] == "links":
+                    at = "key"
                 key = slugrules.collision_key(slug)
-                path: Path = (
-                    ("links", link.slug) if i == 0 else ("links", link.slug, "aliases", i - 1)
-                )
-                if key in seen:
-                    other, other_path, other_at = seen[key]
+                for domain in link.domains or (None,):
+                    if (domain, key) not in seen:
+                        seen[(domain, key)] = (slug, path, at)
+                        continue
+                    other, other_path, other_at = seen[(domain, key)]
                     line = self.doc.locate(other_path, other_at)[0]
                     same = other == slug
+                    on = f" on {domain}" if domain and len(self.doc_domains) > 1 else ""
                     msg = (
-                        f"slug {slug!r} is already used on line {line}"
+                        f"slug {slug!r} is already used{on} on line {line}"
                         if same
-                        else f"slug {slug!r} collides with {other!r} (line {line})"
+                        else f"slug {slug!r} collides with {other!r}{on} (line {line})"
                     )
                     hint = (
                         None
@@ -560,51 +1074,63 @@ class _Checker:
                             "and to case-insensitive hosts; pick one"
                         )
                     )
-                    self.error(path, msg, hint, at="key" if i == 0 else "value")
-                else:
-                    seen[key] = (slug, path, "key" if i == 0 else "value")
+                    if same and on:
+                        hint = (
+                            f"a slug may be used once a domain: write '{slug}@<domain>' for another"
+                        )
+                    self.error(path, msg, hint, at=at)
+                    break
+
+    doc_domains: tuple[str, ...] = ()
 
     def chains(self, site: Site, links: list[Link]) -> None:
-        """A target on our own domain costs a hop; a cycle never arrives anywhere."""
-        if not site.domain:
+        """A target on one of our own domains costs a hop; a cycle never arrives anywhere."""
+        ours = [d.name for d in site.domains] or ([site.domain] if site.domain else [])
+        if not ours:
             return
-        by_slug = {s: link for link in links for s in link.slugs}
-        by_key = {slugrules.collision_key(s): link for link in links for s in link.slugs}
+        by_slug: dict[tuple[str, str], Link] = {}
+        by_key: dict[tuple[str, str], Link] = {}
+        for link in links:
+            for d in link.domains or (site.domain,):
+                for s in link.slugs:
+                    by_slug[(d, s)] = link  # type: ignore[index]
+                    by_key[(d, slugrules.collision_key(s))] = link  # type: ignore[index]
 
-        def next_hop(link: Link) -> Link | None:
+        def next_hop(link: Link) -> tuple[Link | None, str, str]:
             host, path = host_and_path(link.target.url)
-            if host != site.domain:
-                return None
             name = unquote(path).strip("/")
-            return by_slug.get(name) or by_key.get(slugrules.collision_key(name))
+            if host not in ours:
+                return None, host, name
+            hop = by_slug.get((host, name)) or by_key.get((host, slugrules.collision_key(name)))
+            return hop, host, name
 
         for link in links:
-            if site.domain not in link.target.url:  # the common case, without parsing it
+            if not any(d in link.target.url for d in ours):  # the common case, unparsed
                 continue
-            host, path = host_and_path(link.target.url)
-            if host != site.domain:
+            hop, host, name = next_hop(link)
+            if host not in ours:
                 continue
-            upath: Path = ("links", link.slug, "url")
-            if not isinstance(self.doc.data["links"][link.slug], dict):
-                upath = ("links", link.slug)
-            hop = next_hop(link)
+            upath: Path = link.path
+            if link.campaign is not None or isinstance(
+                self.doc.data["links"].get(link.path[1]), dict
+            ):
+                upath = (*link.path, "url") if link.campaign is None else link.path
             if hop is None:
-                name = unquote(path).strip("/")
                 if name and name not in slugrules.RESERVED:
                     self.warn(
                         upath,
-                        f"link {link.slug!r} points to {site.domain}/{name}, "
+                        f"link {link.slug!r} points to {host}/{name}, "
                         "which is not a slug in this file",
                     )
                 continue
             # Follow the chain to see whether it comes back.
-            route = [link.slug]
+            route = [link]
             cur: Link | None = hop
-            while cur is not None and cur.slug not in route:
-                route.append(cur.slug)
-                cur = next_hop(cur)
-            if cur is not None and cur.slug == link.slug:
-                cycle = [*route, link.slug]
+            while cur is not None and cur not in route:
+                route.append(cur)
+                cur = next_hop(cur)[0]
+            if cur is link:
+                cycle = [*(r.slug for r in route), link.slug]
                 self.error(upath, "redirect loop: " + " -> ".join(cycle), "point one elsewhere")
             else:
                 self.warn(
@@ -655,8 +1181,11 @@ def validate_partial(doc: Document) -> tuple[LinkSet | None, list[Problem]]:
         return None, sorted(check.positioned())
     check.unknown_keys(data, TOP_KEYS, (), "the top level")
     site = check.site(data.get("site"))
+    check.doc_domains = tuple(d.name for d in site.domains)
     links = check.links(data.get("links"), site)
+    made, campaigns = check.campaigns(data.get("campaigns"), site)
+    links += made
     check.collisions(links)
     check.chains(site, links)
     problems = sorted(check.positioned())
-    return LinkSet(site=site, links=tuple(links)), problems
+    return LinkSet(site=site, links=tuple(links), campaigns=tuple(campaigns)), problems
