@@ -51,10 +51,12 @@ def links_json(plan: Plan) -> jsonout.Chunks:
 
     def links() -> Iterator[dict[str, object]]:  # made as the file is written
         for link in plan.links:
+            # not published before it starts (the pages keep it secret until then too), nor
+            # behind a password (its page holds it encrypted only)
+            secret = plan.state_of(link) is State.scheduled or link.password is not None
             yield {
                 "slug": link.slug,
-                # not published before it starts: the pages keep it secret until then too
-                "url": None if plan.state_of(link) is State.scheduled else link.target.url,
+                "url": None if secret else link.target.url,
                 "short_url": f"{base}/{link.slug}" if base else None,
                 "status": link.status,
                 "state": plan.state_of(link).value,
@@ -68,6 +70,12 @@ def links_json(plan: Plan) -> jsonout.Chunks:
                 "aliases": list(link.aliases),
                 "tags": list(link.tags),
                 "forward_query": link.forward_query,
+                "devices": {} if secret else {p: t.url for p, t in link.devices},
+                "password": link.password is not None,
+                "counted": link.counted,
+                "campaign": link.campaign,
+                # the code only: the names of the people are the team's, not the web's
+                "distributor": link.distributor.code if link.distributor else None,
             }
 
     head = {
