@@ -29,13 +29,20 @@ class Preview:
     """Builds ``file`` into a temporary folder and keeps it current."""
 
     def __init__(
-        self, file: Path, now: Callable[[], datetime], report: Callable[[str], None]
+        self,
+        file: Path,
+        now: Callable[[], datetime],
+        report: Callable[[str], None],
+        domain: str | None = None,
     ) -> None:
+        """``domain``: with site.domains, the one served (default: the first)."""
         self.file = file
+        self.domain = domain
         self.now = now
         self.report = report
         self.root = Path(tempfile.mkdtemp(prefix="shortlinks-serve-"))
         self.site = self.root / "_site"
+        self.folder = self.site  # what is served: the site, or one domain's folder of it
         self.rules: dict[str, Rule] = {}
         self.lock = threading.Lock()
         self._stamp: tuple[float, int] | None = None
@@ -62,10 +69,19 @@ class Preview:
             return False
         checked = check(self.file)
         assert checked.linkset is not None
-        rules = {r.path: r for r in edge_rules(make_plan(checked.linkset, now))}
+        linkset, folder = checked.linkset, self.site
+        if linkset.site.several:  # one domain's site, as its host serves it
+            names = [d.name for d in linkset.site.domains]
+            name = self.domain if self.domain in names else names[0]
+            if self.domain is not None and self.domain not in names:
+                self.report(f"{self.domain} is not one of site.domains: serving {name}")
+            linkset = linkset.on(linkset.site.domains[names.index(name)])
+            folder = self.site / name
+        rules = {r.path: r for r in edge_rules(make_plan(linkset, now))}
         with self.lock:
             self.rules = rules
-        self.report(f"built {result.files} files for {len(checked.linkset.links)} links")
+            self.folder = folder
+        self.report(f"built {result.files} files for {len(linkset.links)} links")
         return True
 
     def watch(self, stop: threading.Event, interval: float = 0.3) -> None:
@@ -81,7 +97,7 @@ class Preview:
 def handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            super().__init__(*args, directory=str(preview.site), **kwargs)
+            super().__init__(*args, directory=str(preview.folder), **kwargs)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -91,6 +107,7 @@ def handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
             path = urllib.parse.unquote(parts.path)
             with preview.lock:
                 rule = preview.rules.get(path)
+                site = preview.folder
             if rule is not None and rule.kind is Kind.redirect:
                 self.send_response(rule.status)
                 self.send_header("Location", expected_location(rule, parts.query))
@@ -99,12 +116,12 @@ def handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
                 self.end_headers()
                 return None
             if rule is not None:  # gone: 410 with the link's expired page
-                return self._file(preview.site / rule.page, 410)
-            if path != "/" and not (preview.site / path.lstrip("/")).is_file():
-                page = preview.site / (path.lstrip("/") + ".html")
+                return self._file(site / rule.page, 410)
+            if path != "/" and not (site / path.lstrip("/")).is_file():
+                page = site / (path.lstrip("/") + ".html")
                 if page.is_file():
                     return self._file(page, 200)
-                return self._file(preview.site / "404.html", 404)
+                return self._file(site / "404.html", 404)
             return super().send_head()
 
         def _file(self, file: Path, status: int):  # type: ignore[no-untyped-def]

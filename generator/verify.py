@@ -7,7 +7,11 @@ with what the build promises for it:
 - an active link: an HTTP redirect to its target (an edge rule), or its page
   (200) naming that target (hosts without a rule for it);
 - an expired link: 410, a redirect to its ``expired`` URL, or its expired page;
-- a link not started yet: its "not active yet" page, never a redirect.
+- a link not started yet: its "not active yet" page, never a redirect;
+- a link with a password: its page, which must not hold the target in the clear.
+
+With several short domains (site.domains), the domain of BASE_URL is checked (or the one
+``--domain`` names): its links only.
 
 Requests run a few at a time (bounded), each with a timeout, and are retried on a
 connection error or a 5xx; what still differs is reported, one line a slug.
@@ -84,6 +88,11 @@ def _goes_to(answer: Answer, want: str) -> bool:
 def judge(entry: Entry, answer: Answer) -> str | None:
     """None when the answer is what the build promises; else what was expected."""
     link = entry.link
+    if entry.state is State.active and link.password is not None:
+        # its page asks for the password: the target must be nowhere in the answer
+        if answer.status == 200 and link.target.url not in answer.body:
+            return None
+        return "its password page (200), without the target"
     if entry.state is State.active:
         want = link.target.url
         return None if _goes_to(answer, want) else f"a redirect to {want} (or its page)"

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Prints, for $GITHUB_OUTPUT, which optional hosts the publish workflow deploys to: a host is
-# on when all of its settings are there (docs/deploy.md), and skipped cleanly when not.
+# on when all of its settings are there (docs/deploy.md), and skipped cleanly when not. The
+# site (or project) may be given for the default domain, for the others (NETLIFY_SITE_IDS, CLOUDFLARE_PAGES_PROJECTS:
+# "domain target" lines, with site.domains), or both.
 set -euo pipefail
 on() { for name in "$@"; do [ -n "${!name:-}" ] || { echo false; return; }; done; echo true; }
-echo "netlify=$(on NETLIFY_AUTH_TOKEN NETLIFY_SITE_ID)"
-echo "cloudflare=$(on CLOUDFLARE_API_TOKEN CLOUDFLARE_ACCOUNT_ID CLOUDFLARE_PAGES_PROJECT)"
+NETLIFY_SITE="${NETLIFY_SITE_ID:-}${NETLIFY_SITE_IDS:-}"
+CLOUDFLARE_PROJECT="${CLOUDFLARE_PAGES_PROJECT:-}${CLOUDFLARE_PAGES_PROJECTS:-}"
+echo "netlify=$(on NETLIFY_AUTH_TOKEN NETLIFY_SITE)"
+echo "cloudflare=$(on CLOUDFLARE_API_TOKEN CLOUDFLARE_ACCOUNT_ID CLOUDFLARE_PROJECT)"

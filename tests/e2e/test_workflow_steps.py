@@ -232,7 +232,13 @@ def test_publish_build_job_runs_in_a_fresh_clone(tmp_path: Path) -> None:
     workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
     steps = [s for s in workflow["jobs"]["build"]["steps"] if "run" in s]
     assert steps, "the build job has run: steps"
-    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "schedule"}
+    output = tmp_path / "github-output"
+    env = {
+        **os.environ,
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "schedule",
+        "GITHUB_OUTPUT": str(output),
+    }
     for step in steps:
         run = subprocess.run(
             ["bash", "-e", "-c", step["run"]],
@@ -245,3 +251,78 @@ def test_publish_build_job_runs_in_a_fresh_clone(tmp_path: Path) -> None:
         assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert (clone / "_site" / "index.html").is_file()
     assert (clone / "_site" / "links.json").is_file()
+    assert output.read_text() == "pages=_site\n"  # one domain: GitHub Pages serves _site
+
+
+TWO_DOMAINS = """\
+site:
+  domains:
+    - go.example.com
+    - domain: sale.example.cn
+      home: https://shop.example.cn
+links:
+  gh: https://github.com/acme
+  sale: https://shop.example.com/sale
+  sale@sale.example.cn: https://shop.example.cn/sale
+"""
+
+
+def _deploy_step(job: str) -> dict:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    return next(s for s in workflow["jobs"][job]["steps"] if s.get("name", "").startswith("Deploy"))
+
+
+@pytest.mark.parametrize("job", ["netlify", "cloudflare"])
+def test_publish_deploys_each_domain_folder_to_its_own_site(tmp_path: Path, job: str) -> None:
+    """With site.domains the publish workflow picks GitHub Pages' folder (the default
+    domain's) and deploys every domain's folder to the site its secrets name; a domain
+    with none is skipped and said. The deploy tool is replaced by a recorder."""
+    (tmp_path / "links.yaml").write_text(TWO_DOMAINS)
+    built = subprocess.run(
+        [str(ROOT / ".venv/bin/shortlinks"), "build", "links.yaml", "-o", "_site", "--no-cache"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "_site/go.example.com/CNAME").read_text().strip() == "go.example.com"
+    assert (tmp_path / "_site/sale.example.cn/CNAME").read_text().strip() == "sale.example.cn"
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    choose = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("id") == "folders")
+    output = tmp_path / "github-output"
+    env = {**os.environ, "GITHUB_OUTPUT": str(output)}
+    script = choose["run"].replace("scripts/", f"{ROOT}/scripts/")
+    subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, check=True)
+    assert output.read_text() == "pages=_site/go.example.com\n"
+
+    step = _deploy_step(job)
+    log = tmp_path / "deploys.log"
+    run = step["run"].replace("scripts/", f"{ROOT}/scripts/")
+    tool = "npx --yes netlify-cli@" if job == "netlify" else "npx --yes wrangler@"
+    assert tool in run
+    recorder = tmp_path / "bin"
+    recorder.mkdir()
+    (recorder / "npx").write_text(f'#!/bin/sh\necho "$@" >> {log}\n')
+    (recorder / "npx").chmod(0o755)
+    one, many = ("NETLIFY_SITE_ID", "NETLIFY_SITE_IDS") if job == "netlify" else (
+        "PROJECT", "PROJECTS")  # fmt: skip
+    env = {**os.environ, "PATH": f"{recorder}:{os.environ['PATH']}", one: "main-site",
+           many: "sale.example.cn cn-site\nold.example.com old-site"}  # fmt: skip
+    done = subprocess.run(
+        ["bash", "-e", "-c", run], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    lines = log.read_text().splitlines()
+    assert len(lines) == 2
+    assert "_site/go.example.com" in lines[0] and "main-site" in lines[0]
+    assert "_site/sale.example.cn" in lines[1] and "cn-site" in lines[1]
+    assert "deployed 2 folder(s)" in done.stdout
+
+    # no site for the second domain: it is skipped, with a notice; the default still deploys
+    log.unlink()
+    env[many] = ""
+    done = subprocess.run(
+        ["bash", "-e", "-c", run], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(log.read_text().splitlines()) == 1
+    assert "::notice::no deploy target for sale.example.cn" in done.stdout
