@@ -12,6 +12,7 @@ import importlib.metadata
 import json
 import multiprocessing
 import os
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +31,14 @@ from .plan import Change, Entry, make_plan
 from .problems import ERROR, Problem
 from .render import Site, iter_pages, iter_site_files
 from .validate import validate
-from .write import OutputError, check_output, clean_stale, up_to_date, write_site
+from .write import (
+    OutputError,
+    check_output,
+    clean_stale,
+    read_manifest,
+    up_to_date,
+    write_site,
+)
 
 
 @dataclass
@@ -283,6 +291,13 @@ def _build_domains(
     out.mkdir(parents=True, exist_ok=True)
     listed = json.dumps({"domains": names, "default": names[0]}, indent=1) + "\n"
     marker = out / DOMAINS_FILE
+    for gone in _listed_domains(marker):
+        folder = out / gone
+        # a domain taken off site.domains: its folder is ours (it has our manifest) and
+        # would otherwise linger in the output, never published again
+        if gone not in names and "/" not in gone and read_manifest(folder) is not None:
+            result.notes.append(f"{gone} is no longer in site.domains: removed {folder}/")
+            shutil.rmtree(folder)
     if not marker.is_file() or marker.read_text(encoding="utf-8") != listed:
         tmp = out / f".{DOMAINS_FILE}.tmp"
         tmp.write_text(listed, encoding="utf-8")
@@ -297,6 +312,15 @@ def _build_domains(
     result.next_change = min(changes, key=lambda c: c.at) if changes else None
     result.changed = (sum(p.changed[0] for p in parts), sum(p.changed[1] for p in parts))
     return result
+
+
+def _listed_domains(marker: Path) -> list[str]:
+    """The domains the last build of several domains wrote (its domains.json)."""
+    try:
+        listed = json.loads(marker.read_text(encoding="utf-8"))["domains"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [d for d in listed if isinstance(d, str) and d and not d.startswith(".")]
 
 
 def check_domains_root(out: Path, links_file: Path) -> None:

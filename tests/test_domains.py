@@ -1,0 +1,254 @@
+"""Several short domains in one links file (site.domains): the keys, per-domain collisions,
+one complete site folder a domain, the lock of a slug on another domain, and a file of one
+domain working as before."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build, check
+from generator.cli import main
+from tests.conftest import NOW, one_problem, problems_of
+
+TWO = """\
+site:
+  domains:
+    - go.example.com
+    - domain: sale.example.cn
+      home: https://shop.example.cn
+  home: https://www.example.com
+links:
+  gh: https://github.com/acme
+  sale: https://shop.example.com/sale
+  sale@sale.example.cn: https://shop.example.cn/sale
+  catalog:
+    url: https://shop.example.com/catalog
+    domains: all
+  cn-only:
+    url: https://shop.example.cn/only
+    domains: [sale.example.cn]
+"""
+
+
+def errors(text: str) -> list[str]:
+    return [f"{p.line}:{p.column} {p.message}" for p in problems_of(text) if p.is_error]
+
+
+def test_two_domains_validate_and_each_link_knows_its_domains(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(TWO)
+    result = check(tmp_path / "links.yaml")
+    assert result.ok, result.problems
+    linkset = result.linkset
+    assert linkset is not None
+    assert [d.name for d in linkset.site.domains] == ["go.example.com", "sale.example.cn"]
+    assert linkset.site.domain == "go.example.com"  # the default
+    on = {(link.slug, link.target.url): link.domains for link in linkset.links}
+    assert on[("gh", "https://github.com/acme")] == ("go.example.com",)
+    assert on[("sale", "https://shop.example.com/sale")] == ("go.example.com",)
+    assert on[("sale", "https://shop.example.cn/sale")] == ("sale.example.cn",)
+    assert on[("catalog", "https://shop.example.com/catalog")] == (
+        "go.example.com",
+        "sale.example.cn",
+    )
+    assert on[("cn-only", "https://shop.example.cn/only")] == ("sale.example.cn",)
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        (
+            "site:\n  domain: a.example\n  domains: [b.example]\nlinks: {}\n",
+            "2:3 site has both 'domain' and 'domains'",
+        ),
+        (
+            "site:\n  domains: [a.example]\nlinks:\n  x@c.example: https://t.example\n",
+            "4:3 'c.example' (in 'x@c.example') is not one of site.domains",
+        ),
+        (
+            "links:\n  x@c.example: https://t.example\n",
+            "2:3 'x@c.example': '@'c.example'' names a domain, and site.domains lists none",
+        ),
+        (
+            "site:\n  domains: [a.example]\nlinks:\n  x:\n    url: https://t.example\n"
+            "    domains: [a.example, z.example]\n",
+            "6:26 'z.example' is not one of site.domains",
+        ),
+        (
+            "site:\n  domains: [a.example, a.example]\nlinks: {}\n",
+            "2:24 domain a.example is listed twice (also item 1)",
+        ),
+        (
+            "site:\n  domains: [https://a.example/x]\nlinks: {}\n",
+            "2:13 domain 'https://a.example/x' must be a bare host name",
+        ),
+        (
+            "site:\n  domains: [a.example, b.example]\nlinks:\n  x@b.example:\n"
+            "    url: https://t.example\n    domains: [a.example]\n",
+            "6:5 'x@b.example' names its domain after '@' and in 'domains'",
+        ),
+    ],
+)
+def test_domain_mistakes_are_placed_and_explained(text: str, wanted: str) -> None:
+    assert wanted in errors(text)
+
+
+def test_a_slug_collides_only_on_its_own_domain() -> None:
+    text = (
+        "site:\n  domains: [a.example, b.example]\nlinks:\n"
+        "  sale: https://one.example\n"
+        "  SALE@b.example: https://two.example\n"  # another domain: fine
+        "  Sale:\n    url: https://three.example\n    domains: [a.example]\n"
+    )
+    found = one_problem(text)
+    assert (found.line, found.column) == (6, 3)
+    assert found.message == "slug 'Sale' collides with 'sale' on a.example (line 4)"
+    same = one_problem(
+        "site:\n  domains: [a.example, b.example]\nlinks:\n"
+        "  x: https://one.example\n"
+        "  y:\n    url: https://two.example\n    domains: all\n    aliases: [x]\n"
+    )
+    assert same.message == "slug 'x' is already used on a.example on line 4"
+    assert "x@<domain>" in (same.hint or "")
+
+
+def test_one_domain_with_domain_key_builds_as_before(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(
+        "site:\n  domain: go.example.com\nlinks:\n  gh: https://github.com/acme\n"
+    )
+    result = build(tmp_path / "links.yaml", tmp_path / "out", NOW, cache_dir=None)
+    assert result.written and not result.domains
+    assert (tmp_path / "out" / "gh.html").is_file()
+    assert not (tmp_path / "out" / "domains.json").exists()
+
+
+def test_each_domain_gets_a_complete_site_of_its_own(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(TWO)
+    out = tmp_path / "_site"
+    result = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
+    assert result.error is None and result.written, result.problems
+    assert list(result.domains) == ["go.example.com", "sale.example.cn"]
+    assert json.loads((out / "domains.json").read_text()) == {
+        "domains": ["go.example.com", "sale.example.cn"],
+        "default": "go.example.com",
+    }
+    go, cn = out / "go.example.com", out / "sale.example.cn"
+    for site, name in ((go, "go.example.com"), (cn, "sale.example.cn")):
+        assert (site / "CNAME").read_text().strip() == name
+        for own in ("index.html", "404.html", "robots.txt", "_redirects", "vercel.json"):
+            assert (site / own).is_file(), (name, own)
+        listed = json.loads((site / "links.json").read_text())
+        assert listed["domain"] == name
+        assert all(e["short_url"].startswith(f"https://{name}/") for e in listed["links"])
+    # the same slug, a target each
+    assert "https://shop.example.com/sale" in (go / "sale.html").read_text()
+    assert "https://shop.example.cn/sale" in (cn / "sale.html").read_text()
+    assert "https://shop.example.com/sale" not in (cn / "sale.html").read_text()
+    # links on their domains only
+    assert (go / "gh.html").is_file() and not (cn / "gh.html").exists()
+    assert (cn / "cn-only.html").is_file() and not (go / "cn-only.html").exists()
+    assert (go / "catalog.html").is_file() and (cn / "catalog.html").is_file()
+    # each landing page: its own home, else site.home
+    assert "https://shop.example.cn/" in (cn / "index.html").read_text()
+    assert "https://www.example.com/" in (go / "index.html").read_text()
+    # the 404 finder knows its own domain's slugs only
+    assert "cn-only" not in (go / "404.html").read_text()
+    # the rule files too
+    assert "/gh " in (go / "_redirects").read_text()
+    assert "/gh " not in (cn / "_redirects").read_text()
+    # QR codes carry each domain's short URL
+    assert (cn / "_qr").is_dir()
+
+    again = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
+    assert again.up_to_date and all(p.up_to_date for p in again.domains.values())
+
+
+def test_a_domain_taken_off_the_list_loses_its_folder_and_user_files_are_safe(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "links.yaml").write_text(TWO)
+    out = tmp_path / "_site"
+    assert build(tmp_path / "links.yaml", out, NOW, cache_dir=None).written
+    kept = TWO.split("links:")[1].split("  sale@")[0]
+    (tmp_path / "links.yaml").write_text("site:\n  domains:\n    - go.example.com\nlinks:" + kept)
+    result = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
+    assert result.error is None, result.error
+    assert not (out / "sale.example.cn").exists()
+    assert any("sale.example.cn is no longer in site.domains" in n for n in result.notes)
+
+    # a folder of someone else's files is never taken over
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    (tmp_path / "links.yaml").write_text(TWO)
+    refused = build(tmp_path / "links.yaml", mine, NOW, cache_dir=None)
+    assert refused.error is not None and "was not written by a build of site.domains" in (
+        refused.error
+    )
+    assert (mine / "notes.txt").read_text() == "keep me"
+
+
+def test_a_one_domain_output_is_not_silently_turned_into_folders(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(
+        "site:\n  domain: go.example.com\nlinks:\n  gh: https://github.com/acme\n"
+    )
+    out = tmp_path / "_site"
+    assert build(tmp_path / "links.yaml", out, NOW, cache_dir=None).written
+    (tmp_path / "links.yaml").write_text(TWO)
+    result = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
+    assert result.error is not None and "one-domain site from before site.domains" in result.error
+    assert (out / "gh.html").is_file()  # untouched
+
+
+def test_the_cli_says_what_each_domain_got(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(TWO)
+    run = CliRunner().invoke(
+        main,
+        ["build", str(tmp_path / "links.yaml"), "-o", str(tmp_path / "s"), "--no-cache",
+         "--now", "2026-11-25T08:00:00Z"],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    lines = [line for line in run.stdout.splitlines() if line.startswith("Built ")]
+    assert len(lines) == 2
+    assert "s/go.example.com/: " in lines[0] and "for 3 links" in lines[0]
+    assert "s/sale.example.cn/: " in lines[1] and "for 3 links" in lines[1]
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def test_the_lock_records_a_slug_on_another_domain_apart(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(TWO)
+    run = CliRunner().invoke(main, ["lock", str(tmp_path / "links.yaml")])
+    assert run.exit_code == 0, run.output
+    lines = [
+        line
+        for line in (tmp_path / "links.lock").read_text().splitlines()
+        if not line.startswith("#")
+    ]
+    assert "sale https://shop.example.com/sale" in lines
+    assert "sale@sale.example.cn https://shop.example.cn/sale" in lines
+    assert "catalog https://shop.example.com/catalog" in lines
+    assert "catalog@sale.example.cn https://shop.example.com/catalog" in lines
+    assert "cn-only@sale.example.cn https://shop.example.cn/only" in lines
+    assert check(tmp_path / "links.yaml").ok
+
+    # moving the other domain's 'sale' is caught on its own line, the default's is not hit
+    text = TWO.replace(
+        "sale@sale.example.cn: https://shop.example.cn/sale",
+        "sale@sale.example.cn: https://evil.example/sale",
+    )
+    (tmp_path / "links.yaml").write_text(text)
+    result = check(tmp_path / "links.yaml")
+    assert not result.ok
+    moved = [p for p in result.problems if p.is_error]
+    assert len(moved) == 1
+    assert moved[0].line == 10
+    assert "'sale@sale.example.cn' was published pointing to https://shop.example.cn/sale" in (
+        moved[0].message
+    )
