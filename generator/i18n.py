@@ -48,6 +48,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_heading": "Open this link in your browser",
         "hint_text": "This app may block the page. Tap ··· at the top right and choose “Open "
         "in Browser”, or copy the address below into your browser:",
+        "preview_devices": "On these devices it goes elsewhere:",
+        "preview_locked": "It is protected by a password: where it goes is shown only to those "
+        "who open it with the password.",
+        "device_wechat": "In WeChat",
+        "device_ios": "iPhone and iPad",
+        "device_android": "Android",
+        "device_desktop": "Computers",
+        "locked_title": "Password required",
+        "locked_heading": "This link is protected by a password",
+        "locked_needs": "Opening it needs JavaScript, in a secure (https) page: turn JavaScript "
+        "on, or open the link at its https address.",
+        "locked_label": "Password",
+        "locked_open": "Open",
+        "locked_wrong": "Wrong password. Please try again.",
     },
     "zh": {
         "redirecting": "正在跳转…",
@@ -80,6 +94,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_heading": "请在浏览器中打开",
         "hint_text": "当前应用可能会拦截此页面。请点击右上角 ··· 选择“在浏览器中打开”，"
         "或将下面的地址复制到浏览器：",
+        "preview_devices": "在以下设备上前往别处：",
+        "preview_locked": "此链接受密码保护：只有输入密码打开它的人才能看到它指向哪里。",
+        "device_wechat": "微信内",
+        "device_ios": "iPhone 和 iPad",
+        "device_android": "安卓",
+        "device_desktop": "电脑",
+        "locked_title": "需要密码",
+        "locked_heading": "此链接受密码保护",
+        "locked_needs": "打开它需要启用 JavaScript，并使用安全（https）页面：请开启 JavaScript，"
+        "或通过 https 地址打开此链接。",
+        "locked_label": "密码",
+        "locked_open": "打开",
+        "locked_wrong": "密码错误，请重试。",
     },
 }
 

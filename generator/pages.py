@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import finder, i18n, qr
+from . import finder, i18n, qr, secret
 from .model import Link, State, Target
 from .plan import Entry, Plan
 from .skeleton import Skeletons
@@ -145,10 +145,14 @@ class Pages:
         slug: str | None = None,
     ) -> bytes:
         """A page that redirects; with ``expires``, one that checks the visitor's clock first;
-        with ``link``, one that carries its preview card and in-app-browser hint."""
+        with ``link``, one that carries its preview card, in-app-browser hint and device
+        targets (chosen by the visitor's user agent; 'target' for every other visitor)."""
         script = self._inline(
             "redirect.js",
             target=target,
+            devices={p: t.url for p, t in link.devices}
+            if link is not None and link.devices
+            else None,
             forward_query=forward_query,
             expires_ms=_ms(expires),
             expired_url=expired.url if expired else None,
@@ -176,6 +180,8 @@ class Pages:
         """The page at ``/<slug>``: a redirect, or a page saying why there is none."""
         link = entry.link
         dest = entry.destination
+        if entry.state is State.active and link.password is not None:
+            return self.locked(entry)
         if entry.state is State.active:
             return self.redirect(
                 link.target,
@@ -212,6 +218,34 @@ class Pages:
             expired_at=self._when(link.expires, end=True),
         )
 
+    def locked(self, entry: Entry) -> bytes:
+        """The page of a link with a password: it asks for the password, and holds the
+        target and the device targets only encrypted (secret.py), never in the clear: no
+        canonical link, no meta refresh. The expired URL is public: it stays as it is."""
+        link = entry.link
+        assert link.password is not None
+        sealed = secret.seal(
+            link.password,
+            # the link's own slug: its aliases' pages share its key, derived once
+            secret.salt(self.plan.site.domain, link.slug),
+            secret.payload(link.target.url, ((p, t.url) for p, t in link.devices)),
+        )
+        script = self._inline(
+            "locked.js",
+            salt=base64.b64encode(sealed.salt).decode(),
+            iv=base64.b64encode(sealed.iv).decode(),
+            data=base64.b64encode(sealed.ciphertext).decode(),
+            iterations=secret.ITERATIONS,
+            forward_query=link.forward_query,
+            expires_ms=_ms(link.expires),
+            expired_url=link.expired.url if link.expired else None,
+            # as redirect(): its expired page, unless it has somewhere to go instead
+            expired_page=f"/{EXPIRED_FOLDER}/{quote_path(entry.slug)}.html"
+            if link.expires is not None and link.expired is None
+            else None,
+        )
+        return self._render("locked.html", script=script, title=link.title)
+
     def open_in_browser(self, entry: Entry) -> bytes:
         """The page asking WeChat and QQ visitors to open the link in their browser."""
         link = entry.link
@@ -229,6 +263,8 @@ class Pages:
         link = entry.link
         base = self.plan.site.base_url
         short_url = f"{base}/{quote_path(entry.slug)}" if base else None
+        devices: dict[str, Target] | None = None
+        locked = False
         if entry.state is State.scheduled:
             target, state_text = None, self.t["preview_starts"]
             state_text = state_text.format(when=self._when(link.starts))  # type: ignore[arg-type]
@@ -237,7 +273,10 @@ class Pages:
             target = link.expired
             state_text = self.t["preview_expired"].format(when=self._when(link.expires, end=True))  # type: ignore[arg-type]
         else:
-            target = link.target
+            # behind a password: said so, and never where it goes
+            locked = link.password is not None
+            target = None if locked else link.target
+            devices = dict(link.devices) if link.devices and not locked else None
             state_text = (
                 self.t["preview_expires"].format(when=self._when(link.expires, end=True))
                 if link.expires
@@ -249,6 +288,8 @@ class Pages:
             slug=entry.slug,
             short_url=short_url,
             target=target,
+            devices=devices,
+            locked=locked,
             title=link.title,
             description=link.description,
             state_text=state_text,

@@ -2,15 +2,17 @@
     The visitor's query string is appended to the target's (as hosts do for a rule);
     a fragment in the target wins, otherwise the visitor's fragment is kept, as for an
     HTTP redirect (RFC 9110, 10.2.2).
+    A link with 'devices' picks its target by the visitor's user agent first (_devices.js).
     An expiring link checks the visitor's clock first: from its 'expires' instant on, it
     goes to the 'expired' URL, or to its expired page ('_expired/<slug>.html', written by
     every build), even before the site is rebuilt. A link with 'open_in_browser' sends
     WeChat's and QQ's in-app browsers (which block or warn on many targets) to its page
-    '_open/<slug>.html', which asks to open it in a browser and shows the address to copy.
+    '_open/<slug>.html', which asks to open it in a browser and shows the address to copy;
+    not WeChat's when the link names a 'wechat' target of its own (made for WeChat).
     Values come in through tojson, which escapes '<', '>', '&' and quotes, so no URL can
     close the script. -#}
-(function(t{% if expires_ms %},e,x{% endif %}){var l=location;
-{%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_page %}if(!x){l.replace({{ expired_page|tojson }});return}{% endif %}t=x}{% endif -%}
+(function(t{% if devices %},D{% endif %}{% if expires_ms %},e,x{% endif %}){var l=location;
+{%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_page %}if(!x){l.replace({{ expired_page|tojson }});return}{% endif %}t=x}{% if devices %}else{{ '{' }}{% include "_devices.js" %}}{% endif %}{% elif devices %}{% include "_devices.js" %}{% endif -%}
 {% include "_merge.js" %}
-{%- if hint %}if(/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){l.replace({{ hint|tojson }}+l.search+l.hash);return}{% endif -%}
-l.replace(t)})({{ target.url|tojson }}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})
+{%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){l.replace({{ hint|tojson }}+l.search+l.hash);return}{% endif -%}
+l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})
