@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import urllib.parse
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,10 +19,10 @@ from . import qr as qrcodes
 from .build import BuildResult, build, check
 from .hosts import HOSTS
 from .load import Document
-from .model import LinkSet
+from .model import Domain, LinkSet
 from .problems import Format, Problem, format_github, format_json, format_text, summary
 from .times import describe, parse_now, zone
-from .urls import quote_path
+from .urls import UrlError, host_and_path, parse_target, quote_path
 
 EXAMPLES_BUILD = """
 \b
@@ -316,6 +317,8 @@ def build_cmd(
         else [(output, result)]
     ):
         _say_built(file, folder, part)
+    for note in result.notes if result.domains else ():  # about the build as a whole
+        click.echo(f"note: {note}")
     change = result.next_change
     if change is not None:
         # The build is right until this instant; a scheduler should rebuild then.
@@ -421,8 +424,16 @@ Examples:
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 120))
 @click.option("--retries", default=2, show_default=True, type=click.IntRange(0, 10))
+@click.option("--domain", help="With site.domains: the domain whose links to check "
+              "(default: BASE_URL's host if listed, else the default domain).")  # fmt: skip
 def verify(
-    base_url: str, file: Path, now_text: str | None, concurrency: int, timeout: float, retries: int
+    base_url: str,
+    file: Path,
+    now_text: str | None,
+    concurrency: int,
+    timeout: float,
+    retries: int,
+    domain: str | None,
 ) -> None:
     """Ask the live site for every link and report each answer that differs from the build.
 
@@ -435,6 +446,8 @@ def verify(
         raise click.BadParameter("give the site's address, e.g. https://go.example.com")
     now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
     linkset = _linkset_or_exit(file)
+    if linkset.site.several:
+        linkset = linkset.on(_domain_of(linkset, domain, base_url))
     plan = make_plan(linkset, now)
     total = len(plan.entries)
     if sys.stderr.isatty():  # a progress bar on a terminal only
@@ -451,6 +464,25 @@ def verify(
         click.echo(f"/{f.slug}: expected {f.expected}, got {f.got}")
     click.echo(f"{total - len(findings)} of {total} links answer as built")
     sys.exit(1 if findings else 0)
+
+
+def _domain_of(linkset: LinkSet, name: str | None, base_url: str | None = None) -> Domain:
+    """The domain of site.domains a command works on: ``--domain``, else the host of the
+    URL it was given when listed, else the default."""
+    by_name = {d.name: d for d in linkset.site.domains}
+    if name is not None:
+        try:  # as site.domains has it: lowercase, punycode
+            wanted = host_and_path(parse_target(f"https://{name.strip()}").url)[0]
+        except UrlError:
+            wanted = name
+        if wanted not in by_name:
+            raise click.BadParameter(
+                f"{name!r} is not one of site.domains ({', '.join(by_name)})",
+                param_hint="--domain",
+            )
+        return by_name[wanted]
+    host = urllib.parse.urlsplit(base_url).hostname if base_url else None
+    return by_name.get(host or "", linkset.site.domains[0])
 
 
 EXAMPLES_QR = """
@@ -506,6 +538,7 @@ Examples:
   shortlinks list
   shortlinks list --state expiring
   shortlinks list --tag winter --format csv > winter.csv
+  shortlinks list --campaign spring          # its links with each distributor
 """
 
 
@@ -514,11 +547,18 @@ Examples:
 @click.option("--state", type=click.Choice(["active", "scheduled", "expired", "expiring"]),
               help="Only links in this state ('expiring': ending within 7 days).")  # fmt: skip
 @click.option("--tag", help="Only links with this tag.")
+@click.option("--campaign", metavar="NAME",
+              help="Only this campaign's links, and their distributors.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)  # fmt: skip
 @click.option("--now", "now_text", help="The instant states and times are taken at.")
 def list_links(
-    file: Path, state: str | None, tag: str | None, fmt: str, now_text: str | None
+    file: Path,
+    state: str | None,
+    tag: str | None,
+    campaign: str | None,
+    fmt: str,
+    now_text: str | None,
 ) -> None:
     """Every link with its state and the time it has left, soonest to end first."""
     import shutil
@@ -528,15 +568,20 @@ def list_links(
 
     now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
     linkset = _linkset_or_exit(file)
+    try:
+        chosen = listing.campaign_of(linkset, campaign, str(file)) if campaign else None
+    except listing.UnknownCampaign as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     plan = make_plan(linkset, now)
-    picked = listing.select(listing.rows(plan, now), state, tag)
+    picked = listing.select(listing.rows(plan, now), state, tag, chosen)
     if fmt == "json":
         click.echo(listing.as_json(picked, plan), nl=False)
     elif fmt == "csv":
         click.echo(listing.as_csv(picked, plan), nl=False)
     else:
         width = shutil.get_terminal_size((100, 24)).columns
-        click.echo(listing.table(picked, plan, width), nl=False)
+        click.echo(listing.table(picked, plan, width, campaign=chosen is not None), nl=False)
 
 
 EXAMPLES_ADD = """
@@ -622,7 +667,8 @@ Examples:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--host", "bind", default="127.0.0.1", show_default=True,
               help="The address to listen on (this machine only by default).")  # fmt: skip
-def serve(file: Path, port: int, bind: str) -> None:
+@click.option("--domain", help="With site.domains: the domain to serve (default: the first).")
+def serve(file: Path, port: int, bind: str, domain: str | None) -> None:
     """Preview the site locally: rules answer as on a host; edits to FILE rebuild it."""
     from . import serve as server_mod
 
@@ -630,7 +676,10 @@ def serve(file: Path, port: int, bind: str) -> None:
         click.echo(f"error: {file} does not exist", err=True)
         sys.exit(1)
     preview = server_mod.Preview(
-        file, lambda: datetime.now(timezone.utc), lambda msg: click.echo(msg, err=True)
+        file,
+        lambda: datetime.now(timezone.utc),
+        lambda msg: click.echo(msg, err=True),
+        domain=domain,
     )
     try:
         server, stop = server_mod.serve(preview, bind, port)
@@ -666,7 +715,8 @@ def import_links(csv_file: Path, file: Path, dry_run: bool) -> None:
     """Links from a CSV file: this tool's export, or Shlink's, YOURLS', Kutt's, Bitly's.
 
     A row whose slug is taken (in any letter case) or that has a mistake is skipped and
-    reported; nothing in the links file is ever overwritten.
+    reported; nothing in the links file is ever overwritten. A campaign's link (a row
+    with a campaign) is skipped and reported too: the campaign in the file makes it.
     """
     from . import add as adder
     from . import importer
@@ -701,7 +751,8 @@ def import_links(csv_file: Path, file: Path, dry_run: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")  # fmt: skip
 def export_links(file: Path, output: Path | None) -> None:
-    """Every link as CSV (slug,url,expires,starts,title,description,aliases,tags)."""
+    """Every link as CSV (slug,url,expires,starts,title,description,aliases,tags, and
+    campaign,distributor_code,distributor_name for the links a campaign made)."""
     from . import importer
 
     linkset = _linkset_or_exit(file)
@@ -713,3 +764,65 @@ def export_links(file: Path, output: Path | None) -> None:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, output)
     click.echo(f"Wrote {len(linkset.links)} links to {output}", err=True)
+
+
+EXAMPLES_SHEET = """
+\b
+Examples:
+  shortlinks sheet spring -o spring.svg               # spring.svg, spring-2.svg, ...
+  shortlinks sheet spring --per-distributor cards     # cards/a01.svg, cards/b02.svg, ...
+  shortlinks sheet spring --domain go.example.cn -o spring-cn.svg
+"""
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write in one step (a temporary file renamed over it): never a half-written file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@main.command("sheet", epilog=EXAMPLES_SHEET)
+@click.argument("name")
+@click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The first A4 page (.svg); more pages: OUT-2.svg, OUT-3.svg, ...")  # fmt: skip
+@click.option("--domain", help="The short domain the codes carry, when the campaign's links "
+              "are on several [default: their first, or site.domain].")  # fmt: skip
+@click.option("--per-distributor", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Instead of pages, a card a distributor in this folder (CODE.svg).")  # fmt: skip
+def sheet_cmd(
+    name: str, file: Path, output: Path | None, domain: str | None, folder: Path | None
+) -> None:
+    """A campaign's QR codes to print: a card a distributor (the code of their short URL,
+    their name and code), 12 on an A4 page. For the team, never part of the site."""
+    from . import listing
+    from . import sheet as sheets
+
+    if (output is None) == (folder is None):
+        raise click.UsageError("give -o OUT.svg (A4 pages) or --per-distributor DIR (a card each)")
+    if output is not None and output.suffix.lower() != ".svg":
+        raise click.BadParameter("the file must end in .svg", param_hint="-o")
+    linkset = _linkset_or_exit(file)
+    try:
+        campaign = listing.campaign_of(linkset, name, str(file))
+        links = listing.campaign_links(linkset, campaign)
+        cards = sheets.cards(links, sheets.domain_for(links, linkset.site, domain))
+    except (listing.UnknownCampaign, sheets.SheetError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for card in cards:
+            _write_file(folder / f"{card.code}.svg", sheets.card_svg(card))
+        click.echo(f"Wrote {len(cards)} cards to {folder}")
+        return
+    assert output is not None
+    title = links[0].title if links else None
+    pages = sheets.pages(campaign, title, cards, linkset.site.language)
+    *paths, after = sheets.page_paths(output, len(pages) + 1)
+    for path, page in zip(paths, pages, strict=True):
+        _write_file(path, page)
+    click.echo(f"Wrote {len(cards)} cards on {len(pages)} page(s): {', '.join(map(str, paths))}")
+    if after.exists():  # from a longer sheet made before: it would be printed with this one
+        click.echo(f"note: {after} is left from an earlier, longer sheet", err=True)

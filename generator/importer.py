@@ -7,6 +7,11 @@ right on its own and takes no slug already used (in any letter case): nothing is
 ever overwritten. The links that pass are written after the last link of
 links.yaml, every other line kept (as ``shortlinks add`` does); the report says
 what was imported and what was skipped, and why.
+
+A link made by a campaign (a row with a ``campaign`` column) is never imported: it is
+the campaign's, made from its pattern and its distributors, and a hand-written copy
+would outlive or contradict them. Such a row is skipped and reported with what to do
+instead (it is already there, add the distributor back, or copy the campaign).
 """
 
 from __future__ import annotations
@@ -23,11 +28,23 @@ from . import add as adder
 from . import slugs as slugrules
 from .build import check_text
 from .lock import key as lock_key
-from .model import LinkSet
+from .model import Link, LinkSet
 from .times import zone
 from .urls import UrlError, parse_target
 
-COLUMNS = ("slug", "url", "expires", "starts", "title", "description", "aliases", "tags")
+COLUMNS = (
+    "slug",
+    "url",
+    "expires",
+    "starts",
+    "title",
+    "description",
+    "aliases",
+    "tags",
+    "campaign",
+    "distributor_code",
+    "distributor_name",
+)
 
 # Column names of each format, by the field they fill, compared as Shlink's importer does:
 # lower case, without spaces or underscores ("Long URL" = "longUrl" = "long_url"). The first
@@ -50,6 +67,8 @@ FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
         "description": ("description",),
         "aliases": ("aliases",),
         "tags": ("tags",),
+        "campaign": ("campaign",),
+        "distributor_code": ("distributorcode",),
     },
     "shlink": {"slug": ("shortcode",), "url": ("longurl",), "title": ("title",), "tags": ("tags",)},
     "yourls": {"slug": ("keyword",), "url": ("url",), "title": ("title",)},
@@ -124,6 +143,25 @@ def _when(value: str) -> str | None:
     return value
 
 
+def _campaign_row(
+    campaign: str, code: str, slug: str, linkset: LinkSet, by_slug: dict[str, Link], where: str
+) -> str:
+    """Why a row of a campaign's link is skipped, and what to do instead."""
+    mine = by_slug.get(slug)
+    if mine is not None and mine.campaign == campaign:
+        return f"made by campaign {campaign!r} already"
+    who = f"distributor {code!r}" if code else "its distributor"
+    if any(c.name == campaign for c in linkset.campaigns):
+        return (
+            f"a link of campaign {campaign!r}: add {who} to its distributors in {where} "
+            "rather than a link of its own"
+        )
+    return (
+        f"a link of campaign {campaign!r}, which {where} does not have: copy the campaign "
+        "to its 'campaigns:' (campaign links are made from it, not imported)"
+    )
+
+
 def read_rows(text: str) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     fmt, cols = detect(list(reader.fieldnames or []))
@@ -152,13 +190,17 @@ def import_csv(
     site = linkset.site
     site_text = f"site:\n  timezone: {site.timezone}\n  status: {site.status}\n"
     lines: list[str] = []
+    by_slug = {x.slug: x for x in linkset.links}
     for done, (line, row) in enumerate(rows, 1):
         if progress:
             progress(done, len(rows))
         slug = _slug_of(row.get("slug", ""))
         url = row.get("url", "")
         why = None
-        if not slug:
+        if row.get("campaign"):
+            code = row.get("distributor_code", "")
+            why = _campaign_row(row["campaign"], code, slug, linkset, by_slug, path.name)
+        elif not slug:
             why = "no slug"
         elif slugrules.slug_problems(slug):
             why = slugrules.slug_problems(slug)[0][0]
@@ -219,6 +261,9 @@ def export_csv(linkset: LinkSet) -> str:
                 link.description or "",
                 ";".join(link.aliases),
                 ";".join(link.tags),
+                link.campaign or "",
+                link.distributor.code if link.distributor else "",
+                link.distributor.name if link.distributor else "",
             ]
         )
     return out.getvalue()

@@ -2,7 +2,13 @@
 
 Sorted the way a person scans them: links expiring soonest first, then active ones
 without an end, then those not started yet (soonest start first), then expired ones
-(most recent first); by slug within each group.
+(most recent first); by slug within each group. ``--campaign`` shows one campaign's
+links in the order its distributors are written (they share their dates, so their
+states too).
+
+Links made by a campaign carry three more fields (campaign, distributor_code,
+distributor_name) in every format, for every row, whenever the file has a campaign; a
+file without one lists exactly as before.
 """
 
 from __future__ import annotations
@@ -14,12 +20,20 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .model import Link, State
+from .model import Campaign, Link, LinkSet, State
 from .plan import Plan
 from .times import describe, zone
 
 SOON = timedelta(days=7)
 STATES = ("active", "scheduled", "expired", "expiring")
+BASE = ["slug", "url", "state", "left", "starts", "expires", "title", "aliases", "tags"]
+CAMPAIGN = ["campaign", "distributor_code", "distributor_name"]
+HEADS = {"distributor_code": "CODE", "distributor_name": "NAME"}  # the table's, short
+NAME_CELLS = 24  # a distributor's name in the table: enough for most, never the whole line
+
+
+class UnknownCampaign(LookupError):
+    """``--campaign`` names no campaign of the file."""
 
 
 @dataclass(frozen=True)
@@ -73,8 +87,32 @@ def rows(plan: Plan, now: datetime) -> list[Row]:
     return sorted(out, key=lambda r: r.sort)
 
 
-def select(all_rows: list[Row], state: str | None, tag: str | None) -> list[Row]:
+def campaign_of(linkset: LinkSet, name: str, where: str = "links.yaml") -> Campaign:
+    """The campaign called ``name``; the error names the ones there are."""
+    for campaign in linkset.campaigns:
+        if campaign.name == name:
+            return campaign
+    known = ", ".join(repr(c.name) for c in linkset.campaigns)
+    raise UnknownCampaign(
+        f"no campaign {name!r} in {where}: "
+        + (f"its campaigns are {known}" if known else "it has no 'campaigns:' section")
+    )
+
+
+def campaign_links(linkset: LinkSet, campaign: Campaign) -> list[Link]:
+    """The links a campaign made, in the order of its distributors."""
+    by_slug = {link.slug: link for link in linkset.links if link.campaign == campaign.name}
+    return [by_slug[slug] for slug in campaign.slugs if slug in by_slug]
+
+
+def select(
+    all_rows: list[Row], state: str | None, tag: str | None, campaign: Campaign | None = None
+) -> list[Row]:
     picked = all_rows
+    if campaign is not None:
+        order = {slug: i for i, slug in enumerate(campaign.slugs)}
+        picked = [r for r in picked if r.link.campaign == campaign.name]
+        picked.sort(key=lambda r: order.get(r.link.slug, len(order)))
     if state == "active":  # expiring links are active too
         picked = [r for r in picked if r.state in ("active", "expiring")]
     elif state:
@@ -84,10 +122,15 @@ def select(all_rows: list[Row], state: str | None, tag: str | None) -> list[Row]
     return picked
 
 
-def _fields(row: Row, plan: Plan) -> dict[str, str]:
+def has_campaigns(plan: Plan) -> bool:
+    """Whether the listing carries the campaign fields: the file has a campaign."""
+    return any(link.campaign is not None for link in plan.links)
+
+
+def _fields(row: Row, plan: Plan, campaigns: bool = False) -> dict[str, str]:
     tz = zone(plan.site.timezone)
     link = row.link
-    return {
+    fields = {
         "slug": link.slug,
         "url": link.target.url,
         "state": row.state,
@@ -98,6 +141,12 @@ def _fields(row: Row, plan: Plan) -> dict[str, str]:
         "aliases": " ".join(link.aliases),
         "tags": " ".join(link.tags),
     }
+    if campaigns:
+        person = link.distributor
+        fields["campaign"] = link.campaign or ""
+        fields["distributor_code"] = person.code if person else ""
+        fields["distributor_name"] = person.name if person else ""
+    return fields
 
 
 def cells(text: str) -> int:
@@ -109,13 +158,30 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - cells(text))
 
 
-def table(picked: list[Row], plan: Plan, width: int = 100) -> str:
+def clip(text: str, width: int) -> str:
+    """At most ``width`` terminal columns, cut with '…'."""
+    if cells(text) <= width:
+        return text
+    while cells(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def table(picked: list[Row], plan: Plan, width: int = 100, campaign: bool = False) -> str:
+    """``campaign``: the rows are one campaign's, so its name is left out of every row."""
     if not picked:
         return "No links.\n"
-    data = [_fields(r, plan) for r in picked]
-    cols = ["slug", "state", "left", "url"]
-    widths = {c: max(len(c), *(cells(d[c]) for d in data)) for c in cols[:-1]}
-    head = "  ".join(pad(c.upper(), widths[c]) for c in cols[:-1]) + "  URL"
+    extra = has_campaigns(plan)
+    data = [_fields(r, plan, extra) for r in picked]
+    cols = ["slug", "state", "left"]
+    if extra:
+        cols += CAMPAIGN[1:] if campaign else CAMPAIGN
+        for d in data:
+            d["distributor_name"] = clip(d["distributor_name"], NAME_CELLS)
+    cols.append("url")
+    heads = {c: HEADS.get(c, c.upper()) for c in cols}
+    widths = {c: max(len(heads[c]), *(cells(d[c]) for d in data)) for c in cols[:-1]}
+    head = "  ".join(pad(heads[c], widths[c]) for c in cols[:-1]) + "  URL"
     lines = [head]
     for d in data:
         left = "  ".join(pad(d[c], widths[c]) for c in cols[:-1])
@@ -126,14 +192,17 @@ def table(picked: list[Row], plan: Plan, width: int = 100) -> str:
 
 
 def as_json(picked: list[Row], plan: Plan) -> str:
-    return json.dumps([_fields(r, plan) for r in picked], ensure_ascii=False, indent=2) + "\n"
+    extra = has_campaigns(plan)
+    data = [_fields(r, plan, extra) for r in picked]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def as_csv(picked: list[Row], plan: Plan) -> str:
     out = io.StringIO()
-    fields = ["slug", "url", "state", "left", "starts", "expires", "title", "aliases", "tags"]
+    extra = has_campaigns(plan)
+    fields = BASE + CAMPAIGN if extra else BASE
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in picked:
-        writer.writerow(_fields(r, plan))
+        writer.writerow(_fields(r, plan, extra))
     return out.getvalue()

@@ -15,6 +15,16 @@ from generator.cli import main
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "cli.md"
+# The bundled file has no campaign; `list --campaign` and `sheet` need one (docs/campaigns.md).
+CAMPAIGN = """
+campaigns:
+  spring:
+    url: https://shop.example.com/spring
+    title: Spring collection
+    distributors:
+      - {code: a01, name: Alice Wang}
+      - {code: b02, name: 王伟}
+"""
 
 
 def examples() -> list[str]:
@@ -37,7 +47,7 @@ def test_the_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     from generator import serve as server_mod
 
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "links.yaml").write_bytes((ROOT / "links.yaml").read_bytes())
+    (tmp_path / "links.yaml").write_bytes((ROOT / "links.yaml").read_bytes() + CAMPAIGN.encode())
     for args in (["init", "-q"], ["add", "links.yaml"], ["-c", "user.email=t@example.com",
                  "-c", "user.name=t", "commit", "-q", "-m", "links"]):  # fmt: skip
         subprocess.run(["git", *args], cwd=tmp_path, check=True)
@@ -72,3 +82,4 @@ def test_the_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert (tmp_path / "public" / "CNAME").is_file()
     assert (tmp_path / "winter.svg").is_file() and (tmp_path / "winter.png").is_file()
     assert "winter:" in (tmp_path / "links.yaml").read_text()
+    assert (tmp_path / "spring.svg").is_file() and (tmp_path / "cards" / "b02.svg").is_file()

@@ -85,3 +85,9 @@ def test_csv_and_table() -> None:
     soon = next(line for line in table if line.startswith("soon"))
     # a wide slug is padded by terminal columns, so the columns line up
     assert coupons.index("active") + 3 == soon.index("expiring")
+
+
+def test_a_file_without_campaigns_lists_no_campaign_fields() -> None:
+    fields = ["slug", "url", "state", "left", "starts", "expires", "title", "aliases", "tags"]
+    assert [list(r) for r in json.loads(run("--format", "json"))] == [fields] * 6
+    assert run("--format", "csv").splitlines()[0] == ",".join(fields)
