@@ -6,7 +6,10 @@ request for the target, for:
 - ``server-301``: a plain HTTP 301 from a tiny server: the floor any edge rule gives;
 - ``page-js``: the link's HTML page (what GitHub Pages, or any host without a rule,
   serves), whose script calls location.replace;
-- ``page-no-js``: the same page with JavaScript off: the meta refresh.
+- ``page-no-js``: the same page with JavaScript off: the meta refresh;
+- ``page-counted``: the page of a counted link (site.analytics), whose script first sends
+  a click-count beacon to a local counter that takes a second to answer: the redirect
+  must not wait for it (docs/analytics.md).
 
 Reports medians of ``--runs`` navigations each, and each as a ratio to the floor
 measured in the same run (the machines are shared and noisy: compare ratios, not
@@ -56,7 +59,12 @@ def serve(handler: type, directory: Path | None = None) -> str:
             kwargs["directory"] = str(directory)
         return handler(*args, **kwargs)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), factory)
+    class Quiet(ThreadingHTTPServer):
+        def handle_error(self, request: object, client_address: object) -> None:
+            if not isinstance(sys.exc_info()[1], ConnectionError):  # a page left mid-answer
+                super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+    server = Quiet(("127.0.0.1", 0), factory)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -81,6 +89,19 @@ def main() -> None:
             pass
 
     redirect = serve(Redirect)
+
+    class SlowCounter(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            time.sleep(1.0)  # a slow counter: the redirect must not wait for it
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    counter = serve(SlowCounter)
     work = Path(tempfile.mkdtemp(prefix="bench-redirect-"))
     (work / "links.yaml").write_text(f"links:\n  go: {target}/dest\n")
     result = build(work / "links.yaml", work / "_site", NOW)
@@ -92,6 +113,15 @@ def main() -> None:
             super().end_headers()
 
     pages = serve(NoStorePages, work / "_site")
+    counted = work / "counted"
+    counted.mkdir()
+    (counted / "links.yaml").write_text(
+        "site:\n  analytics: {provider: plausible, site: go.example.com, "
+        f"url: '{counter}'}}\nlinks:\n  go: {target}/dest\n"
+    )
+    result = build(counted / "links.yaml", counted / "_site", NOW)
+    assert result.written, result.problems
+    counted_pages = serve(NoStorePages, counted / "_site")
 
     from playwright.sync_api import sync_playwright
 
@@ -99,6 +129,7 @@ def main() -> None:
         "server-301": (redirect + "/go", True),
         "page-js": (pages + "/go", True),
         "page-no-js": (pages + "/go", False),
+        "page-counted": (counted_pages + "/go", True),
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
     with sync_playwright() as p:
@@ -127,7 +158,7 @@ def main() -> None:
     )
     for name, values in times.items():
         med = statistics.median(values)
-        print(f"  {name:11s} {med:7.2f} ms   {med / floor:5.2f}x the server 301")
+        print(f"  {name:12s} {med:7.2f} ms   {med / floor:5.2f}x the server 301")
 
 
 if __name__ == "__main__":

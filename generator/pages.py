@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import finder, i18n, qr, secret
+from . import analytics, finder, i18n, qr, secret
 from .model import Link, State, Target
 from .plan import Entry, Plan
 from .skeleton import Skeletons
@@ -72,14 +72,17 @@ def sha256_source(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def policy(scripts: list[str], styles: list[str]) -> str:
+def policy(scripts: list[str], styles: list[str], connect: str | None = None) -> str:
     """The page's Content-Security-Policy: nothing but its own inline code, by hash, so an
-    injected script could not run even if escaping failed somewhere."""
+    injected script could not run even if escaping failed somewhere. ``connect``: the one
+    origin a click-count beacon may go to (site.analytics)."""
     parts = ["default-src 'none'"]
     if scripts:
         parts.append("script-src " + " ".join(sha256_source(s) for s in scripts))
     if styles:
         parts.append("style-src " + " ".join(sha256_source(s) for s in styles))
+    if connect:
+        parts.append(f"connect-src {connect}")
     # images from the site itself (a logo in an overridden template) and data: URLs
     parts += ["img-src 'self' data:", "base-uri 'none'", "form-action 'none'"]
     return "; ".join(parts)
@@ -101,6 +104,14 @@ class Pages:
             "domain": site.domain,
             "home_url": site.home.url if site.home else "/",
         }
+        # the counter of site.analytics: the same on every page, so a fixed value too
+        counter = site.analytics
+        self.common["analytics"] = (
+            {"provider": counter.provider, "endpoint": counter.endpoint, "site": counter.site}
+            if counter
+            else None
+        )
+        self._counter = analytics.origin(counter.endpoint) if counter else None
         # the same on every page, so one of the fixed values (skeleton.py)
         self._style = Markup(env.get_template("style.css").render(**self.common).strip())
         self.common["style"] = self._style
@@ -118,15 +129,23 @@ class Pages:
         return Markup(self._template(name, values).strip())
 
     def _render(
-        self, name: str, script: Markup | None = None, styled: bool = True, **values: object
+        self,
+        name: str,
+        script: Markup | None = None,
+        styled: bool = True,
+        counted: bool = False,
+        **values: object,
     ) -> bytes:
+        """``counted``: the page's script sends a beacon, which its policy must allow."""
+        scripts, styles = [script] if script else [], [self._style] if styled else []
+        connect = self._counter if counted else None
         html = self._template(
             name,
             {
                 **values,
                 "script": script,
-                # hashes and fixed words only: nothing in it needs escaping
-                "csp": Markup(policy([script] if script else [], [self._style] if styled else [])),
+                # hashes, fixed words and a validated origin: nothing in it needs escaping
+                "csp": Markup(policy(scripts, styles, connect)),
             },
         )
         return (html.rstrip("\n") + "\n").encode("utf-8")
@@ -143,12 +162,16 @@ class Pages:
         expired: Target | None = None,
         link: Link | None = None,
         slug: str | None = None,
+        counted: bool = False,
     ) -> bytes:
         """A page that redirects; with ``expires``, one that checks the visitor's clock first;
         with ``link``, one that carries its preview card, in-app-browser hint and device
-        targets (chosen by the visitor's user agent; 'target' for every other visitor)."""
+        targets (chosen by the visitor's user agent; 'target' for every other visitor);
+        ``counted``, one that sends a click-count beacon first (site.analytics)."""
+        counted = counted and self._counter is not None
         script = self._inline(
             "redirect.js",
+            beacon=counted,
             target=target,
             devices={p: t.url for p, t in link.devices}
             if link is not None and link.devices
@@ -173,7 +196,13 @@ class Pages:
                 "url": f"{base}/{quote_path(slug or link.slug)}" if base else None,
             }
         return self._render(
-            "redirect.html", script=script, styled=False, target=target, title=title, card=card
+            "redirect.html",
+            script=script,
+            styled=False,
+            counted=counted,
+            target=target,
+            title=title,
+            card=card,
         )
 
     def entry(self, entry: Entry) -> bytes:
@@ -191,9 +220,10 @@ class Pages:
                 link.expired,
                 link=link,
                 slug=entry.slug,
+                counted=link.counted,
             )
         if dest is not None:  # expired, with an 'expired:' URL
-            return self.redirect(dest, link.title, link.forward_query)
+            return self.redirect(dest, link.title, link.forward_query, counted=link.counted)
         if entry.state is State.expired:
             return self.expired(entry)
         assert link.starts is not None
@@ -230,8 +260,10 @@ class Pages:
             secret.salt(self.plan.site.domain, link.slug),
             secret.payload(link.target.url, ((p, t.url) for p, t in link.devices)),
         )
+        counted = link.counted and self._counter is not None
         script = self._inline(
             "locked.js",
+            beacon=counted,
             salt=base64.b64encode(sealed.salt).decode(),
             iv=base64.b64encode(sealed.iv).decode(),
             data=base64.b64encode(sealed.ciphertext).decode(),
@@ -244,7 +276,7 @@ class Pages:
             if link.expires is not None and link.expired is None
             else None,
         )
-        return self._render("locked.html", script=script, title=link.title)
+        return self._render("locked.html", script=script, counted=counted, title=link.title)
 
     def open_in_browser(self, entry: Entry) -> bytes:
         """The page asking WeChat and QQ visitors to open the link in their browser."""

@@ -117,6 +117,8 @@ def _edge_rules(plan: Plan) -> list[Rule]:
             )
         elif entry.state is State.expired:
             if link.expired is not None:
+                if link.counted:
+                    continue  # its page counts the click, then goes to the expired URL
                 out.append(
                     Rule(
                         path, Kind.redirect, 302, page, link.expired.url, link.forward_query, False

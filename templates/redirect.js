@@ -2,6 +2,8 @@
     The visitor's query string is appended to the target's (as hosts do for a rule);
     a fragment in the target wins, otherwise the visitor's fragment is kept, as for an
     HTTP redirect (RFC 9110, 10.2.2).
+    A counted link (site.analytics) sends its click-count beacon first (_beacon.js),
+    which the redirect does not wait for.
     A link with 'devices' picks its target by the visitor's user agent first (_devices.js).
     An expiring link checks the visitor's clock first: from its 'expires' instant on, it
     goes to the 'expired' URL, or to its expired page ('_expired/<slug>.html', written by
@@ -12,6 +14,7 @@
     Values come in through tojson, which escapes '<', '>', '&' and quotes, so no URL can
     close the script. -#}
 (function(t{% if devices %},D{% endif %}{% if expires_ms %},e,x{% endif %}){var l=location;
+{%- if beacon %}{% include "_beacon.js" %}{% endif -%}
 {%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_page %}if(!x){l.replace({{ expired_page|tojson }});return}{% endif %}t=x}{% if devices %}else{{ '{' }}{% include "_devices.js" %}}{% endif %}{% elif devices %}{% include "_devices.js" %}{% endif -%}
 {% include "_merge.js" %}
 {%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){l.replace({{ hint|tojson }}+l.search+l.hash);return}{% endif -%}

@@ -1,0 +1,284 @@
+"""Click counts in Chromium: a counted link's page sends one beacon to the counter of
+site.analytics, which a local collector receives before the target loads; the redirect
+does not wait for the counter (the collector takes seconds to answer, the target is
+reached long before); no cookie, no CSP violation; a link with 'analytics: false' sends
+nothing. One run for each provider's format."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from tests.conftest import NOW
+from tests.e2e.test_browser import new_context
+from tests.e2e.test_http import PagesHandler, serve
+
+pytestmark = pytest.mark.e2e
+
+SLOW_COUNTER = 3.0  # seconds the collector takes to answer each beacon
+PASSWORD = "open sesame 42"
+
+
+class Log:
+    """What the collector and the target server saw, in the order they saw it."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[float, str, str, dict]] = []
+        self.lock = threading.Lock()
+
+    def add(self, who: str, path: str, info: dict) -> None:
+        with self.lock:
+            self.events.append((time.monotonic(), who, path, info))
+
+    def of(self, who: str) -> list[tuple[float, str, str, dict]]:
+        with self.lock:
+            return [e for e in self.events if e[1] == who]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.events.clear()
+
+
+LOG = Log()
+
+
+class Collector(BaseHTTPRequestHandler):
+    """A counter that answers slowly: the redirect must not wait for it."""
+
+    def _record(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        LOG.add(
+            "counter",
+            self.path,
+            {
+                "method": self.command,
+                "body": body,
+                "type": self.headers.get("Content-Type"),
+                "cookie": self.headers.get("Cookie"),
+            },
+        )
+        time.sleep(SLOW_COUNTER)
+        self.send_response(202)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = _record
+    do_GET = _record
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class Target(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path != "/favicon.ico":  # asked by the browser once a page has loaded
+            LOG.add("target", self.path, {})
+        body = f"target {self.path}".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(handler: type) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def counter() -> Iterator[str]:
+    yield from _serve(Collector)
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[str]:
+    yield from _serve(Target)
+
+
+SITES = {
+    "goatcounter": "example",
+    "plausible": "go.example.com",
+    "umami": "4fb7fa4c-5b46-438d-94b3-3a8fb9bc2e8b",
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SITES))
+def site(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    counter: str,
+    target: str,
+) -> Iterator[tuple[str, str]]:
+    provider = request.param
+    root = tmp_path_factory.mktemp(f"analytics-{provider}")
+    (root / "links.yaml").write_text(
+        f"""\
+site:
+  domain: go.example.com
+  analytics:
+    provider: {provider}
+    site: {SITES[provider]}
+    url: {counter}
+links:
+  sale: {target}/sale?utm_source=chat
+  app:
+    url: {target}/app
+    devices:
+      android: {target}/app-android
+  vip:
+    url: {target}/vip
+    password: {PASSWORD}
+  quiet:
+    url: {target}/quiet
+    analytics: false
+""",
+        encoding="utf-8",
+    )
+    result = build(root / "links.yaml", root / "_site", NOW, cache_dir=None)
+    assert result.written, result.problems
+    pages = serve(PagesHandler, root / "_site")
+    yield provider, next(pages)
+    pages.close()
+
+
+LOADED: list[float] = []  # when the target page had loaded, as the log counts time
+REQUESTS: list[str] = []  # the requests the browser made, in the order it made them
+
+
+def _visit(browser: object, url: str, wait_for: str, **options: object) -> list[str]:
+    """Open ``url`` and wait for the target to load; the CSP violations the page reported."""
+    context = new_context(browser, **options)
+    page = context.new_page()
+    LOADED.clear()
+    REQUESTS.clear()
+    context.on("request", lambda r: REQUESTS.append(r.url))
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "CSP" in m.text else None)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation',"
+        " e => console.log('CSP violation: ' + e.violatedDirective))"
+    )
+    try:
+        page.goto(url)
+        if wait_for == "password":
+            page.fill("#password", PASSWORD)
+            page.click("#unlock button")
+            wait_for = "/vip"
+        page.wait_for_url(f"**{wait_for}**", timeout=10_000)
+        page.wait_for_load_state("load")
+        LOADED.append(time.monotonic())
+        assert context.cookies() == []  # nothing set, by the page or the counter
+    finally:
+        context.close()
+    return violations
+
+
+def _beacon_of(provider: str, site_id: str, event: tuple) -> dict:
+    """The beacon's fields, in a form common to the three formats."""
+    _at, _who, path, info = event
+    assert info["cookie"] is None
+    assert info["method"] == "POST"  # sendBeacon always POSTs
+    if provider == "goatcounter":
+        parts = urllib.parse.urlsplit(path)
+        assert parts.path == "/count"
+        q = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+        assert set(q) == {"p", "t", "r", "q", "rnd"}
+        return {"path": q["p"], "query": q["q"]}
+    assert info["type"].startswith("text/plain")  # no CORS preflight
+    data = json.loads(info["body"])
+    if provider == "plausible":
+        assert path == "/api/event"
+        assert data["n"] == "pageview" and data["d"] == site_id
+        url = urllib.parse.urlsplit(data["u"])
+        return {"path": url.path, "query": "?" + url.query if url.query else ""}
+    assert path == "/api/send"
+    assert data["type"] == "event" and data["payload"]["website"] == site_id
+    url = urllib.parse.urlsplit(data["payload"]["url"])
+    return {"path": url.path, "query": "?" + url.query if url.query else ""}
+
+
+def test_the_beacon_reaches_the_counter_before_the_target_loads_and_is_not_waited_for(
+    browser: object, site: tuple[str, str], target: str, counter: str
+) -> None:
+    provider, host = site
+    LOG.clear()
+    violations = _visit(browser, host + "/sale?ref=anna", "/sale")
+    beacons, landed = LOG.of("counter"), LOG.of("target")
+    assert len(beacons) == 1, beacons
+    assert len(landed) == 1 and landed[0][2] == "/sale?utm_source=chat&ref=anna"
+    # the page sends the beacon, then goes: the browser asks the counter first, and the
+    # counter has it before the target has loaded
+    asked = [u for u in REQUESTS if not u.startswith(host)]
+    assert asked[0].startswith(counter) and asked[1].startswith(target), asked
+    assert beacons[0][0] < LOADED[0]
+    # the counter answers only SLOW_COUNTER seconds after it got the beacon: the target
+    # was reached long before, so the redirect did not wait for it
+    assert landed[0][0] - beacons[0][0] < SLOW_COUNTER / 2
+    assert _beacon_of(provider, SITES[provider], beacons[0]) == {
+        "path": "/sale",
+        "query": "?ref=anna",
+    }
+    assert violations == []
+
+
+def test_device_and_password_links_are_counted_too(
+    browser: object, site: tuple[str, str], target: str
+) -> None:
+    provider, host = site
+    android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/126.0 Mobile"
+    LOG.clear()
+    assert _visit(browser, host + "/app", "/app-android", user_agent=android) == []
+    assert [_beacon_of(provider, SITES[provider], b)["path"] for b in LOG.of("counter")] == ["/app"]
+    LOG.clear()
+    assert _visit(browser, host + "/vip", "password") == []
+    beacons = LOG.of("counter")
+    assert [_beacon_of(provider, SITES[provider], b)["path"] for b in beacons] == ["/vip"]
+    assert target not in json.dumps([b[2:] for b in beacons])  # the target is never sent
+
+
+def test_a_link_with_analytics_false_sends_nothing(
+    browser: object, site: tuple[str, str], target: str
+) -> None:
+    _provider, host = site
+    LOG.clear()
+    assert _visit(browser, host + "/quiet", "/quiet") == []
+    time.sleep(0.3)  # a beacon, if any, would have arrived by now
+    assert LOG.of("counter") == []
+
+
+def test_the_page_allows_the_counter_and_nothing_else(site: tuple[str, str], counter: str) -> None:
+    import urllib.request
+
+    _provider, host = site
+    page = urllib.request.urlopen(host + "/sale").read().decode()
+    policy = page.split('http-equiv="Content-Security-Policy" content="')[1].split('"')[0]
+    assert f"connect-src {counter};" in policy
+    assert policy.count("connect-src") == 1 and "default-src 'none'" in policy
+    quiet = urllib.request.urlopen(host + "/quiet").read().decode()
+    assert "connect-src" not in quiet and "sendBeacon" not in quiet
+
+
+def test_without_analytics_no_page_has_a_beacon(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text("links:\n  a: https://a.example\n")
+    build(tmp_path / "links.yaml", tmp_path / "out", NOW, cache_dir=None)
+    for page in (tmp_path / "out").rglob("*.html"):
+        text = page.read_text()
+        assert "sendBeacon" not in text and "connect-src" not in text
