@@ -19,7 +19,7 @@ import os
 import re
 import secrets
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class NewLink:
     title: str | None = None
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()  # of site.domains; empty: the default one
 
 
 def generate_slug(taken: set[str], length: int = LENGTH) -> str:
@@ -77,8 +78,10 @@ def _q(value: str) -> str:
 
 
 def entry_lines(link: NewLink, slug: str, indent: str, step: str) -> list[str]:
-    key = slug if re.fullmatch(r"[A-Za-z0-9][\w.~/-]*", slug) else _q(slug)
-    simple = not (link.expires or link.starts or link.title or link.aliases or link.tags)
+    key = slug if re.fullmatch(r"[A-Za-z0-9][\w.~/@-]*", slug) else _q(slug)
+    simple = not (
+        link.expires or link.starts or link.title or link.aliases or link.tags or link.domains
+    )
     if simple:
         return [f"{indent}{key}: {_q(link.url)}"]
     inner = indent + step
@@ -93,7 +96,44 @@ def entry_lines(link: NewLink, slug: str, indent: str, step: str) -> list[str]:
         lines.append(f"{inner}aliases: [{', '.join(_q(a) for a in link.aliases)}]")
     if link.tags:
         lines.append(f"{inner}tags: [{', '.join(_q(t) for t in link.tags)}]")
+    if link.domains:
+        lines.append(f"{inner}domains: [{', '.join(_q(d) for d in link.domains)}]")
     return lines
+
+
+def keyed(link: NewLink, slug: str, linkset: LinkSet) -> tuple[NewLink, str]:
+    """The link and its key in links.yaml: a link on one other domain than the default is
+    written ``slug@domain``, so that the same slug may be a key again for another domain
+    (a YAML mapping takes a key once)."""
+    default = linkset.site.domain
+    if len(link.domains) == 1 and link.domains[0] != default:
+        return replace(link, domains=()), f"{slug}@{link.domains[0]}"
+    if link.domains == (default,):
+        return replace(link, domains=()), slug
+    return link, slug
+
+
+def published_keys(slug: str, domains: Collection[str], linkset: LinkSet) -> list[str]:
+    """The links.lock keys ``slug`` takes on ``domains`` (none: the default domain): a slug
+    on another than the default domain is locked as ``slug@domain`` (lock.py)."""
+    default = linkset.site.domain
+    return [
+        lock_key(slug if d in (None, default) else f"{slug}@{d}") for d in (domains or (default,))
+    ]
+
+
+def taken_on(linkset: LinkSet, domains: Collection[str]) -> set[str]:
+    """The collision keys of the slugs already used on any of ``domains`` (none given: the
+    default's); every slug of the file when the site has no site.domains."""
+    if not linkset.site.several:
+        return {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
+    wanted = set(domains or (linkset.site.domains[0].name,))
+    return {
+        slugrules.collision_key(s)
+        for x in linkset.links
+        if wanted.intersection(x.domains)
+        for s in x.slugs
+    }
 
 
 def insert(text: str, lines: list[str]) -> str:
@@ -145,17 +185,20 @@ def add(
     """The new file text, the slug used, and the problems of the result (empty: fine).
     ``reserved``: keys of slugs published before (``lock.key``): never reused."""
     text = path.read_text(encoding="utf-8")
-    taken = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
-    slug = link.slug or generate_slug(taken | set(reserved))
-    if link.slug and slugrules.collision_key(link.slug) in taken:
-        raise AddError(f"slug {link.slug!r} is taken (in some letter case): choose another")
-    if link.slug and lock_key(link.slug) in reserved:
+    everywhere = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
+    # a new slug is free on every domain; one asked for needs only be free on its own
+    slug = link.slug or generate_slug(everywhere | set(reserved))
+    if link.slug and slugrules.collision_key(link.slug) in taken_on(linkset, link.domains):
+        on = f" on {', '.join(link.domains)}" if link.domains else ""
+        raise AddError(f"slug {link.slug!r} is taken{on} (in some letter case): choose another")
+    if link.slug and set(published_keys(link.slug, link.domains, linkset)) & set(reserved):
         raise AddError(
             f"slug {link.slug!r} was published before (links.lock) and may still be in "
             "people's hands: choose another"
         )
     indent, step = indentation(text)
-    new_text = insert(text, entry_lines(link, slug, indent, step))
+    written, key = keyed(link, slug, linkset)
+    new_text = insert(text, entry_lines(written, key, indent, step))
     problems = check_text(new_text, str(path)).problems
     return new_text, slug, [p for p in problems if p.is_error]
 

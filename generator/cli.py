@@ -603,6 +603,12 @@ Examples:
 @click.option("--title")
 @click.option("--alias", "aliases", multiple=True, help="Another slug for it (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="A label (repeatable).")
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    help="With site.domains: a domain it lives on (repeatable; default: the first).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
 @click.option("--now", "now_text", hidden=True)
 def add(
@@ -615,6 +621,7 @@ def add(
     title: str | None,
     aliases: tuple[str, ...],
     tags: tuple[str, ...],
+    domains: tuple[str, ...],
     dry_run: bool,
     now_text: str | None,
 ) -> None:
@@ -630,7 +637,10 @@ def add(
     try:
         if expires_in:
             expires = adder.expires_in(expires_in, now, zone(site.timezone))
-        new = adder.NewLink(url, slug, expires, starts, title, aliases, tags)
+        names = tuple(_domain_of(linkset, d).name for d in domains) if domains else ()
+        if domains and not site.several:
+            raise adder.AddError(f"--domain needs site.domains in {file}")
+        new = adder.NewLink(url, slug, expires, starts, title, aliases, tags, names)
         text, used, problems = adder.add(file, new, linkset, _reserved(file))
     except adder.AddError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -639,7 +649,8 @@ def add(
         _print_problems(problems, _default_format(), err=True)
         click.echo("error: the link was not added (nothing written)", err=True)
         sys.exit(1)
-    short = f"{site.base_url}/{used}" if site.base_url else f"/{used}"
+    base = f"https://{new.domains[0]}" if new.domains else site.base_url
+    short = f"{base}/{used}" if base else f"/{used}"
     if dry_run:
         before = file.read_text(encoding="utf-8").splitlines()
         added = [line for line in text.splitlines() if line not in before]
@@ -650,7 +661,7 @@ def add(
     adder.write_atomically(file, text)
     _relock(file)
     click.echo(f"Added {short}")
-    if site.base_url:
+    if base:
         click.echo(codes.terminal(short), nl=False)
 
 

@@ -8,6 +8,9 @@ ever overwritten. The links that pass are written after the last link of
 links.yaml, every other line kept (as ``shortlinks add`` does); the report says
 what was imported and what was skipped, and why.
 
+With site.domains, the ``domains`` column says where each link lives (empty: the default
+domain), and a slug is taken or free on each domain apart; a file of one site ignores it.
+
 A link made by a campaign (a row with a ``campaign`` column) is never imported: it is
 the campaign's, made from its pattern and its distributors, and a hand-written copy
 would outlive or contradict them. Such a row is skipped and reported with what to do
@@ -27,7 +30,6 @@ from urllib.parse import urlsplit
 from . import add as adder
 from . import slugs as slugrules
 from .build import check_text
-from .lock import key as lock_key
 from .model import Link, LinkSet
 from .times import zone
 from .urls import UrlError, parse_target
@@ -44,6 +46,7 @@ COLUMNS = (
     "campaign",
     "distributor_code",
     "distributor_name",
+    "domains",
 )
 
 # Column names of each format, by the field they fill, compared as Shlink's importer does:
@@ -69,6 +72,7 @@ FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
         "tags": ("tags",),
         "campaign": ("campaign",),
         "distributor_code": ("distributorcode",),
+        "domains": ("domains",),
     },
     "shlink": {"slug": ("shortcode",), "url": ("longurl",), "title": ("title",), "tags": ("tags",)},
     "yourls": {"slug": ("keyword",), "url": ("url",), "title": ("title",)},
@@ -183,12 +187,27 @@ def import_csv(
     before (``lock.key``), which no imported row may take."""
     fmt, rows = read_rows(text)
     report = Report(fmt)
-    taken = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
-    reserved = set(reserved) - {lock_key(s) for x in linkset.links for s in x.slugs}
+    site = linkset.site
+    names = [d.name for d in site.domains]
+    # slugs by domain (one site: None): the same slug may live on two domains
+    taken = {
+        (d, slugrules.collision_key(s))
+        for x in linkset.links
+        for d in (x.domains or (None,))
+        for s in x.slugs
+    }
+    published = {
+        k
+        for x in linkset.links
+        for s in x.slugs
+        for k in adder.published_keys(s, x.domains, linkset)
+    }
+    reserved = set(reserved) - published
     source = path.read_text(encoding="utf-8")
     indent, step = adder.indentation(source)
-    site = linkset.site
     site_text = f"site:\n  timezone: {site.timezone}\n  status: {site.status}\n"
+    if names:
+        site_text += f"  domains: [{', '.join(names)}]\n"
     lines: list[str] = []
     by_slug = {x.slug: x for x in linkset.links}
     for done, (line, row) in enumerate(rows, 1):
@@ -197,16 +216,22 @@ def import_csv(
         slug = _slug_of(row.get("slug", ""))
         url = row.get("url", "")
         why = None
-        if row.get("campaign"):
+        # its domains, when this file has several (one site: the column is not needed)
+        on = tuple(d.lower() for d in _list(row.get("domains", ""))) if names else ()
+        strange = [d for d in on if d not in names]
+        spots = on or ((names[0],) if names else (None,))
+        if strange:
+            why = f"{strange[0]} is not one of site.domains of {path.name}: add it there first"
+        elif row.get("campaign"):
             code = row.get("distributor_code", "")
             why = _campaign_row(row["campaign"], code, slug, linkset, by_slug, path.name)
         elif not slug:
             why = "no slug"
         elif slugrules.slug_problems(slug):
             why = slugrules.slug_problems(slug)[0][0]
-        elif slugrules.collision_key(slug) in taken:
+        elif any((d, slugrules.collision_key(slug)) in taken for d in spots):
             why = "the slug is taken already (never overwritten)"
-        elif lock_key(slug) in reserved:
+        elif set(adder.published_keys(slug, on, linkset)) & reserved:
             why = "the slug was published before (links.lock): choose another"
         else:
             try:
@@ -222,17 +247,21 @@ def import_csv(
                 title=row.get("title") or None,
                 aliases=_list(row.get("aliases", "")),
                 tags=_list(row.get("tags", "")),
+                domains=on if on and on != (names[0],) else (),
             )
-            candidate = adder.entry_lines(new, slug, indent, step)
+            written, key = adder.keyed(new, slug, linkset)
+            candidate = adder.entry_lines(written, key, indent, step)
             # each row on its own, under the file's own site settings (zone, status)
-            alone = adder.entry_lines(new, slug, "  ", "  ")
+            alone = adder.entry_lines(written, key, "  ", "  ")
             trial = site_text + "links:\n" + "".join(x + "\n" for x in alone)
             errors = check_text(trial, f"{path} (row {line})").errors
             if errors:
                 why = errors[0].message
             else:
                 lines.extend(candidate)
-                taken.update(slugrules.collision_key(s) for s in (slug, *new.aliases))
+                taken.update(
+                    (d, slugrules.collision_key(s)) for d in spots for s in (slug, *new.aliases)
+                )
                 report.imported.append(slug)
                 continue
         report.skipped.append((line, slug, why))
@@ -264,6 +293,7 @@ def export_csv(linkset: LinkSet) -> str:
                 link.campaign or "",
                 link.distributor.code if link.distributor else "",
                 link.distributor.name if link.distributor else "",
+                ";".join(link.domains) if linkset.site.several else "",
             ]
         )
     return out.getvalue()

@@ -154,7 +154,7 @@ def test_export_has_the_campaign_columns() -> None:
     rows = list(csv.DictReader(io.StringIO(run("export"))))
     assert list(rows[0]) == [
         "slug", "url", "expires", "starts", "title", "description", "aliases", "tags",
-        "campaign", "distributor_code", "distributor_name",
+        "campaign", "distributor_code", "distributor_name", "domains",
     ]  # fmt: skip
     by_slug = {r["slug"]: r for r in rows}
     assert (by_slug["gh"]["campaign"], by_slug["gh"]["distributor_name"]) == ("", "")

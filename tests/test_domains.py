@@ -252,3 +252,59 @@ def test_the_lock_records_a_slug_on_another_domain_apart(tmp_path: Path) -> None
     assert "'sale@sale.example.cn' was published pointing to https://shop.example.cn/sale" in (
         moved[0].message
     )
+
+
+def test_add_puts_a_link_on_a_domain_and_a_slug_is_free_per_domain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "links.yaml").write_text(TWO)
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(
+        main, ["add", "https://shop.example.cn/gh", "--slug", "gh", "--domain", "sale.example.cn"]
+    )
+    assert run.exit_code == 0, run.output
+    assert "Added https://sale.example.cn/gh" in run.output
+    written = (tmp_path / "links.yaml").read_text()
+    assert '  gh@sale.example.cn: "https://shop.example.cn/gh"' in written  # slug@domain
+    linkset = check(tmp_path / "links.yaml").linkset
+    assert linkset is not None
+    assert [link.domains for link in linkset.links if link.slug == "gh"] == [
+        ("go.example.com",),
+        ("sale.example.cn",),
+    ]
+    taken = CliRunner().invoke(main, ["add", "https://x.example", "--slug", "GH"])
+    assert taken.exit_code == 1 and "slug 'GH' is taken" in taken.output
+    unknown = CliRunner().invoke(main, ["add", "https://x.example", "--domain", "z.example"])
+    assert unknown.exit_code == 2 and "'z.example' is not one of site.domains" in unknown.output
+
+
+def test_export_and_import_carry_the_domains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "links.yaml").write_text(TWO)
+    monkeypatch.chdir(tmp_path)
+    exported = CliRunner().invoke(main, ["export", "-o", "all.csv"])
+    assert exported.exit_code == 0, exported.output
+    rows = (tmp_path / "all.csv").read_text().splitlines()
+    assert rows[0].endswith(",domains")
+    assert any(r.startswith("catalog,") and r.endswith(",go.example.com;sale.example.cn")
+               for r in rows)  # fmt: skip
+    # into a fresh two-domain file: every link lands on its domains, the same slug twice
+    (tmp_path / "fresh.yaml").write_text(
+        TWO.split("links:")[0] + "links:\n  x: https://x.example\n"
+    )
+    imported = CliRunner().invoke(main, ["import", "all.csv", "fresh.yaml"])
+    assert imported.exit_code == 0, imported.output
+    assert "Imported 5 link(s)" in imported.output, imported.output
+    again = check(tmp_path / "fresh.yaml").linkset
+    assert again is not None
+    mine = {(link.slug, link.target.url): link.domains for link in again.links}
+    assert mine[("sale", "https://shop.example.cn/sale")] == ("sale.example.cn",)
+    assert mine[("sale", "https://shop.example.com/sale")] == ("go.example.com",)
+    assert mine[("catalog", "https://shop.example.com/catalog")] == (
+        "go.example.com",
+        "sale.example.cn",
+    )
+    # once more: every slug is taken on its own domain now
+    twice = CliRunner().invoke(main, ["import", "all.csv", "fresh.yaml"])
+    assert "Imported 0 link(s)" in twice.output
