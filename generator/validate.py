@@ -75,7 +75,7 @@ LINK_KEYS = (
 )
 # A campaign takes a link's keys but the ones that name one slug, and its own.
 CAMPAIGN_KEYS = (
-    *(k for k in LINK_KEYS if k not in ("aliases", "repoint_from")),
+    *(k for k in LINK_KEYS if k != "aliases"),
     "slug",
     "utm",
     "ref",
@@ -451,7 +451,7 @@ class _Checker:
                 self.error(
                     (), "the file has no 'links:' section", "add 'links:' with one slug per line"
                 )
-            else:
+            elif not (self.doc.data or {}).get("campaigns"):
                 self.warn(("links",), "'links' is empty: the site will have no short links")
             return []
         data = self.mapping(raw, ("links",), "'links'")
@@ -834,14 +834,11 @@ class _Checker:
             if not self.slug(slug, where, what="slug made from the pattern"):
                 continue
             values = {"code": person.code, "name": person.name, "campaign": name}
-            query = "&".join(
-                f"{k}={quote(v.format_map(values), safe='')}" for k, v in params.items()
-            )
-            url, _, fragment = base.url.partition("#")
-            sep = "" if url.endswith(("?", "&")) else ("&" if "?" in url else "?")
-            tracked = url + sep + query + ("#" + fragment if "#" in base.url else "")
             try:
-                target = parse_target(tracked)
+                target = parse_target(_tracked(base.url, params, values))
+                moved = fields["repoint_from"]  # the campaign's earlier url, tracked alike
+                if moved is not None:
+                    moved = parse_target(_tracked(moved.url, params, values))
             except UrlError as exc:  # too long with the parameters, say
                 self.error(where, f"{person.code}: {exc}", exc.hint)
                 continue
@@ -849,7 +846,7 @@ class _Checker:
                 Link(
                     slug=slug,
                     line=self.doc.locate(where)[0],
-                    **{**fields, "target": target},
+                    **{**fields, "target": target, "repoint_from": moved},
                     campaign=name,
                     distributor=person,
                     source=where,
@@ -872,6 +869,13 @@ class _Checker:
                 for k, v in given.items():
                     if k in UTM_KEYS and self.pattern_text(v, (*path, "utm", k)):
                         utm[k] = v
+                        if "{name}" in v:
+                            self.warn(
+                                (*path, "utm", k),
+                                "{name} puts each distributor's name into the public target "
+                                "URL (the page, the rule files and links.json publish it)",
+                                "use {code} unless the names may be public",
+                            )
             params.update({f"utm_{k}": v for k, v in utm.items() if k in UTM_KEYS})
         if "ref" in data:
             ref = data["ref"]
@@ -1139,6 +1143,15 @@ class _Checker:
                     "which costs visitors an extra hop",
                     f"point it straight at {hop.target.display}",
                 )
+
+
+def _tracked(url: str, params: dict[str, str], values: dict[str, str]) -> str:
+    """``url`` with a distributor's tracking parameters added to its query (before any
+    fragment), each value percent-encoded."""
+    query = "&".join(f"{k}={quote(v.format_map(values), safe='')}" for k, v in params.items())
+    base, hashed, fragment = url.partition("#")
+    sep = "" if base.endswith(("?", "&")) else ("&" if "?" in base else "?")
+    return base + sep + query + hashed + fragment
 
 
 def _kind(value: Any) -> str:

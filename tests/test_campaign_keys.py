@@ -158,3 +158,41 @@ def test_campaign_links_build_like_any_link(tmp_path: Path) -> None:
     # its title makes a preview card, so its page answers (no edge rule), as for any link
     assert "/spring-d07 " not in (out / "_redirects").read_text()
     assert (out / "spring-d07+.html").is_file()
+
+
+def test_a_locked_campaign_moves_only_with_repoint_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    text = "campaigns:\n  c:\n    url: https://old.example/p\n    distributors: [a1, b2]\n"
+    (tmp_path / "links.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["lock"]).exit_code == 0
+    moved = text.replace("https://old.example/p", "https://new.example/p")
+    (tmp_path / "links.yaml").write_text(moved)
+    refused = check(tmp_path / "links.yaml")
+    assert not refused.ok
+    assert sum("was published pointing to" in p.message for p in refused.problems) == 2
+    override = "    repoint_from: https://old.example/p\n    distributors:"
+    (tmp_path / "links.yaml").write_text(moved.replace("    distributors:", override))
+    run = CliRunner().invoke(main, ["lock"])
+    assert run.exit_code == 0, run.output
+    result = check(tmp_path / "links.yaml")
+    assert result.ok, result.problems
+    warned = [p.message for p in result.problems]
+    assert any("'c-a1' was moved from https://old.example/p?utm_source=a1" in m for m in warned)
+
+
+def test_names_in_the_tracking_parameters_are_warned_and_no_empty_links_warning() -> None:
+    found = problems_of(
+        "campaigns:\n  c:\n    url: https://a.example\n    utm: {content: '{name}'}\n"
+        "    distributors: [{code: a, name: Ann}]\n"
+    )
+    assert [p.message.split(" (")[0] for p in found] == [
+        "{name} puts each distributor's name into the public target URL"
+    ]
+    assert problems_of("links:\ncampaigns:\n  c:\n    url: https://a.example\n"
+                       "    distributors: [a]\n") == []  # fmt: skip
