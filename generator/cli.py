@@ -501,12 +501,18 @@ Examples:
               help="Write an .svg or .png file instead of drawing in the terminal.")  # fmt: skip
 @click.option("--scale", default=10, show_default=True, type=click.IntRange(1, 100),
               help="Pixels (or SVG units) a module.")  # fmt: skip
-def qr(slug: str, file: Path, output: Path | None, scale: int) -> None:
+@click.option("--domain", help="With site.domains: the domain whose short URL it carries "
+              "(default: the first).")  # fmt: skip
+def qr(slug: str, file: Path, output: Path | None, scale: int, domain: str | None) -> None:
     """The QR code of a link's short URL (needs site.domain), for print."""
 
     from . import qr as codes
 
     linkset = _linkset_or_exit(file)
+    if linkset.site.several:  # the short URL on one of site.domains
+        linkset = linkset.on(_domain_of(linkset, domain))
+    elif domain is not None:
+        raise click.BadParameter(f"{file} has no site.domains", param_hint="--domain")
     site = linkset.site
     slugs = {s for link in linkset.links for s in link.slugs}
     if slug not in slugs:
@@ -549,6 +555,7 @@ Examples:
 @click.option("--tag", help="Only links with this tag.")
 @click.option("--campaign", metavar="NAME",
               help="Only this campaign's links, and their distributors.")  # fmt: skip
+@click.option("--domain", help="With site.domains: only the links of this domain.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)  # fmt: skip
 @click.option("--now", "now_text", help="The instant states and times are taken at.")
@@ -557,6 +564,7 @@ def list_links(
     state: str | None,
     tag: str | None,
     campaign: str | None,
+    domain: str | None,
     fmt: str,
     now_text: str | None,
 ) -> None:
@@ -575,6 +583,11 @@ def list_links(
         sys.exit(1)
     plan = make_plan(linkset, now)
     picked = listing.select(listing.rows(plan, now), state, tag, chosen)
+    if domain is not None:
+        if not linkset.site.several:
+            raise click.BadParameter(f"{file} has no site.domains", param_hint="--domain")
+        name = _domain_of(linkset, domain).name
+        picked = [r for r in picked if name in r.link.domains]
     if fmt == "json":
         click.echo(listing.as_json(picked, plan), nl=False)
     elif fmt == "csv":

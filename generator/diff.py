@@ -8,6 +8,7 @@ field, after validation, so a reformatted file with the same links shows no chan
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,6 +37,10 @@ FIELDS = (
     "tags",
     "forward_query",
     "open_in_browser",
+    "domains",
+    "devices",
+    "password",
+    "counted",
 )
 
 
@@ -96,8 +101,21 @@ class Diff:
         return not (self.added or self.removed or self.changed or self.broken)
 
 
+def _goes(link: Link) -> str:
+    """Where a link goes, as the summary shows it: its target, and the domains it lives on
+    when it names some other than the one its key says."""
+    on = f" (on {', '.join(link.domains)})" if len(link.domains) > 1 else ""
+    return link.target.url + on
+
+
 def _value(link: Link, name: str, tz: object) -> str:
     value = getattr(link, name)
+    if name == "devices":
+        return ", ".join(f"{p}: {t.url}" for p, t in value)
+    if name == "password":  # the file holds it in the clear; the summary does not repeat it
+        return f"(set, {hashlib.sha256(value.encode()).hexdigest()[:6]})" if value else ""
+    if name == "counted":
+        return "" if value else "false"
     if value is None or value == () or (value is False and name == "open_in_browser"):
         return ""
     if isinstance(value, datetime):  # an expiry shows its last valid day, as people wrote it
@@ -117,8 +135,8 @@ def compare(
     """``head_slugs``: every slug written in HEAD; those missing from ``head`` have a mistake
     and are reported as broken, not as removed."""
     tz = zone(head.site.timezone)
-    before = {link.slug: link for link in (base.links if base else ())}
-    after = {link.slug: link for link in head.links}
+    before = {link.name: link for link in (base.links if base else ())}
+    after = {link.name: link for link in head.links}
     out = Diff()
     out.added = [after[s] for s in after if s not in before]
     out.removed = [before[s] for s in before if s not in after and s not in head_slugs]
@@ -160,7 +178,7 @@ def markdown(
     if diff.added:
         lines += ["#### Added", "", "| slug | goes to | expires |", "|---|---|---|"]
         lines += [
-            f"| `{esc(link.slug)}` | {esc(link.target.url)} | "
+            f"| `{esc(link.name)}` | {esc(_goes(link))} | "
             f"{esc(describe(link.expires, tz, end=True)) if link.expires else ''} |"
             for link in diff.added
         ]
@@ -177,12 +195,12 @@ def markdown(
         lines.append("")
     if diff.removed:
         lines += ["#### Removed", "", "| slug | went to |", "|---|---|"]
-        lines += [f"| `{esc(link.slug)}` | {esc(link.target.url)} |" for link in diff.removed]
+        lines += [f"| `{esc(link.name)}` | {esc(_goes(link))} |" for link in diff.removed]
         lines.append("")
     if diff.expiring:
         lines += ["#### Expiring within 7 days", "", "| slug | expires |", "|---|---|"]
         lines += [
-            f"| `{esc(link.slug)}` | {esc(describe(link.expires, tz, end=True))} |"  # type: ignore[arg-type]
+            f"| `{esc(link.name)}` | {esc(describe(link.expires, tz, end=True))} |"  # type: ignore[arg-type]
             for link in diff.expiring
         ]
         lines.append("")
@@ -191,14 +209,14 @@ def markdown(
 
 def text(diff: Diff, head: LinkSet) -> str:
     tz = zone(head.site.timezone)
-    lines = [f"+ {link.slug}  {link.target.url}" for link in diff.added]
+    lines = [f"+ {link.name}  {_goes(link)}" for link in diff.added]
     for change in diff.changed:
         for name, a, b in change.fields:
             lines.append(f"~ {change.slug}  {name}: {a or '(none)'} -> {b or '(none)'}")
-    lines += [f"- {link.slug}  {link.target.url}" for link in diff.removed]
+    lines += [f"- {link.name}  {_goes(link)}" for link in diff.removed]
     lines += [f"x {slug}  has a mistake (shortlinks check)" for slug in diff.broken]
     lines += [
-        f"! {link.slug}  expires {describe(link.expires, tz, end=True)}"  # type: ignore[arg-type]
+        f"! {link.name}  expires {describe(link.expires, tz, end=True)}"  # type: ignore[arg-type]
         for link in diff.expiring
     ]
     lines.append(
@@ -210,7 +228,7 @@ def text(diff: Diff, head: LinkSet) -> str:
 
 def as_json(diff: Diff) -> str:
     doc = {
-        "added": [link.slug for link in diff.added],
+        "added": [link.name for link in diff.added],
         "changed": [
             {
                 "slug": c.slug,
@@ -218,8 +236,8 @@ def as_json(diff: Diff) -> str:
             }
             for c in diff.changed
         ],
-        "removed": [link.slug for link in diff.removed],
-        "expiring": [link.slug for link in diff.expiring],
+        "removed": [link.name for link in diff.removed],
+        "expiring": [link.name for link in diff.expiring],
         "broken": diff.broken,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -6,6 +6,9 @@ without an end, then those not started yet (soonest start first), then expired o
 links in the order its distributors are written (they share their dates, so their
 states too).
 
+With site.domains every row says the domains its link lives on (``domains``), and
+``--domain`` lists one domain's links.
+
 Links made by a campaign carry three more fields (campaign, distributor_code,
 distributor_name) in every format, for every row, whenever the file has a campaign; a
 file without one lists exactly as before.
@@ -141,6 +144,8 @@ def _fields(row: Row, plan: Plan, campaigns: bool = False) -> dict[str, str]:
         "aliases": " ".join(link.aliases),
         "tags": " ".join(link.tags),
     }
+    if plan.site.several:  # which of site.domains: the same slug may be on two
+        fields["domains"] = " ".join(link.domains)
     if campaigns:
         person = link.distributor
         fields["campaign"] = link.campaign or ""
@@ -174,6 +179,8 @@ def table(picked: list[Row], plan: Plan, width: int = 100, campaign: bool = Fals
     extra = has_campaigns(plan)
     data = [_fields(r, plan, extra) for r in picked]
     cols = ["slug", "state", "left"]
+    if plan.site.several:
+        cols.append("domains")
     if extra:
         cols += CAMPAIGN[1:] if campaign else CAMPAIGN
         for d in data:
@@ -200,7 +207,7 @@ def as_json(picked: list[Row], plan: Plan) -> str:
 def as_csv(picked: list[Row], plan: Plan) -> str:
     out = io.StringIO()
     extra = has_campaigns(plan)
-    fields = BASE + CAMPAIGN if extra else BASE
+    fields = BASE + (["domains"] if plan.site.several else []) + (CAMPAIGN if extra else [])
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in picked:

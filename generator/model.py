@@ -107,6 +107,13 @@ class Link:
         )
 
     @property
+    def name(self) -> str:
+        """How links.yaml names it: its key (``slug``, or ``slug@domain``); a campaign's
+        link, by its slug. What ``diff`` compares links by."""
+        key = self.source[1] if self.source and self.source[0] == "links" else None
+        return key if isinstance(key, str) else self.slug
+
+    @property
     def path(self) -> tuple[object, ...]:
         """Where the link is written in links.yaml (a campaign's links: its distributor)."""
         return self.source or ("links", self.slug)

@@ -106,3 +106,33 @@ def test_unknown_ref_and_broken_head_are_errors(repo: Path) -> None:
     (repo / "links.yaml").write_text("links:\n  gh: [\n")
     code, out = run("main", "links.yaml")
     assert code == 1 and "shortlinks check" in out
+
+
+def test_links_of_several_domains_are_told_apart_and_secrets_are_not_shown(
+    tmp_path: Path,
+) -> None:
+    site = "site:\n  domains: [go.example.com, sale.example.cn]\nlinks:\n"
+    (tmp_path / "base.yaml").write_text(
+        site + "  sale: https://a.example/sale\n"
+        "  sale@sale.example.cn: https://a.example/cn\n"
+        "  vip:\n    url: https://a.example/vip\n    password: first secret\n"
+    )
+    (tmp_path / "head.yaml").write_text(
+        site + "  sale: https://a.example/sale\n"
+        "  sale@sale.example.cn: https://a.example/cn2\n"
+        "  vip:\n    url: https://a.example/vip\n    password: second secret\n"
+        "    devices: {ios: 'https://apps.apple.com/app/id1'}\n"
+        "  both:\n    url: https://a.example/both\n    domains: all\n"
+    )
+    run = CliRunner().invoke(
+        main, ["diff", str(tmp_path / "base.yaml"), str(tmp_path / "head.yaml"),
+               "--now", "2026-11-25T08:00:00Z"],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    lines = run.output.splitlines()
+    assert "+ both  https://a.example/both (on go.example.com, sale.example.cn)" in lines
+    assert "~ sale@sale.example.cn  target: https://a.example/cn -> https://a.example/cn2" in lines
+    assert not any(line.startswith("~ sale ") for line in lines)  # the default's is unchanged
+    assert "~ vip  devices: (none) -> ios: https://apps.apple.com/app/id1" in lines
+    changed = [line for line in lines if line.startswith("~ vip  password")]
+    assert len(changed) == 1 and "secret" not in run.output

@@ -308,3 +308,22 @@ def test_export_and_import_carry_the_domains(
     # once more: every slug is taken on its own domain now
     twice = CliRunner().invoke(main, ["import", "all.csv", "fresh.yaml"])
     assert "Imported 0 link(s)" in twice.output
+
+
+def test_list_and_qr_know_the_domains(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "links.yaml").write_text(TWO)
+    monkeypatch.chdir(tmp_path)
+    now = ["--now", "2026-11-25T08:00:00Z"]
+    table = CliRunner().invoke(main, ["list", *now]).output
+    assert table.splitlines()[0].split()[:4] == ["SLUG", "STATE", "LEFT", "DOMAINS"]
+    cn = CliRunner().invoke(main, ["list", "--domain", "sale.example.cn", "--format", "csv", *now])
+    rows = cn.output.splitlines()
+    assert rows[0].split(",")[9] == "domains"
+    assert sorted(r.split(",")[0] for r in rows[1:]) == ["catalog", "cn-only", "sale"]
+    assert "https://shop.example.cn/sale" in cn.output
+    code = CliRunner().invoke(main, ["qr", "sale", "--domain", "sale.example.cn"])
+    assert code.exit_code == 0 and code.output.rstrip().endswith("https://sale.example.cn/sale")
+    default = CliRunner().invoke(main, ["qr", "gh"])
+    assert default.output.rstrip().endswith("https://go.example.com/gh")
+    elsewhere = CliRunner().invoke(main, ["qr", "gh", "--domain", "sale.example.cn"])
+    assert elsewhere.exit_code == 1 and "no link 'gh'" in elsewhere.output
