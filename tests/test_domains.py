@@ -327,3 +327,54 @@ def test_list_and_qr_know_the_domains(tmp_path: Path, monkeypatch: pytest.Monkey
     assert default.output.rstrip().endswith("https://go.example.com/gh")
     elsewhere = CliRunner().invoke(main, ["qr", "gh", "--domain", "sale.example.cn"])
     assert elsewhere.exit_code == 1 and "no link 'gh'" in elsewhere.output
+
+
+def test_serve_and_verify_work_one_domain_at_a_time(tmp_path: Path) -> None:
+    import http.client
+    import threading
+    from datetime import datetime, timezone
+
+    from generator import serve as server_mod
+
+    (tmp_path / "links.yaml").write_text(TWO)
+    said: list[str] = []
+    preview = server_mod.Preview(
+        tmp_path / "links.yaml",
+        lambda: datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc),
+        said.append,
+        domain="sale.example.cn",
+    )
+    server, stop = server_mod.serve(preview, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/sale")
+        answer = conn.getresponse()
+        answer.read()
+        # the rules of sale.example.cn: its own 'sale'
+        assert (answer.status, answer.getheader("Location")) == (
+            302,
+            "https://shop.example.cn/sale",
+        )
+        conn.request("GET", "/gh")  # a link of the other domain only
+        answer = conn.getresponse()
+        answer.read()
+        assert answer.status == 404
+        base = f"http://127.0.0.1:{port}"
+        now = ["--now", "2026-11-25T08:00:00Z"]
+        ok = CliRunner().invoke(
+            main,
+            ["verify", base, str(tmp_path / "links.yaml"), "--domain", "sale.example.cn", *now],
+        )
+        assert ok.exit_code == 0, ok.output
+        assert "3 of 3 links answer as built" in ok.output
+        # checked as the default domain's, the same server is wrong where they differ
+        wrong = CliRunner().invoke(main, ["verify", base, str(tmp_path / "links.yaml"), *now])
+        assert wrong.exit_code == 1
+        assert "/sale: expected a redirect to https://shop.example.com/sale" in wrong.output
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        preview.close()
