@@ -601,12 +601,32 @@ class _Checker:
 
     def link(self, key: Any, value: Any, site: Site, tz: Any) -> Link | None:
         path: Path = ("links", key)
-        slug, on = self.split_key(key, path, site)
+        on = None
+        slug = key
+        if key.__class__ is str and "@" in key:  # 'slug@domain' (a slug has no '@')
+            slug, on = self.split_key(key, path, site)
         slug_ok = self.slug(slug, path)
         line = self.doc.locate(path, "key")[0]
         if value is INVALID:
             return None
-        default_domains = (site.domains[0].name,) if site.domains else ()
+        if value.__class__ is str:  # the short form, most links: as quick as it can be
+            target = self.target(value, path)
+            if target:
+                self.policy(target, path, site)
+            if not (slug_ok and target):
+                return None
+            if on is None and not site.domains and site.analytics is None:
+                return Link(slug, target, line, site.status)
+            return Link(
+                slug,
+                target,
+                line,
+                site.status,
+                domains=(on,) if on else self._default_domains(site),
+                counted=site.analytics is not None,
+                source=path if on else (),
+            )
+        default_domains = self._default_domains(site)
         where = {"source": path} if key != slug else {}
         if isinstance(value, str) or value is None or not isinstance(value, dict):
             if value is None:
@@ -643,6 +663,11 @@ class _Checker:
         elif not fields["domains"]:
             fields["domains"] = default_domains
         return Link(slug=slug, line=line, **fields, **where)
+
+    @staticmethod
+    def _default_domains(site: Site) -> tuple[str, ...]:
+        """Where a link that names no domain lives: the first of site.domains."""
+        return (site.domains[0].name,) if site.domains else ()
 
     def link_fields(
         self, slug: Any, value: dict, path: Path, site: Site, tz: Any
@@ -1049,19 +1074,26 @@ class _Checker:
     def collisions(self, links: list[Link]) -> None:
         """Two slugs that differ only in case (or width) are one link to a person; on
         different domains they are different links."""
-        seen: dict[tuple, tuple[str, Path, str]] = {}  # its line is only looked up when needed
+        seen: dict[object, tuple[str, Path, str]] = {}  # its line is only looked up when needed
+        several = bool(self.doc_domains)
         for link in links:
             for i, slug in enumerate(link.slugs):
-                path: Path = link.path if i == 0 else (*link.path, "aliases", i - 1)
-                at = "key" if i == 0 and not link.source else "value"
-                if i == 0 and link.source and link.source[0] == "links":
-                    at = "key"
                 key = slugrules.collision_key(slug)
-                for domain in link.domains or (None,):
-                    if (domain, key) not in seen:
-                        seen[(domain, key)] = (slug, path, at)
+                # one site: the key alone (the usual case, kept as quick as it was)
+                spots = [(d, key) for d in link.domains] if several else (key,)
+                for spot in spots:
+                    if spot not in seen:
+                        # the position, found only for a message: the path and where in it
+                        seen[spot] = (slug, link.path, "key" if i == 0 else i - 1)  # type: ignore[assignment]
                         continue
-                    other, other_path, other_at = seen[(domain, key)]
+                    domain = spot[0] if several else None
+                    path: Path = link.path if i == 0 else (*link.path, "aliases", i - 1)
+                    at = "value" if i or (link.source and link.source[0] != "links") else "key"
+                    other, other_path, other_at = seen[spot]
+                    if other_at != "key":
+                        other_path, other_at = (*other_path, "aliases", other_at), "value"
+                    elif other_path[0] != "links":
+                        other_at = "value"
                     line = self.doc.locate(other_path, other_at)[0]
                     same = other == slug
                     on = f" on {domain}" if domain and len(self.doc_domains) > 1 else ""
@@ -1092,6 +1124,13 @@ class _Checker:
         ours = [d.name for d in site.domains] or ([site.domain] if site.domain else [])
         if not ours:
             return
+        if len(ours) == 1:  # the common case, without parsing a URL or looping
+            only = ours[0]
+            pointing = [link for link in links if only in link.target.url]
+        else:
+            pointing = [link for link in links if any(d in link.target.url for d in ours)]
+        if not pointing:
+            return
         by_slug: dict[tuple[str, str], Link] = {}
         by_key: dict[tuple[str, str], Link] = {}
         for link in links:
@@ -1108,9 +1147,7 @@ class _Checker:
             hop = by_slug.get((host, name)) or by_key.get((host, slugrules.collision_key(name)))
             return hop, host, name
 
-        for link in links:
-            if not any(d in link.target.url for d in ours):  # the common case, unparsed
-                continue
+        for link in pointing:
             hop, host, name = next_hop(link)
             if host not in ours:
                 continue
