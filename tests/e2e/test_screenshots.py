@@ -24,6 +24,8 @@ PAGES = {
     "preview": "/soon+",
     "open-in-browser": "/_open/soon.html?from=group",  # what WeChat and QQ visitors see
     "expired-ahead": "/_expired/soon.html",  # what the page's own clock check shows
+    "password": "/vip",  # a link with a password: its page asks for it
+    "password-preview": "/vip+",  # its preview: protected, no target shown
 }
 
 
@@ -54,6 +56,10 @@ links:
     description: Everything 20% off until the end of the year, in every store and online.
     expires: 2026-12-31
     open_in_browser: true
+  vip:
+    url: https://shop.example.com/vip-offer
+    title: VIP offer
+    password: spring-vip-2027
 """,
         encoding="utf-8",
     )
