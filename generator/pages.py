@@ -284,6 +284,7 @@ class Pages:
         script = self._inline(
             "open.js",
             target=link.target,
+            devices={p: t.url for p, t in link.devices} if link.devices else None,
             forward_query=link.forward_query,
             expires_ms=_ms(link.expires),
             expired_url=link.expired.url if link.expired else None,

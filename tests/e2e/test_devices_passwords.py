@@ -51,6 +51,12 @@ links:
     open_in_browser: true
     devices:
       wechat: {target}/wx-wechat
+  apps-hint:
+    url: {target}/apps-web
+    open_in_browser: true
+    devices:
+      ios: {target}/apps-ios
+      android: {target}/apps-android
   secret:
     url: {target}/secret-offer?k=1
     password: {PASSWORD}
@@ -175,6 +181,23 @@ def test_qq_still_gets_the_open_in_browser_hint_of_a_link_with_a_wechat_target(
     try:
         page.goto(host + "/wx?a=1")
         page.wait_for_url(host + "/_open/wx.html?a=1")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("agent", "shown"), [("wechat-ios", "/apps-ios"), ("wechat-android", "/apps-android")]
+)
+def test_the_open_in_browser_page_shows_the_target_for_the_visitors_phone(
+    browser: object, host: str, target: str, agent: str, shown: str
+) -> None:
+    """WeChat on a phone, for a link with no wechat target: the page asking to open it in
+    the browser shows the address for that phone's system, which a browser would get."""
+    context, page = device_context(browser, agent)
+    try:
+        page.goto(host + "/apps-hint?a=1")
+        page.wait_for_url(host + "/_open/apps-hint.html?a=1")
+        assert page.text_content("#short") == target + shown + "?a=1"
     finally:
         context.close()
 
