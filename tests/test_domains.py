@@ -132,10 +132,11 @@ def test_each_domain_gets_a_complete_site_of_its_own(tmp_path: Path) -> None:
     result = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
     assert result.error is None and result.written, result.problems
     assert list(result.domains) == ["go.example.com", "sale.example.cn"]
-    assert json.loads((out / "domains.json").read_text()) == {
-        "domains": ["go.example.com", "sale.example.cn"],
-        "default": "go.example.com",
-    }
+    listed = json.loads((out / "domains.json").read_text())
+    assert (listed["domains"], listed["default"]) == (
+        ["go.example.com", "sale.example.cn"],
+        "go.example.com",
+    )
     go, cn = out / "go.example.com", out / "sale.example.cn"
     for site, name in ((go, "go.example.com"), (cn, "sale.example.cn")):
         assert (site / "CNAME").read_text().strip() == name
@@ -165,6 +166,31 @@ def test_each_domain_gets_a_complete_site_of_its_own(tmp_path: Path) -> None:
 
     again = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
     assert again.up_to_date and all(p.up_to_date for p in again.domains.values())
+    assert again.files == result.files and again.states == result.states
+
+
+def test_nothing_changed_in_any_domain_means_nothing_read_or_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "links.yaml").write_text(TWO)
+    out = tmp_path / "_site"
+    first = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
+    import generator.build as building
+
+    def no_check(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the links file was checked again")
+
+    monkeypatch.setattr(building, "check", no_check)
+    again = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
+    assert again.up_to_date and list(again.domains) == list(first.domains)
+    assert again.next_change == first.next_change
+    monkeypatch.undo()
+    # a new link on one domain: its site gets its files, the other's files stay as they are
+    (tmp_path / "links.yaml").write_text(TWO + "  new@sale.example.cn: https://n.example\n")
+    changed = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
+    assert not changed.up_to_date and changed.written
+    assert changed.domains["sale.example.cn"].changed[0] > 0
+    assert changed.domains["go.example.com"].changed == (0, 0)
 
 
 def test_a_domain_taken_off_the_list_loses_its_folder_and_user_files_are_safe(
