@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from . import abuse, analytics
 from . import slugs as slugrules
@@ -378,6 +379,9 @@ class _Checker:
             if name in seen:
                 self.error(where, f"domain {name} is listed twice (also item {seen[name] + 1})")
                 continue
+            if name == "domains.json":  # the build's own list, beside the domains' folders
+                self.error(where, "'domains.json' is the name of the build's list of domains")
+                continue
             seen[name] = i
             out.append(Domain(name, home))
         return tuple(out)
@@ -415,6 +419,14 @@ class _Checker:
             base = self.target(data["url"], (*path, "url"))
             if base is None:
                 return None
+            parts = urlsplit(base.url)
+            if "@" in parts.netloc or parts.query or parts.fragment or "?" in base.url:
+                self.error(
+                    (*path, "url"),
+                    "the counter's url must be its address alone: no user, query or fragment",
+                    "url: https://stats.example.com (every page would publish the rest)",
+                )
+                return None
             if base.url.startswith("http://"):
                 self.warn(
                     (*path, "url"),
@@ -432,9 +444,9 @@ class _Checker:
         if not isinstance(value, str) or not value:
             self.error(path, f"domain must be a host name like go.example.com, got {shown(value)}")
             return None
-        if any(mark in value for mark in ("://", "/", "@", ":")):  # a user or port is no host
+        if any(mark in value for mark in ("://", "/", "@", ":", "?", "#")):  # no user or port
             bare = value.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
-            bare = bare.partition(":")[0]
+            bare = bare.partition(":")[0].partition("?")[0].partition("#")[0]
             self.error(
                 path, f"domain {shown(value)} must be a bare host name", f"write {shown(bare)}"
             )
@@ -582,10 +594,13 @@ class _Checker:
     def password(self, value: Any, path: Path) -> str | None:
         if value is INVALID:
             return None
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # 'password: 123456' is read by YAML as a number
         if not isinstance(value, str) or not value:
-            self.error(path, f"password must be text, got {_kind(value)}", "put it in quotes")
+            # 'password: 01234567' is read by YAML as a number (octal, here): never guessed at
+            self.error(
+                path,
+                f"password must be text, got {_kind(value)}",
+                "put it in quotes: password: '01234567'",
+            )
             return None
         text = self.text(value, path, MAX_PASSWORD)
         if text is None:
@@ -864,6 +879,10 @@ class _Checker:
                 moved = fields["repoint_from"]  # the campaign's earlier url, tracked alike
                 if moved is not None:
                     moved = parse_target(_tracked(moved.url, params, values))
+                # every visitor counted under the distributor: the device targets too
+                devices = tuple(
+                    (p, parse_target(_tracked(t.url, params, values))) for p, t in fields["devices"]
+                )
             except UrlError as exc:  # too long with the parameters, say
                 self.error(where, f"{person.code}: {exc}", exc.hint)
                 continue
@@ -871,7 +890,7 @@ class _Checker:
                 Link(
                     slug=slug,
                     line=self.doc.locate(where)[0],
-                    **{**fields, "target": target, "repoint_from": moved},
+                    **{**fields, "target": target, "repoint_from": moved, "devices": devices},
                     campaign=name,
                     distributor=person,
                     source=where,
@@ -920,9 +939,18 @@ class _Checker:
         if not isinstance(value, str) or not value or not value.isprintable():
             self.error(path, f"expected text, got {_kind(value)}", "utm: {medium: distributor}")
             return False
-        try:
-            value.format_map({"code": "", "name": "", "campaign": ""})
-        except (KeyError, ValueError, IndexError):
+        try:  # only the three names, as they are: no '{code.upper}', no '{name!r:>9}'
+            fields = [
+                (field, spec, conversion)
+                for _, field, spec, conversion in string.Formatter().parse(value)
+                if field is not None
+            ]
+            bad = any(
+                f not in ("code", "name", "campaign") or spec or conv for f, spec, conv in fields
+            )
+        except ValueError:
+            bad = True
+        if bad:
             self.error(
                 path,
                 f"{shown(value)} may only use {{code}}, {{name}} and {{campaign}}",
@@ -949,13 +977,11 @@ class _Checker:
         codes: dict[str, int] = {}
         for i, item in enumerate(value):
             where: Path = (*dpath, i)
-            if isinstance(item, str | int) and not isinstance(item, bool):
-                code, person = str(item), str(item)
+            if isinstance(item, str):
+                code, person = item, item
             elif isinstance(item, dict):
                 self.unknown_keys(item, DISTRIBUTOR_KEYS, where, "a distributor")
-                code = item.get("code")
-                if isinstance(code, int) and not isinstance(code, bool):
-                    code = str(code)
+                code = item.get("code")  # a number is refused below: '007' reads as 7
                 person = item.get("name", code)
                 if "name" in item:
                     person = self.text(item["name"], (*where, "name"), MAX_TITLE)
@@ -966,8 +992,9 @@ class _Checker:
             if not isinstance(code, str) or not _CODE.fullmatch(code):
                 self.error(
                     (*where, "code") if isinstance(item, dict) and "code" in item else where,
-                    f"a distributor's code must be letters, digits, '-' or '_', got {shown(code)}",
-                    "code: a01",
+                    f"a distributor's code must be letters, digits, '-' or '_', got {shown(code)}"
+                    + (" (a number to YAML)" if isinstance(code, int | float) else ""),
+                    "code: a01 (a code of digits in quotes: '007')",
                 )
                 continue
             if code.casefold() in codes:
@@ -1187,7 +1214,8 @@ def _tracked(url: str, params: dict[str, str], values: dict[str, str]) -> str:
     fragment), each value percent-encoded."""
     query = "&".join(f"{k}={quote(v.format_map(values), safe='')}" for k, v in params.items())
     base, hashed, fragment = url.partition("#")
-    sep = "" if base.endswith(("?", "&")) else ("&" if "?" in base else "?")
+    _start, mark, old = base.partition("?")  # the query: all after the first '?'
+    sep = "?" if not mark else ("" if old == "" or old.endswith("&") else "&")
     return base + sep + query + hashed + fragment
 
 

@@ -66,7 +66,7 @@ campaigns:
     ref: partner
     utm: {medium: group, content: "{name}"}
     distributors:
-      - {code: 7, name: 王伟 & co}
+      - {code: '7', name: 王伟 & co}
 """
     (link,) = linkset(tmp_path, text).links
     assert link.slug == "launch-7"
