@@ -114,12 +114,13 @@ def keyed(link: NewLink, slug: str, linkset: LinkSet) -> tuple[NewLink, str]:
 
 
 def published_keys(slug: str, domains: Collection[str], linkset: LinkSet) -> list[str]:
-    """The links.lock keys ``slug`` takes on ``domains`` (none: the default domain): a slug
-    on another than the default domain is locked as ``slug@domain`` (lock.py)."""
-    default = linkset.site.domain
-    return [
-        lock_key(slug if d in (None, default) else f"{slug}@{d}") for d in (domains or (default,))
-    ]
+    """The links.lock keys ``slug`` takes on ``domains`` (none: the default domain). With
+    site.domains a slug is locked as ``slug@domain``, and a line without a domain (written
+    before site.domains) stands for the slug on every domain (lock.py)."""
+    if not linkset.site.several:
+        return [lock_key(slug)]
+    names = [f"{slug}@{d}" for d in (domains or (linkset.site.domains[0].name,))]
+    return [*(lock_key(n) for n in names), lock_key(slug)]
 
 
 def taken_on(linkset: LinkSet, domains: Collection[str]) -> set[str]:

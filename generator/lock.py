@@ -42,13 +42,29 @@ HEADER = """\
 """
 
 
-def key(slug: str) -> str:
+def key(name: str) -> str:
     """The slugs one lock line stands for: letter case and width folded (as slugs collide),
     and trailing punctuation dropped, as the 404 page's finder does (finder.py): it would
     send '/gh' to a page 'gh.' if 'gh' were gone, so 'gh.' must not take over 'gh'.
-    ``slug@domain``: a slug on another than the default domain (site.domains)."""
-    slug, at, domain = slug.partition("@")
-    return finder.normal(collision_key(slug)) + at + domain.lower()
+
+    A name is ``slug``, ``slug@domain`` (a slug of one of site.domains) and either with
+    ``:platform`` (a link's target for one device: ``app:ios``); a slug has none of '@'
+    and ':', a domain no ':', so a name reads one way only."""
+    base, colon, platform = name.partition(":")
+    slug, at, domain = base.partition("@")
+    return finder.normal(collision_key(slug)) + at + domain.lower() + colon + platform
+
+
+def parent(name: str) -> str | None:
+    """The name whose lines a name without lines of its own continues. A device's target
+    continues its link's (before 'devices', every visitor went to the link's target); a
+    slug on one domain continues the slug's lines without a domain, written before
+    site.domains, which stand for the slug on every domain."""
+    base, colon, _platform = name.partition(":")
+    if colon:
+        return base
+    slug, at, _domain = name.partition("@")
+    return slug if at else None
 
 
 @dataclass(frozen=True)
@@ -64,8 +80,19 @@ class Lock:
     entries: dict[str, list[Entry]] = field(default_factory=dict)  # collision key -> history
     problems: list[Problem] = field(default_factory=list)
 
-    def current(self, slug: str) -> Entry | None:
-        history = self.entries.get(key(slug))
+    def history(self, name: str) -> list[Entry]:
+        """The lines of ``name``, oldest first: its own, or those of the name it continues
+        (``parent``) while it has none of its own."""
+        at: str | None = name
+        while at is not None:
+            found = self.entries.get(key(at))
+            if found:
+                return found
+            at = parent(at)
+        return []
+
+    def current(self, name: str) -> Entry | None:
+        history = self.history(name)
         return history[-1] if history else None
 
 
@@ -148,16 +175,19 @@ Locate = Callable[[tuple[object, ...]], tuple[int, int]]
 
 
 def _published(linkset: LinkSet) -> Iterator[tuple[str, str, str | None, tuple[object, ...]]]:
-    """(slug, target, repoint_from, its path in links.yaml) of every slug and alias; a
-    slug on another domain than the default (site.domains) as ``slug@domain``."""
-    default = linkset.site.domain
+    """(name, target, repoint_from, its path in links.yaml) of every slug and alias, and of
+    each of their device targets (``slug:ios``). With site.domains every name says its
+    domain (``slug@domain``), the default's too: reordering the list moves nothing."""
+    several = linkset.site.several
     for link in linkset.links:
         moved = link.repoint_from.url if link.repoint_from else None
-        for domain in link.domains or (default,):
-            on = "" if domain == default else f"@{domain}"
-            yield link.slug + on, link.target.url, moved, link.path
-            for alias in link.aliases:
-                yield alias + on, link.target.url, moved, (*link.path, "aliases")
+        for domain in link.domains if several else (None,):
+            on = f"@{domain}" if domain else ""
+            for i, slug in enumerate(link.slugs):
+                path = link.path if i == 0 else (*link.path, "aliases")
+                yield slug + on, link.target.url, moved, path
+                for platform, target in link.devices:
+                    yield f"{slug}{on}:{platform}", target.url, moved, (*path, "devices")
 
 
 def _moved_silently(slug: str, locked: str, where: str | None = None) -> tuple[str, str]:
@@ -179,6 +209,9 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
         entry = lock.current(slug)
         if entry is not None and same(entry.target, target) and moved is None:
             continue  # the usual case: found without reading positions
+        device = ":" in slug  # a device's target: said once for the link, not again
+        if device and (entry is None or same(entry.target, target)):
+            continue  # its link has the message (not locked; moved), if any
         line, column = locate(path)  # only for a message: a deep one reads the file again
         if entry is None:
             said = (
@@ -197,7 +230,7 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
                 )
             else:
                 said = (ERROR, *_moved_silently(slug, entry.target, f"{lock_name}:{entry.line}"))
-        elif len(history := lock.entries[key(slug)]) > 1 and same(history[-2].target, moved):
+        elif len(history := lock.history(slug)) > 1 and same(history[-2].target, moved):
             said = (
                 WARNING,
                 f"{slug!r} was moved from {moved} to {target} (repoint_from)",
@@ -218,7 +251,9 @@ def since(
     base: Lock, head: Lock, linkset: LinkSet | None, locate: Locate, file: str
 ) -> list[Problem]:
     """A pull request's lock against its base branch's: every base line kept as it was,
-    and a new target for a slug of the base only with the override in links.yaml."""
+    and a new target for a slug of the base only with the override in links.yaml. A name
+    with no line in the base that continues one that has (``parent``: a slug now on a
+    domain, a device of a link) may copy its target, or move it with the override."""
     problems: list[Problem] = [
         Problem(p.line, p.column, ERROR, f"the base's lock is unreadable: {p.message}",
                 file=base.name)
@@ -227,6 +262,7 @@ def since(
     moves = {}
     if linkset is not None:
         moves = {key(s): (m, t, p) for s, t, m, p in _published(linkset)}
+    name = Path(head.name).name
     for k, before in base.entries.items():
         after = head.entries.get(k, [])
         kept = [(e.slug, e.target) for e in after[: len(before)]]
@@ -237,42 +273,63 @@ def since(
                     1,
                     1,
                     ERROR,
-                    f"{Path(head.name).name} lost or changed the line '{entry.slug} "
+                    f"{name} lost or changed the line '{entry.slug} "
                     f"{entry.target}' of {base.name}: published slugs are never forgotten",
                     f"restore it (git checkout {base.name}), then run 'shortlinks lock'",
                     file=head.name,
                 )
             )
             continue
-        added = after[len(before) :]
-        for n, entry in enumerate(added):
-            moved, target, path = moves.get(k, (None, None, None))
-            # one move a pull request, to where links.yaml says, from where main has it
-            lawful = len(added) == 1 and target is not None and same(entry.target, target)
-            if moved is None or not same(before[-1].target, moved) or not lawful:
-                if n:
-                    continue  # one message a slug
-                line, column = locate(path) if path else (entry.line, 1)
-                name = Path(head.name).name
-                if len(added) > 1 or (target is not None and not same(entry.target, target)):
-                    message = (
-                        f"{entry.slug!r} gets {len(added)} new line(s) in {name}, not the one "
-                        "move links.yaml declares"
-                    )
-                    hint = f"restore {name} from the base branch, then run 'shortlinks lock'"
-                else:
-                    message = (
-                        f"{entry.slug!r} is repointed in {name} from "
-                        f"{before[-1].target} to {entry.target} without 'repoint_from'"
-                    )
-                    hint = (
-                        f"add 'repoint_from: {before[-1].target}' to the link in links.yaml, "
-                        "or keep its target"
-                    )
-                problems.append(
-                    Problem(line, column, ERROR, message, hint, file=file if path else head.name)
-                )
+        found = _unlawful(before, after[len(before) :], moves.get(k), name, locate, file, head)
+        if found is not None:
+            problems.append(found)
+    for k, after in head.entries.items():
+        if k in base.entries or parent(after[0].slug) is None:
+            continue
+        before = base.history(parent(after[0].slug))  # type: ignore[arg-type]
+        if not before:
+            continue  # a new slug: check() holds it to links.yaml
+        moved = [e for e in after if not same(e.target, before[-1].target)]
+        found = _unlawful(before, moved, moves.get(k), name, locate, file, head)
+        if found is not None:
+            problems.append(found)
     return problems
+
+
+def _unlawful(
+    before: list[Entry],
+    added: list[Entry],
+    move: tuple[str | None, str, tuple[object, ...]] | None,
+    name: str,
+    locate: Locate,
+    file: str,
+    head: Lock,
+) -> Problem | None:
+    """What is wrong with the lines ``added`` after ``before`` in a pull request: one
+    move a pull request, to where links.yaml says, from where main has it, declared."""
+    if not added:
+        return None
+    moved, target, path = move or (None, None, None)
+    lawful = len(added) == 1 and target is not None and same(added[0].target, target)
+    if moved is not None and same(before[-1].target, moved) and lawful:
+        return None
+    entry = added[0]
+    line, column = locate(path) if path else (entry.line, 1)
+    if len(added) > 1 or (target is not None and not same(entry.target, target)):
+        message = (
+            f"{entry.slug!r} gets {len(added)} new line(s) in {name}, not the one "
+            "move links.yaml declares"
+        )
+        hint = f"restore {name} from the base branch, then run 'shortlinks lock'"
+    else:
+        message = (
+            f"{entry.slug!r} is repointed in {name} from "
+            f"{before[-1].target} to {entry.target} without 'repoint_from'"
+        )
+        hint = (
+            f"add 'repoint_from: {before[-1].target}' to the link in links.yaml, or keep its target"
+        )
+    return Problem(line, column, ERROR, message, hint, file=file if path else head.name)
 
 
 @dataclass
@@ -290,12 +347,37 @@ def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Up
     added: list[str] = []
     moved: list[str] = []
     refused: list[Problem] = []
+    fresh: set[str] = set()  # keys this update adds: a new link's devices follow them
+
+    def inherited(name: str) -> tuple[str, list[Entry]] | None:
+        at = parent(name)
+        while at is not None:
+            if entries.get(key(at)):
+                return key(at), entries[key(at)]
+            at = parent(at)
+        return None
+
     for slug, target, moved_from, path in _published(linkset):
         k = key(slug)
         history = entries.get(k)
         if not history:
-            entries[k] = [Entry(slug, target, 0)]
-            added.append(slug)
+            above = inherited(slug)
+            if above is not None and same(above[1][-1].target, target):
+                continue  # the line it continues says it already (a new domain, a device)
+            if above is None or above[0] in fresh:  # a new slug, or a new link's device
+                entries[k] = [Entry(slug, target, 0)]
+                fresh.add(k)
+                added.append(slug)
+                continue
+            # a published slug on a new domain, or a device of a published link: a move
+            history = list(above[1])
+            if moved_from is not None and same(history[-1].target, moved_from):
+                entries[k] = [Entry(slug, target, 0)]
+                moved.append(slug)
+            else:
+                line, column = locate(path)
+                said = _moved_silently(slug, history[-1].target)
+                refused.append(Problem(line, column, ERROR, *said, file=file))
         elif not same(history[-1].target, target):
             if moved_from is not None and same(history[-1].target, moved_from):
                 history.append(Entry(slug, target, 0))

@@ -257,11 +257,13 @@ def test_the_lock_records_a_slug_on_another_domain_apart(tmp_path: Path) -> None
         for line in (tmp_path / "links.lock").read_text().splitlines()
         if not line.startswith("#")
     ]
-    assert "sale https://shop.example.com/sale" in lines
+    # every line names its domain, the default's too: reordering site.domains moves nothing
+    assert "sale@go.example.com https://shop.example.com/sale" in lines
     assert "sale@sale.example.cn https://shop.example.cn/sale" in lines
-    assert "catalog https://shop.example.com/catalog" in lines
+    assert "catalog@go.example.com https://shop.example.com/catalog" in lines
     assert "catalog@sale.example.cn https://shop.example.com/catalog" in lines
     assert "cn-only@sale.example.cn https://shop.example.cn/only" in lines
+    assert all("@" in line for line in lines)
     assert check(tmp_path / "links.yaml").ok
 
     # moving the other domain's 'sale' is caught on its own line, the default's is not hit
@@ -404,3 +406,89 @@ def test_serve_and_verify_work_one_domain_at_a_time(tmp_path: Path) -> None:
         server.shutdown()
         server.server_close()
         preview.close()
+
+
+def _lock(tmp_path: Path, text: str) -> None:
+    (tmp_path / "links.yaml").write_text(text)
+    run = CliRunner().invoke(main, ["lock", str(tmp_path / "links.yaml")])
+    assert run.exit_code == 0, run.output
+
+
+def _errors(tmp_path: Path, base: Path | None = None) -> list[str]:
+    from generator import lock
+
+    base_lock = lock.read(base) if base else None
+    result = check(tmp_path / "links.yaml", base_lock)
+    return [p.message for p in result.problems if p.is_error]
+
+
+def test_reordering_the_domains_cannot_repoint_a_published_slug(tmp_path: Path) -> None:
+    _lock(tmp_path, TWO)
+    base = tmp_path / "base.lock"
+    base.write_text((tmp_path / "links.lock").read_text())
+    cn = "    - domain: sale.example.cn\n      home: https://shop.example.cn\n"
+    swapped = TWO.replace("    - go.example.com\n" + cn, cn + "    - go.example.com\n").replace(
+        "  sale: https://shop.example.com/sale\n  sale@sale.example.cn: https://shop.example.cn/sale\n",
+        "  sale: https://shop.example.cn/sale\n  sale@go.example.com: https://evil.example.net/p\n",
+    )
+    (tmp_path / "links.yaml").write_text(swapped)
+    found = _errors(tmp_path, base)
+    assert any("'sale@go.example.com' was published pointing to https://shop.example.com/sale"
+               in m for m in found), found  # fmt: skip
+    run = CliRunner().invoke(main, ["lock", str(tmp_path / "links.yaml")])
+    assert run.exit_code == 1 and "sale@go.example.com" in run.output
+    # the same reorder moving nothing: only the links naming no domain land on the new
+    # default, which is new publishing there (to lock), and no published slug moves
+    (tmp_path / "links.yaml").write_text(
+        swapped.replace("sale@go.example.com: https://evil.example.net/p",
+                        "sale@go.example.com: https://shop.example.com/sale")
+        .replace("  sale: https://shop.example.cn/sale", "  sale@sale.example.cn: https://shop.example.cn/sale")
+    )  # fmt: skip
+    found = _errors(tmp_path, base)
+    assert found and all(m.endswith("is not in links.lock yet") for m in found), found
+    assert "'gh@sale.example.cn' is not in links.lock yet" in found
+
+
+def test_lines_from_before_site_domains_stand_for_every_domain(tmp_path: Path) -> None:
+    one = "site:\n  domain: go.example.com\nlinks:\n  sale: https://shop.example.com/sale\n"
+    _lock(tmp_path, one)
+    base = tmp_path / "base.lock"
+    base.write_text((tmp_path / "links.lock").read_text())
+    site = "site:\n  domains: [go.example.com, sale.example.cn]\nlinks:\n"
+    # the slug on both domains, its target kept: nothing to record, nothing moved
+    (tmp_path / "links.yaml").write_text(
+        site + "  sale:\n    url: https://shop.example.com/sale\n    domains: all\n"
+    )
+    assert _errors(tmp_path, base) == []
+    # the new domain's 'sale' elsewhere: a move of a published slug, refused without the
+    # override, and a hand-written lock line for it is caught against the base
+    (tmp_path / "links.yaml").write_text(
+        site + "  sale: https://shop.example.com/sale\n"
+        "  sale@sale.example.cn: https://evil.example.net/p\n"
+    )
+    assert any("'sale@sale.example.cn' was published pointing to" in m
+               for m in _errors(tmp_path, base))  # fmt: skip
+    with (tmp_path / "links.lock").open("a") as f:
+        f.write("sale@sale.example.cn https://evil.example.net/p\n")
+    assert any("repointed in links.lock" in m for m in _errors(tmp_path, base))
+
+
+def test_a_device_target_of_a_published_link_needs_the_override(tmp_path: Path) -> None:
+    one = "links:\n  app: https://example.com/app\n"
+    _lock(tmp_path, one)
+    base = tmp_path / "base.lock"
+    base.write_text((tmp_path / "links.lock").read_text())
+    devices = "links:\n  app:\n    url: https://example.com/app\n    devices:\n      ios: https://evil.example.net/\n"
+    (tmp_path / "links.yaml").write_text(devices)
+    found = _errors(tmp_path, base)
+    assert any("'app:ios' was published pointing to https://example.com/app" in m
+               for m in found), found  # fmt: skip
+    # with the override: recorded as a move of the iPhones' target, warned in check
+    (tmp_path / "links.yaml").write_text(devices + "    repoint_from: https://example.com/app\n")
+    run = CliRunner().invoke(main, ["lock", str(tmp_path / "links.yaml")])
+    assert run.exit_code == 0, run.output
+    assert "app:ios https://evil.example.net/" in (tmp_path / "links.lock").read_text()
+    assert _errors(tmp_path, base) == []
+    # a new link's devices are simply recorded
+    _lock(tmp_path, devices.replace("app", "fresh"))
+    assert "fresh:ios https://evil.example.net/" in (tmp_path / "links.lock").read_text()
