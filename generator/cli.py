@@ -6,6 +6,7 @@ Exit codes: 0 fine, 1 the links file (or the output folder) has a problem,
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import urllib.parse
@@ -19,7 +20,7 @@ from . import qr as qrcodes
 from .build import BuildResult, build, check
 from .hosts import HOSTS
 from .load import Document
-from .model import Domain, LinkSet
+from .model import Domain, LinkSet, Target
 from .problems import Format, Problem, format_github, format_json, format_text, summary
 from .times import describe, parse_now, zone
 from .urls import UrlError, host_and_path, parse_target, quote_path
@@ -447,7 +448,12 @@ def verify(
     now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
     linkset = _linkset_or_exit(file)
     if linkset.site.several:
-        linkset = linkset.on(_domain_of(linkset, domain, base_url))
+        chosen = _domain_of(linkset, domain, base_url)
+        host = urllib.parse.urlsplit(base_url).hostname
+        if domain is None and host != chosen.name:
+            click.echo(f"note: {host} is not one of site.domains: checking the links of "
+                       f"{chosen.name} (--domain chooses)", err=True)  # fmt: skip
+        linkset = linkset.on(chosen)
     plan = make_plan(linkset, now)
     total = len(plan.entries)
     if sys.stderr.isatty():  # a progress bar on a terminal only
@@ -509,8 +515,14 @@ def qr(slug: str, file: Path, output: Path | None, scale: int, domain: str | Non
     from . import qr as codes
 
     linkset = _linkset_or_exit(file)
-    if linkset.site.several:  # the short URL on one of site.domains
-        linkset = linkset.on(_domain_of(linkset, domain))
+    if linkset.site.several:  # the short URL on one of site.domains: the default, or the
+        # first the link lives on when that is not the default
+        chosen = _domain_of(linkset, domain)
+        if domain is None:
+            on = next((x.domains for x in linkset.links if slug in x.slugs), ())
+            if on and chosen.name not in on:
+                chosen = next(d for d in linkset.site.domains if d.name in on)
+        linkset = linkset.on(chosen)
     elif domain is not None:
         raise click.BadParameter(f"{file} has no site.domains", param_hint="--domain")
     site = linkset.site
@@ -843,6 +855,9 @@ def sheet_cmd(
         return
     assert output is not None
     title = links[0].title if links else None
+    if links and links[0].password is not None:  # its target is nowhere in the clear
+        hidden = Target("", "(password-protected)")
+        campaign = dataclasses.replace(campaign, target=hidden)
     pages = sheets.pages(campaign, title, cards, linkset.site.language)
     *paths, after = sheets.page_paths(output, len(pages) + 1)
     for path, page in zip(paths, pages, strict=True):

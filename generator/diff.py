@@ -101,6 +101,12 @@ class Diff:
         return not (self.added or self.removed or self.changed or self.broken)
 
 
+def _key(link: Link) -> str:
+    """What a link is compared and shown by: its key in links.yaml; a campaign's link by
+    its campaign and slug (it may share its slug with a link on another domain)."""
+    return link.name if link.campaign is None else f"{link.campaign}:{link.slug}"
+
+
 def _goes(link: Link) -> str:
     """Where a link goes, as the summary shows it: its target, and the domains it lives on
     when it names some other than the one its key says."""
@@ -135,8 +141,8 @@ def compare(
     """``head_slugs``: every slug written in HEAD; those missing from ``head`` have a mistake
     and are reported as broken, not as removed."""
     tz = zone(head.site.timezone)
-    before = {link.name: link for link in (base.links if base else ())}
-    after = {link.name: link for link in head.links}
+    before = {_key(link): link for link in (base.links if base else ())}
+    after = {_key(link): link for link in head.links}
     out = Diff()
     out.added = [after[s] for s in after if s not in before]
     out.removed = [before[s] for s in before if s not in after and s not in head_slugs]
@@ -178,7 +184,7 @@ def markdown(
     if diff.added:
         lines += ["#### Added", "", "| slug | goes to | expires |", "|---|---|---|"]
         lines += [
-            f"| `{esc(link.name)}` | {esc(_goes(link))} | "
+            f"| `{esc(_key(link))}` | {esc(_goes(link))} | "
             f"{esc(describe(link.expires, tz, end=True)) if link.expires else ''} |"
             for link in diff.added
         ]
@@ -195,12 +201,12 @@ def markdown(
         lines.append("")
     if diff.removed:
         lines += ["#### Removed", "", "| slug | went to |", "|---|---|"]
-        lines += [f"| `{esc(link.name)}` | {esc(_goes(link))} |" for link in diff.removed]
+        lines += [f"| `{esc(_key(link))}` | {esc(_goes(link))} |" for link in diff.removed]
         lines.append("")
     if diff.expiring:
         lines += ["#### Expiring within 7 days", "", "| slug | expires |", "|---|---|"]
         lines += [
-            f"| `{esc(link.name)}` | {esc(describe(link.expires, tz, end=True))} |"  # type: ignore[arg-type]
+            f"| `{esc(_key(link))}` | {esc(describe(link.expires, tz, end=True))} |"  # type: ignore[arg-type]
             for link in diff.expiring
         ]
         lines.append("")
@@ -209,14 +215,14 @@ def markdown(
 
 def text(diff: Diff, head: LinkSet) -> str:
     tz = zone(head.site.timezone)
-    lines = [f"+ {link.name}  {_goes(link)}" for link in diff.added]
+    lines = [f"+ {_key(link)}  {_goes(link)}" for link in diff.added]
     for change in diff.changed:
         for name, a, b in change.fields:
             lines.append(f"~ {change.slug}  {name}: {a or '(none)'} -> {b or '(none)'}")
-    lines += [f"- {link.name}  {_goes(link)}" for link in diff.removed]
+    lines += [f"- {_key(link)}  {_goes(link)}" for link in diff.removed]
     lines += [f"x {slug}  has a mistake (shortlinks check)" for slug in diff.broken]
     lines += [
-        f"! {link.name}  expires {describe(link.expires, tz, end=True)}"  # type: ignore[arg-type]
+        f"! {_key(link)}  expires {describe(link.expires, tz, end=True)}"  # type: ignore[arg-type]
         for link in diff.expiring
     ]
     lines.append(
@@ -228,7 +234,7 @@ def text(diff: Diff, head: LinkSet) -> str:
 
 def as_json(diff: Diff) -> str:
     doc = {
-        "added": [link.name for link in diff.added],
+        "added": [_key(link) for link in diff.added],
         "changed": [
             {
                 "slug": c.slug,
@@ -236,8 +242,8 @@ def as_json(diff: Diff) -> str:
             }
             for c in diff.changed
         ],
-        "removed": [link.name for link in diff.removed],
-        "expiring": [link.name for link in diff.expiring],
+        "removed": [_key(link) for link in diff.removed],
+        "expiring": [_key(link) for link in diff.expiring],
         "broken": diff.broken,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

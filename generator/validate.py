@@ -1156,7 +1156,14 @@ class _Checker:
             pointing = [link for link in links if only in link.target.url]
         else:
             pointing = [link for link in links if any(d in link.target.url for d in ours)]
-        if not pointing:
+        # device targets too: an iPhone sent back to its own short link loops as well
+        devices = [
+            (link, platform, t)
+            for link in links
+            for platform, t in link.devices
+            if any(d in t.url for d in ours)
+        ]
+        if not pointing and not devices:
             return
         by_slug: dict[tuple[str, str], Link] = {}
         by_key: dict[tuple[str, str], Link] = {}
@@ -1166,8 +1173,8 @@ class _Checker:
                     by_slug[(d, s)] = link  # type: ignore[index]
                     by_key[(d, slugrules.collision_key(s))] = link  # type: ignore[index]
 
-        def next_hop(link: Link) -> tuple[Link | None, str, str]:
-            host, path = host_and_path(link.target.url)
+        def next_hop(link: Link, url: str | None = None) -> tuple[Link | None, str, str]:
+            host, path = host_and_path(url or link.target.url)
             name = unquote(path).strip("/")
             if host not in ours:
                 return None, host, name
@@ -1205,6 +1212,26 @@ class _Checker:
                     upath,
                     f"link {link.slug!r} points to another short link ({hop.slug!r}), "
                     "which costs visitors an extra hop",
+                    f"point it straight at {hop.target.display}",
+                )
+        for link, platform, t in devices:
+            hop, host, name = next_hop(link, t.url)
+            if hop is None:
+                continue
+            dpath: Path = (*link.path, "devices", platform)
+            route = [link]
+            cur: Link | None = hop
+            while cur is not None and cur not in route:  # its page sends them on by 'url'
+                route.append(cur)
+                cur = next_hop(cur)[0]
+            if cur is link:
+                cycle = [f"{link.slug} ({platform})", *(r.slug for r in route[1:]), link.slug]
+                self.error(dpath, "redirect loop: " + " -> ".join(cycle), "point it elsewhere")
+            else:
+                self.warn(
+                    dpath,
+                    f"the {platform} target of {link.slug!r} is another short link "
+                    f"({hop.slug!r}), which costs visitors an extra hop",
                     f"point it straight at {hop.target.display}",
                 )
 

@@ -369,3 +369,19 @@ def test_the_new_pages_are_the_same_through_skeletons_and_through_jinja() -> Non
         pages.preview(entry)
     assert pages._skeletons is not None and pages._skeletons.refused == []
     assert pages._skeletons.fast >= 8
+
+
+def test_a_device_target_back_to_its_own_short_link_is_a_loop() -> None:
+    from tests.conftest import problems_of
+
+    found = problems_of(
+        "site:\n  domain: go.example.com\nlinks:\n  app:\n    url: https://example.com/app\n"
+        "    devices: {ios: https://go.example.com/app, android: https://go.example.com/gh}\n"
+        "  gh: https://github.com/x\n"
+    )
+    said = [(p.line, p.column, p.severity, p.message) for p in found]
+    assert said == [
+        (6, 20, "error", "redirect loop: app (ios) -> app"),
+        (6, 57, "warning", "the android target of 'app' is another short link ('gh'), "
+                           "which costs visitors an extra hop"),
+    ]  # fmt: skip

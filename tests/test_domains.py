@@ -355,6 +355,8 @@ def test_list_and_qr_know_the_domains(tmp_path: Path, monkeypatch: pytest.Monkey
     assert default.output.rstrip().endswith("https://go.example.com/gh")
     elsewhere = CliRunner().invoke(main, ["qr", "gh", "--domain", "sale.example.cn"])
     assert elsewhere.exit_code == 1 and "no link 'gh'" in elsewhere.output
+    only_cn = CliRunner().invoke(main, ["qr", "cn-only"])  # not on the default: its domain
+    assert only_cn.output.rstrip().endswith("https://sale.example.cn/cn-only")
 
 
 def test_serve_and_verify_work_one_domain_at_a_time(tmp_path: Path) -> None:
