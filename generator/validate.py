@@ -986,7 +986,14 @@ class _Checker:
                 if "name" in item:
                     person = self.text(item["name"], (*where, "name"), MAX_TITLE)
             else:
-                if item is not INVALID:
+                if isinstance(item, int | float) and not isinstance(item, bool):
+                    self.error(
+                        where,
+                        "a distributor's code must be letters, digits, '-' or '_', "
+                        f"got {shown(item)} (a number to YAML)",
+                        "code: a01 (a code of digits in quotes: '007')",
+                    )
+                elif item is not INVALID:
                     self.error(where, "a distributor is '{code: a01, name: Alice Wang}'")
                 continue
             if not isinstance(code, str) or not _CODE.fullmatch(code):

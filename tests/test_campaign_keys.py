@@ -196,3 +196,51 @@ def test_names_in_the_tracking_parameters_are_warned_and_no_empty_links_warning(
     ]
     assert problems_of("links:\ncampaigns:\n  c:\n    url: https://a.example\n"
                        "    distributors: [a]\n") == []  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        (
+            "campaigns:\n  c:\n    url: https://a.example\n    utm: {term: '{code.upper}'}\n"
+            "    distributors: [a]\n",
+            "'{code.upper}' may only use {code}, {name} and {campaign}",
+        ),
+        (
+            "campaigns:\n  c:\n    url: https://a.example\n    utm: {term: '{name!r:>9}'}\n"
+            "    distributors: [a]\n",
+            "'{name!r:>9}' may only use {code}, {name} and {campaign}",
+        ),
+        (
+            "campaigns:\n  c:\n    url: https://a.example\n    distributors: [007, 010]\n",
+            "a distributor's code must be letters, digits, '-' or '_', got 7 (a number to YAML)",
+        ),
+        (
+            "links:\n  a:\n    url: https://a.example\n    password: 01234567\n",
+            "password must be text, got a number (342391)",
+        ),
+        (
+            "site:\n  domains: [go.example.com, domains.json]\nlinks: {}\n",
+            "'domains.json' is the name of the build's list of domains",
+        ),
+        (
+            "site:\n  domain: go.example.com?x\nlinks: {}\n",
+            "domain 'go.example.com?x' must be a bare host name",
+        ),
+        (
+            "site:\n  analytics: {provider: umami, site: x, url: 'https://u:p@c.example'}\n"
+            "links: {}\n",
+            "the counter's url must be its address alone: no user, query or fragment",
+        ),
+    ],
+)
+def test_what_a_review_found_is_refused(text: str, wanted: str) -> None:
+    assert any(wanted in e for e in errors(text)), errors(text)
+
+
+def test_parameters_after_a_bare_question_mark_stay_parameters(tmp_path: Path) -> None:
+    (link,) = linkset(
+        tmp_path, "campaigns:\n  c:\n    url: 'https://a.example/??'\n    distributors: [x]\n"
+    ).links
+    query = link.target.url.split("?", 1)[1]
+    assert "&utm_source=x&" in "&" + query + "&"
