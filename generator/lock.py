@@ -14,6 +14,10 @@ slug (and alias) with the target it was published with, one ``slug target`` line
 - a pull request's check (``check --base REF``) refuses a lock that lost or rewrote a
   line of the base branch's: the file only grows.
 
+With site.domains a line names the slug's domain (``sale@go.example.com``), and a link's
+device target that differs from its own is locked as ``app:ios`` (``parent``: a name with
+no line of its own continues the lines of the one it derives from).
+
 Lines are grouped by slug (case and width folded, as slugs collide) in sorted order, so
 two pull requests adding links touch different lines. A moved slug has one line per
 target, oldest first; the last is where it points now. Slugs and normalised targets hold
