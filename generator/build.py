@@ -201,15 +201,11 @@ def build(
     inputs = inputs_digest(path, templates, hosts)
     result = BuildResult(problems=[])
     if not force:
-        try:
-            clean_stale(out.absolute())  # what a killed build left beside the output
-            header = up_to_date(out, inputs, now)
-            if header is not None and (not strict or not header.get("problems")):
-                _from_summary(result, header["summary"])
-                result.up_to_date = True
-                return result
-        except (KeyError, TypeError, ValueError):
-            pass  # a manifest from another version: build
+        header = _still_right(out, inputs, now, strict)
+        if header is not None:
+            _from_summary(result, header["summary"])
+            result.up_to_date = True
+            return result
         if _domains_up_to_date(out, inputs, now, strict, result):
             return result
     checked = check(path)
@@ -271,14 +267,8 @@ def _build_domains(
     for domain, sub in sites:
         part = BuildResult(problems=[])
         dest = out / domain.name
-        header = None
-        if not job.force:
-            clean_stale(dest.absolute())
-            try:
-                header = up_to_date(dest, job.inputs, job.now)
-            except (KeyError, TypeError, ValueError):
-                header = None
-        if header is not None and (not strict or not header.get("problems")):
+        header = None if job.force else _still_right(dest, job.inputs, job.now, strict)
+        if header is not None:
             _from_summary(part, header["summary"])
             part.up_to_date = True
         else:
@@ -294,11 +284,11 @@ def _build_domains(
     listed = {"domains": names, "default": names[0], "inputs": job.inputs}
     listed = json.dumps(listed, indent=1) + "\n"
     marker = out / DOMAINS_FILE
-    for gone in _listed_domains(marker):
+    for gone in _read_domains(marker)[0]:
         folder = out / gone
         # a domain taken off site.domains: its folder is ours (it has our manifest) and
         # would otherwise linger in the output, never published again
-        if gone not in names and "/" not in gone and read_manifest(folder) is not None:
+        if gone not in names and read_manifest(folder) is not None:
             result.notes.append(f"{gone} is no longer in site.domains: removed {folder}/")
             shutil.rmtree(folder)
     if not marker.is_file() or marker.read_text(encoding="utf-8") != listed:
@@ -328,36 +318,54 @@ def _domains_up_to_date(
     """Whether the last build into ``out`` was of several domains from these very inputs,
     and every domain's site is still right at ``now``: then, as for one site, nothing is
     read further (not even the links file) and nothing is written."""
-    try:
-        listed = json.loads((out / DOMAINS_FILE).read_text(encoding="utf-8"))
-        if listed.get("inputs") != inputs:
+    names, listed_inputs, complete = _read_domains(out / DOMAINS_FILE)
+    if not names or not complete or listed_inputs != inputs:
+        return False  # none, from other inputs, or from another version: build
+    parts = {}
+    for name in names:
+        header = _still_right(out / name, inputs, now, strict)
+        if header is None:
             return False
-        parts = {}
-        for name in listed["domains"]:
-            if not isinstance(name, str) or not name or "/" in name or name.startswith("."):
-                return False
-            folder = out / name
-            clean_stale(folder.absolute())
-            header = up_to_date(folder, inputs, now)
-            if header is None or (strict and header.get("problems")):
-                return False
-            part = BuildResult(problems=[], up_to_date=True)
+        part = BuildResult(problems=[], up_to_date=True)
+        try:
             _from_summary(part, header["summary"])
-            parts[name] = part
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return False  # none, or from another version: build
+        except (KeyError, TypeError, ValueError):
+            return False
+        parts[name] = part
     result.domains = parts
     _sum_up(result)
     return bool(parts)
 
 
-def _listed_domains(marker: Path) -> list[str]:
-    """The domains the last build of several domains wrote (its domains.json)."""
+def _still_right(out: Path, inputs: str, now: datetime, strict: bool) -> dict | None:
+    """The last build's header of ``out`` when nothing is to be done there (write.py's
+    ``up_to_date``; under ``--strict`` only if it had no warnings), after finishing what a
+    killed build left beside it; None: build."""
     try:
-        listed = json.loads(marker.read_text(encoding="utf-8"))["domains"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-    return [d for d in listed if isinstance(d, str) and d and not d.startswith(".")]
+        clean_stale(out.absolute())  # what a killed build left beside the output
+        header = up_to_date(out, inputs, now)
+    except (KeyError, TypeError, ValueError):
+        return None  # a manifest from another version
+    if header is None or (strict and header.get("problems")):
+        return None
+    return header
+
+
+def _read_domains(marker: Path) -> tuple[list[str], str | None, bool]:
+    """What the last build of several domains wrote in domains.json: the domains whose
+    name can be a folder of the output, the inputs it was built from, and whether every
+    name listed could (([], None, False) when there is none to read)."""
+    try:
+        listed = json.loads(marker.read_text(encoding="utf-8"))
+        domains, inputs = listed["domains"], listed.get("inputs")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return [], None, False
+    if not isinstance(domains, list):
+        return [], None, False
+    names = [
+        d for d in domains if isinstance(d, str) and d and "/" not in d and not d.startswith(".")
+    ]
+    return names, inputs, len(names) == len(domains)
 
 
 def check_domains_root(out: Path, links_file: Path) -> None:

@@ -23,7 +23,7 @@ from .load import Document
 from .model import Domain, LinkSet, Target
 from .problems import Format, Problem, format_github, format_json, format_text, summary
 from .times import describe, parse_now, zone
-from .urls import UrlError, host_and_path, parse_target, quote_path
+from .urls import UrlError, host_name, quote_path
 
 EXAMPLES_BUILD = """
 \b
@@ -478,7 +478,7 @@ def _domain_of(linkset: LinkSet, name: str | None, base_url: str | None = None) 
     by_name = {d.name: d for d in linkset.site.domains}
     if name is not None:
         try:  # as site.domains has it: lowercase, punycode
-            wanted = host_and_path(parse_target(f"https://{name.strip()}").url)[0]
+            wanted = host_name(name.strip())
         except UrlError:
             wanted = name
         if wanted not in by_name:

@@ -290,6 +290,13 @@ def quote_path(path: str) -> str:
     return quote(path, safe="/-_.~")
 
 
+def host_name(name: str) -> str:
+    """A bare host name as URLs carry it (lowercase, IDN as punycode), so that a domain
+    written in site.domains, a link's 'domains' or '--domain' compares with targets' hosts.
+    UrlError when it is not a host name."""
+    return host_and_path(parse_target(f"https://{name}").url)[0]
+
+
 def host_and_path(url: str) -> tuple[str, str]:
     """The lowercase host and the path of an already normalised URL."""
     parts = urlsplit(url)

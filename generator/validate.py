@@ -36,7 +36,7 @@ from .model import (
 )
 from .problems import ERROR, WARNING, Path, PendingProblem, Problem, shown
 from .times import TimeError, instant, zone
-from .urls import UrlError, host_and_path, parse_target
+from .urls import UrlError, host_and_path, host_name, parse_target
 
 TOP_KEYS = ("site", "links", "campaigns")
 SITE_KEYS = (
@@ -278,7 +278,7 @@ class _Checker:
             try:
                 if not bare or "/" in bare or "@" in bare:
                     raise UrlError("not a bare domain")
-                out.append(host_and_path(parse_target(f"https://{bare}").url)[0])
+                out.append(host_name(bare))
             except UrlError:
                 self.error((*path, i), f"{shown(name)} in {key} is not a domain like example.com")
         return tuple(out)
@@ -452,7 +452,7 @@ class _Checker:
             )
             return None
         try:
-            return host_and_path(parse_target(f"https://{value}").url)[0]
+            return host_name(value)
         except UrlError as exc:
             self.error(path, f"domain {shown(value)} is not a valid host name", exc.hint)
             return None
@@ -525,7 +525,7 @@ class _Checker:
         if not isinstance(name, str) or not name:
             return None
         try:
-            bare = host_and_path(parse_target(f"https://{name}").url)[0]
+            bare = host_name(name)
         except UrlError:
             return None
         return bare if bare in names else None
@@ -641,26 +641,12 @@ class _Checker:
                 counted=site.analytics is not None,
                 source=path if on else (),
             )
-        default_domains = self._default_domains(site)
-        where = {"source": path} if key != slug else {}
-        if isinstance(value, str) or value is None or not isinstance(value, dict):
-            if value is None:
-                self.error(path, f"link {slug!r} has no URL", "write 'slug: https://...'", at="key")
-                return None
-            target = self.target(value, path)
-            if target:
-                self.policy(target, path, site)
-            if not (slug_ok and target):
-                return None
-            return Link(
-                slug=slug,
-                target=target,
-                line=line,
-                status=site.status,
-                domains=(on,) if on else default_domains,
-                counted=site.analytics is not None,
-                **where,  # type: ignore[arg-type]
-            )
+        if value is None:
+            self.error(path, f"link {slug!r} has no URL", "write 'slug: https://...'", at="key")
+            return None
+        if not isinstance(value, dict):
+            self.target(value, path)  # a number, a list: said as what a URL cannot be
+            return None
 
         self.unknown_keys(value, LINK_KEYS, path, f"link {slug!r}")
         fields = self.link_fields(slug, value, path, site, tz)
@@ -676,8 +662,8 @@ class _Checker:
                 )
             fields["domains"] = (on,)
         elif not fields["domains"]:
-            fields["domains"] = default_domains
-        return Link(slug=slug, line=line, **fields, **where)
+            fields["domains"] = self._default_domains(site)
+        return Link(slug=slug, line=line, **fields, source=path if on else ())
 
     @staticmethod
     def _default_domains(site: Site) -> tuple[str, ...]:

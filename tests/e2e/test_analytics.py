@@ -11,7 +11,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ import pytest
 from generator.build import build
 from tests.conftest import NOW
 from tests.e2e.test_browser import new_context
-from tests.e2e.test_http import PagesHandler, serve
+from tests.e2e.test_http import PagesHandler, TargetHandler, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -79,38 +79,23 @@ class Collector(BaseHTTPRequestHandler):
         pass
 
 
-class Target(BaseHTTPRequestHandler):
+class Target(TargetHandler):
+    """The 'outside world' of test_http.py, each visit also logged with its time."""
+
     def do_GET(self) -> None:
         if self.path != "/favicon.ico":  # asked by the browser once a page has loaded
             LOG.add("target", self.path, {})
-        body = f"target {self.path}".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def _serve(handler: type) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+        super().do_GET()
 
 
 @pytest.fixture(scope="module")
 def counter() -> Iterator[str]:
-    yield from _serve(Collector)
+    yield from serve(Collector)
 
 
 @pytest.fixture(scope="module")
 def target() -> Iterator[str]:
-    yield from _serve(Target)
+    yield from serve(Target)
 
 
 SITES = {
