@@ -288,7 +288,7 @@ def _build_domains(
         folder = out / gone
         # a domain taken off site.domains: its folder is ours (it has our manifest) and
         # would otherwise linger in the output, never published again
-        if gone not in names and read_manifest(folder) is not None:
+        if gone not in names and read_manifest(folder, header_only=True) is not None:
             result.notes.append(f"{gone} is no longer in site.domains: removed {folder}/")
             shutil.rmtree(folder)
     if not marker.is_file() or marker.read_text(encoding="utf-8") != listed:

@@ -370,7 +370,7 @@ def test_with_no_room_for_a_second_tree_a_rebuild_falls_back_to_its_journal(
     out = tmp_path / "site"
     write_site(out, {"a.html": b"1", "b.html": b"2"})
 
-    def full(src: Path, dst: Path) -> None:
+    def full(src: Path, dst: Path, files: int) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(write, "_link_tree", full)
@@ -398,3 +398,77 @@ def test_a_write_that_fails_is_said_without_a_traceback(
     assert not result.written
     assert result.error is not None and "No space left on device" in result.error
     assert not (tmp_path / "site").exists()
+
+
+def test_a_file_system_with_too_few_inodes_is_not_even_tried_for_the_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tmpfs counts each hard link against its inodes: with fewer free than the site has
+    files, no link is made (at a million links cp made 740,000 and failed), and the
+    rebuild is applied under the journal."""
+    from generator import write
+
+    out = tmp_path / "site"
+    write_site(out, {"a.html": b"1", "b.html": b"2"})
+    real = os.statvfs(out)
+
+    class Full:
+        f_files, f_favail = real.f_files or 1000, 10
+
+    real_popen = write.subprocess.Popen
+
+    def no_cp(cmd: list[str], *args: object, **kwargs: object) -> object:
+        assert not str(cmd[0]).endswith("cp"), "cp was run"
+        return real_popen(cmd, *args, **kwargs)
+
+    def no_link(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a hard link was made")
+
+    monkeypatch.setattr(write.os, "statvfs", lambda path: Full)
+    monkeypatch.setattr(write.subprocess, "Popen", no_cp)
+    monkeypatch.setattr(write.os, "link", no_link)
+    result = write_site(out, {"a.html": b"new", "b.html": b"2"})
+    assert (result.written, result.removed) == (1, 0)
+    assert snapshot(out)["a.html"] == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_cp_is_stopped_at_its_first_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """cp -al goes on after an error and prints one a file: it is stopped at the first,
+    and that line is what is said (a cp that never ends would hang this test)."""
+    from generator import write
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "cp"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "while :; do echo \"cp: cannot create hard link 'x': No space left on device\" >&2; done\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "dst").mkdir()
+    with pytest.raises(OSError, match="No space left on device"):
+        write._link_tree(tmp_path / "src", tmp_path / "dst", 1)
+
+
+def test_an_output_of_the_first_manifest_version_is_checked_for_foreign_files(
+    tmp_path: Path,
+) -> None:
+    """A version-1 manifest lists the files without digests: a file it does not list is a
+    user's, and the output is refused; one that lists them all is rebuilt whole."""
+    import json
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "a.html").write_bytes(b"old")
+    (out / MANIFEST).write_text(json.dumps({"generator": "shortlinks", "files": ["a.html"]}))
+    check_output(out)  # every file is listed
+    write_site(out, {"a.html": b"new"})
+    assert snapshot(out)["a.html"] == b"new"
+
+    (out / MANIFEST).write_text(json.dumps({"generator": "shortlinks", "files": ["a.html"]}))
+    (out / "mine.txt").write_bytes(b"a user's")
+    with pytest.raises(OutputError, match="1 file\\(s\\) that shortlinks did not write"):
+        check_output(out)
