@@ -53,13 +53,14 @@ def links_json(plan: Plan) -> jsonout.Chunks:
         for link in plan.links:
             # not published before it starts (the pages keep it secret until then too), nor
             # behind a password (its page holds it encrypted only)
-            secret = plan.state_of(link) is State.scheduled or link.password is not None
+            state = plan.state_of(link)
+            secret = state is State.scheduled or link.password is not None
             yield {
                 "slug": link.slug,
                 "url": None if secret else link.target.url,
                 "short_url": f"{base}/{link.slug}" if base else None,
                 "status": link.status,
-                "state": plan.state_of(link).value,
+                "state": state.value,
                 "starts": iso(link.starts),
                 "expires": iso(link.expires),
                 "expired_url": link.expired.url if link.expired else None,
