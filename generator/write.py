@@ -28,6 +28,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -60,11 +61,15 @@ def read_manifest(out: Path, header_only: bool = False) -> Manifest | None:
     try:
         with open(out / MANIFEST, encoding="utf-8") as f:
             first = f.readline()
-            head = json.loads(first)
+            try:
+                head = json.loads(first)
+                whole = None
+            except ValueError:  # version 1 was one JSON object over many lines (indent=0)
+                head = whole = json.loads(first + f.read())
             if not isinstance(head, dict) or head.get("generator") != "shortlinks":
                 return None
-            if head.get("version") != _VERSION:  # version 1: one JSON object, no digests
-                data = json.loads(first + f.read())
+            if head.get("version") != _VERSION:  # version 1: the files, with no digests
+                data = whole if whole is not None else json.loads(first + f.read())
                 return Manifest({str(p): None for p in data["files"]}, {}, digests=False)
             header = {k: v for k, v in head.items() if k not in ("generator", "version")}
             if header_only:
@@ -579,6 +584,31 @@ def _swap_in(out: Path, stage: Path, replace: list[str], remove: list[str], file
 
 
 _SPARE_INODES = 1024  # the tree's folders, and room left for anything else on the disk
+# File systems that count every hard link against their inodes (Linux's shmem.c reserves
+# an inode a link); on the others a link costs no inode, and the free ones say nothing.
+_INODE_PER_LINK = frozenset({"tmpfs"})
+
+
+def _links_use_inodes(path: Path, mounts: str | None = None) -> bool:
+    """Whether ``path`` is on a file system that counts each hard link as an inode, read
+    off the longest mount point above it in ``/proc/self/mounts``; False when unknown."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    where = os.path.realpath(path)
+    best, kind = "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        # spaces, tabs and backslashes in a mount point are written in octal: '\040'
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
+        inside = where == point or where.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind in _INODE_PER_LINK
 
 
 class _NoTree(Exception):
@@ -596,9 +626,12 @@ def _link_tree(src: Path, dst: Path, files: int) -> None:
     ``files`` is not even tried: at a million links the attempt made and deleted 740,000
     links for nothing. Past the first error cp is stopped: it would go on and print an error
     a file (1.3 GB of messages held in memory at a million links)."""
-    fs = os.statvfs(src)
-    if fs.f_files and fs.f_favail < files + _SPARE_INODES:
-        raise OSError(errno.ENOSPC, f"{fs.f_favail} free inodes for a tree of about {files} files")
+    if _links_use_inodes(src):
+        fs = os.statvfs(src)
+        if fs.f_files and fs.f_favail < files + _SPARE_INODES:
+            raise OSError(
+                errno.ENOSPC, f"{fs.f_favail} free inodes for a tree of about {files} files"
+            )
     cp = shutil.which("cp")
     if cp is not None:
         with subprocess.Popen(
@@ -606,18 +639,26 @@ def _link_tree(src: Path, dst: Path, files: int) -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         ) as proc:
-            assert proc.stderr is not None
-            first = proc.stderr.readline()  # nothing until it fails, or ends well
-            if first:
+            try:
+                assert proc.stderr is not None
+                first = proc.stderr.readline()  # nothing until it fails, or ends well
+                if first:
+                    proc.kill()
+                proc.stderr.close()
+                code = proc.wait()
+            except BaseException:  # interrupted: no cp left linking into a deleted tree
                 proc.kill()
-            proc.stderr.close()
-            code = proc.wait()
+                raise
         if code == 0 and not first:
             return
         said = first.decode(errors="replace").strip()
         raise OSError(said or f"cp -al failed ({code})")
+
+    def unreadable(exc: OSError) -> None:
+        raise exc  # a folder the walk cannot read would be swapped in empty: never
+
     root = str(src)
-    for folder, dirs, names in os.walk(root):
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
         rel = os.path.relpath(folder, root)
         target = os.path.join(dst, rel) if rel != "." else str(dst)
         for name in dirs:

@@ -424,6 +424,7 @@ def test_a_file_system_with_too_few_inodes_is_not_even_tried_for_the_tree(
     def no_link(*args: object, **kwargs: object) -> None:
         raise AssertionError("a hard link was made")
 
+    monkeypatch.setattr(write, "_links_use_inodes", lambda path: True)
     monkeypatch.setattr(write.os, "statvfs", lambda path: Full)
     monkeypatch.setattr(write.subprocess, "Popen", no_cp)
     monkeypatch.setattr(write.os, "link", no_link)
@@ -463,12 +464,132 @@ def test_an_output_of_the_first_manifest_version_is_checked_for_foreign_files(
     out = tmp_path / "site"
     out.mkdir()
     (out / "a.html").write_bytes(b"old")
-    (out / MANIFEST).write_text(json.dumps({"generator": "shortlinks", "files": ["a.html"]}))
+    # as version 1 wrote it: json.dumps(manifest, indent=0), over many lines
+    v1 = json.dumps({"generator": "shortlinks", "files": ["a.html"]}, indent=0) + "\n"
+    assert v1.startswith("{\n")
+    (out / MANIFEST).write_text(v1)
     check_output(out)  # every file is listed
     write_site(out, {"a.html": b"new"})
     assert snapshot(out)["a.html"] == b"new"
 
-    (out / MANIFEST).write_text(json.dumps({"generator": "shortlinks", "files": ["a.html"]}))
+    (out / MANIFEST).write_text(v1)
     (out / "mine.txt").write_bytes(b"a user's")
     with pytest.raises(OutputError, match="1 file\\(s\\) that shortlinks did not write"):
         check_output(out)
+
+
+def test_only_file_systems_that_count_links_as_inodes_are_looked_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On ext4 or xfs a hard link costs no inode: few free inodes there say nothing, and
+    the tree is tried (the atomic swap), not skipped for the journal."""
+    from generator import write
+
+    out = tmp_path / "site"
+    write_site(out, {"a.html": b"1"})
+
+    class Full:
+        f_files, f_favail = 1000, 10
+
+    tried: list[int] = []
+    real_tree = write._link_tree
+
+    def spy(src: Path, dst: Path, files: int) -> None:
+        tried.append(files)
+        real_tree(src, dst, files)
+
+    monkeypatch.setattr(write, "_links_use_inodes", lambda path: False)
+    monkeypatch.setattr(write.os, "statvfs", lambda path: Full)
+    monkeypatch.setattr(write, "_link_tree", spy)
+    write_site(out, {"a.html": b"2"})
+    assert tried and snapshot(out)["a.html"] == b"2"
+
+
+def test_which_file_system_a_folder_is_on_is_read_off_the_longest_mount_point() -> None:
+    from generator.write import _links_use_inodes
+
+    mounts = (
+        "overlay / overlay rw 0 0\n"
+        "tmpfs /dev/shm tmpfs rw,nosuid 0 0\n"
+        "/dev/vda /dev/shm/disk ext4 rw 0 0\n"
+        "tmpfs /srv/my\\040site tmpfs rw 0 0\n"
+    )
+    assert _links_use_inodes(Path("/dev/shm/_site"), mounts)
+    assert _links_use_inodes(Path("/dev/shm"), mounts)
+    assert not _links_use_inodes(Path("/dev/shm/disk/_site"), mounts)
+    assert not _links_use_inodes(Path("/dev/shmx/_site"), mounts)  # not under /dev/shm
+    assert not _links_use_inodes(Path("/home/me/_site"), mounts)
+    assert _links_use_inodes(Path("/srv/my site/_site"), mounts)  # '\\040' is a space
+    assert not _links_use_inodes(Path("/srv/x"), "garbage")
+
+
+def test_a_folder_the_walk_cannot_read_is_never_swapped_in_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without GNU cp the tree is made by a walk, which would skip a folder it cannot read
+    and so swap it in empty: the walk fails instead, and the journal applies the rebuild
+    in place, leaving the folder as it is."""
+    from generator import write
+
+    out = tmp_path / "site"
+    write_site(out, {"a.html": b"1"})
+    (out / "private").mkdir()
+    (out / "private" / "mine.txt").write_bytes(b"a user's")
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if str(path).endswith("private"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write.shutil, "which", lambda name: None)
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = write_site(out, {"a.html": b"2"})
+    monkeypatch.undo()
+    assert result.written == 1
+    assert snapshot(out)["a.html"] == b"2"
+    assert snapshot(out)["private/mine.txt"] == b"a user's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_an_interrupted_cp_is_not_left_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while cp makes the tree: cp is killed, not left linking into a folder that
+    is being deleted."""
+    import signal
+    import time
+
+    from generator import write
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pid_file = tmp_path / "cp.pid"
+    fake = bin_dir / "cp"
+    fake.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "dst").mkdir()
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with pytest.raises(KeyboardInterrupt):
+            write._link_tree(tmp_path / "src", tmp_path / "dst", 1)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    pid = int(pid_file.read_text())
+    for _ in range(50):  # killed and reaped: the pid is gone
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        raise AssertionError("cp was left running")
