@@ -416,6 +416,14 @@ def _lock(tmp_path: Path, text: str) -> None:
     assert run.exit_code == 0, run.output
 
 
+def _locked_base(tmp_path: Path, text: str) -> Path:
+    """``text`` locked, and its lock kept aside as a pull request's base branch's."""
+    _lock(tmp_path, text)
+    base = tmp_path / "base.lock"
+    base.write_text((tmp_path / "links.lock").read_text())
+    return base
+
+
 def _errors(tmp_path: Path, base: Path | None = None) -> list[str]:
     from generator import lock
 
@@ -425,9 +433,7 @@ def _errors(tmp_path: Path, base: Path | None = None) -> list[str]:
 
 
 def test_reordering_the_domains_cannot_repoint_a_published_slug(tmp_path: Path) -> None:
-    _lock(tmp_path, TWO)
-    base = tmp_path / "base.lock"
-    base.write_text((tmp_path / "links.lock").read_text())
+    base = _locked_base(tmp_path, TWO)
     cn = "    - domain: sale.example.cn\n      home: https://shop.example.cn\n"
     swapped = TWO.replace("    - go.example.com\n" + cn, cn + "    - go.example.com\n").replace(
         "  sale: https://shop.example.com/sale\n  sale@sale.example.cn: https://shop.example.cn/sale\n",
@@ -453,9 +459,7 @@ def test_reordering_the_domains_cannot_repoint_a_published_slug(tmp_path: Path) 
 
 def test_lines_from_before_site_domains_stand_for_every_domain(tmp_path: Path) -> None:
     one = "site:\n  domain: go.example.com\nlinks:\n  sale: https://shop.example.com/sale\n"
-    _lock(tmp_path, one)
-    base = tmp_path / "base.lock"
-    base.write_text((tmp_path / "links.lock").read_text())
+    base = _locked_base(tmp_path, one)
     site = "site:\n  domains: [go.example.com, sale.example.cn]\nlinks:\n"
     # the slug on both domains, its target kept: nothing to record, nothing moved
     (tmp_path / "links.yaml").write_text(
@@ -477,9 +481,7 @@ def test_lines_from_before_site_domains_stand_for_every_domain(tmp_path: Path) -
 
 def test_a_device_target_of_a_published_link_needs_the_override(tmp_path: Path) -> None:
     one = "links:\n  app: https://example.com/app\n"
-    _lock(tmp_path, one)
-    base = tmp_path / "base.lock"
-    base.write_text((tmp_path / "links.lock").read_text())
+    base = _locked_base(tmp_path, one)
     devices = "links:\n  app:\n    url: https://example.com/app\n    devices:\n      ios: https://evil.example.net/\n"
     (tmp_path / "links.yaml").write_text(devices)
     found = _errors(tmp_path, base)

@@ -16,7 +16,7 @@ import pytest
 
 from generator.build import build
 from tests.conftest import NOW
-from tests.e2e.test_http import PagesHandler, TargetHandler, serve
+from tests.e2e.test_http import PagesHandler, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -27,11 +27,6 @@ def new_context(browser: object, at: datetime = NOW, **options: object) -> objec
     context = browser.new_context(**options)  # type: ignore[attr-defined]
     context.clock.set_fixed_time(at)
     return context
-
-
-@pytest.fixture(scope="module")
-def target() -> Iterator[str]:
-    yield from serve(TargetHandler)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ serves it, a target server recording what it is asked for."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,6 @@ from tests.e2e.test_http import PagesHandler, TargetHandler, serve
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def target() -> Iterator[str]:
-    yield from serve(TargetHandler)
 
 
 @pytest.fixture(scope="module")
@@ -116,16 +112,23 @@ AGENTS = {
 TOUCH_POINTS = {"ipad": 5, "iphone": 5, "android": 5, "wechat-android": 5, "wechat-ios": 5}
 
 
-def device_context(browser: object, agent: str, **options: object) -> tuple[Any, Any]:
-    """A context and page for ``agent``, with as many touch points as its device has
-    (Playwright's has_touch gives one: set the number through DevTools, as on the device)."""
+@contextmanager
+def device_page(browser: object, agent: str, **options: object) -> Iterator[Any]:
+    """A page for ``agent``, with as many touch points as its device has (Playwright's
+    has_touch gives one: set the number through DevTools, as on the device); its context
+    is closed after."""
     points = TOUCH_POINTS.get(agent, 0)
     context = new_context(browser, user_agent=AGENTS[agent], has_touch=bool(points), **options)
-    page = context.new_page()
-    if points:
-        cdp = context.new_cdp_session(page)
-        cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": points})
-    return context, page
+    try:
+        page = context.new_page()
+        if points:
+            cdp = context.new_cdp_session(page)
+            cdp.send(
+                "Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": points}
+            )
+        yield page
+    finally:
+        context.close()
 
 
 def asked() -> list[str]:
@@ -161,8 +164,7 @@ DEVICES = [
 def test_each_device_lands_on_its_target(
     browser: object, host: str, target: str, agent: str, short: str, landing: str
 ) -> None:
-    context, page = device_context(browser, agent)
-    try:
+    with device_page(browser, agent) as page:
         TargetHandler.seen.clear()
         page.goto(host + short)
         page.wait_for_url(target + "/**", timeout=10_000)
@@ -170,19 +172,14 @@ def test_each_device_lands_on_its_target(
         assert asked() == [landing.split("#")[0]]
         touch = page.evaluate("navigator.maxTouchPoints")
         assert touch == TOUCH_POINTS.get(agent, 0)
-    finally:
-        context.close()
 
 
 def test_qq_still_gets_the_open_in_browser_hint_of_a_link_with_a_wechat_target(
     browser: object, host: str
 ) -> None:
-    context, page = device_context(browser, "qq")
-    try:
+    with device_page(browser, "qq") as page:
         page.goto(host + "/wx?a=1")
         page.wait_for_url(host + "/_open/wx.html?a=1")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(
@@ -193,26 +190,20 @@ def test_the_open_in_browser_page_shows_the_target_for_the_visitors_phone(
 ) -> None:
     """WeChat on a phone, for a link with no wechat target: the page asking to open it in
     the browser shows the address for that phone's system, which a browser would get."""
-    context, page = device_context(browser, agent)
-    try:
+    with device_page(browser, agent) as page:
         page.goto(host + "/apps-hint?a=1")
         page.wait_for_url(host + "/_open/apps-hint.html?a=1")
         assert page.text_content("#short") == target + shown + "?a=1"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("agent", ["iphone", "android", "wechat-ios", "desktop-chrome"])
 def test_without_javascript_every_device_gets_the_links_own_target(
     browser: object, host: str, target: str, agent: str
 ) -> None:
-    context, page = device_context(browser, agent, java_script_enabled=False)
-    try:
+    with device_page(browser, agent, java_script_enabled=False) as page:
         page.goto(host + "/app?a=1")
         page.wait_for_url(target + "/**", timeout=10_000)
         assert page.url == target + "/app?src=short"
-    finally:
-        context.close()
 
 
 # -- passwords -------------------------------------------------------------------------
@@ -234,9 +225,8 @@ def watched(page: Any, host: str) -> tuple[list[str], list[str]]:
 def test_a_wrong_password_says_so_and_reveals_nothing(
     browser: object, host: str, target: str
 ) -> None:
-    context, page = device_context(browser, "desktop-chrome")
-    requested, messages = watched(page, host)
-    try:
+    with device_page(browser, "desktop-chrome") as page:
+        requested, messages = watched(page, host)
         TargetHandler.seen.clear()
         page.goto(host + "/secret?a=1")
         assert page.get_by_role("heading").inner_text() == "This link is protected by a password"
@@ -252,16 +242,13 @@ def test_a_wrong_password_says_so_and_reveals_nothing(
         assert asked() == []
         assert [u for u in requested if not u.startswith(host + "/")] == []
         assert not [m for m in messages if "Content Security Policy" in m], messages
-    finally:
-        context.close()
 
 
 def test_the_right_password_opens_the_link_with_the_visitors_query(
     browser: object, host: str, target: str
 ) -> None:
-    context, page = device_context(browser, "desktop-chrome")
-    _, messages = watched(page, host)
-    try:
+    with device_page(browser, "desktop-chrome") as page:
+        _, messages = watched(page, host)
         TargetHandler.seen.clear()
         page.goto(host + "/secret?a=1#top")
         page.fill("#password", "wrong, first")
@@ -276,8 +263,6 @@ def test_the_right_password_opens_the_link_with_the_visitors_query(
         page.go_back()  # location.replace: Back skips the password page
         assert not page.url.startswith(host)
         assert not [m for m in messages if "Content Security Policy" in m], messages
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(
@@ -292,23 +277,19 @@ def test_the_right_password_opens_the_link_with_the_visitors_query(
 def test_a_password_link_with_devices_opens_the_target_of_the_visitors_device(
     browser: object, host: str, target: str, agent: str, landing: str
 ) -> None:
-    context, page = device_context(browser, agent)
-    try:
+    with device_page(browser, agent) as page:
         page.goto(host + "/secret-devices?a=1")
         assert "secret-" not in page.content().replace("secret-devices", "")
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(target + "/**", timeout=10_000)
         assert page.url == target + landing
-    finally:
-        context.close()
 
 
 def test_without_javascript_the_password_page_says_what_it_needs(
     browser: object, host: str
 ) -> None:
-    context, page = device_context(browser, "desktop-chrome", java_script_enabled=False)
-    try:
+    with device_page(browser, "desktop-chrome", java_script_enabled=False) as page:
         TargetHandler.seen.clear()
         page.goto(host + "/secret")
         page.wait_for_timeout(300)
@@ -316,24 +297,19 @@ def test_without_javascript_the_password_page_says_what_it_needs(
         assert "needs JavaScript, in a secure (https) page" in page.inner_text("#needs")
         assert not page.is_visible("#unlock")
         assert asked() == []
-    finally:
-        context.close()
 
 
 def test_outside_a_secure_context_the_password_page_says_what_it_needs(
     browser: object, host: str
 ) -> None:
     # 127.0.0.1 is a secure context; a page on plain http elsewhere has no crypto.subtle
-    context, page = device_context(browser, "desktop-chrome")
-    try:
+    with device_page(browser, "desktop-chrome") as page:
         page.add_init_script(
             "Object.defineProperty(Crypto.prototype, 'subtle', {get: () => undefined})"
         )
         page.goto(host + "/secret")
         assert page.evaluate("crypto.subtle") is None
         assert page.is_visible("#needs") and not page.is_visible("#unlock")
-    finally:
-        context.close()
 
 
 def test_an_expired_password_link_goes_to_its_expired_url_by_the_visitors_clock(

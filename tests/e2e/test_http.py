@@ -147,11 +147,6 @@ class _Refresh(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def target() -> Iterator[str]:
-    yield from serve(TargetHandler)
-
-
-@pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, target: str) -> Path:
     root = tmp_path_factory.mktemp("e2e")
     (root / "links.yaml").write_text(

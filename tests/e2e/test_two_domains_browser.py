@@ -28,11 +28,6 @@ IPHONE = (
 
 
 @pytest.fixture(scope="module")
-def target() -> Iterator[str]:
-    yield from serve(TargetHandler)
-
-
-@pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory, target: str) -> tuple[Path, dict[str, LinkSet]]:
     return build_sites(tmp_path_factory.mktemp("two-domains-browser"), target)
 
