@@ -147,6 +147,13 @@ class _Refresh(HTMLParser):
 
 
 @pytest.fixture(scope="module")
+def target() -> Iterator[str]:
+    # its own: pytest imports this module under another name than the conftest does, so
+    # the conftest's server would record into another TargetHandler class than this one's
+    yield from serve(TargetHandler)
+
+
+@pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, target: str) -> Path:
     root = tmp_path_factory.mktemp("e2e")
     (root / "links.yaml").write_text(
