@@ -56,6 +56,17 @@ def test_readme_error_example_is_what_check_prints() -> None:
     ]
 
 
+def test_links_yaml_doc_timezone_example_is_what_check_prints() -> None:
+    doc = ROOT / "docs" / "links-yaml.md"
+    shown = blocks(doc, "text")[0].strip().splitlines()
+    found = problems_of("site:\n  domain: go.example.com\n  timezone: localtime\nlinks: {}\n")
+    p = next(p for p in found if p.is_error)
+    assert shown == [
+        f"links.yaml:{p.line}:{p.column}: error: {p.message}",
+        f"    hint: {p.hint}",
+    ]
+
+
 def test_output_doc_build_example_matches_the_bundled_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
