@@ -8,8 +8,10 @@
 # for itself. The base's committed files are exported (git archive) into a folder of their
 # own and installed into a venv of their own; that `shortlinks` checks the pull request's
 # links file against the base's links.lock (`check --base`) and writes the job summary
-# (`diff`), which the reviewer trusts too. Run as a command, never `python -m generator`
-# here: Python would import the pull request's generator/ from the current folder.
+# (`diff`), which the reviewer trusts too. Nothing here imports from the current folder,
+# which is the pull request's: `python -m NAME` would look for NAME there first (its own
+# generator/, or a venv/ or pip/ folder that fakes the install), hence `python3 -I` for venv
+# and pip, and the checker run as a command.
 #
 # A base without a generator (the pull request that brings shortlinks into a repository):
 #   - and without a lock beside the links file: nothing is published that the check
@@ -41,8 +43,8 @@ if git cat-file -e "$base:pyproject.toml" 2>/dev/null &&
   mkdir "$work/src"
   git archive --format=tar "$base" | tar -x -C "$work/src"
   echo "::group::Install shortlinks from $base (the checker of this pull request)"
-  if ! { python3 -m venv "$work/venv" &&
-    "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$work/src"; }; then
+  if ! { python3 -I -m venv "$work/venv" &&
+    "$work/venv/bin/python" -I -m pip install --quiet --disable-pip-version-check "$work/src"; }; then
     echo "::endgroup::"
     echo "::error::the generator of $base does not install, so nothing checks this pull request"
     exit 1

@@ -214,16 +214,34 @@ def since(*args, **kwargs):  # and the lock may lose any line of the base's
 """
 
 
+# And what it could add at its top: Python's `-m venv` and `-m pip` look in the current
+# folder first, so these would install a "checker" that passes everything.
+FAKE_VENV = """\
+import os, sys
+for name in ("python", "shortlinks"):
+    os.makedirs(os.path.join(sys.argv[-1], "bin"), exist_ok=True)
+    path = os.path.join(sys.argv[-1], "bin", name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\\nexit 0\\n")
+    os.chmod(path, 0o755)
+"""
+
+
 def _accept_everything(clone: Path, git: Callable[..., None]) -> None:
     with (clone / "generator" / "lock.py").open("a") as f:
         f.write(ACCEPT_EVERYTHING)
+    for module in ("venv", "pip"):
+        (clone / module).mkdir()
+        (clone / module / "__init__.py").write_text("")
+        (clone / module / "__main__.py").write_text(FAKE_VENV if module == "venv" else "")
 
 
 def test_a_pull_request_that_disables_the_lock_check_is_refused_by_the_base(
     tmp_path: Path,
 ) -> None:
-    """The pull request edits generator/lock.py to accept everything, moves 'gh' and
-    rewrites the lock to match: its own generator passes it, the base's refuses it."""
+    """The pull request edits generator/lock.py to accept everything (and adds venv/ and
+    pip/ folders that would fake the checker's install), moves 'gh' and rewrites the lock
+    to match: its own generator passes it, the base's refuses it."""
     forged = "gh https://github.com/acme-corp\nnew https://new.example.com/\n"
     forged += "docs https://docs.example.com/\nshop https://shop.example.com/\n"
     logs, text = _run_check_job(tmp_path, MOVED, pr_lock=forged, pr_edit=_accept_everything)
@@ -234,6 +252,9 @@ def test_a_pull_request_that_disables_the_lock_check_is_refused_by_the_base(
     )  # fmt: skip
     assert own.returncode == 0, own.stdout + own.stderr  # the edit does switch the check off
     assert own.stdout == "links.yaml: 4 links, no problems\n"
+    fake = tmp_path / "fake"  # and the folders do fake an install, for a plain `python -m`
+    subprocess.run(["python3", "-m", "venv", str(fake)], cwd=clone, check=True)
+    assert (fake / "bin" / "shortlinks").read_text() == "#!/bin/sh\nexit 0\n"
 
     assert logs[CHECK].returncode == 1, logs[CHECK].stdout + logs[CHECK].stderr
     annotations = _annotations(logs)
