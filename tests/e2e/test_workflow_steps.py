@@ -80,12 +80,14 @@ def _run_check_job(
     base_edit: Edit | None = None,
     pr_edit: Edit | None = None,
     base_ref: str = "main",
+    event: str = "pull_request",
 ) -> tuple[dict[str, subprocess.CompletedProcess[str]], str]:
     """The check job's steps for a pull request from BASE (locked on main) to ``pr_links``;
     ``relock``: the author ran 'shortlinks lock'; ``pr_lock``: or edited the lock by hand;
     ``base_edit``, ``pr_edit``: more changes to the base commit or the pull request, called
-    with the clone and its ``git``; ``base_ref``: the base branch GitHub names. The logs of
-    the steps that ran, and the job summary."""
+    with the clone and its ``git``; ``base_ref``: the base branch GitHub names; ``event``:
+    or a push of the pull request's branch. The logs of the steps that ran (the links job's,
+    then the site job's if the first passed), and the job summary."""
     clone = tmp_path / "repo"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
 
@@ -125,30 +127,36 @@ def _run_check_job(
     runner_temp.mkdir()
     summary.touch()
     output.touch()
+    outside = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     env = {
-        **os.environ,
+        **outside,
         "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_BASE_REF": base_ref,
-        "GITHUB_HEAD_REF": "pr",
+        "GITHUB_EVENT_NAME": event,
         "GITHUB_STEP_SUMMARY": str(summary),
         "GITHUB_OUTPUT": str(output),
         "GITHUB_WORKSPACE": str(clone),
         "RUNNER_TEMP": str(runner_temp),
     }
+    if event == "pull_request":
+        env |= {"GITHUB_BASE_REF": base_ref, "GITHUB_HEAD_REF": "pr"}
     workflow = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text())
+    assert workflow["jobs"]["site"]["needs"] == "links"
     failed = False
     logs: dict[str, subprocess.CompletedProcess[str]] = {}
-    for step in workflow["jobs"]["links"]["steps"]:
-        if "run" not in step or step.get("name") == "Install":
-            continue
-        if not condition(step.get("if"), failed, "pull_request"):
-            continue
-        run = subprocess.run(
-            ["bash", "-e", "-c", step["run"]], cwd=clone, env=env, capture_output=True, text=True
-        )
-        logs[step["name"]] = run
-        failed = failed or run.returncode != 0
+    for job in ("links", "site"):
+        if failed:  # the site job needs the links job
+            break
+        for step in workflow["jobs"][job]["steps"]:
+            if "run" not in step or step.get("name") == "Install":
+                continue
+            if not condition(step.get("if"), failed, event):
+                continue
+            run = subprocess.run(
+                ["bash", "-e", "-c", step["run"]],
+                cwd=clone, env=env, capture_output=True, text=True,
+            )  # fmt: skip
+            logs[step["name"]] = run
+            failed = failed or run.returncode != 0
     return logs, summary.read_text()
 
 
@@ -307,7 +315,7 @@ def test_the_first_pull_request_is_checked_by_its_own_generator_with_a_warning(
         "::warning::origin/main has no generator yet: this pull request is checked by its own,"
         " which it could have changed. Review generator/, scripts/ and .github/ before merging."
     ]
-    assert "Install shortlinks from" not in run.stdout  # nothing installed from the base
+    assert "Install shortlinks from HEAD (the checker)" in run.stdout  # its own
     assert logs["Build the site"].returncode == 0
     assert "| `new` | https://new.example.com/ |" in text
 
@@ -335,6 +343,29 @@ def test_a_pull_request_whose_base_is_not_fetched_fails_closed(tmp_path: Path) -
         "::error::the base branch origin/release is not in this checkout:"
         " actions/checkout needs fetch-depth: 0\n"
     )
+    assert "Build the site" not in logs
+
+
+def test_no_code_of_the_pull_request_runs_in_the_job_that_checks_it() -> None:
+    """Code run before the check could move the base ref or replace a program (the job has
+    sudo): the links job only checks out and runs the check, and the site is built apart."""
+    jobs = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text())["jobs"]
+    steps = jobs["links"]["steps"]
+    assert [s.get("uses", "").split("@")[0] for s in steps] == ["actions/checkout", ""]
+    assert steps[0]["with"] == {"persist-credentials": False, "fetch-depth": 0}
+    assert (steps[1]["name"], steps[1]["run"]) == (CHECK, "bash scripts/check-links.sh links.yaml")
+    assert [s.get("name") for s in jobs["site"]["steps"][1:3]] == ["Install", "Build the site"]
+
+
+def test_a_push_is_checked_by_its_own_committed_shortlinks(tmp_path: Path) -> None:
+    logs, text = _run_check_job(tmp_path, MOVED, event="push")
+    run = logs[CHECK]
+    assert run.returncode == 1
+    assert "Install shortlinks from HEAD (the checker)" in run.stdout
+    annotations = _annotations(logs)
+    assert len(annotations) == 2, run.stdout  # 'gh' moved, 'new' not locked: as on the PR
+    assert "was published pointing to https://github.com/acme" in annotations[0]
+    assert text == ""  # no summary on a push
     assert "Build the site" not in logs
 
 
