@@ -336,6 +336,22 @@ def test_a_base_with_published_links_and_no_generator_fails_closed(tmp_path: Pat
     assert text == ""
 
 
+def test_a_base_whose_generator_does_not_install_fails_closed(tmp_path: Path) -> None:
+    def base(clone: Path, git: Callable[..., None]) -> None:
+        with (clone / "pyproject.toml").open("a") as f:
+            f.write("[project\n")  # not TOML: pip cannot build it
+
+    logs, text = _run_check_job(tmp_path, MOVED, base_edit=base)
+    run = logs[CHECK]
+    assert run.returncode == 1
+    assert run.stdout.endswith(
+        "::endgroup::\n::error::the shortlinks of origin/main does not install,"
+        " so nothing checks links.yaml\n"
+    ), run.stdout
+    assert "Build the site" not in logs
+    assert text == ""
+
+
 def test_a_pull_request_whose_base_is_not_fetched_fails_closed(tmp_path: Path) -> None:
     logs, _text = _run_check_job(tmp_path, MOVED, base_ref="release")
     assert logs[CHECK].returncode == 1
