@@ -8,6 +8,9 @@ without is read in the site's zone.
 from __future__ import annotations
 
 import difflib
+import functools
+import importlib.resources
+import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -31,25 +34,111 @@ FIRST_YEAR = 1000
 LAST_YEAR = 9998
 
 
+# Names zoneinfo resolves whose meaning depends on the machine that builds, so the same
+# links.yaml would expire at different instants on a laptop and in CI: files of the system
+# time-zone folder that are not IANA zones ('localtime' is that machine's own zone,
+# 'posixrules' a system's default rules) and IANA's 'Factory', which stands for "no zone set".
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+# The system folder's variants of every zone: 'posix/Asia/Shanghai' is Asia/Shanghai, and
+# 'right/UTC' counts leap seconds (its clock has run 27 seconds apart from UTC's since 2017);
+# neither is an IANA name, and a system without those folders has no such zone.
+SYSTEM_FOLDERS = ("posix/", "right/")
+# What people write for "the zone of this machine": never a zone of a shared site.
+MACHINE_WORDS = frozenset({"local", "system", "default", "auto", "host", "server"})
+EXAMPLES = "an IANA name such as 'Asia/Shanghai', 'Europe/Berlin' or 'UTC'"
+# 'UTC+8', 'GMT-05:00': an offset, which IANA spells Etc/GMT-8 (the sign turned around).
+OFFSET = re.compile(r"(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+# A POSIX TZ string (the TZ variable's other form): 'CST-8', 'EST5EDT,M3.2.0,M11.1.0',
+# '<+08>-8'. IANA keeps a few old names of that shape (EST5EDT, GMT0): those are zones.
+POSIX_TZ = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]+>)[+-]?\d{1,2}(?::\d{2}){0,2}.*")
+
+
+@functools.cache
+def iana_names() -> frozenset[str]:
+    """The zone names IANA's database defines, from the tzdata package (a dependency): the
+    same list on every machine, unlike ``available_timezones()``, which adds whatever the
+    system's time-zone folder holds (on Debian 'localtime', a link to /etc/localtime)."""
+    try:
+        text = importlib.resources.files("tzdata").joinpath("zones").read_text("utf-8")
+        names = frozenset(text.split())
+    except (ModuleNotFoundError, OSError):  # pragma: no cover - tzdata is a dependency
+        names = frozenset(n for n in available_timezones() if not n.startswith(SYSTEM_FOLDERS))
+    return names - NOT_ZONES
+
+
+def _not_a_zone(name: str) -> TimeError | None:
+    """Why ``name``, which is not an IANA zone name, is not one although zoneinfo or a reader
+    might take it for one (with the zone meant, when that is clear); None for a name that
+    is simply unknown (a typo)."""
+    folded = name.strip().lower()
+    names = iana_names()
+    if name in NOT_ZONES or folded in MACHINE_WORDS or folded.rstrip("/").endswith("localtime"):
+        return TimeError(
+            f"time zone {shown(name)} depends on the machine that builds the site",
+            f"name the zone the dates are meant in: {EXAMPLES}",
+        )
+    inner = name
+    if name.startswith("/") and "/zoneinfo/" in name:  # /usr/share/zoneinfo/Europe/Berlin
+        inner = name.split("/zoneinfo/", 1)[1]
+    if inner.startswith(SYSTEM_FOLDERS):
+        inner = inner.split("/", 1)[1]
+    if inner != name or name.startswith("/"):
+        what = f"time zone {shown(name)} is a file of this machine, not an IANA zone name"
+        return TimeError(what, f"did you mean {inner!r}?" if inner in names else f"use {EXAMPLES}")
+    if m := OFFSET.fullmatch(name.strip()):
+        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+        what = f"time zone {shown(name)} is an offset, not an IANA zone name"
+        if not hours and not minutes:
+            return TimeError(what, "did you mean 'UTC'?")
+        etc = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+        meant = f"{etc!r} (IANA turns the sign around) or " if not minutes and etc in names else ""
+        return TimeError(
+            what,
+            f"did you mean {meant}the place's zone, such as 'Asia/Shanghai'? A place's zone"
+            " also follows its daylight-saving changes",
+        )
+    if POSIX_TZ.fullmatch(name.strip()):  # what the TZ variable takes: 'CST-8', 'EST5EDT,M3..'
+        return TimeError(
+            f"time zone {shown(name)} is a POSIX TZ string, not an IANA zone name",
+            f"use {EXAMPLES}",
+        )
+    same = [n for n in names if n.lower() == folded]
+    if same:  # a file system that ignores letter case (macOS, Windows) finds 'asia/shanghai'
+        return TimeError(
+            f"time zone {shown(name)} is not written as IANA writes it",
+            f"did you mean {same[0]!r}?",
+        )
+    return None
+
+
 def zone(name: object) -> ZoneInfo:
     """The time zone called ``name``, or a TimeError with a suggestion.
+
+    Only IANA's names are zones (``iana_names``): zoneinfo also finds files of the system's
+    time-zone folder ('localtime', 'posix/...'), and, on a file system that ignores letter
+    case, 'asia/shanghai'; a site built from the same links.yaml must expire at the same
+    instants on every machine.
 
     Names longer than ``MAX_ZONE_NAME`` are refused without asking the file system (which
     raises OSError for a name too long for a file: it used to escape as a traceback) or
     difflib (whose work grows with the name's length: minutes for a 50 MB value)."""
-    if not isinstance(name, str) or not name:
-        raise TimeError(
-            f"expected a time zone name, got {shown(name)}", "e.g. Asia/Shanghai or UTC"
-        )
+    if not isinstance(name, str) or not name.strip():
+        raise TimeError(f"expected a time zone name, got {shown(name)}", f"e.g. {EXAMPLES}")
     unknown = f"unknown time zone {shown(name)}"
     if len(name) > MAX_ZONE_NAME:
-        raise TimeError(unknown, "use an IANA name such as Europe/Berlin")
+        raise TimeError(unknown, f"use {EXAMPLES}")
+    if name not in iana_names():
+        refused = _not_a_zone(name)
+        if refused is not None:
+            raise refused
+        close = difflib.get_close_matches(name, sorted(iana_names()), n=1, cutoff=0.8)
+        hint = f"did you mean {close[0]!r}?" if close else f"use {EXAMPLES}"
+        raise TimeError(unknown, hint)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.8)
-        hint = f"did you mean {close[0]!r}?" if close else "use an IANA name such as Europe/Berlin"
-        raise TimeError(unknown, hint) from None
+        # an IANA name this machine cannot read: tzdata (a dependency) is missing or broken
+        raise TimeError(unknown, "reinstall shortlinks with its dependencies (tzdata)") from None
 
 
 def parse_iso(text: str) -> date | datetime:

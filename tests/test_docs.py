@@ -56,6 +56,34 @@ def test_readme_error_example_is_what_check_prints() -> None:
     ]
 
 
+def test_links_yaml_doc_timezone_example_is_what_check_prints() -> None:
+    doc = ROOT / "docs" / "links-yaml.md"
+    shown = blocks(doc, "text")[0].strip().splitlines()
+    found = problems_of("site:\n  domain: go.example.com\n  timezone: localtime\nlinks: {}\n")
+    p = next(p for p in found if p.is_error)
+    assert shown == [
+        f"links.yaml:{p.line}:{p.column}: error: {p.message}",
+        f"    hint: {p.hint}",
+    ]
+
+
+def test_codeowners_has_the_rules_security_md_shows_for_what_the_checker_trusts() -> None:
+    """The rules wait commented out for real owners (an unknown team would be an error on
+    GitHub); once uncommented they are the doc's, and cover what the check runs."""
+    doc = ROOT / "docs" / "security.md"
+    block = next(b for b in blocks(doc, "text") if "@your-org/" in b)
+    shown = [line.strip() for line in block.splitlines() if line.strip()]  # in a list item
+    lines = (ROOT / ".github" / "CODEOWNERS").read_text().splitlines()
+    assert all(line.startswith("#") or not line.strip() for line in lines)
+    rules = [line[2:] for line in lines if line.startswith("# /")]
+    assert rules == shown
+    paths = [rule.split()[0] for rule in rules]
+    assert paths == ["/generator/", "/templates/", "/schema/", "/scripts/", "/.github/",
+                     "/pyproject.toml", "/action.yml", "/.pre-commit-hooks.yaml"]  # fmt: skip
+    for path in paths:
+        assert (ROOT / path.strip("/")).exists(), path
+
+
 def test_output_doc_build_example_matches_the_bundled_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,7 @@ from generator.hosts import HOSTS
 from generator.i18n import LANGUAGES
 from generator.model import ALLOWED_STATUS
 from generator.slugs import MAX_SLUG_CHARS
+from generator.times import iana_names
 from generator.validate import LINK_KEYS, MAX_DESCRIPTION, MAX_TITLE, SITE_KEYS, TOP_KEYS
 from tests.conftest import FIXTURES, ROOT, problems_of
 
@@ -69,6 +70,13 @@ def test_valid_files_pass_the_schema(path) -> None:  # type: ignore[no-untyped-d
         "links:\n  a:\n    url: https://a.example\n    status: 303\n",
         "site:\n  hosts: [geocities]\nlinks: {}\n",
         "links:\n  a:\n    title: no url\n",
+        "site:\n  timezone: localtime\nlinks: {}\n",
+        "site:\n  timezone: /etc/localtime\nlinks: {}\n",
+        "site:\n  timezone: posix/Asia/Shanghai\nlinks: {}\n",
+        "site:\n  timezone: right/UTC\nlinks: {}\n",
+        "site:\n  timezone: Factory\nlinks: {}\n",
+        "site:\n  timezone: posixrules\nlinks: {}\n",
+        "site:\n  timezone: ''\nlinks: {}\n",
     ],
 )
 def test_what_the_validator_refuses_the_schema_flags(text: str) -> None:
@@ -77,3 +85,11 @@ def test_what_the_validator_refuses_the_schema_flags(text: str) -> None:
     assert any(p.is_error for p in problems_of(text))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(as_json(yaml.safe_load(text)), SCHEMA)
+
+
+def test_the_schema_takes_every_iana_zone_name() -> None:
+    """The timezone pattern only keeps out names of the building machine's own files."""
+    import re
+
+    pattern = re.compile(SCHEMA["properties"]["site"]["properties"]["timezone"]["pattern"])
+    assert [n for n in sorted(iana_names()) if not pattern.search(n)] == []

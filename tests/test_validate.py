@@ -6,11 +6,14 @@ small and complete, so a row reads as the file a user would have written.
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
 from generator.load import load_text
+from generator.times import EXAMPLES, TimeError, iana_names, zone
 from generator.validate import validate
 from tests.conftest import one_problem, problems_of
 
@@ -435,6 +438,77 @@ def test_unknown_key_hints(key: str, hint: str | None) -> None:
 def test_timezone_typo_gets_a_suggestion() -> None:
     p = one_problem(L("  s: https://a.example\n", "  timezone: Asia/Shanghia\n"))
     assert p.hint == "did you mean 'Asia/Shanghai'?"
+
+
+MACHINE = "depends on the machine that builds the site"
+NAME_IT = "name the zone the dates are meant in: " + EXAMPLES
+FILE = "is a file of this machine, not an IANA zone name"
+PLACE = "the place's zone, such as 'Asia/Shanghai'? A place's zone also follows its daylight-saving changes"
+
+
+# Each row: what follows 'timezone: ' in links.yaml, the message after "time zone <value> "
+# (or the whole message), and the hint. Every one is refused at the value (line 2, column 13):
+# zoneinfo resolves several of them, each to whatever the building machine has.
+# fmt: off
+NOT_ZONES_ROWS = [
+    # the building machine's own zone, by any name
+    ("localtime", f"'localtime' {MACHINE}", NAME_IT),
+    ("LocalTime", f"'LocalTime' {MACHINE}", NAME_IT),
+    ("/etc/localtime", f"'/etc/localtime' {MACHINE}", NAME_IT),
+    ("local", f"'local' {MACHINE}", NAME_IT),
+    ("system", f"'system' {MACHINE}", NAME_IT),
+    ("posixrules", f"'posixrules' {MACHINE}", NAME_IT),  # a system's default rules
+    ("Factory", f"'Factory' {MACHINE}", NAME_IT),  # IANA's "no zone set"
+    # files of the system's time-zone folder: the IANA name they hold is suggested
+    ("posix/Asia/Shanghai", f"'posix/Asia/Shanghai' {FILE}", "did you mean 'Asia/Shanghai'?"),
+    ("right/UTC", f"'right/UTC' {FILE}", "did you mean 'UTC'?"),
+    ("/usr/share/zoneinfo/Europe/Berlin", f"'/usr/share/zoneinfo/Europe/Berlin' {FILE}",
+     "did you mean 'Europe/Berlin'?"),
+    ("/etc/timezone", f"'/etc/timezone' {FILE}", f"use {EXAMPLES}"),
+    # found on a file system that ignores letter case (macOS, Windows) only
+    ("asia/shanghai", "'asia/shanghai' is not written as IANA writes it",
+     "did you mean 'Asia/Shanghai'?"),
+    # offsets and POSIX TZ strings: no guess that could be a wrong place
+    ("UTC+8", "'UTC+8' is an offset, not an IANA zone name",
+     f"did you mean 'Etc/GMT-8' (IANA turns the sign around) or {PLACE}"),
+    ("GMT-05:00", "'GMT-05:00' is an offset, not an IANA zone name",
+     f"did you mean 'Etc/GMT+5' (IANA turns the sign around) or {PLACE}"),
+    ("UTC+5:30", "'UTC+5:30' is an offset, not an IANA zone name", f"did you mean {PLACE}"),
+    ("UTC+0", "'UTC+0' is an offset, not an IANA zone name", "did you mean 'UTC'?"),
+    ("CST-8", "'CST-8' is a POSIX TZ string, not an IANA zone name", f"use {EXAMPLES}"),
+    ("'EST5EDT,M3.2.0,M11.1.0'", "'EST5EDT,M3.2.0,M11.1.0' is a POSIX TZ string, not an IANA zone name",
+     f"use {EXAMPLES}"),
+    # empty
+    ("''", "expected a time zone name, got ''", f"e.g. {EXAMPLES}"),
+    ("' '", "expected a time zone name, got ' '", f"e.g. {EXAMPLES}"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("value", "message", "hint"), NOT_ZONES_ROWS)
+def test_a_timezone_that_is_not_an_iana_name_is_refused(
+    value: str, message: str, hint: str
+) -> None:
+    p = one_problem(L("  s: https://a.example\n", f"  timezone: {value}\n"))
+    expected = message if message.startswith("expected") else f"time zone {message}"
+    assert (p.line, p.column, p.severity, p.message, p.hint) == (2, 13, E, expected, hint)
+
+
+def test_every_iana_name_is_a_zone_and_nothing_else_zoneinfo_finds_here() -> None:
+    """IANA's list (the tzdata package's) is accepted whole; every other name this
+    machine's zoneinfo would resolve (its time-zone folders, walked) is refused."""
+    names = iana_names()
+    assert {"UTC", "Asia/Shanghai", "Europe/Berlin", "EST5EDT", "Etc/GMT-8"} <= names
+    assert not names & {"localtime", "posixrules", "Factory"}
+    for name in names:
+        assert zone(name).key == name
+    local = {"posix/Asia/Shanghai", "right/UTC", "localtime"}
+    for folder in map(Path, zoneinfo.TZPATH):
+        if folder.is_dir():
+            local |= {f.relative_to(folder).as_posix() for f in folder.rglob("*") if f.is_file()}
+    for name in sorted(local - names):
+        with pytest.raises(TimeError):
+            zone(name)
 
 
 def test_all_errors_come_at_once_sorted_by_position() -> None:

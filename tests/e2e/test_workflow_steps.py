@@ -2,11 +2,14 @@
 request that adds one link, changes one and breaks one: exactly one annotation, on
 the broken line, and a job summary listing exactly those changes. Then for pull
 requests that move a published slug: blocked without 'repoint_from' (also when the
-lock is edited by hand), built and warned with it.
+lock is edited by hand, and when the pull request edits the generator's lock check to
+accept everything: the base branch's generator checks it), built and warned with it.
+And for the first pull request, whose base has no generator yet.
 
 Steps that use an action (checkout, upload) and the install step are left out: the
 test runs in a clone of this repository with this checkout's .venv, which the README's
-test command has installed already.
+test command has installed already. The base branch's generator is installed by the
+check step itself, as in CI (scripts/check-links.sh), from the clone's base commit.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -65,12 +69,25 @@ def condition(expr: str | None, failed: bool, event: str) -> bool:
     return result and (saw_status or not failed)
 
 
+Edit = Callable[[Path, Callable[..., None]], None]
+
+
 def _run_check_job(
-    tmp_path: Path, pr_links: str, relock: bool = False, pr_lock: str | None = None
+    tmp_path: Path,
+    pr_links: str,
+    relock: bool = False,
+    pr_lock: str | None = None,
+    base_edit: Edit | None = None,
+    pr_edit: Edit | None = None,
+    base_ref: str = "main",
+    event: str = "pull_request",
 ) -> tuple[dict[str, subprocess.CompletedProcess[str]], str]:
     """The check job's steps for a pull request from BASE (locked on main) to ``pr_links``;
-    ``relock``: the author ran 'shortlinks lock'; ``pr_lock``: or edited the lock by hand.
-    The logs of the steps that ran, and the job summary."""
+    ``relock``: the author ran 'shortlinks lock'; ``pr_lock``: or edited the lock by hand;
+    ``base_edit``, ``pr_edit``: more changes to the base commit or the pull request, called
+    with the clone and its ``git``; ``base_ref``: the base branch GitHub names; ``event``:
+    or a push of the pull request's branch. The logs of the steps that ran (the links job's,
+    then the site job's if the first passed), and the job summary."""
     clone = tmp_path / "repo"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
 
@@ -88,6 +105,8 @@ def _run_check_job(
     (clone / "links.yaml").write_text(BASE)
     (clone / "links.lock").unlink(missing_ok=True)
     shortlinks("lock")
+    if base_edit:
+        base_edit(clone, git)
     git("add", "-A")
     git("commit", "-q", "-m", "base")
     git("update-ref", "refs/remotes/origin/main", "HEAD")  # what checkout's fetch gives
@@ -97,35 +116,47 @@ def _run_check_job(
         shortlinks("lock")
     if pr_lock is not None:
         (clone / "links.lock").write_text(pr_lock)
-    git("commit", "-q", "-am", "the pull request")
+    if pr_edit:
+        pr_edit(clone, git)
+    git("add", "-A")
+    git("commit", "-q", "-m", "the pull request")
     (clone / ".venv").symlink_to(ROOT / ".venv")
 
     summary, output = tmp_path / "summary.md", tmp_path / "output"
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
     summary.touch()
     output.touch()
+    outside = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     env = {
-        **os.environ,
+        **outside,
         "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_BASE_REF": "main",
-        "GITHUB_HEAD_REF": "pr",
+        "GITHUB_EVENT_NAME": event,
         "GITHUB_STEP_SUMMARY": str(summary),
         "GITHUB_OUTPUT": str(output),
         "GITHUB_WORKSPACE": str(clone),
+        "RUNNER_TEMP": str(runner_temp),
     }
+    if event == "pull_request":
+        env |= {"GITHUB_BASE_REF": base_ref, "GITHUB_HEAD_REF": "pr"}
     workflow = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text())
+    assert workflow["jobs"]["site"]["needs"] == "links"
     failed = False
     logs: dict[str, subprocess.CompletedProcess[str]] = {}
-    for step in workflow["jobs"]["links"]["steps"]:
-        if "run" not in step or step.get("name") == "Install":
-            continue
-        if not condition(step.get("if"), failed, "pull_request"):
-            continue
-        run = subprocess.run(
-            ["bash", "-e", "-c", step["run"]], cwd=clone, env=env, capture_output=True, text=True
-        )
-        logs[step["name"]] = run
-        failed = failed or run.returncode != 0
+    for job in ("links", "site"):
+        if failed:  # the site job needs the links job
+            break
+        for step in workflow["jobs"][job]["steps"]:
+            if "run" not in step or step.get("name") == "Install":
+                continue
+            if not condition(step.get("if"), failed, event):
+                continue
+            run = subprocess.run(
+                ["bash", "-e", "-c", step["run"]],
+                cwd=clone, env=env, capture_output=True, text=True,
+            )  # fmt: skip
+            logs[step["name"]] = run
+            failed = failed or run.returncode != 0
     return logs, summary.read_text()
 
 
@@ -133,7 +164,9 @@ CHECK = "Check links.yaml (problems are annotated on their lines)"
 
 
 def _annotations(logs: dict[str, subprocess.CompletedProcess[str]]) -> list[str]:
-    return [line for line in logs[CHECK].stdout.splitlines() if line.startswith("::")]
+    """The problems annotated (not the log's groups)."""
+    found = logs[CHECK].stdout.splitlines()
+    return [line for line in found if line.startswith(("::error", "::warning", "::notice"))]
 
 
 def test_a_pull_request_gets_one_annotation_and_an_exact_summary(tmp_path: Path) -> None:
@@ -174,6 +207,181 @@ def test_a_hand_edited_lock_does_not_get_a_repoint_past_the_check(tmp_path: Path
     annotations = _annotations(logs)
     assert len(annotations) == 1, logs[CHECK].stdout
     assert "lost or changed the line 'gh https://github.com/acme'" in annotations[0]
+    assert "Build the site" not in logs
+
+
+# What a pull request could do to its own generator: the lock's checks pass everything.
+ACCEPT_EVERYTHING = """
+
+def check(*args, **kwargs):  # every published slug may move
+    return []
+
+
+def since(*args, **kwargs):  # and the lock may lose any line of the base's
+    return []
+"""
+
+
+# And what it could add at its top: Python's `-m venv` and `-m pip` look in the current
+# folder first, so these would install a "checker" that passes everything.
+FAKE_VENV = """\
+import os, sys
+for name in ("python", "shortlinks"):
+    os.makedirs(os.path.join(sys.argv[-1], "bin"), exist_ok=True)
+    path = os.path.join(sys.argv[-1], "bin", name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\\nexit 0\\n")
+    os.chmod(path, 0o755)
+"""
+
+
+def _accept_everything(clone: Path, git: Callable[..., None]) -> None:
+    with (clone / "generator" / "lock.py").open("a") as f:
+        f.write(ACCEPT_EVERYTHING)
+    for module in ("venv", "pip"):
+        (clone / module).mkdir()
+        (clone / module / "__init__.py").write_text("")
+        (clone / module / "__main__.py").write_text(FAKE_VENV if module == "venv" else "")
+
+
+def test_a_pull_request_that_disables_the_lock_check_is_refused_by_the_base(
+    tmp_path: Path,
+) -> None:
+    """The pull request edits generator/lock.py to accept everything (and adds venv/ and
+    pip/ folders that would fake the checker's install), moves 'gh' and rewrites the lock
+    to match: its own generator passes it, the base's refuses it."""
+    forged = "gh https://github.com/acme-corp\nnew https://new.example.com/\n"
+    forged += "docs https://docs.example.com/\nshop https://shop.example.com/\n"
+    logs, text = _run_check_job(tmp_path, MOVED, pr_lock=forged, pr_edit=_accept_everything)
+    clone = tmp_path / "repo"
+    own = subprocess.run(  # the pull request's generator (python -m imports ./generator)
+        [str(ROOT / ".venv/bin/python"), "-m", "generator", "check", "--base", "origin/main"],
+        cwd=clone, env={**os.environ, "PYTHONPATH": str(clone)}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert own.returncode == 0, own.stdout + own.stderr  # the edit does switch the check off
+    assert own.stdout == "links.yaml: 4 links, no problems\n"
+    fake = tmp_path / "fake"  # and the folders do fake an install, for a plain `python -m`
+    subprocess.run(["python3", "-m", "venv", str(fake)], cwd=clone, check=True)
+    assert (fake / "bin" / "shortlinks").read_text() == "#!/bin/sh\nexit 0\n"
+
+    assert logs[CHECK].returncode == 1, logs[CHECK].stdout + logs[CHECK].stderr
+    annotations = _annotations(logs)
+    assert annotations == [a for a in annotations if a.startswith("::error ")]
+    assert len(annotations) == 1, logs[CHECK].stdout
+    assert "lost or changed the line 'gh https://github.com/acme'" in annotations[0]
+    assert "Build the site" not in logs
+    # the summary is the base's too: the move is listed
+    assert "| `gh` | target | https://github.com/acme | https://github.com/acme-corp |" in text
+
+
+def _no_generator(clone: Path, git: Callable[..., None]) -> None:
+    git("rm", "-q", "-r", "generator", "pyproject.toml")
+
+
+def _no_generator_nor_lock(clone: Path, git: Callable[..., None]) -> None:
+    _no_generator(clone, git)
+    (clone / "links.lock").unlink()
+
+
+def _add_the_generator(clone: Path, git: Callable[..., None]) -> None:
+    git("checkout", "-q", "main-before", "--", "generator", "pyproject.toml")
+
+
+def _add_the_generator_and_lock(clone: Path, git: Callable[..., None]) -> None:
+    _add_the_generator(clone, git)
+    subprocess.run(  # the author locks the links they publish
+        [str(ROOT / ".venv/bin/shortlinks"), "lock"], cwd=clone, check=True, capture_output=True
+    )
+
+
+def test_the_first_pull_request_is_checked_by_its_own_generator_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    """The base has no generator and no lock (nothing published): the pull request that
+    brings them is checked by its own, and the log says so."""
+
+    def base(clone: Path, git: Callable[..., None]) -> None:
+        git("branch", "main-before", "HEAD")
+        _no_generator_nor_lock(clone, git)
+
+    fixed = PR.replace("htps://shop", "https://shop")
+    logs, text = _run_check_job(
+        tmp_path, fixed, base_edit=base, pr_edit=_add_the_generator_and_lock
+    )
+    run = logs[CHECK]
+    assert run.returncode == 0, run.stdout + run.stderr
+    warnings = [line for line in run.stdout.splitlines() if line.startswith("::warning::")]
+    assert warnings == [
+        "::warning::origin/main has no generator yet: this pull request is checked by its own,"
+        " which it could have changed. Review generator/, scripts/ and .github/ before merging."
+    ]
+    assert "Install shortlinks from HEAD (the checker)" in run.stdout  # its own
+    assert logs["Build the site"].returncode == 0
+    assert "| `new` | https://new.example.com/ |" in text
+
+
+def test_a_base_with_published_links_and_no_generator_fails_closed(tmp_path: Path) -> None:
+    def base(clone: Path, git: Callable[..., None]) -> None:
+        git("branch", "main-before", "HEAD")
+        _no_generator(clone, git)
+
+    logs, text = _run_check_job(tmp_path, MOVED, base_edit=base, pr_edit=_add_the_generator)
+    run = logs[CHECK]
+    assert run.returncode == 1
+    assert run.stdout == (
+        "::error::origin/main has links.lock (published links) but no generator to check them"
+        " with; restore generator/ and pyproject.toml on origin/main first\n"
+    )
+    assert "Build the site" not in logs
+    assert text == ""
+
+
+def test_a_base_whose_generator_does_not_install_fails_closed(tmp_path: Path) -> None:
+    def base(clone: Path, git: Callable[..., None]) -> None:
+        with (clone / "pyproject.toml").open("a") as f:
+            f.write("[project\n")  # not TOML: pip cannot build it
+
+    logs, text = _run_check_job(tmp_path, MOVED, base_edit=base)
+    run = logs[CHECK]
+    assert run.returncode == 1
+    assert run.stdout.endswith(
+        "::endgroup::\n::error::the shortlinks of origin/main does not install,"
+        " so nothing checks links.yaml\n"
+    ), run.stdout
+    assert "Build the site" not in logs
+    assert text == ""
+
+
+def test_a_pull_request_whose_base_is_not_fetched_fails_closed(tmp_path: Path) -> None:
+    logs, _text = _run_check_job(tmp_path, MOVED, base_ref="release")
+    assert logs[CHECK].returncode == 1
+    assert logs[CHECK].stdout == (
+        "::error::the base branch origin/release is not in this checkout:"
+        " actions/checkout needs fetch-depth: 0\n"
+    )
+    assert "Build the site" not in logs
+
+
+def test_no_code_of_the_pull_request_runs_in_the_job_that_checks_it() -> None:
+    """Code run before the check could move the base ref or replace a program (the job has
+    sudo): the links job only checks out and runs the check, and the site is built apart."""
+    jobs = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text())["jobs"]
+    steps = jobs["links"]["steps"]
+    assert [s.get("uses", "").split("@")[0] for s in steps] == ["actions/checkout", ""]
+    assert steps[0]["with"] == {"persist-credentials": False, "fetch-depth": 0}
+    assert (steps[1]["name"], steps[1]["run"]) == (CHECK, "bash scripts/check-links.sh links.yaml")
+    assert [s.get("name") for s in jobs["site"]["steps"][1:3]] == ["Install", "Build the site"]
+
+
+def test_a_push_is_checked_by_its_own_committed_shortlinks(tmp_path: Path) -> None:
+    logs, text = _run_check_job(tmp_path, MOVED, event="push")
+    run = logs[CHECK]
+    assert run.returncode == 1
+    assert "Install shortlinks from HEAD (the checker)" in run.stdout
+    annotations = _annotations(logs)
+    assert len(annotations) == 2, run.stdout  # 'gh' moved, 'new' not locked: as on the PR
+    assert "was published pointing to https://github.com/acme" in annotations[0]
+    assert text == ""  # no summary on a push
     assert "Build the site" not in logs
 
 
