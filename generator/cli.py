@@ -190,7 +190,7 @@ def _relock(file: Path) -> None:
     (``add`` and ``import`` take only free slugs, so nothing here can be refused)."""
     path = lock.lock_path(file)
     locked = lock.read(path)
-    if locked is None:
+    if locked is None or locked.problems:  # rewritten, it would lose what it could not read
         return
     doc, linkset, _ = _loaded(file)
     if linkset is None or doc is None:

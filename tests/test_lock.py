@@ -163,7 +163,7 @@ def test_a_malformed_lock_line_is_placed_in_the_lock(repo: Path) -> None:
     with open(repo / "links.lock", "a", encoding="utf-8") as f:
         f.write("broken line with spaces\n")
     code, out = _run("check")
-    assert code == 1 and "links.lock:10:1: error: a lock line is 'slug target'" in out
+    assert code == 1 and "links.lock:10:1: error: a lock line is 'name target'" in out
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -295,7 +295,7 @@ def test_a_lock_line_hiding_a_second_one_behind_a_line_separator_is_refused(
         encoding="utf-8",
     )
     code, out = _run("check")
-    assert code == 1 and "a lock line is 'slug target'" in out
+    assert code == 1 and "a lock line is 'name target'" in out
 
 
 def test_a_file_named_like_the_base_branch_does_not_stand_in_for_it(pr: Path) -> None:
