@@ -157,8 +157,7 @@ MOVES = {
         "pointing to https://shop.example.com/promo (links.lock:10)",
         (12, 14),
         f"'promo:expired' was moved from https://shop.example.com/promo to {EVIL}",
-        f"'promo:expired' is repointed in links.lock from https://shop.example.com/promo to "
-        f"{EVIL}",
+        f"'promo:expired' is repointed in links.lock from https://shop.example.com/promo to {EVIL}",
     ),
     "expired url": Move(
         "    expired: https://shop.example.com/\n",
@@ -178,8 +177,7 @@ MOVES = {
         f"once it expires, 'spring-a01' would send its visitors to {EVIL}; it was published "
         f"pointing to https://shop.example.com/spring{TRACKED} (links.lock:15)",
         (28, 14),
-        f"'spring-a01:expired' was moved from https://shop.example.com/spring{TRACKED} to "
-        f"{EVIL}",
+        f"'spring-a01:expired' was moved from https://shop.example.com/spring{TRACKED} to {EVIL}",
         f"'spring-a01:expired' is repointed in links.lock from "
         f"https://shop.example.com/spring{TRACKED} to {EVIL}",
     ),
