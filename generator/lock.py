@@ -149,6 +149,7 @@ class Lock:
     # the base branch's links.yaml, for a base read from git (``read_base``): what it
     # published where its lock has no line yet (the root of a lock from before homes)
     published: Callable[[], LinkSet | None] | None = None
+    readable: bool = True  # False: the file could not be read at all (its problem says why)
 
     def history(self, name: str, only: str | None = None) -> list[Entry]:
         """The lines of ``name``, oldest first: its own, or those of the name it continues
@@ -234,12 +235,10 @@ def read(path: Path) -> Lock | None:
     except OSError as exc:
         said = (f"cannot read it: {exc.strerror or exc}", None)
     if said is not None:
-        lock = Lock(name)
-        lock.problems.append(Problem(1, 1, ERROR, said[0], said[1], file=name))
-        return lock
+        return Lock(name, problems=[Problem(1, 1, ERROR, *said, file=name)], readable=False)
     text, problems = load.decode(raw, name)
     if text is None:
-        return Lock(name, problems=problems)
+        return Lock(name, problems=problems, readable=False)
     return parse(text, name)
 
 
@@ -433,6 +432,8 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
     """Everything ``linkset`` publishes recorded in the lock with its target, else an
     error each."""
     problems = list(lock.problems)
+    if not lock.readable:
+        return problems  # its one problem, not one a slug for lines it could not read
     problems += _domain_problems(linkset, lock, locate, file)
     lock_name = Path(lock.name).name
     only = only_domain(linkset.site)
@@ -506,6 +507,8 @@ def since(
                 file=base.name)
         for p in base.problems
     ]  # fmt: skip
+    if not base.readable or not head.readable:
+        return problems  # the head's own problem is said by check()
     only = only_domain(linkset.site) if linkset is not None else None
     moves: dict[str, tuple[str | None, str, tuple[object, ...]]] = {}
     if linkset is not None:
