@@ -363,6 +363,9 @@ def test_site_home_is_held_to_the_allowed_and_denied_domains(tmp_path: Path) -> 
     )
     found = [(p.line, p.column, p.message) for p in problems_of(denied) if p.is_error]
     assert found == [(7, 14, "targets on evil.example.net are refused by site.deny_domains")]
+    nowhere = "site:\n  home:\n    repoint_from: https://www.example.com\nlinks: {}\n"
+    found = [(p.line, p.column, p.message) for p in problems_of(nowhere) if p.is_error]
+    assert found == [(2, 3, "home has no 'url'")]
 
 
 def test_the_pull_request_check_runs_as_a_command_on_a_real_repository(
