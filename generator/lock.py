@@ -83,7 +83,10 @@ EXPIRED = "expired"  # the variant of a slug once it has expired: no platform is
 @functools.lru_cache(maxsize=1024)
 def domain_key(domain: str) -> str:
     """A domain as lock names compare it, however a line spells it: lower case, punycode,
-    no trailing dot (as validate.py writes site.domains)."""
+    no trailing dot (as validate.py writes site.domains). Text that is no host name stays
+    as written (lower case): it names no domain of the site, so it holds no slug of it."""
+    if not domain or any(c in domain for c in "@/:?#[]\\"):
+        return domain.lower()
     try:
         return host_name(domain)
     except (UrlError, ValueError):
@@ -150,16 +153,6 @@ class Lock:
     # published where its lock has no line yet (the root of a lock from before homes)
     published: Callable[[], LinkSet | None] | None = None
     readable: bool = True  # False: the file could not be read at all (its problem says why)
-
-    def history(self, name: str, only: str | None = None) -> list[Entry]:
-        """The lines of ``name``, oldest first: its own, or those of the name it continues
-        while it has none of its own (``_forms``)."""
-        found = _resolve(self.entries, _forms(name, only)[0])
-        return found[2] if found else []
-
-    def current(self, name: str, only: str | None = None) -> Entry | None:
-        history = self.history(name, only)
-        return history[-1] if history else None
 
 
 def _previous(
