@@ -129,6 +129,56 @@ def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+# Letters of other scripts (and a few Latin ones) drawn like a Latin letter or digit in
+# most fonts, after NFKC and lower case: a selection of Unicode's confusables data (UTS #39,
+# "Unicode Security Mechanisms", section 4, https://www.unicode.org/reports/tr39/).
+_LOOKS_LATIN = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "б": "6", "в": "b", "г": "r", "д": "d", "е": "e", "ё": "e", "з": "3",
+        "и": "u", "й": "u", "к": "k", "м": "m", "н": "h", "о": "o", "п": "n", "р": "p",
+        "с": "c", "т": "t", "у": "y", "х": "x", "ц": "u", "ш": "w", "щ": "w", "ъ": "b",
+        "ь": "b", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+        "һ": "h", "ӏ": "l", "ү": "y", "ҽ": "e", "ԍ": "g", "ѡ": "w", "ѵ": "v",
+        # Greek
+        "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u",
+        "ν": "v", "ο": "o", "π": "n", "ρ": "p", "σ": "o", "τ": "t", "υ": "u", "χ": "x",
+        "ω": "w", "ϲ": "c", "ϳ": "j", "ά": "a", "έ": "e", "ί": "i", "ό": "o", "ύ": "u",
+        "ώ": "w", "ϊ": "i", "ϋ": "u",
+        # Armenian
+        "օ": "o", "ս": "u", "ց": "g", "հ": "h", "ո": "n", "զ": "q", "ա": "w", "ռ": "n",
+        # Latin letters drawn like others
+        "ı": "i", "ɑ": "a", "ɡ": "g", "ɩ": "i", "ʀ": "r", "ℓ": "l",
+    }
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def skeleton(host: str) -> str:
+    """What a host looks like: each punycode label in its Unicode letters, NFKC, lower
+    case, and every letter drawn like a Latin one (``_LOOKS_LATIN``) as that letter, so
+    that ``gо.example.com`` with a Cyrillic ``о`` (``xn--g-1tb.example.com``) and
+    ``go.example.com`` have one skeleton."""
+    labels = []
+    for label in host.lower().rstrip(".").split("."):
+        shown = _unicode_label(label) if label.startswith("xn--") else label
+        labels.append(unicodedata.normalize("NFKC", shown or label).casefold())
+    return ".".join(labels).translate(_LOOKS_LATIN)
+
+
+def looks_alike(one: str, other: str) -> bool:
+    """Two different host names (lowercase, punycode) a person cannot tell apart."""
+    return one != other and skeleton(one) == skeleton(other)
+
+
+def readable(host: str) -> str:
+    """A punycode host as people read it (``xn--g-1tb.example.com (gо.example.com)``)."""
+    if "xn--" not in host:
+        return host
+    labels = [(_unicode_label(x) or x) if x.startswith("xn--") else x for x in host.split(".")]
+    return f"{host} ({'.'.join(labels)})"
+
+
 def url_warnings(url: str, host: str, allowed: tuple[str, ...]) -> list[tuple[str, str]]:
     """(message, hint) for each trick a normalised target URL shows; none for a host
     in ``allowed`` (the site's own word that it is fine)."""

@@ -27,7 +27,7 @@ import yaml
 
 from . import slugs as slugrules
 from .build import check_text
-from .lock import key as lock_key
+from .lock import reserved_keys
 from .model import LinkSet
 from .problems import Problem
 
@@ -114,13 +114,10 @@ def keyed(link: NewLink, slug: str, linkset: LinkSet) -> tuple[NewLink, str]:
 
 
 def published_keys(slug: str, domains: Collection[str], linkset: LinkSet) -> list[str]:
-    """The links.lock keys ``slug`` takes on ``domains`` (none: the default domain). With
-    site.domains a slug is locked as ``slug@domain``, and a line without a domain (written
-    before site.domains) stands for the slug on every domain (lock.py)."""
-    if not linkset.site.several:
-        return [lock_key(slug)]
-    names = [f"{slug}@{d}" for d in (domains or (linkset.site.domains[0].name,))]
-    return [*(lock_key(n) for n in names), lock_key(slug)]
+    """The links.lock keys ``slug`` takes on ``domains`` (none: the default domain): its
+    own, and those of the lines it continues (a line without a domain, written before
+    site.domains, stands for the slug on every domain: lock.py)."""
+    return reserved_keys(slug, domains, linkset.site)
 
 
 def taken_on(linkset: LinkSet, domains: Collection[str]) -> set[str]:

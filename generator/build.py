@@ -24,7 +24,7 @@ import jinja2
 
 from . import __version__, lock, qr
 from .hosts import HOSTS
-from .load import Document, load_file, load_text
+from .load import Document, load_file, load_text, read_bytes
 from .model import LinkSet, State
 from .pages import Pages, builtin_templates, environment
 from .plan import Change, Entry, make_plan
@@ -137,10 +137,8 @@ def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | N
                 h.update(f"\0{file.relative_to(root).as_posix()}\0".encode())
                 h.update(file.read_bytes())
     for part, file in ((b"links", path), (b"lock", lock.lock_path(path))):
-        try:
-            if not file.is_file():  # /dev/zero, a pipe: never read whole here (check says)
-                raise OSError
-            h.update(b"\0" + part + b"\0" + file.read_bytes())
+        try:  # /dev/zero, a pipe, a huge file: never read here (check says what is wrong)
+            h.update(b"\0" + part + b"\0" + read_bytes(file, pipes=False))
         except OSError:
             h.update(b"\0" + part + b" unreadable")
     return h.hexdigest()

@@ -190,7 +190,7 @@ def _relock(file: Path) -> None:
     (``add`` and ``import`` take only free slugs, so nothing here can be refused)."""
     path = lock.lock_path(file)
     locked = lock.read(path)
-    if locked is None:
+    if locked is None or locked.problems:  # rewritten, it would lose what it could not read
         return
     doc, linkset, _ = _loaded(file)
     if linkset is None or doc is None:
@@ -214,7 +214,8 @@ Examples:
               help="Write nothing; exit 1 when links.lock does not record every slug.")  # fmt: skip
 def lock_cmd(file: Path, verify: bool) -> None:
     """Record every slug of FILE in links.lock beside it, with the target it is published
-    with. A locked slug gets a new target only when its link says 'repoint_from:'."""
+    with (and its device and expired targets, and the site's home). A locked one gets a new
+    target only when links.yaml says 'repoint_from:'."""
     path = lock.lock_path(file)
     doc, linkset, problems = _loaded(file)
     if linkset is None or doc is None:

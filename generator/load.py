@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import stat
 from collections.abc import Callable
@@ -132,40 +133,49 @@ def _problem(filename: str, mark: Any, message: str, hint: str | None = None) ->
 MAX_FILE_BYTES = 1 << 30
 
 
-class _NotAFile(OSError):
-    pass
+class NotAFile(OSError):
+    """Not a regular file (nor, where one is welcome, a pipe): a device, a folder, a FIFO."""
 
 
-class _TooLarge(OSError):
-    pass
+class TooLarge(OSError):
+    """More than ``MAX_FILE_BYTES``."""
 
 
-def _read_bytes(path: FsPath) -> bytes:
-    """The file's bytes, read only from a regular file or a pipe, and at most
-    ``MAX_FILE_BYTES`` of them.
+def read_bytes(path: FsPath, pipes: bool = True) -> bytes:
+    """The file's bytes, read only from a regular file or (``pipes``) a pipe, and at most
+    ``MAX_FILE_BYTES`` of them. links.lock is read through here too, without pipes.
 
     ``path.read_bytes()`` on ``/dev/zero`` (or a links.yaml committed as a symlink to it)
     never ends: it grew until a MemoryError escaped as a traceback. A device is refused
     before it is opened (opening some has effects); a file is read up to the cap, and a
     pipe (``<(...)``, ``/dev/stdin``) in pieces up to it, so that a short one costs no big
-    buffer."""
+    buffer. Without ``pipes`` a FIFO is refused before it is opened too (opening one waits
+    for a writer, for ever), and the file is opened without waiting and looked at again
+    once open: a FIFO swapped in after the first look cannot block it either."""
     info = path.stat()
-    if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
-        raise _NotAFile
+    if not (stat.S_ISREG(info.st_mode) or (pipes and stat.S_ISFIFO(info.st_mode))):
+        raise NotAFile
     if info.st_size > MAX_FILE_BYTES:
-        raise _TooLarge
-    with path.open("rb") as f:
+        raise TooLarge
+    fd = os.open(path, os.O_RDONLY | (0 if pipes else os.O_NONBLOCK))
+    with open(fd, "rb") as f:
+        if not pipes:  # what was opened, which may not be what was looked at
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise NotAFile
+            if info.st_size > MAX_FILE_BYTES:
+                raise TooLarge
         if stat.S_ISREG(info.st_mode):
             raw = f.read()  # in one piece, as before: its size was checked above
             if len(raw) > MAX_FILE_BYTES:
-                raise _TooLarge
+                raise TooLarge
             return raw
         chunks: list[bytes] = []
         total = 0
         while chunk := f.read(1 << 20):
             total += len(chunk)
             if total > MAX_FILE_BYTES:
-                raise _TooLarge
+                raise TooLarge
             chunks.append(chunk)
     return b"".join(chunks)
 
@@ -174,16 +184,16 @@ def read_text(path: FsPath) -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8, reporting undecodable bytes with their position."""
     name = str(path)
     try:
-        raw = _read_bytes(path)
+        raw = read_bytes(path)
     except FileNotFoundError:
         return None, [
             Problem(1, 1, ERROR, f"{path} does not exist", "create it, or pass the path", name)
         ]
-    except _NotAFile:
+    except NotAFile:
         return None, [
             Problem(1, 1, ERROR, f"{path} is not a regular file", "pass the links file", name)
         ]
-    except _TooLarge:
+    except TooLarge:
         return None, [
             Problem(
                 1,

@@ -1,103 +1,170 @@
-"""links.lock: every slug ever published, and where it pointed, so none silently moves.
+"""links.lock: everywhere a published short URL sends people, so that none silently moves.
 
 A short link lives on after its line leaves links.yaml: printed QR codes, old chat
-messages and bookmarks still carry it. Pointing such a slug somewhere else, by editing
-its target or by reusing it for a new link after it was removed, would send all of them
-to a page they never asked for. links.lock, committed beside links.yaml, records each
-slug (and alias) with the target it was published with, one ``slug target`` line each:
+messages and bookmarks still carry it. Sending them to a page they never asked for, by
+editing a target, by reusing a removed slug, by giving a published link an ``expired:``
+URL, or by pointing the short domain's root elsewhere, breaks the one promise a short link
+makes. links.lock, committed beside links.yaml, records each place a published short URL
+can send a visitor, now or once it expires, one ``name target`` line each:
 
-- ``check`` refuses links.yaml when a slug's target is not the one its lock line says
-  (a new slug or a deliberate move not yet recorded: ``shortlinks lock`` records it);
-- ``shortlinks lock`` records new slugs, and records a new target for a locked slug only
-  when the link says so in links.yaml with ``repoint_from: <the locked target>``: an
-  explicit override, visible in the pull request and as a warning in its check;
+- ``check`` refuses links.yaml when something it publishes goes elsewhere than the lock
+  line of its name says (a new name or a deliberate move not yet recorded: ``shortlinks
+  lock`` records it);
+- ``shortlinks lock`` records new names, and records a new target for a locked one only
+  when links.yaml says so with ``repoint_from: <the locked target>`` (a link's, or
+  ``home: {url: ..., repoint_from: ...}``): an explicit override, visible in the pull
+  request and as a warning in its check;
 - a pull request's check (``check --base REF``) refuses a lock that lost or rewrote a
-  line of the base branch's: the file only grows.
+  line of the base branch's, or that adds a line moving a published name without the
+  override in links.yaml: the file only grows.
 
-With site.domains a line names the slug's domain (``sale@go.example.com``), and a link's
-device target that differs from its own is locked as ``app:ios`` (``parent``: a name with
-no line of its own continues the lines of the one it derives from).
+Names. Each reads one way only: a slug has none of '@' and ':' and never starts with
+'/', a domain has no ':', and ``expired`` is no platform.
 
-Lines are grouped by slug (case and width folded, as slugs collide) in sorted order, so
-two pull requests adding links touch different lines. A moved slug has one line per
-target, oldest first; the last is where it points now. Slugs and normalised targets hold
-no spaces, so a line is readable and can be written by hand in a web editor.
+- ``slug``: a slug or alias, where it sends visitors while active (its ``url``);
+- ``slug:platform`` (``app:ios``): a link's target for one device (``devices``);
+- ``slug:expired``: where it sends visitors once it has expired (its ``expired`` URL). A
+  link that expires without one answers with its expired page, which sends nobody
+  anywhere, so it needs no line;
+- ``/``: the site's root, where ``site.home`` (or a domain's ``home``) sends visitors;
+  a site without a home shows its landing page, which needs no line either;
+- ``@domain`` after the slug or ``/``, before any ``:`` (``sale@go.example.com``,
+  ``sale@go.example.com:expired``, ``/@go.example.com``): the name on one domain of a
+  site of several (site.domains). A site of one domain, however it says so
+  (``site.domain: x`` or ``site.domains: [x]``), writes its names without it, and reads
+  the lines of ``slug@x`` first, then those of ``slug``: how the site is written never
+  makes a slug look new. Domains compare as host names do
+  (lower case, punycode, no trailing dot), and a domain of links.yaml that merely looks
+  like one the lock names (a Cyrillic 'о' for 'o') is an error.
+
+A name with no line of its own continues the lines of the names it derives from
+(``_forms``): a device's or an expired target continues its slug's, which is where its
+visitors went before it had one, so giving a published link either is a move; a name on
+one domain continues the name without a domain (written before site.domains), which
+stands for it on every domain. So lock files written before expired targets and homes
+were locked keep their meaning: a link whose ``expired`` URL differs from its target is
+recorded once with ``repoint_from`` (docs/security.md).
+
+Lines are grouped by name (slugs folded in case and width, as slugs collide) in sorted
+order, so two pull requests adding links touch different lines. A moved name has one line
+per target, oldest first; the last is where it points now. Names and normalised targets
+hold no spaces, so a line is readable and can be written by hand in a web editor.
+
+The lock is read as carefully as links.yaml (load.read_bytes): a regular file only, never
+a device or a pipe, nor a link to one, and no larger than links.yaml may be.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import finder, gitfiles
-from .model import LinkSet
+from . import abuse, finder, gitfiles, load
+from .model import LinkSet, Site
 from .problems import ERROR, WARNING, Problem
 from .slugs import collision_key
-from .urls import UrlError, parse_target
+from .urls import UrlError, host_name, parse_target
 
 HEADER = """\
-# links.lock: every slug ever published from links.yaml, with the target it was published
-# with ("slug target", one line each). A slug moved on deliberately (repoint_from) has a
-# line for each target, oldest first: the last is where it points now. Written by
-# 'shortlinks lock'; commit it with links.yaml. Never remove or change a line: see
-# docs/security.md, "Published links never silently change".
+# links.lock: where each short link of links.yaml was published pointing to, one "name target"
+# line each: a slug, 'slug:ios' (a device), 'slug:expired' (once expired), '/' (the site's root),
+# each with '@domain' when there are several. A name moved on deliberately (repoint_from) has a
+# line for each target, oldest first: the last is where it points now. 'shortlinks lock' writes
+# it; commit it with links.yaml. Never drop or change a line (see docs/security.md).
 """
+
+ROOT = "/"  # the name of the site's root: no slug starts with '/'
+EXPIRED = "expired"  # the variant of a slug once it has expired: no platform is called so
+
+
+@functools.lru_cache(maxsize=1024)
+def domain_key(domain: str) -> str:
+    """A domain as lock names compare it, however a line spells it: lower case, punycode,
+    no trailing dot (as validate.py writes site.domains). Text that is no host name stays
+    as written (lower case): it names no domain of the site, so it holds no slug of it."""
+    if not domain or any(c in domain for c in "@/:?#[]\\"):
+        return domain.lower()
+    try:
+        return host_name(domain)
+    except (UrlError, ValueError):
+        return domain.lower().rstrip(".")
+
+
+def _fold(slug: str) -> str:
+    """A slug as its lines are grouped: letter case and width folded (as slugs collide),
+    and trailing punctuation dropped, as the 404 page's finder does (finder.py): it would
+    send '/gh' to a page 'gh.' if 'gh' were gone, so 'gh.' must not take over 'gh'."""
+    return ROOT if slug == ROOT else finder.normal(collision_key(slug))
 
 
 def key(name: str) -> str:
-    """The slugs one lock line stands for: letter case and width folded (as slugs collide),
-    and trailing punctuation dropped, as the 404 page's finder does (finder.py): it would
-    send '/gh' to a page 'gh.' if 'gh' were gone, so 'gh.' must not take over 'gh'.
-
-    A name is ``slug``, ``slug@domain`` (a slug of one of site.domains) and either with
-    ``:platform`` (a link's target for one device: ``app:ios``); a slug has none of '@'
-    and ':', a domain no ':', so a name reads one way only."""
-    base, colon, platform = name.partition(":")
+    """The lines ``name`` stands for: ``slug``, ``slug@domain``, either with ``:variant``
+    (a platform, or ``expired``), and ``/`` for the root likewise (see the module's
+    docstring), folded so that every spelling of one name has one key."""
+    base, colon, variant = name.partition(":")
     slug, at, domain = base.partition("@")
-    return finder.normal(collision_key(slug)) + at + domain.lower() + colon + platform
+    return _fold(slug) + (f"@{domain_key(domain)}" if at else "") + colon + variant.lower()
 
 
-def parent(name: str) -> str | None:
-    """The name whose lines a name without lines of its own continues. A device's target
-    continues its link's (before 'devices', every visitor went to the link's target); a
-    slug on one domain continues the slug's lines without a domain, written before
-    site.domains, which stand for the slug on every domain."""
-    base, colon, _platform = name.partition(":")
+def _forms(name: str, only: str | None = None) -> tuple[list[str], int]:
+    """The keys whose lines say where ``name`` goes, most specific first, and how many of
+    them are its own: the rest it continues while it has no line of its own. ``only``: the
+    site's one domain, which a name without '@' is on (``only_domain``)."""
+    base, colon, variant = name.partition(":")
+    slug, at, domain = base.partition("@")
+    folded = _fold(slug)
+    on = domain_key(domain) if at else only
+    forms = [f"{folded}@{on}", folded] if on else [folded]
+    own = 2 if on and not at else 1  # one domain: 'slug@x' and 'slug' are the same name
     if colon:
-        return base
-    slug, at, _domain = name.partition("@")
-    return slug if at else None
+        suffix = ":" + variant.lower()
+        forms = [f + suffix for f in forms] + forms
+    return forms, own
 
 
 @dataclass(frozen=True)
 class Entry:
-    slug: str
+    slug: str  # the name, as the line writes it
     target: str
     line: int
+
+
+def _resolve(
+    entries: dict[str, list[Entry]], forms: list[str]
+) -> tuple[int, str, list[Entry]] | None:
+    """The first of ``forms`` with lines: its index, key and lines."""
+    for i, k in enumerate(forms):
+        found = entries.get(k)
+        if found:
+            return i, k, found
+    return None
 
 
 @dataclass
 class Lock:
     name: str  # the file, as messages name it
-    entries: dict[str, list[Entry]] = field(default_factory=dict)  # collision key -> history
+    entries: dict[str, list[Entry]] = field(default_factory=dict)  # key -> history
     problems: list[Problem] = field(default_factory=list)
+    domains: dict[str, int] = field(default_factory=dict)  # each domain a line names -> line
+    # the base branch's links.yaml, for a base read from git (``read_base``): what it
+    # published where its lock has no line yet (the root of a lock from before homes)
+    published: Callable[[], LinkSet | None] | None = None
+    readable: bool = True  # False: the file could not be read at all (its problem says why)
 
-    def history(self, name: str) -> list[Entry]:
-        """The lines of ``name``, oldest first: its own, or those of the name it continues
-        (``parent``) while it has none of its own."""
-        at: str | None = name
-        while at is not None:
-            found = self.entries.get(key(at))
-            if found:
-                return found
-            at = parent(at)
-        return []
 
-    def current(self, name: str) -> Entry | None:
-        history = self.history(name)
-        return history[-1] if history else None
+def _previous(
+    entries: dict[str, list[Entry]], forms: list[str], found: tuple[int, str, list[Entry]]
+) -> Entry | None:
+    """Where a name pointed before its current target (``found`` among ``forms``): its
+    line before the last, or what it continued before its first line."""
+    i, _k, history = found
+    if len(history) > 1:
+        return history[-2]
+    before = _resolve(entries, forms[i + 1 :])
+    return before[2][-1] if before else None
 
 
 def lock_path(links_file: Path) -> Path:
@@ -121,7 +188,7 @@ def parse(text: str, name: str) -> Lock:
                     number,
                     1,
                     ERROR,
-                    "a lock line is 'slug target', one space between",
+                    "a lock line is 'name target', one space between",
                     "restore the line from the base branch: git checkout origin/main -- "
                     f"{Path(name).name}",
                     file=name,
@@ -129,21 +196,43 @@ def parse(text: str, name: str) -> Lock:
             )
             continue
         slug, target = parts
-        lock.entries.setdefault(key(slug), []).append(Entry(slug, target, number))
+        k = key(slug)
+        lock.entries.setdefault(k, []).append(Entry(slug, target, number))
+        if "@" in slug:
+            lock.domains.setdefault(k.partition(":")[0].partition("@")[2], number)
     return lock
 
 
 def read(path: Path) -> Lock | None:
-    """The lock beside a links file, or None when there is none (the check is off)."""
+    """The lock beside a links file, or None when there is none (the check is off). Read
+    as links.yaml is (load.read_bytes), but a pipe is refused too: a lock is a file in
+    the repository, and one committed as a link to a FIFO would wait for ever."""
+    name = str(path)
+    said: tuple[str, str | None] | None = None
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = load.read_bytes(path, pipes=False)
     except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        lock = Lock(str(path))
-        lock.problems.append(Problem(1, 1, ERROR, f"cannot read it: {exc}", file=str(path)))
-        return lock
-    return parse(text, str(path))
+        if not os.path.lexists(path):
+            return None
+        said = ("it is a link to nothing", "restore it: git checkout origin/main -- links.lock")
+    except load.NotAFile:
+        said = (
+            "it is not a regular file (a device, a pipe, a folder, or a link to one)",
+            f"links.lock is a text file: restore it (git checkout origin/main -- {path.name})",
+        )
+    except load.TooLarge:
+        said = (
+            f"it is larger than {load.MAX_FILE_BYTES >> 20} MiB",
+            "a lock of a million slugs is about 60 MB: is this the right file?",
+        )
+    except OSError as exc:
+        said = (f"cannot read it: {exc.strerror or exc}", None)
+    if said is not None:
+        return Lock(name, problems=[Problem(1, 1, ERROR, *said, file=name)], readable=False)
+    text, problems = load.decode(raw, name)
+    if text is None:
+        return Lock(name, problems=problems, readable=False)
+    return parse(text, name)
 
 
 class BaseError(Exception):
@@ -152,7 +241,8 @@ class BaseError(Exception):
 
 def read_base(spec: str, links_file: Path) -> Lock:
     """The lock of a pull request's base: a file, or a git ref (``origin/main``) whose
-    lock beside ``links_file`` is read. No lock there: an empty one (nothing to keep)."""
+    lock beside ``links_file`` is read. No lock there: an empty one (nothing to keep).
+    From a git ref, the base's links.yaml is at hand too (``Lock.published``)."""
     if not gitfiles.is_commit(spec) and Path(spec).is_file():  # a ref first (gitfiles.py)
         return read(Path(spec)) or Lock(spec)
     rel = os.path.relpath(lock_path(links_file))
@@ -160,31 +250,62 @@ def read_base(spec: str, links_file: Path) -> Lock:
         text = gitfiles.show(spec, f"./{rel}")
     except gitfiles.GitError as exc:
         raise BaseError(f"{spec!r} is neither a file nor a git ref: {exc}") from None
-    return Lock(spec) if text is None else parse(text, spec)
+    lock = Lock(spec) if text is None else parse(text, spec)
+    lock.published = functools.partial(_linkset_at, spec, os.path.relpath(links_file))
+    return lock
 
 
-def same(locked: str, target: str) -> bool:
+def _linkset_at(ref: str, rel: str) -> LinkSet | None:
+    """links.yaml as ``ref`` has it, validated as far as it goes (None: none, or unread)."""
+    from .load import load_text
+    from .validate import validate_partial
+
+    try:
+        text = gitfiles.show(ref, f"./{rel}")
+    except gitfiles.GitError:
+        return None
+    doc = load_text(text, rel)[0] if text is not None else None
+    return validate_partial(doc)[0] if doc is not None else None
+
+
+def same(locked: str, target: str | None) -> bool:
     """Whether a lock line's target is ``target``: as written, or once put in today's normal
     form (urls.py), so that a newer generator normalising a URL differently (an empty path
     is '/' since 29 November 2026) does not take an unchanged link for a moved one."""
     if locked == target:
         return True
+    if target is None:
+        return False
     try:
         return parse_target(locked).url == target
     except UrlError:
         return False
 
 
+def only_domain(site: Site) -> str | None:
+    """The site's one short domain (``site.domain``, or a ``site.domains`` of one); None
+    for a site of several, or of none."""
+    if len(site.domains) == 1:
+        return site.domains[0].name
+    return None if site.domains else site.domain
+
+
 Locate = Callable[[tuple[object, ...]], tuple[int, int]]
+Published = tuple[str, str, str | None, tuple[object, ...]]
 
 
-def _published(linkset: LinkSet) -> Iterator[tuple[str, str, str | None, tuple[object, ...]]]:
-    """(name, target, repoint_from, its path in links.yaml) of every slug and alias, and of
-    each of their device targets (``slug:ios``). With site.domains every name says its
-    domain (``slug@domain``), the default's too: reordering the list moves nothing."""
-    several = linkset.site.several
+def _published(linkset: LinkSet) -> Iterator[Published]:
+    """(name, target, repoint_from, its path in links.yaml) of every slug and alias, of
+    each of their device targets (``slug:ios``) and expired targets (``slug:expired``),
+    and of the site's root (``/``). With several domains every name says its domain
+    (``slug@domain``), the default's too: reordering the list moves nothing."""
+    several = len(linkset.site.domains) > 1
     for link in linkset.links:
         moved = link.repoint_from.url if link.repoint_from else None
+        ends = None  # where it sends visitors once expired (none: its expired page)
+        if link.expires is not None and link.expired is not None:
+            ends = link.expired.url
+            ends_at = ("campaigns", link.campaign) if link.campaign else link.path
         for domain in link.domains if several else (None,):
             on = f"@{domain}" if domain else ""
             for i, slug in enumerate(link.slugs):
@@ -192,59 +313,174 @@ def _published(linkset: LinkSet) -> Iterator[tuple[str, str, str | None, tuple[o
                 yield slug + on, link.target.url, moved, path
                 for platform, target in link.devices:
                     yield f"{slug}{on}:{platform}", target.url, moved, (*path, "devices")
+                if ends is not None:
+                    yield f"{slug}{on}:{EXPIRED}", ends, moved, (*ends_at, "expired")
+    yield from _roots(linkset.site)
 
 
-def _moved_silently(slug: str, locked: str, where: str | None = None) -> tuple[str, str]:
-    """Message and hint for a published slug given another target without the override."""
+def _roots(site: Site) -> Iterator[Published]:
+    """The site's root on each domain: where its home sends visitors (none: its landing
+    page, which sends nobody anywhere)."""
+    several = len(site.domains) > 1
+    for i, domain in enumerate(site.domains or (None,)):  # type: ignore[arg-type]
+        if domain is not None and domain.home is not None:
+            home, moved, path = domain.home, domain.home_repoint_from, ("site", "domains", i)
+            path = (*path, "home", "url")
+        else:
+            home, moved, path = site.home, site.home_repoint_from, ("site", "home", "url")
+        if home is not None:
+            name = f"{ROOT}@{domain.name}" if several and domain is not None else ROOT
+            yield name, home.url, moved.url if moved else None, path
+
+
+def _kind(name: str) -> str:
+    """'slug', 'root', 'expired' or 'device': what a name stands for, for messages."""
+    base, colon, variant = name.partition(":")
+    if base.startswith(ROOT):
+        return "root"
+    if not colon:
+        return "slug"
+    return "expired" if variant.lower() == EXPIRED else "device"
+
+
+def _moved_silently(
+    name: str, locked: str, target: str, where: str | None = None
+) -> tuple[str, str]:
+    """Message and hint for a published name given another target without the override."""
     at = f" ({where})" if where else ""
+    kind = _kind(name)
+    if kind == "expired":
+        slug = name.rpartition(":")[0]
+        return (
+            f"once it expires, {slug!r} would send its visitors to {target}; it was "
+            f"published pointing to {locked}{at}, and people and printed QR codes still "
+            "use it",
+            f"remove 'expired' (its expired page answers instead), set it to {locked}, or "
+            f"move it deliberately: add 'repoint_from: {locked}' to the link",
+        )
+    if kind == "root":
+        return (
+            f"the short domain's root {name!r} was published pointing to {locked}{at}; "
+            "people who type the short domain still go there",
+            f"keep it, or move it deliberately: 'home: {{url: {target}, repoint_from: {locked}}}'",
+        )
     return (
-        f"{slug!r} was published pointing to {locked}{at}; people and printed QR codes "
+        f"{name!r} was published pointing to {locked}{at}; people and printed QR codes "
         "still use it",
         f"keep its target, choose a new slug, or move it deliberately: add "
         f"'repoint_from: {locked}' to the link",
     )
 
 
-def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Problem]:
-    """Every slug of links.yaml recorded in the lock with its target, else an error each."""
-    problems = list(lock.problems)
+def _override(name: str, locked: str) -> str:
+    """Where links.yaml says a move of ``name`` from ``locked``."""
+    if _kind(name) == "root":
+        return f"write the home as 'home: {{url: ..., repoint_from: {locked}}}' in links.yaml"
+    return f"add 'repoint_from: {locked}' to the link in links.yaml"
+
+
+def _domain_problems(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Problem]:
+    """The site's domains against those the lock names: a domain that only looks like one
+    of them would make every slug of it look new, and a site that names no domain could
+    not tell which of the lock's lines are its own."""
+    if not lock.domains:
+        return []
+    site = linkset.site
     lock_name = Path(lock.name).name
-    for slug, target, moved, path in _published(linkset):
-        entry = lock.current(slug)
+    if not site.domain:
+        domain, line = next(iter(lock.domains.items()))
+        return [
+            Problem(
+                *locate(("site",)),
+                ERROR,
+                f"{lock_name} names the domains of its slugs ({domain}, line {line}), and "
+                "links.yaml names none: its slugs cannot be held to their lines",
+                f"name the short domain: 'domain: {domain}' under site (or site.domains)",
+                file=file,
+            )
+        ]
+    named: list[tuple[str, tuple[object, ...]]] = [
+        (d.name, ("site", "domains", i, "domain")) for i, d in enumerate(site.domains)
+    ] or [(site.domain, ("site", "domain"))]
+    problems = []
+    for domain, path in named:
+        for locked, line in lock.domains.items():
+            if abuse.looks_alike(domain, locked):
+                problems.append(
+                    Problem(
+                        *locate(path),
+                        ERROR,
+                        f"the domain {abuse.readable(domain)} looks like "
+                        f"{abuse.readable(locked)}, which {lock_name} names (line {line}), "
+                        "but is another domain: its slugs would all look new",
+                        f"write the domain exactly as {lock_name} does ({locked}); a "
+                        "look-alike of a published domain is refused",
+                        file=file,
+                    )
+                )
+    return problems
+
+
+def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Problem]:
+    """Everything ``linkset`` publishes recorded in the lock with its target, else an
+    error each."""
+    problems = list(lock.problems)
+    if not lock.readable:
+        return problems  # its one problem, not one a slug for lines it could not read
+    problems += _domain_problems(linkset, lock, locate, file)
+    lock_name = Path(lock.name).name
+    only = only_domain(linkset.site)
+    for name, target, moved, path in _published(linkset):
+        forms, own = _forms(name, only)
+        found = _resolve(lock.entries, forms)
+        entry = found[2][-1] if found else None
         if entry is not None and same(entry.target, target) and moved is None:
             continue  # the usual case: found without reading positions
-        device = ":" in slug  # a device's target: said once for the link, not again
-        if device and (entry is None or same(entry.target, target)):
-            continue  # its link has the message (not locked; moved), if any
+        child = ":" in name  # a device's or expired target: it continues its slug's lines
+        if child and (entry is None or same(entry.target, target)):
+            # its slug has the message (not locked; moved), if any; its own move, from
+            # the line it has of its own, is said here
+            if found is None or found[0] >= own:
+                continue
+            before = _previous(lock.entries, forms, found)
+            if before is None or not same(before.target, moved) or same(before.target, target):
+                continue
+        elif entry is not None and same(entry.target, target) and same(target, moved):
+            continue  # 'repoint_from' naming its own target moves its devices or expiry
         line, column = locate(path)  # only for a message: a deep one reads the file again
         if entry is None:
             said = (
                 ERROR,
-                f"{slug!r} is not in {lock_name} yet",
+                f"{name!r} is not in {lock_name} yet",
                 f"run 'shortlinks lock' and commit {lock_name} (or add the line "
-                f"'{slug} {target}' to it)",
+                f"'{name} {target}' to it)",
             )
         elif not same(entry.target, target):
             if moved is not None and same(entry.target, moved):
                 said = (
                     ERROR,
-                    f"{slug!r} moves from {entry.target} to {target} (repoint_from), "
+                    f"{name!r} moves from {entry.target} to {target} (repoint_from), "
                     f"and {lock_name} does not record it yet",
                     f"run 'shortlinks lock' and commit {lock_name}",
                 )
             else:
-                said = (ERROR, *_moved_silently(slug, entry.target, f"{lock_name}:{entry.line}"))
-        elif len(history := lock.history(slug)) > 1 and same(history[-2].target, moved):
+                where = f"{lock_name}:{entry.line}" if entry.line else None
+                said = (ERROR, *_moved_silently(name, entry.target, target, where))
+        elif (
+            found
+            and (before := _previous(lock.entries, forms, found))
+            and same(before.target, moved)
+        ):
             said = (
                 WARNING,
-                f"{slug!r} was moved from {moved} to {target} (repoint_from)",
+                f"{name!r} was moved from {moved} to {target} (repoint_from)",
                 "people who kept the old link now land on the new target; remove "
                 "'repoint_from' once this is merged",
             )
         else:
             said = (
                 WARNING,
-                f"'repoint_from' of {slug!r} names {moved}, which it no longer moves from",
+                f"'repoint_from' of {name!r} names {moved}, which it no longer moves from",
                 "remove 'repoint_from'",
             )
         problems.append(Problem(line, column, *said, file=file))
@@ -255,18 +491,25 @@ def since(
     base: Lock, head: Lock, linkset: LinkSet | None, locate: Locate, file: str
 ) -> list[Problem]:
     """A pull request's lock against its base branch's: every base line kept as it was,
-    and a new target for a slug of the base only with the override in links.yaml. A name
-    with no line in the base that continues one that has (``parent``: a slug now on a
-    domain, a device of a link) may copy its target, or move it with the override."""
+    and a new target for a name of the base only with the override in links.yaml. A name
+    with no line in the base that continues one that has (``_forms``: a slug now on a
+    domain, a device or the expiry of a link) may copy its target, or move it with the
+    override; so may a root the base's lock does not name yet but its links.yaml does."""
     problems: list[Problem] = [
         Problem(p.line, p.column, ERROR, f"the base's lock is unreadable: {p.message}",
                 file=base.name)
         for p in base.problems
     ]  # fmt: skip
-    moves = {}
+    if not base.readable or not head.readable:
+        return problems  # the head's own problem is said by check()
+    only = only_domain(linkset.site) if linkset is not None else None
+    moves: dict[str, tuple[str | None, str, tuple[object, ...]]] = {}
     if linkset is not None:
-        moves = {key(s): (m, t, p) for s, t, m, p in _published(linkset)}
-    name = Path(head.name).name
+        for name, target, moved, path in _published(linkset):
+            forms, own = _forms(name, only)
+            for k in forms[:own]:
+                moves.setdefault(k, (moved, target, path))
+    head_name = Path(head.name).name
     for k, before in base.entries.items():
         after = head.entries.get(k, [])
         kept = [(e.slug, e.target) for e in after[: len(before)]]
@@ -277,24 +520,34 @@ def since(
                     1,
                     1,
                     ERROR,
-                    f"{name} lost or changed the line '{entry.slug} "
+                    f"{head_name} lost or changed the line '{entry.slug} "
                     f"{entry.target}' of {base.name}: published slugs are never forgotten",
                     f"restore it (git checkout {base.name}), then run 'shortlinks lock'",
                     file=head.name,
                 )
             )
             continue
-        found = _unlawful(before, after[len(before) :], moves.get(k), name, locate, file, head)
+        found = _unlawful(before, after[len(before) :], moves.get(k), locate, file, head)
         if found is not None:
             problems.append(found)
+    roots: dict[str, list[Entry]] | None = None
     for k, after in head.entries.items():
-        if k in base.entries or parent(after[0].slug) is None:
+        if k in base.entries:
             continue
-        before = base.history(parent(after[0].slug))  # type: ignore[arg-type]
-        if not before:
-            continue  # a new slug: check() holds it to links.yaml
+        forms = _forms(after[0].slug, only)[0]
+        was = _resolve(base.entries, forms)
+        if was is None and k.startswith(ROOT) and base.published is not None:
+            if roots is None:  # the base's links.yaml, read only when a root needs it
+                published = base.published()
+                roots = {}
+                for name, target, _moved, _path in _roots(published.site) if published else ():
+                    roots[key(name)] = [Entry(name, target, 0)]
+            was = _resolve(roots, forms)
+        if was is None:
+            continue  # new: check() holds it to links.yaml
+        before = was[2]
         moved = [e for e in after if not same(e.target, before[-1].target)]
-        found = _unlawful(before, moved, moves.get(k), name, locate, file, head)
+        found = _unlawful(before, moved, moves.get(k), locate, file, head)
         if found is not None:
             problems.append(found)
     return problems
@@ -304,7 +557,6 @@ def _unlawful(
     before: list[Entry],
     added: list[Entry],
     move: tuple[str | None, str, tuple[object, ...]] | None,
-    name: str,
     locate: Locate,
     file: str,
     head: Lock,
@@ -318,6 +570,7 @@ def _unlawful(
     if moved is not None and same(before[-1].target, moved) and lawful:
         return None
     entry = added[0]
+    name = Path(head.name).name
     line, column = locate(path) if path else (entry.line, 1)
     if len(added) > 1 or (target is not None and not same(entry.target, target)):
         message = (
@@ -330,9 +583,7 @@ def _unlawful(
             f"{entry.slug!r} is repointed in {name} from "
             f"{before[-1].target} to {entry.target} without 'repoint_from'"
         )
-        hint = (
-            f"add 'repoint_from: {before[-1].target}' to the link in links.yaml, or keep its target"
-        )
+        hint = f"{_override(entry.slug, before[-1].target)}, or keep its target"
     return Problem(line, column, ERROR, message, hint, file=file if path else head.name)
 
 
@@ -345,55 +596,52 @@ class Update:
 
 
 def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Update:
-    """The lock with every slug of ``linkset`` recorded: new slugs added, a new target
-    recorded only for a link that says ``repoint_from: <its locked target>``."""
-    entries = {k: list(v) for k, v in (lock.entries if lock else {}).items()}
+    """The lock with everything ``linkset`` publishes recorded: new names added, a new
+    target recorded only where links.yaml says ``repoint_from: <its locked target>``."""
+    before = lock.entries if lock else {}
+    entries = {k: list(v) for k, v in before.items()}
     added: list[str] = []
     moved: list[str] = []
-    refused: list[Problem] = []
-    fresh: set[str] = set()  # keys this update adds: a new link's devices follow them
-
-    def inherited(name: str) -> tuple[str, list[Entry]] | None:
-        at = parent(name)
-        while at is not None:
-            if entries.get(key(at)):
-                return key(at), entries[key(at)]
-            at = parent(at)
-        return None
-
-    for slug, target, moved_from, path in _published(linkset):
-        k = key(slug)
-        history = entries.get(k)
-        if not history:
-            above = inherited(slug)
-            if above is not None and same(above[1][-1].target, target):
-                continue  # the line it continues says it already (a new domain, a device)
-            if above is None or above[0] in fresh:  # a new slug, or a new link's device
-                entries[k] = [Entry(slug, target, 0)]
-                fresh.add(k)
-                added.append(slug)
-                continue
-            # a published slug on a new domain, or a device of a published link: a move
-            history = list(above[1])
-            if moved_from is not None and same(history[-1].target, moved_from):
-                entries[k] = [Entry(slug, target, 0)]
-                moved.append(slug)
-            else:
-                line, column = locate(path)
-                said = _moved_silently(slug, history[-1].target)
-                refused.append(Problem(line, column, ERROR, *said, file=file))
-        elif not same(history[-1].target, target):
-            if moved_from is not None and same(history[-1].target, moved_from):
-                history.append(Entry(slug, target, 0))
-                moved.append(slug)
-            else:
-                line, column = locate(path)
-                said = _moved_silently(slug, history[-1].target)
-                refused.append(Problem(line, column, ERROR, *said, file=file))
+    refused = _domain_problems(linkset, lock, locate, file) if lock else []
+    only = only_domain(linkset.site)
+    for name, target, moved_from, path in _published(linkset):
+        forms, own = _forms(name, only)
+        was = _resolve(before, forms)  # what is published
+        now = _resolve(entries, forms)  # and with what this update recorded so far
+        if was is None:  # a new name (a new link's device: unless it says what its link does)
+            if now is None or not same(now[2][-1].target, target):
+                entries.setdefault(key(name), []).append(Entry(name, target, 0))
+                added.append(name)
+            continue
+        i, k, history = was
+        if same(history[-1].target, target):
+            if now is not None and not same(now[2][-1].target, target):
+                # the name it continues moves on in this update; it stays: said on its own
+                entries.setdefault(key(name), []).append(Entry(name, target, 0))
+            continue
+        if moved_from is None or not same(history[-1].target, moved_from):
+            line, column = locate(path)
+            said = _moved_silently(name, history[-1].target, target)
+            refused.append(Problem(line, column, ERROR, *said, file=file))
+            continue
+        if i < own:  # its own lines (either spelling of a one-domain site's): one more
+            entries[k].append(Entry(name if k == key(name) else history[-1].slug, target, 0))
+        else:  # it continued another name's lines: its first own line
+            entries.setdefault(key(name), []).append(Entry(name, target, 0))
+        moved.append(name)
     lines = [HEADER]
     for k in sorted(entries):
         lines.extend(f"{e.slug} {e.target}\n" for e in entries[k])
     return Update("".join(lines), added, moved, refused)
+
+
+def reserved_keys(slug: str, domains: Collection[str], site: Site) -> list[str]:
+    """The keys whose lines hold ``slug`` on ``domains`` (none: the default domain): a
+    slug any of them names was published, and is never given to a new link (add.py)."""
+    several = len(site.domains) > 1
+    names = [f"{slug}@{d}" for d in (domains or (site.domains[0].name,))] if several else [slug]
+    only = None if several else only_domain(site)
+    return [k for name in names for k in _forms(name, only)[0]]
 
 
 def write(path: Path, text: str) -> None:

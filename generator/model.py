@@ -125,6 +125,8 @@ class Domain:
 
     name: str  # lowercase, punycode
     home: Target | None = None  # where its '/' goes (default: site.home)
+    # where its '/' went when it is moved on deliberately (links.lock: lock.py)
+    home_repoint_from: Target | None = None
 
 
 ANALYTICS = ("goatcounter", "plausible", "umami")
@@ -156,6 +158,8 @@ class Site:
     # 'domain:' (one site, built straight into the output folder)
     domains: tuple[Domain, ...] = ()
     analytics: Analytics | None = None
+    # where '/' went when site.home is moved on deliberately (links.lock: lock.py)
+    home_repoint_from: Target | None = None
 
     @property
     def base_url(self) -> str | None:

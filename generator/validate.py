@@ -55,6 +55,7 @@ SITE_KEYS = (
 )
 ANALYTICS_KEYS = ("provider", "site", "url")
 DOMAIN_KEYS = ("domain", "home")
+HOME_KEYS = ("url", "repoint_from")
 LINK_KEYS = (
     "url",
     "expires",
@@ -154,6 +155,7 @@ class _Checker:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.pending: list[PendingProblem] = []
+        self.homes: list[tuple[Target, Path]] = []  # checked by site policy once it is known
 
     def error(self, path: Path, message: str, hint: str | None = None, at: str = "value") -> None:
         self.pending.append(PendingProblem(tuple(path), ERROR, message, hint, at))
@@ -238,7 +240,9 @@ class _Checker:
                 tzname = data["timezone"]
             except TimeError as exc:
                 self.error(("site", "timezone"), str(exc), exc.hint)
-        home = self.target(data["home"], ("site", "home")) if "home" in data else None
+        home, home_moved = (
+            self.home(data["home"], ("site", "home")) if "home" in data else (None, None)
+        )
         status = DEFAULT_STATUS
         if "status" in data:
             status = self.status(data["status"], ("site", "status")) or DEFAULT_STATUS
@@ -248,7 +252,7 @@ class _Checker:
         qr = self.flag(data, "qr", ("site",), default=True)
         allow = self.domains(data, "allow_domains")
         deny = self.domains(data, "deny_domains")
-        return Site(
+        site = Site(
             allow_domains=allow,
             deny_domains=deny,
             domains=domains,
@@ -256,12 +260,36 @@ class _Checker:
             domain=domain,
             timezone=tzname,
             home=home,
+            home_repoint_from=home_moved,
             status=status,
             hosts=hosts,
             language=language,
             links_json=links_json,
             qr=qr,
         )
+        for target, where in self.homes:  # a visitor is sent there like to any link's target
+            self.policy(target, where, site)
+        return site
+
+    def home(self, value: Any, path: Path) -> tuple[Target | None, Target | None]:
+        """Where a short domain's '/' goes: a URL, or ``{url: ..., repoint_from: ...}`` to
+        move a published one on deliberately (links.lock records it: lock.py)."""
+        if not isinstance(value, dict):
+            target = self.target(value, path)
+            if target is not None:
+                self.homes.append((target, path))
+            return target, None
+        self.unknown_keys(value, HOME_KEYS, path, "home")
+        if "url" not in value:
+            self.error(path, "home has no 'url'", "home: {url: https://...}", at="key")
+            return None, None
+        target = self.target(value["url"], (*path, "url"))
+        if target is not None:
+            self.homes.append((target, (*path, "url")))
+        moved = None
+        if "repoint_from" in value:
+            moved = self.target(value["repoint_from"], (*path, "repoint_from"))
+        return target, moved
 
     def domains(self, data: dict, key: str) -> tuple[str, ...]:
         """A list of domains as targets' hosts are compared: lowercase, punycode."""
@@ -361,11 +389,11 @@ class _Checker:
         seen: dict[str, int] = {}
         for i, item in enumerate(value):
             where: Path = (*path, i)
-            home = None
+            home = home_moved = None
             if isinstance(item, dict):
                 self.unknown_keys(item, DOMAIN_KEYS, where, "a domain")
                 if "home" in item:
-                    home = self.target(item["home"], (*where, "home"))
+                    home, home_moved = self.home(item["home"], (*where, "home"))
                 if "domain" not in item:
                     self.error(where, "this domain has no 'domain: <host name>'")
                     continue
@@ -383,7 +411,7 @@ class _Checker:
                 self.error(where, "'domains.json' is the name of the build's list of domains")
                 continue
             seen[name] = i
-            out.append(Domain(name, home))
+            out.append(Domain(name, home, home_moved))
         return tuple(out)
 
     def analytics(self, value: Any) -> Analytics | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator import abuse
 from tests.conftest import one_problem, problems_of
 
 
@@ -108,3 +109,23 @@ def test_the_quick_host_is_urlsplits(url: str) -> None:
     from generator.abuse import host_of
 
     assert host_of(url) == (urlsplit(url).hostname or "").lower()
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "alike"),
+    [
+        ("xn--g-1tb.example.com", "go.example.com", True),  # Cyrillic о
+        ("xn--g-smb.example.com", "go.example.com", True),  # Greek ο
+        ("xn--pple-43d.com", "apple.com", True),  # Cyrillic а
+        ("xn--80ak6aa92e.com", "apple.com", True),  # all Cyrillic: аррӏе
+        ("go.example.com", "go.example.com", False),  # the same domain is not a look-alike
+        ("go2.example.com", "go.example.com", False),
+        ("xn--bcher-kva.example", "bucher.example", False),  # ü is not u
+        ("xn--fiqs8s.example", "go.example", False),  # 中国: looks like nothing Latin
+    ],
+)
+def test_a_look_alike_domain_is_one_a_person_cannot_tell_apart(
+    one: str, other: str, alike: bool
+) -> None:
+    assert abuse.looks_alike(one, other) is alike
+    assert abuse.looks_alike(other, one) is alike

@@ -496,3 +496,176 @@ def test_a_device_target_of_a_published_link_needs_the_override(tmp_path: Path) 
     # a new link's devices are simply recorded
     _lock(tmp_path, devices.replace("app", "fresh"))
     assert "fresh:ios https://evil.example.net/" in (tmp_path / "links.lock").read_text()
+
+
+# -- one site, however it names its domain; a look-alike domain --------------------------
+
+ONE = "links:\n  gh: https://github.com/acme\n  docs: https://docs.example.com/\n"
+SPELLINGS = {
+    "domain": "site:\n  domain: go.example.com\n",
+    "one-item domains": "site:\n  domains: [go.example.com]\n",
+    "domains mapping": "site:\n  domains:\n    - domain: go.example.com\n",
+    "case and dot": "site:\n  domain: GO.Example.COM.\n",
+}
+# lock lines as each way of writing the site had them: bare (site.domain), with the domain
+# (site.domains of one, before a site of one domain wrote its lines bare), or by hand
+LOCKS = {
+    "bare": "gh https://github.com/acme\ndocs https://docs.example.com/\n",
+    "with the domain": "gh@go.example.com https://github.com/acme\n"
+    "docs@go.example.com https://docs.example.com/\n",
+    "by hand": "gh@GO.Example.com. https://github.com/acme\ndocs@go.example.com https://docs.example.com/\n",
+}
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS.values(), ids=SPELLINGS.keys())
+@pytest.mark.parametrize("locked", LOCKS.values(), ids=LOCKS.keys())
+def test_writing_the_one_domain_another_way_keeps_every_slug_locked(
+    tmp_path: Path, spelling: str, locked: str
+) -> None:
+    """'site.domain: x' and 'site.domains: [x]' are one site: a lock written under either
+    holds the other's slugs (it used to take them all for new ones, free to point anywhere)."""
+    (tmp_path / "links.lock").write_text(locked)
+    (tmp_path / "links.yaml").write_text(spelling + ONE)
+    assert _errors(tmp_path) == []
+    run = CliRunner().invoke(main, ["lock", str(tmp_path / "links.yaml")])
+    assert run.exit_code == 0 and "up to date (2 slugs)" in run.output, run.output
+    (tmp_path / "links.yaml").write_text(
+        spelling + ONE.replace("github.com/acme", "evil.example.net")
+    )
+    found = _errors(tmp_path)
+    assert len(found) == 1 and found[0].startswith(
+        "'gh' was published pointing to https://github.com/acme (links.lock:1)"
+    ), found
+    run = CliRunner().invoke(main, ["lock", str(tmp_path / "links.yaml")])
+    assert run.exit_code == 1 and "links.lock was not written" in run.output
+    assert (tmp_path / "links.lock").read_text() == locked
+
+
+def test_a_one_domain_lock_line_written_by_hand_is_held_against_the_base(tmp_path: Path) -> None:
+    """main's lock names 'gh@go.example.com'; the pull request writes the site as
+    'site.domain' and adds a bare 'gh' line for a new target: refused."""
+    base = tmp_path / "base.lock"
+    base.write_text(LOCKS["with the domain"])
+    (tmp_path / "links.lock").write_text(
+        LOCKS["with the domain"] + "gh https://evil.example.net/\n"
+    )
+    (tmp_path / "links.yaml").write_text(
+        SPELLINGS["domain"] + ONE.replace("github.com/acme", "evil.example.net")
+    )
+    found = _errors(tmp_path, base)
+    assert any(
+        m.startswith("'gh' is repointed in links.lock from https://github.com/acme to "
+                     "https://evil.example.net/ without 'repoint_from'")
+        for m in found
+    ), found  # fmt: skip
+
+
+def test_domains_compare_as_host_names_in_lock_lines(tmp_path: Path) -> None:
+    """A lock line may spell a domain in Unicode, in capitals or with the root's dot."""
+    site = (
+        "site:\n  domains: [bücher.example, b.example]\n"
+        "links:\n  gh:\n    url: https://github.com/acme\n    domains: all\n"
+    )
+    (tmp_path / "links.lock").write_text(
+        "gh@BÜCHER.example. https://github.com/acme\ngh@other.example https://x.example/\n"
+        "gh@B.EXAMPLE https://github.com/acme\n"
+    )
+    (tmp_path / "links.yaml").write_text(site)
+    assert _errors(tmp_path) == []
+    (tmp_path / "links.yaml").write_text(site.replace("github.com/acme", "evil.example.net"))
+    assert sorted(m.split(" (")[0] for m in _errors(tmp_path)) == [
+        "'gh@b.example' was published pointing to https://github.com/acme",
+        "'gh@xn--bcher-kva.example' was published pointing to https://github.com/acme",
+    ]
+
+
+LOOKALIKES = {
+    "Cyrillic о": ("gо.example.com", "xn--g-1tb.example.com (gо.example.com)"),
+    "its punycode": ("xn--g-1tb.example.com", "xn--g-1tb.example.com (gо.example.com)"),
+    "Greek ο": ("gο.example.com", "xn--g-smb.example.com (gο.example.com)"),
+    "mixed scripts": ("gо.exаmple.com", "xn--g-1tb.xn--exmple-4nf.com (gо.exаmple.com)"),
+}
+
+
+@pytest.mark.parametrize(("written", "shown"), LOOKALIKES.values(), ids=LOOKALIKES.keys())
+def test_a_domain_that_looks_like_a_locked_one_is_an_error(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    _lock(tmp_path, TWO)
+    (tmp_path / "links.yaml").write_text(
+        TWO.replace("    - go.example.com\n", f"    - {written}\n")
+    )
+    result = check(tmp_path / "links.yaml")
+    lookalike = [p for p in result.problems if "looks like" in p.message]
+    assert [(p.line, p.column, p.severity, p.message) for p in lookalike] == [
+        (
+            3,
+            7,
+            "error",
+            f"the domain {shown} looks like go.example.com, which links.lock names (line 6), "
+            "but is another domain: its slugs would all look new",
+        )
+    ]
+    assert lookalike[0].hint == (
+        "write the domain exactly as links.lock does (go.example.com); a look-alike of a "
+        "published domain is refused"
+    )
+    run = CliRunner().invoke(main, ["lock", str(tmp_path / "links.yaml")])
+    assert run.exit_code == 1 and "looks like go.example.com" in run.output
+
+
+def test_another_domain_is_new_publishing_not_a_look_alike(tmp_path: Path) -> None:
+    _lock(tmp_path, TWO)
+    (tmp_path / "links.yaml").write_text(TWO.replace("go.example.com", "go2.example.com"))
+    found = _errors(tmp_path)
+    assert found and all(m.endswith("is not in links.lock yet") for m in found), found
+
+
+def test_a_site_naming_no_domain_cannot_read_a_lock_that_names_them(tmp_path: Path) -> None:
+    _lock(tmp_path, TWO)
+    (tmp_path / "links.yaml").write_text("links:\n  gh: https://evil.example.net/\n")
+    assert _errors(tmp_path) == [
+        "links.lock names the domains of its slugs (go.example.com, line 6), and links.yaml "
+        "names none: its slugs cannot be held to their lines",
+        "'gh' is not in links.lock yet",
+    ]
+
+
+def test_each_domains_home_is_locked_and_moved_only_with_the_override(tmp_path: Path) -> None:
+    base = _locked_base(tmp_path, TWO)
+    lines = (tmp_path / "links.lock").read_text().splitlines()
+    assert "/@go.example.com https://www.example.com/" in lines
+    assert "/@sale.example.cn https://shop.example.cn/" in lines
+    moved = TWO.replace(
+        "      home: https://shop.example.cn\n", "      home: https://evil.example.net\n"
+    )
+    (tmp_path / "links.yaml").write_text(moved)
+    found = check(tmp_path / "links.yaml", __import__("generator.lock").lock.read(base))
+    assert [(p.line, p.column, p.message) for p in found.problems if p.is_error] == [
+        (
+            5,
+            13,
+            "the short domain's root '/@sale.example.cn' was published pointing to "
+            "https://shop.example.cn/ (links.lock:7); people who type the short domain still "
+            "go there",
+        )
+    ]
+    (tmp_path / "links.yaml").write_text(
+        TWO.replace(
+            "      home: https://shop.example.cn\n",
+            "      home:\n        url: https://evil.example.net\n"
+            "        repoint_from: https://shop.example.cn\n",
+        )
+    )
+    run = CliRunner().invoke(main, ["lock", str(tmp_path / "links.yaml")])
+    assert run.exit_code == 0 and "1 moved (/@sale.example.cn)" in run.output, run.output
+    assert _errors(tmp_path, base) == []
+    # reordering the domains moves no home
+    again = tmp_path / "again"
+    again.mkdir()
+    base = _locked_base(again, TWO)
+    cn = "    - domain: sale.example.cn\n      home: https://shop.example.cn\n"
+    (again / "links.yaml").write_text(
+        TWO.replace("    - go.example.com\n" + cn, cn + "    - go.example.com\n")
+    )
+    assert not [m for m in _errors(again, base) if "/@" in m]

@@ -163,7 +163,7 @@ def test_a_malformed_lock_line_is_placed_in_the_lock(repo: Path) -> None:
     with open(repo / "links.lock", "a", encoding="utf-8") as f:
         f.write("broken line with spaces\n")
     code, out = _run("check")
-    assert code == 1 and "links.lock:10:1: error: a lock line is 'slug target'" in out
+    assert code == 1 and "links.lock:10:1: error: a lock line is 'name target'" in out
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -295,7 +295,7 @@ def test_a_lock_line_hiding_a_second_one_behind_a_line_separator_is_refused(
         encoding="utf-8",
     )
     code, out = _run("check")
-    assert code == 1 and "a lock line is 'slug target'" in out
+    assert code == 1 and "a lock line is 'name target'" in out
 
 
 def test_a_file_named_like_the_base_branch_does_not_stand_in_for_it(pr: Path) -> None:
@@ -334,3 +334,149 @@ def test_one_move_a_pull_request_to_where_links_yaml_says(pr: Path) -> None:
     )
     code, out = _run("check", "--base", "main")
     assert code == 1 and "'gh' gets 2 new line(s) in links.lock" in out
+
+
+# -- a lock that is not a text file: read as carefully as links.yaml ----------------------
+
+TIMEOUT = 120  # seconds a command may take: a guard against one that waits for ever
+MEMORY = 2 << 30  # RLIMIT_AS of each command: a guard against one that reads for ever
+
+
+def _guard() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def _command(repo: Path, *args: str) -> tuple[int, str]:
+    """``python -m generator ARGS`` in ``repo``, bounded, as a user runs it."""
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    env.update(NO_COLOR="1", PYTHONPATH=str(ROOT))
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            preexec_fn=_guard,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{' '.join(args)} ran past {TIMEOUT} s: it waited on the lock")
+    assert "Traceback" not in run.stdout + run.stderr, run.stderr[-3000:]
+    return run.returncode, run.stdout + run.stderr
+
+
+def _fifo(lock: Path) -> None:
+    import os
+
+    os.mkfifo(lock)
+
+
+def _link_to_fifo(lock: Path) -> None:
+    import os
+
+    os.mkfifo(lock.parent / "pipe")
+    lock.symlink_to(lock.parent / "pipe")
+
+
+def _too_large(lock: Path) -> None:
+    from generator.load import MAX_FILE_BYTES
+
+    with open(lock, "wb") as f:  # sparse: a gigabyte that takes no room, and is never read
+        f.truncate(MAX_FILE_BYTES + 1)
+
+
+NOT_A_FILE = "it is not a regular file (a device, a pipe, a folder, or a link to one)"
+HOSTILE_LOCKS = {
+    "a FIFO": (_fifo, NOT_A_FILE),
+    "a link to a FIFO": (_link_to_fifo, NOT_A_FILE),
+    "a link to a device": (lambda lock: lock.symlink_to("/dev/zero"), NOT_A_FILE),
+    "a folder": (lambda lock: lock.mkdir(), NOT_A_FILE),
+    "over the size limit": (_too_large, "it is larger than 1024 MiB"),
+    "a link to nothing": (
+        lambda lock: lock.symlink_to(lock.parent / "gone"),
+        "it is a link to nothing",
+    ),
+}
+
+
+@pytest.mark.parametrize(("make", "said"), HOSTILE_LOCKS.values(), ids=HOSTILE_LOCKS.keys())
+def test_a_lock_that_is_not_a_text_file_is_refused_and_never_waited_on(
+    tmp_path: Path, make: object, said: str
+) -> None:
+    """Committed as a link to a device or a FIFO, or too large to read, links.lock gives
+    an error and exit 1 from every command, at once, and is left as it was."""
+    import os
+
+    (tmp_path / "links.yaml").write_text(LINKS, encoding="utf-8")
+    lock = tmp_path / "links.lock"
+    make(lock)  # type: ignore[operator]
+    before = os.lstat(lock)
+    (tmp_path / "base.lock").write_text("gh https://github.com/example\n", encoding="utf-8")
+    for args in (("check",), ("check", "--base", "base.lock"), ("lock",)):
+        code, out = _command(tmp_path, *args)
+        assert code == 1, out
+        assert f"links.lock:1:1: error: {said}" in out, out
+        assert out.count(": error: ") == 1, out  # its own, not one a slug for lines unread
+    code, out = _command(tmp_path, "build", "-o", "_site", "--now", "2026-11-25T12:00:00Z")
+    assert code == 1 and f"links.lock:1:1: error: {said}" in out, out
+    assert not (tmp_path / "_site").exists()
+    after = os.lstat(lock)
+    assert (after.st_mode, after.st_ino, after.st_size) == (
+        before.st_mode,
+        before.st_ino,
+        before.st_size,
+    )
+
+
+def test_a_lock_with_invalid_utf8_is_placed_and_never_rewritten(repo: Path) -> None:
+    lock = repo / "links.lock"
+    broken = lock.read_bytes() + b"new https://n.example/\xff\n"
+    lock.write_bytes(broken)
+    code, out = _run("check")
+    assert code == 1 and "links.lock:10:23: error: invalid UTF-8 byte 0xff" in out, out
+    code, out = _run("add", "https://other.example.com/", "--slug", "fresh")
+    assert code == 1 and "invalid UTF-8 byte 0xff" in out, out
+    assert lock.read_bytes() == broken  # neither 'lock' nor 'add' wrote over what it cannot read
+
+
+def test_a_fifo_put_in_place_of_the_lock_after_it_was_looked_at_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Between the first look (a regular file) and the opening, the lock becomes a FIFO:
+    it is opened without waiting, looked at again, and refused."""
+    import os
+    import sys
+
+    program = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from generator import load\n"
+        "pipe, regular = Path(sys.argv[1]), Path(sys.argv[2])\n"
+        "looked = Path.stat\n"
+        "Path.stat = lambda p, **k: looked(regular) if p == pipe else looked(p, **k)\n"
+        "try:\n"
+        "    load.read_bytes(pipe, pipes=False)\n"
+        "except load.NotAFile:\n"
+        "    print('refused')\n"
+    )
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "regular").write_text("gh https://github.com/example\n")
+    try:
+        run = subprocess.run(
+            [sys.executable, "-c", program, str(tmp_path / "pipe"), str(tmp_path / "regular")],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("opening the FIFO waited for a writer")
+    assert (run.returncode, run.stdout) == (0, "refused\n"), run.stderr

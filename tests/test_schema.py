@@ -93,3 +93,26 @@ def test_the_schema_takes_every_iana_zone_name() -> None:
 
     pattern = re.compile(SCHEMA["properties"]["site"]["properties"]["timezone"]["pattern"])
     assert [n for n in sorted(iana_names()) if not pattern.search(n)] == []
+
+
+def test_a_home_moved_deliberately_passes_both() -> None:
+    """``home: {url, repoint_from}``, on the site and on a domain (links.lock moves it)."""
+    import jsonschema
+
+    from generator.validate import HOME_KEYS
+
+    site = SCHEMA["properties"]["site"]["properties"]
+    assert set(site["home"]["oneOf"][1]["properties"]) == set(HOME_KEYS)
+    text = (
+        "site:\n  home:\n    url: https://www.example.com/new\n"
+        "    repoint_from: https://www.example.com\n"
+        "  domains:\n    - a.example\n    - domain: b.example\n      home:\n"
+        "        url: https://b.example.org/\n        repoint_from: https://b.example.net/\n"
+        "links:\n  x: https://x.example\n"
+    )
+    assert [p for p in problems_of(text) if p.is_error] == []
+    jsonschema.validate(as_json(yaml.safe_load(text)), SCHEMA)
+    wrong = text.replace("repoint_from: https://www.example.com", "from: https://www.example.com")
+    assert any(p.is_error for p in problems_of(wrong))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(as_json(yaml.safe_load(wrong)), SCHEMA)
