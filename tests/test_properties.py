@@ -841,12 +841,11 @@ def apache_literal(pattern: str) -> str:
 
 
 def apache_substitution(sub: str, query: str) -> str:
-    """A substitution as mod_rewrite expands it: ``%{QUERY_STRING}``, then escapes."""
-    # a final '?' means "discard the query" to mod_rewrite, which drops it (Apache 2.4)
-    # and a final '&' after a '?' (Apache 2.4), even at the end of the fragment
-    if "?" in sub:
-        assert not sub.endswith(("?", "&")), f"mod_rewrite would drop the end of {sub!r}"
-    sub = sub.replace("%{QUERY_STRING}", "\0")
+    """A substitution as mod_rewrite expands it: ``%{QUERY_STRING}``, then escapes. Every
+    one ends with a '?', which mod_rewrite removes and which keeps it from splitting off or
+    appending a query (RULEFLAG_QSNONE): the rest is the Location as it stands."""
+    assert sub.endswith("?"), f"mod_rewrite would append or re-split the query of {sub!r}"
+    sub = sub[:-1].replace("%{QUERY_STRING}", "\0")
     assert not re.search(r"(?<!\\)[$%]", sub.replace("\\\\", "")), f"a back-reference in {sub!r}"
     return re.sub(r"\\(.)", r"\1", sub).replace("\0", query)
 
@@ -905,16 +904,8 @@ def read_apache(text: str) -> list[Found]:
                 assert rule.flags == ["G"]
                 return 410, None
             status = [int(f[2:]) for f in rule.flags if f.startswith("R=")]
-            assert {"L", "NE"} <= set(rule.flags) and len(status) == 1, rule.flags
-            loc = apache_substitution(rule.sub, query)
-            if "QSD" in rule.flags:
-                pass
-            elif "QSA" in rule.flags and query:  # mod_rewrite adds '&' whatever precedes it
-                loc = loc + ("&" if "?" in loc else "?") + query
-            elif "?" not in loc.split("#")[0] and query:
-                base, hash_, fragment = loc.partition("#")
-                loc = base + "?" + query + hash_ + fragment
-            return status[0], loc
+            assert rule.flags == [f"R={status[0]}", "L", "NE"], rule.flags
+            return status[0], apache_substitution(rule.sub, query)
         return None
 
     out = []
