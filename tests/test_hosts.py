@@ -82,10 +82,42 @@ def test_cloudflare_keeps_2000_lines_links_without_expiry_first() -> None:
 
 
 def test_netlify_and_cloudflare_share_the_2000_lines() -> None:
-    site = build(many(1500), ("netlify", "cloudflare"))
+    # links that drop the visitor's query, to a target with its own: both hosts rule them
+    text = "links:\n" + "".join(
+        f"  l{i:05d}:\n    url: https://t.example/{i}?x=1\n    forward_query: false\n"
+        for i in range(1500)
+    )
+    site = build(text, ("netlify", "cloudflare"))
     lines = rule_lines(site)
     assert len(lines) == 2000  # 1,000 links, a forced and a plain line each
+    assert lines[:2] == [
+        "/l00000  https://t.example/0?x=1  302!",
+        "/l00000  https://t.example/0?x=1  302",
+    ]
     assert any("500 of 1500 rules do not fit" in n for n in site.notes), site.notes
+
+
+def test_netlify_gets_no_rule_for_a_link_that_passes_the_query_on() -> None:
+    """Netlify re-encodes a forwarded query ('%20' becomes '+'): the visitor would land on
+    other bytes than on every other host, so the page answers there; Cloudflare appends
+    the visitor's bytes as they came and keeps the rule."""
+    text = (
+        "links:\n"
+        "  plain: https://t.example/p\n"
+        "  fixed:\n    url: https://t.example/f?lang=en\n    forward_query: false\n"
+        "  amp:\n    url: https://t.example/a?&\n    forward_query: false\n"
+    )
+    site = build(text, ("netlify", "cloudflare"))
+    assert rule_lines(site) == [
+        "/plain  https://t.example/p  302",
+        "/fixed  https://t.example/f?lang=en  302!",
+        "/fixed  https://t.example/f?lang=en  302",
+        "/amp  https://t.example/a?&  302",  # Netlify would read '?&' as no query
+    ]
+    plan = plan_of(text)
+    netlify = HOSTS["netlify"].ruled(plan, frozenset({"netlify", "cloudflare"}))
+    assert [r.path for r in netlify] == ["/fixed"]
+    assert any("Netlify: 2 path(s) are answered by their page" in n for n in site.notes)
 
 
 def test_a_line_over_1000_characters_is_left_to_its_page() -> None:

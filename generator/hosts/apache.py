@@ -47,16 +47,23 @@ RewriteEngine On
 """
 
 FOOTER = """\
-# A folder ('team' for the slug 'team/docs', '_qr') is not a link: the 404 page, not a
-# 301 to 'team/' (mod_dir) as on no other host.
-RewriteCond %{REQUEST_FILENAME} -d
-RewriteRule ^. - [R=404,L]
 # /slug is served from slug.html when the whole path names it: '/gh/more' (PATH_INFO
 # '/more') is a 404. END: the file that answers is not rewritten again.
 RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{REQUEST_FILENAME} !-d
 RewriteCond %{PATH_INFO} ^$
 RewriteCond %{REQUEST_FILENAME}.html -f
 RewriteRule ^(.*[^/])$ $1.html [END]
+# A slug that is a folder too ('team' beside 'team/docs'): mod_dir answers a folder
+# without its '/' with a 301 to 'team/' whatever a rule rewrote (DirectorySlash needs
+# AllowOverride Indexes), so the page is asked for by its file name.
+RewriteCond %{REQUEST_FILENAME} -d
+RewriteCond %{REQUEST_FILENAME}.html -f
+RewriteRule [^/]$ %{REQUEST_URI}.html [R=302,L]
+# Any other folder ('team' for the slug 'team/docs', '_qr') is not a link: the 404 page,
+# not a 301 to 'team/' as on no other host.
+RewriteCond %{REQUEST_FILENAME} -d
+RewriteRule ^. - [R=404,L]
 """
 
 
