@@ -125,6 +125,7 @@ class Apache:
         trailing_slash="'/gh/' is a 404",
         unicode="literal UTF-8 patterns match the decoded path",
         files="rewrite rules run before files are served",
+        folder_slug_status=302,  # mod_dir: see FOOTER
     )
 
     def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:

@@ -39,10 +39,11 @@ class Firebase:
         query="re-encoded by redirects ('%2B' becomes '%252B') and always appended: "
         "no redirects, the pages keep the visitor's query",
         case="case-sensitive",
-        trailing_slash="'/gh/' gets the page of '/gh'",
+        trailing_slash="'/gh/' gets a 301 to '/gh' ('trailingSlash: false')",
         unicode="served from the UTF-8 file name",
         files="no redirects: the pages answer",
-        slash_status=200,
+        slash_status=301,
+        html_status=301,  # cleanUrls: '/gh.html' gets a 301 to '/gh'
         serves_own_config=True,
     )
 

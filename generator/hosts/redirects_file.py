@@ -361,6 +361,7 @@ CLOUDFLARE = RedirectsHost(
         unicode="rules written percent-encoded match what browsers send",
         files="rules always win over files",
         slash_status=308,
+        html_status=308,  # '/gh.html' gets a 308 to '/gh'
     ),
 )
 GITLAB = RedirectsHost(
