@@ -416,3 +416,31 @@ def test_in_a_browser_the_page_lands_on_the_same_url_as_a_rule(
     finally:
         context.close()
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
+def test_in_a_browser_a_preview_opens_however_its_plus_is_spelt(
+    engine: Engine, browser: object
+) -> None:
+    """'/slug+' is served at once; '/slug%2B' by the engine or through the 404 page's
+    script (Netlify, Firebase and Azure do not serve it): either way the preview shows."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    context.clock.set_fixed_time(NOW)
+    context.route(ELSEWHERE, lambda route: route.abort())  # the preview loads nothing else
+    page = context.new_page()
+    failures = []
+    try:
+        for spelt, short in (
+            ("/temp+", "https://go.example.com/temp"),
+            ("/temp%2B", "https://go.example.com/temp"),
+            (
+                "/%E4%BC%98%E6%83%A0%E5%88%B8%2B",
+                "https://go.example.com/%E4%BC%98%E6%83%A0%E5%88%B8",
+            ),
+        ):
+            page.goto(engine.base + spelt)
+            shown = page.wait_for_selector("#short", timeout=15_000)
+            if shown is None or shown.text_content() != short:
+                failures.append(f"{spelt}: {page.url}")
+    finally:
+        context.close()
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)

@@ -328,6 +328,10 @@ MANGLED = [
     # a preview path that the host did not serve: its file
     ("/temp+", "/temp%2B.html"),
     ("/Temp)+", "/temp%2B.html"),
+    # spelt '%2B', which Netlify's, Firebase's and Azure's servers do not serve: '/slug+'
+    ("/temp%2B", "/temp+"),
+    ("/Temp%2b", "/temp+"),
+    ("/%E4%BC%98%E6%83%A0%E5%88%B8%2B", "/%E4%BC%98%E6%83%A0%E5%88%B8+"),
 ]
 
 
@@ -344,7 +348,9 @@ def test_404_page_finds_a_mangled_link_keeping_query_and_fragment(
     assert run_script(page, visited) == f"{found}?utm=a%20b#top"
 
 
-@pytest.mark.parametrize("typed", ["/nothing-here", "/temp.html", "/te", "/%E0%A4%A"])
+@pytest.mark.parametrize(
+    "typed", ["/nothing-here", "/temp.html", "/te", "/%E0%A4%A", "/temp%2B.html", "/temp+.html"]
+)
 def test_404_page_stays_for_unknown_links_and_never_loops(tmp_path: Path, typed: str) -> None:
     from tests.conftest import FIXTURES
 
