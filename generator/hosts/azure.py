@@ -25,7 +25,10 @@ are written percent-encoded, ``+`` as it is: the form the local emulator matches
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import quote, unquote
 
 from .. import qr
@@ -95,21 +98,23 @@ def preview_route(slug: str) -> Route:
     return Route("preview", {"route": _enc(f"/{slug}+"), "rewrite": _enc(f"/{slug}+.html")})
 
 
-def wanted(plan: Plan) -> list[Route]:
-    """Every route the site could use, most wanted first: the links' (all rules, plus
-    the pages of links not active yet), by priority; folders; previews, by priority."""
+def wanted(plan: Plan) -> Iterator[tuple[str, Callable[[], Route]]]:
+    """Every route the site could use, most wanted first, as (kind, maker): the links' (all
+    rules, plus the pages of links not active yet), by priority; folders; previews, by
+    priority. Made one at a time: at a million links most are only counted, never made."""
     rules = [r for r in edge_rules(plan) if r.path != "/" or expressible(r)]
     ruled = {r.path for r in rules} | {"/"}
     for entry in plan.entries:
         path = "/" + entry.slug
         if path not in ruled:  # not active yet: the page, via a rewrite
             rules.append(Rule(path, Kind.redirect, 200, f"{entry.slug}.html", None, False))
-    out = [link_route(r) for r in by_priority(rules)]
-    out += [folder_route(f) for f in folders(plan)]
+    for rule in by_priority(rules):
+        yield "link", partial(link_route, rule)
+    for folder in folders(plan):
+        yield "folder", partial(folder_route, folder)
     # previews in the order of by_priority: links that never expire first, then by path
-    entries = sorted(plan.entries, key=lambda e: (e.link.expires is not None, "/" + e.slug))
-    out += [preview_route(e.slug) for e in entries]
-    return out
+    for entry in sorted(plan.entries, key=lambda e: (e.link.expires is not None, "/" + e.slug)):
+        yield "preview", partial(preview_route, entry.slug)
 
 
 def document(routes: list[dict[str, object]]) -> str:
@@ -139,37 +144,40 @@ class Azure:
         files="routes win over files",
     )
 
-    def _fit(self, plan: Plan) -> tuple[list[Route], list[Route]]:
+    def _fit(self, plan: Plan) -> tuple[list[Route], Counter[str]]:
         return memo(plan, "azure", lambda: self._fit_now(plan))
 
-    def _fit_now(self, plan: Plan) -> tuple[list[Route], list[Route]]:
-        """(kept, left): routes in order of ``wanted`` while the file stays within 20 KB;
-        ``kept`` in the order they are written (links in file order, then the rest)."""
+    def _fit_now(self, plan: Plan) -> tuple[list[Route], Counter[str]]:
+        """(kept, left): routes in the order of ``wanted`` while the file stays within 20 KB,
+        and how many of each kind are left; ``kept`` in the order they are written (links
+        in file order, folders, previews in file order)."""
         empty = len(document([]).encode())
         budget = MAX_BYTES - empty
         smallest = len(json.dumps({"route": "/", "rewrite": "/"}, indent=1).encode()) + 2
         kept: list[Route] = []
-        left: list[Route] = []
+        left: Counter[str] = Counter()
         used = 0
-        for route in wanted(plan):
+        for what, make in wanted(plan):
             if budget - used < smallest:
-                left.append(route)
+                left[what] += 1
                 continue
+            route = make()
             # one more route in the file: its lines, indented once more, and ",\n"
             size = len(document([route.entry]).encode()) - empty + 2
             if used + size <= budget:
                 kept.append(route)
                 used += size
             else:
-                left.append(route)
+                left[what] += 1
         order = {"/" + e.slug: i for i, e in enumerate(plan.entries)}
 
         def place(route: Route) -> int:  # '/' first, and '/slug+' where '/slug' is
             path = unquote(str(route.entry["route"]))
             return order.get(path.removesuffix("+") if route.what == "preview" else path, -1)
 
-        ordered = [sorted((r for r in kept if r.what == w), key=place) for w in ("link", "preview")]
-        return ordered[0] + [r for r in kept if r.what == "folder"] + ordered[1], left
+        links, previews = (sorted((r for r in kept if r.what == w), key=place)
+                           for w in ("link", "preview"))  # fmt: skip
+        return links + [r for r in kept if r.what == "folder"] + previews, left
 
     def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
         return [r.rule for r in self._fit(plan)[0] if r.rule is not None]
@@ -179,18 +187,15 @@ class Azure:
         body = document([r.entry for r in kept])
         assert len(body.encode()) <= MAX_BYTES
         notes = []
-        links = [r for r in left if r.what == "link"]
-        if links:
-            total = len(links) + sum(1 for r in kept if r.what == "link")
+        if left["link"]:
+            total = left["link"] + sum(1 for r in kept if r.what == "link")
             notes.append(
-                f"Azure Static Web Apps: {len(links)} of {total} routes do not fit "
+                f"Azure Static Web Apps: {left['link']} of {total} routes do not fit "
                 "its 20 KB config file; there the 404 page's script sends them to their page"
             )
-        rest = [r for r in left if r.what != "link"]
-        if rest:
-            previews = sum(1 for r in rest if r.what == "preview")
+        if left["preview"] or left["folder"]:
             notes.append(
-                f"Azure Static Web Apps: {previews} preview(s) and {len(rest) - previews} "
+                f"Azure Static Web Apps: {left['preview']} preview(s) and {left['folder']} "
                 "folder(s) have no route within its 20 KB config file; a preview answers "
                 "with the 404 page, whose script goes on to it, a folder with a 301 to "
                 "'folder/' and then the 404 page"
