@@ -49,6 +49,7 @@ VISITOR_QUERIES = (
     "?a=&b&c=1",  # empty values, a key without '='
     "?b=2&a=1",  # not in order
     "?next=/x?y=1",  # a '?' inside the query
+    "?next=%2Fx%3Fy%3D1",  # an escaped one
     "?a=1&",  # a final '&'
     "?&",  # nothing but '&'
     "?",  # a bare '?': no query
