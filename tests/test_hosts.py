@@ -82,10 +82,42 @@ def test_cloudflare_keeps_2000_lines_links_without_expiry_first() -> None:
 
 
 def test_netlify_and_cloudflare_share_the_2000_lines() -> None:
-    site = build(many(1500), ("netlify", "cloudflare"))
+    # links that drop the visitor's query, to a target with its own: both hosts rule them
+    text = "links:\n" + "".join(
+        f"  l{i:05d}:\n    url: https://t.example/{i}?x=1\n    forward_query: false\n"
+        for i in range(1500)
+    )
+    site = build(text, ("netlify", "cloudflare"))
     lines = rule_lines(site)
     assert len(lines) == 2000  # 1,000 links, a forced and a plain line each
+    assert lines[:2] == [
+        "/l00000  https://t.example/0?x=1  302!",
+        "/l00000  https://t.example/0?x=1  302",
+    ]
     assert any("500 of 1500 rules do not fit" in n for n in site.notes), site.notes
+
+
+def test_netlify_gets_no_rule_for_a_link_that_passes_the_query_on() -> None:
+    """Netlify re-encodes a forwarded query ('%20' becomes '+'): the visitor would land on
+    other bytes than on every other host, so the page answers there; Cloudflare appends
+    the visitor's bytes as they came and keeps the rule."""
+    text = (
+        "links:\n"
+        "  plain: https://t.example/p\n"
+        "  fixed:\n    url: https://t.example/f?lang=en\n    forward_query: false\n"
+        "  amp:\n    url: https://t.example/a?&\n    forward_query: false\n"
+    )
+    site = build(text, ("netlify", "cloudflare"))
+    assert rule_lines(site) == [
+        "/plain  https://t.example/p  302",
+        "/fixed  https://t.example/f?lang=en  302!",
+        "/fixed  https://t.example/f?lang=en  302",
+        "/amp  https://t.example/a?&  302",  # Netlify would read '?&' as no query
+    ]
+    plan = plan_of(text)
+    netlify = HOSTS["netlify"].ruled(plan, frozenset({"netlify", "cloudflare"}))
+    assert [r.path for r in netlify] == ["/fixed"]
+    assert any("Netlify: 2 path(s) are answered by their page" in n for n in site.notes)
 
 
 def test_a_line_over_1000_characters_is_left_to_its_page() -> None:
@@ -242,3 +274,145 @@ def test_links_with_a_card_or_a_hint_are_answered_by_their_pages_on_every_host()
         ruled = {r.path for r in host.ruled(plan, frozenset(HOSTS))}
         assert not ruled & {"/titled", "/described", "/pictured", "/hinted"}, name
     assert "/plain" in {r.path for r in HOSTS["nginx"].ruled(plan, frozenset(HOSTS))}
+
+
+def htaccess_rules(site: Site) -> list[str]:
+    """The .htaccess lines of the links: between the private files' rule and the footer."""
+    from generator.hosts import apache
+
+    body = site.files[".htaccess"].decode()
+    assert body.endswith(apache.FOOTER)
+    lines = body[: -len(apache.FOOTER)].splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("RewriteRule ^(?:"))
+    return lines[start + 1 :]
+
+
+def test_apache_writes_every_location_whole_so_mod_rewrite_adds_nothing() -> None:
+    """mod_rewrite appended a '?' for a visitor's bare '?', put the query after a fragment
+    and dropped a final '&' when merging (QSA): each Location is now the substitution as
+    written, the final '?' telling mod_rewrite to leave the query alone."""
+    text = (
+        "links:\n"
+        "  plain: https://t.example/p\n"
+        "  withq: https://t.example/q?x=1\n"
+        "  frag: https://t.example/d#top\n"
+        "  fixed:\n    url: https://t.example/f?lang=en\n    forward_query: false\n"
+        "  perm:\n    url: https://t.example/perm\n    status: 301\n    forward_query: false\n"
+        "  cost: https://t.example/100%25$1\n"
+    )
+    assert htaccess_rules(build(text, ("apache",))) == [
+        "RewriteCond %{QUERY_STRING} .",
+        "RewriteRule ^plain$ https://t.example/p?%{QUERY_STRING}? [R=302,L,NE]",
+        "RewriteRule ^plain$ https://t.example/p? [R=302,L,NE]",
+        "RewriteCond %{QUERY_STRING} .",
+        "RewriteRule ^withq$ https://t.example/q?x=1&%{QUERY_STRING}? [R=302,L,NE]",
+        "RewriteRule ^withq$ https://t.example/q?x=1? [R=302,L,NE]",
+        "RewriteCond %{QUERY_STRING} .",
+        "RewriteRule ^frag$ https://t.example/d?%{QUERY_STRING}#top? [R=302,L,NE]",
+        "RewriteRule ^frag$ https://t.example/d#top? [R=302,L,NE]",
+        "RewriteRule ^fixed$ https://t.example/f?lang=en? [R=302,L,NE]",
+        "RewriteRule ^perm$ https://t.example/perm? [R=301,L,NE]",
+        "RewriteCond %{QUERY_STRING} .",
+        "RewriteRule ^cost$ https://t.example/100\\%25\\$1?%{QUERY_STRING}? [R=302,L,NE]",
+        "RewriteRule ^cost$ https://t.example/100\\%25\\$1? [R=302,L,NE]",
+    ]
+
+
+def test_apache_serves_pages_by_whole_paths_and_folders_with_the_404_page() -> None:
+    """'/gh/more' was rewritten to '/gh/more.html' over and over (a 500): the page rule
+    needs an empty PATH_INFO and ends with END. A folder gets the 404 page, a page whose
+    slug is also a folder a 302 to its file (mod_dir's 301 cannot be turned off from
+    .htaccess with the documented AllowOverride); the page rule comes first."""
+    from generator.hosts import apache
+
+    footer = [x for x in apache.FOOTER.splitlines() if not x.startswith("#")]
+    assert footer == [
+        "RewriteCond %{REQUEST_FILENAME} !-f",
+        "RewriteCond %{REQUEST_FILENAME} !-d",
+        "RewriteCond %{PATH_INFO} ^$",
+        "RewriteCond %{REQUEST_FILENAME}.html -f",
+        "RewriteRule ^(.*[^/])$ $1.html [END]",
+        "RewriteCond %{REQUEST_FILENAME} -d",
+        "RewriteCond %{REQUEST_FILENAME}.html -f",
+        "RewriteRule [^/]$ %{REQUEST_URI}.html [R=302,L]",
+        "RewriteCond %{REQUEST_FILENAME} -d",
+        "RewriteRule ^. - [R=404,L]",
+    ]
+    assert HOSTS["apache"].behaviour.folder_slug_status == 302
+
+
+def azure_routes(site: Site) -> list[dict[str, object]]:
+    return json.loads(site.files["staticwebapp.config.json"])["routes"]
+
+
+def test_azure_routes_every_preview_and_every_folder() -> None:
+    """The emulator served no '/slug+' (the 404 page, then a second request) and answered a
+    folder with a 301 to 'folder/': a rewrite route for each preview, and one to the 404
+    page with 404 for each folder the build may write, but a folder that is a slug too."""
+    text = (
+        "site:\n  domain: go.example.com\nlinks:\n"
+        "  gh: https://t.example/gh\n"
+        "  team/docs: https://t.example/docs\n"
+        "  team/wiki/home: https://t.example/wiki\n"
+        "  优惠券: https://t.example/c\n"
+        "  later:\n    url: https://t.example/later\n    starts: 2099-01-01\n"
+        "  later/notes: https://t.example/n\n"
+    )
+    routes = azure_routes(build(text, ("azure",)))
+    previews = [r for r in routes if str(r["route"]).endswith("+")]
+    assert previews == [
+        {"route": "/gh+", "rewrite": "/gh+.html"},
+        {"route": "/team/docs+", "rewrite": "/team/docs+.html"},
+        {"route": "/team/wiki/home+", "rewrite": "/team/wiki/home+.html"},
+        {"route": "/%E4%BC%98%E6%83%A0%E5%88%B8+", "rewrite": "/%E4%BC%98%E6%83%A0%E5%88%B8+.html"},
+        {"route": "/later+", "rewrite": "/later+.html"},
+        {"route": "/later/notes+", "rewrite": "/later/notes+.html"},
+    ]
+    folders = [r["route"] for r in routes if r.get("statusCode") == 404]
+    assert all(r["rewrite"] == "/404.html" for r in routes if r.get("statusCode") == 404)
+    # '/later' is the link's page, not a folder
+    assert folders == [
+        "/team", "/team/wiki",
+        "/_qr", "/_qr/team", "/_qr/team/wiki", "/_qr/later",
+        "/_expired", "/_expired/team", "/_expired/team/wiki", "/_expired/later",
+        "/_open", "/_open/team", "/_open/team/wiki", "/_open/later",
+    ]  # fmt: skip
+    assert {"route": "/later", "rewrite": "/later.html"} in routes
+    # links first (a route is matched in order; none of them overlap, but links matter most)
+    order = ["link", "folder", "preview"]
+
+    def kind(route: dict[str, object]) -> str:
+        if str(route["route"]).endswith("+"):
+            return "preview"
+        return "folder" if route.get("statusCode") == 404 else "link"
+
+    kinds = [kind(r) for r in routes]
+    assert kinds == sorted(kinds, key=order.index)
+
+
+def test_azure_previews_and_folders_give_way_to_links_within_20_kb() -> None:
+    site = build(many(150, extra="\n    forward_query: false"), ("azure",))
+    body = site.files["staticwebapp.config.json"]
+    assert len(body) <= 20 * 1024
+    routes = azure_routes(site)
+    links = [r for r in routes if "redirect" in r]
+    previews = [r for r in routes if str(r["route"]).endswith("+")]
+    assert len(links) == 150  # every link's route, then as many previews as fit
+    assert 0 < len(previews) < 150
+    assert [r["route"] for r in previews] == [f"/l{i:05d}+" for i in range(len(previews))]
+    assert not any("routes do not fit" in n for n in site.notes)
+    note = f"Azure Static Web Apps: {150 - len(previews)} preview(s) and 0 folder(s)"
+    assert any(n.startswith(note) for n in site.notes), site.notes
+
+
+def test_firebase_has_no_redirects_and_says_so() -> None:
+    """superstatic re-encodes a redirect's query ('%2B' answered '%252B') and always
+    appends it: every link is answered by its page there."""
+    text = "links:\n  gh: https://t.example/gh\n  x:\n    url: https://t.example/x?a=1\n"
+    site = build(text + "    forward_query: false\n", ("firebase",))
+    hosting = json.loads(site.files["firebase.json"])["hosting"]
+    assert "redirects" not in hosting and hosting["cleanUrls"] is True
+    assert HOSTS["firebase"].ruled(plan_of(text), frozenset(HOSTS)) == []
+    assert any(
+        n.startswith("Firebase Hosting: 2 path(s) are answered by their page") for n in site.notes
+    )

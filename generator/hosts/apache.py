@@ -2,12 +2,25 @@
 
 ``RewriteRule ^slug$`` matches the whole decoded path, so ``/gh/`` and ``/ghx`` do
 not match ``/gh`` (mod_alias's ``Redirect`` is a prefix match and would send
-``/gh/x`` to the target plus ``/x``). Query handling by flag, from
-https://httpd.apache.org/docs/2.4/rewrite/flags.html: a target without a query
-gets the visitor's appended by default, ``QSA`` merges it into a target that has
-one, ``QSD`` drops it. ``NE`` keeps the target's percent-escapes and fragment as
-they are. A 410 answers with the link's expired page through ``ErrorDocument``
-with an expression (Apache 2.4.13 and later).
+``/gh/x`` to the target plus ``/x``).
+
+The Location is written out whole, query and all, and every substitution ends with a
+``?``: mod_rewrite then neither appends the visitor's query itself nor splits the
+substitution into path and query, so the Location is the substitution byte for byte
+(https://httpd.apache.org/docs/2.4/rewrite/flags.html, "QSD"; mod_rewrite's
+``RULEFLAG_QSNONE``, set by a final ``?``). Left to its own query handling it adds a
+``?`` for a visitor's bare ``?`` (``/gh?`` answered ``https://github.com/acme?``), puts the
+query after a target's fragment, and drops a final ``&`` of the visitor's query when it
+merges (``QSA``): seen on Apache 2.4. So a link that forwards the query has two rules:
+one with a non-empty query, whose substitution is the target with ``%{QUERY_STRING}``
+(the visitor's raw bytes) put in before the fragment, and one without. ``NE`` keeps the
+target's percent-escapes as they are. A 410 answers with the link's expired page
+through ``ErrorDocument`` with an expression (Apache 2.4.13 and later).
+
+Paths that are not links answer as on the other hosts: ``/slug`` is served from
+``slug.html`` only when the whole path names that file (``/gh/more`` is a 404; the rule
+used to rewrite it to ``/gh/more.html`` again and again, a 500), and a folder (``/team``
+for the slug ``team/docs``) is a 404, not a 301 to ``/team/``.
 
 Needs ``AllowOverride FileInfo Options=Indexes,MultiViews`` (or ``All``) for the folder, and
 mod_rewrite.
@@ -34,10 +47,23 @@ RewriteEngine On
 """
 
 FOOTER = """\
-# /slug is served from slug.html.
+# /slug is served from slug.html when the whole path names it: '/gh/more' (PATH_INFO
+# '/more') is a 404. END: the file that answers is not rewritten again.
 RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{REQUEST_FILENAME} !-d
+RewriteCond %{PATH_INFO} ^$
 RewriteCond %{REQUEST_FILENAME}.html -f
-RewriteRule ^(.*[^/])$ $1.html [L]
+RewriteRule ^(.*[^/])$ $1.html [END]
+# A slug that is a folder too ('team' beside 'team/docs'): mod_dir answers a folder
+# without its '/' with a 301 to 'team/' whatever a rule rewrote (DirectorySlash needs
+# AllowOverride Indexes), so the page is asked for by its file name.
+RewriteCond %{REQUEST_FILENAME} -d
+RewriteCond %{REQUEST_FILENAME}.html -f
+RewriteRule [^/]$ %{REQUEST_URI}.html [R=302,L]
+# Any other folder ('team' for the slug 'team/docs', '_qr') is not a link: the 404 page,
+# not a 301 to 'team/' as on no other host.
+RewriteCond %{REQUEST_FILENAME} -d
+RewriteRule ^. - [R=404,L]
 """
 
 
@@ -64,21 +90,14 @@ def rule_line(rule: Rule) -> str:
     pat = pattern(rule.path)
     if rule.kind is Kind.gone:
         return f"RewriteRule {pat} - [G]"
-    flags = [f"R={rule.status}", "L", "NE"]
-    if rule.forward_query and rule.fragment:
-        # QSA would put the query after the fragment (seen on Apache 2.4): place it by hand.
-        sep = query_separator(rule.base)
-        with_query = substitution(rule.base) + sep + "%{QUERY_STRING}" + substitution(rule.fragment)
-        return (
-            "RewriteCond %{QUERY_STRING} .\n"
-            f"RewriteRule {pat} {with_query} [{','.join(flags)}]\n"
-            f"RewriteRule {pat} {substitution(rule.location or '')} [{','.join(flags)}]"
-        )
-    if rule.forward_query and rule.has_query:
-        flags.append("QSA")
-    elif not rule.forward_query and not rule.has_query:
-        flags.append("QSD")
-    return f"RewriteRule {pat} {substitution(rule.location or '')} [{','.join(flags)}]"
+    flags = f"[R={rule.status},L,NE]"
+    # the final '?': the Location is the substitution as written (see the docstring)
+    exact = f"RewriteRule {pat} {substitution(rule.location or '')}? {flags}"
+    if not rule.forward_query:
+        return exact
+    sep = query_separator(rule.base)
+    merged = substitution(rule.base) + sep + "%{QUERY_STRING}" + substitution(rule.fragment)
+    return f"RewriteCond %{{QUERY_STRING}} .\nRewriteRule {pat} {merged}? {flags}\n{exact}"
 
 
 # Apache reads configuration lines of at most 8,190 characters (HUGE_STRING_LEN);
@@ -87,19 +106,7 @@ MAX_LINE = 8190
 
 
 def expressible(rule: Rule) -> bool:
-    merged = rule.location is not None and rule.forward_query and rule.has_query
-    if merged and rule.base.endswith("&"):
-        return False  # QSA adds its own '&': 'x?a=1&&b=2'
-    lines = rule_line(rule).splitlines()
-    for line in lines:
-        sub = line.split(" ")[2] if line.startswith("RewriteRule ") else ""
-        if "?" in sub and sub.endswith(("?", "&")):
-            # mod_rewrite drops the final '?' of a substitution (it means "discard the
-            # query"), even at the end of a fragment, and a final '&' after a '?': the
-            # Location would lose its last character ('x?a=?' answers 'x?a=', 'x#a&' with
-            # a query 'x?q#a'; seen on Apache 2.4, found by tests/test_properties.py).
-            return False
-    return all(len(line.encode()) <= MAX_LINE for line in lines)
+    return all(len(line.encode()) <= MAX_LINE for line in rule_line(rule).splitlines())
 
 
 class Apache:
@@ -113,11 +120,12 @@ class Apache:
         " configuration lines up to 8,190 characters (https://httpd.apache.org/docs/2.4/configuring.html)",
     )
     behaviour = Behaviour(
-        query="appended (default), merged (QSA) or dropped (QSD) as promised",
+        query="passed on byte for byte (%{QUERY_STRING} in the Location) or dropped, as promised",
         case="case-sensitive",
         trailing_slash="'/gh/' is a 404",
         unicode="literal UTF-8 patterns match the decoded path",
         files="rewrite rules run before files are served",
+        folder_slug_status=302,  # mod_dir: see FOOTER
     )
 
     def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:

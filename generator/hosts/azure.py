@@ -5,22 +5,36 @@ status, which gives gone links a real 410 with their page
 (https://learn.microsoft.com/azure/static-web-apps/configuration). Redirects drop
 the visitor's query string, so only links with ``forward_query: false`` get a
 redirect route. Static Web Apps does not serve ``/slug`` from ``slug.html`` by
-itself, so every other slug needs a rewrite route to its page.
+itself, so every other slug needs a rewrite route to its page, and so does every
+preview (``/slug+`` to ``slug+.html``). A route names one path or ends in a wildcard
+(``/path/*``, ``/*.{png,jpg}``; https://learn.microsoft.com/azure/static-web-apps/configuration#wildcards),
+and a rewrite names one file: there is no pattern for "any path ending in '+'", so a
+preview costs a route of its own. A folder (``/team`` for the slug ``team/docs``,
+``/_qr``) would get a 301 to ``/team/`` and then the 404 page; a route rewrites it
+to the 404 page with status 404, the answer of the other hosts.
 
 The whole file may be at most 20 KB
 (https://learn.microsoft.com/azure/static-web-apps/configuration#restrictions):
-routes are kept by priority (links that never expire first) and the build warns
-about the rest, which answer with the 404 page there. Routes are written
-percent-encoded: that is the form the local emulator matches.
+routes are kept in this order, links first (those that never expire first), then
+folders, then previews, and the build warns about the rest. A link without its
+route gets the 404 page, whose script sends it on to ``/slug.html``; a preview the
+same way to ``/slug%2B.html``; a folder gets its 301 and then the 404 page. Routes
+are written percent-encoded, ``+`` as it is: the form the local emulator matches.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from urllib.parse import quote, unquote
 
+from .. import qr
+from ..pages import EXPIRED_FOLDER, OPEN_FOLDER
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules, fit, memo
-from ..urls import quote_path
+from ..rules import Kind, Rule, by_priority, edge_rules, memo
 from .base import Behaviour, HostOutput, Limits
 
 FILE = "staticwebapp.config.json"
@@ -34,33 +48,78 @@ def expressible(rule: Rule) -> bool:
 
 
 def _enc(path: str) -> str:
-    return quote_path(path)
+    """A path as browsers send it and the emulator matches it: percent-encoded, but a '+'
+    (previews) as it is."""
+    return quote(path, safe="/-_.~+")
 
 
-def route(rule: Rule) -> dict[str, object]:
-    """The route for a rule: a redirect, a 410 with the page, or a plain rewrite to the page."""
+@dataclass(frozen=True)
+class Route:
+    """One entry of ``routes``; ``rule`` is the edge rule it answers, if any."""
+
+    what: str  # "link", "folder" or "preview"
+    entry: dict[str, object]
+    rule: Rule | None = None
+
+
+def link_route(rule: Rule) -> Route:
+    """A redirect, a 410 with the page, or a plain rewrite to the page."""
     where = _enc(rule.path)
     if rule.kind is Kind.gone:
-        return {"route": where, "rewrite": _enc("/" + rule.page), "statusCode": 410}
+        entry = {"route": where, "rewrite": _enc("/" + rule.page), "statusCode": 410}
+        return Route("link", entry, rule)
     if expressible(rule):
-        return {"route": where, "redirect": rule.location, "statusCode": rule.status}
-    return {"route": where, "rewrite": _enc("/" + rule.page)}
+        entry = {"route": where, "redirect": rule.location, "statusCode": rule.status}
+        return Route("link", entry, rule)
+    return Route("link", {"route": where, "rewrite": _enc("/" + rule.page)})
 
 
-def wanted(plan: Plan) -> list[Rule]:
-    """Every path that needs a route: all rules, plus scheduled links' pages."""
-    out = [r for r in edge_rules(plan) if r.path != "/" or expressible(r)]
-    ruled = {r.path for r in out} | {"/"}
+def folders(plan: Plan) -> list[str]:
+    """Every folder a build may write (the slugs' own, and the same under the folders of
+    QR codes, expired pages and open-in-browser pages), but those that are a slug's path
+    too: '/team' for 'team/docs' and 'team' is the link."""
+    mine = {"/" + e.slug for e in plan.entries}
+    slug_folders: dict[str, None] = {}
     for entry in plan.entries:
-        path = "/" + entry.slug
-        if path not in ruled:  # not active yet: the page, via a rewrite
-            out.append(Rule(path, Kind.redirect, 200, f"{entry.slug}.html", None, False))
+        parts = entry.slug.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            slug_folders["/" + "/".join(parts[:i])] = None
+    out = [f for f in slug_folders if f not in mine]
+    for top in (qr.FOLDER, EXPIRED_FOLDER, OPEN_FOLDER):
+        out += [f"/{top}", *(f"/{top}{f}" for f in slug_folders)]
     return out
 
 
-def document(rules: list[Rule]) -> str:
+def folder_route(path: str) -> Route:
+    return Route("folder", {"route": _enc(path), "rewrite": "/404.html", "statusCode": 404})
+
+
+def preview_route(slug: str) -> Route:
+    return Route("preview", {"route": _enc(f"/{slug}+"), "rewrite": _enc(f"/{slug}+.html")})
+
+
+def wanted(plan: Plan) -> Iterator[tuple[str, Callable[[], Route]]]:
+    """Every route the site could use, most wanted first, as (kind, maker): the links' (all
+    rules, plus the pages of links not active yet), by priority; folders; previews, by
+    priority. Made one at a time: at a million links most are only counted, never made."""
+    rules = [r for r in edge_rules(plan) if r.path != "/" or expressible(r)]
+    ruled = {r.path for r in rules} | {"/"}
+    for entry in plan.entries:
+        path = "/" + entry.slug
+        if path not in ruled:  # not active yet: the page, via a rewrite
+            rules.append(Rule(path, Kind.redirect, 200, f"{entry.slug}.html", None, False))
+    for rule in by_priority(rules):
+        yield "link", partial(link_route, rule)
+    for folder in folders(plan):
+        yield "folder", partial(folder_route, folder)
+    # previews in the order of by_priority: links that never expire first, then by path
+    for entry in sorted(plan.entries, key=lambda e: (e.link.expires is not None, "/" + e.slug)):
+        yield "preview", partial(preview_route, entry.slug)
+
+
+def document(routes: list[dict[str, object]]) -> str:
     config = {
-        "routes": [route(r) for r in rules],
+        "routes": routes,
         "responseOverrides": {"404": {"rewrite": "/404.html", "statusCode": 404}},
         "globalHeaders": {"Cache-Control": "public, max-age=300, must-revalidate"},
     }
@@ -85,37 +144,65 @@ class Azure:
         files="routes win over files",
     )
 
-    def _fit(self, plan: Plan) -> tuple[list[Rule], list[Rule]]:
+    def _fit(self, plan: Plan) -> tuple[list[Route], Counter[str]]:
         return memo(plan, "azure", lambda: self._fit_now(plan))
 
-    def _fit_now(self, plan: Plan) -> tuple[list[Rule], list[Rule]]:
+    def _fit_now(self, plan: Plan) -> tuple[list[Route], Counter[str]]:
+        """(kept, left): routes in the order of ``wanted`` while the file stays within 20 KB,
+        and how many of each kind are left; ``kept`` in the order they are written (links
+        in file order, folders, previews in file order)."""
         empty = len(document([]).encode())
+        budget = MAX_BYTES - empty
+        smallest = len(json.dumps({"route": "/", "rewrite": "/"}, indent=1).encode()) + 2
+        kept: list[Route] = []
+        left: Counter[str] = Counter()
+        used = 0
+        for what, make in wanted(plan):
+            if budget - used < smallest:
+                left[what] += 1
+                continue
+            route = make()
+            # one more route in the file: its lines, indented once more, and ",\n"
+            size = len(document([route.entry]).encode()) - empty + 2
+            if used + size <= budget:
+                kept.append(route)
+                used += size
+            else:
+                left[what] += 1
+        order = {"/" + e.slug: i for i, e in enumerate(plan.entries)}
 
-        def size(rule: Rule) -> int:  # one more route in the file; +2 for ",\n" between routes
-            return len(document([rule]).encode()) - empty + 2
+        def place(route: Route) -> int:  # '/' first, and '/slug+' where '/slug' is
+            path = unquote(str(route.entry["route"]))
+            return order.get(path.removesuffix("+") if route.what == "preview" else path, -1)
 
-        # the smallest route there is: a rewrite of '/' to '/'
-        least = size(Rule("/", Kind.redirect, 200, "", None, True))
-        return fit(wanted(plan), size, MAX_BYTES - empty, least)
+        links, previews = (sorted((r for r in kept if r.what == w), key=place)
+                           for w in ("link", "preview"))  # fmt: skip
+        return links + [r for r in kept if r.what == "folder"] + previews, left
 
     def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
-        return [
-            r for r in self._fit(plan)[0] if r.kind is Kind.gone or (r.location and expressible(r))
-        ]
+        return [r.rule for r in self._fit(plan)[0] if r.rule is not None]
 
     def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
         kept, left = self._fit(plan)
-        body = document(kept)
+        body = document([r.entry for r in kept])
         assert len(body.encode()) <= MAX_BYTES
         notes = []
-        if left:
+        if left["link"]:
+            total = left["link"] + sum(1 for r in kept if r.what == "link")
             notes.append(
-                f"Azure Static Web Apps: {len(left)} of {len(kept) + len(left)} routes do not fit "
+                f"Azure Static Web Apps: {left['link']} of {total} routes do not fit "
                 "its 20 KB config file; there the 404 page's script sends them to their page"
+            )
+        if left["preview"] or left["folder"]:
+            notes.append(
+                f"Azure Static Web Apps: {left['preview']} preview(s) and {left['folder']} "
+                "folder(s) have no route within its 20 KB config file; a preview answers "
+                "with the 404 page, whose script goes on to it, a folder with a 301 to "
+                "'folder/' and then the 404 page"
             )
         return HostOutput(
             files={FILE: body.encode()},
             rules=len(kept),
-            left_to_pages=len(edge_rules(plan)) - len(kept),
+            left_to_pages=len(edge_rules(plan)) - len(self.ruled(plan, selected)),
             notes=notes,
         )

@@ -29,11 +29,14 @@ class Behaviour:
     unicode: str
     files: str  # what happens when a file exists at a rule's path
     case_insensitive: bool = False  # '/GH' finds the rule of '/gh'
-    slash_status: int = 404  # what '/gh/' gets on the engine (302: the rule; 308: to '/gh')
+    slash_status: int = 404  # what '/gh/' gets on the engine (302: the rule; 301/308: to '/gh')
     serves_own_config: bool = False  # the local engine serves the rule file itself
-    # the engine re-serialises the forwarded query as form data ('%20' becomes '+'):
-    # the same parameters, not the same bytes
-    query_form_encoded: bool = False
+    # what '/gh.html' gets: the page (200), or a redirect to '/gh' (Firebase's cleanUrls
+    # 301, Cloudflare's 308)
+    html_status: int = 200
+    # a link's page whose slug is a folder too ('team' beside 'team/docs'): 200 the page,
+    # or 302 to '/team.html' (Apache: mod_dir's 301 cannot be turned off from .htaccess)
+    folder_slug_status: int = 200
     # an existing file wins over a rule at its path, with no way to force the rule:
     # a build for this host alone leaves out the pages of the links it rules
     files_override_rules: bool = False

@@ -1,14 +1,16 @@
-"""Firebase Hosting: ``firebase.json`` with ``hosting.redirects``.
+"""Firebase Hosting: ``firebase.json`` with ``cleanUrls`` and headers, no redirects.
 
-Firebase applies redirects before it serves files (priority: reserved ``/__/*``,
-then redirects, then static content; https://firebase.google.com/docs/hosting/full-config#hosting-priority-order)
-and takes ``type`` 301 or 302 only. Its local server (npm ``superstatic``) appends
-the visitor's query to a target without one, but for a target with its own query
-it merges them and leaves a stray ``&`` when the visitor sent none, so only links
-whose target has no query (and no fragment) get a rule; the rest are answered by
-their pages. It also re-encodes a ``%`` in the target (``%E4`` becomes ``%25E4``),
-so targets with percent-escapes are left to pages too. ``cleanUrls`` serves ``/slug``
-from ``slug.html``. There is no 410.
+Firebase Hosting runs superstatic (its maintainer, firebase/superstatic#232: "Firebase
+Hosting runs Superstatic under the hood"), and superstatic cannot answer any link as
+it promises: a redirect always appends the visitor's query (so ``forward_query:
+false`` is out), merges it after a target's own query with a stray ``&`` when the
+visitor sent none, and passes the query through ``decodeURI``/``encodeURI`` on the
+way: ``%2B`` answers ``%252B``, ``%26`` ``%2526``, ``%7e`` ``~``, ``?q=a?b`` loses
+``?b``, and a lone ``%`` stops the server (lib/middleware/redirects.js; seen on
+superstatic 10). The visitor's query would not reach the target byte for byte, so
+every link is answered by its page, which keeps it (templates/_merge.js).
+``cleanUrls`` serves ``/slug`` from ``slug.html``. There is no 410
+(https://firebase.google.com/docs/hosting/full-config#redirects: 301 or 302 only).
 
 The file goes in the site folder with ``"public": "."``: run ``firebase deploy``
 from that folder (docs/hosts.md, "Firebase").
@@ -17,30 +19,12 @@ from that folder (docs/hosts.md, "Firebase").
 from __future__ import annotations
 
 import json
-import re
 
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules
+from ..rules import Rule, edge_rules
 from .base import Behaviour, HostOutput, Limits
 
 FILE = "firebase.json"
-
-
-def expressible(rule: Rule) -> bool:
-    if rule.kind is not Kind.redirect or rule.status not in (301, 302):
-        return False
-    assert rule.location is not None
-    if re.search(r"(^|/):", rule.location.split("://", 1)[-1]):
-        return False  # superstatic reads '/:name' in a destination as a parameter
-    if "#" in rule.location or rule.has_query or "%" in rule.location:
-        # superstatic re-encodes '%' ('%E4' -> '%25E4'), breaking escaped targets
-        return False
-    if "[" in rule.location:
-        # and the brackets of an IPv6 host ('https://%5B2001:db8::1%5D/'; seen on
-        # superstatic 10, found by tests/test_properties.py); a normalised target has a
-        # raw '[' nowhere else
-        return False
-    return rule.forward_query
 
 
 class Firebase:
@@ -52,21 +36,21 @@ class Firebase:
         source="https://firebase.google.com/docs/hosting/full-config#redirects (no number)"
     )
     behaviour = Behaviour(
-        query="appended to a target without one; merged with a stray '&' otherwise (pages)",
+        query="re-encoded by redirects ('%2B' becomes '%252B') and always appended: "
+        "no redirects, the pages keep the visitor's query",
         case="case-sensitive",
-        trailing_slash="'/gh/' matches '/gh'",
-        unicode="literal UTF-8 sources match",
-        files="redirects win over files",
-        slash_status=302,
+        trailing_slash="'/gh/' gets a 301 to '/gh' ('trailingSlash: false')",
+        unicode="served from the UTF-8 file name",
+        files="no redirects: the pages answer",
+        slash_status=301,
+        html_status=301,  # cleanUrls: '/gh.html' gets a 301 to '/gh'
         serves_own_config=True,
     )
 
     def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
-        return [r for r in edge_rules(plan) if expressible(r)]
+        return []
 
     def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
-        rules = edge_rules(plan)
-        kept = self.ruled(plan, selected)
         config = {
             "hosting": {
                 "public": ".",
@@ -84,12 +68,16 @@ class Firebase:
                         ],
                     }
                 ],
-                "redirects": [
-                    {"source": r.path, "destination": r.location, "type": r.status} for r in kept
-                ],
             }
         }
         body = json.dumps(config, ensure_ascii=False, indent=2) + "\n"
-        return HostOutput(
-            files={FILE: body.encode()}, rules=len(kept), left_to_pages=len(rules) - len(kept)
+        left = len(edge_rules(plan))
+        notes = (
+            [
+                f"Firebase Hosting: {left} path(s) are answered by their page (its redirects "
+                "would re-encode the visitor's query string)"
+            ]
+            if left
+            else []
         )
+        return HostOutput(files={FILE: body.encode()}, left_to_pages=left, notes=notes)

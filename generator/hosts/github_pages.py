@@ -4,6 +4,9 @@
 ``/slug/`` first), unknown paths get ``404.html``, a ``CNAME`` file names the custom
 domain and ``.nojekyll`` makes GitHub serve the files as they are
 (https://docs.github.com/en/pages/getting-started-with-github-pages/about-github-pages).
+The folder a slug with a ``/`` makes (``team/`` for ``team/docs``) is the one path that
+answers differently here: ``/team`` gets GitHub's 301 to ``/team/`` before the 404 page,
+and no rule can change that.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ class GitHubPages:
     behaviour = Behaviour(
         query="the page passes it on",
         case="case-sensitive",
-        trailing_slash="'/gh/' is a 404 (404.html)",
+        trailing_slash="'/gh/' is a 404 (404.html); a folder ('/team' of 'team/docs') gets a 301 "
+        "to '/team/', then the 404 page",
         unicode="served from the UTF-8 file name",
         files="no rules: the pages answer",
     )
