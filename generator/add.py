@@ -60,6 +60,8 @@ OPTIONS = {
     "domains": "--domain",
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PLAIN = re.compile(r"[A-Za-z0-9][\w.~/@-]*")
+_RESOLVER = yaml.resolver.Resolver()
 # Characters a YAML reader refuses or reads as a line break even inside double quotes
 # (PyYAML's NON_PRINTABLE and its line breaks): written as JSON/YAML \\u escapes.
 _UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
@@ -195,8 +197,19 @@ def when_text(value: str) -> str:
     return _q(value)
 
 
+def plain(value: str) -> str:
+    """A slug, a tag or a domain as YAML text: plain when YAML reads it back as this very
+    text (not ``2026``, ``yes`` or ``null``, which it reads as a number, true or nothing),
+    else quoted. Plain keeps the fast reader (fastload.py) on the file."""
+    if _PLAIN.fullmatch(value) and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == (
+        "tag:yaml.org,2002:str"
+    ):
+        return value
+    return _q(value)
+
+
 def yaml_key(slug: str) -> str:
-    return slug if re.fullmatch(r"[A-Za-z0-9][\w.~/@-]*", slug) else _q(slug)
+    return plain(slug)
 
 
 def entry_lines(link: NewLink, slug: str, indent: str, step: str, entry: int = 0) -> list[Line]:
@@ -230,11 +243,11 @@ def entry_lines(link: NewLink, slug: str, indent: str, step: str, entry: int = 0
     if link.description:
         put("description", _q(link.description))
     if link.aliases:
-        put("aliases", f"[{', '.join(_q(a) for a in link.aliases)}]")
+        put("aliases", f"[{', '.join(plain(a) for a in link.aliases)}]")
     if link.tags:
-        put("tags", f"[{', '.join(_q(t) for t in link.tags)}]")
+        put("tags", f"[{', '.join(plain(t) for t in link.tags)}]")
     if link.domains:
-        put("domains", f"[{', '.join(_q(d) for d in link.domains)}]")
+        put("domains", f"[{', '.join(plain(d) for d in link.domains)}]")
     return out
 
 

@@ -810,18 +810,23 @@ def import_links(csv_file: Path, file: Path, dry_run: bool, skip_bad: bool) -> N
               help="Write to this file instead of standard output.")  # fmt: skip
 def export_links(file: Path, output: Path | None) -> None:
     """Every link as CSV (slug,url,expires,starts,title,description,aliases,tags, and
-    campaign,distributor_code,distributor_name for the links a campaign made)."""
+    campaign,distributor_code,distributor_name for the links a campaign made, and domains),
+    which import reads back. Keys without a column are named on standard error."""
     from . import importer
 
     linkset = _linkset_or_exit(file)
     text = importer.export_csv(linkset)
     if output is None:
         click.echo(text, nl=False)
-        return
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, output)
-    click.echo(f"Wrote {len(linkset.links)} links to {output}", err=True)
+    else:
+        tmp = output.with_name(f".{output.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)
+        click.echo(f"Wrote {len(linkset.links)} links to {output}", err=True)
+    left = importer.left_out(linkset)
+    if left:
+        keys = ", ".join(f"{key} ({n} link{'s' * (n != 1)})" for key, n in left.items())
+        click.echo(f"note: the CSV has no column for {keys}: {file} keeps them", err=True)
 
 
 EXAMPLES_SHEET = """

@@ -119,6 +119,12 @@ LISTING_ONLY = ("state", "left")
 # mark (most of Europe), or a tab ("Unicode text"). Excel also reads and writes a first
 # line "sep=;" that names it.
 DELIMITERS = (",", ";", "\t")
+# What Python's csv module says, in the words of someone who made the file.
+CSV_ERRORS = {
+    "unexpected end of data": "a quoted cell is never closed (its closing '\"' is missing)",
+    "expected after": "text follows the '\"' that closes a quoted cell",
+    "NUL": "the file holds a NUL character: is it a spreadsheet's own file, not CSV?",
+}
 SAVE_AS_UTF8 = "save it as UTF-8 text (Excel: File > Save As > 'CSV UTF-8')"
 
 
@@ -215,10 +221,6 @@ def detect(header: list[str]) -> tuple[str, dict[str, int]]:
     raise ValueError(", ".join(repr(c) for c in header) or "nothing")
 
 
-def _header_problem(name: str, message: str, hint: str, column: int = 1) -> Problem:
-    return Problem(1, column, ERROR, message, hint, name)
-
-
 def read_table(text: str, name: str) -> Table:
     """The rows of a CSV file, or every reason it cannot be read (``ImportError_``)."""
     first, sep_line = text.split("\n", 1)[0], 0
@@ -227,14 +229,9 @@ def read_table(text: str, name: str) -> Table:
         delimiters, sep_line = (first[4],), 1
         text = text.split("\n", 1)[1] if "\n" in text else ""
     if not text.strip():
-        raise ImportError_(
-            [
-                _header_problem(
-                    name, "the file is empty", "its first row names the columns: slug,url"
-                )
-            ]
-        )
-    best: tuple[str, list[str]] | None = None
+        hint = "its first row names the columns: slug,url"
+        raise ImportError_([Problem(1, 1, ERROR, "the file is empty", hint, name)])
+    best: list[str] = []
     for delimiter in delimiters:
         try:
             header = next(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
@@ -243,20 +240,25 @@ def read_table(text: str, name: str) -> Table:
         try:
             fmt, columns = detect(header)
         except ValueError:
-            if best is None or len(header) > len(best[1]):
-                best = (delimiter, header)
+            best = max(best, header, key=len)
             continue
         return _rows(text, name, delimiter, header, fmt, columns, sep_line)
-    shown_header = ", ".join(repr(c) for c in best[1]) if best else "nothing"
-    raise ImportError_(
-        [
-            _header_problem(
-                name,
-                f"the header row names no known format: got {shown_header}",
-                "the first row names the columns: slug and url at least (this tool's "
-                f"export: {','.join(COLUMNS)}); or the columns of {', '.join(list(FORMATS)[1:])}",
-            )
-        ]
+    raise ImportError_([Problem(1 + sep_line, 1, ERROR, *_unknown_header(best), name)])
+
+
+def _unknown_header(header: list[str]) -> tuple[str, str]:
+    """Why no format reads this header row (a column missing, or no format at all)."""
+    names = {_norm(c) for c in header}
+    mine = {_norm(c) for cols in FORMATS["shortlinks"].values() for c in cols}
+    if names & mine:
+        missing = next(c for c in ("slug", "url") if c not in names)
+        need = "the short path of each link" if missing == "slug" else "where each link goes"
+        return f"the header row has no {missing!r} column", f"add it: {need}"
+    got = ", ".join(repr(c) for c in header) if any(header) else "nothing"
+    return (
+        f"the header row names no known format: got {got}",
+        f"the first row names the columns: slug and url at least (this tool's export: "
+        f"{','.join(COLUMNS)}); or the columns of {', '.join(list(FORMATS)[1:])}",
     )
 
 
@@ -295,19 +297,22 @@ def _rows(
                 rows.append(Row(number, line, cells))
             line = reader.line_num + 1 + sep_line
     except csv.Error as exc:
+        why = str(exc)
+        for words, meaning in CSV_ERRORS.items():
+            why = meaning if words in why else why
         problems.append(
             Problem(
                 line,
                 1,
                 ERROR,
-                f"row {number} cannot be read as CSV: {exc}",
+                f"row {number + 1} cannot be read as CSV: {why}",
                 "a cell with a comma, a quote or a line break in it is written in double "
                 'quotes, a quote inside it doubled: "say ""hi"""',
                 name,
             )
         )
     if problems:
-        raise ImportError_(problems)
+        raise ImportError_(sorted(problems))
     for i, head in enumerate(header):  # a column without a name and with cells
         if not head.strip() and i not in columns.values():
             used = next((r for r in rows if i < len(r.cells) and r.cells[i].strip()), None)
