@@ -60,7 +60,7 @@ OPTIONS = {
     "domains": "--domain",
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PLAIN = re.compile(r"[A-Za-z0-9][\w.~/@-]*")
+_PLAIN = re.compile(r"[^\W_][\w.~/@-]*")  # a letter or digit of any script first
 _RESOLVER = yaml.resolver.Resolver()
 # Characters a YAML reader refuses or reads as a line break even inside double quotes
 # (PyYAML's NON_PRINTABLE and its line breaks): written as JSON/YAML \\u escapes.

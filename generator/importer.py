@@ -53,7 +53,7 @@ from .build import check_text
 from .model import Link, LinkSet
 from .problems import ERROR, WARNING, Problem
 from .times import instant, zone
-from .validate import did_you_mean
+from .validate import LINK_KEYS, did_you_mean
 
 COLUMNS = (
     "slug",
@@ -371,13 +371,17 @@ def _header_problems(
                 "this looks like 'shortlinks list --format csv' (dates in words); "
                 "'shortlinks export' writes what import reads"
             )
+        elif head.strip().lower() in LINK_KEYS:
+            hint = (
+                f"import does not set {head.strip().lower()!r}: remove the column, and set it "
+                "in links.yaml after importing"
+            )
         else:
             guess = did_you_mean(head.strip().lower().replace(" ", "_"), COLUMNS)
             hint = (
                 f"did you mean {guess!r}?"
                 if guess
-                else f"the columns are {', '.join(COLUMNS)}; remove the others "
-                "(set other keys in links.yaml after importing)"
+                else f"the columns are {', '.join(COLUMNS)}: remove the others"
             )
         out.append(
             Problem(
