@@ -193,8 +193,7 @@ def test_import_never_turns_a_campaign_link_into_a_link_of_its_own(
     fresh.write_text("site:\n  domain: go.example.com\nlinks:\n  docs: https://docs.example\n")
     out = run("import", "all.csv", str(fresh), code=1)
     assert out.splitlines()[-1] == (
-        "error: nothing imported: 5 row(s) refused; fix them, or import the others with "
-        "--skip-bad"
+        "error: nothing imported: 5 row(s) refused; fix them, or import the others with --skip-bad"
     )
     out = run("import", "all.csv", str(fresh), "--skip-bad")
     assert (
