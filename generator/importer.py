@@ -588,7 +588,7 @@ class _Importer:
             return False
         other = theirs.pop()
         assert other is not None
-        if _exported(other) != _exported(link) or other.campaign is not None:
+        if carried(other) != carried(link) or other.campaign is not None:
             return False
         self.report.skipped.append(
             (item.row.line, item.slug, f"already in {self.path.name}, the same link")
@@ -673,7 +673,7 @@ class _Importer:
         return day.isoformat() if same else text
 
 
-def _exported(link: Link) -> tuple[object, ...]:
+def carried(link: Link) -> tuple[object, ...]:
     """A link as far as a CSV row says it (what export writes)."""
     return (
         link.slug,
