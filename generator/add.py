@@ -264,16 +264,30 @@ def entry_values(link: NewLink) -> dict[str, Any]:
     return values
 
 
-def keyed(link: NewLink, slug: str, linkset: LinkSet) -> tuple[NewLink, str]:
+def keyed(
+    link: NewLink, slug: str, linkset: LinkSet, used: Collection[str] = ()
+) -> tuple[NewLink, str]:
     """The link and its key in links.yaml: a link on one other domain than the default is
     written ``slug@domain``, so that the same slug may be a key again for another domain
-    (a YAML mapping takes a key once)."""
+    (a YAML mapping takes a key once); so is a link on the default domain alone when
+    ``slug`` is a key already (``used``: of a link on other domains)."""
     default = linkset.site.domain
     if len(link.domains) == 1 and link.domains[0] != default:
         return replace(link, domains=()), f"{slug}@{link.domains[0]}"
-    if link.domains == (default,):
-        return replace(link, domains=()), slug
+    if link.domains in ((default,), ()) and linkset.site.several:
+        link = replace(link, domains=())
+        return link, (f"{slug}@{default}" if slug in used else slug)
+    if slug in used:
+        raise AddError(
+            f"{slug!r} is a key of links.yaml already, of a link on other domains: write "
+            f"this link once a domain ('{slug}@<domain>')"
+        )
     return link, slug
+
+
+def keys_of(linkset: LinkSet) -> set[str]:
+    """The keys of links.yaml's ``links:`` (a campaign's links have none there)."""
+    return {x.name for x in linkset.links if x.campaign is None}
 
 
 def published_keys(slug: str, domains: Collection[str], linkset: LinkSet) -> list[str]:
@@ -411,7 +425,11 @@ def add(
                     "choose another",
                 )
             )
-    written, key = keyed(link, slug, linkset)
+    try:
+        written, key = keyed(link, slug, linkset, keys_of(linkset))
+    except AddError as exc:
+        own.append(OptionProblem("--domain", str(exc)))
+        return text, slug, own
     options = {name: (i + 1, 1) for i, name in enumerate(OPTIONS)}
     entry = Entry(key, entry_values(written), {"": options["slug"]})
     entry.at.update({name: options[name] for name in entry.values})

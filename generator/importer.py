@@ -536,6 +536,14 @@ class _Importer:
                 return None
             self.error(row, "campaign", why, hint)
             return item
+        for name in ("distributor_code", "distributor_name"):
+            if values.get(name, "").strip():
+                self.error(
+                    row,
+                    name,
+                    "a distributor is one of a campaign's, and the row names no campaign",
+                    "fill in its campaign, or empty the cell",
+                )
         if not item.slug:
             self.error(row, "slug", "no slug", "write the short path, e.g. spring-sale")
         if not values["url"]:
@@ -568,7 +576,10 @@ class _Importer:
                 if note not in self.report.notes:
                     self.report.notes.append(note)
                 continue
-            values[name] = parse_list(text) if name in LISTS else text
+            if name in LISTS and not (name == "domains" and text == "all"):  # (as in YAML)
+                values[name] = parse_list(text)
+            else:
+                values[name] = text
         at = {"": (row.line, self.table.columns["slug"] + 1)}
         at.update({name: (row.line, self.table.columns[name] + 1) for name in values})
         return adder.Entry(item.slug, values, at)
@@ -638,8 +649,9 @@ class _Importer:
             for s in link.slugs:
                 self.mine.setdefault((d, slugrules.collision_key(s)), row.number)
 
-    def written(self, item: _Row) -> tuple[adder.NewLink, str]:
-        """What a row is written as: its text as given, its lists as checked."""
+    def written(self, item: _Row, keys: set[str]) -> tuple[adder.NewLink, str]:
+        """What a row is written as: its text as given, its lists as checked; under a key
+        that is not in ``keys`` (those of the file and of the rows before)."""
         link = item.link
         assert link is not None
         values = item.values
@@ -655,7 +667,7 @@ class _Importer:
             tags=link.tags,
             domains=domains,
         )
-        return adder.keyed(new, item.slug, self.linkset)
+        return adder.keyed(new, item.slug, self.linkset, keys)
 
     def when(self, text: str, at: Any, *, end: bool) -> str | None:
         """A date as given, or a bare date when it is one exactly in the site's zone
@@ -748,10 +760,18 @@ def _whole_file(work: _Importer, good: list[_Row]) -> tuple[str | None, list[Pro
     refuses its row; the new links' warnings are reported once they go in."""
     indent, step = adder.indentation(work.source)
     lines: list[adder.Line] = []
+    keys = adder.keys_of(work.linkset)
     for i, item in enumerate(good):
-        new, item.key = work.written(item)
+        try:
+            new, item.key = work.written(item, keys)
+        except adder.AddError as exc:
+            work.error(item.row, "domains", str(exc))
+            continue
+        keys.add(item.key)
         item.new = new
         lines.extend(adder.entry_lines(new, item.key, indent, step, entry=i))
+    if any(x.row.number in work.bad for x in good):
+        return None, []
     try:
         insertion = adder.insert_lines(work.source, lines)
     except adder.AddError as exc:

@@ -228,3 +228,21 @@ def test_place_moves_the_lines_after_the_new_ones_back() -> None:
     ins = adder.insert_lines(text, short)
     assert adder.place(Problem(3, 3, "error", "x"), ins).key == "slug"
     assert adder.place(Problem(3, 6, "error", "x"), ins).key == "url"
+
+
+def test_a_slug_whose_key_is_taken_on_another_domain_is_written_with_its_domain(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "links.yaml"
+    path.write_text(
+        "site:\n  domains: [go.example.com, sale.example.cn, x.example.org]\nlinks:\n"
+        "  only:\n    url: https://shop.example.cn/only\n    domains: [sale.example.cn]\n"
+    )
+    code, out = run("https://y.example", str(path), "--slug", "only",
+                    "--domain", "x.example.org", "--domain", "go.example.com")  # fmt: skip
+    assert (code, out) == (1, "error: --domain: 'only' is a key of links.yaml already, of a "
+                              "link on other domains: write this link once a domain "
+                              "('only@<domain>')\n" + NOT_ADDED)  # fmt: skip
+    code, out = run("https://x.example", str(path), "--slug", "only", "--domain", "go.example.com")
+    assert code == 0, out
+    assert path.read_text().endswith('  only@go.example.com: "https://x.example"\n')

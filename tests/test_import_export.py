@@ -508,3 +508,62 @@ def test_a_spreadsheets_column_letters() -> None:
     assert [importer.letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
         "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",
     ]  # fmt: skip
+
+
+TWO = """\
+site:
+  domains: [go.example.com, sale.example.cn]
+links:
+  sale: https://shop.example.com/sale
+  cn-only:
+    url: https://shop.example.cn/only
+    domains: [sale.example.cn]
+"""
+
+
+def test_with_site_domains_a_slug_is_taken_on_its_own_domains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    links = tmp_path / "links.yaml"
+    links.write_text(TWO)
+    text = (
+        "slug,url,domains\n"
+        "sale,https://shop.example.cn/sale,sale.example.cn\n"  # free there
+        "cn-only,https://x.example,go.example.com\n"  # free there
+        "everywhere,https://x.example/all,all\n"  # as 'domains: all' in links.yaml
+        "SALE,https://y.example,go.example.com;sale.example.cn\n"  # taken on the first
+        "far,https://z.example,other.example\n"
+    )
+    out = refused(text, links)
+    assert out == (
+        "in.csv:5:1: error: row 5, column A (slug): 'SALE' is taken on go.example.com by link "
+        "'sale' of links.yaml (line 4): nothing there is overwritten\n"
+        "    hint: give the row another slug, or change the link in links.yaml\n"
+        "in.csv:6:3: error: row 6, column C (domains): 'other.example' is not one of "
+        "site.domains\n"
+        "    hint: domains: go.example.com, sale.example.cn\n"
+        "2 errors, 0 warnings\n"
+        "error: nothing imported: 2 row(s) refused; fix them, or import the others with "
+        "--skip-bad\n"
+    )
+    before = links.read_text()
+    code, out = run("import", "in.csv", "--skip-bad")
+    assert code == 0, out
+    assert only_insertions(before, links.read_text()) == [
+        '  sale@sale.example.cn: "https://shop.example.cn/sale"',
+        '  cn-only@go.example.com: "https://x.example"',  # 'cn-only:' is a key already
+        "  everywhere:",
+        '    url: "https://x.example/all"',
+        "    domains: [go.example.com, sale.example.cn]",
+    ]
+
+
+def test_a_distributor_without_a_campaign_is_refused(bundled: Path) -> None:
+    out = refused("slug,url,distributor_code\nx,https://x.example,a01\n", bundled)
+    assert out == (
+        "in.csv:2:3: error: row 2, column C (distributor_code): a distributor is one of a "
+        "campaign's, and the row names no campaign\n"
+        "    hint: fill in its campaign, or empty the cell\n"
+        f"1 error, 0 warnings\n{NOT_IMPORTED}\n"
+    )
