@@ -9,6 +9,7 @@ trip over generated links is tests/test_properties_csv.py.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import pytest
@@ -567,3 +568,14 @@ def test_a_distributor_without_a_campaign_is_refused(bundled: Path) -> None:
         "    hint: fill in its campaign, or empty the cell\n"
         f"1 error, 0 warnings\n{NOT_IMPORTED}\n"
     )
+
+
+def test_the_refused_import_shown_in_docs_cli_is_what_import_prints(bundled: Path) -> None:
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```text\n(.*?)```", doc, re.S) if "$ cat in.csv" in b)
+    _, rest = block.split("$ cat in.csv\n")
+    csv_text, rest = rest.split("$ shortlinks ", 1)
+    command, shown = rest.split("\n", 1)
+    Path("in.csv").write_text(csv_text, encoding="utf-8")
+    code, out = run(*command.split())
+    assert (code, out) == (1, shown)
