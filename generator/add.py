@@ -10,7 +10,7 @@ its own: ``--starts "2026-01-01\\n    status: 301"`` is a wrong date, not a new 
 
 The new link is checked twice, by the same rules as links.yaml (validate.py), before
 anything is written: first alone, its keys placed at what the user gave (an option of
-``add``, a cell of ``import``'s CSV: ``check_entries``), so a mistake is reported
+``add``, a cell of ``import``'s CSV: ``check_entry``), so a mistake is reported
 where it was made; then the whole would-be file, for what only the whole file shows
 (a redirect loop through an existing link). A problem of that second check is placed
 back on the user's own file or on the new link's option (``place``): never on a line
@@ -91,11 +91,6 @@ class OptionProblem:
     option: str
     message: str
     hint: str | None = None
-    severity: str = "error"
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
 
 
 @dataclass(frozen=True)

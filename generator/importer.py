@@ -7,7 +7,7 @@ separated by commas, or by semicolons or tabs as Excel writes them in many langu
 
 Every cell is checked as strictly as the same key in links.yaml, by the same code: a
 row becomes the mapping links.yaml would hold for it and goes through validate.py with
-the file's own ``site:`` (``add.check_entries``), its problems placed at the row's
+the file's own ``site:`` (``add.check_entry``), its problems placed at the row's
 cells. Nothing is dropped quietly: a date that is not one, a title with a line break,
 an unknown column, a slug that is taken by another link, all refuse their row, and a
 refused row is reported with the CSV file, its row (and line, when quoted line breaks
@@ -462,7 +462,6 @@ class _Row:
     values: dict[str, str]
     slug: str = ""
     link: Link | None = None
-    new: adder.NewLink | None = None
     key: str = ""
 
 
@@ -768,7 +767,6 @@ def _whole_file(work: _Importer, good: list[_Row]) -> tuple[str | None, list[Pro
             work.error(item.row, "domains", str(exc))
             continue
         keys.add(item.key)
-        item.new = new
         lines.extend(adder.entry_lines(new, item.key, indent, step, entry=i))
     if any(x.row.number in work.bad for x in good):
         return None, []
