@@ -182,6 +182,9 @@ def test_export_then_import_gives_back_every_column(
     assert not report.refused and not [p for p in report.problems if p.is_error], [
         p.message for p in report.problems
     ]
+    if not first.linkset.links:  # (every drawn slug was taken or refused) nothing to write
+        assert result is None and report.imported == []
+        return
     assert result is not None
     again = check_text(result, "links.yaml")
     assert again.ok and again.linkset is not None, [p.message for p in again.problems]
