@@ -47,14 +47,15 @@ ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 LENGTH = 6
 
 # The link's keys ``add`` and ``import`` write, in the order they are written, and the
-# option of ``add`` that gives each ('slug': the key itself).
+# option of ``add`` that gives each ('slug': the key itself; a description comes from
+# import only).
 OPTIONS = {
     "slug": "--slug",
     "url": "URL",
     "starts": "--starts",
     "expires": "--expires",
     "title": "--title",
-    "description": "--description",
+    "description": "description",
     "aliases": "--alias",
     "tags": "--tag",
     "domains": "--domain",
