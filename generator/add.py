@@ -4,8 +4,17 @@ The file is people's: its comments, order and formatting stay exactly as they ar
 So the new link is not dumped by a YAML writer (which re-flows what it does not
 understand) but inserted as text after the last link of the ``links:`` block, in the
 file's own indentation, with every value quoted as a YAML double-quoted string
-(JSON's escapes, which YAML accepts). The whole result is validated before it is
-written, and written atomically.
+(JSON's escapes, which YAML accepts; a bare ``YYYY-MM-DD`` date is the one value
+written plain). A value given on the command line therefore never becomes YAML of
+its own: ``--starts "2026-01-01\\n    status: 301"`` is a wrong date, not a new key.
+
+The new link is checked twice, by the same rules as links.yaml (validate.py), before
+anything is written: first alone, its keys placed at what the user gave (an option of
+``add``, a cell of ``import``'s CSV: ``check_entry``), so a mistake is reported
+where it was made; then the whole would-be file, for what only the whole file shows
+(a redirect loop through an existing link). A problem of that second check is placed
+back on the user's own file or on the new link's option (``place``): never on a line
+of the would-be file, which does not exist yet.
 
 Generated slugs use an alphabet that reads aloud and types without doubt: lowercase
 letters and digits minus ``0 o 1 l i`` (31 characters), 6 long: about 887 million
@@ -19,20 +28,44 @@ import os
 import re
 import secrets
 from collections.abc import Collection
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from . import slugs as slugrules
 from .build import check_text
+from .load import Document, load_text
 from .lock import reserved_keys
-from .model import LinkSet
+from .model import Link, LinkSet
 from .problems import Problem
+from .validate import validate_partial
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 LENGTH = 6
+
+# The link's keys ``add`` and ``import`` write, in the order they are written, and the
+# option of ``add`` that gives each ('slug': the key itself; a description comes from
+# import only).
+OPTIONS = {
+    "slug": "--slug",
+    "url": "URL",
+    "starts": "--starts",
+    "expires": "--expires",
+    "title": "--title",
+    "description": "description",
+    "aliases": "--alias",
+    "tags": "--tag",
+    "domains": "--domain",
+}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PLAIN = re.compile(r"[^\W_][\w.~/@-]*")  # a letter or digit of any script first
+_RESOLVER = yaml.resolver.Resolver()
+# Characters a YAML reader refuses or reads as a line break even inside double quotes
+# (PyYAML's NON_PRINTABLE and its line breaks): written as JSON/YAML \\u escapes.
+_UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 class AddError(Exception):
@@ -49,6 +82,70 @@ class NewLink:
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()  # of site.domains; empty: the default one
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class OptionProblem:
+    """A mistake in what the command line gave, named by its option (``--expires``)."""
+
+    option: str
+    message: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One written line of a new link: which link (its index among those written) and
+    which keys it holds, by the 1-based column each starts at (a short link's one line
+    holds its slug and its url)."""
+
+    text: str
+    entry: int
+    keys: tuple[tuple[int, str], ...]
+
+    def key_at(self, column: int) -> str:
+        found = self.keys[0][1]
+        for start, name in self.keys:
+            if start <= column:
+                found = name
+        return found
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """A file with new links in it: the new text, where the added lines are (0-based
+    index of the first; how many, a new ``links:`` line included) and the new links'
+    own lines, the last ``len(lines)`` of them."""
+
+    text: str
+    start: int
+    count: int
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A problem of a would-be file, put back where the user can find it: on their own
+    file (``problem`` at its line there), or on a new link's key (``entry``, ``key``)."""
+
+    problem: Problem
+    entry: int | None = None
+    key: str | None = None
+
+
+@dataclass
+class Entry:
+    """A new link as links.yaml would hold it, and where each of its keys came from.
+
+    ``values``: the link's keys as YAML would read them (text, and lists of text);
+    ``at``: for the slug ('') and each key, the line and column to report a problem at,
+    in the user's terms (a CSV cell); each place distinct, so a problem's place says
+    which key it is about."""
+
+    key: str
+    values: dict[str, Any]
+    at: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def generate_slug(taken: set[str], length: int = LENGTH) -> str:
@@ -67,50 +164,126 @@ def expires_in(text: str, now: datetime, tz: object) -> str:
         raise AddError(f"--expires-in {text!r}: write a number and h, d or w, like 7d")
     n, unit = int(m.group(1)), m.group(2)
     local = now.astimezone(tz)  # type: ignore[arg-type]
-    if unit == "h":
-        return (local + timedelta(hours=n)).replace(microsecond=0).isoformat()
-    days = n * (7 if unit == "w" else 1)
-    return (local + timedelta(days=days)).date().isoformat()
+    try:
+        if unit == "h":
+            return (local + timedelta(hours=n)).replace(microsecond=0).isoformat()
+        days = n * (7 if unit == "w" else 1)
+        return (local + timedelta(days=days)).date().isoformat()
+    except OverflowError:
+        raise AddError(
+            f"--expires-in {text!r} is too far away: write a date with --expires"
+        ) from None
 
 
 def _q(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False)
+    return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def entry_lines(link: NewLink, slug: str, indent: str, step: str) -> list[str]:
-    key = slug if re.fullmatch(r"[A-Za-z0-9][\w.~/@-]*", slug) else _q(slug)
+def when_text(value: str) -> str:
+    """A date or instant as written into links.yaml: a real ``YYYY-MM-DD`` date plain, as
+    people write it (YAML reads it as a date, which means what the text means); anything
+    else quoted, so that validation reads exactly the text given."""
+    if _DATE.fullmatch(value):
+        try:
+            date.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    return _q(value)
+
+
+def plain(value: str) -> str:
+    """A slug, a tag or a domain as YAML text: plain when YAML reads it back as this very
+    text (not ``2026``, ``yes`` or ``null``, which it reads as a number, true or nothing),
+    else quoted. Plain keeps the fast reader (fastload.py) on the file."""
+    if _PLAIN.fullmatch(value) and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == (
+        "tag:yaml.org,2002:str"
+    ):
+        return value
+    return _q(value)
+
+
+def yaml_key(slug: str) -> str:
+    return plain(slug)
+
+
+def entry_lines(link: NewLink, slug: str, indent: str, step: str, entry: int = 0) -> list[Line]:
+    """The lines of a new link, each with the keys it holds."""
+    key = yaml_key(slug)
     simple = not (
-        link.expires or link.starts or link.title or link.aliases or link.tags or link.domains
+        link.expires
+        or link.starts
+        or link.title
+        or link.description
+        or link.aliases
+        or link.tags
+        or link.domains
     )
     if simple:
-        return [f"{indent}{key}: {_q(link.url)}"]
+        head = f"{indent}{key}: "
+        return [Line(f"{head}{_q(link.url)}", entry, ((1, "slug"), (len(head) + 1, "url")))]
     inner = indent + step
-    lines = [f"{indent}{key}:", f"{inner}url: {_q(link.url)}"]
+    out = [Line(f"{indent}{key}:", entry, ((1, "slug"),))]
+
+    def put(name: str, text: str) -> None:
+        out.append(Line(f"{inner}{name}: {text}", entry, ((1, name),)))
+
+    put("url", _q(link.url))
     if link.starts:
-        lines.append(f"{inner}starts: {link.starts}")
+        put("starts", when_text(link.starts))
     if link.expires:
-        lines.append(f"{inner}expires: {link.expires}")
+        put("expires", when_text(link.expires))
     if link.title:
-        lines.append(f"{inner}title: {_q(link.title)}")
+        put("title", _q(link.title))
+    if link.description:
+        put("description", _q(link.description))
     if link.aliases:
-        lines.append(f"{inner}aliases: [{', '.join(_q(a) for a in link.aliases)}]")
+        put("aliases", f"[{', '.join(plain(a) for a in link.aliases)}]")
     if link.tags:
-        lines.append(f"{inner}tags: [{', '.join(_q(t) for t in link.tags)}]")
+        put("tags", f"[{', '.join(plain(t) for t in link.tags)}]")
     if link.domains:
-        lines.append(f"{inner}domains: [{', '.join(_q(d) for d in link.domains)}]")
-    return lines
+        put("domains", f"[{', '.join(plain(d) for d in link.domains)}]")
+    return out
 
 
-def keyed(link: NewLink, slug: str, linkset: LinkSet) -> tuple[NewLink, str]:
+def entry_values(link: NewLink) -> dict[str, Any]:
+    """The keys ``entry_lines`` writes, as YAML reads them back (what is checked)."""
+    values: dict[str, Any] = {"url": link.url}
+    for name in ("starts", "expires", "title", "description"):
+        value = getattr(link, name)
+        if value:
+            values[name] = value
+    for name in ("aliases", "tags", "domains"):
+        if getattr(link, name):
+            values[name] = list(getattr(link, name))
+    return values
+
+
+def keyed(
+    link: NewLink, slug: str, linkset: LinkSet, used: Collection[str] = ()
+) -> tuple[NewLink, str]:
     """The link and its key in links.yaml: a link on one other domain than the default is
     written ``slug@domain``, so that the same slug may be a key again for another domain
-    (a YAML mapping takes a key once)."""
+    (a YAML mapping takes a key once); so is a link on the default domain alone when
+    ``slug`` is a key already (``used``: of a link on other domains)."""
     default = linkset.site.domain
     if len(link.domains) == 1 and link.domains[0] != default:
         return replace(link, domains=()), f"{slug}@{link.domains[0]}"
-    if link.domains == (default,):
-        return replace(link, domains=()), slug
+    if link.domains in ((default,), ()) and linkset.site.several:
+        link = replace(link, domains=())
+        return link, (f"{slug}@{default}" if slug in used else slug)
+    if slug in used:
+        raise AddError(
+            f"{slug!r} is a key of links.yaml already, of a link on other domains: write "
+            f"this link once a domain ('{slug}@<domain>')"
+        )
     return link, slug
+
+
+def keys_of(linkset: LinkSet) -> set[str]:
+    """The keys of links.yaml's ``links:`` (a campaign's links have none there)."""
+    return {x.name for x in linkset.links if x.campaign is None}
 
 
 def published_keys(slug: str, domains: Collection[str], linkset: LinkSet) -> list[str]:
@@ -134,7 +307,7 @@ def taken_on(linkset: LinkSet, domains: Collection[str]) -> set[str]:
     }
 
 
-def insert(text: str, lines: list[str]) -> str:
+def insert_lines(text: str, lines: list[Line]) -> Insertion:
     """The file with ``lines`` after the last link of its ``links:`` block mapping."""
     root = yaml.compose(text)
     if root is None or not isinstance(root, yaml.MappingNode):
@@ -143,13 +316,15 @@ def insert(text: str, lines: list[str]) -> str:
     source = text.splitlines(keepends=True)
     if source and not source[-1].endswith("\n"):
         source[-1] += "\n"
-    new = [line + "\n" for line in lines]
+    new = [line.text + "\n" for line in lines]
     if pair is None:  # no links yet: a new block at the end
-        return "".join(source) + "links:\n" + "".join(new)
+        result = "".join(source) + "links:\n" + "".join(new)
+        return Insertion(result, len(source), len(new) + 1, tuple(lines))
     key, links = pair
     if isinstance(links, yaml.ScalarNode) and links.value in ("", "~", "null"):
         at = key.start_mark.line  # 'links:' with nothing (or null) after it
-        return "".join(source[:at]) + "links:\n" + "".join(new) + "".join(source[at + 1 :])
+        result = "".join(source[:at]) + "links:\n" + "".join(new) + "".join(source[at + 1 :])
+        return Insertion(result, at + 1, len(new), tuple(lines))
     if not isinstance(links, yaml.MappingNode) or links.flow_style or not links.value:
         raise AddError("'links:' is not a block of 'slug: URL' lines: add this link by hand")
     last_key, last_value = links.value[-1]
@@ -159,7 +334,145 @@ def insert(text: str, lines: list[str]) -> str:
     # lines after the last link, so they stay after the new one
     while at - 1 > last_key.start_mark.line and source[at - 1].strip()[:1] in ("", "#"):
         at -= 1
-    return "".join(source[:at]) + "".join(new) + "".join(source[at:])
+    result = "".join(source[:at]) + "".join(new) + "".join(source[at:])
+    return Insertion(result, at, len(new), tuple(lines))
+
+
+def insert(text: str, lines: list[str]) -> str:
+    """The file with ``lines`` (text) after the last link of its ``links:`` block."""
+    return insert_lines(text, [Line(x, 0, ((1, "slug"),)) for x in lines]).text
+
+
+def place(problem: Problem, insertion: Insertion) -> Placed:
+    """Where a problem of the would-be file is in the user's terms: on a new link's key
+    (its own lines), else on the user's file, whose lines after the new ones are moved
+    back to where they are now."""
+    index = problem.line - 1
+    first_new = insertion.start + insertion.count - len(insertion.lines)
+    if index >= insertion.start + insertion.count:
+        return Placed(replace(problem, line=problem.line - insertion.count))
+    if index >= first_new:
+        line = insertion.lines[index - first_new]
+        return Placed(problem, line.entry, line.key_at(problem.column))
+    if index >= insertion.start:  # the 'links:' line made for them: the first new link's
+        return Placed(problem, insertion.lines[0].entry, "slug")
+    return Placed(problem)
+
+
+def site_of(text: str, name: str) -> Any:
+    """The ``site:`` mapping of a links file as YAML reads it (a checked file's)."""
+    doc, _ = load_text(text, name)
+    data = doc.data if doc is not None else None
+    return data.get("site") if isinstance(data, dict) else None
+
+
+def check_entry(
+    site: Any, entry: Entry, filename: str
+) -> tuple[Link | None, list[tuple[str, Problem]]]:
+    """A new link checked by links.yaml's own rules (validate.py), with the file's own
+    ``site`` (its zone, status, domains, allow and deny lists): the link when it passes,
+    and each problem with the key it is about, at the place the entry gave for it."""
+    positions: dict[tuple[object, ...], tuple[int, int, int, int]] = {}
+    where: dict[tuple[int, int], str] = {}
+    for name, (line, column) in entry.at.items():
+        path = ("links", entry.key, name) if name else ("links", entry.key)
+        positions[path] = (line, column, line, column)
+        where[(line, column)] = name or "slug"
+    data = {"site": site, "links": {entry.key: entry.values}}
+    linkset, problems = validate_partial(Document(data, filename, positions))
+    found = [(where.get((p.line, p.column), "slug"), p) for p in problems]
+    link = linkset.links[0] if linkset is not None and linkset.links else None
+    return link, found
+
+
+def add(
+    path: Path, link: NewLink, linkset: LinkSet, reserved: Collection[str] = ()
+) -> tuple[str, str, list[Problem | OptionProblem]]:
+    """The new file text, the slug used, and the errors: the link's own (by option) and
+    those of the whole would-be file (at the user's own lines, or by option). Empty:
+    fine. ``reserved``: keys of slugs published before (``lock.key``): never reused."""
+    text = path.read_text(encoding="utf-8")
+    unwritable = _not_utf8(link)
+    if unwritable:
+        return text, link.slug or "", unwritable
+    everywhere = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
+    # a new slug is free on every domain; one asked for needs only be free on its own
+    slug = link.slug or generate_slug(everywhere | set(reserved))
+    taken = taken_on(linkset, link.domains)
+    on = f" on {', '.join(link.domains)}" if link.domains else ""
+    own: list[Problem | OptionProblem] = []
+    asked = [(link.slug, "--slug")] if link.slug else []  # (a generated one is free)
+    for name, option in [*asked, *((a, "--alias") for a in link.aliases)]:
+        if slugrules.collision_key(name) in taken:
+            own.append(
+                OptionProblem(
+                    option, f"{name!r} is taken{on} (in some letter case)", "choose another"
+                )
+            )
+        elif set(published_keys(name, link.domains, linkset)) & set(reserved):
+            own.append(
+                OptionProblem(
+                    option,
+                    f"{name!r} was published before (links.lock) and may still be in "
+                    "people's hands",
+                    "choose another",
+                )
+            )
+    try:
+        written, key = keyed(link, slug, linkset, keys_of(linkset))
+    except AddError as exc:
+        own.append(OptionProblem("--domain", str(exc)))
+        return text, slug, own
+    options = {name: (i + 1, 1) for i, name in enumerate(OPTIONS)}
+    entry = Entry(key, entry_values(written), {"": options["slug"]})
+    entry.at.update({name: options[name] for name in entry.values})
+    _, found = check_entry(site_of(text, str(path)), entry, "the command line")
+    own += [_on_option(name, p, link) for name, p in found if p.is_error]
+    if own:
+        return text, slug, own
+    indent, step = indentation(text)
+    insertion = insert_lines(text, entry_lines(written, key, indent, step))
+    errors: list[Problem | OptionProblem] = []
+    for p in check_text(insertion.text, str(path)).problems:
+        if p.is_error:
+            placed = place(p, insertion)
+            errors.append(placed.problem if placed.key is None else _on_option(placed.key, p, link))
+    return insertion.text, slug, errors
+
+
+def _on_option(name: str, problem: Problem, link: NewLink) -> OptionProblem:
+    option = OPTIONS.get(name, "URL")
+    if name == "slug" and not link.slug:
+        option = "the new link"  # a generated slug is never the user's mistake
+    if name == "domains" and not link.domains:
+        option = "the new link"
+    return OptionProblem(option, without_key(problem.message, name), problem.hint)
+
+
+def without_key(message: str, name: str) -> str:
+    """The validator's message without its own 'expires: ' (the place says it)."""
+    return message[len(name) + 2 :] if message.startswith(f"{name}: ") else message
+
+
+def _not_utf8(link: NewLink) -> list[Problem | OptionProblem]:
+    """Options that cannot be written into a UTF-8 file (bytes of another encoding on
+    the command line reach Python as lone surrogates)."""
+    out: list[Problem | OptionProblem] = []
+    for name in OPTIONS:
+        value = link.slug if name == "slug" else getattr(link, name)
+        for text in value if isinstance(value, tuple) else (value,):
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    out.append(
+                        OptionProblem(
+                            OPTIONS[name],
+                            "is not UTF-8 text",
+                            "set the terminal's encoding to UTF-8 (e.g. LANG=C.UTF-8)",
+                        )
+                    )
+    return out
 
 
 def indentation(text: str) -> tuple[str, str]:
@@ -175,30 +488,6 @@ def indentation(text: str) -> tuple[str, str]:
                 break
         return " " * col, step
     return "  ", "  "
-
-
-def add(
-    path: Path, link: NewLink, linkset: LinkSet, reserved: Collection[str] = ()
-) -> tuple[str, str, list[Problem]]:
-    """The new file text, the slug used, and the problems of the result (empty: fine).
-    ``reserved``: keys of slugs published before (``lock.key``): never reused."""
-    text = path.read_text(encoding="utf-8")
-    everywhere = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
-    # a new slug is free on every domain; one asked for needs only be free on its own
-    slug = link.slug or generate_slug(everywhere | set(reserved))
-    if link.slug and slugrules.collision_key(link.slug) in taken_on(linkset, link.domains):
-        on = f" on {', '.join(link.domains)}" if link.domains else ""
-        raise AddError(f"slug {link.slug!r} is taken{on} (in some letter case): choose another")
-    if link.slug and set(published_keys(link.slug, link.domains, linkset)) & set(reserved):
-        raise AddError(
-            f"slug {link.slug!r} was published before (links.lock) and may still be in "
-            "people's hands: choose another"
-        )
-    indent, step = indentation(text)
-    written, key = keyed(link, slug, linkset)
-    new_text = insert(text, entry_lines(written, key, indent, step))
-    problems = check_text(new_text, str(path)).problems
-    return new_text, slug, [p for p in problems if p.is_error]
 
 
 def write_atomically(path: Path, text: str) -> None:

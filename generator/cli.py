@@ -666,13 +666,23 @@ def add(
         names = tuple(_domain_of(linkset, d).name for d in domains) if domains else ()
         if domains and not site.several:
             raise adder.AddError(f"--domain needs site.domains in {file}")
-        new = adder.NewLink(url, slug, expires, starts, title, aliases, tags, names)
+        new = adder.NewLink(
+            url, slug, expires, starts, title, aliases=aliases, tags=tags, domains=names
+        )
         text, used, problems = adder.add(file, new, linkset, _reserved(file))
     except adder.AddError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if problems:
-        _print_problems(problems, _default_format(), err=True)
+        in_file = [p for p in problems if isinstance(p, Problem)]
+        for p in problems:
+            if isinstance(p, adder.OptionProblem):  # the option, never a line not written
+                option = "--expires-in" if p.option == "--expires" and expires_in else p.option
+                click.echo(f"error: {option}: {p.message}", err=True)
+                if p.hint:
+                    click.echo(f"    hint: {p.hint}", err=True)
+        if in_file:
+            _print_problems(in_file, _default_format(), err=True)
         click.echo("error: the link was not added (nothing written)", err=True)
         sys.exit(1)
     base = f"https://{new.domains[0]}" if new.domains else site.base_url
@@ -748,38 +758,50 @@ Examples:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
-def import_links(csv_file: Path, file: Path, dry_run: bool) -> None:
+@click.option("--skip-bad", is_flag=True, help="Import the rows that are right, list the "
+              "refused ones (default: one refused row stops it all).")  # fmt: skip
+def import_links(csv_file: Path, file: Path, dry_run: bool, skip_bad: bool) -> None:
     """Links from a CSV file: this tool's export, or Shlink's, YOURLS', Kutt's, Bitly's.
 
-    A row whose slug is taken (in any letter case) or that has a mistake is skipped and
-    reported; nothing in the links file is ever overwritten. A campaign's link (a row
-    with a campaign) is skipped and reported too: the campaign in the file makes it.
+    Every cell is checked as links.yaml would check it. A row with a mistake, or whose
+    slug another link has (in any letter case), is refused with its row, column and
+    reason; then nothing is written (exit 1), unless --skip-bad. Nothing in the links
+    file is ever overwritten. A row that is a link of the file already, or one a
+    campaign of the file makes, is skipped and said so.
     """
     from . import add as adder
     from . import importer
 
     linkset = _linkset_or_exit(file)
+    fmt = _default_format()
     try:
+        text = importer.decode(csv_file.read_bytes(), str(csv_file))
         with Progress("Importing") as bar:
-            text, report = importer.import_csv(
-                csv_file.read_text(encoding="utf-8-sig"),
-                file,
-                linkset,
-                bar.update,
-                _reserved(file),
+            result, report = importer.import_csv(
+                text, str(csv_file), file, linkset, bar.update, _reserved(file), skip_bad=skip_bad
             )
     except importer.ImportError_ as exc:
-        click.echo(f"error: {exc}", err=True)
+        _print_problems(exc.problems, fmt, err=True)
+        click.echo(f"error: nothing imported from {csv_file}", err=True)
         sys.exit(1)
+    for note in report.notes:
+        click.echo(f"note: {note}")
     for line, slug, why in report.skipped:
-        click.echo(f"{csv_file}:{line}: skipped {slug or '(no slug)'}: {why}")
+        click.echo(f"{csv_file}:{line}: skipped {slug}: {why}")
+    if report.problems:
+        _print_problems(report.problems, fmt, err=True)
+    refused = len(report.refused)
+    if result is None and (refused or any(p.is_error for p in report.problems)):
+        why = f": {refused} row(s) refused; fix them, or import the others with --skip-bad"
+        click.echo(f"error: nothing imported{why if refused else ''}", err=True)
+        sys.exit(1)
     verb = "Would import" if dry_run else "Imported"
     click.echo(
         f"{verb} {len(report.imported)} link(s) ({report.format} format), "
-        f"skipped {len(report.skipped)}"
+        f"skipped {len(report.skipped)}" + (f", refused {refused}" if refused else "")
     )
-    if text is not None and not dry_run:
-        adder.write_atomically(file, text)
+    if result is not None and not dry_run:
+        adder.write_atomically(file, result)
         _relock(file)
 
 
@@ -789,18 +811,23 @@ def import_links(csv_file: Path, file: Path, dry_run: bool) -> None:
               help="Write to this file instead of standard output.")  # fmt: skip
 def export_links(file: Path, output: Path | None) -> None:
     """Every link as CSV (slug,url,expires,starts,title,description,aliases,tags, and
-    campaign,distributor_code,distributor_name for the links a campaign made)."""
+    campaign,distributor_code,distributor_name for the links a campaign made, and domains),
+    which import reads back. Keys without a column are named on standard error."""
     from . import importer
 
     linkset = _linkset_or_exit(file)
     text = importer.export_csv(linkset)
     if output is None:
         click.echo(text, nl=False)
-        return
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, output)
-    click.echo(f"Wrote {len(linkset.links)} links to {output}", err=True)
+    else:
+        tmp = output.with_name(f".{output.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)
+        click.echo(f"Wrote {len(linkset.links)} links to {output}", err=True)
+    left = importer.left_out(linkset)
+    if left:
+        keys = ", ".join(f"{key} ({n} link{'s' * (n != 1)})" for key, n in left.items())
+        click.echo(f"note: the CSV has no column for {keys}: {file} keeps them", err=True)
 
 
 EXAMPLES_SHEET = """

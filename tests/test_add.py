@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,12 @@ from click.testing import CliRunner
 from generator import add as adder
 from generator.build import check
 from generator.cli import main
+from generator.problems import Problem
 from tests.conftest import ROOT
 
 NOW = ["--now", "2026-11-25T08:00:00Z"]
+NOT_ADDED = "error: the link was not added (nothing written)\n"
+DATE_HINT = "    hint: write a date as 2026-12-31 or a time as 2026-12-31T18:00:00+08:00\n"
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -49,8 +53,8 @@ def test_add_to_the_bundled_file_changes_only_the_new_links_lines(bundled: Path)
         '    url: "https://shop.example.com/winter?utm_source=wechat"',
         "    expires: 2026-12-31",
         '    title: "Winter \\"sale\\""',
-        '    aliases: ["ws"]',
-        '    tags: ["campaign"]',
+        "    aliases: [ws]",
+        "    tags: [campaign]",
     ]
     linkset = check(bundled).linkset
     assert linkset is not None
@@ -79,11 +83,14 @@ def test_a_generated_slug_reads_aloud_and_collides_with_nothing(
 def test_nothing_is_written_when_the_link_is_wrong(bundled: Path) -> None:
     before = bundled.read_bytes()
     code, out = run("https://x.example", str(bundled), "--slug", "GH")  # 'gh' in another case
-    assert code == 1 and "taken" in out
+    assert (code, out) == (1, "error: --slug: 'GH' is taken (in some letter case)\n"
+                              "    hint: choose another\n" + NOT_ADDED)  # fmt: skip
     code, out = run("not a url", str(bundled), "--slug", "fresh")
-    assert code == 1 and "not added" in out
+    assert (code, out) == (1, "error: URL: the URL contains SPACE at character 4\n"
+                              "    hint: percent-encode a space as %20\n" + NOT_ADDED)  # fmt: skip
     code, out = run("https://x.example", str(bundled), "--expires-in", "soon")
-    assert code == 1 and "7d" in out
+    assert (code, out) == (1, "error: --expires-in 'soon': write a number and h, d or w, "
+                              "like 7d\n")  # fmt: skip
     assert bundled.read_bytes() == before
     assert not list(bundled.parent.glob(".*tmp"))
 
@@ -113,3 +120,129 @@ def test_a_file_without_links_gets_its_first(tmp_path: Path, text: str) -> None:
     linkset = check(path).linkset
     assert linkset is not None and [x.slug for x in linkset.links] == ["first"]
     assert path.read_text().count("#") == text.count("#")  # comments kept
+
+
+def test_every_mistake_is_named_by_its_option_never_by_a_line_not_written(bundled: Path) -> None:
+    """The new link is checked alone first, each key where it came from: a line number
+    would point past the end of the user's file (the new link is not written)."""
+    before = bundled.read_bytes()
+    code, out = run("https://x.example", str(bundled), "--slug", "fresh",
+                    "--expires", "2026-02-30", "--starts", "next friday", "--title", "a\nb",
+                    "--alias", "a b", "--alias", "sale", "--tag", "bad\x1b[31m")  # fmt: skip
+    assert code == 1
+    assert out == (
+        "error: --alias: 'sale' is taken (in some letter case)\n"
+        "    hint: choose another\n"
+        f"error: --starts: 'next friday' is not a valid date (not an ISO 8601 date)\n{DATE_HINT}"
+        "error: --expires: '2026-02-30' is not a valid date (day is out of range for month)\n"
+        f"{DATE_HINT}"
+        "error: --title: text contains a control character or a line break\n"
+        "    hint: keep it on one line\n"
+        "error: --alias: slug 'a b' contains whitespace or a control character (SPACE) at "
+        "position 2\n"
+        "    hint: use letters, digits, '-', '_', '.', '~' and '/' between words\n"
+        "error: --tag: text contains a control character or a line break\n"
+        "    hint: keep it on one line\n" + NOT_ADDED
+    )
+    assert bundled.read_bytes() == before
+    # a date from --expires-in is named by that option
+    code, out = run("https://x.example", str(bundled), "--slug", "f", "--starts", "2027-01-01",
+                    "--expires-in", "1d")  # fmt: skip
+    assert out == (
+        "error: --starts: link 'f' starts (2027-01-01T00:00:00+08:00) at or after it expires "
+        "(2026-11-27T00:00:00+08:00)\n"
+        "    hint: a bare date in 'expires' lasts through the end of that day\n" + NOT_ADDED
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--starts", "2026-01-01\n    status: 301"),
+        ("--expires", "2026-12-31\n  injected: https://evil.example"),
+        ("--expires", "2026-12-31 # a comment"),
+    ],
+)
+def test_an_options_value_never_becomes_yaml_of_its_own(
+    bundled: Path, option: str, value: str
+) -> None:
+    before = bundled.read_bytes()
+    code, out = run("https://x.example", str(bundled), "--slug", "fresh", option, value)
+    assert code == 1
+    assert out.startswith(f"error: {option}: {value!r} is not a valid date")
+    assert bundled.read_bytes() == before
+
+
+def test_odd_text_is_written_so_that_it_reads_back_the_same(bundled: Path) -> None:
+    title = 'say "hi" # not a comment: {x} [y] \\ \u00a0\u00e9\u4e2d'
+    code, out = run("https://x.example/a?b=1#c", str(bundled), "--slug", "2026", "--title",
+                    title, "--tag", "yes", "--tag", "null", "--alias", "优惠2")  # fmt: skip
+    assert code == 0, out
+    linkset = check(bundled).linkset
+    assert linkset is not None
+    link = next(x for x in linkset.links if x.slug == "2026")
+    assert (link.title, link.tags, link.aliases) == (title, ("yes", "null"), ("优惠2",))
+    assert '  "2026":\n' in bundled.read_text()
+
+
+def test_a_problem_of_the_whole_file_is_on_the_users_own_lines(tmp_path: Path) -> None:
+    """A redirect loop through links already there: found only in the would-be file, it
+    is said at the option that makes it and at the user's own lines, those after the
+    insertion as they are now (never past the end of the file)."""
+    path = tmp_path / "l.yaml"
+    text = (
+        "site:\n  domain: go.example.com\n"
+        "links:\n"
+        "  a: https://go.example.com/b\n"
+        "campaigns:\n"
+        "  spring:\n"
+        "    url: https://go.example.com/c\n"
+        "    distributors: [x1]\n"
+    )
+    path.write_text(text)
+    code, out = run("https://go.example.com/spring-x1", str(path), "--slug", "c")
+    assert code == 1
+    assert out == (
+        "error: URL: redirect loop: c -> spring-x1 -> c\n"
+        "    hint: point one elsewhere\n"
+        f"{path}:8:20: error: redirect loop: spring-x1 -> c -> spring-x1\n"
+        "    hint: point one elsewhere\n"
+        "1 error, 0 warnings\n" + NOT_ADDED
+    )
+    assert len(text.splitlines()) == 8 and path.read_text() == text
+
+
+def test_place_moves_the_lines_after_the_new_ones_back() -> None:
+    text = "links:\n  a: https://a.example\n\n# tail\nother: 1\n"
+    lines = adder.entry_lines(adder.NewLink("https://b.example", title="B"), "b", "  ", "  ")
+    ins = adder.insert_lines(text, lines)
+    assert ins.text.splitlines()[2:5] == ["  b:", '    url: "https://b.example"', '    title: "B"']
+    assert (ins.start, ins.count) == (2, 3)
+    after = Problem(8, 1, "error", "x", file="l.yaml")  # 'other: 1' in the new text
+    assert adder.place(after, ins) == adder.Placed(replace(after, line=5))
+    before = Problem(2, 3, "error", "x")
+    assert adder.place(before, ins) == adder.Placed(before)
+    on_title = Problem(5, 12, "error", "x")
+    assert adder.place(on_title, ins) == adder.Placed(on_title, 0, "title")
+    short = adder.entry_lines(adder.NewLink("https://b.example"), "b", "  ", "  ")
+    ins = adder.insert_lines(text, short)
+    assert adder.place(Problem(3, 3, "error", "x"), ins).key == "slug"
+    assert adder.place(Problem(3, 6, "error", "x"), ins).key == "url"
+
+
+def test_a_slug_whose_key_is_taken_on_another_domain_is_written_with_its_domain(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "links.yaml"
+    path.write_text(
+        "site:\n  domains: [go.example.com, sale.example.cn, x.example.org]\nlinks:\n"
+        "  only:\n    url: https://shop.example.cn/only\n    domains: [sale.example.cn]\n"
+    )
+    code, out = run("https://y.example", str(path), "--slug", "only",
+                    "--domain", "x.example.org", "--domain", "go.example.com")  # fmt: skip
+    assert (code, out) == (1, "error: --domain: 'only' is a key of links.yaml already, of a "
+                              "link on other domains: write this link once a domain "
+                              "('only@<domain>')\n" + NOT_ADDED)  # fmt: skip
+    code, out = run("https://x.example", str(path), "--slug", "only", "--domain", "go.example.com")
+    assert code == 0, out
+    assert path.read_text().endswith('  only@go.example.com: "https://x.example"\n')

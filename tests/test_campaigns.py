@@ -168,32 +168,40 @@ def test_import_never_turns_a_campaign_link_into_a_link_of_its_own(
     links: Path, tmp_path: Path
 ) -> None:
     run("export", "-o", "all.csv")
-    # back into the same file: the campaign makes them already
+    # back into the same file: the campaign makes them already, gh is there the same
     before = links.read_text(encoding="utf-8")
     out = run("import", "all.csv")
+    assert "all.csv:2: skipped gh: already in links.yaml, the same link" in out
     assert "all.csv:3: skipped spring-a01: made by campaign 'spring' already" in out
     assert out.splitlines()[-1] == "Imported 0 link(s) (shortlinks format), skipped 6"
     assert links.read_text(encoding="utf-8") == before
 
-    # a distributor since removed from the campaign: added back there, not as a link
+    # a distributor since removed from the campaign: added back there, not as a link;
+    # the row is refused, so nothing is imported (the row would be lost without a word)
     fewer = tmp_path / "fewer.yaml"
     fewer.write_text(before.replace("      - c03\n", ""), encoding="utf-8")
-    out = run("import", "all.csv", str(fewer), "--dry-run")
+    out = run("import", "all.csv", str(fewer), "--dry-run", code=1)
     assert (
-        "all.csv:6: skipped spring-c03: a link of campaign 'spring': add distributor 'c03' "
-        "to its distributors in fewer.yaml rather than a link of its own"
+        "all.csv:6:9: error: row 6, column I (campaign): a link of campaign 'spring': add "
+        "distributor 'c03' to its distributors in fewer.yaml rather than a link of its own\n"
+        "    hint: campaign links are made by the campaign, not imported; or remove the row\n"
     ) in out
 
-    # a file without the campaign: copy the campaign; the hand-written link comes in
+    # a file without the campaign: copy the campaign; --skip-bad brings the hand-written
+    # link in and lists the campaign's rows as refused
     fresh = tmp_path / "fresh.yaml"
     fresh.write_text("site:\n  domain: go.example.com\nlinks:\n  docs: https://docs.example\n")
-    out = run("import", "all.csv", str(fresh))
+    out = run("import", "all.csv", str(fresh), code=1)
+    assert out.splitlines()[-1] == (
+        "error: nothing imported: 5 row(s) refused; fix them, or import the others with --skip-bad"
+    )
+    out = run("import", "all.csv", str(fresh), "--skip-bad")
     assert (
-        "all.csv:3: skipped spring-a01: a link of campaign 'spring', which fresh.yaml does not "
-        "have: copy the campaign to its 'campaigns:' (campaign links are made from it, not "
-        "imported)"
+        "all.csv:3:9: error: row 3, column I (campaign): a link of campaign 'spring', which "
+        "fresh.yaml does not have: copy the campaign to its 'campaigns:' (campaign links are "
+        "made from it, not imported)"
     ) in out
-    assert out.splitlines()[-1] == "Imported 1 link(s) (shortlinks format), skipped 5"
+    assert out.splitlines()[-1] == "Imported 1 link(s) (shortlinks format), skipped 0, refused 5"
     linkset = check(fresh).linkset
     assert linkset is not None
     assert sorted(link.slug for link in linkset.links) == ["docs", "gh"]

@@ -301,7 +301,7 @@ def test_add_puts_a_link_on_a_domain_and_a_slug_is_free_per_domain(
         ("sale.example.cn",),
     ]
     taken = CliRunner().invoke(main, ["add", "https://x.example", "--slug", "GH"])
-    assert taken.exit_code == 1 and "slug 'GH' is taken" in taken.output
+    assert taken.exit_code == 1 and "--slug: 'GH' is taken" in taken.output
     unknown = CliRunner().invoke(main, ["add", "https://x.example", "--domain", "z.example"])
     assert unknown.exit_code == 2 and "'z.example' is not one of site.domains" in unknown.output
 

@@ -240,15 +240,20 @@ def test_add_never_reuses_a_published_slug_and_records_the_new_one(repo: Path) -
     assert _run("check")[0] == 0
 
 
-def test_import_skips_published_slugs(repo: Path) -> None:
+def test_import_refuses_published_slugs(repo: Path) -> None:
     _edit(repo, "  docs: https://docs.example.com/\n", "")
     (repo / "in.csv").write_text(
         "slug,url\ndocs,https://elsewhere.example.com/\nnew,https://new.example.com/\n",
         encoding="utf-8",
     )
     code, out = _run("import", "in.csv")
+    assert code == 1, out
+    assert (
+        "in.csv:2:1: error: row 2, column A (slug): 'docs' was published before (links.lock) "
+        "and may still be in people's hands\n"
+    ) in out
+    code, out = _run("import", "in.csv", "--skip-bad")
     assert code == 0, out
-    assert "skipped docs: the slug was published before (links.lock)" in out
     assert "new https://new.example.com/" in (repo / "links.lock").read_text(encoding="utf-8")
     assert _run("check")[0] == 0
 
