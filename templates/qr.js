@@ -7,22 +7,26 @@
  * M unless asked otherwise, all eight data masks scored with the standard's penalty rules,
  * format and version information, and a quiet zone of four modules in every image.
  * tests/test_qr_js.py proves it against segno, the Python encoder of `shortlinks qr`: the
- * same text makes the same modules, mask included.
+ * same text makes the same modules, version and mask. (segno pads one codeword late, which
+ * the standard does not allow; the test corrects that one step of segno's before comparing.)
  *
- * API (a global, so a page loads it with one plain <script src>):
+ * API, one global (a page loads it with one plain <script src>); scale is pixels a module,
+ * 10 unless given; level is "L", "M", "Q" or "H", M unless given:
  *   ShortlinksQR.matrix(text, level) -> {size, version, mask, modules: boolean[row][col]}
- *   ShortlinksQR.svg(text, scale, level) -> SVG markup (black on white)
+ *   ShortlinksQR.svg(text, scale, level) -> SVG markup, black on white
  *   ShortlinksQR.png(text, scale, level) -> a data: URL of a PNG (drawn on a canvas)
  *   ShortlinksQR.show(img, text, {svgLink, pngLink, name, scale, level})
  *       draws the code into the <img> as a PNG (WeChat's long-press "scan the QR code in
  *       the image" reads PNGs; it does not reliably read SVG images) and points the two
- *       links at the SVG and PNG files, named <name>-qr.svg and <name>-qr.png.
- *   ShortlinksQR.init(document) -> runs once by itself when the page has loaded:
- *       every <img data-qr="TEXT" data-qr-name="NAME" id="ID"> gets its code, and every
- *       <a data-qr-svg="ID"> and <a data-qr-png="ID"> the download of that image's code.
+ *       links at the SVG and PNG files, to be saved as <name>-qr.svg and <name>-qr.png.
+ *   ShortlinksQR.init(root) -> what the script does by itself once the page has loaded:
+ *       every <img data-qr="TEXT" data-qr-name="NAME" id="ID"> (data-qr-level optional)
+ *       gets its code, every <a data-qr-svg="ID"> and <a data-qr-png="ID"> the download of
+ *       that image's code. A text too long for any code leaves its image as it was.
+ *   ShortlinksQR.version -> "1.0.0"
  * No inline handlers, no eval, no network: besides allowing this file in script-src, the
  * page's Content-Security-Policy needs only "img-src data:" (the image and both downloads
- * are data: URLs; a download is no fetch, so no other directive applies).
+ * are data: URLs, and no directive governs a download).
  *
  * ES5 on purpose (var, function, no arrows, no classes, no typed arrays): the in-app
  * browsers of WeChat (X5, XWeb), QQ and older Android WebViews run it as they are.
@@ -37,8 +41,9 @@ var ShortlinksQR = (function () {
   var LEVEL_BITS = [1, 0, 3, 2];
 
   // Table 9 of the standard, for versions 1..40: error correction codewords in each block,
-  // and the number of blocks, by level (L, M, Q, H). The data codewords follow from them
-  // (dataCodewords); the blocks' sizes too (blocksOf).
+  // and the number of blocks, by level (L, M, Q, H). The rest of the table follows from
+  // these and the symbol's size: the data codewords (dataCodewords) and how they are
+  // shared between the blocks (finalMessage).
   var EC_PER_BLOCK = [
     [7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28,
       28, 28, 30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30],
@@ -72,7 +77,7 @@ var ShortlinksQR = (function () {
       x <<= 1;
       if (x & 0x100) x ^= 0x11d;
     }
-    for (i = 255; i < 512; i++) EXP[i] = EXP[i - 255]; // no "mod 255" when multiplying
+    for (i = 255; i < 512; i++) EXP[i] = EXP[i - 255]; // a sum of two logs needs no mod 255
   })();
 
   function multiply(a, b) {
@@ -178,6 +183,8 @@ var ShortlinksQR = (function () {
     return version < 10 ? 8 : 16;
   }
 
+  // The smallest version whose data codewords hold the mode indicator (4 bits), the
+  // character count and the bytes.
   function smallestVersion(byteCount, level) {
     for (var version = 1; version <= 40; version++) {
       var needed = 4 + countBits(version) + 8 * byteCount;
@@ -202,9 +209,9 @@ var ShortlinksQR = (function () {
     put(0, (8 - (bits.length % 8)) % 8);
     var codewords = [];
     for (i = 0; i < bits.length; i += 8) {
-      var byte = 0;
-      for (var j = 0; j < 8; j++) byte = (byte << 1) | bits[i + j];
-      codewords.push(byte);
+      var word = 0;
+      for (var j = 0; j < 8; j++) word = (word << 1) | bits[i + j];
+      codewords.push(word);
     }
     for (i = 0; codewords.length < capacity / 8; i++) codewords.push(i % 2 ? 0x11 : 0xec);
     return codewords;
@@ -388,7 +395,7 @@ var ShortlinksQR = (function () {
       if (line[i] && !line[i + 1] && line[i + 2] && line[i + 3] && line[i + 4] &&
           !line[i + 5] && line[i + 6] && (lightFrom(i - 4, i) || lightFrom(i + 7, i + 11))) {
         score += 40;
-        i += 6;
+        i += 6; // the next search starts after this occurrence
       }
     }
     return score;
