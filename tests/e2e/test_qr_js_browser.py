@@ -1,0 +1,246 @@
+"""templates/qr.js in Chromium: a page that loads it as one shared file, under a policy
+that allows nothing else, draws a code into each ``<img data-qr>``; zxing-cpp reads every
+one back from a screenshot, exactly, and from the two downloads each image offers (the
+PNG file, and the SVG file as Chromium draws it). The screenshot is kept under
+tests/artifacts/screenshots/ (qr-js.png) for a person to look at."""
+
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+import subprocess
+import urllib.parse
+from collections.abc import Iterator
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, STRICT, require_tool
+from tests.e2e.engines import NPM
+from tests.e2e.test_http import PagesHandler, serve
+
+pytestmark = pytest.mark.e2e
+
+OUT = ROOT / "tests" / "artifacts" / "screenshots"
+SCALE = 2  # device pixels a CSS pixel
+SHOWN = 300  # CSS pixels an image is wide
+# The only policy the page needs: the shared script from the site, its images and
+# downloads as data: URLs (what a preview page would allow).
+POLICY = "default-src 'none'; script-src 'self'; img-src data:"
+# (text, name of the link): short URLs as the pages carry them, Chinese ones written out
+# and percent-encoded, plain Chinese text, and a long URL (version 13 at level M).
+CODES = [
+    ("https://go.example.com/docs", "docs"),
+    ("https://go.example.com/产品/手册", "产品/手册"),
+    ("https://go.example.com/%E4%BC%98%E6%83%A0", "优惠"),
+    ("王伟的名片", "card"),
+    ("https://go.example.com/" + "spring-sale-2026-" * 16, "long"),
+]
+
+
+def page_html() -> str:
+    images = "".join(
+        f'<img id="qr{i}" data-qr="{escape(text)}" data-qr-name="{escape(name)}"'
+        f' width="{SHOWN}" height="{SHOWN}" alt="QR code {i}">'
+        for i, (text, name) in enumerate(CODES)
+    )
+    links = "".join(
+        f'<p><a id="svg{i}" data-qr-svg="qr{i}">SVG</a> <a id="png{i}" data-qr-png="qr{i}">PNG</a>'
+        for i in range(len(CODES))
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
+        f"<title>QR codes</title></head><body>{images}{links}"
+        '<script src="qr.js"></script></body></html>'
+    )
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("qr-js")
+    shutil.copy(ROOT / "templates" / "qr.js", root / "qr.js")
+    (root / "codes.html").write_text(page_html(), encoding="utf-8")
+    yield from serve(PagesHandler, root)
+
+
+def read(image: object) -> list[object]:
+    import zxingcpp
+
+    return list(zxingcpp.read_barcodes(image))  # type: ignore[arg-type]
+
+
+def png_of(data_url: str) -> object:
+    import PIL.Image
+
+    head, data = data_url.split(",", 1)
+    assert head == "data:image/png;base64"
+    return PIL.Image.open(io.BytesIO(base64.b64decode(data)))
+
+
+def test_each_code_reads_back_from_the_page_and_from_both_downloads(
+    browser: object, host: str, tmp_path: Path
+) -> None:
+    import PIL.Image
+
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": len(CODES) * (SHOWN + 10), "height": 700},
+        device_scale_factor=SCALE,
+        accept_downloads=True,
+    )
+    messages: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: messages.append(m.text))
+        page.on("pageerror", lambda e: messages.append(f"error: {e}"))
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation',"
+            " e => console.log('Content Security Policy violation: ' + e.violatedDirective))"
+        )
+        page.goto(host + "/codes.html")
+        page.wait_for_function(
+            "() => Array.from(document.images).every((i) => i.complete && i.naturalWidth > 0)"
+        )
+        drawn = page.evaluate(
+            """() => Array.from(document.images, (img, i) => {
+                const r = img.getBoundingClientRect();
+                const svg = document.getElementById('svg' + i);
+                const png = document.getElementById('png' + i);
+                const m = ShortlinksQR.matrix(img.getAttribute('data-qr'));
+                return {src: img.src, natural: img.naturalWidth, x: r.x, y: r.y,
+                        width: r.width, height: r.height, rows: m.modules.map(
+                            (row) => row.map((dark) => dark ? '1' : '0').join('')),
+                        svg: svg.href, svgName: svg.getAttribute('download'),
+                        png: png.href, pngName: png.getAttribute('download')};
+            })"""
+        )
+        OUT.mkdir(parents=True, exist_ok=True)
+        shot = OUT / "qr-js.png"
+        page.screenshot(path=str(shot))
+
+        # the downloads as a visitor gets them: a click saves the file under its name
+        saved = []
+        for i in range(len(CODES)):
+            for kind in ("svg", "png"):
+                with page.expect_download() as info:
+                    page.click(f"#{kind}{i}")
+                download = info.value
+                path = tmp_path / f"{kind}{i}"
+                download.save_as(path)
+                saved.append((download.suggested_filename, path.read_bytes()))
+
+        # each SVG file as Chromium draws it, on a page of its own
+        svg_found = []
+        for i, item in enumerate(drawn):
+            svg_page = context.new_page()
+            side = (len(item["rows"]) + 8) * 10  # its natural size, all in view
+            svg_page.set_viewport_size({"width": side, "height": side})
+            svg_page.set_content(
+                f'<body style="margin:0;background:#fff"><img src="{escape(item["svg"])}"></body>'
+            )
+            svg_page.wait_for_function("() => document.images[0].complete")
+            svg_found.append(
+                [r.text for r in read(PIL.Image.open(io.BytesIO(svg_page.screenshot())))]
+            )
+            svg_page.close()
+            assert svg_found[i] == [CODES[i][0]]
+    finally:
+        context.close()
+
+    assert messages == []  # no policy violation, no script error
+
+    # every image, from the screenshot, is the code of its own text
+    found = read(PIL.Image.open(shot))
+    assert sorted(r.text for r in found) == sorted(text for text, _name in CODES)
+    for code in found:
+        corners = (code.position.top_left, code.position.bottom_right)
+        cx = sum(p.x for p in corners) / 2 / SCALE
+        cy = sum(p.y for p in corners) / 2 / SCALE
+        (i,) = [
+            i
+            for i, b in enumerate(drawn)
+            if b["x"] < cx < b["x"] + b["width"] and b["y"] < cy < b["y"] + b["height"]
+        ]
+        assert code.text == CODES[i][0]
+
+    for i, ((text, name), item) in enumerate(zip(CODES, drawn, strict=True)):
+        file_name = name.replace("/", "-")
+        side = len(item["rows"]) + 8
+        # the image is the PNG download: ten pixels a module, every module exact
+        assert item["src"] == item["png"]
+        assert item["natural"] == side * 10
+        image = png_of(item["png"]).convert("L")
+        assert image.size == (side * 10, side * 10)
+        for r in range(side):
+            for c in range(side):
+                inside = 4 <= r < side - 4 and 4 <= c < side - 4
+                dark = inside and item["rows"][r - 4][c - 4] == "1"
+                block = image.crop((c * 10, r * 10, c * 10 + 10, r * 10 + 10))
+                assert block.getextrema() == ((0, 0) if dark else (255, 255)), (i, r, c)
+        assert [x.text for x in read(image)] == [text]
+
+        # the SVG download: the encoder's own markup, named after the link
+        head, data = item["svg"].split(",", 1)
+        assert head == "data:image/svg+xml;charset=utf-8"
+        svg_text = urllib.parse.unquote(data)
+        assert svg_text.startswith(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{side * 10}" height="{side * 10}"'
+        )
+        assert (item["svgName"], item["pngName"]) == (f"{file_name}-qr.svg", f"{file_name}-qr.png")
+        assert saved[2 * i] == (f"{file_name}-qr.svg", svg_text.encode())
+        assert saved[2 * i + 1] == (
+            f"{file_name}-qr.png",
+            base64.b64decode(item["png"].split(",")[1]),
+        )
+
+
+def test_a_text_too_long_for_any_code_leaves_the_image_and_draws_the_others(
+    browser: object, host: str
+) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(host + "/codes.html")
+        result = page.evaluate(
+            """() => {
+                const big = document.createElement('img');
+                big.setAttribute('data-qr', 'x'.repeat(2332));
+                big.alt = 'too long';
+                const small = document.createElement('img');
+                small.setAttribute('data-qr', 'https://go.example.com/a');
+                const box = document.createElement('div');
+                box.append(big, small);
+                ShortlinksQR.init(box);
+                return [big.getAttribute('src'), small.src.slice(0, 22)];
+            }"""
+        )
+    finally:
+        context.close()
+    assert result == [None, "data:image/png;base64,"]
+
+
+def test_the_script_is_es5_for_old_in_app_browsers() -> None:
+    """No syntax newer than ES5 (2009): the in-app browsers of WeChat, QQ and older Android
+    WebViews run it as it is. acorn, the parser, comes with the npm packages of the tests."""
+    node = require_tool("node")
+    acorn = NPM / "acorn"
+    if not (acorn / "package.json").is_file():
+        message = "npm package acorn is not installed (the README's test command installs it)"
+        if STRICT:
+            pytest.fail(message)
+        pytest.skip(message)
+    check = (
+        "const acorn = require(process.argv[1]);"
+        "const src = require('fs').readFileSync(process.argv[2], 'utf8');"
+        "acorn.parse(src, {ecmaVersion: 5, sourceType: 'script'});"
+        "process.stdout.write('es5');"
+    )
+    result = subprocess.run(
+        [node, "-e", check, str(acorn), str(ROOT / "templates" / "qr.js")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (0, "es5"), result.stderr
