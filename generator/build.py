@@ -12,10 +12,9 @@ import importlib.metadata
 import json
 import multiprocessing
 import os
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,9 +32,12 @@ from .render import Site, iter_pages, iter_site_files
 from .validate import validate
 from .write import (
     OutputError,
+    check_location,
     check_output,
-    clean_stale,
+    output_lock,
     read_manifest,
+    retire,
+    settle,
     up_to_date,
     write_site,
 )
@@ -185,19 +187,51 @@ def build(
     cache_dir: Path | None = None,
     force: bool = False,
     workers: int | None = None,
+    blocked: Callable[[int | None], None] | None = None,
 ) -> BuildResult:
     """``progress(done, total)``: told of each slug rendered, for a progress bar.
     ``cache_dir``: where QR codes made by earlier builds are kept (the CLI's default is
     ``qr.default_cache_dir()``); None makes every code anew.
 
     When the links file, the generator and its templates are those of the last build
-    into ``out`` and no link has started or ended since, there is nothing to do: the
-    result says so (``up_to_date``) and nothing is read further or written. ``force``
-    builds all the same. Otherwise only the files that differ are written (write.py).
-    ``workers``: processes that render and write pages side by side (default: one a
-    core for 5,000 links or more; ``$SHORTLINKS_WORKERS`` overrides)."""
+    into ``out``, no link has started or ended since and every file of that build is
+    still there as it was written, there is nothing to do: the result says so
+    (``up_to_date``) and nothing is read further or written. ``force`` builds all the
+    same. Otherwise only the files that differ (or were changed since) are written
+    (write.py). ``workers``: processes that render and write pages side by side (default:
+    one a core for 5,000 links or more; ``$SHORTLINKS_WORKERS`` overrides).
+
+    The build holds the output's lock from its first look at it to its last change:
+    another build of the same output waits for it (``blocked`` is told once, with the
+    process id of the build it waits for)."""
     if out.is_symlink():  # '-o _site' linking to the served folder: write that folder
         out = out.resolve()
+    with ExitStack() as held:
+        try:
+            check_location(out, path)  # before any file is made beside it (its lock)
+            held.enter_context(output_lock(out, blocked))
+        except OutputError as exc:
+            return BuildResult(problems=[], error=str(exc))
+        except OSError as exc:  # no lock file there: a folder that cannot be written
+            return BuildResult(problems=[], error=f"could not write beside {out}: {exc}")
+        return _build_locked(
+            path, out, now, templates, hosts, strict, progress, cache_dir, force, workers
+        )
+
+
+def _build_locked(
+    path: Path,
+    out: Path,
+    now: datetime,
+    templates: Path | None,
+    hosts: tuple[str, ...] | None,
+    strict: bool,
+    progress: Callable[[int, int], None] | None,
+    cache_dir: Path | None,
+    force: bool,
+    workers: int | None,
+) -> BuildResult:
+    """``build``, the output's lock held."""
     inputs = inputs_digest(path, templates, hosts)
     result = BuildResult(problems=[])
     if not force:
@@ -286,11 +320,20 @@ def _build_domains(
     marker = out / DOMAINS_FILE
     for gone in _read_domains(marker)[0]:
         folder = out / gone
-        # a domain taken off site.domains: its folder is ours (it has our manifest) and
-        # would otherwise linger in the output, never published again
-        if gone not in names and read_manifest(folder, header_only=True) is not None:
-            result.notes.append(f"{gone} is no longer in site.domains: removed {folder}/")
-            shutil.rmtree(folder)
+        # a domain taken off site.domains: its folder is ours (our marker) and would
+        # otherwise linger in the output, never published again; a user's files stay
+        if gone not in names and folder.is_dir() and not folder.is_symlink():
+            settle(folder)
+            if read_manifest(folder, header_only=True) is None:
+                continue
+            kept = retire(folder)
+            if kept:
+                result.notes.append(
+                    f"{gone} is no longer in site.domains: removed the files shortlinks "
+                    f"wrote in {folder}/ and kept {len(kept)} of yours there"
+                )
+            else:
+                result.notes.append(f"{gone} is no longer in site.domains: removed {folder}/")
     if not marker.is_file() or marker.read_text(encoding="utf-8") != listed:
         tmp = out / f".{DOMAINS_FILE}.tmp"
         tmp.write_text(listed, encoding="utf-8")
@@ -342,7 +385,7 @@ def _still_right(out: Path, inputs: str, now: datetime, strict: bool) -> dict | 
     ``up_to_date``; under ``--strict`` only if it had no warnings), after finishing what a
     killed build left beside it; None: build."""
     try:
-        clean_stale(out.absolute())  # what a killed build left beside the output
+        settle(out.absolute())  # what a killed build left beside the output
         header = up_to_date(out, inputs, now)
     except (KeyError, TypeError, ValueError):
         return None  # a manifest from another version
@@ -488,6 +531,12 @@ def _build_site(
     waiting()  # every worker has finished: the bar shows all of it
     result.written = True
     result.changed = (written.written, written.removed)
+    if written.kept:
+        shown = ", ".join(written.kept[:5]) + (" ..." if len(written.kept) > 5 else "")
+        result.notes.append(
+            f"took {out}/ over: {len(written.kept)} file(s) this build does not write were "
+            f"kept ({shown}); remove those that are not yours"
+        )
     return result
 
 

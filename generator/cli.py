@@ -304,6 +304,10 @@ def build_cmd(
             bar.update,
             cache_dir=cache,
             force=force,
+            blocked=lambda pid: click.echo(
+                f"another build is writing {output}{f' (pid {pid})' if pid else ''}; waiting...",
+                err=True,
+            ),
         )
     _print_problems(result.problems, _default_format(), err=True)
     if result.error:

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.write import MANIFEST, OutputError, check_output, write_site
+from generator.write import MARKER, OutputError, _marker, check_output, state_path, write_site
 from tests.conftest import FIXTURES, NOW
+
+STATE = [".site.manifest", "site"]  # beside an output 'site': itself and its manifest
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -31,8 +33,8 @@ def test_rebuild_replaces_the_whole_folder(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_site(out, {"a.html": b"1", "sub/b.html": b"2"})
     write_site(out, {"c.html": b"3"})
-    assert snapshot(out) == {"c.html": b"3", MANIFEST: snapshot(out)[MANIFEST]}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temp folders left
+    assert snapshot(out) == {"c.html": b"3", MARKER: _marker(2)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE  # no temp folders left
 
 
 def test_site_folder_is_readable_by_a_web_server(tmp_path: Path) -> None:
@@ -68,14 +70,14 @@ def test_a_failing_write_leaves_the_previous_output(
     with pytest.raises(OSError):
         write_site(out, {f"{i}.html": b"new" for i in range(5)})
     assert (snapshot(out) if out.exists() else None) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == (["site"] if first else [])
+    assert sorted(p.name for p in tmp_path.iterdir()) == (STATE if first else [])
 
 
 def test_stale_temp_folders_from_a_killed_build_are_removed(tmp_path: Path) -> None:
     (tmp_path / ".site.tmp-abc123").mkdir()
     (tmp_path / ".site.tmp-abc123" / "x.html").write_bytes(b"half")
     write_site(tmp_path / "site", {"a.html": b"1"})
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
 @pytest.mark.parametrize(
@@ -106,7 +108,7 @@ def test_a_user_file_in_the_output_is_kept_and_never_written_over(tmp_path: Path
     with pytest.raises(OutputError, match=r"holds 1 file\(s\) that shortlinks did not write"):
         write_site(out, {"b.html": b"2", "notes.txt": b"a link's page"})
     assert (out / "notes.txt").read_text() == "precious"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
 @pytest.mark.parametrize("cp", [True, False], ids=["gnu-cp", "python"])
@@ -138,7 +140,7 @@ def test_a_rebuild_swaps_in_a_whole_new_tree_carrying_over_what_it_does_not_touc
     assert (out / "mine" / "notes.txt").read_text() == "precious"
     assert os.readlink(out / "logo.svg") == "mine/notes.txt"
     assert os.readlink(out / "docs") == "mine" and (out / "empty").is_dir()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
 def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
@@ -156,18 +158,18 @@ def test_a_rebuild_writes_only_what_changed(tmp_path: Path) -> None:
     before = _stamps(out)
     again = write_site(out, files)
     assert (again.written, again.removed, again.unchanged) == (0, 0, 4)
-    assert _stamps(out) == before  # not one file touched, the manifest neither
+    assert _stamps(out) == before  # not one file touched, the marker neither
     changed = write_site(
         out, {**files, "a.html": b"one", "e.html": b"5"} | {"sub/deep/c.html": b"3"}
     )
     assert (changed.written, changed.removed) == (2, 0)
     after = _stamps(out)
-    assert {k for k in before if after.get(k) != before[k]} == {"a.html", MANIFEST}
+    assert {k for k in before if after.get(k) != before[k]} == {"a.html", MARKER}
     smaller = write_site(out, {"a.html": b"one"})
     assert (smaller.written, smaller.removed) == (0, 4)
-    assert snapshot(out) == {"a.html": b"one", MANIFEST: snapshot(out)[MANIFEST]}
+    assert snapshot(out) == {"a.html": b"one", MARKER: _marker(3)}
     assert not (out / "sub").exists()  # emptied folders go too
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
 def test_where_no_swap_a_build_killed_after_its_journal_is_finished_by_the_next(
@@ -196,13 +198,10 @@ def test_where_no_swap_a_build_killed_after_its_journal_is_finished_by_the_next(
     monkeypatch.setattr(os, "replace", real)
     assert write._journal(out).exists()
     assert write.recover(out)
-    assert snapshot(out) == {
-        "a.html": b"new",
-        "b.html": b"new",
-        "c.html": b"3",
-        MANIFEST: snapshot(out)[MANIFEST],
-    }
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert snapshot(out) == {"a.html": b"new", "b.html": b"new", "c.html": b"3", MARKER: _marker(2)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE
+    assert write.up_to_date(out, "", NOW) is None  # its manifest: the one of the new files
+    assert write.read_manifest(out).generation == 2
 
 
 def test_refuses_the_folder_holding_links_yaml(tmp_path: Path) -> None:
@@ -261,7 +260,7 @@ def test_changing_one_link_writes_only_the_files_that_depend_on_it(tmp_path: Pat
     result = build(links, out, NOW)
     assert result.written and result.changed[1] == 0
     touched = {k for k, v in _stamps(out).items() if stamps.get(k) != v}
-    assert "gh.html" in touched and "gh+.html" in touched and MANIFEST in touched
+    assert "gh.html" in touched and "gh+.html" in touched and MARKER in touched
     assert not any(name.startswith(("_qr/", "docs", "sale")) for name in touched), touched
     assert len(touched) == result.changed[0] + 1 < len(stamps) // 2
 
@@ -278,10 +277,11 @@ def test_pages_written_by_forked_workers_are_those_of_one_process(tmp_path: Path
     two = build(links, tmp_path / "two", NOW, workers=2)
     assert one.written and two.written and one.files == two.files > 12000
     a, b = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
-    manifests = a.pop(MANIFEST), b.pop(MANIFEST)
     assert a == b
-    lines = [sorted(m.decode().splitlines()[1:]) for m in manifests]
-    assert lines[0] == lines[1] and len(lines[0]) == len(a)
+    manifests = [state_path(tmp_path / name).read_text() for name in ("one", "two")]
+    # the same paths and digests (the stamps are each file's own: inode, time)
+    lines = [sorted(line.split("\t")[:2] for line in m.splitlines()[1:]) for m in manifests]
+    assert lines[0] == lines[1] and len(lines[0]) == len(a) - 1  # not the marker
     with links.open("a") as f:
         f.write("# read and rendered again, nothing to write\n")
     again = build(links, tmp_path / "two", NOW, workers=2)
@@ -295,7 +295,7 @@ def test_a_file_of_the_last_build_may_become_a_folder_and_back(tmp_path: Path) -
     assert (out / "a" / "b.html").read_bytes() == b"in a folder"
     write_site(out, {"a": b"file again"})
     assert (out / "a").read_bytes() == b"file again"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no journal left
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE  # no journal left
     (out / "a").unlink()
     (out / "a").mkdir()
     (out / "a" / "mine.txt").write_text("not ours")
@@ -313,8 +313,8 @@ def test_a_manifest_naming_paths_outside_the_output_deletes_nothing(
     write_site(out, {"a.html": b"1"})
     victim = tmp_path / "outside.txt"
     victim.write_text("precious")
-    manifest = out / MANIFEST
-    manifest.write_text(manifest.read_text() + f"{bad}\tffff\n")
+    manifest = state_path(out)
+    manifest.write_text(manifest.read_text() + f"{bad}\tffff\t0\t0\t0\n")
     with pytest.raises(OutputError, match="outside it"):
         write_site(out, {"b.html": b"2"})
     assert victim.read_text() == "precious"
@@ -351,6 +351,7 @@ def test_an_output_that_is_a_link_to_a_folder_updates_that_folder(tmp_path: Path
     write_site(link, {"a.html": b"2", "b.html": b"3"})
     assert link.is_symlink() and (served / "a.html").read_bytes() == b"2"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "www"]
+    assert sorted(p.name for p in served.parent.iterdir()) == [".site.manifest", "site"]
 
 
 def test_leftovers_of_another_output_with_a_similar_name_are_left_alone(tmp_path: Path) -> None:
@@ -376,13 +377,8 @@ def test_with_no_room_for_a_second_tree_a_rebuild_falls_back_to_its_journal(
     monkeypatch.setattr(write, "_link_tree", full)
     result = write_site(out, {"a.html": b"new", "b.html": b"2", "c.html": b"3"})
     assert (result.written, result.removed) == (2, 0)
-    assert snapshot(out) == {
-        "a.html": b"new",
-        "b.html": b"2",
-        "c.html": b"3",
-        MANIFEST: snapshot(out)[MANIFEST],
-    }
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert snapshot(out) == {"a.html": b"new", "b.html": b"2", "c.html": b"3", MARKER: _marker(2)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
 def test_a_write_that_fails_is_said_without_a_traceback(
@@ -431,7 +427,7 @@ def test_a_file_system_with_too_few_inodes_is_not_even_tried_for_the_tree(
     result = write_site(out, {"a.html": b"new", "b.html": b"2"})
     assert (result.written, result.removed) == (1, 0)
     assert snapshot(out)["a.html"] == b"new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
 def test_cp_is_stopped_at_its_first_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -454,28 +450,53 @@ def test_cp_is_stopped_at_its_first_error(tmp_path: Path, monkeypatch: pytest.Mo
         write._link_tree(tmp_path / "src", tmp_path / "dst", 1)
 
 
-def test_an_output_of_the_first_manifest_version_is_checked_for_foreign_files(
-    tmp_path: Path,
-) -> None:
-    """A version-1 manifest lists the files without digests: a file it does not list is a
-    user's, and the output is refused; one that lists them all is rebuilt whole."""
+def _v1(files: list[str]) -> str:
+    """A manifest as version 1 wrote it in the output: json.dumps(manifest, indent=0)."""
     import json
 
-    out = tmp_path / "site"
-    out.mkdir()
-    (out / "a.html").write_bytes(b"old")
-    # as version 1 wrote it: json.dumps(manifest, indent=0), over many lines
-    v1 = json.dumps({"generator": "shortlinks", "files": ["a.html"]}, indent=0) + "\n"
-    assert v1.startswith("{\n")
-    (out / MANIFEST).write_text(v1)
-    check_output(out)  # every file is listed
-    write_site(out, {"a.html": b"new"})
-    assert snapshot(out)["a.html"] == b"new"
+    return json.dumps({"generator": "shortlinks", "files": files}, indent=0) + "\n"
 
-    (out / MANIFEST).write_text(v1)
+
+def _v2(files: dict[str, bytes]) -> str:
+    """A manifest as version 2 wrote it in the output: a header line, path<TAB>digest."""
+    import json
+
+    from generator.write import digest
+
+    head = {"generator": "shortlinks", "version": 2, "inputs": "x", "summary": {}}
+    return json.dumps(head) + "\n" + "".join(f"{k}\t{digest(v)}\n" for k, v in files.items())
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_output_of_an_earlier_version_is_taken_over_and_its_manifest_goes(
+    tmp_path: Path, version: int
+) -> None:
+    """Versions 1 and 2 kept the manifest in the output (published, with every slug): such
+    a folder is still ours, updated, never refused. Its files are written again (it
+    recorded no stamps), those it listed and this build does not write are deleted, a
+    file it did not list is a user's and stays, and the manifest inside is gone."""
+    from generator.write import MANIFEST
+
+    out = tmp_path / "site"
+    (out / "sub").mkdir(parents=True)
+    old = {"a.html": b"old", "gone.html": b"old", "sub/b.html": b"2"}
+    for rel, data in old.items():
+        (out / rel).write_bytes(data)
     (out / "mine.txt").write_bytes(b"a user's")
-    with pytest.raises(OutputError, match="1 file\\(s\\) that shortlinks did not write"):
-        check_output(out)
+    (out / MANIFEST).write_text(_v1(list(old)) if version == 1 else _v2(old))
+    assert (out / MANIFEST).read_text().startswith("{\n" if version == 1 else '{"generator"')
+    check_output(out)  # ours: not refused
+    result = write_site(out, {"a.html": b"new", "sub/b.html": b"2"})
+    assert (result.written, result.removed) == (2, 2)  # gone.html and the old manifest
+    assert snapshot(out) == {
+        "a.html": b"new",
+        "sub/b.html": b"2",
+        "mine.txt": b"a user's",
+        MARKER: _marker(1),
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE
+    again = write_site(out, {"a.html": b"new", "sub/b.html": b"2"})
+    assert (again.written, again.removed) == (0, 0)
 
 
 def test_only_file_systems_that_count_links_as_inodes_are_looked_at(
@@ -549,7 +570,7 @@ def test_a_folder_the_walk_cannot_read_is_never_swapped_in_empty(
     assert result.written == 1
     assert snapshot(out)["a.html"] == b"2"
     assert snapshot(out)["private/mine.txt"] == b"a user's"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
 def test_an_interrupted_cp_is_not_left_running(
