@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -519,6 +520,12 @@ def _build_site(
         return result
     except OutputError as exc:
         result.error = str(exc)
+        return result
+    except BrokenProcessPool:  # a worker killed (the kernel's OOM killer, say)
+        result.error = (
+            f"a worker process writing {out} ended before its pages were written; the "
+            "previous output is as it was (build again)"
+        )
         return result
     except OSError as exc:  # a full disk, a folder not writable: said, never a traceback
         result.error = (
