@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -614,3 +615,328 @@ def test_an_interrupted_cp_is_not_left_running(
     else:
         os.kill(pid, signal.SIGKILL)
         raise AssertionError("cp was left running")
+
+
+# A site that does not list its links: slugs chosen so that no other text holds them.
+UNLISTED = """\
+site:
+  domain: go.example.com
+  links_json: false
+links:
+  zqxopen: https://github.com/acme
+  zqxlater:
+    url: https://shop.example.com/later
+    starts: 2027-01-01
+    aliases: [zqxsoon]
+  zqxending:
+    url: https://shop.example.com/ending
+    title: Sale
+    expires: 2027-03-01
+"""
+UNLISTED_SLUGS = ("zqxopen", "zqxlater", "zqxsoon", "zqxending")
+# the next change (zqxlater starts), as a date and as a Unix time in seconds (and ms)
+NEXT_CHANGE = ("2027-01-01", "1798761600")
+
+
+def _own_files(slug: str) -> set[str]:
+    """The files of one link, which only someone who knows the slug can ask for."""
+    return {
+        f"{slug}.html",
+        f"{slug}+.html",
+        f"_qr/{slug}.svg",
+        f"_qr/{slug}.png",
+        f"_expired/{slug}.html",
+        f"_open/{slug}.html",
+    }
+
+
+def _assert_lists_no_link(site: Path, hosts: tuple[str, ...] | None) -> None:
+    """No byte of any file of ``site`` names a slug but the link's own files, and no
+    file but the scheduled link's own says when it starts. Left out: the rule files of
+    the hosts built for, which docs/links-yaml.md says list the slugs."""
+    from generator.hosts import HOSTS
+
+    rule_files = {
+        f
+        for name in (hosts or HOSTS)
+        for f in HOSTS[name].files
+        if f not in ("CNAME", ".nojekyll")  # GitHub Pages' files hold no rule
+    }
+    files = snapshot(site)
+    assert MARKER in files and len(files) > 10
+    for rel, data in files.items():
+        if rel in rule_files:
+            continue
+        for slug in UNLISTED_SLUGS:
+            if rel not in _own_files(slug) | _own_files("zqxlater"):  # an alias's page too
+                assert slug.encode() not in data, f"{rel} names {slug}"
+        if rel not in _own_files("zqxlater") | _own_files("zqxsoon"):
+            for when in NEXT_CHANGE:
+                assert when.encode() not in data, f"{rel} says when zqxlater starts"
+
+
+@pytest.mark.parametrize("hosts", [("github-pages",), None], ids=["github-pages", "every-host"])
+def test_a_site_that_does_not_list_its_links_publishes_no_slug(
+    tmp_path: Path, hosts: tuple[str, ...] | None
+) -> None:
+    """With links_json: false nothing published lists the links: the build's manifest
+    (every path, so every slug, and the link that changes next) is kept beside the
+    output, never in it; a first build, a rebuild and a repair alike."""
+    links = tmp_path / "links.yaml"
+    links.write_text(UNLISTED)
+    out = tmp_path / "site"
+    first = build(links, out, NOW, hosts=hosts)
+    assert first.written and first.next_change is not None
+    assert first.next_change.slug == "zqxlater"
+    _assert_lists_no_link(out, hosts)
+    links.write_text(UNLISTED.replace("/acme", "/acme-corp"))
+    (out / "404.html").unlink()
+    assert build(links, out, NOW, hosts=hosts).changed[0] > 1
+    _assert_lists_no_link(out, hosts)
+    # the manifest is beside it, with what it must know; nothing else is
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".site.lock",
+        ".site.manifest",
+        "links.yaml",
+        "site",
+    ]
+    manifest = state_path(out).read_text()
+    assert "zqxlater.html\t" in manifest and '"zqxlater"' in manifest
+
+
+def test_a_site_of_several_domains_that_does_not_list_its_links_publishes_no_slug(
+    tmp_path: Path,
+) -> None:
+    """site.domains: each domain's folder is published; their manifests are beside them
+    (in the build's folder, which no workflow publishes: scripts/site-folders.sh)."""
+    import json
+
+    links = tmp_path / "links.yaml"
+    links.write_text(
+        UNLISTED.replace(
+            "  domain: go.example.com\n",
+            "  domains:\n    - go.example.com\n    - sale.example.cn\n",
+        ).replace("  zqxending:\n", "  zqxending:\n    domains: all\n")
+    )
+    out = tmp_path / "_site"
+    result = build(links, out, NOW)
+    assert result.error is None and result.written, result.problems
+    for name in ("go.example.com", "sale.example.cn"):
+        _assert_lists_no_link(out / name, None)
+    assert json.loads((out / "domains.json").read_text())["domains"] == [
+        "go.example.com",
+        "sale.example.cn",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".go.example.com.manifest",
+        ".sale.example.cn.manifest",
+        "domains.json",
+        "go.example.com",
+        "sale.example.cn",
+    ]
+
+
+def _fixture_site(tmp_path: Path) -> tuple[Path, Path]:
+    links = tmp_path / "links.yaml"
+    links.write_text((FIXTURES / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return links, tmp_path / "site"
+
+
+def test_up_to_date_is_never_believed_over_a_damaged_output(tmp_path: Path) -> None:
+    """A file deleted, truncated, edited in place or replaced after a build: the next
+    build is not 'up to date'; it writes exactly those files again, and nothing else."""
+    links, out = _fixture_site(tmp_path)
+    first = build(links, out, NOW)
+    assert first.written
+    good = snapshot(out)
+    (out / "404.html").unlink()
+    (out / "CNAME").unlink()
+    with open(out / "gh.html", "r+b") as f:
+        f.truncate(10)
+    with open(out / "docs.html", "r+b") as f:  # the same size, written in place
+        f.write(b"X")
+    replaced = out / "sale.html"
+    replaced.unlink()
+    replaced.write_bytes(good["sale.html"])  # the same bytes, another file
+    stamps = _stamps(out)
+    again = build(links, out, NOW)
+    assert not again.up_to_date and again.written
+    assert again.changed == (5, 0)
+    assert snapshot(out) == {**good, MARKER: _marker(2)}
+    touched = {k for k, v in _stamps(out).items() if stamps.get(k) != v}
+    assert touched == {"404.html", "CNAME", "gh.html", "docs.html", "sale.html", MARKER}
+    assert build(links, out, NOW).up_to_date
+
+
+def test_a_damaged_output_is_repaired_by_any_rebuild_not_only_a_no_change_one(
+    tmp_path: Path,
+) -> None:
+    """A change to the links file and a damaged file at once: both are written."""
+    links, out = _fixture_site(tmp_path)
+    build(links, out, NOW)
+    good = snapshot(out)
+    (out / "404.html").unlink()
+    links.write_text(links.read_text().replace("https://github.com/acme", "https://gh.example"))
+    result = build(links, out, NOW)
+    assert result.written and (out / "404.html").read_bytes() == good["404.html"]
+    assert b"https://gh.example" in (out / "gh.html").read_bytes()
+
+
+def test_an_output_whose_manifest_is_lost_is_refused_until_forced(tmp_path: Path) -> None:
+    """The folder is ours (its marker), but which files are ours is lost with the
+    manifest beside it (the folder copied or restored alone): the build says so and
+    writes nothing; --force takes the folder over, replacing only the files it writes
+    and keeping every other one."""
+    links, out = _fixture_site(tmp_path)
+    build(links, out, NOW)
+    (out / "mine.txt").write_text("a user's")
+    state_path(out).unlink()
+    before = snapshot(out)
+    refused = build(links, out, NOW)
+    assert not refused.written and refused.error is not None
+    assert "is missing or of another build" in refused.error and "--force" in refused.error
+    assert snapshot(out) == before
+    forced = build(links, out, NOW, force=True)
+    assert forced.written and forced.error is None
+    assert (out / "mine.txt").read_text() == "a user's"
+    assert any(
+        "1 file(s) this build does not write were kept (mine.txt)" in n for n in forced.notes
+    )
+    assert build(links, out, NOW).up_to_date
+
+
+def test_a_manifest_of_another_build_is_not_believed(tmp_path: Path) -> None:
+    """The manifest beside the output must be of the build in it (the marker's number):
+    one left from another build (a folder restored from a backup) is not used."""
+    links, out = _fixture_site(tmp_path)
+    build(links, out, NOW)
+    saved = state_path(out).read_bytes()
+    build(links, out, NOW, force=True)  # the next build: marker 2
+    state_path(out).write_bytes(saved)  # the manifest of build 1
+    refused = build(links, out, NOW)
+    assert refused.error is not None and "is missing or of another build" in refused.error
+
+
+def _hold_lock(out: Path) -> int:
+    """Take ``out``'s build lock as a build would, writing this process's id into it."""
+    import fcntl
+
+    from generator.write import lock_path
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path(out), os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd
+
+
+NOW_ARGS = ("--now", "2026-11-25T08:00:00Z", "--no-cache")  # NOW, on the command line
+
+
+def _cli_build(links: Path, out: Path) -> subprocess.Popen[str]:
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", str(links), "-o", str(out), *NOW_ARGS],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_second_build_of_the_same_output_waits_for_the_first(tmp_path: Path) -> None:
+    """The lock is held here, as by a build: a build of the same output says once whom
+    it waits for and touches nothing until the lock is free; then it builds. No timing:
+    its message comes before it waits, and it cannot go on while the lock is held."""
+    links, out = _fixture_site(tmp_path)
+    fd = _hold_lock(out)
+    try:
+        proc = _cli_build(links, out)
+        assert proc.stderr is not None
+        said = proc.stderr.readline()
+        assert said == f"another build is writing {out} (pid {os.getpid()}); waiting...\n"
+        assert proc.poll() is None  # still waiting
+        assert not out.exists()  # and nothing written, nothing cleaned beside it
+        assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "links.yaml"]
+    finally:
+        os.close(fd)  # the lock goes with it
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert stdout.startswith(f"Built {out}/: ") and stderr == ""
+    assert (out / "404.html").is_file() and (out / "CNAME").is_file()
+
+
+def test_two_builds_started_at_once_leave_one_whole_site(tmp_path: Path) -> None:
+    """Two builds of one output started together (the lock held until both wait): one
+    builds, the other waits and then finds the site up to date; the output is complete."""
+    links, out = _fixture_site(tmp_path)
+    reference = tmp_path / "reference"
+    build(links, reference, NOW)
+    fd = _hold_lock(out)
+    try:
+        procs = [_cli_build(links, out) for _ in range(2)]
+        for proc in procs:
+            assert proc.stderr is not None
+            assert proc.stderr.readline().endswith("; waiting...\n")
+    finally:
+        os.close(fd)
+    said = sorted(proc.communicate(timeout=300)[0].split(":")[0] for proc in procs)
+    assert [proc.returncode for proc in procs] == [0, 0]
+    assert said == [f"Built {out}/", "Up to date"]
+    assert snapshot(out) == snapshot(reference)
+
+
+def test_a_build_refused_for_its_place_makes_no_lock_file(tmp_path: Path) -> None:
+    """An output no build may use (the folder of links.yaml, here) is refused before
+    anything is made beside it."""
+    links = tmp_path / "links.yaml"
+    links.write_text("links:\n  gh: https://github.com/acme\n")
+    result = build(links, tmp_path, NOW)
+    assert result.error is not None and "it contains links.yaml" in result.error
+    assert sorted(p.name for p in tmp_path.parent.iterdir() if tmp_path.name in p.name) == [
+        tmp_path.name
+    ]
+
+
+def test_serve_builds_under_the_lock_and_rebuilds(tmp_path: Path) -> None:
+    """serve builds into a folder of its own, under the same lock: the first build and
+    a rebuild after the links file changed both happen, and say so."""
+    from generator.serve import Preview
+
+    links, _out = _fixture_site(tmp_path)
+    said: list[str] = []
+    preview = Preview(links, lambda: NOW, said.append)
+    try:
+        assert (preview.root / "._site.lock").is_file()
+        assert (preview.root / "._site.manifest").is_file()
+        links.write_text(links.read_text().replace("https://github.com/acme", "https://gh.x"))
+        assert preview.rebuild()
+        assert b"https://gh.x" in (preview.folder / "gh.html").read_bytes()
+        assert [s.split(" for ")[0] for s in said] == ["built 60 files", "built 60 files"]
+    finally:
+        preview.close()
+
+
+def test_a_domain_taken_off_the_list_keeps_the_users_files_in_its_folder(
+    tmp_path: Path,
+) -> None:
+    """Only the files the build wrote go with the domain; a file of the user's in that
+    folder stays, and so does the folder."""
+    from tests.test_domains import TWO
+
+    links = tmp_path / "links.yaml"
+    links.write_text(TWO)
+    out = tmp_path / "_site"
+    assert build(links, out, NOW, cache_dir=None).written
+    (out / "sale.example.cn" / "mine.txt").write_text("a user's")
+    kept = TWO.split("links:")[1].split("  sale@")[0]
+    links.write_text("site:\n  domains:\n    - go.example.com\nlinks:" + kept)
+    result = build(links, out, NOW, cache_dir=None)
+    assert result.error is None, result.error
+    assert snapshot(out / "sale.example.cn") == {"mine.txt": b"a user's"}
+    assert not (out / ".sale.example.cn.manifest").exists()
+    assert any("kept 1 of yours" in n for n in result.notes), result.notes
