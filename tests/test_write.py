@@ -578,43 +578,45 @@ def test_an_interrupted_cp_is_not_left_running(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C while cp makes the tree: cp is killed, not left linking into a folder that
-    is being deleted."""
-    import signal
-    import time
-
+    is being deleted. No timer: the interrupt comes where the build waits for cp."""
     from generator import write
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    pid_file = tmp_path / "cp.pid"
     fake = bin_dir / "cp"
-    fake.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 30\n")
+    fake.write_text("#!/bin/sh\nexec sleep 300\n")  # a cp that would go on for minutes
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     (tmp_path / "src").mkdir()
     (tmp_path / "dst").mkdir()
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    class Interrupted:
+        """cp's error output, where Ctrl-C lands while the build waits on it."""
 
-    old = signal.signal(signal.SIGALRM, interrupt)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, 0.5)
-        with pytest.raises(KeyboardInterrupt):
-            write._link_tree(tmp_path / "src", tmp_path / "dst", 1)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-    pid = int(pid_file.read_text())
-    for _ in range(50):  # killed and reaped: the pid is gone
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    else:
-        os.kill(pid, signal.SIGKILL)
-        raise AssertionError("cp was left running")
+        def __init__(self, real: object) -> None:
+            self.real = real
+
+        def readline(self) -> bytes:
+            raise KeyboardInterrupt
+
+        def close(self) -> None:
+            self.real.close()  # type: ignore[attr-defined]
+
+    def popen(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        proc = real_popen(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(proc)
+        proc.stderr = Interrupted(proc.stderr)
+        return proc
+
+    monkeypatch.setattr(write.subprocess, "Popen", popen)
+    with pytest.raises(KeyboardInterrupt):
+        write._link_tree(tmp_path / "src", tmp_path / "dst", 1)
+    assert len(started) == 1
+    assert started[0].returncode == -9  # killed, and reaped before the interrupt went on
+    with pytest.raises(ProcessLookupError):
+        os.kill(started[0].pid, 0)
 
 
 # A site that does not list its links: slugs chosen so that no other text holds them.
