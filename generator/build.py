@@ -215,9 +215,12 @@ def build(
             return BuildResult(problems=[], error=str(exc))
         except OSError as exc:  # no lock file there: a folder that cannot be written
             return BuildResult(problems=[], error=f"could not write beside {out}: {exc}")
-        return _build_locked(
-            path, out, now, templates, hosts, strict, progress, cache_dir, force, workers
-        )
+        try:
+            return _build_locked(
+                path, out, now, templates, hosts, strict, progress, cache_dir, force, workers
+            )
+        except OutputError as exc:  # what a killed build left cannot be finished: a journal
+            return BuildResult(problems=[], error=str(exc))  # not ours, say
 
 
 def _build_locked(

@@ -942,3 +942,17 @@ def test_a_domain_taken_off_the_list_keeps_the_users_files_in_its_folder(
     assert snapshot(out / "sale.example.cn") == {"mine.txt": b"a user's"}
     assert not (out / ".sale.example.cn.manifest").exists()
     assert any("kept 1 of yours" in n for n in result.notes), result.notes
+
+
+def test_a_journal_beside_the_output_that_is_not_ours_is_said_not_raised(tmp_path: Path) -> None:
+    links, out = _fixture_site(tmp_path)
+    build(links, out, NOW)
+    journal = tmp_path / ".site.journal"
+    journal.write_text('{"stage": "../elsewhere", "replace": ["../x"], "remove": []}')
+    result = build(links, out, NOW)
+    assert (
+        not result.written
+        and result.error == f"{journal} is not a journal shortlinks wrote: remove it"
+    )
+    journal.unlink()
+    assert build(links, out, NOW).up_to_date
