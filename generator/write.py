@@ -439,6 +439,9 @@ def settle(out: Path) -> None:
     Only under the output's lock (``output_lock``): they may be another build's."""
     recover(out)
     _promote(out)
+    for half in (state_path(out), _next_state(out), _journal(out)):  # cut off mid-write
+        with contextlib.suppress(FileNotFoundError):
+            half.with_name(half.name + ".tmp").unlink()
     name = glob.escape(out.name)  # '-o site[1]' must not match '.site1.tmp-*'
     for pattern in (f".{name}.tmp-*", f".{name}.old-*", f".{name}.stage-*"):
         for stale in out.parent.glob(pattern):
@@ -696,8 +699,8 @@ def _take_all(
 
 
 def _write_state(path: Path, sinks: list[_Sink], header: dict, generation: int) -> int:
-    """Join the sinks' lines under the header into the manifest ``path``, made durable
-    before the output it describes is swapped in; count the files."""
+    """Join the sinks' lines under the header into the manifest ``path`` (whole, or not
+    there at all: written aside and renamed); count the files."""
     count = 0
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:

@@ -77,6 +77,8 @@ def test_a_failing_write_leaves_the_previous_output(
 def test_stale_temp_folders_from_a_killed_build_are_removed(tmp_path: Path) -> None:
     (tmp_path / ".site.tmp-abc123").mkdir()
     (tmp_path / ".site.tmp-abc123" / "x.html").write_bytes(b"half")
+    for half in (".site.manifest.tmp", ".site.manifest.next.tmp", ".site.journal.tmp"):
+        (tmp_path / half).write_text("cut off mid-wr")
     write_site(tmp_path / "site", {"a.html": b"1"})
     assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
