@@ -239,12 +239,12 @@ def _build_locked(
     inputs = inputs_digest(path, templates, hosts)
     result = BuildResult(problems=[])
     if not force:
-        header = _still_right(out, inputs, now, strict)
+        header = _still_right(out, inputs, now, strict, workers)
         if header is not None:
             _from_summary(result, header["summary"])
             result.up_to_date = True
             return result
-        if _domains_up_to_date(out, inputs, now, strict, result):
+        if _domains_up_to_date(out, inputs, now, strict, result, workers):
             return result
     checked = check(path)
     result.problems = checked.problems
@@ -305,7 +305,7 @@ def _build_domains(
     for domain, sub in sites:
         part = BuildResult(problems=[])
         dest = out / domain.name
-        header = None if job.force else _still_right(dest, job.inputs, job.now, strict)
+        header = None if job.force else _still_right(dest, job.inputs, job.now, strict, job.workers)
         if header is not None:
             _from_summary(part, header["summary"])
             part.up_to_date = True
@@ -360,7 +360,12 @@ def _sum_up(result: BuildResult) -> None:
 
 
 def _domains_up_to_date(
-    out: Path, inputs: str, now: datetime, strict: bool, result: BuildResult
+    out: Path,
+    inputs: str,
+    now: datetime,
+    strict: bool,
+    result: BuildResult,
+    workers: int | None,
 ) -> bool:
     """Whether the last build into ``out`` was of several domains from these very inputs,
     and every domain's site is still right at ``now``: then, as for one site, nothing is
@@ -370,7 +375,7 @@ def _domains_up_to_date(
         return False  # none, from other inputs, or from another version: build
     parts = {}
     for name in names:
-        header = _still_right(out / name, inputs, now, strict)
+        header = _still_right(out / name, inputs, now, strict, workers)
         if header is None:
             return False
         part = BuildResult(problems=[], up_to_date=True)
@@ -384,13 +389,16 @@ def _domains_up_to_date(
     return bool(parts)
 
 
-def _still_right(out: Path, inputs: str, now: datetime, strict: bool) -> dict | None:
+def _still_right(
+    out: Path, inputs: str, now: datetime, strict: bool, workers: int | None
+) -> dict | None:
     """The last build's header of ``out`` when nothing is to be done there (write.py's
-    ``up_to_date``; under ``--strict`` only if it had no warnings), after finishing what a
-    killed build left beside it; None: build."""
+    ``up_to_date``, its files looked at by as many processes as would write them; under
+    ``--strict`` only if it had no warnings), after finishing what a killed build left
+    beside it; None: build."""
     try:
         settle(out.absolute())  # what a killed build left beside the output
-        header = up_to_date(out, inputs, now)
+        header = up_to_date(out, inputs, now, _workers(10**9, workers))
     except (KeyError, TypeError, ValueError):
         return None  # a manifest from another version
     if header is None or (strict and header.get("problems")):

@@ -241,18 +241,68 @@ def _checked_files(out: Path, lines: Iterable[str]) -> dict[str, bytes]:
     return files
 
 
-def _intact(out: Path, lines: Iterable[str]) -> bool:
-    """Whether every file of the manifest is there with the stamp it recorded."""
-    root = os.fspath(out) + os.sep
-    stat = os.stat
-    for line in lines:
-        path, _, rest = line.partition("\t")
+_SHARE = 1 << 20  # bytes of manifest lines at least for each process that looks at files
+
+
+def _intact(out: Path, manifest: Path, first: int, workers: int) -> bool:
+    """Whether every file the manifest lists from byte ``first`` on is there with the
+    stamp it recorded. ``workers`` > 1: that many processes (forked) look at a share of
+    the lines each, as a build's workers write a share of the pages."""
+    end = manifest.stat().st_size
+    workers = max(1, min(workers, (end - first) // _SHARE or 1))
+    bounds = [first + (end - first) * i // workers for i in range(workers + 1)]
+    children = []
+    left: tuple[int, int] | None = None
+    for i in range(1, workers):
         try:
-            st = stat(root + path, follow_symlinks=False)
-        except (OSError, ValueError):
-            return False
-        if rest[2 * _DIGEST + 1 : -1] != f"{st.st_size}\t{st.st_mtime_ns}\t{st.st_ino}":
-            return False
+            pid = os.fork()
+        except OSError:  # no process to spare: this one looks at the rest too
+            left = (bounds[i], end)
+            break
+        if pid == 0:  # the child: its share, its verdict as the exit status, nothing else
+            intact = False
+            try:
+                _in_worker()
+                intact = _intact_share(out, manifest, first, bounds[i], bounds[i + 1])
+            finally:
+                os._exit(0 if intact else 1)
+        children.append(pid)
+    intact = _intact_share(out, manifest, first, bounds[0], bounds[1])
+    if left is not None and intact:
+        intact = _intact_share(out, manifest, first, *left)
+    for pid in children:
+        intact = os.waitpid(pid, 0)[1] == 0 and intact
+    return intact
+
+
+def _intact_share(out: Path, manifest: Path, first: int, lo: int, hi: int) -> bool:
+    """``_intact`` for the lines that start between bytes ``lo`` and ``hi``."""
+    root = os.fsencode(out) + b"/"
+    stat = os.stat
+    with open(manifest, "rb") as f:
+        f.seek(lo - 1 if lo > first else first)
+        if lo > first:
+            f.readline()  # to the start of the first line that starts at lo or after
+        at = f.tell()
+        while at < hi:
+            lines = f.readlines(1 << 20)
+            if not lines:
+                break
+            for line in lines:
+                if at >= hi:
+                    return True
+                at += len(line)
+                path, _, rest = line.partition(b"\t")
+                try:
+                    st = stat(root + path, follow_symlinks=False)
+                except (OSError, ValueError):
+                    return False
+                if rest[2 * _DIGEST + 1 : -1] != b"%d\t%d\t%d" % (
+                    st.st_size,
+                    st.st_mtime_ns,
+                    st.st_ino,
+                ):
+                    return False
     return True
 
 
@@ -566,31 +616,34 @@ class WriteResult:
     kept: list[str] = field(default_factory=list)  # --force over an unrecorded output
 
 
-def up_to_date(out: Path, inputs: str, now: datetime) -> dict | None:
+def up_to_date(out: Path, inputs: str, now: datetime, workers: int = 1) -> dict | None:
     """The last build's header when it was made from exactly these inputs, no link has
     changed state between its instant and ``now`` (``built_at`` <= now < ``valid_until``)
     and every file it wrote is still there as it wrote it (the stamp its manifest
-    recorded: a ``stat`` a file, no file read): then there is nothing to do."""
+    recorded: a ``stat`` a file, no file read, in ``workers`` processes): then there is
+    nothing to do."""
     if _journal(out).exists():
         return None
     generation = _generation_of(out)
     if generation is None:
         return None
+    manifest = state_path(out)
     try:
-        with open(state_path(out), encoding="utf-8") as f:
-            head = _state_head(f.readline())
-            if head is None or head["generation"] != generation:
-                return None
-            if head.get("inputs") != inputs:
-                return None
-            until = head.get("valid_until")
-            if until is not None and now >= datetime.fromisoformat(until):
-                return None
-            built = head.get("built_at")  # a build 'as of' an earlier instant (--now)
-            if built is None or now < datetime.fromisoformat(built):
-                return None
-            if not _intact(out, f):
-                return None  # a file deleted, truncated or replaced: build (and repair)
+        with open(manifest, "rb") as f:
+            head = _state_head(f.readline().decode("utf-8"))
+            first = f.tell()
+        if head is None or head["generation"] != generation:
+            return None
+        if head.get("inputs") != inputs:
+            return None
+        until = head.get("valid_until")
+        if until is not None and now >= datetime.fromisoformat(until):
+            return None
+        built = head.get("built_at")  # a build 'as of' an earlier instant (--now)
+        if built is None or now < datetime.fromisoformat(built):
+            return None
+        if not _intact(out, manifest, first, workers):
+            return None  # a file deleted, truncated or replaced: build (and repair)
     except (OSError, ValueError, TypeError):
         return None
     return {k: v for k, v in head.items() if k not in ("generator", "version", "generation")}

@@ -958,3 +958,22 @@ def test_a_journal_beside_the_output_that_is_not_ours_is_said_not_raised(tmp_pat
     )
     journal.unlink()
     assert build(links, out, NOW).up_to_date
+
+
+@pytest.mark.parametrize("damaged", [None, 0, 1, 18, 19], ids=lambda d: f"file-{d}")
+def test_the_files_are_looked_at_in_shares_by_several_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damaged: int | None
+) -> None:
+    """A big manifest's lines are shared out to forked processes (here, with a share of a
+    few bytes, to three): a file changed in any share, first or last line of it, is seen."""
+    from generator import write
+
+    monkeypatch.setattr(write, "_SHARE", 1)
+    out = tmp_path / "site"
+    files = {f"p{i:02d}.html": b"x" * i for i in range(20)}
+    write_site(out, files, header={"inputs": "i", "built_at": NOW.isoformat()})
+    if damaged is not None:
+        (out / f"p{damaged:02d}.html").write_bytes(b"y" * damaged + b"!")
+    looked = write.up_to_date(out, "i", NOW, workers=3)
+    assert (looked is None) == (damaged is not None)
+    assert write.up_to_date(out, "i", NOW, workers=1) == looked
