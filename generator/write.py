@@ -99,9 +99,9 @@ class Manifest:
 
     ``files`` maps each path to its digest and the stamp the manifest recorded (packed:
     12 + 24 bytes, less memory than the hex digest alone), or to ``b""`` when the file
-    must be written again whatever it holds: its stamp is no longer the recorded one (it
-    was deleted, truncated or replaced since), or the manifest recorded none (versions 1
-    and 2, ``--force``). Version 3: a JSON header line, then one
+    must be written again whatever it holds: the manifest recorded no stamp (versions 1
+    and 2) or ``--force``. A file is kept only while it has its recorded stamp (not
+    deleted, truncated or replaced since). Version 3: a JSON header line, then one
     ``path<TAB>digest<TAB>size<TAB>mtime_ns<TAB>inode`` line a file (slugs never hold tabs
     or line breaks)."""
 
@@ -186,7 +186,7 @@ def read_manifest(out: Path, header_only: bool = False) -> Manifest | None:
             }
             if header_only:
                 return Manifest({}, header, generation)
-            return Manifest(_checked_files(out, f), header, generation)
+            return Manifest(_recorded_files(f), header, generation)
     except (OSError, ValueError):
         return Manifest(generation=generation, unrecorded=True)
 
@@ -219,25 +219,15 @@ def _stamp_text(st: os.stat_result) -> str:
     return f"{st.st_size}\t{st.st_mtime_ns}\t{st.st_ino}"
 
 
-def _checked_files(out: Path, lines: Iterable[str]) -> dict[str, bytes]:
-    """The manifest's lines, each file's digest kept only when the file still has the
-    stamp recorded: one ``stat`` a file, no file read."""
-    root = os.fspath(out) + os.sep
-    stat = os.stat
+def _recorded_files(lines: Iterable[str]) -> dict[str, bytes]:
+    """The manifest's lines: each path with its digest and recorded stamp. Whether a file
+    still has that stamp is looked at where it matters, when a build would keep the file
+    (``_Sink.take``, in every worker), not in a pass of its own."""
     pack = _STAMP.pack
     files: dict[str, bytes] = {}
     for line in lines:
-        path, _, rest = line.rstrip("\n").partition("\t")
-        digest_hex, _, recorded = rest.partition("\t")
-        try:
-            st = stat(root + path, follow_symlinks=False)
-        except (OSError, ValueError):  # gone (or a path no file can have)
-            files[path] = b""
-            continue
-        if recorded == _stamp_text(st) and len(digest_hex) == 2 * _DIGEST:
-            files[path] = bytes.fromhex(digest_hex) + pack(st.st_size, st.st_mtime_ns, st.st_ino)
-        else:
-            files[path] = b""
+        path, digest_hex, size, mtime, inode = line.rstrip("\n").split("\t")
+        files[path] = bytes.fromhex(digest_hex) + pack(int(size), int(mtime), int(inode))
     return files
 
 
@@ -277,7 +267,17 @@ def _intact(out: Path, manifest: Path, first: int, workers: int) -> bool:
 
 def _intact_share(out: Path, manifest: Path, first: int, lo: int, hi: int) -> bool:
     """``_intact`` for the lines that start between bytes ``lo`` and ``hi``."""
-    root = os.fsencode(out) + b"/"
+    try:
+        root = os.open(out, os.O_RDONLY | os.O_DIRECTORY)  # paths from here: shorter walks
+    except OSError:
+        return False
+    try:
+        return _intact_lines(root, manifest, first, lo, hi)
+    finally:
+        os.close(root)
+
+
+def _intact_lines(root: int, manifest: Path, first: int, lo: int, hi: int) -> bool:
     stat = os.stat
     with open(manifest, "rb") as f:
         f.seek(lo - 1 if lo > first else first)
@@ -294,7 +294,7 @@ def _intact_share(out: Path, manifest: Path, first: int, lo: int, hi: int) -> bo
                 at += len(line)
                 path, _, rest = line.partition(b"\t")
                 try:
-                    st = stat(root + path, follow_symlinks=False)
+                    st = stat(path, dir_fd=root, follow_symlinks=False)
                 except (OSError, ValueError):
                     return False
                 if rest[2 * _DIGEST + 1 : -1] != b"%d\t%d\t%d" % (
@@ -665,7 +665,7 @@ class _Sink:
 
     def take(self, pairs: Pairs) -> _Sink:
         before, folder, out = self.before, self.folder, self.out
-        unpack = _STAMP.unpack
+        kept = self.kept
         lines: list[str] = []
         first = True
         with open(self.part, "w", encoding="utf-8") as part:
@@ -676,8 +676,8 @@ class _Sink:
                     old = before.get(rel, b"")
                     if isinstance(data, bytes):
                         d = hashlib.blake2b(data, digest_size=_DIGEST).digest()
-                        if old[:_DIGEST] == d:
-                            stamp = "{}\t{}\t{}".format(*unpack(old[_DIGEST:]))
+                        if old[:_DIGEST] == d and (stamp := kept(rel, old)):
+                            pass  # the same bytes, and the file as it was written
                         elif _foreign(out, rel, before):
                             self.clashes.append(rel)
                             stamp = "0\t0\t0"
@@ -686,9 +686,9 @@ class _Sink:
                             self.changed.append(rel)
                     else:  # made as it is written: staged, then kept only if it differs
                         d, stamp = folder.write(rel, data)
-                        if old[:_DIGEST] == d:
+                        if old[:_DIGEST] == d and (same := kept(rel, old)):
                             folder.remove(rel)
-                            stamp = "{}\t{}\t{}".format(*unpack(old[_DIGEST:]))
+                            stamp = same
                         elif _foreign(out, rel, before):
                             folder.remove(rel)
                             self.clashes.append(rel)
@@ -703,6 +703,19 @@ class _Sink:
                     lines.clear()
             part.writelines(lines)
         return self
+
+    def kept(self, rel: str, old: bytes) -> str:
+        """The recorded stamp of ``rel`` when the file in the output still has it (then
+        it can be kept: the digest says its bytes are this build's); else "" (deleted,
+        truncated, edited or replaced since: written again)."""
+        try:
+            st = os.stat(os.path.join(self.out, rel), follow_symlinks=False)
+        except (OSError, ValueError):
+            return ""
+        size, mtime, inode = _STAMP.unpack(old[_DIGEST:])
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime, inode):
+            return ""
+        return f"{size}\t{mtime}\t{inode}"
 
 
 # What forked workers run: set just before they start, so they inherit it with the plan.
