@@ -1,10 +1,11 @@
 """What a rebuild with nothing to do costs beside a full build, at one size.
 
 A no-change rebuild checks every file of the last build against the stamp its manifest
-recorded (one ``stat`` a file) before it says ``Up to date``; this measures that, and a
-repair (files deleted after the build), as shares of a full build, timed alternately in
-one run so that the machine's load weighs on each case alike. Not a test: nothing asserts
-a time.
+recorded (one ``stat`` a file) before it says ``Up to date``; this measures that, a repair
+(files deleted after the build) and a rebuild that renders everything and writes nothing
+(a comment added: each file kept is looked at), as shares of a full build, timed
+alternately in one run so that the machine's load weighs on each case alike. Not a test:
+nothing asserts a time.
 
     .venv/bin/python bench/nochange.py                      # 100,000 links on /dev/shm
     .venv/bin/python bench/nochange.py --links 10000 --runs 5
@@ -59,8 +60,8 @@ def main() -> None:
         build += ["--now", NOW]
         timed(build, work, env)  # the QR codes into the cache
         files = sum(len(names) for _root, _dirs, names in os.walk(out))
-        full, nochange, repair = [], [], []
-        for _ in range(args.runs):
+        full, nochange, repair, comment = [], [], [], []
+        for run in range(args.runs):
             shutil.rmtree(out)
             full.append(timed(build, work, env)[0])
             took, said = timed(build, work, env)
@@ -71,11 +72,17 @@ def main() -> None:
             took, said = timed(build, work, env)
             assert "; 3 written, 0 removed" in said.splitlines()[0], said
             repair.append(took)
-        f, n, r = (statistics.median(x) for x in (full, nochange, repair))
+            with links.open("a", encoding="utf-8") as f:
+                f.write(f"# a comment {run}\n")  # read, checked, rendered; nothing written
+            took, said = timed(build, work, env)
+            assert "; 0 written, 0 removed" in said.splitlines()[0], said
+            comment.append(took)
+        f, n, r, c = (statistics.median(x) for x in (full, nochange, repair, comment))
         print(f"{args.links:,} links, {files:,} files, medians of {args.runs} runs:")
         print(f"  full build         {f:7.2f} s  {[round(x, 2) for x in full]}")
         print(f"  no change          {n:7.2f} s  {n / f:6.1%} of the full build")
         print(f"  3 files repaired   {r:7.2f} s  {r / f:6.1%} of the full build")
+        print(f"  a comment added    {c:7.2f} s  {c / f:6.1%} of the full build")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
