@@ -111,6 +111,7 @@ class Manifest:
     legacy: bool = False  # version 1 or 2, whose manifest is inside the output
     unrecorded: bool = False  # our marker, but no manifest of that build beside it
     adopted: bool = False  # taken over by --force: files not built again are kept
+    unmarked: bool = False  # its files are in the output, but the marker is gone
 
 
 def state_path(out: Path) -> Path:
@@ -175,7 +176,7 @@ def read_manifest(out: Path, header_only: bool = False) -> Manifest | None:
     beside it gives an ``unrecorded`` one: the folder is ours, its files unknown."""
     generation = _generation_of(out)
     if generation is None:
-        return _read_legacy(out, header_only)
+        return _read_legacy(out, header_only) or _read_unmarked(out)
     try:
         with open(state_path(out), encoding="utf-8") as f:
             head = _state_head(f.readline())
@@ -189,6 +190,33 @@ def read_manifest(out: Path, header_only: bool = False) -> Manifest | None:
             return Manifest(_recorded_files(f), header, generation)
     except (OSError, ValueError):
         return Manifest(generation=generation, unrecorded=True)
+
+
+def _read_unmarked(out: Path) -> Manifest | None:
+    """Our manifest beside a folder whose marker is gone (deleted by hand, or left out by
+    a tool that skips dotfiles): the folder is the one it describes when a file it lists
+    still has the stamp it recorded (the same inode, time and size: the very file
+    written). The next build writes the marker again."""
+    try:
+        with open(state_path(out), encoding="utf-8") as f:
+            head = _state_head(f.readline())
+            if head is None:
+                return None
+            files = _recorded_files(f)
+    except (OSError, ValueError):
+        return None
+    root = os.fspath(out)
+    for rel, recorded in files.items():
+        try:
+            st = os.stat(os.path.join(root, rel), follow_symlinks=False)
+        except (OSError, ValueError):
+            continue
+        if _STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ino) == recorded[_DIGEST:]:
+            break
+    else:
+        return None
+    header = {k: v for k, v in head.items() if k not in ("generator", "version", "generation")}
+    return Manifest(files, header, head["generation"], unmarked=True)
 
 
 def _read_legacy(out: Path, header_only: bool) -> Manifest | None:
@@ -954,7 +982,7 @@ def _write_changes(
         if old.legacy:  # the manifest of an earlier version, inside the output: gone
             removed.append(MANIFEST)
         result.written, result.removed = len(changed), len(removed)
-        if not changed and not removed and not old.adopted:
+        if not changed and not removed and not old.adopted and not old.unmarked:
             result.unchanged = _count_lines(sinks)
             if old.header != header:  # the manifest alone: one rename is atomic
                 _write_state(nxt, sinks, header, old.generation)

@@ -977,3 +977,44 @@ def test_the_files_are_looked_at_in_shares_by_several_processes(
     looked = write.up_to_date(out, "i", NOW, workers=3)
     assert (looked is None) == (damaged is not None)
     assert write.up_to_date(out, "i", NOW, workers=1) == looked
+
+
+@pytest.mark.parametrize("how", ["deleted", "garbled"])
+def test_an_output_whose_marker_is_lost_is_still_ours_and_gets_it_back(
+    tmp_path: Path, how: str
+) -> None:
+    """The marker deleted by hand (or left out by a tool that skips dotfiles): the
+    manifest beside the folder still describes it (its files have the stamps it
+    recorded), so the folder is not refused as someone else's: the marker is written
+    again and nothing else."""
+    links, out = _fixture_site(tmp_path)
+    build(links, out, NOW)
+    good = snapshot(out)
+    if how == "deleted":
+        (out / MARKER).unlink()
+    else:
+        (out / MARKER).write_text("{")
+    stamps = _stamps(out)
+    result = build(links, out, NOW)
+    assert result.error is None and not result.up_to_date and result.changed == (0, 0)
+    assert snapshot(out) == {**good, MARKER: _marker(2)}
+    assert {k for k, v in _stamps(out).items() if stamps.get(k) != v} == {MARKER}
+    assert build(links, out, NOW).up_to_date
+
+
+def test_a_manifest_beside_a_folder_that_is_not_the_one_it_describes_is_not_used(
+    tmp_path: Path,
+) -> None:
+    """The output removed and a folder of the user's put in its place: the manifest left
+    beside it lists none of its files as they are, so the folder is refused, untouched."""
+    import shutil
+
+    links, out = _fixture_site(tmp_path)
+    build(links, out, NOW)
+    shutil.rmtree(out)
+    out.mkdir()
+    (out / "index.html").write_text("my own site")
+    (out / "gh.html").write_text("mine too")
+    result = build(links, out, NOW)
+    assert result.error is not None and "was not created by shortlinks" in result.error
+    assert snapshot(out) == {"index.html": b"my own site", "gh.html": b"mine too"}
