@@ -41,9 +41,7 @@ def test_golden_site(tmp_path: Path) -> None:
     # every file, the marker too (the manifest, with a digest of the generator's own code,
     # is beside the output: test_write.py)
     produced = {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file()
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
     }
     if UPDATE:
         import shutil
