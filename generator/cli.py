@@ -278,7 +278,11 @@ def lock_cmd(file: Path, verify: bool) -> None:
     "[default: $SHORTLINKS_CACHE or ~/.cache/shortlinks].",
 )
 @click.option("--no-cache", is_flag=True, help="Make every QR code anew; keep none.")
-@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build and write every file, even when nothing changed since the last build.",
+)
 def build_cmd(
     file: Path,
     output: Path,

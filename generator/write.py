@@ -410,8 +410,8 @@ def output_lock(out: Path, blocked: Callable[[int | None], None] | None = None) 
     """Hold the build lock of ``out`` (``.<name>.lock`` beside it, never in the published
     folder): another build of the same output waits until this one is done. ``blocked``
     is told once, with the process id of the build holding it, before waiting. The lock
-    is the kernel's (flock): a build killed at any moment releases it. The file stays
-    (removing it would let two builds lock two different files)."""
+    is the kernel's (flock): a build killed at any moment releases it. The file stays,
+    empty between builds (removing it would let two builds lock two different files)."""
     out = out.absolute()
     if out.is_symlink():
         out = out.resolve()
@@ -434,6 +434,7 @@ def output_lock(out: Path, blocked: Callable[[int | None], None] | None = None) 
             yield
         finally:
             _LOCKS.remove(fd)
+            os.ftruncate(fd, 0)  # no build holds it: no process id to name
     finally:
         os.close(fd)  # the lock goes with it
 
