@@ -35,6 +35,7 @@ from .write import (
     OutputError,
     check_location,
     check_output,
+    lock_path,
     output_lock,
     read_manifest,
     retire,
@@ -208,19 +209,26 @@ def build(
     if out.is_symlink():  # '-o _site' linking to the served folder: write that folder
         out = out.resolve()
     with ExitStack() as held:
+
+        def lock() -> None:
+            try:
+                held.enter_context(output_lock(out, blocked))
+            except OSError as exc:  # no lock file there: a folder that cannot be written
+                raise OutputError(f"could not write beside {out}: {exc}") from exc
+
         try:
             check_location(out, path)  # before any file is made beside it (its lock)
-            held.enter_context(output_lock(out, blocked))
-        except OutputError as exc:
-            return BuildResult(problems=[], error=str(exc))
-        except OSError as exc:  # no lock file there: a folder that cannot be written
-            return BuildResult(problems=[], error=f"could not write beside {out}: {exc}")
-        try:
+            # a build may be at it, or have left something: lock before the first look;
+            # else before the first write (a links file with errors makes no lock file)
+            locked = out.exists() or lock_path(out).exists()
+            if locked:
+                lock()
             return _build_locked(
-                path, out, now, templates, hosts, strict, progress, cache_dir, force, workers
-            )
-        except OutputError as exc:  # what a killed build left cannot be finished: a journal
-            return BuildResult(problems=[], error=str(exc))  # not ours, say
+                path, out, now, templates, hosts, strict, progress, cache_dir, force, workers,
+                None if locked else lock,
+            )  # fmt: skip
+        except OutputError as exc:  # said to the user; nothing written
+            return BuildResult(problems=[], error=str(exc))
 
 
 def _build_locked(
@@ -234,11 +242,13 @@ def _build_locked(
     cache_dir: Path | None,
     force: bool,
     workers: int | None,
+    lock: Callable[[], None] | None,
 ) -> BuildResult:
-    """``build``, the output's lock held."""
+    """``build``, the output's lock held, or (``lock``) to be taken before anything is
+    written: there was no output to look at."""
     inputs = inputs_digest(path, templates, hosts)
     result = BuildResult(problems=[])
-    if not force:
+    if not force and lock is None:
         header = _still_right(out, inputs, now, strict, workers)
         if header is not None:
             _from_summary(result, header["summary"])
@@ -251,6 +261,8 @@ def _build_locked(
     if not checked.ok or (strict and checked.problems):
         return result
     assert checked.linkset is not None
+    if lock is not None:
+        lock()
     linkset = checked.linkset
     job = _Job(inputs, now, templates, hosts, cache_dir, force, workers, len(checked.problems))
     if not linkset.site.several:

@@ -334,11 +334,6 @@ def _intact_lines(root: int, manifest: Path, first: int, lo: int, hi: int) -> bo
     return True
 
 
-def owned(out: Path) -> bool:
-    """Whether ``out`` is a folder a build wrote (its marker, or an earlier manifest)."""
-    return read_manifest(out, header_only=True) is not None
-
-
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=_DIGEST).hexdigest()
 
