@@ -279,7 +279,11 @@ def lock_cmd(file: Path, verify: bool) -> None:
     "[default: $SHORTLINKS_CACHE or ~/.cache/shortlinks].",
 )
 @click.option("--no-cache", is_flag=True, help="Make every QR code anew; keep none.")
-@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build and write every file, even when nothing changed since the last build.",
+)
 def build_cmd(
     file: Path,
     output: Path,
@@ -305,6 +309,10 @@ def build_cmd(
             bar.update,
             cache_dir=cache,
             force=force,
+            blocked=lambda pid: click.echo(
+                f"another build is writing {output}{f' (pid {pid})' if pid else ''}; waiting...",
+                err=True,
+            ),
         )
     _print_problems(result.problems, _default_format(), err=True)
     if result.error:

@@ -526,6 +526,10 @@ def test_bad_input(case: Case, tmp_path: Path, previous_build: Path) -> None:
         commands.append(("build", "links.yaml", "-o", "../fresh", "--now", NOW))
         if case.refused:
             shutil.copytree(previous_build, tmp_path / "previous", symlinks=True)
+            for beside in ("manifest", "lock"):  # a build's manifest and lock, beside it
+                shutil.copy2(
+                    previous_build.parent / f".site.{beside}", tmp_path / f".previous.{beside}"
+                )
             commands.append(("build", "links.yaml", "-o", "../previous", "--now", NOW))
     before = _digest(tmp_path / "previous") if (tmp_path / "previous").exists() else None
     listing = sorted(p.name for p in tmp_path.iterdir())

@@ -147,7 +147,7 @@ def test_build_reports_counts_and_next_change(runner: CliRunner, workdir: Path) 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     written = [p for p in (workdir / "site").rglob("*") if p.is_file()]
-    files = len(written) - 1  # the manifest is not counted
+    files = len(written) - 1  # the marker (.shortlinks) is not counted
     counts = f"{files} files for 9 links (6 active, 1 scheduled, 2 expired)"
     assert lines[0] == f"Built site/: {counts}; {files} written, 0 removed"
     assert lines[-1] == (
