@@ -16,9 +16,9 @@ with the build. The next change is still said in the job summary, from links.jso
 
     decide SITE DIR   (the build job) reads DIR/record.json (restored: may be missing), the
         built SITE, and for each host HOST_<NAME>=true|false and TARGET_<NAME>; appends to
-        $GITHUB_OUTPUT `<host>=true|false` for each host, `deploy=true|false` (any of them) and
-        `record=true|false` (whether the record job has anything to keep), one line a host to $GITHUB_STEP_SUMMARY, and writes
-        DIR/proposal.json for the record job.
+        $GITHUB_OUTPUT `<host>=true|false` for each host, `deploy=true|false` (any of them)
+        and `record=true|false` (whether the record job has anything to keep), one line a
+        host to $GITHUB_STEP_SUMMARY; writes DIR/proposal.json for the record job.
     record DIR        (the record job, after the deploy jobs) reads DIR/proposal.json and
         RESULT_<NAME> (each deploy job's result) and writes DIR/record.json: the new entry
         of each host whose deploy succeeded, the old one of a host whose deploy did not, none
@@ -42,6 +42,11 @@ HOSTS = {"github-pages": "GitHub Pages", "netlify": "Netlify", "cloudflare": "Cl
 # changes every run while the files people are served do not.
 BOOKKEEPING = {".shortlinks-manifest.json"}
 VERSION = 1
+OFF = {
+    "github-pages": "Pages is not on with GitHub Actions as its source",
+    "netlify": "its secrets are not set",
+    "cloudflare": "its secrets are not set",
+}
 RUNS = {"push": "a push to main", "workflow_dispatch": "a run by hand"}
 SHOWN = 8  # links named in a summary line; the rest are counted
 
@@ -153,7 +158,7 @@ def decide(site: Path, folder: Path, env: dict[str, str], now: datetime) -> int:
         entry = {"digest": now_digest, "target": target}
         old = old_hosts.get(host)
         if not on:
-            go, line = False, "off (not configured: docs/deploy.md)"
+            go, line = False, f"off ({OFF[host]}: docs/deploy.md)"
         elif event != "schedule":
             go, line = True, f"{RUNS.get(event, f'a {event} run')} always deploys: deploying"
         elif old is None:
