@@ -103,6 +103,14 @@ def read_record(path: Path) -> tuple[dict | None, str | None]:
         return None, f"the record of the last deploy is unreadable ({exc})"
     if not isinstance(record, dict) or record.get("version") != VERSION:
         return None, "the record of the last deploy is from another version of this script"
+    hosts, deploys = record.get("hosts"), record.get("deploys")
+    if not (
+        isinstance(hosts, dict)
+        and isinstance(deploys, dict)
+        and all(isinstance(e, dict) and isinstance(e.get("digest"), str) for e in hosts.values())
+        and all(isinstance(d, dict) for d in deploys.values())
+    ):
+        return None, "the record of the last deploy is unreadable (not the shape it should be)"
     return record, None
 
 

@@ -280,6 +280,14 @@ def test_an_hourly_run_without_a_record_deploys(tmp_path: Path) -> None:
     )
     assert summary_lines(run)[0].endswith("): deploying")
     assert run.results["github-pages"] == "success"
+    # and so does one of another shape
+    team.store.cache["publish-record-99-1"] = json.dumps({"version": 1, "hosts": []}).encode()
+    run = team.run("schedule", HOUR_LATER, NETLIFY)
+    assert summary_lines(run)[0] == (
+        "- GitHub Pages: the record of the last deploy is unreadable (not the shape it should"
+        " be): deploying"
+    )
+    assert run.results["github-pages"] == "success"
 
 
 def test_a_run_by_hand_deploys_even_when_nothing_changed(tmp_path: Path) -> None:
