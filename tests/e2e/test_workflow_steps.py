@@ -401,67 +401,6 @@ def test_a_pull_request_with_the_override_is_built_and_warned(tmp_path: Path) ->
     assert logs["Build the site"].returncode == 0, logs["Build the site"].stderr
 
 
-@pytest.mark.parametrize(
-    ("settings", "expected"),
-    [
-        ({}, "netlify=false\ncloudflare=false\n"),
-        ({"NETLIFY_AUTH_TOKEN": "t", "NETLIFY_SITE_ID": "s"}, "netlify=true\ncloudflare=false\n"),
-        ({"NETLIFY_AUTH_TOKEN": "t"}, "netlify=false\ncloudflare=false\n"),  # half set: off
-        (
-            {
-                "CLOUDFLARE_API_TOKEN": "t",
-                "CLOUDFLARE_ACCOUNT_ID": "a",
-                "CLOUDFLARE_PAGES_PROJECT": "p",
-            },
-            "netlify=false\ncloudflare=true\n",
-        ),
-    ],
-)
-def test_publish_deploys_to_the_optional_hosts_only_with_their_settings(
-    tmp_path: Path, settings: dict[str, str], expected: str
-) -> None:
-    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
-    step = next(s for s in workflow["jobs"]["settings"]["steps"] if s.get("id") == "targets")
-    output = tmp_path / "output"
-    output.touch()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NETLIFY", "CLOUDFLARE"))}
-    env = {**clean, **{k: "" for k in step["env"]}, **settings, "GITHUB_OUTPUT": str(output)}
-    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=ROOT, env=env, check=True)
-    assert output.read_text() == expected
-    jobs = workflow["jobs"]
-    assert jobs["netlify"]["if"] == "needs.settings.outputs.netlify == 'true'"
-    assert jobs["cloudflare"]["if"] == "needs.settings.outputs.cloudflare == 'true'"
-
-
-def test_publish_build_job_runs_in_a_fresh_clone(tmp_path: Path) -> None:
-    """The publish workflow's own run: steps (deploys excepted), from install to _site/."""
-    clone = tmp_path / "repo"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
-    steps = [s for s in workflow["jobs"]["build"]["steps"] if "run" in s]
-    assert steps, "the build job has run: steps"
-    output = tmp_path / "github-output"
-    env = {
-        **os.environ,
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "schedule",
-        "GITHUB_OUTPUT": str(output),
-    }
-    for step in steps:
-        run = subprocess.run(
-            ["bash", "-e", "-c", step["run"]],
-            cwd=clone,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert (clone / "_site" / "index.html").is_file()
-    assert (clone / "_site" / "links.json").is_file()
-    assert output.read_text() == "pages=_site\n"  # one domain: GitHub Pages serves _site
-
-
 TWO_DOMAINS = """\
 site:
   domains:
