@@ -38,9 +38,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HOSTS = {"github-pages": "GitHub Pages", "netlify": "Netlify", "cloudflare": "Cloudflare Pages"}
-# The build's own bookkeeping (generator/write.py): it holds the time of the build, which
-# changes every run while the files people are served do not.
-BOOKKEEPING = {".shortlinks-manifest.json"}
+# The build's own bookkeeping (generator/write.py): the marker holds the build's number,
+# which changes with every build into the same folder while the files people are served do
+# not (the manifest of earlier versions, inside the folder, held the time of the build).
+BOOKKEEPING = {".shortlinks", ".shortlinks-manifest.json"}
 VERSION = 1
 OFF = {
     "github-pages": "Pages is not on with GitHub Actions as its source",
