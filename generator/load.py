@@ -356,9 +356,7 @@ def _position_of(text: str, index: int) -> tuple[int, int]:
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
 
 
-def _syntax_problem(
-    exc: yaml.MarkedYAMLError, text: str, filename: str, cls: type
-) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, filename: str, cls: type) -> Problem:
     """PyYAML's words for a syntax error, placed where the mistake is.
 
     A key written without its ':' (``  gh https://example.com``) is where PyYAML notices
