@@ -119,6 +119,10 @@ class Invalid:
 INVALID = Invalid()
 
 
+class _TooDeep(Exception):
+    """Nesting past MAX_DEPTH: reading stops there (``_compose``)."""
+
+
 class _Discard:
     """Marks a value that is parsed (to keep the event stream in step) but dropped."""
 
@@ -278,7 +282,9 @@ def load_text_slowly(
     break where a reviewer's editor and GitHub's diff show none, so a key could hide on
     what looks like one line (``title: Sale<U+2028>url: https://elsewhere``), and every
     position after it would name the wrong line and column. Written as an escape in a
-    double-quoted string (``"\\u2028"``) it is data, which validation judges.
+    double-quoted string (``"\\u2028"``) it is data, which validation judges. So is a
+    byte order mark at the start of a line but the first: the two PyYAML parsers read
+    different files from it.
 
     ``cls`` is the PyYAML loader class to parse with (default: ``yaml_loader()``); the
     tests compare the fast reader with both."""
@@ -297,6 +303,19 @@ def load_text_slowly(
                 filename,
             )
         ]
+    bom = text.find("\n\ufeff")
+    if bom >= 0:  # libyaml skips it there, PyYAML's pure-Python parser reads it as text
+        line, col = _position_of(text, bom + 1)
+        return None, [
+            Problem(
+                line,
+                col,
+                ERROR,
+                "a byte order mark (U+FEFF, invisible) starts this line",
+                "remove it: it is left over from joining two files",
+                filename,
+            )
+        ]
     cls = cls or yaml_loader()
     doc = Document(data=None, filename=filename)
     problems: list[Problem] = []
@@ -305,6 +324,8 @@ def load_text_slowly(
         # inside the try: the pure-Python reader refuses a control character right here
         loader = cls(text)
         _compose(loader, doc, problems)
+    except _TooDeep:
+        return None, sorted(problems)
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc, text, filename, cls))
         return None, sorted(problems)
@@ -369,18 +390,15 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, filename: str, cls: ty
     if exc.context:
         message = f"{message} ({exc.context})"
     hint = _syntax_hint(message, text, mark)
+    start = None
     if exc.problem == "could not find expected ':'" and exc.context_mark is not None:
-        mark = exc.context_mark  # the key's start: the line that lacks its ':'
-        hint = "a key needs ':' and a space after it: 'slug: https://...'"
+        start = exc.context_mark  # "while scanning a simple key": where that key starts
     elif mark is not None and exc.problem and exc.problem.startswith(_KEYLESS_SIGNS):
         start = _keyless(text, mark, cls)
-        if start is not None:
-            mark = start
-            message = "could not find expected ':' after the key on this line"
-            hint = (
-                "a key needs ':' and a space after it: 'slug: https://...' (YAML read "
-                "this line and the next as one text)"
-            )
+    if start is not None:
+        mark = start
+        message = "could not find expected ':' after the key on this line"
+        hint = "a key needs ':' and a space after it: 'slug: https://...'"
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename)
 
@@ -611,9 +629,10 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
                     "links.yaml needs at most four levels; check the indentation",
                 )
             )
-            attach(INVALID, ev.start_mark)
-            skip_depth = 1
-            continue
+            # and no further: no links file is this deep, and the rest of such a file
+            # (50 MB of indentation, 10,000 '[') costs the pure-Python parser a minute
+            # to read and could only add a parser's own limit (libyaml's, at 1,000)
+            raise _TooDeep
         container: dict | list = {} if is_map else []
         path, kept = attach(container, ev.start_mark)
         stack.append(_Frame(container=container, path=path, depth=depth, discard=not kept))
@@ -663,6 +682,8 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
             )
         except (ValueError, OverflowError):
             return ev.value
+        except _UNRESOLVED:
+            return _untyped(ev, tag, fname, problems)
     node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
     try:
         return loader.construct_object(node)
@@ -673,6 +694,27 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         why = getattr(exc, "problem", None) or str(exc)
         problems.append(_problem(fname, ev.start_mark, f"invalid {what} {shown(ev.value)}: {why}"))
         return INVALID
+    except _UNRESOLVED:
+        return _untyped(ev, tag, fname, problems)
+
+
+# What PyYAML's constructors raise when given a value its resolver would not have given
+# them, which only an explicit tag does ('!!timestamp x', '!!bool x', '!!int' of nothing):
+# they take the resolver's match for granted. Found by fuzzing: each was a traceback.
+_UNRESOLVED = (AttributeError, KeyError, IndexError, TypeError)
+
+
+def _untyped(ev: Any, tag: str, fname: str, problems: list[Problem]) -> Invalid:
+    what = tag.rsplit(":", 1)[-1]
+    problems.append(
+        _problem(
+            fname,
+            ev.start_mark,
+            f"{shown(ev.value)} is not a {what}, which its YAML tag !!{what} says it is",
+            "remove the tag",
+        )
+    )
+    return INVALID
 
 
 def _show(key: Any) -> str:
