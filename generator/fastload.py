@@ -12,7 +12,9 @@ which also gives the exact error message. So this module never decides that a fi
 wrong: it only recognises files that are plainly right.
 
 tests/test_fastload.py holds it to that: on every file of the test suite, the bad-input
-cases and generated and mutated files, its answer is ``None`` or exactly the slow one.
+cases, generated, mutated and random files and every input of the official YAML test suite,
+its answer is ``None`` or exactly what both PyYAML parsers give (libyaml's and the
+pure-Python one, which users without libyaml get, and which differ in places).
 """
 
 from __future__ import annotations
