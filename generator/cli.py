@@ -124,7 +124,46 @@ _FILE = click.argument(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _not_utf8(value: object) -> str | None:
+    """What is wrong with an argument that had bytes that are not UTF-8, or None.
+
+    Python hands such a byte over as a lone surrogate (U+DC80..U+DCFF, "surrogateescape"),
+    which no file, page or YAML parser can take: it ended in tracebacks deep inside."""
+    if isinstance(value, tuple):
+        return next((found for v in value if (found := _not_utf8(v)) is not None), None)
+    text = str(value) if isinstance(value, (str, Path)) else ""
+    if text.isascii():
+        return None
+    for i, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":
+            what = (
+                f"the byte 0x{ord(ch) - 0xDC00:02x}"
+                if ch >= "\udc80"
+                else f"the lone surrogate U+{ord(ch):04X}"
+            )
+            return f"{what} (character {i + 1}) is not UTF-8; give every argument in UTF-8"
+    return None
+
+
+class _Command(click.Command):
+    """A command whose arguments are all text: one with bytes that are not UTF-8 (a title
+    typed in a terminal set to another encoding, a file name from elsewhere) is a command
+    line error (exit 2), said before anything is read or written."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        for param in self.get_params(ctx):
+            wrong = _not_utf8(ctx.params.get(param.name or ""))
+            if wrong is not None:
+                raise click.BadParameter(wrong, ctx=ctx, param=param)
+        return rest
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="shortlinks")
 def main() -> None:
     """Compile links.yaml into a static short-link site.

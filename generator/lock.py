@@ -309,10 +309,12 @@ def _published(linkset: LinkSet) -> Iterator[Published]:
         for domain in link.domains if several else (None,):
             on = f"@{domain}" if domain else ""
             for i, slug in enumerate(link.slugs):
-                path = link.path if i == 0 else (*link.path, "aliases")
+                # each alias at its own item (an alias in '[a, b]' was placed at the '[')
+                path = link.path if i == 0 else (*link.path, "aliases", i - 1)
                 yield slug + on, link.target.url, moved, path
                 for platform, target in link.devices:
-                    yield f"{slug}{on}:{platform}", target.url, moved, (*path, "devices")
+                    where = (*link.path, "devices", platform)
+                    yield f"{slug}{on}:{platform}", target.url, moved, where
                 if ends is not None:
                     yield f"{slug}{on}:{EXPIRED}", ends, moved, (*ends_at, "expired")
     yield from _roots(linkset.site)

@@ -485,3 +485,44 @@ def test_a_fifo_put_in_place_of_the_lock_after_it_was_looked_at_is_refused(
     except subprocess.TimeoutExpired:
         pytest.fail("opening the FIFO waited for a writer")
     assert (run.returncode, run.stdout) == (0, "refused\n"), run.stderr
+
+
+@pytest.mark.parametrize(
+    ("aliases", "at"),
+    [
+        ("aliases: [store,  outlet]", [(8, 15), (8, 23)]),
+        ("aliases:\n      - store\n      - outlet", [(9, 9), (10, 9)]),
+    ],
+    ids=["flow-list", "block-list"],
+)
+def test_a_moved_alias_is_placed_at_the_alias_itself(
+    repo: Path, aliases: str, at: list[tuple[int, int]]
+) -> None:
+    """Each alias at its own item: an alias in a flow list was placed at its '['."""
+    _edit(repo, "aliases: [store]", aliases)
+    assert _run("lock")[0] == 0
+    _edit(repo, "url: https://shop.example.com/", "url: https://shop.example.com/new")
+    code, out = _run("check")
+    assert code == 1
+    for (line, col), alias in zip(at, ["store", "outlet"], strict=True):
+        assert f"links.yaml:{line}:{col}: error: {alias!r} was published pointing" in out
+
+
+def test_a_moved_device_target_is_placed_at_its_platform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    (tmp_path / "links.yaml").write_text(
+        LINKS.replace(
+            "aliases: [store]", "aliases: [store]\n    devices: {ios: https://a.example/1}"
+        )
+    )
+    assert _run("lock")[0] == 0
+    _edit(tmp_path, "https://a.example/1", "https://a.example/2")
+    code, out = _run("check")
+    assert code == 1
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert [e.split(": error: ")[0] for e in errors] == ["links.yaml:9:20", "links.yaml:9:20"]
+    assert "'shop:ios' was published pointing to https://a.example/1" in errors[0]
+    assert "'store:ios' was published pointing to https://a.example/1" in errors[1]
