@@ -57,7 +57,8 @@ class Server:
         self.diagnostics: queue.Queue[dict] = queue.Queue()
         self.others: list[dict] = []  # every other notification, for a failing test's message
         self._lock = threading.Lock()
-        threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
+        self._reader = threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True)
+        self._reader.start()
         self.request(
             "initialize",
             {
@@ -179,6 +180,11 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self._reader.join(timeout=30)  # it reads to the end of the server's output
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
         self._log.close()
 
 
