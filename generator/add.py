@@ -421,7 +421,8 @@ def add(
     try:
         written, key = keyed(link, slug, linkset, keys_of(linkset))
     except AddError as exc:
-        own.append(OptionProblem("--domain", str(exc)))
+        if not own:  # a slug taken as it is written is a key already: said once, as taken
+            own.append(OptionProblem("--domain", str(exc)))
         return text, slug, own
     options = {name: (i + 1, 1) for i, name in enumerate(OPTIONS)}
     entry = Entry(key, entry_values(written), {"": options["slug"]})

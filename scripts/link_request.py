@@ -226,6 +226,8 @@ def _for_people(errors: str) -> str:
     """`shortlinks add`'s errors with the form's labels for its options."""
     out = []
     for line in errors.splitlines():
+        if line == "error: the link was not added (nothing written)":
+            continue  # the comment says so first
         found = re.match(r"error: (URL|--[a-z-]+): (.*)", line)
         if found and found.group(1) in OPTION_LABELS:
             line = f"{OPTION_LABELS[found.group(1)]}: {found.group(2)}"

@@ -85,6 +85,9 @@ def test_nothing_is_written_when_the_link_is_wrong(bundled: Path) -> None:
     code, out = run("https://x.example", str(bundled), "--slug", "GH")  # 'gh' in another case
     assert (code, out) == (1, "error: --slug: 'GH' is taken (in some letter case)\n"
                               "    hint: choose another\n" + NOT_ADDED)  # fmt: skip
+    code, out = run("https://x.example", str(bundled), "--slug", "gh")  # as it is written
+    assert (code, out) == (1, "error: --slug: 'gh' is taken (in some letter case)\n"
+                              "    hint: choose another\n" + NOT_ADDED)  # fmt: skip
     code, out = run("not a url", str(bundled), "--slug", "fresh")
     assert (code, out) == (1, "error: URL: the URL contains SPACE at character 4\n"
                               "    hint: percent-encode a space as %20\n" + NOT_ADDED)  # fmt: skip
