@@ -144,6 +144,7 @@ def run_request(
     action: str = "opened",
 ) -> Run:
     """The workflow's job for issue #42 with ``text``; what each step printed, every gh call."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     origin = tmp_path / "origin.git"
     work = tmp_path / "work"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
@@ -392,3 +393,14 @@ def test_a_request_from_outside_the_team_is_answered_not_added(tmp_path: Path) -
 def test_an_issue_without_the_forms_label_is_left_alone(tmp_path: Path) -> None:
     run = run_request(tmp_path, form(slug="spring"), labels=("bug",))
     assert run.steps == {} and run.calls == []
+
+
+def test_the_docs_examples_are_what_the_workflow_answers(tmp_path: Path) -> None:
+    from tests.test_docs import blocks
+
+    opened, refused = blocks(ROOT / "docs" / "requesting-links.md", "text")[:2]
+    run = run_request(tmp_path / "ok", form(slug="spring"))
+    assert run.comment.startswith(opened.strip() + "\n")
+    run = run_request(tmp_path / "refused", form(slug="sale", expires="31/12/2026"))
+    said = run.comment.split("\n\nEdit this issue")[0]
+    assert refused.strip() == "\n".join(x for x in said.splitlines() if not x.startswith("```"))
