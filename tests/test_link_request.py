@@ -61,7 +61,10 @@ def test_the_script_reads_the_forms_labels() -> None:
 def test_the_workflow_acts_on_the_forms_label_only() -> None:
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "request-link.yml").read_text())
     job = workflow["jobs"]["request"]
-    assert job["if"] == "contains(github.event.issue.labels.*.name, 'link request')"
+    assert job["if"] == (
+        "contains(github.event.issue.labels.*.name, 'link request') "
+        "&& github.event.issue.state == 'open'"
+    )
     assert workflow[True] == {"issues": {"types": ["opened", "edited"]}}  # YAML 1.1 'on'
     assert workflow["permissions"] == {}
     assert job["permissions"] == {

@@ -111,8 +111,9 @@ def evaluate(expr: object, event: dict, outputs: dict[str, dict[str, str]], fail
         text = text[3:-2].strip()
     labels = [label["name"] for label in event["issue"]["labels"]]
     known = {
-        "contains(github.event.issue.labels.*.name, 'link request')": str(
-            "link request" in labels
+        "contains(github.event.issue.labels.*.name, 'link request') "
+        "&& github.event.issue.state == 'open'": str(
+            "link request" in labels and event["issue"]["state"] == "open"
         ).lower(),
         "github.event.issue.number": str(event["issue"]["number"]),
         "secrets.LINK_REQUEST_TOKEN != ''": "false",
@@ -142,6 +143,7 @@ def run_request(
     labels: tuple[str, ...] = ("link request",),
     open_prs: str = "[]",
     action: str = "opened",
+    state: str = "open",
 ) -> Run:
     """The workflow's job for issue #42 with ``text``; what each step printed, every gh call."""
     tmp_path.mkdir(parents=True, exist_ok=True)
@@ -173,6 +175,7 @@ def run_request(
             "title": "Link request",
             "body": text,
             "author_association": association,
+            "state": state,
             "labels": [{"name": name} for name in labels],
         },
         "repository": {"full_name": "acme/links", "default_branch": "main"},
@@ -392,6 +395,12 @@ def test_a_request_from_outside_the_team_is_answered_not_added(tmp_path: Path) -
 
 def test_an_issue_without_the_forms_label_is_left_alone(tmp_path: Path) -> None:
     run = run_request(tmp_path, form(slug="spring"), labels=("bug",))
+    assert run.steps == {} and run.calls == []
+
+
+def test_a_closed_request_edited_later_is_left_alone(tmp_path: Path) -> None:
+    """Its pull request was merged (which closed it): the slug is in use by now."""
+    run = run_request(tmp_path, form(slug="spring"), action="edited", state="closed")
     assert run.steps == {} and run.calls == []
 
 
