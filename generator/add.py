@@ -421,8 +421,13 @@ def add(
     try:
         written, key = keyed(link, slug, linkset, keys_of(linkset))
     except AddError as exc:
-        own.append(OptionProblem("--domain", str(exc)))
-        return text, slug, own
+        if not own:
+            own.append(OptionProblem("--domain", str(exc)))
+            return text, slug, own
+        # a slug taken as it is written is a key already, and said so once, as taken: the
+        # other options are checked under a free key, so that every mistake is said at once
+        free = generate_slug(everywhere | set(reserved))
+        written, key = keyed(link, free, linkset, keys_of(linkset))
     options = {name: (i + 1, 1) for i, name in enumerate(OPTIONS)}
     entry = Entry(key, entry_values(written), {"": options["slug"]})
     entry.at.update({name: options[name] for name in entry.values})

@@ -4,12 +4,13 @@ PyYAML's event stream (``load.py``) costs about 25 us a link: at 100,000 links t
 seconds before anything is checked. Nearly every links.yaml uses a small part of YAML:
 block mappings, block and one-line flow lists, plain and simply quoted scalars and
 comments. This module reads exactly that part, line by line, and gives the same values
-(typed by PyYAML's own resolver and constructors: ``yes`` is True, ``2026-03-01`` a date)
+(typed by PyYAML's own resolver and constructors: ``true`` is True, ``2026-03-01`` a date)
 and the same positions as ``load.py``. Anything else (anchors, tags, block scalars,
-multi-line scalars, escapes, tabs, CR line ends, duplicate keys, odd indentation, any
-syntax error) makes it return ``None``, and ``load.py`` parses the text the slow way,
-which also gives the exact error message. So this module never decides that a file is
-wrong: it only recognises files that are plainly right.
+multi-line scalars, escapes, tabs, CR line ends, duplicate keys, odd indentation, a
+boolean spelt ``yes``/``no``/``on``/``off``, any syntax error) makes it return ``None``,
+and ``load.py`` parses the text the slow way, which also gives the exact error message.
+So this module never decides that a file is wrong: it only recognises files that are
+plainly right.
 
 tests/test_fastload.py holds it to that: on every file of the test suite, the bad-input
 cases, generated, mutated and random files and every input of the official YAML test suite,
@@ -30,6 +31,9 @@ from yaml.resolver import Resolver
 from .problems import Path
 
 _STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+# load.YAML12_BOOLEANS (not imported: load.py imports this module)
+_YAML12_BOOLEANS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
 # PyYAML's implicit resolvers by first character, as PyYAML's Resolver.resolve reads them
 _RESOLVERS: dict[Any, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -84,6 +88,8 @@ def _scalar(text: str) -> Any:
         raise _NotPlain
     if len(text) > MAX_NUMBER and tag in _NUMBERS:
         raise _NotPlain  # load.py refuses it, with words
+    if tag == _BOOL and text not in _YAML12_BOOLEANS:
+        raise _NotPlain  # yes/no/on/off: the slow path notes how it was written (load.py)
     try:
         return make(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
     except (ValueError, OverflowError):

@@ -53,6 +53,10 @@ _STANDARD_SCALAR_TAGS = {
 }
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _STANDARD_MAP_TAGS = {None, "tag:yaml.org,2002:map"}
+# The spellings of true and false that YAML 1.2, which editors speak (the YAML language
+# server of VS Code and others), reads as booleans too. PyYAML speaks YAML 1.1, which also
+# reads yes/no/on/off (in three letter cases) as booleans, where YAML 1.2 reads text.
+YAML12_BOOLEANS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
 _STANDARD_SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
 
 
@@ -78,6 +82,10 @@ class Document:
     # fast reader's): the rest are found by reading it the slow way, the first time one is
     # asked for. A file is read again rather than kept: 230 MB of text at a million links.
     text: str | Callable[[], str | None] | None = None
+    # booleans written as YAML 1.1 alone reads them (``no``, ``On``), by path, as written:
+    # validation refuses them where it wants true or false, since an editor (YAML 1.2) reads
+    # the same word as text. The fast reader leaves every such file to the slow one.
+    yaml11_booleans: dict[Path, str] = field(default_factory=dict)
 
     def _complete(self, path: Path) -> None:
         if self.text is not None and tuple(path) not in self.positions:
@@ -99,6 +107,10 @@ class Document:
                 return pos[2], pos[3]
             p = p[:-1]
         return 1, 1
+
+    def yaml11_boolean(self, path: Path) -> str | None:
+        """How the boolean at ``path`` is written, when YAML 1.2 would read it as text."""
+        return self.yaml11_booleans.get(tuple(path))
 
     def key_text(self, path: Path) -> str | None:
         self._complete(path)
@@ -595,7 +607,9 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
                     value = _DISCARD
                 take_key(value, ev)
             else:
-                attach(value, ev.start_mark)
+                path, kept = attach(value, ev.start_mark)
+                if kept and value.__class__ is bool and ev.value not in YAML12_BOOLEANS:
+                    doc.yaml11_booleans[path] = ev.value
             continue
 
         # A collection starts.

@@ -1095,9 +1095,22 @@ class _Checker:
             return default
         value = data[key]
         if isinstance(value, bool):
+            word = str(value).lower()
+            written = self.doc.yaml11_boolean((*path, key))
+            if written is not None:  # the same words as for a quoted "no" below
+                self.error(
+                    (*path, key),
+                    f"{key} must be true or false, not {shown(written)}",
+                    f"write {word}: this check (YAML 1.1) reads {written} as {word}, "
+                    "editors (YAML 1.2) as text",
+                )
             return value
         if value is not INVALID:
-            self.error((*path, key), f"{key} must be true or false, not {shown(value)}")
+            self.error(
+                (*path, key),
+                f"{key} must be true or false, not {shown(value)}",
+                "write true or false",
+            )
         return default
 
     def tags(self, value: Any, path: Path) -> tuple[str, ...]:

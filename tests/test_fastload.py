@@ -38,10 +38,11 @@ SNIPPETS = [
     "links:\n  a:\n    url: https://x.example\n    aliases:\n      - b\n",
     "links:\n  a:\n  b: https://x.example\n",
     "links:\n  a: 'it''s'\n  b: \"q\"  # c\n  c: x # c\n  d: x#y\n",
-    "site:\n  home: yes\n  n: 010\n  f: 1.5e3\n  d: 2026-02-30\n  t: 2026-03-01 10:00\n  z: ~\n",
-    "links:\n  2024: https://x.example\n  yes: https://y.example\n  null: x\n",
+    "site:\n  home: true\n  n: 010\n  f: 1.5e3\n  d: 2026-02-30\n  t: 2026-03-01 10:00\n  z: ~\n",
+    "links:\n  2024: https://x.example\n  True: https://y.example\n  null: x\n",
     "links:\n  a: [ ]\n  b: []\n  c: [x,y ,  z]\n  d: [x,]\n  e: [x, [y]]\n",
     "links:\n  a: x\n  a: y\n",
+    "site:\n  home: yes\n  qr: Off\nlinks:\n  yes: https://y.example\n  a: [on, NO]\n",
     "links:\n  a: x: y\n",
     "links:\n  a: x\n   b: y\n",
     "links:\n  a:\n    b: c\n   d: e\n",
@@ -254,6 +255,28 @@ def test_the_yaml_test_suite_gave_the_fast_reader_work() -> None:
     whole = [str(c["id"]) for c in SUITE if _same(str(c["yaml"]))]
     assert answered > 1000, answered
     assert len(whole) > 10, whole  # plain files of the suite itself (spec examples 2.x...)
+
+
+@pytest.mark.parametrize("word", ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off",
+                                  "Off", "OFF"])  # fmt: skip
+def test_a_yaml_1_1_boolean_is_left_to_the_slow_path_which_notes_its_spelling(word: str) -> None:
+    """YAML 1.2 (editors) reads these words as text: validation needs to know how the value
+    was written (tests/test_validate.py), and only the slow path records it."""
+    text = f"links:\n  a:\n    url: https://x.example\n    forward_query: {word}\n"
+    assert fast_load(text) is None
+    doc, _ = load_text(text)
+    assert doc is not None
+    assert doc.data["links"]["a"]["forward_query"] is (word.lower() in ("yes", "on"))
+    assert doc.yaml11_boolean(("links", "a", "forward_query")) == word
+    assert doc.yaml11_boolean(("links", "a", "url")) is None
+
+
+@pytest.mark.parametrize("word", ["true", "True", "TRUE", "false", "False", "FALSE", "'no'"])
+def test_a_boolean_both_yaml_versions_read_alike_stays_fast(word: str) -> None:
+    text = f"links:\n  a:\n    url: https://x.example\n    forward_query: {word}\n"
+    assert _same(text)
+    doc, _ = load_text_slowly(text)
+    assert doc is not None and doc.yaml11_booleans == {}
 
 
 def test_deeper_positions_are_found_by_reading_again() -> None:
