@@ -526,3 +526,27 @@ def test_a_moved_device_target_is_placed_at_its_platform(
     assert [e.split(": error: ")[0] for e in errors] == ["links.yaml:9:20", "links.yaml:9:20"]
     assert "'shop:ios' was published pointing to https://a.example/1" in errors[0]
     assert "'store:ios' was published pointing to https://a.example/1" in errors[1]
+
+
+def test_a_lost_or_changed_lock_line_is_placed_where_it_was(pr: Path) -> None:
+    """Not at links.lock:1:1: a changed line at the head's line that took its place, a
+    lost one at the line it had, which the message names as the base's."""
+    lock = pr / "links.lock"
+    text = lock.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = lines.index("gh https://github.com/example") + 1
+    moved = text.replace("gh https://github.com/example\n", "gh https://evil.example/\n")
+    lock.write_text("# a comment moves the lines down one\n" + moved)
+    code, out = _run("check", "--base", "main")
+    assert code == 1
+    assert (
+        f"links.lock:{at + 1}:1: error: links.lock lost or changed the line 'gh "
+        f"https://github.com/example' of main (its line {at})" in out
+    ), out
+    lock.write_text(text.replace("gh https://github.com/example\n", ""))
+    code, out = _run("check", "--base", "main")
+    assert code == 1
+    assert (
+        f"links.lock:{at}:1: error: links.lock lost or changed the line 'gh "
+        f"https://github.com/example' of main (its line {at})" in out
+    ), out
