@@ -550,3 +550,18 @@ def test_a_lost_or_changed_lock_line_is_placed_where_it_was(pr: Path) -> None:
         f"links.lock:{at}:1: error: links.lock lost or changed the line 'gh "
         f"https://github.com/example' of main (its line {at})" in out
     ), out
+
+
+def test_import_refuses_a_slug_the_lock_reads_as_one_of_the_files(repo: Path) -> None:
+    """'gh.' has another collision key than 'gh' of links.yaml, but links.lock (and the
+    404 page's finder) read it as 'gh': import refuses it, rather than leave it to check."""
+    (repo / "in.csv").write_text("slug,url\ngh.,https://elsewhere.example.com/\n", "utf-8")
+    before = (repo / "links.yaml").read_text(encoding="utf-8")
+    code, out = _run("import", "in.csv")
+    assert code == 1, out
+    assert (
+        "in.csv:2:1: error: row 2, column A (slug): 'gh.' is one name with a slug of "
+        "links.yaml to links.lock and the 404 page (letter case, width and trailing "
+        "punctuation aside)\n"
+    ) in out, out
+    assert (repo / "links.yaml").read_text(encoding="utf-8") == before
