@@ -48,6 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import add as adder
+from . import lock
 from . import slugs as slugrules
 from .build import check_text
 from .model import Link, LinkSet
@@ -487,7 +488,7 @@ class _Importer:
             k
             for x in linkset.links
             for s in x.slugs
-            for k in adder.published_keys(s, x.domains, linkset)
+            for k in lock.own_keys(s, x.domains, linkset.site)
         }
         # the lock's keys of the file's own slugs are published too: a row whose slug the
         # lock reads as one of them ('gh.' for 'gh': lock.key drops trailing punctuation)
@@ -641,7 +642,7 @@ class _Importer:
             else:
                 domains = link.domains if self.names else ()
                 keys = set(adder.published_keys(s, domains, self.linkset))
-                if keys & self.published:
+                if set(lock.own_keys(s, domains, self.linkset.site)) & self.published:
                     self.error(
                         row,
                         name,

@@ -758,6 +758,19 @@ def reserved_keys(slug: str, domains: Collection[str], site: Site) -> list[str]:
     return [k for name in names for k in _forms(name, only)[0]]
 
 
+def own_keys(slug: str, domains: Collection[str], site: Site) -> list[str]:
+    """The keys of ``slug``'s own lines on ``domains`` (none: the default domain), not
+    those it continues: two slugs with one of these are one name to the lock."""
+    several = len(site.domains) > 1
+    names = [f"{slug}@{d}" for d in (domains or (site.domains[0].name,))] if several else [slug]
+    only = None if several else only_domain(site)
+    found = []
+    for name in names:
+        forms, own = _forms(name, only)
+        found += forms[:own]
+    return found
+
+
 def write(path: Path, text: str) -> None:
     """Replace the lock in one step: never half-written."""
     tmp = path.with_name(f".{path.name}.tmp")
