@@ -16,7 +16,7 @@ from itertools import islice
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from . import abuse, analytics
+from . import abuse, analytics, finder
 from . import slugs as slugrules
 from .hosts import HOSTS
 from .i18n import LANGUAGES
@@ -1161,7 +1161,9 @@ class _Checker:
         several = bool(self.doc_domains)
         for link in links:
             for i, slug in enumerate(link.slugs):
-                key = slugrules.collision_key(slug)
+                # as links.lock groups its lines (lock.key): case, width and trailing
+                # punctuation aside, as the 404 page's finder reads a slug ('gh.' is 'gh')
+                key = finder.normal(slugrules.collision_key(slug))
                 # one site: the key alone (the usual case, kept as quick as it was)
                 spots = [(d, key) for d in link.domains] if several else (key,)
                 for spot in spots:
@@ -1185,14 +1187,18 @@ class _Checker:
                         if same
                         else f"slug {slug!r} collides with {other!r}{on} (line {line})"
                     )
-                    hint = (
-                        None
-                        if same
-                        else (
+                    if same:
+                        hint = None
+                    elif slugrules.collision_key(other) == slugrules.collision_key(slug):
+                        hint = (
                             "slugs that differ only in letter case or width are the same to people "
                             "and to case-insensitive hosts; pick one"
                         )
-                    )
+                    else:
+                        hint = (
+                            "slugs that differ only in trailing punctuation are one name to "
+                            "links.lock, and the 404 page sends one to the other; pick one"
+                        )
                     if same and on:
                         hint = (
                             f"a slug may be used once a domain: write '{slug}@<domain>' for another"

@@ -526,3 +526,42 @@ def test_a_moved_device_target_is_placed_at_its_platform(
     assert [e.split(": error: ")[0] for e in errors] == ["links.yaml:9:20", "links.yaml:9:20"]
     assert "'shop:ios' was published pointing to https://a.example/1" in errors[0]
     assert "'store:ios' was published pointing to https://a.example/1" in errors[1]
+
+
+def test_a_lost_or_changed_lock_line_is_placed_where_it_was(pr: Path) -> None:
+    """Not at links.lock:1:1: a changed line at the head's line that took its place, a
+    lost one at the line it had, which the message names as the base's."""
+    lock = pr / "links.lock"
+    text = lock.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = lines.index("gh https://github.com/example") + 1
+    moved = text.replace("gh https://github.com/example\n", "gh https://evil.example/\n")
+    lock.write_text("# a comment moves the lines down one\n" + moved)
+    code, out = _run("check", "--base", "main")
+    assert code == 1
+    assert (
+        f"links.lock:{at + 1}:1: error: links.lock lost or changed the line 'gh "
+        f"https://github.com/example' of main (its line {at})" in out
+    ), out
+    lock.write_text(text.replace("gh https://github.com/example\n", ""))
+    code, out = _run("check", "--base", "main")
+    assert code == 1
+    assert (
+        f"links.lock:{at}:1: error: links.lock lost or changed the line 'gh "
+        f"https://github.com/example' of main (its line {at})" in out
+    ), out
+
+
+def test_import_refuses_a_slug_the_lock_reads_as_one_of_the_files(repo: Path) -> None:
+    """'gh.' has another collision key than 'gh' of links.yaml, but links.lock (and the
+    404 page's finder) read it as 'gh': import refuses it, rather than leave it to check."""
+    (repo / "in.csv").write_text("slug,url\ngh.,https://elsewhere.example.com/\n", "utf-8")
+    before = (repo / "links.yaml").read_text(encoding="utf-8")
+    code, out = _run("import", "in.csv")
+    assert code == 1, out
+    assert (
+        "in.csv:2:1: error: row 2, column A (slug): 'gh.' is one name with a slug of "
+        "links.yaml to links.lock and the 404 page (letter case, width and trailing "
+        "punctuation aside)\n"
+    ) in out, out
+    assert (repo / "links.yaml").read_text(encoding="utf-8") == before

@@ -154,6 +154,21 @@ ROWS = [
         E,
         "slug 'SALE' collides with 'sale' (line 3)",
     ),
+    # one name to links.lock and the 404 page: trailing punctuation aside
+    (
+        L("  gh: https://a.example\n  gh.: https://b.example\n"),
+        4,
+        3,
+        E,
+        "slug 'gh.' collides with 'gh' (line 3)",
+    ),
+    (
+        L("  gh: https://a.example\n  b:\n    url: https://b.example\n    aliases: [GH.]\n"),
+        6,
+        15,
+        E,
+        "slug 'GH.' collides with 'gh' (line 3)",
+    ),
     (
         L("  sale: https://a.example\n  b:\n    url: https://b.example\n    aliases: [sale]\n"),
         6,
@@ -603,3 +618,16 @@ def test_every_character_text_refuses_is_unprintable() -> None:
         if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" or _noncharacter(c)
     )
     assert [c for c in refused if c.isprintable()] == []
+
+
+def test_slugs_one_to_the_lock_collide_with_a_hint_that_says_why() -> None:
+    found = one_problem(L("  gh: https://a.example\n  gh.: https://b.example\n"))
+    assert (found.line, found.column, found.message) == (
+        4,
+        3,
+        "slug 'gh.' collides with 'gh' (line 3)",
+    )
+    assert found.hint == (
+        "slugs that differ only in trailing punctuation are one name to links.lock, and the "
+        "404 page sends one to the other; pick one"
+    )
