@@ -675,8 +675,7 @@ def test_a_reordered_domain_list_moves_nothing_that_is_served(tmp_path: Path) ->
     assert team.deploys() == [
         "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/go.example.com"
         " --site nf-go",
-        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/b.example.org"
-        " --site nf-b",
+        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/b.example.org --site nf-b",
     ]
 
     # b.example.org first now, with an evil gh there: go.example.com still serves acme
@@ -688,8 +687,7 @@ def test_a_reordered_domain_list_moves_nothing_that_is_served(tmp_path: Path) ->
     assert b"https://github.com/acme" in served
     assert b"evil" not in served
     assert team.deploys()[2:] == [
-        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/b.example.org"
-        " --site nf-b",
+        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/b.example.org --site nf-b",
         "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/go.example.com"
         " --site nf-go",
     ]
@@ -711,8 +709,7 @@ def test_a_renamed_domain_is_not_published_at_the_old_one(tmp_path: Path) -> Non
     assert f"::error::{problem}\n" in run.log("github-pages")
     # Netlify deploys only the domain it has a site for; go.examp1e.com has none
     assert team.deploys()[2:] == [
-        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/b.example.org"
-        " --site nf-b",
+        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/b.example.org --site nf-b",
     ]
     assert run.results["netlify"] == "success"
 

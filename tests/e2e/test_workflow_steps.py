@@ -430,11 +430,11 @@ def test_publish_deploys_each_domain_folder_to_its_own_site(
     tool is replaced by a recorder."""
     links = TWO_DOMAINS
     if reordered:
-        links = links.replace(
-            "    - go.example.com\n    - domain: sale.example.cn\n      home: https://shop.example.cn\n",
-            "    - domain: sale.example.cn\n      home: https://shop.example.cn\n    - go.example.com\n",
-        )
-        assert links != TWO_DOMAINS
+        cn = "    - domain: sale.example.cn\n      home: https://shop.example.cn\n"
+        links = links.replace("    - go.example.com\n" + cn, cn + "    - go.example.com\n")
+        # the link that names no domain stays where it was published
+        links = links.replace("  sale: https", "  sale@go.example.com: https")
+        assert links.count("@go.example.com") == 1
     (tmp_path / "links.yaml").write_text(links)
     built = subprocess.run(
         [str(ROOT / ".venv/bin/shortlinks"), "build", "links.yaml", "-o", "_site", "--no-cache"],
@@ -455,7 +455,8 @@ def test_publish_deploys_each_domain_folder_to_its_own_site(
     (recorder / "npx").chmod(0o755)
     one, many = ("NETLIFY_SITE_ID", "NETLIFY_SITE_IDS") if job == "netlify" else (
         "PROJECT", "PROJECTS")  # fmt: skip
-    env = {**os.environ, "PATH": f"{recorder}:{os.environ['PATH']}", one: "go.example.com main-site",
+    env = {**os.environ, "PATH": f"{recorder}:{os.environ['PATH']}",
+           one: "go.example.com main-site",
            many: "sale.example.cn cn-site\nold.example.com old-site"}  # fmt: skip
 
     def deploy() -> tuple[subprocess.CompletedProcess[str], list[str]]:
