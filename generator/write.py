@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .atomic import replace_file, replacing
+
 try:
     import fcntl
 except ImportError:  # not a POSIX system: builds are not locked (docs/output.md)
@@ -515,7 +517,10 @@ def settle(out: Path) -> None:
     _promote(out)
     for half in (state_path(out), _next_state(out), _journal(out)):  # cut off mid-write
         with contextlib.suppress(FileNotFoundError):
-            half.with_name(half.name + ".tmp").unlink()
+            half.with_name(half.name + ".tmp").unlink()  # the name of earlier versions
+        for stale in half.parent.glob(f".{glob.escape(half.name)}.*.tmp"):  # atomic.py's
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
     name = glob.escape(out.name)  # '-o site[1]' must not match '.site1.tmp-*'
     for pattern in (f".{name}.tmp-*", f".{name}.old-*", f".{name}.stage-*"):
         for stale in out.parent.glob(pattern):
@@ -792,16 +797,15 @@ def _write_state(path: Path, sinks: list[_Sink], header: dict, generation: int) 
     """Join the sinks' lines under the header into the manifest ``path`` (whole, or not
     there at all: written aside and renamed); count the files."""
     count = 0
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
+    with replacing(path) as f:
         head = {"generator": "shortlinks", "version": _VERSION, "generation": generation}
-        f.write(json.dumps({**head, **header}, ensure_ascii=False, sort_keys=True) + "\n")
+        first = json.dumps({**head, **header}, ensure_ascii=False, sort_keys=True) + "\n"
+        f.write(first.encode("utf-8"))
         for sink in sinks:
-            with open(sink.part, encoding="utf-8") as part:
+            with open(sink.part, "rb") as part:
                 for line in part:
                     f.write(line)
                     count += 1
-    os.replace(tmp, path)
     return count
 
 
@@ -1003,12 +1007,9 @@ def _write_changes(
                 shutil.rmtree(previous, ignore_errors=True)
                 return result
         journal = _journal(out)
-        tmp = journal.with_name(journal.name + ".tmp")
-        tmp.write_text(
-            json.dumps({"stage": stage.name, "replace": replace, "remove": removed}),
-            encoding="utf-8",
+        replace_file(  # the point of no return: from here on, it is finished
+            journal, json.dumps({"stage": stage.name, "replace": replace, "remove": removed})
         )
-        os.replace(tmp, journal)  # the point of no return: from here on, it is finished
         committed = journaled = True
         _stop_at("journal")
         _apply(out, stage, replace, removed, halfway="applying")
