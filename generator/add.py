@@ -24,7 +24,6 @@ slugs, tried at random until one collides with no slug or alias in any letter ca
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 from collections.abc import Collection
@@ -36,6 +35,7 @@ from typing import Any
 import yaml
 
 from . import slugs as slugrules
+from .atomic import replace_file
 from .build import check_text
 from .load import Document, load_text
 from .lock import reserved_keys
@@ -496,12 +496,6 @@ def indentation(text: str) -> tuple[str, str]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step, keeping its permissions: never half-written."""
-    tmp = path.with_name(f".{path.name}.add-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    try:
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Replace the file in one step, keeping its permissions: never half-written, never
+    through a planted symlink (generator/atomic.py)."""
+    replace_file(path, text)

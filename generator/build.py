@@ -23,7 +23,8 @@ from pathlib import Path
 import jinja2
 
 from . import __version__, lock, qr
-from .hosts import HOSTS
+from .atomic import replace_file
+from .hosts import HOSTS, exposed_problem
 from .load import Document, load_file, load_text, read_bytes
 from .model import LinkSet, State
 from .pages import Pages, builtin_templates, environment
@@ -89,13 +90,26 @@ def _no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def check(path: Path, base_lock: lock.Lock | None = None) -> CheckResult:
+def check(
+    path: Path, base_lock: lock.Lock | None = None, hosts: tuple[str, ...] | None = None
+) -> CheckResult:
     """``path`` checked, and against the links.lock beside it when there is one (its slugs
     must keep their published targets: lock.py); ``base_lock``, a pull request's base
-    branch's lock, which this one must only have grown from."""
+    branch's lock, which this one must only have grown from; ``hosts``, the build's
+    --host, which a site that does not list its links must not be built with when one of
+    them would serve another's rule file (site.hosts is checked with the file)."""
     with _no_gc_pauses():
         doc, problems = load_file(path)
         result = _checked(doc, problems)
+    site = result.linkset.site if result.linkset is not None else None
+    if hosts and site is not None and doc is not None and not site.links_json:
+        said = exposed_problem(tuple(name for name in HOSTS if name in hosts))
+        if said:
+            line, col = doc.locate(("site", "links_json"))
+            result.problems = sorted(
+                [*result.problems, Problem(line, col, ERROR, *said, doc.filename)]
+            )
+            result.linkset = None
     locked = lock.read(lock.lock_path(path))
     if locked is None and base_lock is not None and base_lock.entries:
         locked = lock.Lock(str(lock.lock_path(path)))  # removed: as if emptied
@@ -254,7 +268,7 @@ def _build_locked(
             return result
         if _domains_up_to_date(out, inputs, now, strict, result, workers):
             return result
-    checked = check(path)
+    checked = check(path, hosts=hosts)
     result.problems = checked.problems
     if not checked.ok or (strict and checked.problems):
         return result
@@ -349,9 +363,7 @@ def _build_domains(
             else:
                 result.notes.append(f"{gone} is no longer in site.domains: removed {folder}/")
     if not marker.is_file() or marker.read_text(encoding="utf-8") != listed:
-        tmp = out / f".{DOMAINS_FILE}.tmp"
-        tmp.write_text(listed, encoding="utf-8")
-        os.replace(tmp, marker)
+        replace_file(marker, listed)
     result.written = True
     _sum_up(result)
     return result

@@ -17,6 +17,7 @@ import click
 
 from . import __version__, lock
 from . import qr as qrcodes
+from .atomic import replace_file
 from .build import BuildResult, build, check
 from .hosts import HOSTS
 from .load import Document
@@ -592,9 +593,7 @@ def qr(slug: str, file: Path, output: Path | None, scale: int, domain: str | Non
     if suffix not in (".svg", ".png"):
         raise click.BadParameter("the file must end in .svg or .png", param_hint="-o")
     data = codes.svg(url, scale=scale).encode() if suffix == ".svg" else codes.png(url, scale)
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, output)  # atomic: never a half-written file
+    replace_file(output, data)  # atomic: never a half-written file
     click.echo(f"Wrote {output} ({url})")
 
 
@@ -867,9 +866,7 @@ def export_links(file: Path, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        tmp = output.with_name(f".{output.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, output)
+        replace_file(output, text)
         click.echo(f"Wrote {len(linkset.links)} links to {output}", err=True)
     left = importer.left_out(linkset)
     if left:
@@ -888,9 +885,7 @@ Examples:
 
 def _write_file(path: Path, text: str) -> None:
     """Write in one step (a temporary file renamed over it): never a half-written file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    replace_file(path, text)
 
 
 @main.command("sheet", epilog=EXAMPLES_SHEET)

@@ -772,13 +772,7 @@ def own_keys(slug: str, domains: Collection[str], site: Site) -> list[str]:
 
 
 def write(path: Path, text: str) -> None:
-    """Replace the lock in one step: never half-written."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    try:
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Replace the lock in one step: never half-written, never through a planted symlink."""
+    from .atomic import replace_file
+
+    replace_file(path, text)

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from . import abuse, analytics, finder
 from . import slugs as slugrules
-from .hosts import HOSTS
+from .hosts import HOSTS, exposed_problem
 from .i18n import LANGUAGES
 from .load import INVALID, Document
 from .model import (
@@ -251,6 +251,8 @@ class _Checker:
         hosts = self.hosts(data["hosts"]) if "hosts" in data else ()
         language = self.language(data["language"]) if "language" in data else "en"
         links_json = self.flag(data, "links_json", ("site",), default=True)
+        if not links_json and (said := exposed_problem(hosts)):  # hosts: site.hosts
+            self.error(("site", "links_json"), *said)
         qr = self.flag(data, "qr", ("site",), default=True)
         allow = self.domains(data, "allow_domains")
         deny = self.domains(data, "deny_domains")

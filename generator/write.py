@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .atomic import replace_file, replacing
+
 try:
     import fcntl
 except ImportError:  # not a POSIX system: builds are not locked (docs/output.md)
@@ -206,10 +208,13 @@ def _read_unmarked(out: Path) -> Manifest | None:
     except (OSError, ValueError):
         return None
     root = os.fspath(out)
+    sealed = _sealed(state_path(out)) or -1
     for rel, recorded in files.items():
         try:
             st = os.stat(os.path.join(root, rel), follow_symlinks=False)
         except (OSError, ValueError):
+            continue
+        if st.st_ctime_ns > sealed:
             continue
         if _STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ino) == recorded[_DIGEST:]:
             break
@@ -307,6 +312,9 @@ def _intact_share(out: Path, manifest: Path, first: int, lo: int, hi: int) -> bo
 
 def _intact_lines(root: int, manifest: Path, first: int, lo: int, hi: int) -> bool:
     stat = os.stat
+    sealed = _sealed(manifest)
+    if sealed is None:
+        return False
     with open(manifest, "rb") as f:
         f.seek(lo - 1 if lo > first else first)
         if lo > first:
@@ -325,13 +333,40 @@ def _intact_lines(root: int, manifest: Path, first: int, lo: int, hi: int) -> bo
                     st = stat(path, dir_fd=root, follow_symlinks=False)
                 except (OSError, ValueError):
                     return False
-                if rest[2 * _DIGEST + 1 : -1] != b"%d\t%d\t%d" % (
+                if st.st_ctime_ns > sealed or rest[2 * _DIGEST + 1 : -1] != b"%d\t%d\t%d" % (
                     st.st_size,
                     st.st_mtime_ns,
                     st.st_ino,
                 ):
                     return False
     return True
+
+
+def _sealed(manifest: Path) -> int | None:
+    """When the manifest took its place (its ctime, in ns), or None without one.
+
+    A file's size, mtime and inode can all be put back after its bytes were rewritten in
+    place (os.utime), but not its ctime: the kernel sets it to now on any change, and no
+    call sets it back. Every file of a build is in its place (written, linked, renamed:
+    each bumps its ctime) before the manifest is renamed over the old one, last, which
+    bumps the manifest's ctime; so a file whose ctime is later than the manifest's was
+    changed after the build. Comparing with the manifest's ctime rather than recording
+    each file's own keeps the manifest as it was, and costs nothing: the files are
+    stat-ed anyway."""
+    try:
+        return os.stat(manifest).st_ctime_ns
+    except OSError:
+        return None
+
+
+def _seal(manifest: Path) -> None:
+    """Bump the manifest's ctime to now (a chmod to its own mode), after something that
+    bumps the ctime of files it lists without changing them: removing the other links of
+    their inodes (the previous tree of a swap, by the build or, killed before, by the next
+    one's ``settle``). A file changed in place between a killed build and the next is
+    therefore not seen by that next build; ``--force`` writes every file."""
+    with contextlib.suppress(OSError):
+        os.chmod(manifest, os.stat(manifest).st_mode & 0o7777)
 
 
 def digest(data: bytes) -> str:
@@ -515,12 +550,19 @@ def settle(out: Path) -> None:
     _promote(out)
     for half in (state_path(out), _next_state(out), _journal(out)):  # cut off mid-write
         with contextlib.suppress(FileNotFoundError):
-            half.with_name(half.name + ".tmp").unlink()
+            half.with_name(half.name + ".tmp").unlink()  # the name of earlier versions
+        for stale in half.parent.glob(f".{glob.escape(half.name)}.*.tmp"):  # atomic.py's
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
     name = glob.escape(out.name)  # '-o site[1]' must not match '.site1.tmp-*'
+    removed = False
     for pattern in (f".{name}.tmp-*", f".{name}.old-*", f".{name}.stage-*"):
         for stale in out.parent.glob(pattern):
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
+                removed = True
+    if removed:  # the previous tree of a swap killed before removing it shares inodes
+        _seal(state_path(out))
 
 
 def retire(out: Path) -> list[str]:
@@ -683,6 +725,7 @@ class _Sink:
         self.out = out
         self.before = before
         self.n = n
+        self.sealed: int | None = None  # the old manifest's ctime (_sealed), once needed
         self.part = root / f"{_PART}{n}"
         self.changed: list[str] = []
         self.clashes: list[str] = []
@@ -739,6 +782,10 @@ class _Sink:
         size, mtime, inode = _STAMP.unpack(old[_DIGEST:])
         if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime, inode):
             return ""
+        if self.sealed is None:
+            self.sealed = _sealed(state_path(self.out)) or -1
+        if st.st_ctime_ns > self.sealed:  # rewritten in place, its mtime put back
+            return ""
         return f"{size}\t{mtime}\t{inode}"
 
 
@@ -792,16 +839,15 @@ def _write_state(path: Path, sinks: list[_Sink], header: dict, generation: int) 
     """Join the sinks' lines under the header into the manifest ``path`` (whole, or not
     there at all: written aside and renamed); count the files."""
     count = 0
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
+    with replacing(path) as f:
         head = {"generator": "shortlinks", "version": _VERSION, "generation": generation}
-        f.write(json.dumps({**head, **header}, ensure_ascii=False, sort_keys=True) + "\n")
+        first = json.dumps({**head, **header}, ensure_ascii=False, sort_keys=True) + "\n"
+        f.write(first.encode("utf-8"))
         for sink in sinks:
-            with open(sink.part, encoding="utf-8") as part:
+            with open(sink.part, "rb") as part:
                 for line in part:
                     f.write(line)
                     count += 1
-    os.replace(tmp, path)
     return count
 
 
@@ -1001,14 +1047,12 @@ def _write_changes(
                 os.replace(nxt, state_path(out))
                 _stop_at("promoted")
                 shutil.rmtree(previous, ignore_errors=True)
+                _seal(state_path(out))  # unlinking the previous tree's links bumped ctimes
                 return result
         journal = _journal(out)
-        tmp = journal.with_name(journal.name + ".tmp")
-        tmp.write_text(
-            json.dumps({"stage": stage.name, "replace": replace, "remove": removed}),
-            encoding="utf-8",
+        replace_file(  # the point of no return: from here on, it is finished
+            journal, json.dumps({"stage": stage.name, "replace": replace, "remove": removed})
         )
-        os.replace(tmp, journal)  # the point of no return: from here on, it is finished
         committed = journaled = True
         _stop_at("journal")
         _apply(out, stage, replace, removed, halfway="applying")

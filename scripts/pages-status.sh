@@ -13,12 +13,20 @@
 # that then fails says what is wrong, where skipping would hide it.
 #
 # With Actions, Pages ignores the CNAME file: the custom domain is the one in Settings ->
-# Pages -> Custom domain. When that differs from the site's CNAME (site.domain), it warns.
+# Pages -> Custom domain. It also says which folder Pages gets (`folder=`):
+# - a site of one domain (site.domain): SITE_DIR itself, with a warning when the custom
+#   domain is not the site's CNAME;
+# - a build of site.domains (SITE_DIR/domains.json): the folder named exactly as the custom
+#   domain, and no other. The order or the names of site.domains are the pull request's to
+#   change; which domain Pages serves is the repository's setting. So a list reordered, or a
+#   domain renamed, never puts another domain's links at the custom domain: when the build
+#   has no folder of that name (or the custom domain is unset or cannot be read), `folder=`
+#   is empty and `pages-problem=` says why, and the Pages job fails with it.
 #
-# Usage: scripts/pages-status.sh PAGES_FOLDER   (the folder Pages serves: site-folders.sh)
+# Usage: scripts/pages-status.sh SITE_DIR
 # Environment: GH_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_OUTPUT.
 set -euo pipefail
-folder="${1:?usage: pages-status.sh PAGES_FOLDER}"
+site_dir="${1:?usage: pages-status.sh SITE_DIR}"
 out="${GITHUB_OUTPUT:-/dev/stdout}"
 api="${GITHUB_API_URL:-https://api.github.com}/repos/${GITHUB_REPOSITORY:?}/pages"
 body="$(mktemp)"
@@ -41,6 +49,15 @@ case "$code" in
     echo "::warning::could not tell whether GitHub Pages is on (the API answered HTTP $code):" \
       "deploying to it as if it were"
     echo "github-pages=true" >>"$out"
+    if [ -f "$site_dir/domains.json" ]; then
+      problem="could not read the custom domain of GitHub Pages (the API answered HTTP $code):"
+      problem+=" with site.domains, Pages gets only the folder of its custom domain"
+      echo "::error::$problem"
+      echo "folder=" >>"$out"
+      echo "pages-problem=$problem" >>"$out"
+    else
+      echo "folder=$site_dir" >>"$out"
+    fi
     exit 0
     ;;
 esac
@@ -59,13 +76,47 @@ if [ "$build_type" = "legacy" ]; then
   echo "github-pages=false" >>"$out"
   exit 0
 fi
-if [ -f "$folder/CNAME" ]; then
-  domain="$(tr -d '[:space:]' <"$folder/CNAME")"
-  if [ "${cname,,}" != "${domain,,}" ]; then
-    echo "::warning::GitHub Pages serves this site at ${cname:-its github.io address}, not at" \
-      "$domain: with GitHub Actions, Pages ignores the CNAME file. Enter $domain under" \
-      "Settings -> Pages -> Custom domain (docs/deploy.md)."
+if [ -f "$site_dir/domains.json" ]; then
+  # the folder of the custom domain, named as site.domains names it (domains are compared
+  # without case, as DNS does); never another one
+  folder="$(python3 - "$site_dir" "$cname" <<'PY'
+import json, pathlib, sys
+site, cname = pathlib.Path(sys.argv[1]), sys.argv[2].strip().lower()
+for name in json.loads((site / "domains.json").read_text(encoding="utf-8"))["domains"]:
+    if cname and name.lower() == cname and "/" not in name and not name.startswith("."):
+        if (site / name).is_dir():
+            print(site / name)
+PY
+)"
+  if [ -z "$folder" ]; then
+    domains="$(python3 -c 'import json, sys; print(", ".join(json.load(open(sys.argv[1]))["domains"]))' \
+      "$site_dir/domains.json")"
+    if [ -z "$cname" ]; then
+      problem="GitHub Pages has no custom domain, and this site has one folder a domain"
+      problem+=" ($domains): enter the domain Pages serves under Settings -> Pages -> Custom"
+      problem+=" domain (docs/deploy.md, several domains). Not deploying to GitHub Pages."
+    else
+      problem="GitHub Pages serves $cname (Settings -> Pages -> Custom domain), which is not"
+      problem+=" a domain of this build ($domains): not deploying to GitHub Pages. Put $cname"
+      problem+=" back in site.domains, or change the custom domain (docs/deploy.md, several domains)."
+    fi
+    echo "::error::$problem"
+    echo "github-pages=true" >>"$out"
+    echo "folder=" >>"$out"
+    echo "pages-problem=$problem" >>"$out"
+    exit 0
+  fi
+else
+  folder="$site_dir"
+  if [ -f "$folder/CNAME" ]; then
+    domain="$(tr -d '[:space:]' <"$folder/CNAME")"
+    if [ "${cname,,}" != "${domain,,}" ]; then
+      echo "::warning::GitHub Pages serves this site at ${cname:-its github.io address}, not at" \
+        "$domain: with GitHub Actions, Pages ignores the CNAME file. Enter $domain under" \
+        "Settings -> Pages -> Custom domain (docs/deploy.md)."
+    fi
   fi
 fi
-echo "GitHub Pages is on (${build_type:-workflow}): deploying there"
+echo "GitHub Pages is on (${build_type:-workflow}): deploying $folder there"
 echo "github-pages=true" >>"$out"
+echo "folder=$folder" >>"$out"

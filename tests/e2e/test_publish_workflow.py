@@ -361,14 +361,18 @@ def test_a_changed_commit_is_deployed_by_its_push(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("answer", "output", "log"),
     [
-        (PAGES_ON, "github-pages=true", "GitHub Pages is on (workflow): deploying there\n"),
+        (
+            PAGES_ON,
+            "github-pages=true\nfolder={site}",
+            "GitHub Pages is on (workflow): deploying {site} there\n",
+        ),
         (
             (200, {"build_type": "workflow", "cname": None}),
-            "github-pages=true",
+            "github-pages=true\nfolder={site}",
             "::warning::GitHub Pages serves this site at its github.io address, not at"
             " go.example.com: with GitHub Actions, Pages ignores the CNAME file. Enter"
             " go.example.com under Settings -> Pages -> Custom domain (docs/deploy.md).\n"
-            "GitHub Pages is on (workflow): deploying there\n",
+            "GitHub Pages is on (workflow): deploying {site} there\n",
         ),
         (
             (200, {"build_type": "legacy", "cname": "go.example.com"}),
@@ -385,7 +389,7 @@ def test_a_changed_commit_is_deployed_by_its_push(tmp_path: Path) -> None:
         ),
         (
             (500, {}),
-            "github-pages=true",
+            "github-pages=true\nfolder={site}",
             "::warning::could not tell whether GitHub Pages is on (the API answered HTTP"
             " 500): deploying to it as if it were\n",
         ),
@@ -412,8 +416,8 @@ def test_pages_status(tmp_path: Path, answer: tuple[int, dict], output: str, log
         env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    assert run.stdout == log
-    assert out.read_text() == output + "\n"
+    assert run.stdout == log.format(site=site)
+    assert out.read_text() == output.format(site=site) + "\n"
 
 
 @pytest.mark.parametrize(
@@ -618,3 +622,147 @@ def test_check_cancels_superseded_runs_of_a_pull_request_only() -> None:
     assert _concurrency("pull_request", 13, "refs/pull/13/merge", "c3") == ("check-13", True)
     assert _concurrency("push", None, "refs/heads/main", "d4") == ("check-d4", False)
     assert _concurrency("push", None, "refs/heads/main", "e5") == ("check-e5", False)
+
+
+# Several domains: what each host serves is the repository's setting (GitHub Pages' custom
+# domain, the "domain target" secrets), never the order or the names of site.domains, which
+# a pull request changes.
+TWO = """\
+site:
+  domains: [go.example.com, b.example.org]
+  timezone: UTC
+links:
+  gh: https://github.com/acme
+"""
+REORDERED = """\
+site:
+  domains: [b.example.org, go.example.com]
+  timezone: UTC
+links:
+  gh@go.example.com: https://github.com/acme
+  gh@b.example.org: https://evil.example.net/
+"""
+RENAMED = """\
+site:
+  domains: [go.examp1e.com, b.example.org]
+  timezone: UTC
+links:
+  gh: https://evil.example.net/
+"""
+NETLIFY_BY_DOMAIN = {
+    "NETLIFY_AUTH_TOKEN": "nf-token",
+    "NETLIFY_SITE_ID": "go.example.com nf-go",
+    "NETLIFY_SITE_IDS": "b.example.org nf-b",
+}
+
+
+def _push(team: Team, links: str, secrets: dict[str, str]) -> Run:
+    (team.origin / "links.yaml").write_text(links)
+    team.git("commit", "-q", "-am", "the list changed")
+    return team.run("push", PUSHED, secrets)
+
+
+def _bytes_of(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_a_reordered_domain_list_moves_nothing_that_is_served(tmp_path: Path) -> None:
+    team = Team(tmp_path, TWO)
+    run = team.run("push", PUSHED, NETLIFY_BY_DOMAIN)
+    assert run.results["github-pages"] == "success", run.log("build") + run.log("github-pages")
+    site = tmp_path / "run-1/build-workspace/_site"
+    assert team.store.pages == [files_digest(site / "go.example.com")]
+    assert team.deploys() == [
+        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/go.example.com"
+        " --site nf-go",
+        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/b.example.org --site nf-b",
+    ]
+
+    # b.example.org first now, with an evil gh there: go.example.com still serves acme
+    run = _push(team, REORDERED, NETLIFY_BY_DOMAIN)
+    assert run.results["github-pages"] == "success", run.log("github-pages")
+    site = tmp_path / "run-2/build-workspace/_site"
+    assert team.store.pages[-1] == files_digest(site / "go.example.com")
+    served = _bytes_of(site / "go.example.com")  # what Pages got, by its digest above
+    assert b"https://github.com/acme" in served
+    assert b"evil" not in served
+    assert team.deploys()[2:] == [
+        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/b.example.org --site nf-b",
+        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/go.example.com"
+        " --site nf-go",
+    ]
+
+
+def test_a_renamed_domain_is_not_published_at_the_old_one(tmp_path: Path) -> None:
+    team = Team(tmp_path, TWO)
+    team.run("push", PUSHED, NETLIFY_BY_DOMAIN)
+    run = _push(team, RENAMED, NETLIFY_BY_DOMAIN)
+    assert run.results["github-pages"] == "failure"
+    assert len(team.store.pages) == 1  # the first push's site stays live
+    problem = (
+        "GitHub Pages serves go.example.com (Settings -> Pages -> Custom domain), which is not"
+        " a domain of this build (go.examp1e.com, b.example.org): not deploying to GitHub"
+        " Pages. Put go.example.com back in site.domains, or change the custom domain"
+        " (docs/deploy.md, several domains)."
+    )
+    assert f"::error::{problem}\n" in run.log("build")
+    assert f"::error::{problem}\n" in run.log("github-pages")
+    # Netlify deploys only the domain it has a site for; go.examp1e.com has none
+    assert team.deploys()[2:] == [
+        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/b.example.org --site nf-b",
+    ]
+    assert run.results["netlify"] == "success"
+
+
+@pytest.mark.parametrize(
+    ("cname", "code", "problem"),
+    [
+        (
+            None,
+            200,
+            "GitHub Pages has no custom domain, and this site has one folder a domain"
+            " (go.example.com, b.example.org): enter the domain Pages serves under Settings"
+            " -> Pages -> Custom domain (docs/deploy.md, several domains). Not deploying to"
+            " GitHub Pages.",
+        ),
+        (
+            None,
+            500,
+            "could not read the custom domain of GitHub Pages (the API answered HTTP 500):"
+            " with site.domains, Pages gets only the folder of its custom domain",
+        ),
+    ],
+)
+def test_pages_without_a_known_custom_domain_gets_no_folder(
+    tmp_path: Path, cname: str | None, code: int, problem: str
+) -> None:
+    """Never "the first folder": the Pages job fails with the reason."""
+    team = Team(tmp_path, TWO)
+    run = team.run("push", PUSHED, {}, pages=(code, {"build_type": "workflow", "cname": cname}))
+    assert run.results["github-pages"] == "failure"
+    assert team.store.pages == []
+    assert f"::error::{problem}\n" in run.log("github-pages")
+
+
+def test_a_one_site_secret_with_several_domains_must_name_its_domain(tmp_path: Path) -> None:
+    team = Team(tmp_path, TWO)
+    run = team.run("push", PUSHED, NETLIFY)  # NETLIFY_SITE_ID: a bare site id
+    assert run.results["netlify"] == "failure"
+    assert team.deploys() == []
+    assert (
+        "::error::this build has one folder a domain, and the one-site secret (NETLIFY_SITE_ID,"
+        " CLOUDFLARE_PAGES_PROJECT) does not say which domain its site serves"
+    ) in run.log("netlify")
+    assert run.results["github-pages"] == "success"  # each host on its own
+
+
+def test_a_one_item_domain_list_deploys_as_one_site(tmp_path: Path) -> None:
+    team = Team(tmp_path, TWO.replace("[go.example.com, b.example.org]", "[go.example.com]"))
+    run = team.run("push", PUSHED, NETLIFY)
+    assert run.results["github-pages"] == run.results["netlify"] == "success"
+    site = tmp_path / "run-1/build-workspace/_site"
+    assert team.store.pages == [files_digest(site / "go.example.com")]
+    assert team.deploys() == [
+        "--yes netlify-cli@27.10.2 deploy --prod --no-build --dir _site/go.example.com"
+        " --site nf-site",
+    ]
