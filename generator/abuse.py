@@ -145,6 +145,11 @@ def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+# The Cyrillic palochka is drawn as a Latin 'l' in the fonts of address bars and chat apps
+# ('аррӏе' for 'apple'), while Unicode 13's data gives it the prototype 'i': read as 'l'.
+_DRAWN_AS_L = str.maketrans({"\u04cf": "l", "\u04c0": "l"})
+
+
 def _skeleton_label(label: str) -> str:
     """UTS #39's skeleton of one label (NFD, each character through Unicode's confusables
     data to its prototype, NFD again: https://www.unicode.org/reports/tr39/#def-skeleton),
@@ -156,6 +161,7 @@ def _skeleton_label(label: str) -> str:
     because the data maps some letters to a capital (Lisu 'ꓳ' and the digit '0' to 'O'),
     which a host name shows as its lower case."""
     table = confusables.prototypes()
+    label = label.translate(_DRAWN_AS_L)
     mapped = "".join(table.get(c, c) for c in unicodedata.normalize("NFD", label))
     bare = "".join(c for c in unicodedata.normalize("NFD", mapped) if not unicodedata.combining(c))
     folded = bare.casefold()
