@@ -292,3 +292,60 @@ def test_a_title_that_is_not_utf8_from_a_real_command_line(tmp_path: Path) -> No
     assert b"Invalid value for '--title': the byte 0xff (character 5) is not UTF-8" in run.stderr
     assert links.read_text() == "links:\n  gh: https://github.com/acme\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["links.yaml"]
+
+
+def _takes_now(command: object) -> bool:
+    return any("--now" in getattr(p, "opts", ()) for p in command.params)  # type: ignore[attr-defined]
+
+
+# every command with --now, and the arguments it needs besides
+NOW_COMMANDS = {
+    "build": [],
+    "list": [],
+    "verify": ["http://127.0.0.1:9"],
+    "serve": [],
+    "diff": ["links.yaml"],
+    "add": ["https://example.com/x"],
+}
+
+
+def test_every_now_option_is_the_same_type() -> None:
+    from generator.cli import _Now
+
+    assert {name for name, c in main.commands.items() if _takes_now(c)} == set(NOW_COMMANDS)
+    for name in NOW_COMMANDS:
+        (option,) = [p for p in main.commands[name].params if "--now" in p.opts]
+        assert isinstance(option.type, _Now), name
+
+
+@pytest.mark.parametrize("command", sorted(NOW_COMMANDS))
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("garbage", "'garbage' is not an ISO 8601 date-time; write it like "
+         "2026-12-01T09:00:00+08:00, 2026-12-01T01:00:00Z or 2026-12-01"),
+        ("0001-01-01T00:00:00+05:00", "'0001-01-01T00:00:00+05:00' is out of range: "
+         "give a year 1000 to 9998"),
+    ],
+)  # fmt: skip
+def test_now_garbage_is_a_usage_error_on_every_command(
+    runner: CliRunner, workdir: Path, command: str, value: str, why: str
+) -> None:
+    shutil.copy(ROOT / "links.yaml", workdir / "links.yaml")
+    result = runner.invoke(main, [command, *NOW_COMMANDS[command], "--now", value])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '--now': {why}"
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-11-25T16:00:00+08:00", "2026-11-25T08:00:00Z", "2026-11-25T08:00:00"]
+)
+def test_now_takes_the_same_forms_everywhere(runner: CliRunner, workdir: Path, value: str) -> None:
+    shutil.copy(ROOT / "links.yaml", workdir / "links.yaml")
+    listed = runner.invoke(main, ["list", "--format", "json", "--now", value])
+    assert listed.exit_code == 0, listed.output
+    same = runner.invoke(main, ["list", "--format", "json", "--now", "2026-11-25T08:00:00Z"])
+    assert listed.output == same.output
+    diffed = runner.invoke(main, ["diff", "links.yaml", "links.yaml", "--now", value])
+    assert diffed.exit_code == 0, diffed.output
