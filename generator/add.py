@@ -293,18 +293,26 @@ def published_keys(slug: str, domains: Collection[str], linkset: LinkSet) -> lis
     return reserved_keys(slug, domains, linkset.site)
 
 
-def taken_on(linkset: LinkSet, domains: Collection[str]) -> set[str]:
+def taken_on(linkset: LinkSet, domains: Collection[str]) -> dict[str, Link]:
     """The collision keys of the slugs already used on any of ``domains`` (none given: the
-    default's); every slug of the file when the site has no site.domains."""
+    default's), each with the link that has it; every slug of the file when the site has
+    no site.domains."""
     if not linkset.site.several:
-        return {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
+        return {slugrules.collision_key(s): x for x in linkset.links for s in x.slugs}
     wanted = set(domains or (linkset.site.domains[0].name,))
     return {
-        slugrules.collision_key(s)
+        slugrules.collision_key(s): x
         for x in linkset.links
         if wanted.intersection(x.domains)
         for s in x.slugs
     }
+
+
+def taken_by(name: str, link: Link, where: str) -> str:
+    """Whose a taken slug is, by the place a person finds it: the link's slug (when it is
+    not ``name`` itself, as written) and its line in the file as it is on disk."""
+    what = "a link" if link.slug == name else f"link {link.slug!r}"
+    return f"by {what} of {where} (line {link.line})"
 
 
 def insert_lines(text: str, lines: list[Line]) -> Insertion:
@@ -403,10 +411,13 @@ def add(
     own: list[Problem | OptionProblem] = []
     asked = [(link.slug, "--slug")] if link.slug else []  # (a generated one is free)
     for name, option in [*asked, *((a, "--alias") for a in link.aliases)]:
-        if slugrules.collision_key(name) in taken:
+        other = taken.get(slugrules.collision_key(name))
+        if other is not None:
             own.append(
                 OptionProblem(
-                    option, f"{name!r} is taken{on} (in some letter case)", "choose another"
+                    option,
+                    f"{name!r} is taken{on} {taken_by(name, other, path.name)}",
+                    "choose another",
                 )
             )
         elif set(published_keys(name, link.domains, linkset)) & set(reserved):

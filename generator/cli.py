@@ -10,10 +10,10 @@ import dataclasses
 import os
 import sys
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -539,6 +539,14 @@ def verify(
     sys.exit(1 if findings else 0)
 
 
+def _no_such(what: str, name: str, where: str, known: Iterable[str]) -> NoReturn:
+    """An unknown slug, campaign or tag, with the close ones the file has: exit 1."""
+    from .slugs import did_you_mean
+
+    click.echo(f"error: no {what} {name!r} in {where}{did_you_mean(name, known)}", err=True)
+    sys.exit(1)
+
+
 def _domain_of(linkset: LinkSet, name: str | None, base_url: str | None = None) -> Domain:
     """The domain of site.domains a command works on: ``--domain``, else the host of the
     URL it was given when listed, else the default."""
@@ -549,8 +557,11 @@ def _domain_of(linkset: LinkSet, name: str | None, base_url: str | None = None) 
         except UrlError:
             wanted = name
         if wanted not in by_name:
+            from .slugs import did_you_mean
+
             raise click.BadParameter(
-                f"{name!r} is not one of site.domains ({', '.join(by_name)})",
+                f"{name!r} is not one of site.domains{did_you_mean(wanted, by_name)}: "
+                + ", ".join(by_name),
                 param_hint="--domain",
             )
         return by_name[wanted]
@@ -595,8 +606,7 @@ def qr(slug: str, file: Path, output: Path | None, scale: int, domain: str | Non
     site = linkset.site
     slugs = {s for link in linkset.links for s in link.slugs}
     if slug not in slugs:
-        click.echo(f"error: no link {slug!r} in {file}", err=True)
-        sys.exit(1)
+        _no_such("link", slug, str(file), slugs)
     if not site.base_url:
         click.echo(
             f"error: {file} has no site.domain, so there is no short URL to encode", err=True
@@ -658,6 +668,8 @@ def list_links(
     except listing.UnknownCampaign as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    if tag is not None and not any(tag in link.tags for link in linkset.links):
+        _no_such("link with the tag", tag, str(file), {t for x in linkset.links for t in x.tags})
     plan = make_plan(linkset, now)
     picked = listing.select(listing.rows(plan, now), state, tag, chosen)
     if domain is not None:

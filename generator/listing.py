@@ -27,6 +27,7 @@ from typing import Any
 
 from .model import Campaign, Link, LinkSet, State
 from .plan import Plan
+from .slugs import did_you_mean
 from .times import describe, zone
 
 SOON = timedelta(days=7)
@@ -98,8 +99,9 @@ def campaign_of(linkset: LinkSet, name: str, where: str = "links.yaml") -> Campa
         if campaign.name == name:
             return campaign
     known = ", ".join(repr(c.name) for c in linkset.campaigns)
+    close = did_you_mean(name, [c.name for c in linkset.campaigns])
     raise UnknownCampaign(
-        f"no campaign {name!r} in {where}: "
+        f"no campaign {name!r} in {where}{close}: "
         + (f"its campaigns are {known}" if known else "it has no 'campaigns:' section")
     )
 

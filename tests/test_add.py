@@ -83,11 +83,11 @@ def test_a_generated_slug_reads_aloud_and_collides_with_nothing(
 def test_nothing_is_written_when_the_link_is_wrong(bundled: Path) -> None:
     before = bundled.read_bytes()
     code, out = run("https://x.example", str(bundled), "--slug", "GH")  # 'gh' in another case
-    assert (code, out) == (1, "error: --slug: 'GH' is taken (in some letter case)\n"
+    assert (code, out) == (1, "error: --slug: 'GH' is taken by link 'gh' of links.yaml (line 13)\n"
                               "    hint: choose another\n" + NOT_ADDED)  # fmt: skip
     # taken as it is written: said once, and the other options are still checked
     code, out = run("https://x.example", str(bundled), "--slug", "gh", "--expires", "2026-02-30")
-    assert (code, out) == (1, "error: --slug: 'gh' is taken (in some letter case)\n"
+    assert (code, out) == (1, "error: --slug: 'gh' is taken by a link of links.yaml (line 13)\n"
                               "    hint: choose another\n"
                               "error: --expires: '2026-02-30' is not a valid date (day is out "
                               "of range for month)\n"
@@ -139,7 +139,7 @@ def test_every_mistake_is_named_by_its_option_never_by_a_line_not_written(bundle
                     "--alias", "a b", "--alias", "sale", "--tag", "bad\x1b[31m")  # fmt: skip
     assert code == 1
     assert out == (
-        "error: --alias: 'sale' is taken (in some letter case)\n"
+        "error: --alias: 'sale' is taken by link 'spring-sale' of links.yaml (line 17)\n"
         "    hint: choose another\n"
         f"error: --starts: 'next friday' is not a valid date (not an ISO 8601 date)\n{DATE_HINT}"
         "error: --expires: '2026-02-30' is not a valid date (day is out of range for month)\n"

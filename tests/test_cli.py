@@ -349,3 +349,36 @@ def test_now_takes_the_same_forms_everywhere(runner: CliRunner, workdir: Path, v
     assert listed.output == same.output
     diffed = runner.invoke(main, ["diff", "links.yaml", "links.yaml", "--now", value])
     assert diffed.exit_code == 0, diffed.output
+
+
+CAMPAIGNS = """\
+links:
+  sale: {url: https://a.example/sale, tags: [winter, shop]}
+  sales: https://a.example/sales
+campaigns:
+  spring:
+    url: https://a.example/spring
+    distributors: [{code: a01, name: Alice}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["list", "--campaign", "sprng"],
+         "error: no campaign 'sprng' in links.yaml (did you mean 'spring'?): "
+         "its campaigns are 'spring'"),
+        (["sheet", "Spring", "-o", "s.svg"],
+         "error: no campaign 'Spring' in links.yaml (did you mean 'spring'?): "
+         "its campaigns are 'spring'"),
+        (["list", "--tag", "wintr"],
+         "error: no link with the tag 'wintr' in links.yaml (did you mean 'winter'?)"),
+        (["qr", "sal"], "error: no link 'sal' in links.yaml (did you mean 'sale' or 'sales'?)"),
+    ],
+)  # fmt: skip
+def test_unknown_names_say_did_you_mean(
+    runner: CliRunner, workdir: Path, args: list[str], said: str
+) -> None:
+    (workdir / "links.yaml").write_text(CAMPAIGNS, encoding="utf-8")
+    result = runner.invoke(main, args)
+    assert (result.exit_code, result.stderr) == (1, said + "\n")
