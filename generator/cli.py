@@ -523,16 +523,28 @@ def verify(
         linkset = linkset.on(chosen)
     plan = make_plan(linkset, _clock(now))
     total = len(plan.entries)
-    if sys.stderr.isatty():  # a progress bar on a terminal only
-        with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
+    try:
+        if sys.stderr.isatty():  # a progress bar on a terminal only
+            with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
+                findings = verifier.verify(
+                    plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries,
+                    progress=bar.update,
+                )  # fmt: skip
+        else:
             findings = verifier.verify(
-                plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries,
-                progress=bar.update,
-            )  # fmt: skip
-    else:
-        findings = verifier.verify(
-            plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries
+                plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries
+            )
+    except verifier.Unreachable as exc:
+        proxy = verifier.proxy_for(base_url)
+        click.echo(f"error: nothing answered at {base_url} ({exc.last})", err=True)
+        click.echo(
+            f"    hint: is the proxy {proxy} (from the environment) running?"
+            if proxy
+            else "    hint: are you offline or behind a proxy? Behind one, set HTTPS_PROXY "
+            "(HTTP_PROXY for http://) to its address: verify goes through it",
+            err=True,
         )
+        sys.exit(1)
     for f in findings:
         click.echo(f"/{f.slug}: expected {f.expected}, got {f.got}")
     click.echo(f"{total - len(findings)} of {total} links answer as built")
