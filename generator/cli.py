@@ -143,6 +143,29 @@ def _clock(now: datetime | None) -> datetime:
     return now or datetime.now(timezone.utc)
 
 
+def _known(ctx: click.Context, what: str) -> list[str]:
+    """The slugs (``what``: 'slugs') or campaigns of the links file a command line names
+    (links.yaml here by default), for shell completion: nothing when it does not load."""
+    file = ctx.params.get("file") or Path("links.yaml")
+    try:
+        checked = check(Path(file))
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    if checked.linkset is None:
+        return []
+    if what == "campaigns":
+        return [c.name for c in checked.linkset.campaigns]
+    return [s for link in checked.linkset.links for s in link.slugs]
+
+
+def _complete_slug(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return [s for s in _known(ctx, "slugs") if s.startswith(incomplete)]
+
+
+def _complete_campaign(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return [s for s in _known(ctx, "campaigns") if s.startswith(incomplete)]
+
+
 _FILE = click.argument(
     "file", type=click.Path(dir_okay=False, path_type=Path), default="links.yaml", required=False
 )
@@ -591,7 +614,7 @@ Examples:
 
 
 @main.command(epilog=EXAMPLES_QR)
-@click.argument("slug")
+@click.argument("slug", shell_complete=_complete_slug)
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write an .svg or .png file instead of drawing in the terminal.")  # fmt: skip
@@ -652,7 +675,7 @@ Examples:
 @click.option("--state", type=click.Choice(["active", "scheduled", "expired", "expiring"]),
               help="Only links in this state ('expiring': ending within 7 days).")  # fmt: skip
 @click.option("--tag", help="Only links with this tag.")
-@click.option("--campaign", metavar="NAME",
+@click.option("--campaign", metavar="NAME", shell_complete=_complete_campaign,
               help="Only this campaign's links, and their distributors.")  # fmt: skip
 @click.option("--domain", help="With site.domains: only the links of this domain.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
@@ -932,7 +955,7 @@ def _write_file(path: Path, text: str) -> None:
 
 
 @main.command("sheet", epilog=EXAMPLES_SHEET)
-@click.argument("name")
+@click.argument("name", shell_complete=_complete_campaign)
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The first A4 page (.svg); more pages: OUT-2.svg, OUT-3.svg, ...")  # fmt: skip

@@ -382,3 +382,46 @@ def test_unknown_names_say_did_you_mean(
     (workdir / "links.yaml").write_text(CAMPAIGNS, encoding="utf-8")
     result = runner.invoke(main, args)
     assert (result.exit_code, result.stderr) == (1, said + "\n")
+
+
+def _complete(cwd: Path, words: str) -> list[str]:
+    """What bash completion offers for the last of ``words``, asked as bash asks the
+    installed command (docs/cli.md)."""
+    import os
+    import subprocess
+    import sys
+
+    command = Path(sys.executable).with_name("shortlinks")
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {**os.environ, "_SHORTLINKS_COMPLETE": "bash_complete", "COMP_WORDS": words,
+           "COMP_CWORD": str(cword)}  # fmt: skip
+    done = subprocess.run([command], cwd=cwd, env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]
+
+
+def test_shell_completion_offers_the_files_slugs_and_campaigns(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(CAMPAIGNS, encoding="utf-8")
+    assert _complete(tmp_path, "shortlinks q") == ["qr"]
+    assert _complete(tmp_path, "shortlinks qr sa") == ["sale", "sales"]
+    assert _complete(tmp_path, "shortlinks qr ") == ["sale", "sales", "spring-a01"]
+    assert _complete(tmp_path, "shortlinks sheet s") == ["spring"]
+    assert _complete(tmp_path, "shortlinks list --campaign ") == ["spring"]
+    (tmp_path / "links.yaml").write_text("links: [", encoding="utf-8")  # broken: nothing
+    assert _complete(tmp_path, "shortlinks qr ") == []
+
+
+def test_the_completion_scripts_of_the_docs_are_made(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    command = Path(sys.executable).with_name("shortlinks")
+    for shell in ("bash", "zsh", "fish"):
+        env = {**os.environ, "_SHORTLINKS_COMPLETE": f"{shell}_source"}
+        done = subprocess.run([command], env=env, capture_output=True, text=True, check=True)
+        assert "_SHORTLINKS_COMPLETE" in done.stdout, shell
+        assert (
+            f"_SHORTLINKS_COMPLETE={shell}_source shortlinks"
+            in (ROOT / "docs" / "cli.md").read_text()
+        )
