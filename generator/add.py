@@ -3,10 +3,13 @@
 The file is people's: its comments, order and formatting stay exactly as they are.
 So the new link is not dumped by a YAML writer (which re-flows what it does not
 understand) but inserted as text after the last link of the ``links:`` block, in the
-file's own indentation, with every value quoted as a YAML double-quoted string
-(JSON's escapes, which YAML accepts; a bare ``YYYY-MM-DD`` date is the one value
-written plain). A value given on the command line therefore never becomes YAML of
-its own: ``--starts "2026-01-01\\n    status: 301"`` is a wrong date, not a new key.
+file's own style (``Style``: indentation, quoting, short or long form, key order, blank
+lines; CRLF kept). Text is written plain or single-quoted, as the file does, only when
+YAML reads it back as that very text (checked on the would-be file too: ``reads_back``),
+else as a YAML double-quoted string (JSON's escapes, which YAML accepts); a bare
+``YYYY-MM-DD`` date is written plain. A value given on the command line therefore never
+becomes YAML of its own: ``--starts "2026-01-01\\n    status: 301"`` is a wrong date,
+not a new key.
 
 The new link is checked twice, by the same rules as links.yaml (validate.py), before
 anything is written: first alone, its keys placed at what the user gave (an option of
@@ -23,6 +26,7 @@ slugs, tried at random until one collides with no slug or alias in any letter ca
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -148,6 +152,21 @@ class Entry:
     at: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Style:
+    """How a links file writes its links, so that a new one looks like its neighbours:
+    the indent of a link's keys and of its own keys, how text is quoted (``"``, ``'`` or
+    plain ``""``), whether a link with nothing but a URL is written ``slug: url``
+    (``short``), the order of a link's keys, and a blank line between links."""
+
+    indent: str = "  "
+    step: str = "  "
+    quote: str = '"'
+    short: bool = True
+    order: tuple[str, ...] = tuple(OPTIONS)
+    blank: bool = False
+
+
 def generate_slug(taken: set[str], length: int = LENGTH) -> str:
     """A random slug from ALPHABET that is not taken (compared by collision key)."""
     for _ in range(1000):
@@ -208,9 +227,19 @@ def yaml_key(slug: str) -> str:
     return plain(slug)
 
 
-def entry_lines(link: NewLink, slug: str, indent: str, step: str, entry: int = 0) -> list[Line]:
-    """The lines of a new link, each with the keys it holds."""
+def entry_lines(
+    link: NewLink,
+    slug: str,
+    indent: str,
+    step: str,
+    entry: int = 0,
+    style: Style | None = None,
+) -> list[Line]:
+    """The lines of a new link, each with the keys it holds, in the file's ``style``
+    (default: every text double-quoted, a URL-only link on one line)."""
+    style = style or Style(indent, step)
     key = yaml_key(slug)
+    text = functools.partial(quoted, quote=style.quote)
     simple = not (
         link.expires
         or link.starts
@@ -220,31 +249,44 @@ def entry_lines(link: NewLink, slug: str, indent: str, step: str, entry: int = 0
         or link.tags
         or link.domains
     )
-    if simple:
+    out = [Line("", entry, ((1, "slug"),))] if style.blank else []
+    if simple and style.short:
         head = f"{indent}{key}: "
-        return [Line(f"{head}{_q(link.url)}", entry, ((1, "slug"), (len(head) + 1, "url")))]
+        out.append(Line(f"{head}{text(link.url)}", entry, ((1, "slug"), (len(head) + 1, "url"))))
+        return out
     inner = indent + step
-    out = [Line(f"{indent}{key}:", entry, ((1, "slug"),))]
-
-    def put(name: str, text: str) -> None:
-        out.append(Line(f"{inner}{name}: {text}", entry, ((1, name),)))
-
-    put("url", _q(link.url))
+    out.append(Line(f"{indent}{key}:", entry, ((1, "slug"),)))
+    values: dict[str, str] = {"url": text(link.url)}
     if link.starts:
-        put("starts", when_text(link.starts))
+        values["starts"] = when_text(link.starts)
     if link.expires:
-        put("expires", when_text(link.expires))
+        values["expires"] = when_text(link.expires)
     if link.title:
-        put("title", _q(link.title))
+        values["title"] = text(link.title)
     if link.description:
-        put("description", _q(link.description))
-    if link.aliases:
-        put("aliases", f"[{', '.join(plain(a) for a in link.aliases)}]")
-    if link.tags:
-        put("tags", f"[{', '.join(plain(t) for t in link.tags)}]")
-    if link.domains:
-        put("domains", f"[{', '.join(plain(d) for d in link.domains)}]")
+        values["description"] = text(link.description)
+    for name in ("aliases", "tags", "domains"):
+        items = getattr(link, name)
+        if items:
+            values[name] = f"[{', '.join(plain(x) for x in items)}]"
+    rank = {name: i for i, name in enumerate(style.order)}
+    for name in sorted(values, key=lambda n: rank.get(n, len(rank))):
+        out.append(Line(f"{inner}{name}: {values[name]}", entry, ((1, name),)))
     return out
+
+
+def quoted(value: str, quote: str = '"') -> str:
+    """Text as YAML in the file's own quoting (``"``, ``'`` or plain ``""``) when that
+    reads back as this very text, else double-quoted (``_q``), whose escapes take
+    anything: a value given on the command line never becomes YAML of its own."""
+    if quote == '"' or _UNSAFE_IN_YAML.search(value) or not value.isprintable():
+        return _q(value)
+    text = f"'{value.replace(chr(39), chr(39) * 2)}'" if quote == "'" else value
+    try:
+        back = yaml.safe_load(f"k: {text}\n")
+    except yaml.YAMLError:
+        return _q(value)
+    return text if back == {"k": value} else _q(value)
 
 
 def entry_values(link: NewLink) -> dict[str, Any]:
@@ -293,18 +335,26 @@ def published_keys(slug: str, domains: Collection[str], linkset: LinkSet) -> lis
     return reserved_keys(slug, domains, linkset.site)
 
 
-def taken_on(linkset: LinkSet, domains: Collection[str]) -> set[str]:
+def taken_on(linkset: LinkSet, domains: Collection[str]) -> dict[str, Link]:
     """The collision keys of the slugs already used on any of ``domains`` (none given: the
-    default's); every slug of the file when the site has no site.domains."""
+    default's), each with the link that has it; every slug of the file when the site has
+    no site.domains."""
     if not linkset.site.several:
-        return {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
+        return {slugrules.collision_key(s): x for x in linkset.links for s in x.slugs}
     wanted = set(domains or (linkset.site.domains[0].name,))
     return {
-        slugrules.collision_key(s)
+        slugrules.collision_key(s): x
         for x in linkset.links
         if wanted.intersection(x.domains)
         for s in x.slugs
     }
+
+
+def taken_by(name: str, link: Link, where: str) -> str:
+    """Whose a taken slug is, by the place a person finds it: the link's slug (when it is
+    not ``name`` itself, as written) and its line in the file as it is on disk."""
+    what = "a link" if link.slug == name else f"link {link.slug!r}"
+    return f"by {what} of {where} (line {link.line})"
 
 
 def insert_lines(text: str, lines: list[Line]) -> Insertion:
@@ -316,6 +366,7 @@ def insert_lines(text: str, lines: list[Line]) -> Insertion:
     source = text.splitlines(keepends=True)
     if source and not source[-1].endswith("\n"):
         source[-1] += "\n"
+        return _unended(insert_lines("".join(source), lines))
     new = [line.text + "\n" for line in lines]
     if pair is None:  # no links yet: a new block at the end
         result = "".join(source) + "links:\n" + "".join(new)
@@ -338,6 +389,11 @@ def insert_lines(text: str, lines: list[Line]) -> Insertion:
     return Insertion(result, at, len(new), tuple(lines))
 
 
+def _unended(insertion: Insertion) -> Insertion:
+    """A file that did not end in a line break still does not: no other line changes."""
+    return replace(insertion, text=insertion.text.removesuffix("\n"))
+
+
 def insert(text: str, lines: list[str]) -> str:
     """The file with ``lines`` (text) after the last link of its ``links:`` block."""
     return insert_lines(text, [Line(x, 0, ((1, "slug"),)) for x in lines]).text
@@ -347,6 +403,9 @@ def place(problem: Problem, insertion: Insertion) -> Placed:
     """Where a problem of the would-be file is in the user's terms: on a new link's key
     (its own lines), else on the user's file, whose lines after the new ones are moved
     back to where they are now."""
+    problem = replace(
+        problem, message=_LINE_REF.sub(lambda m: _moved(m, insertion), problem.message)
+    )
     index = problem.line - 1
     first_new = insertion.start + insertion.count - len(insertion.lines)
     if index >= insertion.start + insertion.count:
@@ -357,6 +416,38 @@ def place(problem: Problem, insertion: Insertion) -> Placed:
     if index >= insertion.start:  # the 'links:' line made for them: the first new link's
         return Placed(problem, insertion.lines[0].entry, "slug")
     return Placed(problem)
+
+
+# "(line 12)", "on line 12": another place a message names, by its line
+_LINE_REF = re.compile(r"(\(line | on line )(\d+)")
+
+
+def _moved(match: re.Match[str], insertion: Insertion) -> str:
+    """A line a message of the would-be file names, as the file on disk has it: one after
+    the new lines moved back; one of them, the new link (it is not written)."""
+    index = int(match.group(2)) - 1
+    if index >= insertion.start + insertion.count:
+        return f"{match.group(1)}{index + 1 - insertion.count}"
+    if index >= insertion.start:
+        return _instead(match, "the new link")
+    return match.group(0)
+
+
+def _instead(match: re.Match[str], what: str) -> str:
+    return f"({what}" if match.group(1).startswith("(") else f" by {what}"
+
+
+def _by_option(message: str) -> str:
+    """A message of ``check_entry``, whose lines are the options (``OPTIONS``' order):
+    '(line 1)' is the new link's slug, never line 1 of the file."""
+
+    def option(match: re.Match[str]) -> str:
+        names = list(OPTIONS)
+        index = int(match.group(2)) - 1
+        name = OPTIONS[names[index]] if 0 <= index < len(names) else "the new link"
+        return _instead(match, name)
+
+    return _LINE_REF.sub(option, message)
 
 
 def site_of(text: str, name: str) -> Any:
@@ -403,10 +494,13 @@ def add(
     own: list[Problem | OptionProblem] = []
     asked = [(link.slug, "--slug")] if link.slug else []  # (a generated one is free)
     for name, option in [*asked, *((a, "--alias") for a in link.aliases)]:
-        if slugrules.collision_key(name) in taken:
+        other = taken.get(slugrules.collision_key(name))
+        if other is not None:
             own.append(
                 OptionProblem(
-                    option, f"{name!r} is taken{on} (in some letter case)", "choose another"
+                    option,
+                    f"{name!r} is taken{on} {taken_by(name, other, path.name)}",
+                    "choose another",
                 )
             )
         elif set(published_keys(name, link.domains, linkset)) & set(reserved):
@@ -432,17 +526,42 @@ def add(
     entry = Entry(key, entry_values(written), {"": options["slug"]})
     entry.at.update({name: options[name] for name in entry.values})
     _, found = check_entry(site_of(text, str(path)), entry, "the command line")
-    own += [_on_option(name, p, link) for name, p in found if p.is_error]
+    own += [
+        _on_option(name, replace(p, message=_by_option(p.message)), link)
+        for name, p in found
+        if p.is_error
+    ]
     if own:
         return text, slug, own
-    indent, step = indentation(text)
-    insertion = insert_lines(text, entry_lines(written, key, indent, step))
+    style = style_of(text)
+    insertion = insert_lines(text, entry_lines(written, key, style.indent, style.step, 0, style))
+    if style.quote != '"' and not reads_back(insertion.text, key, written):
+        style = replace(style, quote='"')  # JSON's escapes: read as written by every reader
+        insertion = insert_lines(
+            text, entry_lines(written, key, style.indent, style.step, 0, style)
+        )
     errors: list[Problem | OptionProblem] = []
     for p in check_text(insertion.text, str(path)).problems:
         if p.is_error:
             placed = place(p, insertion)
             errors.append(placed.problem if placed.key is None else _on_option(placed.key, p, link))
     return insertion.text, slug, errors
+
+
+def reads_back(text: str, key: str, link: NewLink) -> bool:
+    """Whether the links file reads the new link's text values as given (by the reader
+    ``check`` uses): what makes writing them plain or single-quoted safe."""
+    doc, _ = load_text(text)
+    links = doc.data.get("links") if doc is not None and isinstance(doc.data, dict) else None
+    got = links.get(key) if isinstance(links, dict) else None
+    got = {"url": got} if isinstance(got, str) else got
+    if not isinstance(got, dict):
+        return False
+    return all(
+        got.get(name) == getattr(link, name)
+        for name in ("url", "title", "description")
+        if getattr(link, name)
+    )
 
 
 def _on_option(name: str, problem: Problem, link: NewLink) -> OptionProblem:
@@ -495,7 +614,67 @@ def indentation(text: str) -> tuple[str, str]:
     return "  ", "  "
 
 
+def style_of(text: str) -> Style:
+    """The style of the links the file has (``Style``); the defaults where it shows none.
+    Each choice is the one most of its links make."""
+    indent, step = indentation(text)
+    root = yaml.compose(text)
+    links = next((v for k, v in root.value if k.value == "links"), None) if root else None
+    if not isinstance(links, yaml.MappingNode) or links.flow_style or not links.value:
+        return Style(indent, step)
+    lines = text.splitlines()
+    quotes: dict[str, int] = {}
+    short = url_only = gaps = blanks = 0
+    order: list[str] = []
+    for i, (key, value) in enumerate(links.value):
+        if i:
+            gaps += 1
+            above = key.start_mark.line - 1
+            while above > 0 and lines[above].strip().startswith("#"):
+                above -= 1  # a comment over a link belongs to it
+            blanks += not lines[above].strip()
+        texts = []
+        if isinstance(value, yaml.ScalarNode):
+            short += 1
+            texts.append(value)
+        elif isinstance(value, yaml.MappingNode) and not value.flow_style:
+            names = [k.value for k, _ in value.value if isinstance(k, yaml.ScalarNode)]
+            url_only += names == ["url"]
+            _merge(order, names)
+            texts += [v for k, v in value.value if k.value in ("url", "title", "description")]
+        for node in texts:
+            if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+                quotes[node.style or ""] = quotes.get(node.style or "", 0) + 1
+    quote = max(quotes, key=lambda q: (quotes[q], q == '"')) if quotes else '"'
+    return Style(
+        indent,
+        step,
+        quote=quote if quote in ('"', "'", "") else '"',
+        short=short >= url_only,
+        order=tuple(_merge(order, list(OPTIONS))),
+        blank=gaps > 0 and blanks * 2 > gaps,
+    )
+
+
+def _merge(order: list[str], names: list[str]) -> list[str]:
+    """``order`` with the names it lacks, each put after every name before it in
+    ``names`` (or first): the key order the file's links agree on, which new keys join."""
+    for i, name in enumerate(names):
+        if name not in order:
+            after = [order.index(n) for n in names[:i] if n in order]
+            order.insert(max(after) + 1 if after else 0, name)
+    return order
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace the file in one step, keeping its permissions: never half-written, never
-    through a planted symlink (generator/atomic.py)."""
+    through a planted symlink (generator/atomic.py). A file whose lines end in CRLF
+    (written on Windows) keeps them: ``text`` was read with Python's universal newlines."""
+    try:
+        with path.open("rb") as f:
+            first = f.readline()
+    except OSError:
+        first = b""
+    if first.endswith(b"\r\n"):
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     replace_file(path, text)

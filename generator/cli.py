@@ -10,8 +10,10 @@ import dataclasses
 import os
 import sys
 import urllib.parse
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -23,8 +25,10 @@ from .hosts import HOSTS
 from .load import Document
 from .model import Domain, LinkSet, Target
 from .problems import Format, Problem, format_github, format_json, format_text, summary
-from .times import describe, parse_now, zone
+from .times import FIRST_YEAR, LAST_YEAR, describe, parse_now, zone
 from .urls import UrlError, host_name, quote_path
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXAMPLES_BUILD = """
 \b
@@ -109,15 +113,57 @@ def _print_problems(problems: list[Problem], fmt: Format, err: bool) -> None:
 
 
 class _Now(click.ParamType):
+    """``--now`` of every command that takes it, read the same way everywhere: an ISO 8601
+    date-time (with an offset or 'Z'; without one it is UTC) or a date (its midnight, UTC).
+    Anything else is a command-line error (exit 2), never a traceback."""
+
     name = "ISO-DATETIME"
 
     def convert(self, value: object, param: object, ctx: object) -> datetime:
         if isinstance(value, datetime):
             return value
         try:
-            return parse_now(str(value))
+            when = parse_now(str(value))
         except ValueError:
-            self.fail(f"{value!r} is not an ISO 8601 date-time such as 2026-12-01T09:00:00+08:00")
+            self.fail(
+                f"{str(value)!r} is not an ISO 8601 date-time; write it like "
+                "2026-12-01T09:00:00+08:00, 2026-12-01T01:00:00Z or 2026-12-01"
+            )
+        if not FIRST_YEAR <= when.year <= LAST_YEAR:
+            self.fail(f"{str(value)!r} is out of range: give a year {FIRST_YEAR} to {LAST_YEAR}")
+        return when
+
+
+def _now_option(help_text: str, hidden: bool = False) -> Callable[[F], F]:
+    """``--now``, one type for every command; absent, the commands take the clock's now."""
+    return click.option("--now", type=_Now(), default=None, help=help_text, hidden=hidden)
+
+
+def _clock(now: datetime | None) -> datetime:
+    return now or datetime.now(timezone.utc)
+
+
+def _known(ctx: click.Context, what: str) -> list[str]:
+    """The slugs (``what``: 'slugs') or campaigns of the links file a command line names
+    (links.yaml here by default), for shell completion: nothing when it does not load."""
+    file = ctx.params.get("file") or Path("links.yaml")
+    try:
+        checked = check(Path(file))
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    if checked.linkset is None:
+        return []
+    if what == "campaigns":
+        return [c.name for c in checked.linkset.campaigns]
+    return [s for link in checked.linkset.links for s in link.slugs]
+
+
+def _complete_slug(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return [s for s in _known(ctx, "slugs") if s.startswith(incomplete)]
+
+
+def _complete_campaign(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return [s for s in _known(ctx, "campaigns") if s.startswith(incomplete)]
 
 
 _FILE = click.argument(
@@ -295,7 +341,7 @@ def lock_cmd(file: Path, verify: bool) -> None:
     show_default=True,
     help="Folder to write; replaced as a whole, and only if shortlinks created it.",
 )
-@click.option("--now", type=_Now(), default=None, help="Build as if it were this instant.")
+@_now_option("Build as if it were this instant.")
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -427,18 +473,14 @@ Examples:
     default="text",
     show_default=True,
 )
-@click.option("--now", "now_text", help="The instant 'expiring within 7 days' counts from.")
-def diff(base: str, head: str, file_: str, fmt: str, now_text: str | None) -> None:
+@_now_option("The instant 'expiring within 7 days' counts from.")
+def diff(base: str, head: str, file_: str, fmt: str, now: datetime | None) -> None:
     """Links added, changed, removed and expiring soon, from BASE to HEAD.
 
     Each of BASE and HEAD is a links file or a git ref (its links file is read from git).
     """
     from . import diff as differ
 
-    try:
-        now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
-    except Exception as exc:
-        raise click.BadParameter(str(exc), param_hint="--now") from exc
     try:
         before = differ.read_side(base, file_)
         after = differ.read_side(head, file_)
@@ -450,7 +492,7 @@ def diff(base: str, head: str, file_: str, fmt: str, now_text: str | None) -> No
         sys.exit(1)
     if before.linkset is None and before.problems:
         click.echo(f"note: {base} does not load; every link counts as added", err=True)
-    result = differ.compare(before.linkset, after.linkset, now, after.slugs)
+    result = differ.compare(before.linkset, after.linkset, _clock(now), after.slugs)
     if fmt == "markdown":
         click.echo(differ.markdown(result, after.linkset, base, head, after.problems), nl=False)
     elif fmt == "json":
@@ -470,7 +512,7 @@ Examples:
 @main.command(epilog=EXAMPLES_VERIFY)
 @click.argument("base_url")
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--now", "now_text", help="The instant the links' states are taken at.")
+@_now_option("The instant the links' states are taken at.")
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 120))
 @click.option("--retries", default=2, show_default=True, type=click.IntRange(0, 10))
@@ -479,7 +521,7 @@ Examples:
 def verify(
     base_url: str,
     file: Path,
-    now_text: str | None,
+    now: datetime | None,
     concurrency: int,
     timeout: float,
     retries: int,
@@ -494,7 +536,6 @@ def verify(
 
     if not base_url.startswith(("http://", "https://")):
         raise click.BadParameter("give the site's address, e.g. https://go.example.com")
-    now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
     linkset = _linkset_or_exit(file)
     if linkset.site.several:
         chosen = _domain_of(linkset, domain, base_url)
@@ -503,22 +544,42 @@ def verify(
             click.echo(f"note: {host} is not one of site.domains: checking the links of "
                        f"{chosen.name} (--domain chooses)", err=True)  # fmt: skip
         linkset = linkset.on(chosen)
-    plan = make_plan(linkset, now)
+    plan = make_plan(linkset, _clock(now))
     total = len(plan.entries)
-    if sys.stderr.isatty():  # a progress bar on a terminal only
-        with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
+    try:
+        if sys.stderr.isatty():  # a progress bar on a terminal only
+            with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
+                findings = verifier.verify(
+                    plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries,
+                    progress=bar.update,
+                )  # fmt: skip
+        else:
             findings = verifier.verify(
-                plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries,
-                progress=bar.update,
-            )  # fmt: skip
-    else:
-        findings = verifier.verify(
-            plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries
+                plan, base_url, concurrency=concurrency, timeout=timeout, retries=retries
+            )
+    except verifier.Unreachable as exc:
+        proxy = verifier.proxy_for(base_url)
+        click.echo(f"error: nothing answered at {base_url} ({exc.last})", err=True)
+        click.echo(
+            f"    hint: is the proxy {proxy} (from the environment) running?"
+            if proxy
+            else "    hint: are you offline or behind a proxy? Behind one, set HTTPS_PROXY "
+            "(HTTP_PROXY for http://) to its address: verify goes through it",
+            err=True,
         )
+        sys.exit(1)
     for f in findings:
         click.echo(f"/{f.slug}: expected {f.expected}, got {f.got}")
     click.echo(f"{total - len(findings)} of {total} links answer as built")
     sys.exit(1 if findings else 0)
+
+
+def _no_such(what: str, name: str, where: str, known: Iterable[str]) -> NoReturn:
+    """An unknown slug, campaign or tag, with the close ones the file has: exit 1."""
+    from .slugs import did_you_mean
+
+    click.echo(f"error: no {what} {name!r} in {where}{did_you_mean(name, known)}", err=True)
+    sys.exit(1)
 
 
 def _domain_of(linkset: LinkSet, name: str | None, base_url: str | None = None) -> Domain:
@@ -531,8 +592,11 @@ def _domain_of(linkset: LinkSet, name: str | None, base_url: str | None = None) 
         except UrlError:
             wanted = name
         if wanted not in by_name:
+            from .slugs import did_you_mean
+
             raise click.BadParameter(
-                f"{name!r} is not one of site.domains ({', '.join(by_name)})",
+                f"{name!r} is not one of site.domains{did_you_mean(wanted, by_name)}: "
+                + ", ".join(by_name),
                 param_hint="--domain",
             )
         return by_name[wanted]
@@ -550,7 +614,7 @@ Examples:
 
 
 @main.command(epilog=EXAMPLES_QR)
-@click.argument("slug")
+@click.argument("slug", shell_complete=_complete_slug)
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write an .svg or .png file instead of drawing in the terminal.")  # fmt: skip
@@ -577,8 +641,7 @@ def qr(slug: str, file: Path, output: Path | None, scale: int, domain: str | Non
     site = linkset.site
     slugs = {s for link in linkset.links for s in link.slugs}
     if slug not in slugs:
-        click.echo(f"error: no link {slug!r} in {file}", err=True)
-        sys.exit(1)
+        _no_such("link", slug, str(file), slugs)
     if not site.base_url:
         click.echo(
             f"error: {file} has no site.domain, so there is no short URL to encode", err=True
@@ -612,12 +675,12 @@ Examples:
 @click.option("--state", type=click.Choice(["active", "scheduled", "expired", "expiring"]),
               help="Only links in this state ('expiring': ending within 7 days).")  # fmt: skip
 @click.option("--tag", help="Only links with this tag.")
-@click.option("--campaign", metavar="NAME",
+@click.option("--campaign", metavar="NAME", shell_complete=_complete_campaign,
               help="Only this campaign's links, and their distributors.")  # fmt: skip
 @click.option("--domain", help="With site.domains: only the links of this domain.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)  # fmt: skip
-@click.option("--now", "now_text", help="The instant states and times are taken at.")
+@_now_option("The instant states and times are taken at.")
 def list_links(
     file: Path,
     state: str | None,
@@ -625,7 +688,7 @@ def list_links(
     campaign: str | None,
     domain: str | None,
     fmt: str,
-    now_text: str | None,
+    now: datetime | None,
 ) -> None:
     """Every link with its state and the time it has left, soonest to end first."""
     import shutil
@@ -633,13 +696,15 @@ def list_links(
     from . import listing
     from .plan import make_plan
 
-    now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
+    now = _clock(now)
     linkset = _linkset_or_exit(file)
     try:
         chosen = listing.campaign_of(linkset, campaign, str(file)) if campaign else None
     except listing.UnknownCampaign as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    if tag is not None and not any(tag in link.tags for link in linkset.links):
+        _no_such("link with the tag", tag, str(file), {t for x in linkset.links for t in x.tags})
     plan = make_plan(linkset, now)
     picked = listing.select(listing.rows(plan, now), state, tag, chosen)
     if domain is not None:
@@ -682,7 +747,7 @@ Examples:
     help="With site.domains: a domain it lives on (repeatable; default: the first).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
-@click.option("--now", "now_text", hidden=True)
+@_now_option("The instant --expires-in counts from.", hidden=True)
 def add(
     url: str,
     file: Path,
@@ -695,7 +760,7 @@ def add(
     tags: tuple[str, ...],
     domains: tuple[str, ...],
     dry_run: bool,
-    now_text: str | None,
+    now: datetime | None,
 ) -> None:
     """Add a link to the links file, keeping every other line of it as it is."""
     from . import add as adder
@@ -703,7 +768,7 @@ def add(
 
     if expires and expires_in:
         raise click.UsageError("give --expires or --expires-in, not both")
-    now = parse_now(now_text) if now_text else datetime.now(timezone.utc)
+    now = _clock(now)
     linkset = _linkset_or_exit(file, f"error: fix {file} first ('shortlinks check')")
     site = linkset.site
     try:
@@ -761,7 +826,8 @@ Examples:
 @click.option("--host", "bind", default="127.0.0.1", show_default=True,
               help="The address to listen on (this machine only by default).")  # fmt: skip
 @click.option("--domain", help="With site.domains: the domain to serve (default: the first).")
-def serve(file: Path, port: int, bind: str, domain: str | None) -> None:
+@_now_option("Serve the site as it is at this instant [default: the clock's, as it runs].")
+def serve(file: Path, port: int, bind: str, domain: str | None, now: datetime | None) -> None:
     """Preview the site locally: rules answer as on a host; edits to FILE rebuild it."""
     from . import serve as server_mod
 
@@ -770,7 +836,7 @@ def serve(file: Path, port: int, bind: str, domain: str | None) -> None:
         sys.exit(1)
     preview = server_mod.Preview(
         file,
-        lambda: datetime.now(timezone.utc),
+        lambda: _clock(now),
         lambda msg: click.echo(msg, err=True),
         domain=domain,
     )
@@ -889,7 +955,7 @@ def _write_file(path: Path, text: str) -> None:
 
 
 @main.command("sheet", epilog=EXAMPLES_SHEET)
-@click.argument("name")
+@click.argument("name", shell_complete=_complete_campaign)
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The first A4 page (.svg); more pages: OUT-2.svg, OUT-3.svg, ...")  # fmt: skip

@@ -10,8 +10,9 @@ With site.domains every row says the domains its link lives on (``domains``), an
 ``--domain`` lists one domain's links.
 
 Links made by a campaign carry three more fields (campaign, distributor_code,
-distributor_name) in every format, for every row, whenever the file has a campaign; a
-file without one lists exactly as before.
+distributor_name) in the table and CSV, for every row, whenever the file has a campaign; a
+file without one lists exactly as before. JSON is for tools: every key on every row, with
+machine values (``record``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from .model import Campaign, Link, LinkSet, State
 from .plan import Plan
+from .slugs import did_you_mean
 from .times import describe, zone
 
 SOON = timedelta(days=7)
@@ -96,8 +99,9 @@ def campaign_of(linkset: LinkSet, name: str, where: str = "links.yaml") -> Campa
         if campaign.name == name:
             return campaign
     known = ", ".join(repr(c.name) for c in linkset.campaigns)
+    close = did_you_mean(name, [c.name for c in linkset.campaigns])
     raise UnknownCampaign(
-        f"no campaign {name!r} in {where}: "
+        f"no campaign {name!r} in {where}{close}: "
         + (f"its campaigns are {known}" if known else "it has no 'campaigns:' section")
     )
 
@@ -198,10 +202,44 @@ def table(picked: list[Row], plan: Plan, width: int = 100, campaign: bool = Fals
     return "\n".join(lines) + "\n"
 
 
+def record(row: Row, plan: Plan) -> dict[str, Any]:
+    """One row of ``list --format json``: machine values, every key on every row (the
+    schema is in docs/cli.md). Instants are ISO 8601 in site.timezone with their offset
+    (``expires`` is the first instant the link is expired, as ``export`` writes it), lists
+    are arrays, flags booleans, the status a number; a value the link has not is null."""
+    tz = zone(plan.site.timezone)
+    link = row.link
+    person = link.distributor
+
+    def instant(at: datetime | None) -> str | None:
+        return at.astimezone(tz).isoformat() if at is not None else None
+
+    return {
+        "slug": link.slug,
+        "url": link.target.url,
+        "state": row.state,
+        "left": row.left or None,
+        "starts": instant(link.starts),
+        "expires": instant(link.expires),
+        "title": link.title,
+        "description": link.description,
+        "status": link.status,
+        "aliases": list(link.aliases),
+        "tags": list(link.tags),
+        "domains": list(link.domains),
+        "devices": [{"platform": name, "url": t.url} for name, t in link.devices],
+        "expired": link.expired.url if link.expired is not None else None,
+        "password": link.password is not None,
+        "forward_query": link.forward_query,
+        "open_in_browser": link.open_in_browser,
+        "campaign": link.campaign,
+        "distributor_code": person.code if person else None,
+        "distributor_name": person.name if person else None,
+    }
+
+
 def as_json(picked: list[Row], plan: Plan) -> str:
-    extra = has_campaigns(plan)
-    data = [_fields(r, plan, extra) for r in picked]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps([record(r, plan) for r in picked], ensure_ascii=False, indent=2) + "\n"
 
 
 def as_csv(picked: list[Row], plan: Plan) -> str:

@@ -14,7 +14,10 @@ With several short domains (site.domains), the domain of BASE_URL is checked (or
 ``--domain`` names): its links only.
 
 Requests run a few at a time (bounded), each with a timeout, and are retried on a
-connection error or a 5xx; what still differs is reported, one line a slug.
+connection error or a 5xx; what still differs is reported, one line a slug. They go
+through the proxy of HTTP_PROXY / HTTPS_PROXY unless NO_PROXY exempts the host
+(``opener``). The first link is asked alone: when it has no answer at all, nothing will
+(offline, or a proxy needed), and that is said once (``Unreachable``), not once a link.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from __future__ import annotations
 import http.client
 import re
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,23 +55,62 @@ class Finding:
     got: str
 
 
-def fetch(base: str, path: str, timeout: float) -> Answer:
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is the answer to judge, never followed: urllib raises it as an
+    HTTPError, which ``fetch`` reads like any other answer."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def opener() -> urllib.request.OpenerDirector:
+    """urllib's opener, which takes HTTP_PROXY, HTTPS_PROXY and NO_PROXY (any case) from
+    the environment as curl does: a plain GET through the proxy for http://, a CONNECT
+    tunnel for https://. urllib rather than a client from PyPI (requests, httpx): it is all
+    a GET without redirects needs, proxies included, and adds no dependency to install
+    (or pin in requirements/publish.txt) for one command."""
+    return urllib.request.build_opener(urllib.request.ProxyHandler(), _NoRedirects())
+
+
+def fetch(
+    base: str, path: str, timeout: float, via: urllib.request.OpenerDirector | None = None
+) -> Answer:
     """GET without following redirects; raises OSError on a connection problem."""
     parts = urllib.parse.urlsplit(base)
-    conn_type = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    target = parts.path.rstrip("/") + urllib.parse.quote(path, safe="/-_.~")
+    url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, target, "", ""))
+    request = urllib.request.Request(
+        url, headers={"User-Agent": "shortlinks-verify", "Accept": "text/html"}
     )
-    conn = conn_type(parts.netloc, timeout=timeout)
     try:
-        target = parts.path.rstrip("/") + urllib.parse.quote(path, safe="/-_.~")
-        conn.request(
-            "GET", target, headers={"User-Agent": "shortlinks-verify", "Accept": "text/html"}
-        )
-        resp = conn.getresponse()
+        resp = (via or opener()).open(request, timeout=timeout)
+    except urllib.error.HTTPError as exc:  # 3xx (not followed), 4xx, 5xx: an answer
+        resp = exc
+    except urllib.error.URLError as exc:  # refused, unknown host, timed out
+        reason = exc.reason
+        raise reason if isinstance(reason, OSError) else OSError(str(reason)) from exc
+    except http.client.HTTPException as exc:  # a reply that is no HTTP
+        raise OSError(f"{exc.__class__.__name__}: {exc}") from exc
+    with resp:
         body = resp.read(64 * 1024).decode("utf-8", "replace")
-        return Answer(resp.status, resp.getheader("Location"), body)
-    finally:
-        conn.close()
+        return Answer(resp.status, resp.headers.get("Location"), body)
+
+
+class Unreachable(OSError):
+    """Nothing answered at all: the machine is offline, or needs a proxy it was not given."""
+
+    def __init__(self, base: str, last: str) -> None:
+        super().__init__(f"nothing answered at {base}: {last}")
+        self.base = base
+        self.last = last
+
+
+def proxy_for(base: str) -> str | None:
+    """The proxy the environment sets for ``base`` (None when NO_PROXY exempts it)."""
+    parts = urllib.parse.urlsplit(base)
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
 
 
 def _page_target(body: str) -> str | None:
@@ -124,17 +168,24 @@ def verify(
     retries: int = 2,
     progress: Callable[[int], None] | None = None,
 ) -> list[Finding]:
-    """Check every entry; the findings, in the file's order."""
+    """Check every entry; the findings, in the file's order. Raises ``Unreachable``, once,
+    when not one request had an answer: being offline is one problem, not one a link."""
+    via = opener()
+    answered = False
+    reason = "no answer"
 
     def one(entry: Entry) -> Finding | None:
+        nonlocal answered, reason
         path = "/" + entry.slug
         last = "no answer"
         for attempt in range(retries + 1):
             try:
-                answer = fetch(base, path, timeout)
+                answer = fetch(base, path, timeout, via)
             except OSError as exc:  # refused, reset, timed out: try again
-                last = f"no answer ({exc.__class__.__name__}: {exc})"
+                reason = f"{exc.__class__.__name__}: {exc}"
+                last = f"no answer ({reason})"
             else:
+                answered = True
                 if answer.status < 500 or attempt == retries:
                     wanted = judge(entry, answer)
                     if wanted is None:
@@ -145,7 +196,16 @@ def verify(
         return Finding(entry.slug, "an answer", last)
 
     entries: Iterable[Entry] = plan.entries
+    # the first link alone: offline, it is the only one tried (and said once)
+    first, *rest = plan.entries or [None]
     findings: list[Finding | None] = []
+    if first is not None:
+        findings.append(one(first))
+        if not answered:
+            raise Unreachable(base, f"/{first.slug}: {reason}")
+        if progress:
+            progress(1)
+    entries = rest
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         for result in pool.map(one, entries):
             findings.append(result)

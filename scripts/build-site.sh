@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
+echo "Building the site from links.yaml..." >&2
 exec .venv/bin/shortlinks build links.yaml "$@"

@@ -13,6 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${1:-.venv}"
 pip=(--quiet --disable-pip-version-check)
+say() { echo "$*" >&2; }
+say "Making the Python environment $venv..."
 python3 -m venv "$venv"
+say "Installing the pinned packages of requirements/publish.txt into $venv (a minute or two)..."
 "$venv/bin/python" -m pip install "${pip[@]}" --require-hashes --no-deps -r requirements/publish.txt
+say "Installing shortlinks from this checkout into $venv..."
 "$venv/bin/python" -m pip install "${pip[@]}" --no-deps --no-build-isolation --no-index .

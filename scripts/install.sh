@@ -3,6 +3,9 @@
 # Safe to run again: it only installs what is missing. Used by build-site.sh and test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One line before each step that can take a while, on standard error (build-site.sh's
+# standard output is the build's).
+say() { echo "$*" >&2; }
 
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
@@ -39,8 +42,9 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   fi
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "Installing Debian packages: ${apt_packages[*]}"
+  say "Updating the Debian package lists (apt-get update, under a minute)..."
   $sudo apt-get update -qq
+  say "Installing Debian packages: ${apt_packages[*]} (a few minutes)..."
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
@@ -49,10 +53,16 @@ if [ -x .venv/bin/python ] && ! .venv/bin/python -m pip --version >/dev/null 2>&
   rm -rf .venv
 fi
 if [ ! -x .venv/bin/python ]; then
+  say "Making the Python environment .venv..."
   python3 -m venv .venv
 fi
 extra=""
 [ "$want_test" = 1 ] && extra="[test]"
+if [ "$want_test" = 1 ]; then
+  say "Installing shortlinks and its test tools into .venv (a few minutes the first time)..."
+else
+  say "Installing shortlinks into .venv (a minute or two the first time)..."
+fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
 
 if [ "$want_test" = 1 ]; then
@@ -60,7 +70,7 @@ if [ "$want_test" = 1 ]; then
   npm_dir=tests/e2e/npm
   stamp="$npm_dir/node_modules/.installed-lock.json"
   if ! cmp -s "$npm_dir/package-lock.json" "$stamp" 2>/dev/null; then
-    echo "Installing the hosts' local servers from npm (tests/e2e/npm)..."
+    say "Installing the hosts' local servers from npm into tests/e2e/npm (a few minutes)..."
     # --legacy-peer-deps: Debian 12's npm 9 would otherwise want optional peers that the
     # lock file (written by a newer npm) leaves out, and refuse to install at all.
     (cd "$npm_dir" && npm ci --legacy-peer-deps --no-audit --no-fund --loglevel=error)

@@ -5,10 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
+echo "Checking lint and formatting (ruff)..." >&2
 .venv/bin/ruff check generator tests
 .venv/bin/ruff format --check generator tests
 # Users without libyaml get PyYAML's pure-Python parser, which words errors differently and
 # reads some text differently: the loader's tests run with it too (generator/load.py).
+echo "Running the loader's tests with PyYAML's pure-Python parser..." >&2
 SHORTLINKS_PURE_YAML=1 .venv/bin/python -m pytest -q -p no:cacheprovider \
     tests/test_load.py tests/test_fastload.py tests/test_bad_input.py tests/test_hostile.py
+echo "Running the test suite, end-to-end tests included (several minutes)..." >&2
 exec .venv/bin/python -m pytest "$@"

@@ -48,11 +48,13 @@ def test_add_to_the_bundled_file_changes_only_the_new_links_lines(bundled: Path)
                     "--alias", "ws", "--tag", "campaign")  # fmt: skip
     assert code == 0, out
     assert out.startswith("Added https://go.example.com/winter\n") and "█" in out
+    # in the file's style: a blank line between links, its key order, URLs plain
     assert only_insertions(before, bundled.read_text()) == [
+        "",
         "  winter:",
-        '    url: "https://shop.example.com/winter?utm_source=wechat"',
+        "    url: https://shop.example.com/winter?utm_source=wechat",
+        '    title: Winter "sale"',
         "    expires: 2026-12-31",
-        '    title: "Winter \\"sale\\""',
         "    aliases: [ws]",
         "    tags: [campaign]",
     ]
@@ -83,11 +85,11 @@ def test_a_generated_slug_reads_aloud_and_collides_with_nothing(
 def test_nothing_is_written_when_the_link_is_wrong(bundled: Path) -> None:
     before = bundled.read_bytes()
     code, out = run("https://x.example", str(bundled), "--slug", "GH")  # 'gh' in another case
-    assert (code, out) == (1, "error: --slug: 'GH' is taken (in some letter case)\n"
+    assert (code, out) == (1, "error: --slug: 'GH' is taken by link 'gh' of links.yaml (line 13)\n"
                               "    hint: choose another\n" + NOT_ADDED)  # fmt: skip
     # taken as it is written: said once, and the other options are still checked
     code, out = run("https://x.example", str(bundled), "--slug", "gh", "--expires", "2026-02-30")
-    assert (code, out) == (1, "error: --slug: 'gh' is taken (in some letter case)\n"
+    assert (code, out) == (1, "error: --slug: 'gh' is taken by a link of links.yaml (line 13)\n"
                               "    hint: choose another\n"
                               "error: --expires: '2026-02-30' is not a valid date (day is out "
                               "of range for month)\n"
@@ -139,7 +141,7 @@ def test_every_mistake_is_named_by_its_option_never_by_a_line_not_written(bundle
                     "--alias", "a b", "--alias", "sale", "--tag", "bad\x1b[31m")  # fmt: skip
     assert code == 1
     assert out == (
-        "error: --alias: 'sale' is taken (in some letter case)\n"
+        "error: --alias: 'sale' is taken by link 'spring-sale' of links.yaml (line 17)\n"
         "    hint: choose another\n"
         f"error: --starts: 'next friday' is not a valid date (not an ISO 8601 date)\n{DATE_HINT}"
         "error: --expires: '2026-02-30' is not a valid date (day is out of range for month)\n"
@@ -253,4 +255,125 @@ def test_a_slug_whose_key_is_taken_on_another_domain_is_written_with_its_domain(
                               "('only@<domain>')\n" + NOT_ADDED)  # fmt: skip
     code, out = run("https://x.example", str(path), "--slug", "only", "--domain", "go.example.com")
     assert code == 0, out
-    assert path.read_text().endswith('  only@go.example.com: "https://x.example"\n')
+    assert path.read_text().endswith("  only@go.example.com: https://x.example\n")  # as 'only'
+
+
+# --- the file's own style -----------------------------------------------------------------
+# Each row: a links file, and what `add` writes into it for a link with a URL only (`new`),
+# then one with a title, a tag and an end (`m2`): the indentation, quoting, short or long
+# form, key order and blank lines of the links already there.
+STYLES = [
+    pytest.param(
+        "links:\n  a: https://a.example/\n  b: https://b.example/\n",
+        "links:\n  a: https://a.example/\n  b: https://b.example/\n"
+        "  new: https://n.example/\n"
+        "  m2:\n    url: https://m.example/?a=1#x\n    expires: 2027-01-01\n"
+        '    title: "It\'s: #1"\n    tags: [y]\n',
+        id="plain, short, the default key order; a title that needs quotes gets them",
+    ),
+    pytest.param(
+        'links:\n    a:\n        url: "https://a.example/"\n\n'
+        '    b:\n        title: "B"\n        url: "https://b.example/"\n',
+        'links:\n    a:\n        url: "https://a.example/"\n\n'
+        '    b:\n        title: "B"\n        url: "https://b.example/"\n\n'
+        '    new:\n        url: "https://n.example/"\n\n'
+        '    m2:\n        title: "It\'s: #1"\n        url: "https://m.example/?a=1#x"\n'
+        "        expires: 2027-01-01\n        tags: [y]\n",
+        id="double quotes, 4 spaces, always a mapping, title first, blank lines",
+    ),
+    pytest.param(
+        "links:\n  a: 'https://a.example/'\n\n  # b's comment\n  b: 'https://b.example/'\n",
+        "links:\n  a: 'https://a.example/'\n\n  # b's comment\n  b: 'https://b.example/'\n\n"
+        "  new: 'https://n.example/'\n\n"
+        "  m2:\n    url: 'https://m.example/?a=1#x'\n    expires: 2027-01-01\n"
+        "    title: 'It''s: #1'\n    tags: [y]\n",
+        id="single quotes, a comment over a link, blank lines",
+    ),
+    pytest.param(
+        "links:\n  a: https://a.example/\n\n# the end\n",
+        "links:\n  a: https://a.example/\n  new: https://n.example/\n"
+        "  m2:\n    url: https://m.example/?a=1#x\n    expires: 2027-01-01\n"
+        '    title: "It\'s: #1"\n    tags: [y]\n\n# the end\n',
+        id="comments and blank lines after the links stay after them",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "after"), STYLES)
+def test_a_new_link_is_written_in_the_files_own_style(
+    tmp_path: Path, text: str, after: str
+) -> None:
+    path = tmp_path / "links.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert run("https://n.example/", str(path), "--slug", "new")[0] == 0
+    code, out = run("https://m.example/?a=1#x", str(path), "--slug", "m2",
+                    "--title", "It's: #1", "--tag", "y", "--expires", "2027-01-01")  # fmt: skip
+    assert code == 0, out
+    assert path.read_text(encoding="utf-8") == after
+    linkset = check(path).linkset
+    assert linkset is not None
+    m2 = next(x for x in linkset.links if x.slug == "m2")
+    assert (m2.target.url, m2.title) == ("https://m.example/?a=1#x", "It's: #1")
+
+
+@pytest.mark.parametrize(
+    "title", ["yes", "2026", "null", "a: b", "#hash", "- dash", " lead", "tab\there", "'q'"]
+)
+def test_text_yaml_would_read_otherwise_is_quoted_in_a_plain_file(
+    tmp_path: Path, title: str
+) -> None:
+    path = tmp_path / "links.yaml"
+    path.write_text("links:\n  a:\n    url: https://a.example/\n    title: A\n")
+    code, out = run("https://n.example/", str(path), "--slug", "n", "--title", title)
+    assert code == 0, out
+    linkset = check(path).linkset
+    assert linkset is not None
+    assert next(x for x in linkset.links if x.slug == "n").title == title
+
+
+def test_crlf_stays_crlf_and_a_missing_last_line_break_stays_missing(tmp_path: Path) -> None:
+    path = tmp_path / "links.yaml"
+    path.write_bytes(b"links:\r\n  a: https://a.example/\r\n  # last\r\n")
+    assert run("https://n.example/", str(path), "--slug", "n")[0] == 0
+    assert path.read_bytes() == (
+        b"links:\r\n  a: https://a.example/\r\n  n: https://n.example/\r\n  # last\r\n"
+    )
+    path.write_bytes(b"links:\n  a: https://a.example/")
+    assert run("https://n.example/", str(path), "--slug", "n")[0] == 0
+    assert path.read_bytes() == b"links:\n  a: https://a.example/\n  n: https://n.example/"
+
+
+REFUSED = [
+    ["--slug", "GH"],
+    ["--slug", "ab", "--alias", "AB"],
+    ["--slug", "ab", "--alias", "ab"],
+    ["--slug", "spring-X1"],
+    ["--slug", "c", "--expires", "2026-02-30"],
+]
+
+
+@pytest.mark.parametrize("args", REFUSED)
+def test_every_line_a_refusal_names_is_a_line_of_the_file_on_disk(
+    tmp_path: Path, args: list[str]
+) -> None:
+    import re
+
+    path = tmp_path / "links.yaml"
+    text = (
+        "site:\n  domain: go.example.com\n"
+        "links:\n"
+        "  gh: https://go.example.com/c\n"
+        "campaigns:\n"
+        "  spring:\n"
+        "    url: https://go.example.com/gh\n"
+        "    distributors: [x1]\n"
+    )
+    path.write_text(text)
+    code, out = run("https://go.example.com/spring-x1", str(path), *args)
+    assert code == 1 and path.read_text() == text
+    lines = text.splitlines()
+    places = [(int(m[1]), int(m[2])) for m in re.findall(r":(\d+):(\d+): ", out)]
+    places += [(int(n), 1) for n in re.findall(r"line (\d+)", out)]
+    for line, column in places:
+        assert 1 <= line <= len(lines) and column <= len(lines[line - 1]) + 1, (line, out)
+    assert not re.search(r"\(line 1\)|on line 1\b", out), out  # options, never file lines

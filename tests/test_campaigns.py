@@ -133,7 +133,7 @@ def test_plain_list_shows_the_campaign_of_each_link_and_blanks_for_the_others() 
     assert table[-1].split() == ["summer-s1", "active", "summer", "s1", "s1",
                                  "https://shop.example.com/summer?partner=s1"]  # fmt: skip
     rows = {r["slug"]: r for r in json.loads(run("list", "--format", "json", "--now", NOW))}
-    assert (rows["gh"]["campaign"], rows["gh"]["distributor_code"]) == ("", "")
+    assert (rows["gh"]["campaign"], rows["gh"]["distributor_code"]) == (None, None)
     assert rows["spring-b02"]["distributor_name"] == "王伟"
 
 

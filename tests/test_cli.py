@@ -292,3 +292,136 @@ def test_a_title_that_is_not_utf8_from_a_real_command_line(tmp_path: Path) -> No
     assert b"Invalid value for '--title': the byte 0xff (character 5) is not UTF-8" in run.stderr
     assert links.read_text() == "links:\n  gh: https://github.com/acme\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["links.yaml"]
+
+
+def _takes_now(command: object) -> bool:
+    return any("--now" in getattr(p, "opts", ()) for p in command.params)  # type: ignore[attr-defined]
+
+
+# every command with --now, and the arguments it needs besides
+NOW_COMMANDS = {
+    "build": [],
+    "list": [],
+    "verify": ["http://127.0.0.1:9"],
+    "serve": [],
+    "diff": ["links.yaml"],
+    "add": ["https://example.com/x"],
+}
+
+
+def test_every_now_option_is_the_same_type() -> None:
+    from generator.cli import _Now
+
+    assert {name for name, c in main.commands.items() if _takes_now(c)} == set(NOW_COMMANDS)
+    for name in NOW_COMMANDS:
+        (option,) = [p for p in main.commands[name].params if "--now" in p.opts]
+        assert isinstance(option.type, _Now), name
+
+
+@pytest.mark.parametrize("command", sorted(NOW_COMMANDS))
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("garbage", "'garbage' is not an ISO 8601 date-time; write it like "
+         "2026-12-01T09:00:00+08:00, 2026-12-01T01:00:00Z or 2026-12-01"),
+        ("0001-01-01T00:00:00+05:00", "'0001-01-01T00:00:00+05:00' is out of range: "
+         "give a year 1000 to 9998"),
+    ],
+)  # fmt: skip
+def test_now_garbage_is_a_usage_error_on_every_command(
+    runner: CliRunner, workdir: Path, command: str, value: str, why: str
+) -> None:
+    shutil.copy(ROOT / "links.yaml", workdir / "links.yaml")
+    result = runner.invoke(main, [command, *NOW_COMMANDS[command], "--now", value])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '--now': {why}"
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-11-25T16:00:00+08:00", "2026-11-25T08:00:00Z", "2026-11-25T08:00:00"]
+)
+def test_now_takes_the_same_forms_everywhere(runner: CliRunner, workdir: Path, value: str) -> None:
+    shutil.copy(ROOT / "links.yaml", workdir / "links.yaml")
+    listed = runner.invoke(main, ["list", "--format", "json", "--now", value])
+    assert listed.exit_code == 0, listed.output
+    same = runner.invoke(main, ["list", "--format", "json", "--now", "2026-11-25T08:00:00Z"])
+    assert listed.output == same.output
+    diffed = runner.invoke(main, ["diff", "links.yaml", "links.yaml", "--now", value])
+    assert diffed.exit_code == 0, diffed.output
+
+
+CAMPAIGNS = """\
+links:
+  sale: {url: https://a.example/sale, tags: [winter, shop]}
+  sales: https://a.example/sales
+campaigns:
+  spring:
+    url: https://a.example/spring
+    distributors: [{code: a01, name: Alice}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["list", "--campaign", "sprng"],
+         "error: no campaign 'sprng' in links.yaml (did you mean 'spring'?): "
+         "its campaigns are 'spring'"),
+        (["sheet", "Spring", "-o", "s.svg"],
+         "error: no campaign 'Spring' in links.yaml (did you mean 'spring'?): "
+         "its campaigns are 'spring'"),
+        (["list", "--tag", "wintr"],
+         "error: no link with the tag 'wintr' in links.yaml (did you mean 'winter'?)"),
+        (["qr", "sal"], "error: no link 'sal' in links.yaml (did you mean 'sale' or 'sales'?)"),
+    ],
+)  # fmt: skip
+def test_unknown_names_say_did_you_mean(
+    runner: CliRunner, workdir: Path, args: list[str], said: str
+) -> None:
+    (workdir / "links.yaml").write_text(CAMPAIGNS, encoding="utf-8")
+    result = runner.invoke(main, args)
+    assert (result.exit_code, result.stderr) == (1, said + "\n")
+
+
+def _complete(cwd: Path, words: str) -> list[str]:
+    """What bash completion offers for the last of ``words``, asked as bash asks the
+    installed command (docs/cli.md)."""
+    import os
+    import subprocess
+    import sys
+
+    command = Path(sys.executable).with_name("shortlinks")
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {**os.environ, "_SHORTLINKS_COMPLETE": "bash_complete", "COMP_WORDS": words,
+           "COMP_CWORD": str(cword)}  # fmt: skip
+    done = subprocess.run([command], cwd=cwd, env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]
+
+
+def test_shell_completion_offers_the_files_slugs_and_campaigns(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(CAMPAIGNS, encoding="utf-8")
+    assert _complete(tmp_path, "shortlinks q") == ["qr"]
+    assert _complete(tmp_path, "shortlinks qr sa") == ["sale", "sales"]
+    assert _complete(tmp_path, "shortlinks qr ") == ["sale", "sales", "spring-a01"]
+    assert _complete(tmp_path, "shortlinks sheet s") == ["spring"]
+    assert _complete(tmp_path, "shortlinks list --campaign ") == ["spring"]
+    (tmp_path / "links.yaml").write_text("links: [", encoding="utf-8")  # broken: nothing
+    assert _complete(tmp_path, "shortlinks qr ") == []
+
+
+def test_the_completion_scripts_of_the_docs_are_made(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    command = Path(sys.executable).with_name("shortlinks")
+    for shell in ("bash", "zsh", "fish"):
+        env = {**os.environ, "_SHORTLINKS_COMPLETE": f"{shell}_source"}
+        done = subprocess.run([command], env=env, capture_output=True, text=True, check=True)
+        assert "_SHORTLINKS_COMPLETE" in done.stdout, shell
+        assert (
+            f"_SHORTLINKS_COMPLETE={shell}_source shortlinks"
+            in (ROOT / "docs" / "cli.md").read_text()
+        )

@@ -293,7 +293,7 @@ def test_add_puts_a_link_on_a_domain_and_a_slug_is_free_per_domain(
     assert run.exit_code == 0, run.output
     assert "Added https://sale.example.cn/gh" in run.output
     written = (tmp_path / "links.yaml").read_text()
-    assert '  gh@sale.example.cn: "https://shop.example.cn/gh"' in written  # slug@domain
+    assert "  gh@sale.example.cn: https://shop.example.cn/gh" in written  # slug@domain
     linkset = check(tmp_path / "links.yaml").linkset
     assert linkset is not None
     assert [link.domains for link in linkset.links if link.slug == "gh"] == [

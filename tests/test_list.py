@@ -87,7 +87,90 @@ def test_csv_and_table() -> None:
     assert coupons.index("active") + 3 == soon.index("expiring")
 
 
-def test_a_file_without_campaigns_lists_no_campaign_fields() -> None:
+def test_a_file_without_campaigns_lists_no_campaign_fields_in_csv() -> None:
     fields = ["slug", "url", "state", "left", "starts", "expires", "title", "aliases", "tags"]
-    assert [list(r) for r in json.loads(run("--format", "json"))] == [fields] * 6
     assert run("--format", "csv").splitlines()[0] == ",".join(fields)
+
+
+# Every key of a row of `list --format json`, in order, as docs/cli.md lists them.
+JSON_KEYS = [
+    "slug", "url", "state", "left", "starts", "expires", "title", "description", "status",
+    "aliases", "tags", "domains", "devices", "expired", "password", "forward_query",
+    "open_in_browser", "campaign", "distributor_code", "distributor_name",
+]  # fmt: skip
+
+
+def test_json_gives_machine_values_every_key_on_every_row() -> None:
+    rows = {r["slug"]: r for r in json.loads(run("--format", "json"))}
+    assert all(list(r) == JSON_KEYS for r in rows.values())
+    assert rows["soon"] | {"url": ""} == {
+        "slug": "soon",
+        "url": "",
+        "state": "expiring",
+        "left": "3 days",
+        "starts": None,
+        "expires": "2026-11-29T00:00:00+08:00",  # the first instant it is expired
+        "title": None,
+        "description": None,
+        "status": 302,
+        "aliases": [],
+        "tags": ["winter"],
+        "domains": [],
+        "devices": [],
+        "expired": None,
+        "password": False,
+        "forward_query": True,
+        "open_in_browser": False,
+        "campaign": None,
+        "distributor_code": None,
+        "distributor_name": None,
+    }
+    assert rows["next"]["starts"] == "2026-12-01T00:00:00+08:00"
+    assert rows["forever"]["left"] is None
+    assert rows["later-end"]["tags"] == ["winter", "shop"]
+
+
+def test_json_of_a_link_with_every_key(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(
+        """\
+site:
+  timezone: Europe/Berlin
+links:
+  app:
+    url: https://a.example/app
+    title: The app
+    description: Get it
+    status: 307
+    starts: 2026-01-01T09:30:00Z
+    expires: 2026-12-31T23:59:59+08:00
+    expired: https://a.example/over
+    aliases: [application, app2]
+    tags: [mobile]
+    devices:
+      ios: https://apps.apple.com/app/id1
+      android: https://play.google.com/store/apps/details?id=a
+    forward_query: false
+    open_in_browser: true
+  secret:
+    url: https://a.example/secret
+    password: open sesame
+""",
+        encoding="utf-8",
+    )
+    rows = {r["slug"]: r for r in json.loads(run("--format", "json"))}
+    app = rows["app"]
+    assert (app["starts"], app["expires"]) == (
+        "2026-01-01T10:30:00+01:00",  # in site.timezone, with its offset
+        "2026-12-31T16:59:59+01:00",
+    )
+    assert (app["title"], app["description"], app["status"], app["expired"]) == (
+        "The app", "Get it", 307, "https://a.example/over"
+    )  # fmt: skip
+    assert (app["aliases"], app["tags"]) == (["application", "app2"], ["mobile"])
+    assert app["devices"] == [
+        {"platform": "ios", "url": "https://apps.apple.com/app/id1"},
+        {"platform": "android", "url": "https://play.google.com/store/apps/details?id=a"},
+    ]
+    assert (app["forward_query"], app["open_in_browser"], app["password"]) == (False, True, False)
+    assert rows["secret"]["password"] is True
+    assert "open sesame" not in json.dumps(rows)

@@ -56,3 +56,16 @@ def test_errors(links: Path) -> None:
     (links / "links.yaml").write_text("links:\n  gh: https://github.com/acme\n")
     result = CliRunner().invoke(main, ["qr", "gh"])
     assert result.exit_code == 1 and "site.domain" in result.output
+
+
+@pytest.mark.parametrize(
+    ("slug", "said"),
+    [
+        ("GH", "error: no link 'GH' in links.yaml (did you mean 'gh'?)"),
+        ("g", "error: no link 'g' in links.yaml (did you mean 'gh'?)"),
+        ("zzz", "error: no link 'zzz' in links.yaml"),
+    ],
+)
+def test_an_unknown_slug_names_the_close_ones(links: Path, slug: str, said: str) -> None:
+    result = CliRunner().invoke(main, ["qr", slug])
+    assert (result.exit_code, result.output) == (1, said + "\n")
