@@ -16,13 +16,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
-from . import __version__, lock, qr
+from . import __version__, limits, lock, qr
 from .atomic import replace_file
 from .hosts import HOSTS, exposed_problem
 from .load import Document, load_file, load_text, read_bytes
@@ -30,7 +30,7 @@ from .model import LinkSet, State
 from .pages import Pages, builtin_templates, environment
 from .plan import Change, Entry, make_plan
 from .problems import ERROR, Problem
-from .render import Site, iter_pages, iter_site_files
+from .render import Site, iter_pages, iter_site_files, selected_hosts
 from .validate import validate
 from .write import (
     OutputError,
@@ -50,6 +50,8 @@ from .write import (
 class CheckResult:
     linkset: LinkSet | None
     problems: list[Problem]
+    # where problems about the site as a whole go: site.hosts, else site:, else line 1
+    where: limits.Where = field(default_factory=limits.Where)
 
     @property
     def ok(self) -> bool:
@@ -91,13 +93,18 @@ def _no_gc_pauses() -> Iterator[None]:
 
 
 def check(
-    path: Path, base_lock: lock.Lock | None = None, hosts: tuple[str, ...] | None = None
+    path: Path,
+    base_lock: lock.Lock | None = None,
+    hosts: tuple[str, ...] | None = None,
+    fits_at: datetime | None = None,
 ) -> CheckResult:
     """``path`` checked, and against the links.lock beside it when there is one (its slugs
     must keep their published targets: lock.py); ``base_lock``, a pull request's base
     branch's lock, which this one must only have grown from; ``hosts``, the build's
     --host, which a site that does not list its links must not be built with when one of
-    them would serve another's rule file (site.hosts is checked with the file)."""
+    them would serve another's rule file (site.hosts is checked with the file).
+    ``fits_at``: also whether what a build at that instant writes fits each of its hosts
+    (limits.py)."""
     with _no_gc_pauses():
         doc, problems = load_file(path)
         result = _checked(doc, problems)
@@ -120,7 +127,26 @@ def check(
         result.problems = sorted(result.problems + found)
         if any(p.is_error for p in found):
             result.linkset = None  # a build needs the whole file right, its lock too
+    if fits_at is not None and result.ok and result.linkset is not None:
+        with _no_gc_pauses():
+            fits = _fits(result.linkset, result.where, fits_at)
+        result.problems = sorted(result.problems + fits)
     return result
+
+
+def _fits(linkset: LinkSet, where: limits.Where, now: datetime) -> list[Problem]:
+    """What a build at ``now`` would write for each host, against the hosts' caps: each
+    domain's site on its own (site.domains), as each is published."""
+    if not any(HOSTS[name].limits.caps for name in linkset.site.hosts or HOSTS):
+        return []  # hosts with no caps (nginx, say): nothing to count
+    env = environment(None)
+    if not linkset.site.several:
+        return limits.check_fit(make_plan(linkset, now), env, where)
+    found = []
+    for domain in linkset.site.domains:
+        plan = make_plan(linkset.on(domain), now)
+        found += limits.check_fit(plan, env, replace(where, domain=domain.name))
+    return found
 
 
 def check_text(text: str, name: str) -> CheckResult:
@@ -133,7 +159,20 @@ def _checked(doc: Document | None, problems: list[Problem]) -> CheckResult:
     if doc is None:
         return CheckResult(None, problems)
     linkset, more = validate(doc)
-    return CheckResult(linkset, sorted(problems + more))
+    return CheckResult(linkset, sorted(problems + more), _where(doc))
+
+
+def _where(doc: Document) -> limits.Where:
+    """site.hosts, else site:, else the top of the file. Only a path the file has is
+    looked up: any other would make the fast reader's document read the file again."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    site = data.get("site")
+    path: tuple[str, ...] = ()
+    if isinstance(site, dict) and "hosts" in site:
+        path = ("site", "hosts")
+    elif "site" in data:
+        path = ("site",)
+    return limits.Where(doc.filename, doc.locate(path, at="key") if path else (1, 1))
 
 
 def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | None) -> str:
@@ -276,7 +315,10 @@ def _build_locked(
     if lock is not None:
         lock()
     linkset = checked.linkset
-    job = _Job(inputs, now, templates, hosts, cache_dir, force, workers, len(checked.problems))
+    job = _Job(
+        inputs, now, templates, hosts, cache_dir, force, workers, len(checked.problems),
+        strict, checked.where,
+    )  # fmt: skip
     if not linkset.site.several:
         try:
             check_output(out, path)
@@ -299,6 +341,8 @@ class _Job:
     force: bool
     workers: int | None
     problems: int  # warnings the links file has (a --strict build has none)
+    strict: bool  # warnings refuse the build
+    where: limits.Where  # where problems about the site as a whole go
 
 
 DOMAINS_FILE = "domains.json"  # in a build of several domains: which folders are ours
@@ -336,9 +380,15 @@ def _build_domains(
         else:
             offset = done
             step = (lambda d, t, o=offset: progress(o + d, total)) if progress else None
-            _build_site(sub, dest, job, part, step)
+            _build_site(sub, dest, job, part, step, domain.name)
+            result.problems = sorted(result.problems + part.problems)
             if part.error:
                 result.error = f"{domain.name}: {part.error}"
+                return result
+            if not part.written:  # its hosts cannot take it (the problems say why)
+                result.error = (
+                    f"{domain.name}: nothing was written to {dest}; see the problems above"
+                )
                 return result
         done += sum(len(link.slugs) for link in sub.links)
         result.domains[domain.name] = part
@@ -470,8 +520,11 @@ def _build_site(
     job: _Job,
     result: BuildResult,
     progress: Callable[[int, int], None] | None,
+    domain: str | None = None,
 ) -> BuildResult:
-    """One site (one domain) into ``out``: plan, render, write."""
+    """One site (one domain) into ``out``: plan, render, write, and what was written held
+    against the caps of its hosts before it is put in place (limits.py): a host that
+    could not take it refuses the build, and the output stays as it was."""
     now, templates, hosts, cache_dir = job.now, job.templates, job.hosts, job.cache_dir
     force, workers, inputs = job.force, job.workers, job.inputs
     plan = make_plan(linkset, now)
@@ -480,16 +533,24 @@ def _build_site(
     result.timezone = plan.site.timezone
     result.next_change = plan.next_change
 
+    written_files = limits.Tally()  # every file of the output and its size (write.py)
+
     def header() -> dict:  # asked for once every file has been rendered
         result.notes = site.notes
         result.rules = {
             name: len(HOSTS[name].ruled(plan, frozenset(site.hosts))) for name in site.hosts
         }
+        chosen = bool(hosts or plan.site.hosts)
+        where = replace(job.where, domain=domain)
+        found = limits.fit_problems(written_files, plan, selected_hosts(plan, hosts), chosen, where)
+        result.problems = sorted(result.problems + found)
+        if any(p.is_error for p in found) or (job.strict and found):
+            raise limits.DoesNotFit
         return {
             "inputs": inputs,
             "built_at": now.isoformat(),
             "valid_until": plan.next_change.at.isoformat() if plan.next_change else None,
-            "problems": job.problems,
+            "problems": job.problems + len(found),
             "summary": _summary(result),
         }
 
@@ -544,7 +605,10 @@ def _build_site(
             shards=[lambda share=share: shard(share) for share in shares],
             waiting=waiting,
             every=force,
+            listed=written_files.take,
         )
+    except limits.DoesNotFit:  # the problems say which host and what to do
+        return result
     except jinja2.TemplateSyntaxError as exc:
         result.error = f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
         return result

@@ -235,7 +235,8 @@ def main() -> None:
               "links.lock must only have grown, and no published slug moved silently.")  # fmt: skip
 def check_cmd(file: Path, fmt: str | None, strict: bool, base: str | None) -> None:
     """Validate FILE (default: links.yaml) and print every problem at once; with a
-    links.lock beside it, also that no published slug points somewhere new."""
+    links.lock beside it, also that no published slug points somewhere new; and that what
+    a build writes now fits each host it is for (docs/hosts.md, "Limits of a deployment")."""
     base_lock = None
     if base is not None:
         try:
@@ -243,7 +244,7 @@ def check_cmd(file: Path, fmt: str | None, strict: bool, base: str | None) -> No
         except lock.BaseError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
-    result = check(file, base_lock)
+    result = check(file, base_lock, fits_at=datetime.now(timezone.utc))
     chosen = Format(fmt) if fmt else _default_format()
     _print_problems(result.problems, chosen, err=False)
     failed = not result.ok or (strict and result.problems)

@@ -148,6 +148,8 @@ class Site:
     home: Target | None = None
     status: int = DEFAULT_STATUS
     hosts: tuple[str, ...] = ()  # empty: every host
+    # (host, plan) for hosts whose caps depend on the plan (site.plans); others: the default
+    plans: tuple[tuple[str, str], ...] = ()
     language: str = "en"  # the pages' words (generator/i18n.py)
     links_json: bool = True  # publish links.json (it lists every slug)
     qr: bool = True  # QR code files for every link (and on its preview page)

@@ -6,8 +6,11 @@ what makes builds reproducible and the golden tests possible.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import chain
+from typing import cast
 
 import jinja2
 
@@ -204,6 +207,80 @@ def iter_site_files(
         yield from out.files.items()
         site.notes.extend(out.notes)
         site.hosts[name] = out if keep else replace(out, files=dict.fromkeys(out.files, b""))
+
+
+class _Unmade:
+    """In place of ``Pages`` where only the paths count: any page it is asked for is
+    ``UNMADE``, so the paths come from the very code that writes them, none rendered."""
+
+    def __getattr__(self, name: str) -> Callable[..., bytes]:
+        return lambda *args, **kwargs: UNMADE
+
+
+class _Empty(bytes):
+    """Empty bytes of their own: ``is UNMADE`` tells a page not made from an empty file."""
+
+
+UNMADE = _Empty()
+UNMADE_PAGES = cast(Pages, _Unmade())
+
+
+def site_paths(
+    plan: Plan, hosts: tuple[str, ...] | None = None
+) -> Iterator[tuple[str, bytes | jsonout.Chunks | None]]:
+    """Every file a build of ``plan`` writes, in the order it writes them, through the code
+    that writes them (``iter_pages``, ``iter_site_files``), with the pages, previews and
+    QR codes not made (``None``): what the hosts' limits are checked against (limits.py)
+    at a fraction of a build's cost. The rest (hosts' files, links.json, robots.txt) comes
+    as made, big ones as ``Chunks`` not yet read."""
+
+    def no_codes(urls: list[str]) -> dict[str, tuple[bytes, bytes]]:
+        return dict.fromkeys(urls, (UNMADE, UNMADE))
+
+    files = chain(
+        iter_pages(plan, UNMADE_PAGES, hosts, plan.entries, None, no_codes),
+        iter_site_files(plan, UNMADE_PAGES, Site(), hosts),
+    )
+    for path, data in files:
+        yield path, None if data is UNMADE else data
+
+
+def page_folders(plan: Plan, hosts: tuple[str, ...] | None = None) -> Counter[str]:
+    """How many files ``iter_pages`` writes into each folder ('' the top one) for every
+    entry of ``plan``, none made: what ``check`` counts against the hosts' caps
+    (limits.py). It follows ``iter_pages`` line by line (tests/test_limits.py holds the
+    two together) at a tenth of the cost of going through its paths."""
+    left_out = pages_left_out(plan, selected_hosts(plan, hosts))
+    codes = 2 if plan.site.qr and plan.site.base_url else 0
+    active = State.active
+    counts: Counter[str] = Counter()
+    top = expired = opened = plain = 0  # the files of slugs with no folder: most of them
+    for entry in plan.entries:
+        slug = entry.slug
+        link = entry.link
+        page = 0 if left_out and "/" + slug in left_out else 1
+        late = entry.state is active and link.expires is not None and link.expired is None
+        app = entry.state is active and link.open_in_browser
+        cut = slug.rfind("/")
+        if cut < 0:
+            top += page + 1  # its page and its preview
+            plain += 1
+            expired += late
+            opened += app
+            continue
+        folder = slug[:cut]
+        counts[folder] += page + 1
+        if late:
+            counts[f"{EXPIRED_FOLDER}/{folder}"] += 1
+        if app:
+            counts[f"{OPEN_FOLDER}/{folder}"] += 1
+        if codes:
+            counts[f"{qr.FOLDER}/{folder}"] += codes
+    counts[""] += top
+    counts[EXPIRED_FOLDER] += expired
+    counts[OPEN_FOLDER] += opened
+    counts[qr.FOLDER] += codes * plain
+    return +counts  # no folder of no file
 
 
 def pages_left_out(plan: Plan, names: tuple[str, ...]) -> set[str]:

@@ -137,23 +137,32 @@ def by_priority(rules: Sequence[Rule]) -> list[Rule]:
 
 
 def fit(
-    rules: Sequence[Rule], cost: Callable[[Rule], int], budget: int | None, least: int = 0
+    rules: Sequence[Rule],
+    cost: Callable[[Rule], int] | Callable[[Rule], tuple[int, ...]],
+    budget: int | tuple[int | None, ...] | None,
+    least: int = 0,
 ) -> tuple[list[Rule], list[Rule]]:
     """Keep rules by priority while their cost fits the budget; return (kept, left).
-    ``least``: no rule costs less, so once less is left the rest are not even measured."""
-    if budget is None:
+    A cost of several numbers (lines and bytes, say) is held against a budget of as many,
+    None where there is no cap: a rule is kept when every one of them still fits.
+    ``least``: no rule costs less (of the first number), so once less of it is left the
+    rest are not even measured."""
+    caps = budget if isinstance(budget, tuple) else (budget,)
+    if all(cap is None for cap in caps):
         return list(rules), []
     kept: list[Rule] = []
     left: list[Rule] = []
-    used = 0
+    used = [0] * len(caps)
+    first = caps[0]
     for rule in by_priority(rules):
-        if budget - used < least:
+        if first is not None and first - used[0] < least:
             left.append(rule)
             continue
         c = cost(rule)
-        if used + c <= budget:
+        costs = c if isinstance(c, tuple) else (c,)
+        if all(cap is None or u + x <= cap for cap, u, x in zip(caps, used, costs, strict=True)):
             kept.append(rule)
-            used += c
+            used = [u + x for u, x in zip(used, costs, strict=True)]
         else:
             left.append(rule)
     order = {id(r): i for i, r in enumerate(rules)}

@@ -47,6 +47,7 @@ SITE_KEYS = (
     "home",
     "status",
     "hosts",
+    "plans",
     "language",
     "links_json",
     "qr",
@@ -249,6 +250,7 @@ class _Checker:
         if "status" in data:
             status = self.status(data["status"], ("site", "status")) or DEFAULT_STATUS
         hosts = self.hosts(data["hosts"]) if "hosts" in data else ()
+        plans = self.plans(data["plans"]) if "plans" in data else ()
         language = self.language(data["language"]) if "language" in data else "en"
         links_json = self.flag(data, "links_json", ("site",), default=True)
         if not links_json and (said := exposed_problem(hosts)):  # hosts: site.hosts
@@ -267,6 +269,7 @@ class _Checker:
             home_repoint_from=home_moved,
             status=status,
             hosts=hosts,
+            plans=plans,
             language=language,
             links_json=links_json,
             qr=qr,
@@ -381,6 +384,38 @@ class _Checker:
                 f"unknown host {shown(name)}",
                 f"did you mean '{guess}'?" if guess else f"known hosts: {', '.join(HOSTS)}",
             )
+        return tuple(out)
+
+    def plans(self, value: Any) -> tuple[tuple[str, str], ...]:
+        """site.plans: the plan the site is on, for each host whose caps depend on it
+        (generator/limits.py checks the build against them)."""
+        path: Path = ("site", "plans")
+        choices = {name: host.limits.plans for name, host in HOSTS.items() if host.limits.plans}
+        known = ", ".join(f"{name} ({' or '.join(plans)})" for name, plans in choices.items())
+        data = self.mapping(value, path, "'plans'")
+        if data is None:
+            return ()
+        out = []
+        for name, plan in data.items():
+            if name not in HOSTS:
+                guess = did_you_mean(name, tuple(HOSTS)) if isinstance(name, str) else None
+                hint = f"did you mean '{guess}'?" if guess else f"hosts with plans: {known}"
+                self.error((*path, name), f"unknown host {shown(name)}", hint, at="key")
+            elif name not in choices:
+                self.error(
+                    (*path, name),
+                    f"there is no plan to choose for {HOSTS[name].title}",
+                    f"its limits are the same on every plan; hosts with plans: {known}",
+                    at="key",
+                )
+            elif plan not in choices[name]:
+                self.error(
+                    (*path, name),
+                    f"unknown plan {shown(plan)} for {HOSTS[name].title}",
+                    f"{name}: {' or '.join(choices[name])} (the first is the default)",
+                )
+            else:
+                out.append((name, plan))
         return tuple(out)
 
     def short_domains(self, data: dict) -> tuple[Domain, ...]:

@@ -144,7 +144,8 @@ def _generation_of(out: Path) -> int | None:
     return generation
 
 
-def _marker(generation: int) -> bytes:
+def marker(generation: int) -> bytes:
+    """What ``MARKER`` holds in the output of build number ``generation``."""
     return (json.dumps({"generator": "shortlinks", "generation": generation}) + "\n").encode()
 
 
@@ -859,6 +860,17 @@ def _count_lines(sinks: list[_Sink]) -> int:
     return total
 
 
+def _listing(sinks: list[_Sink], generation: int) -> Iterator[tuple[str, int]]:
+    """Each file the sinks wrote or kept and its size (from the stamp of its manifest
+    line), then the marker."""
+    for sink in sinks:
+        with open(sink.part, encoding="utf-8") as part:
+            for line in part:
+                rel, _digest, size, _rest = line.split("\t", 3)
+                yield rel, int(size)
+    yield MARKER, len(marker(generation))
+
+
 def _drop_parts(sinks: list[_Sink]) -> None:
     for sink in sinks:
         with contextlib.suppress(FileNotFoundError):
@@ -882,6 +894,7 @@ def write_site(
     shards: Sequence[Callable[[], Pairs]] = (),
     waiting: Callable[[], None] | None = None,
     every: bool = False,
+    listed: Callable[[Iterator[tuple[str, int]]], None] | None = None,
 ) -> WriteResult:
     """Make ``out`` hold exactly ``files``, writing only what differs from the last build.
 
@@ -892,6 +905,9 @@ def write_site(
     one writes ``files`` (a build's pages, on every core); ``waiting`` is called now and
     then meanwhile (the progress bar). ``every``: write every file, whatever the manifest
     says (``build --force``), and take over an output of ours whose manifest is lost.
+    ``listed`` is given every file the output will hold and its size, the marker too,
+    once all are written and before any is in place: it may still stop the build by
+    raising (nothing changes then; generator/limits.py does when a host cannot take them).
     The caller holds the output's lock (``output_lock``)."""
     out = out.absolute()
     if out.is_symlink():  # the folder it points to is the output: swap that one, not the link
@@ -914,6 +930,8 @@ def write_site(
     def head(sinks: list[_Sink]) -> dict:
         if counted is not None:
             counted(_count_lines(sinks))
+        if listed is not None:
+            listed(_listing(sinks, generation))
         return (header() if callable(header) else header) or {}
 
     if old is None:
@@ -941,7 +959,7 @@ def _write_fresh(
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; web servers must read it
         sinks = _take_all(tmp, out, None, pairs, shards, waiting)
-        _Folder(tmp).write(MARKER, _marker(generation))
+        _Folder(tmp).write(MARKER, marker(generation))
         _stop_at("written")
         result.written = _write_state(nxt, sinks, head(sinks), generation)
         _drop_parts(sinks)
@@ -1030,7 +1048,7 @@ def _write_changes(
                 _write_state(nxt, sinks, header, old.generation)
                 os.replace(nxt, state_path(out))
             return result
-        _Folder(stage).write(MARKER, _marker(generation))
+        _Folder(stage).write(MARKER, marker(generation))
         replace = [*changed, MARKER]  # the marker last: a journal applied in part is old
         total = _write_state(nxt, sinks, header, generation)
         _drop_parts(sinks)

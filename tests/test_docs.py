@@ -180,7 +180,9 @@ def test_readme_commands_exist() -> None:
 def host_rows() -> dict[str, str]:
     """docs/hosts.md's table: the row of each host, by the `name` in its first cell."""
     rows = {}
-    for line in (ROOT / "docs" / "hosts.md").read_text().splitlines():
+    doc = (ROOT / "docs" / "hosts.md").read_text()
+    section = doc[doc.index("## The table") :]
+    for line in section[: section.index("\n## ")].splitlines():
         found = re.match(r"\| [^|]*\(`([a-z0-9-]+)`\) \|", line)
         if found and found.group(1) != "name":  # the header row
             rows[found.group(1)] = line

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.write import MARKER, OutputError, _marker, check_output, state_path, write_site
+from generator.write import MARKER, OutputError, check_output, marker, state_path, write_site
 from tests.conftest import FIXTURES, NOW
 
 STATE = [".site.manifest", "site"]  # beside an output 'site': itself and its manifest
@@ -34,7 +34,7 @@ def test_rebuild_replaces_the_whole_folder(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_site(out, {"a.html": b"1", "sub/b.html": b"2"})
     write_site(out, {"c.html": b"3"})
-    assert snapshot(out) == {"c.html": b"3", MARKER: _marker(2)}
+    assert snapshot(out) == {"c.html": b"3", MARKER: marker(2)}
     assert sorted(p.name for p in tmp_path.iterdir()) == STATE  # no temp folders left
 
 
@@ -170,7 +170,7 @@ def test_a_rebuild_writes_only_what_changed(tmp_path: Path) -> None:
     assert {k for k in before if after.get(k) != before[k]} == {"a.html", MARKER}
     smaller = write_site(out, {"a.html": b"one"})
     assert (smaller.written, smaller.removed) == (0, 4)
-    assert snapshot(out) == {"a.html": b"one", MARKER: _marker(3)}
+    assert snapshot(out) == {"a.html": b"one", MARKER: marker(3)}
     assert not (out / "sub").exists()  # emptied folders go too
     assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
@@ -201,7 +201,7 @@ def test_where_no_swap_a_build_killed_after_its_journal_is_finished_by_the_next(
     monkeypatch.setattr(os, "replace", real)
     assert write._journal(out).exists()
     assert write.recover(out)
-    assert snapshot(out) == {"a.html": b"new", "b.html": b"new", "c.html": b"3", MARKER: _marker(2)}
+    assert snapshot(out) == {"a.html": b"new", "b.html": b"new", "c.html": b"3", MARKER: marker(2)}
     assert sorted(p.name for p in tmp_path.iterdir()) == STATE
     assert write.up_to_date(out, "", NOW) is None  # its manifest: the one of the new files
     assert write.read_manifest(out).generation == 2
@@ -416,7 +416,7 @@ def test_with_no_room_for_a_second_tree_a_rebuild_falls_back_to_its_journal(
     monkeypatch.setattr(write, "_link_tree", full)
     result = write_site(out, {"a.html": b"new", "b.html": b"2", "c.html": b"3"})
     assert (result.written, result.removed) == (2, 0)
-    assert snapshot(out) == {"a.html": b"new", "b.html": b"2", "c.html": b"3", MARKER: _marker(2)}
+    assert snapshot(out) == {"a.html": b"new", "b.html": b"2", "c.html": b"3", MARKER: marker(2)}
     assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
@@ -531,7 +531,7 @@ def test_an_output_of_an_earlier_version_is_taken_over_and_its_manifest_goes(
         "a.html": b"new",
         "sub/b.html": b"2",
         "mine.txt": b"a user's",
-        MARKER: _marker(1),
+        MARKER: marker(1),
     }
     assert sorted(p.name for p in tmp_path.iterdir()) == STATE
     again = write_site(out, {"a.html": b"new", "sub/b.html": b"2"})
@@ -803,7 +803,7 @@ def test_up_to_date_is_never_believed_over_a_damaged_output(tmp_path: Path) -> N
     again = build(links, out, NOW)
     assert not again.up_to_date and again.written
     assert again.changed == (5, 0)
-    assert snapshot(out) == {**good, MARKER: _marker(2)}
+    assert snapshot(out) == {**good, MARKER: marker(2)}
     touched = {k for k, v in _stamps(out).items() if stamps.get(k) != v}
     assert touched == {"404.html", "CNAME", "gh.html", "docs.html", "sale.html", MARKER}
     assert build(links, out, NOW).up_to_date
@@ -1034,7 +1034,7 @@ def test_an_output_whose_marker_is_lost_is_still_ours_and_gets_it_back(
     stamps = _stamps(out)
     result = build(links, out, NOW)
     assert result.error is None and not result.up_to_date and result.changed == (0, 0)
-    assert snapshot(out) == {**good, MARKER: _marker(2)}
+    assert snapshot(out) == {**good, MARKER: marker(2)}
     assert {k for k, v in _stamps(out).items() if stamps.get(k) != v} == {MARKER}
     assert build(links, out, NOW).up_to_date
 

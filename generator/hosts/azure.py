@@ -35,10 +35,11 @@ from .. import qr
 from ..pages import EXPIRED_FOLDER, OPEN_FOLDER
 from ..plan import Plan
 from ..rules import Kind, Rule, by_priority, edge_rules, memo
-from .base import Behaviour, HostOutput, Limits
+from .base import Behaviour, Cap, HostOutput, Limits
 
 FILE = "staticwebapp.config.json"
 MAX_BYTES = 20 * 1024
+MIB = 1024 * 1024
 
 
 def expressible(rule: Rule) -> bool:
@@ -134,6 +135,12 @@ class Azure:
     limits = Limits(
         file_bytes=MAX_BYTES,
         source="https://learn.microsoft.com/azure/static-web-apps/configuration#restrictions",
+        # "App size": 250 MB on the Free plan, 500 MB on Standard. The service's refusal
+        # names "524288000 bytes" for Standard (dapr/docs#4792): MB are MiB there.
+        site_bytes=Cap(
+            (("free", 250 * MIB), ("standard", 500 * MIB)),
+            "https://learn.microsoft.com/azure/static-web-apps/quotas",
+        ),
     )
     behaviour = Behaviour(
         query="dropped by redirects (only links that do not forward it get a rule)",

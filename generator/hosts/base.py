@@ -10,13 +10,66 @@ from ..rules import Rule
 
 
 @dataclass(frozen=True)
+class Cap:
+    """A documented cap on one deployment of the site, by the host's plan: ``by_plan`` is
+    ``(plan, limit)`` pairs, the default plan (the free tier) first; one pair with the plan
+    ``""`` when every plan has the same cap. ``source``: where the number is documented."""
+
+    by_plan: tuple[tuple[str, int], ...]
+    source: str
+
+    @classmethod
+    def only(cls, limit: int, source: str) -> Cap:
+        """The same cap on every plan."""
+        return cls((("", limit),), source)
+
+    @property
+    def plans(self) -> tuple[str, ...]:
+        return tuple(plan for plan, _ in self.by_plan)
+
+    def on(self, plan: str | None) -> int:
+        """The cap on ``plan`` (None, or a plan this cap does not name: the default)."""
+        return dict(self.by_plan).get(plan or "", self.by_plan[0][1])
+
+
+@dataclass(frozen=True)
 class Limits:
-    """A host's documented limits; ``source`` names where they are documented."""
+    """A host's documented limits. ``rules``, ``file_bytes`` and ``line_chars`` are those of
+    its rule file (the host module keeps within them); ``source`` names where they are
+    documented. The caps below are of a whole deployment, which is the whole output folder:
+    a build checks them (generator/limits.py) and says how far it is from each."""
 
     rules: int | None = None
     file_bytes: int | None = None
     line_chars: int | None = None
     source: str = ""
+    site_files: Cap | None = None  # files a deployment may hold
+    site_bytes: Cap | None = None  # bytes of all its files together
+    asset_bytes: Cap | None = None  # bytes of any one file
+    folder_files: Cap | None = None  # files directly in any one folder
+    # files the host reads as its own configuration and does not count as the site's
+    uncounted: frozenset[str] = frozenset()
+    counts_folders: bool = False  # every folder is an entry of ``site_files`` too
+
+    @property
+    def caps(self) -> dict[str, Cap]:
+        """The caps this host declares, by name: what generator/limits.py checks."""
+        named = {
+            "site_files": self.site_files,
+            "site_bytes": self.site_bytes,
+            "asset_bytes": self.asset_bytes,
+            "folder_files": self.folder_files,
+        }
+        return {name: cap for name, cap in named.items() if cap is not None}
+
+    @property
+    def plans(self) -> tuple[str, ...]:
+        """The plans ``site.plans`` may name for this host, the default first; () when its
+        caps are the same on every plan."""
+        for cap in self.caps.values():
+            if len(cap.by_plan) > 1:
+                return cap.plans
+        return ()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import json
 
 from ..plan import Plan
 from ..rules import Rule, edge_rules
-from .base import Behaviour, HostOutput, Limits
+from .base import Behaviour, Cap, HostOutput, Limits
 
 FILE = "firebase.json"
 
@@ -33,7 +33,13 @@ class Firebase:
     files = (FILE,)
     statuses = frozenset({301, 302})
     limits = Limits(
-        source="https://firebase.google.com/docs/hosting/full-config#redirects (no number)"
+        source="https://firebase.google.com/docs/hosting/full-config#redirects (no number)",
+        # Hosting's API takes files under 2 GB each; its storage quota (10 GB without
+        # billing) is the project's, every release kept included: not a cap of one build.
+        asset_bytes=Cap.only(
+            2 * 10**9,
+            "https://firebase.google.com/docs/hosting/reference/rest/v1beta1/sites.versions/populateFiles",
+        ),
     )
     behaviour = Behaviour(
         query="re-encoded by redirects ('%2B' becomes '%252B') and always appended: "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..plan import Plan
 from ..rules import Rule
-from .base import Behaviour, HostOutput, Limits
+from .base import Behaviour, Cap, HostOutput, Limits
 
 
 class GitHubPages:
@@ -21,7 +21,16 @@ class GitHubPages:
     title = "GitHub Pages"
     files = ("CNAME", ".nojekyll")
     statuses: frozenset[int] = frozenset()
-    limits = Limits(source="https://docs.github.com/en/pages (no redirect rules exist)")
+    limits = Limits(
+        source="https://docs.github.com/en/pages (no redirect rules exist)",
+        # "Published GitHub Pages sites may be no larger than 1 GB"; actions/deploy-pages
+        # warns past 2**30 bytes of the uploaded artifact (ONE_GIGABYTE in
+        # src/internal/deployment.js), a tar of the files, compressed.
+        site_bytes=Cap.only(
+            1 << 30,
+            "https://docs.github.com/en/pages/getting-started-with-github-pages/github-pages-limits",
+        ),
+    )
     behaviour = Behaviour(
         query="the page passes it on",
         case="case-sensitive",

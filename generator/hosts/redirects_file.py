@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..plan import Plan
-from ..rules import Kind, Rule, by_priority, edge_rules, memo
+from ..rules import Kind, Rule, edge_rules, fit, memo
 from ..urls import quote_path
-from .base import Behaviour, HostOutput, Limits, overflow_note
+from .base import Behaviour, Cap, HostOutput, Limits, overflow_note
 
 FILE = "_redirects"
 
@@ -140,17 +140,8 @@ def gitlab_keeps_promise(rule: Rule) -> bool:
     )
 
 
-# GitLab Pages' defaults: a _redirects file over 64 KiB is refused whole, and rules
-# past the first 1,000 are not processed (gitlab-pages internal/redirects/redirects.go,
-# maxConfigSize and maxRuleCount; https://docs.gitlab.com/ee/user/project/pages/redirects.html).
-# Every rule line counts, Netlify's forced ones too (GitLab reads them as invalid rules).
-GITLAB_RULES = 1000
-GITLAB_BYTES = 64 * 1024
 GITLAB_SEGMENTS = 25
 _GITLAB_TEMPLATE = re.compile(r"(?i)\*|:[a-z]+")
-# Cloudflare Pages: 2,000 static rules, 1,000 characters a line.
-CLOUDFLARE_RULES = 2000
-CLOUDFLARE_LINE = 1000
 
 
 class RedirectsHost:
@@ -240,54 +231,52 @@ def _render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
     candidates = [(r, lines) for r, lines in candidates if lines]
     notes: list[str] = []
 
+    cloudflare, gitlab = CLOUDFLARE.limits, GITLAB.limits
     too_long: list[Rule] = []
     if "cloudflare" in hosts:
         # Cloudflare skips a line over 1,000 characters; the rule is left to its page
         # everywhere, so that every host gives the same answer.
-        too_long = [r for r, ls in candidates if any(len(x) > CLOUDFLARE_LINE for _, x in ls)]
+        longest = cloudflare.line_chars or 0
+        too_long = [r for r, ls in candidates if any(len(x) > longest for _, x in ls)]
         candidates = [(r, ls) for r, ls in candidates if r not in too_long]
 
     def distinct(lines: list[tuple[str, str]]) -> list[str]:
         return list(dict.fromkeys(x for _, x in lines))
 
-    # Budgets of the whole file: every line counts against each host's cap.
-    max_rules = CLOUDFLARE_RULES if "cloudflare" in hosts else None
+    # Budgets of the whole file: every line counts against each host's cap; GitLab's
+    # bytes are the whole file's, its header lines included.
+    header = "\n".join(GITLAB_HEADER_LINES if hosts == ["gitlab"] else HEADER_LINES) + "\n"
+    max_rules = cloudflare.rules if "cloudflare" in hosts else None
     max_bytes = None
     if gitlab_only:
-        max_rules, max_bytes = GITLAB_RULES, GITLAB_BYTES
-    header = "\n".join(GITLAB_HEADER_LINES if hosts == ["gitlab"] else HEADER_LINES) + "\n"
-    used_rules, used_bytes = 0, len(header.encode())
-    kept_rules: list[Rule] = []
-    left: list[Rule] = []
-    by_rule = dict((id(r), ls) for r, ls in candidates)
-    for rule in by_priority([r for r, _ in candidates]):
-        lines = distinct(by_rule[id(rule)])
-        n, size = len(lines), sum(len(x.encode()) + 1 for x in lines)
-        if (max_rules is None or used_rules + n <= max_rules) and (
-            max_bytes is None or used_bytes + size <= max_bytes
-        ):
-            kept_rules.append(rule)
-            used_rules += n
-            used_bytes += size
-        else:
-            left.append(rule)
-    order = {id(r): i for i, r in enumerate(rules)}
-    kept_rules.sort(key=lambda r: order[id(r)])
+        max_rules = gitlab.rules
+        max_bytes = (gitlab.file_bytes or 0) - len(header.encode())
+    by_rule = dict((id(r), distinct(ls)) for r, ls in candidates)
+
+    def cost(rule: Rule) -> tuple[int, int]:
+        lines = by_rule[id(rule)]
+        return len(lines), sum(len(x.encode()) + 1 for x in lines)
+
+    kept_rules, left = fit([r for r, _ in candidates], cost, (max_rules, max_bytes))
 
     body = [header.rstrip("\n")]
     kept: dict[str, list[Rule]] = {h: [] for h in hosts}
+    owners = dict((id(r), ls) for r, ls in candidates)
     for rule in kept_rules:
-        lines = by_rule[id(rule)]
-        body.extend(distinct(lines))
-        for host in dict.fromkeys(h for h, _ in lines):
+        body.extend(by_rule[id(rule)])
+        for host in dict.fromkeys(h for h, _ in owners[id(rule)]):
             kept[host].append(rule)
 
     if left or too_long:
         caps = []
         if "cloudflare" in hosts:
-            caps.append("Cloudflare Pages: 2,000 rules, 1,000 characters a line")
+            caps.append(
+                f"Cloudflare Pages: {cloudflare.rules:,} rules, "
+                f"{cloudflare.line_chars:,} characters a line"
+            )
         if gitlab_only:
-            caps.append("GitLab Pages: 1,000 rules, 64 KiB")
+            kib = (gitlab.file_bytes or 0) // 1024
+            caps.append(f"GitLab Pages: {gitlab.rules:,} rules, {kib} KiB")
         notes.append(
             overflow_note("_redirects", len(kept_rules), len(left) + len(too_long), "; ".join(caps))
         )
@@ -332,7 +321,13 @@ NETLIFY = RedirectsHost(
     "netlify",
     "Netlify",
     frozenset({301, 302, 303, 307, 308, 410}),
-    Limits(source="https://docs.netlify.com/routing/redirects/ (no number; very large files fail)"),
+    Limits(
+        source="https://docs.netlify.com/routing/redirects/ (no number; very large files fail)",
+        # no cap on the files of a deploy, but 54,000 files in any one folder
+        folder_files=Cap.only(
+            54_000, "https://docs.netlify.com/site-deploys/overview/#files-per-directory-limit"
+        ),
+    ),
     Behaviour(
         query="passed on re-encoded as form data ('%20' becomes '+'): only links that drop "
         "the visitor's query get a rule; the pages keep its bytes",
@@ -350,9 +345,23 @@ CLOUDFLARE = RedirectsHost(
     "Cloudflare Pages",
     frozenset({301, 302, 303, 307, 308}),
     Limits(
+        # 2,000 static rules, 1,000 characters a line
         rules=2000,
         line_chars=1000,
         source="https://developers.cloudflare.com/pages/configuration/redirects/",
+        # 20,000 files a site on the Free plan, 100,000 on Workers Paid (with
+        # PAGES_WRANGLER_MAJOR_VERSION=4 set in the project: changelog of 2026-01-23), and
+        # 25 MiB a file. wrangler counts every file but those on its ignore list, which
+        # has _redirects and _headers; folders are not counted (validate() of
+        # `wrangler pages`, as in wrangler 4.86.0).
+        site_files=Cap(
+            (("free", 20_000), ("paid", 100_000)),
+            "https://developers.cloudflare.com/pages/platform/limits/#files",
+        ),
+        asset_bytes=Cap.only(
+            25 * 1024 * 1024, "https://developers.cloudflare.com/pages/platform/limits/#file-size"
+        ),
+        uncounted=frozenset({FILE, "_headers"}),
     ),
     Behaviour(
         query=_QUERY,
@@ -369,9 +378,22 @@ GITLAB = RedirectsHost(
     "GitLab Pages",
     frozenset({301, 302}),
     Limits(
+        # Its defaults: a _redirects file over 64 KiB is refused whole, and rules past the
+        # first 1,000 are not processed (gitlab-pages internal/redirects/redirects.go,
+        # maxConfigSize and maxRuleCount). Every rule line counts, Netlify's forced ones
+        # too (GitLab reads them as invalid rules).
         rules=1000,
-        file_bytes=65536,
+        file_bytes=64 * 1024,
         source="https://docs.gitlab.com/ee/user/project/pages/redirects.html",
+        # 200,000 entries a site, its folders (and links) included; 1 GB a site on
+        # GitLab.com (a self-managed instance sets its own: 100 MB unless changed)
+        site_files=Cap.only(
+            200_000,
+            "https://docs.gitlab.com/administration/instance_limits/"
+            "#number-of-files-per-gitlab-pages-website",
+        ),
+        site_bytes=Cap.only(1 << 30, "https://docs.gitlab.com/user/gitlab_com/#gitlab-pages"),
+        counts_folders=True,
     ),
     Behaviour(
         query="dropped: only links with 'forward_query: false' get a rule",

@@ -105,6 +105,8 @@ class Vercel:
         source="https://vercel.com/docs/routing/redirects/configuration-redirects "
         "(2,048; about 1,024 in practice, vercel/vercel#5908); bulk: "
         "https://vercel.com/docs/routing/redirects/bulk-redirects (1,000,000)",
+        # no count or size of static files a deployment is documented
+        # (https://vercel.com/docs/limits): no caps declared
     )
     behaviour = Behaviour(
         query="passed on and merged with the target's (vercel.json); bulk: appended or dropped",
