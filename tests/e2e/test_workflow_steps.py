@@ -420,7 +420,7 @@ def test_a_push_is_checked_by_its_own_committed_shortlinks(tmp_path: Path) -> No
     assert run.returncode == 1
     assert "Install shortlinks from HEAD (the checker)" in run.stdout
     annotations = _annotations(logs)
-    assert len(annotations) == 2, run.stdout  # 'gh' moved, 'new' not locked: as on the PR
+    assert len(annotations) == 1, run.stdout  # 'gh' moved ('new' needs no line): as on the PR
     assert "was published pointing to https://github.com/acme" in annotations[0]
     assert text == ""  # no summary on a push
     assert "Build the site" not in logs
