@@ -78,12 +78,11 @@ from .slugs import collision_key
 from .urls import UrlError, host_name, parse_target
 
 HEADER = """\
-# links.lock: where short links of links.yaml were published pointing to, one "name target" line
-# each: a slug, 'slug:ios' (a device), 'slug:expired' (once expired), '/' (the site's root), each
-# with '@domain' when there are several. A new link needs no line: the pull request's check holds
-# every link the base branch publishes to its target. A move (repoint_from) needs its line, one
-# per target, oldest first: 'shortlinks lock' writes them. Never drop or change a line, and add
-# one for a published link you remove from links.yaml (see docs/security.md).
+# links.lock: where short links were published pointing to, one "name target" line each: a slug,
+# 'slug:ios' (a device), 'slug:expired' (once expired), '/' (the root), '@domain' when there are
+# several. A new link needs no line (the pull request's check reads what main publishes); a move
+# (repoint_from) needs one per target, oldest first: 'shortlinks lock' writes them. Never drop or
+# change a line; add one for a published link you remove (docs/security.md).
 """
 
 ROOT = "/"  # the name of the site's root: no slug starts with '/'
