@@ -100,7 +100,8 @@ def check(
 ) -> CheckResult:
     """``path`` checked, and against the links.lock beside it when there is one (its slugs
     must keep their published targets: lock.py); ``base_lock``, a pull request's base
-    branch's lock, which this one must only have grown from; ``hosts``, the build's
+    branch's lock, which this one must only have grown from, and what its links.yaml
+    publishes must keep its target too; ``hosts``, the build's
     --host, which a site that does not list its links must not be built with when one of
     them would serve another's rule file (site.hosts is checked with the file).
     ``fits_at``: also whether what a build at that instant writes fits each of its hosts
@@ -118,12 +119,13 @@ def check(
             )
             result.linkset = None
     locked = lock.read(lock.lock_path(path))
-    if locked is None and base_lock is not None and base_lock.entries:
-        locked = lock.Lock(str(lock.lock_path(path)))  # removed: as if emptied
+    if locked is None and base_lock is not None and base_lock.exists:
+        locked = lock.Lock(str(lock.lock_path(path)), exists=False)  # removed: as if emptied
     if locked is not None and result.linkset is not None and doc is not None:
-        found = lock.check(result.linkset, locked, doc.locate, str(path))
-        if base_lock is not None:
-            found += lock.since(base_lock, locked, result.linkset, doc.locate, str(path))
+        if base_lock is not None:  # and what the base's links.yaml publishes (lock.against)
+            found = lock.against(base_lock, locked, result.linkset, doc.locate, str(path))
+        else:
+            found = lock.check(result.linkset, locked, doc.locate, str(path))
         result.problems = sorted(result.problems + found)
         if any(p.is_error for p in found):
             result.linkset = None  # a build needs the whole file right, its lock too

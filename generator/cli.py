@@ -272,37 +272,23 @@ def _reserved(file: Path) -> set[str]:
     return set(locked.entries) if locked is not None else set()
 
 
-def _relock(file: Path) -> None:
-    """Record the links just written in the links.lock beside ``file``, if there is one
-    (``add`` and ``import`` take only free slugs, so nothing here can be refused)."""
-    path = lock.lock_path(file)
-    locked = lock.read(path)
-    if locked is None or locked.problems:  # rewritten, it would lose what it could not read
-        return
-    doc, linkset, _ = _loaded(file)
-    if linkset is None or doc is None:
-        return
-    update = lock.update(linkset, locked, doc.locate, str(file))
-    if not update.refused and (update.added or update.moved):
-        lock.write(path, update.text)
-
-
 EXAMPLES_LOCK = """
 \b
 Examples:
   shortlinks lock                 # record new slugs in links.lock
-  shortlinks lock --check         # exit 1 when links.lock is behind links.yaml
+  shortlinks lock --check         # exit 1 when a move (repoint_from) is not recorded
 """
 
 
 @main.command("lock", epilog=EXAMPLES_LOCK)
 @_FILE
 @click.option("--check", "verify", is_flag=True,
-              help="Write nothing; exit 1 when links.lock does not record every slug.")  # fmt: skip
+              help="Write nothing; exit 1 when a move is not recorded yet.")  # fmt: skip
 def lock_cmd(file: Path, verify: bool) -> None:
     """Record every slug of FILE in links.lock beside it, with the target it is published
     with (and its device and expired targets, and the site's home). A locked one gets a new
-    target only when links.yaml says 'repoint_from:'."""
+    target only when links.yaml says 'repoint_from:'. New slugs need no line (a pull
+    request's check reads what its base branch publishes); a move needs its line."""
     path = lock.lock_path(file)
     doc, linkset, problems = _loaded(file)
     if linkset is None or doc is None:
@@ -325,9 +311,12 @@ def lock_cmd(file: Path, verify: bool) -> None:
     said = f"{len(update.added)} new slug(s)"
     if update.moved:
         said += f", {len(update.moved)} moved ({', '.join(update.moved)})"
-    if verify:
+    if verify and update.moved:
         click.echo(f"error: {path} is behind {file}: {said}; run 'shortlinks lock'", err=True)
         sys.exit(1)
+    if verify:  # a new link needs no line: the base's check reads it from links.yaml
+        click.echo(f"{path}: no move to record ({said} not recorded, which none needs)")
+        return
     lock.write(path, update.text)
     click.echo(f"{path}: recorded {said}")
 
@@ -807,7 +796,6 @@ def add(
         click.echo(short)
         return
     adder.write_atomically(file, text)
-    _relock(file)
     click.echo(f"Added {short}")
     if base:
         click.echo(codes.terminal(short), nl=False)
@@ -915,7 +903,6 @@ def import_links(csv_file: Path, file: Path, dry_run: bool, skip_bad: bool) -> N
     )
     if result is not None and not dry_run:
         adder.write_atomically(file, result)
-        _relock(file)
 
 
 @main.command("export")

@@ -8,15 +8,22 @@ makes. links.lock, committed beside links.yaml, records each place a published s
 can send a visitor, now or once it expires, one ``name target`` line each:
 
 - ``check`` refuses links.yaml when something it publishes goes elsewhere than the lock
-  line of its name says (a new name or a deliberate move not yet recorded: ``shortlinks
-  lock`` records it);
-- ``shortlinks lock`` records new names, and records a new target for a locked one only
-  when links.yaml says so with ``repoint_from: <the locked target>`` (a link's, or
-  ``home: {url: ..., repoint_from: ...}``): an explicit override, visible in the pull
-  request and as a warning in its check;
-- a pull request's check (``check --base REF``) refuses a lock that lost or rewrote a
-  line of the base branch's, or that adds a line moving a published name without the
-  override in links.yaml: the file only grows.
+  line of its name says (a deliberate move not yet recorded: ``shortlinks lock`` records
+  it). A name with no line is new as far as the lock tells, and needs none;
+- a pull request's check (``check --base REF``) reads the base branch's lock together
+  with what the base's links.yaml publishes: every push to the base branch publishes it,
+  so a name it publishes with no line yet is held to a line derived from it
+  (``against``), as if ``shortlinks lock`` had written it there. So a new link is one
+  file changed, and a published one cannot move whether its line was written or not;
+  a name only a derived line records may not leave links.yaml unless the pull request
+  writes its line;
+- ``shortlinks lock`` records new names (allowed, never needed), and records a new target
+  for a locked one only when links.yaml says so with ``repoint_from: <the locked
+  target>`` (a link's, or ``home: {url: ..., repoint_from: ...}``): an explicit override,
+  visible in the pull request and as a warning in its check;
+- against its base, a lock that lost or rewrote a line of the base branch's (or a derived
+  one), or that adds a line moving a published name without the override in links.yaml,
+  is refused: the file only grows.
 
 Names. Each reads one way only: a slug has none of '@' and ':' and never starts with
 '/', a domain has no ':', and ``expired`` is no platform.
@@ -71,11 +78,11 @@ from .slugs import collision_key
 from .urls import UrlError, host_name, parse_target
 
 HEADER = """\
-# links.lock: where each short link of links.yaml was published pointing to, one "name target"
-# line each: a slug, 'slug:ios' (a device), 'slug:expired' (once expired), '/' (the site's root),
-# each with '@domain' when there are several. A name moved on deliberately (repoint_from) has a
-# line for each target, oldest first: the last is where it points now. 'shortlinks lock' writes
-# it; commit it with links.yaml. Never drop or change a line (see docs/security.md).
+# links.lock: where short links were published pointing to, one "name target" line each: a slug,
+# 'slug:ios' (a device), 'slug:expired' (once expired), '/' (the root), '@domain' when there are
+# several. A new link needs no line (the pull request's check reads what main publishes); a move
+# (repoint_from) needs one per target, oldest first: 'shortlinks lock' writes them. Never drop or
+# change a line; add one for a published link you remove (docs/security.md).
 """
 
 ROOT = "/"  # the name of the site's root: no slug starts with '/'
@@ -182,6 +189,7 @@ class Lock:
     # published where its lock has no line yet (the root of a lock from before homes)
     published: Callable[[], LinkSet | None] | None = None
     readable: bool = True  # False: the file could not be read at all (its problem says why)
+    exists: bool = True  # False: there is no such file (a base without one, a head that lost it)
 
 
 def _previous(
@@ -279,7 +287,7 @@ def read_base(spec: str, links_file: Path) -> Lock:
         text = gitfiles.show(spec, f"./{rel}")
     except gitfiles.GitError as exc:
         raise BaseError(f"{spec!r} is neither a file nor a git ref: {exc}") from None
-    lock = Lock(spec) if text is None else parse(text, spec)
+    lock = Lock(spec, exists=False) if text is None else parse(text, spec)
     lock.published = functools.partial(_linkset_at, spec, os.path.relpath(links_file))
     return lock
 
@@ -478,15 +486,12 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
                 continue
         elif entry is not None and same(entry.target, target) and same(target, moved):
             continue  # 'repoint_from' naming its own target moves its devices or expiry
-        line, column = locate(path)  # only for a message: a deep one reads the file again
         if entry is None:
-            said = (
-                ERROR,
-                f"{name!r} is not in {lock_name} yet",
-                f"run 'shortlinks lock' and commit {lock_name} (or add the line "
-                f"'{name} {target}' to it)",
-            )
-        elif not same(entry.target, target):
+            # new, as far as this lock tells: a pull request's check adds to it what its
+            # base branch publishes (``against``), so a published name is never new there
+            continue
+        line, column = locate(path)  # only for a message: a deep one reads the file again
+        if not same(entry.target, target):
             if moved is not None and same(entry.target, moved):
                 said = (
                     ERROR,
@@ -525,7 +530,8 @@ def since(
     and a new target for a name of the base only with the override in links.yaml. A name
     with no line in the base that continues one that has (``_forms``: a slug now on a
     domain, a device or the expiry of a link) may copy its target, or move it with the
-    override; so may a root the base's lock does not name yet but its links.yaml does.
+    override. ``against`` gives it the base's lines with those of what the base's
+    links.yaml publishes beside them.
 
     A line names one key, but every name that reads that key first is moved by it: a
     line ``gh:expired`` is read by ``gh@d:expired`` on each domain, a line ``gh@d`` by
@@ -558,20 +564,12 @@ def since(
             found = _unlawful(before, after[len(before) :], moves.get(k), locate, file, head)
             if found is not None:
                 problems.append(found)
-    roots: dict[str, list[Entry]] | None = None
     for k, after in head.entries.items():
         if k in base.entries:
             continue
         changed.append(k)
         forms = _forms(after[0].slug, only)[0]
         was = _resolve(base.entries, forms)
-        if was is None and k.startswith(ROOT) and base.published is not None:
-            if roots is None:  # the base's links.yaml, read only when a root needs it
-                published = base.published()
-                roots = {}
-                for name, target, _moved, _path in _roots(published.site) if published else ():
-                    roots[key(name)] = [Entry(name, target, 0)]
-            was = _resolve(roots, forms)
         if was is None:
             continue  # new: check() holds it to links.yaml
         before = was[2]
@@ -580,6 +578,127 @@ def since(
         if found is not None:
             problems.append(found)
     problems += _shadowed(base, head, changed, only, moves, locate, file)
+    return problems
+
+
+def against(base: Lock, head: Lock, linkset: LinkSet, locate: Locate, file: str) -> list[Problem]:
+    """A pull request's links.yaml and lock (``head``) against its base branch's lock.
+
+    Every push to the base branch publishes its links.yaml, so whatever it publishes is
+    published, recorded in its lock or not: a new link needs no line. The base's lock is
+    read with a line added for each name its links.yaml publishes that the lock has none
+    for (``derive``: what 'shortlinks lock' would have written there), and those lines are
+    the pull request's too (``_carry``). ``check`` and ``since`` then hold the pull request
+    to them as to written lines: a published name moves only with ``repoint_from``. A name
+    that only such a line records must not leave links.yaml unless the pull request writes
+    its line (``_forgotten``): after the merge nothing else would remember it."""
+    problems: list[Problem] = []
+    if base.exists and not head.exists:
+        problems.append(
+            Problem(
+                1,
+                1,
+                ERROR,
+                f"{Path(head.name).name} was deleted, and {base.name} has one: it keeps "
+                "every published link where it was published",
+                f"restore it: git checkout {base.name} -- {Path(head.name).name}",
+                file=head.name,
+            )
+        )
+    derived: dict[str, list[Entry]] = {}  # the lines the base's links.yaml adds
+    written = head  # the pull request's lock as its file writes it
+    if base.exists and base.readable and head.readable and base.published is not None:
+        recorded = base.entries
+        base = derive(base.published(), base)
+        derived = {k: v for k, v in base.entries.items() if k not in recorded}
+        head = _carry(head, derived)
+    problems += check(linkset, head, locate, file)
+    problems += since(base, head, linkset, locate, file)
+    problems += _forgotten(derived, written, linkset, locate, file, base.name)
+    return problems
+
+
+def derive(linkset: LinkSet | None, locked: Lock) -> Lock:
+    """``locked`` with a line for each name ``linkset`` publishes that it has none for
+    (nor a name it continues): what 'shortlinks lock' would add to it (``update``). The
+    new lines have no line number (0)."""
+    entries = {k: list(v) for k, v in locked.entries.items()}
+    if linkset is not None:
+        only = only_domain(linkset.site)
+        for name, target, _moved, _path in _published(linkset):
+            forms = _forms(name, only)[0]
+            if _resolve(locked.entries, forms) is not None:
+                continue
+            now = _resolve(entries, forms)  # a new link's device: unless it says its link's
+            if now is None or not same(now[2][-1].target, target):
+                entries.setdefault(key(name), []).append(Entry(name, target, 0))
+    return _with(locked, entries)
+
+
+def _with(lock: Lock, entries: dict[str, list[Entry]]) -> Lock:
+    """``lock`` with these lines instead of its own (and the domains they name)."""
+    domains = dict(lock.domains)
+    for k, lines in entries.items():
+        domain = _parts(k)[1]
+        if domain is not None:
+            domains.setdefault(domain, lines[0].line)
+    return Lock(
+        lock.name, entries, lock.problems, domains, lock.published, lock.readable, lock.exists
+    )
+
+
+def _carry(head: Lock, derived: dict[str, list[Entry]]) -> Lock:
+    """The pull request's lock with the base's derived lines before its own lines of the
+    same name: a line that repeats one of them (the pull request ran 'shortlinks lock') is
+    that line, any other follows it, as a move does, and ``since`` judges it as one."""
+    entries = {k: list(v) for k, v in head.entries.items()}
+    for k, lines in derived.items():
+        own = entries.get(k, [])
+        n = 0
+        while n < min(len(own), len(lines)) and same(own[n].target, lines[n].target):
+            n += 1
+        entries[k] = [*lines, *own[n:]]
+    return _with(head, entries)
+
+
+def _forgotten(
+    derived: dict[str, list[Entry]],
+    written: Lock,
+    linkset: LinkSet,
+    locate: Locate,
+    file: str,
+    base_name: str,
+) -> list[Problem]:
+    """Each name that only a derived line records (the base publishes it, its lock has no
+    line) and that leaves links.yaml, with no line in the pull request's lock file
+    (``written``): merged, nothing would remember where it was published pointing to, and
+    the name could come back pointing anywhere."""
+    if not derived:
+        return []
+    only = only_domain(linkset.site)
+    kept: set[str] = set(written.entries)
+    for name, _target, _moved, _path in _published(linkset):
+        forms, own = _forms(name, only)
+        kept.update(forms[:own])
+    lock_name = Path(written.name).name
+    problems = []
+    for k, lines in sorted(derived.items()):
+        if k in kept:
+            continue
+        line, column = locate(("site",) if k.startswith(ROOT) else ("links",))
+        said = " and ".join(f"'{e.slug} {e.target}'" for e in lines)
+        problems.append(
+            Problem(
+                line,
+                column,
+                ERROR,
+                f"{lines[-1].slug!r} leaves {Path(file).name}, where {base_name} publishes "
+                f"it pointing to {lines[-1].target}, and {lock_name} has no line for it: "
+                "once merged, nothing would remember where it was published pointing to",
+                f"keep its record: add the line {said} to {lock_name}",
+                file=file,
+            )
+        )
     return problems
 
 

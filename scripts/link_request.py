@@ -305,14 +305,13 @@ def apply(file: str) -> int:
         return 0
     short = added.stdout.splitlines()[0].removeprefix("Added ").strip()
     checked = _run([_shortlinks(), "check", file, "--format", "text"])
-    locked = _run([_shortlinks(), "lock", file, "--check"])
-    if checked.returncode != 0 or locked.returncode != 0:
-        state["errors"] = (checked.stdout + checked.stderr + locked.stdout + locked.stderr).strip()
+    if checked.returncode != 0:
+        state["errors"] = (checked.stdout + checked.stderr).strip()
         _save(state)
         _output("ready", "false")
         return 0
-    lock = str(Path(file).with_suffix(".lock"))
-    _git("add", "--", file, *([lock] if Path(lock).exists() else []))
+    # a new link is links.yaml alone: links.lock needs no line for it (docs/security.md)
+    _git("add", "--", file)
     name, email = BOT
     _git(
         "-c", f"user.name={name}", "-c", f"user.email={email}",
@@ -322,7 +321,7 @@ def apply(file: str) -> int:
         "status": "ready",
         "short": short,
         "check": (checked.stdout + checked.stderr).strip(),
-        "diff": _git("diff", "HEAD~1", "--", file, lock).stdout.strip(),
+        "diff": _git("diff", "HEAD~1", "--", file).stdout.strip(),
         "base": event.get("repository", {}).get("default_branch") or "main",
     }
     _save(state)
@@ -450,7 +449,7 @@ def comment_for(state: dict | None, run_url: str) -> str:
         lines = [
             f"Pull request {verb}: {state['pr']}",
             "",
-            "It adds this short link (and records it in links.lock):",
+            "It adds this short link:",
             "",
             fence(state["short"]),
             "",

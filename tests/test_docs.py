@@ -28,7 +28,7 @@ YAML_EXAMPLES = [
 
 @pytest.mark.parametrize("block", YAML_EXAMPLES)
 def test_yaml_examples_are_valid(block: str) -> None:
-    if block.startswith("  "):  # lines to paste under 'links:' (docs/web-editor.md)
+    if block.startswith("  "):  # lines to paste under 'links:' (docs/web-editor.md, README)
         text = "links:\n" + block
     elif "links:" in block:
         text = block

@@ -149,14 +149,21 @@ def test_repoint_from_moves_a_slug_deliberately_and_visibly(repo: Path) -> None:
     assert code == 1 and "was published pointing to https://github.com/example-org" in out
 
 
-def test_a_slug_not_in_the_lock_is_an_error_until_locked(repo: Path) -> None:
+def test_a_new_slug_needs_no_lock_line_and_may_still_be_recorded(repo: Path) -> None:
+    """A new link is one file changed: nothing has published it, and once the base branch
+    does, a pull request's check holds it there (tests/test_lock_derived.py)."""
+    lock_before = (repo / "links.lock").read_bytes()
     _edit(repo, "  docs:", "  new: https://new.example.com/\n  docs:")
-    code, out = _run("check")
-    assert code == 1
-    assert "error: 'new' is not in links.lock yet" in out
-    assert "'new https://new.example.com/'" in out  # the line to add, for a web editor
-    assert _run("lock", "--check")[0] == 1
-    assert _run("lock")[0] == 0 and _run("check")[0] == 0
+    assert _run("check") == (0, "links.yaml: 4 links, no problems\n")
+    code, out = _run("lock", "--check")  # nothing wrong: it writes nothing and says so
+    assert (code, out) == (
+        0,
+        "links.lock: no move to record (1 new slug(s) not recorded, which none needs)\n",
+    )
+    assert (repo / "links.lock").read_bytes() == lock_before
+    assert _run("build", "-o", "_site")[0] == 0 and (repo / "_site" / "new.html").is_file()
+    assert _run("lock") == (0, "links.lock: recorded 1 new slug(s)\n")  # as before: allowed
+    assert _run("check")[0] == 0
 
 
 def test_a_malformed_lock_line_is_placed_in_the_lock(repo: Path) -> None:
@@ -230,13 +237,14 @@ def test_a_pr_with_the_override_passes_against_its_base(pr: Path) -> None:
     assert code == 2 and "neither a file nor a git ref" in out
 
 
-def test_add_never_reuses_a_published_slug_and_records_the_new_one(repo: Path) -> None:
+def test_add_never_reuses_a_published_slug_and_changes_only_links_yaml(repo: Path) -> None:
     _edit(repo, "  docs: https://docs.example.com/\n", "")
+    lock_before = (repo / "links.lock").read_bytes()
     code, out = _run("add", "https://other.example.com/", "--slug", "DOCS")
     assert code == 1 and "was published before (links.lock)" in out
     code, out = _run("add", "https://other.example.com/", "--slug", "fresh")
     assert code == 0, out
-    assert "fresh https://other.example.com/" in (repo / "links.lock").read_text(encoding="utf-8")
+    assert (repo / "links.lock").read_bytes() == lock_before  # a new link needs no line
     assert _run("check")[0] == 0
 
 
@@ -252,9 +260,10 @@ def test_import_refuses_published_slugs(repo: Path) -> None:
         "in.csv:2:1: error: row 2, column A (slug): 'docs' was published before (links.lock) "
         "and may still be in people's hands\n"
     ) in out
+    lock_before = (repo / "links.lock").read_bytes()
     code, out = _run("import", "in.csv", "--skip-bad")
     assert code == 0, out
-    assert "new https://new.example.com/" in (repo / "links.lock").read_text(encoding="utf-8")
+    assert (repo / "links.lock").read_bytes() == lock_before  # a new link needs no line
     assert _run("check")[0] == 0
 
 

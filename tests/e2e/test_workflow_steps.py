@@ -188,14 +188,55 @@ MOVED = PR.replace("htps://shop", "https://shop")
 
 
 def test_a_pull_request_that_repoints_a_published_slug_is_blocked(tmp_path: Path) -> None:
-    """'gh' is moved and 'new' added, the lock left alone: both annotated, nothing built."""
+    """'gh' is moved and 'new' added, the lock left alone: the move annotated (the new
+    link needs no line), nothing built."""
     logs, _text = _run_check_job(tmp_path, MOVED)
     annotations = _annotations(logs)
-    assert len(annotations) == 2, logs[CHECK].stdout
+    assert len(annotations) == 1, logs[CHECK].stdout
     assert annotations[0].startswith("::error file=links.yaml,line=4,"), annotations
     assert "was published pointing to https://github.com/acme" in annotations[0]
-    assert annotations[1].startswith("::error file=links.yaml,line=7,"), annotations
-    assert "is not in links.lock yet" in annotations[1]
+    assert "Build the site" not in logs
+
+
+def _published_unlocked(clone: Path, _git: Callable[..., None]) -> None:
+    """The base publishes 'blog', added after its lock was written (one file changed)."""
+    (clone / "links.yaml").write_text(BASE + "  blog: https://blog.example.com/\n")
+
+
+def test_a_pull_request_that_only_adds_links_passes_with_the_lock_untouched(
+    tmp_path: Path,
+) -> None:
+    """As a fork's pull request runs: the check job has a read-only token and no secret,
+    and the pull request changes links.yaml alone."""
+    workflow = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text())
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "permissions" not in workflow["jobs"]["links"]
+    assert "secrets." not in (ROOT / ".github/workflows/check.yml").read_text()
+    added = BASE + "  blog: https://blog.example.com/\n  new: https://new.example.com/\n"
+    lock_changed: list[str] = []
+
+    def unchanged(clone: Path, git: Callable[..., None]) -> None:
+        run = subprocess.run(["git", "diff", "--name-only", "pr-base"], cwd=clone,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        lock_changed.extend(run.stdout.split())
+
+    logs, text = _run_check_job(tmp_path, added, base_edit=_published_unlocked, pr_edit=unchanged)
+    assert lock_changed == ["links.yaml"]
+    assert logs[CHECK].returncode == 0, logs[CHECK].stdout + logs[CHECK].stderr
+    assert _annotations(logs) == []
+    assert logs["Build the site"].returncode == 0
+    assert "| `new` | https://new.example.com/ |" in text
+
+
+def test_a_pull_request_moving_a_published_link_the_lock_never_recorded_is_blocked(
+    tmp_path: Path,
+) -> None:
+    moved = BASE + "  blog: https://evil.example.net/\n"
+    logs, _text = _run_check_job(tmp_path, moved, base_edit=_published_unlocked)
+    annotations = _annotations(logs)
+    assert len(annotations) == 1, logs[CHECK].stdout
+    assert annotations[0].startswith("::error file=links.yaml,line=7,"), annotations
+    assert "'blog' was published pointing to https://blog.example.com/" in annotations[0]
     assert "Build the site" not in logs
 
 
@@ -379,7 +420,7 @@ def test_a_push_is_checked_by_its_own_committed_shortlinks(tmp_path: Path) -> No
     assert run.returncode == 1
     assert "Install shortlinks from HEAD (the checker)" in run.stdout
     annotations = _annotations(logs)
-    assert len(annotations) == 2, run.stdout  # 'gh' moved, 'new' not locked: as on the PR
+    assert len(annotations) == 1, run.stdout  # 'gh' moved ('new' needs no line): as on the PR
     assert "was published pointing to https://github.com/acme" in annotations[0]
     assert text == ""  # no summary on a push
     assert "Build the site" not in logs
