@@ -843,7 +843,13 @@ def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Up
         now = _resolve(entries, forms)  # and with what this update recorded so far
         if was is None:  # a new name (a new link's device: unless it says what its link does)
             if now is None or not same(now[2][-1].target, target):
-                entries.setdefault(key(name), []).append(Entry(name, target, 0))
+                lines = entries.setdefault(key(name), [])
+                if moved_from is not None and not same(moved_from, target) and not lines:
+                    # published before the lock recorded it (docs/security.md: the base's
+                    # links.yaml stood for its line): 'repoint_from' names where it was, and
+                    # that line stays the record after the merge, oldest first
+                    lines.append(Entry(name, moved_from, 0))
+                lines.append(Entry(name, target, 0))
                 added.append(name)
             continue
         i, k, history = was

@@ -210,6 +210,20 @@ def test_repoint_from_moves_it_once_recorded(repo: str) -> None:
     assert code == 0, out
     assert "warning: 'blog' was moved from https://blog.example.com/ to" in out
     assert "warning: 'news' was moved from https://blog.example.com/ to" in out
+    # the lock keeps where it was published pointing to, so once merged the record stays
+    lock = Path("links.lock").read_text()
+    assert "blog https://blog.example.com/\nblog https://blog.example.org/\n" in lock
+    _git("commit", "-qam", "move blog")
+    _git("checkout", "-q", "main")
+    _git("merge", "-q", "--ff-only", "pr")
+    _git("checkout", "-q", "-b", "after")
+    _edit("    repoint_from: https://blog.example.com/\n", "")
+    code, out = _run("check", "--base", "main")
+    assert code == 0, out
+    _edit(  # and back, silently: refused, as for any recorded name
+        "    url: https://blog.example.org/\n", "    url: https://blog.example.com/\n"
+    )
+    assert _run("check", "--base", "main")[0] == 1
 
 
 def test_removing_a_published_name_only_links_yaml_records_says_the_line_to_add(
