@@ -28,7 +28,7 @@ from .hosts import HOSTS, exposed_problem
 from .load import Document, load_file, load_text, read_bytes
 from .model import LinkSet, State
 from .pages import Pages, builtin_templates, environment
-from .plan import Change, Entry, make_plan
+from .plan import Change, Entry, Plan, make_plan
 from .problems import ERROR, Problem
 from .render import Site, iter_pages, iter_site_files, selected_hosts
 from .validate import validate
@@ -77,6 +77,9 @@ class BuildResult:
     changed: tuple[int, int] = (0, 0)  # files written (new or different), files removed
     # site.domains: each domain's own result, in site.domains order (empty: one site)
     domains: dict[str, BuildResult] = field(default_factory=dict)
+    # the plan this site's files were rendered from (None: not rendered, or up to date);
+    # serve answers with its edge rules, so that it answers as what was written
+    plan: Plan | None = None
 
 
 @contextmanager
@@ -530,6 +533,7 @@ def _build_site(
     now, templates, hosts, cache_dir = job.now, job.templates, job.hosts, job.cache_dir
     force, workers, inputs = job.force, job.workers, job.inputs
     plan = make_plan(linkset, now)
+    result.plan = plan
     site = Site()
     result.states = Counter(plan.state_of(link).value for link in plan.links)
     result.timezone = plan.site.timezone

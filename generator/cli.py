@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -321,6 +322,60 @@ def lock_cmd(file: Path, verify: bool) -> None:
     click.echo(f"{path}: recorded {said}")
 
 
+class _HostChoice(click.Choice):
+    """A host to emit rules for; to ``serve``, an address given as ``--host`` (as other
+    preview servers take it) is pointed to ``--bind``."""
+
+    def convert(self, value: object, param: object, ctx: click.Context | None) -> object:
+        try:
+            return super().convert(value, param, ctx)  # type: ignore[arg-type]
+        except click.BadParameter as exc:
+            if ctx is not None and ctx.info_name == "serve":
+                exc.message += f" (the address to listen on is '--bind {value}')"
+            raise
+
+
+def _build_options(command: Callable[..., None]) -> Callable[..., None]:
+    """What decides the site a build writes: ``build`` and ``serve`` take the same."""
+    for option in reversed([
+        _now_option("Build as if it were this instant."),
+        click.option(
+            "--templates",
+            type=click.Path(file_okay=False, exists=True, path_type=Path),
+            default=None,
+            help="Folder of templates that override the bundled ones, file by file.",
+        ),
+        click.option(
+            "--host",
+            "hosts",
+            type=_HostChoice(sorted(HOSTS)),
+            multiple=True,
+            help="Emit rules for this host only (repeatable) [default: all].",
+        ),
+        click.option("--strict", is_flag=True, help="Refuse to build when there are warnings."),
+        click.option(
+            "--cache",
+            "cache_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Folder for the QR codes made by earlier builds "
+            "[default: $SHORTLINKS_CACHE or ~/.cache/shortlinks].",
+        ),
+        click.option("--no-cache", is_flag=True, help="Make every QR code anew; keep none."),
+    ]):  # fmt: skip
+        command = option(command)
+    return command
+
+
+def _build_time(now: datetime | None) -> datetime:
+    """A build's instant: ``--now``, else the clock to the second."""
+    return now or datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _cache(cache_dir: Path | None, no_cache: bool) -> Path | None:
+    return None if no_cache else (cache_dir or qrcodes.default_cache_dir())
+
+
 @main.command("build", epilog=EXAMPLES_BUILD)
 @_FILE
 @click.option(
@@ -331,30 +386,7 @@ def lock_cmd(file: Path, verify: bool) -> None:
     show_default=True,
     help="Folder to write; replaced as a whole, and only if shortlinks created it.",
 )
-@_now_option("Build as if it were this instant.")
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Folder of templates that override the bundled ones, file by file.",
-)
-@click.option(
-    "--host",
-    "hosts",
-    type=click.Choice(sorted(HOSTS)),
-    multiple=True,
-    help="Emit rules for this host only (repeatable) [default: all].",
-)
-@click.option("--strict", is_flag=True, help="Refuse to build when there are warnings.")
-@click.option(
-    "--cache",
-    "cache_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the QR codes made by earlier builds "
-    "[default: $SHORTLINKS_CACHE or ~/.cache/shortlinks].",
-)
-@click.option("--no-cache", is_flag=True, help="Make every QR code anew; keep none.")
+@_build_options
 @click.option(
     "--force",
     is_flag=True,
@@ -372,18 +404,16 @@ def build_cmd(
     force: bool,
 ) -> None:
     """Check FILE (default: links.yaml) and write the site to OUTPUT."""
-    when = now or datetime.now(timezone.utc).replace(microsecond=0)
-    cache = None if no_cache else (cache_dir or qrcodes.default_cache_dir())
     with Progress("Building") as bar:
         result = build(
             file,
             output,
-            when,
+            _build_time(now),
             templates,
             hosts or None,
             strict,
             bar.update,
-            cache_dir=cache,
+            cache_dir=_cache(cache_dir, no_cache),
             force=force,
             blocked=lambda pid: click.echo(
                 f"another build is writing {output}{f' (pid {pid})' if pid else ''}; waiting...",
@@ -806,45 +836,93 @@ EXAMPLES_SERVE = """
 Examples:
   shortlinks serve                    # http://127.0.0.1:8000/gh redirects as a host would
   shortlinks serve links.yaml --port 9000
+  shortlinks serve --now 2026-12-01T00:00:00Z   # the site a build at that instant writes
 """
+
+
+class _Stop(Exception):
+    """A signal to stop (SIGTERM, SIGHUP), raised where Ctrl-C raises KeyboardInterrupt."""
+
+
+def _stop_on(signum: int, frame: object) -> None:
+    raise _Stop(signum)
 
 
 @main.command(epilog=EXAMPLES_SERVE)
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--host", "bind", default="127.0.0.1", show_default=True,
+@click.option("--bind", default="127.0.0.1", show_default=True,
               help="The address to listen on (this machine only by default).")  # fmt: skip
 @click.option("--domain", help="With site.domains: the domain to serve (default: the first).")
-@_now_option("Serve the site as it is at this instant [default: the clock's, as it runs].")
-def serve(file: Path, port: int, bind: str, domain: str | None, now: datetime | None) -> None:
-    """Preview the site locally: rules answer as on a host; edits to FILE rebuild it."""
+@_build_options
+def serve(
+    file: Path,
+    port: int,
+    bind: str,
+    domain: str | None,
+    now: datetime | None,
+    templates: Path | None,
+    hosts: tuple[str, ...],
+    strict: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
+    """Preview what `build` would write: rules answer as on a host; edits rebuild it.
+
+    Builds FILE with the same checks and options as `build` into a temporary folder and
+    builds again when FILE, its links.lock or a file of --templates changes. Ctrl-C,
+    SIGTERM or SIGHUP stop it: the folder is removed, exit code 0."""
     from . import serve as server_mod
 
     if not file.is_file():
         click.echo(f"error: {file} does not exist", err=True)
         sys.exit(1)
-    preview = server_mod.Preview(
-        file,
-        lambda: _clock(now),
-        lambda msg: click.echo(msg, err=True),
-        domain=domain,
-    )
+    # SIGTERM (a service manager, `kill`) and SIGHUP (the terminal closed) stop it as
+    # Ctrl-C does: through the same 'finally', which removes the temporary folder
+    handlers = {sig: signal.getsignal(sig) for sig in [signal.SIGINT, *_STOP_SIGNALS]}
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, _stop_on)
+    preview = None
     try:
-        server, stop = server_mod.serve(preview, bind, port)
-    except OSError as exc:
-        preview.close()
-        click.echo(f"error: cannot listen on {bind}:{port}: {exc}", err=True)
-        sys.exit(1)
-    host, real_port = server.server_address[:2]
-    click.echo(f"Serving {file} at http://{host}:{real_port}/ (Ctrl-C stops)", err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
+        preview = server_mod.Preview(
+            file,
+            lambda: _build_time(now),
+            lambda msg: click.echo(msg, err=True),
+            domain=domain,
+            templates=templates,
+            hosts=hosts or None,
+            strict=strict,
+            cache_dir=_cache(cache_dir, no_cache),
+        )
+        try:
+            server, _ = server_mod.serve(preview, bind, port)
+        except OSError as exc:
+            click.echo(f"error: cannot listen on {bind}:{port}: {exc}", err=True)
+            sys.exit(1)
+        try:
+            address, real_port = server.server_address[:2]
+            click.echo(
+                f"Serving {file} at http://{address}:{real_port}/ from {preview.root} "
+                "(Ctrl-C stops and removes it)",
+                err=True,
+            )
+            server.serve_forever()
+        finally:
+            server.server_close()
+    except (KeyboardInterrupt, _Stop):
         pass
     finally:
-        stop.set()
-        server.server_close()
-        preview.close()
+        # a second signal must not cut the clean-up short (a build under way ends first)
+        for sig in [signal.SIGINT, *_STOP_SIGNALS]:
+            signal.signal(sig, signal.SIG_IGN)
+        if preview is not None:
+            preview.close()
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+# SIGHUP is not on Windows
+_STOP_SIGNALS = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
 
 
 EXAMPLES_IMPORT = """
