@@ -6,15 +6,24 @@ what makes builds reproducible and the golden tests possible.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import jinja2
 
-from . import jsonout, qr
+from . import jsonout, previews, qr
 from .hosts import HOSTS, HostOutput
 from .model import State
-from .pages import EXPIRED_FOLDER, OPEN_FOLDER, Pages
+from .pages import (
+    PREVIEW_PAGE,
+    PREVIEW_SCRIPT,
+    PREVIEW_SHARDS,
+    QR_SCRIPT,
+    STYLE,
+    VIEWS,
+    Pages,
+)
 from .plan import Entry, Plan
 from .rules import Kind
 from .times import zone
@@ -134,7 +143,8 @@ def iter_pages(
     """The files of each of ``entries`` (any share of them: builds render shares side by
     side): its page, preview, QR codes, and the pages its script may go to."""
     left_out = pages_left_out(plan, selected_hosts(plan, hosts))
-    base = plan.site.base_url if plan.site.qr else None  # 'qr: false': no QR files
+    # per-link QR files only with 'qr: files' (the preview pages draw the codes otherwise)
+    base = plan.site.base_url if plan.site.qr == "files" else None
     short_urls: dict[str, str] = {}
 
     def codes() -> Iterator[tuple[str, bytes]]:
@@ -152,13 +162,8 @@ def iter_pages(
             yield page_path(slug), pages.entry(entry)
         if progress:
             progress(1)
-        yield f"{slug}+.html", pages.preview(entry)  # '/slug+': the preview
-        link = entry.link
-        if entry.state is State.active and link.expires and link.expired is None:
-            # shown by the page's own clock check from the expiry on, before a rebuild
-            yield f"{EXPIRED_FOLDER}/{slug}.html", pages.expired(entry)
-        if entry.state is State.active and link.open_in_browser:
-            yield f"{OPEN_FOLDER}/{slug}.html", pages.open_in_browser(entry)
+        if plan.site.preview == "files":  # '/slug+': its own preview page (else: shared)
+            yield f"{slug}+.html", pages.preview(entry)
         if base:
             short_urls[slug] = f"{base}/{quote_path(slug)}"
             if len(short_urls) >= QR_CHUNK:
@@ -181,7 +186,21 @@ def iter_site_files(
         "index.html": pages.index(),
         "404.html": pages.not_found(),
         "robots.txt": ROBOTS.encode(),
+        # shared by every page that shows a view in its own place (expired, open in browser)
+        VIEWS: pages.views(),
+        STYLE: pages.style(),
     }
+    if plan.site.qr and plan.site.base_url:  # a code needs the short URL: site.domain
+        own[QR_SCRIPT] = pages.qr_script()
+    if plan.site.preview is True:  # one shared preview page for every '/slug+'
+        count = previews.shard_count(len(plan.entries))
+        own[PREVIEW_PAGE] = pages.preview_page()
+        own[PREVIEW_SCRIPT] = pages.preview_script(count)
+        records = ((e.slug, previews.encode(pages.preview_record(e))) for e in plan.entries)
+        for i, shard in enumerate(previews.shards(records, count)):
+            own[f"{PREVIEW_SHARDS}/{i}.json"] = (
+                json.dumps(shard, separators=(",", ":")) + "\n"
+            ).encode()
     if plan.site.links_json:  # it lists every slug: 'links_json: false' keeps them unlisted
         own["links.json"] = links_json(plan)
     yield from own.items()

@@ -11,7 +11,7 @@ import difflib
 import re
 import string
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, unquote, urlsplit
 
 from . import abuse, analytics
@@ -48,6 +48,7 @@ SITE_KEYS = (
     "language",
     "links_json",
     "qr",
+    "preview",
     "allow_domains",
     "deny_domains",
     "domains",
@@ -249,7 +250,8 @@ class _Checker:
         hosts = self.hosts(data["hosts"]) if "hosts" in data else ()
         language = self.language(data["language"]) if "language" in data else "en"
         links_json = self.flag(data, "links_json", ("site",), default=True)
-        qr = self.flag(data, "qr", ("site",), default=True)
+        qr = self.qr(data)
+        preview = self.preview(data)
         allow = self.domains(data, "allow_domains")
         deny = self.domains(data, "deny_domains")
         site = Site(
@@ -266,6 +268,7 @@ class _Checker:
             language=language,
             links_json=links_json,
             qr=qr,
+            preview=preview,
         )
         for target, where in self.homes:  # a visitor is sent there like to any link's target
             self.policy(target, where, site)
@@ -1066,6 +1069,36 @@ class _Checker:
             )
             return None
         return value
+
+    def qr(self, data: dict) -> bool | Literal["files"]:
+        """``site.qr``: true (drawn on the preview page), "files" (per-link files as well),
+        or false (no code)."""
+        value = data.get("qr", True)
+        if isinstance(value, bool) or value == "files":
+            return value
+        if value is not INVALID:
+            self.error(
+                ("site", "qr"),
+                f"qr must be true, false or files, not {shown(value)}",
+                "true draws each link's code on its preview page; files also writes "
+                "_qr/<slug>.svg and .png for every link; false shows none",
+            )
+        return True
+
+    def preview(self, data: dict) -> Literal[True, "files"]:
+        """``site.preview``: true (one shared page draws every preview) or "files" (a
+        preview page a link, as builds used to write)."""
+        value = data.get("preview", True)
+        if value is True or value == "files":
+            return value  # type: ignore[return-value]
+        if value is not INVALID:
+            self.error(
+                ("site", "preview"),
+                f"preview must be true or files, not {shown(value)}",
+                "true answers every '/<slug>+' with one shared page; files writes "
+                "<slug>+.html for every link",
+            )
+        return True
 
     def flag(self, data: dict, key: str, path: Path, *, default: bool) -> bool:
         """A true/false key of ``data``; ``default`` when absent or wrong (and said so)."""

@@ -603,3 +603,22 @@ def test_every_character_text_refuses_is_unprintable() -> None:
         if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" or _noncharacter(c)
     )
     assert [c for c in refused if c.isprintable()] == []
+
+
+@pytest.mark.parametrize(
+    ("written", "model"), [("true", True), ("false", False), ("files", "files")]
+)
+def test_site_qr_takes_true_false_or_files(written: str, model: object) -> None:
+    doc, problems = load_text(f"site:\n  qr: {written}\nlinks:\n  a: https://a.example\n")
+    assert doc is not None and problems == []
+    linkset, problems = validate(doc)
+    assert [p for p in problems if p.is_error] == []
+    assert linkset is not None and linkset.site.qr == model
+
+
+@pytest.mark.parametrize("written", ["file", "svg", "1", "[files]", "'true'"])
+def test_site_qr_refuses_anything_else_where_it_is(written: str) -> None:
+    p = one_problem(f"site:\n  qr: {written}\nlinks:\n  a: https://a.example\n")
+    assert (p.line, p.column) == (2, 7)
+    assert p.message.startswith("qr must be true, false or files, not ")
+    assert p.hint is not None and "_qr/<slug>.svg" in p.hint

@@ -261,7 +261,8 @@ def test_changing_one_link_writes_only_the_files_that_depend_on_it(tmp_path: Pat
     result = build(links, out, NOW)
     assert result.written and result.changed[1] == 0
     touched = {k for k, v in _stamps(out).items() if stamps.get(k) != v}
-    assert "gh.html" in touched and "gh+.html" in touched and MANIFEST in touched
+    # its page, and the one shard of the shared previews that holds its record
+    assert {"gh.html", "_shortlinks/previews/0.json", MANIFEST} <= touched
     assert not any(name.startswith(("_qr/", "docs", "sale")) for name in touched), touched
     assert len(touched) == result.changed[0] + 1 < len(stamps) // 2
 
@@ -276,7 +277,7 @@ def test_pages_written_by_forked_workers_are_those_of_one_process(tmp_path: Path
     links.write_text(corpus.links_yaml(6000).replace("  domain: go.example.com\n", ""))
     one = build(links, tmp_path / "one", NOW, workers=1)
     two = build(links, tmp_path / "two", NOW, workers=2)
-    assert one.written and two.written and one.files == two.files > 12000
+    assert one.written and two.written and one.files == two.files > 6000
     a, b = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     manifests = a.pop(MANIFEST), b.pop(MANIFEST)
     assert a == b
