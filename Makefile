@@ -1,5 +1,5 @@
 # Shortcuts for developers; the scripts are what the README and CI use.
-.PHONY: site test lint golden
+.PHONY: site test lint golden images
 site:
 	bash scripts/build-site.sh
 test:
@@ -10,3 +10,7 @@ lint:
 golden:
 	UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q tests/test_render.py::test_golden_site
 	git diff --stat tests/golden
+# Remake the pictures in docs/images/ after a page changed, then look at them.
+images:
+	bash scripts/docs-images.sh
+	git status --short docs/images

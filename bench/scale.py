@@ -117,12 +117,13 @@ def count_files(folder: Path) -> int:
 
 
 def stamps(folder: Path) -> dict[str, int]:
-    """Each file's modification time, but the manifest's (it records each build's inputs)."""
+    """Each site file's modification time, but the marker's (a build number, written by
+    every build that writes anything; the manifest is beside the folder)."""
     return {
         os.path.join(root, name): os.stat(os.path.join(root, name)).st_mtime_ns
         for root, _dirs, names in os.walk(folder)
         for name in names
-        if name != ".shortlinks-manifest.json"
+        if not (root == str(folder) and name == ".shortlinks")
     }
 
 
@@ -184,7 +185,7 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
     case("check", runs, cmd=[*SHORTLINKS, "check", "links.yaml"])
 
     # the floor: the same files, from a fixed template
-    manifest = (out / ".shortlinks-manifest.json").read_text(encoding="utf-8").splitlines()[1:]
+    manifest = (work / "._site.manifest").read_text(encoding="utf-8").splitlines()[1:]
     paths = work / "paths.json"
     paths.write_text(json.dumps([line.split("\t")[0] for line in manifest]), encoding="utf-8")
     floor_out = work / "floor"

@@ -21,6 +21,9 @@ import functools
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Collection
+
+from . import confusables
 
 # Public URL shorteners (their own documentation names these domains); a target there is a
 # chain whose end the short link's owner neither sees nor controls.
@@ -54,8 +57,21 @@ def host_of(url: str) -> str:
     return authority.partition(":")[0].lower()
 
 
-def matches(host: str, domains: tuple[str, ...]) -> bool:
-    """``host`` is one of ``domains`` or under one of them (both lowercase ASCII)."""
+def matches(host: str, domains: Collection[str]) -> bool:
+    """``host`` is one of ``domains`` or under one of them (both lowercase ASCII).
+
+    Given a set, the host's own suffixes are looked up in it (a host has a few labels),
+    rather than each domain tried against the host: with a long site.deny_domains that
+    cost every link the length of the list."""
+    if isinstance(domains, (set, frozenset)):
+        if host in domains:
+            return True
+        dot = host.find(".")
+        while dot != -1:
+            if host[dot + 1 :] in domains:
+                return True
+            dot = host.find(".", dot + 1)
+        return False
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
@@ -129,41 +145,41 @@ def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-# Letters of other scripts (and a few Latin ones) drawn like a Latin letter or digit in
-# most fonts, after NFKC and lower case: a selection of Unicode's confusables data (UTS #39,
-# "Unicode Security Mechanisms", section 4, https://www.unicode.org/reports/tr39/).
-_LOOKS_LATIN = str.maketrans(
-    {
-        # Cyrillic
-        "а": "a", "б": "6", "в": "b", "г": "r", "д": "d", "е": "e", "ё": "e", "з": "3",
-        "и": "u", "й": "u", "к": "k", "м": "m", "н": "h", "о": "o", "п": "n", "р": "p",
-        "с": "c", "т": "t", "у": "y", "х": "x", "ц": "u", "ш": "w", "щ": "w", "ъ": "b",
-        "ь": "b", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w",
-        "һ": "h", "ӏ": "l", "ү": "y", "ҽ": "e", "ԍ": "g", "ѡ": "w", "ѵ": "v",
-        # Greek
-        "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u",
-        "ν": "v", "ο": "o", "π": "n", "ρ": "p", "σ": "o", "τ": "t", "υ": "u", "χ": "x",
-        "ω": "w", "ϲ": "c", "ϳ": "j", "ά": "a", "έ": "e", "ί": "i", "ό": "o", "ύ": "u",
-        "ώ": "w", "ϊ": "i", "ϋ": "u",
-        # Armenian
-        "օ": "o", "ս": "u", "ց": "g", "հ": "h", "ո": "n", "զ": "q", "ա": "w", "ռ": "n",
-        # Latin letters drawn like others
-        "ı": "i", "ɑ": "a", "ɡ": "g", "ɩ": "i", "ʀ": "r", "ℓ": "l",
-    }
-)  # fmt: skip
+# The Cyrillic palochka is drawn as a Latin 'l' in the fonts of address bars and chat apps
+# ('аррӏе' for 'apple'), while Unicode 13's data gives it the prototype 'i': read as 'l'.
+_DRAWN_AS_L = str.maketrans({"\u04cf": "l", "\u04c0": "l"})
+
+
+def _skeleton_label(label: str) -> str:
+    """UTS #39's skeleton of one label (NFD, each character through Unicode's confusables
+    data to its prototype, NFD again: https://www.unicode.org/reports/tr39/#def-skeleton),
+    then without combining marks and in lower case.
+
+    Marks go because a host name is read in an address bar, at a size where 'ö', 'ȯ' and
+    'ọ' pass for 'o', and registries sell such names to anyone: for telling a domain from
+    a locked one, a letter with a mark is that letter. Lower case after the mapping,
+    because the data maps some letters to a capital (Lisu 'ꓳ' and the digit '0' to 'O'),
+    which a host name shows as its lower case."""
+    table = confusables.prototypes()
+    label = label.translate(_DRAWN_AS_L)
+    mapped = "".join(table.get(c, c) for c in unicodedata.normalize("NFD", label))
+    bare = "".join(c for c in unicodedata.normalize("NFD", mapped) if not unicodedata.combining(c))
+    folded = bare.casefold()
+    # once more: a capital's lower case may itself be drawn like another letter
+    return "".join(table.get(c, c) for c in folded).casefold()
 
 
 @functools.lru_cache(maxsize=256)
 def skeleton(host: str) -> str:
     """What a host looks like: each punycode label in its Unicode letters, NFKC, lower
-    case, and every letter drawn like a Latin one (``_LOOKS_LATIN``) as that letter, so
-    that ``gо.example.com`` with a Cyrillic ``о`` (``xn--g-1tb.example.com``) and
-    ``go.example.com`` have one skeleton."""
+    case, then its confusable skeleton (``_skeleton_label``), so that ``gо.example.com``
+    with a Cyrillic ``о`` (``xn--g-1tb.example.com``), ``go.examp1e.com``,
+    ``go.exarnple.com`` and ``gö.example.com`` all have the skeleton of ``go.example.com``."""
     labels = []
     for label in host.lower().rstrip(".").split("."):
         shown = _unicode_label(label) if label.startswith("xn--") else label
-        labels.append(unicodedata.normalize("NFKC", shown or label).casefold())
-    return ".".join(labels).translate(_LOOKS_LATIN)
+        labels.append(_skeleton_label(unicodedata.normalize("NFKC", shown or label).casefold()))
+    return ".".join(labels)
 
 
 def looks_alike(one: str, other: str) -> bool:
@@ -179,7 +195,7 @@ def readable(host: str) -> str:
     return f"{host} ({'.'.join(labels)})"
 
 
-def url_warnings(url: str, host: str, allowed: tuple[str, ...]) -> list[tuple[str, str]]:
+def url_warnings(url: str, host: str, allowed: Collection[str]) -> list[tuple[str, str]]:
     """(message, hint) for each trick a normalised target URL shows; none for a host
     in ``allowed`` (the site's own word that it is fine)."""
     if allowed and matches(host, allowed):

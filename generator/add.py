@@ -24,7 +24,6 @@ slugs, tried at random until one collides with no slug or alias in any letter ca
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 from collections.abc import Collection
@@ -36,6 +35,7 @@ from typing import Any
 import yaml
 
 from . import slugs as slugrules
+from .atomic import replace_file
 from .build import check_text
 from .load import Document, load_text
 from .lock import reserved_keys
@@ -421,8 +421,13 @@ def add(
     try:
         written, key = keyed(link, slug, linkset, keys_of(linkset))
     except AddError as exc:
-        own.append(OptionProblem("--domain", str(exc)))
-        return text, slug, own
+        if not own:
+            own.append(OptionProblem("--domain", str(exc)))
+            return text, slug, own
+        # a slug taken as it is written is a key already, and said so once, as taken: the
+        # other options are checked under a free key, so that every mistake is said at once
+        free = generate_slug(everywhere | set(reserved))
+        written, key = keyed(link, free, linkset, keys_of(linkset))
     options = {name: (i + 1, 1) for i, name in enumerate(OPTIONS)}
     entry = Entry(key, entry_values(written), {"": options["slug"]})
     entry.at.update({name: options[name] for name in entry.values})
@@ -491,12 +496,6 @@ def indentation(text: str) -> tuple[str, str]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step, keeping its permissions: never half-written."""
-    tmp = path.with_name(f".{path.name}.add-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    try:
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Replace the file in one step, keeping its permissions: never half-written, never
+    through a planted symlink (generator/atomic.py)."""
+    replace_file(path, text)

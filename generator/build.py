@@ -12,10 +12,10 @@ import importlib.metadata
 import json
 import multiprocessing
 import os
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +23,8 @@ from pathlib import Path
 import jinja2
 
 from . import __version__, lock, qr
-from .hosts import HOSTS
+from .atomic import replace_file
+from .hosts import HOSTS, exposed_problem
 from .load import Document, load_file, load_text, read_bytes
 from .model import LinkSet, State
 from .pages import Pages, builtin_templates, environment
@@ -33,9 +34,13 @@ from .render import Site, iter_pages, iter_site_files
 from .validate import validate
 from .write import (
     OutputError,
+    check_location,
     check_output,
-    clean_stale,
+    lock_path,
+    output_lock,
     read_manifest,
+    retire,
+    settle,
     up_to_date,
     write_site,
 )
@@ -85,13 +90,26 @@ def _no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def check(path: Path, base_lock: lock.Lock | None = None) -> CheckResult:
+def check(
+    path: Path, base_lock: lock.Lock | None = None, hosts: tuple[str, ...] | None = None
+) -> CheckResult:
     """``path`` checked, and against the links.lock beside it when there is one (its slugs
     must keep their published targets: lock.py); ``base_lock``, a pull request's base
-    branch's lock, which this one must only have grown from."""
+    branch's lock, which this one must only have grown from; ``hosts``, the build's
+    --host, which a site that does not list its links must not be built with when one of
+    them would serve another's rule file (site.hosts is checked with the file)."""
     with _no_gc_pauses():
         doc, problems = load_file(path)
         result = _checked(doc, problems)
+    site = result.linkset.site if result.linkset is not None else None
+    if hosts and site is not None and doc is not None and not site.links_json:
+        said = exposed_problem(tuple(name for name in HOSTS if name in hosts))
+        if said:
+            line, col = doc.locate(("site", "links_json"))
+            result.problems = sorted(
+                [*result.problems, Problem(line, col, ERROR, *said, doc.filename)]
+            )
+            result.linkset = None
     locked = lock.read(lock.lock_path(path))
     if locked is None and base_lock is not None and base_lock.entries:
         locked = lock.Lock(str(lock.lock_path(path)))  # removed: as if emptied
@@ -183,34 +201,80 @@ def build(
     cache_dir: Path | None = None,
     force: bool = False,
     workers: int | None = None,
+    blocked: Callable[[int | None], None] | None = None,
 ) -> BuildResult:
     """``progress(done, total)``: told of each slug rendered, for a progress bar.
     ``cache_dir``: where QR codes made by earlier builds are kept (the CLI's default is
     ``qr.default_cache_dir()``); None makes every code anew.
 
     When the links file, the generator and its templates are those of the last build
-    into ``out`` and no link has started or ended since, there is nothing to do: the
-    result says so (``up_to_date``) and nothing is read further or written. ``force``
-    builds all the same. Otherwise only the files that differ are written (write.py).
-    ``workers``: processes that render and write pages side by side (default: one a
-    core for 5,000 links or more; ``$SHORTLINKS_WORKERS`` overrides)."""
+    into ``out``, no link has started or ended since and every file of that build is
+    still there as it was written, there is nothing to do: the result says so
+    (``up_to_date``) and nothing is read further or written. ``force`` builds all the
+    same. Otherwise only the files that differ (or were changed since) are written
+    (write.py). ``workers``: processes that render and write pages side by side (default:
+    one a core for 5,000 links or more; ``$SHORTLINKS_WORKERS`` overrides).
+
+    The build holds the output's lock from its first look at it to its last change:
+    another build of the same output waits for it (``blocked`` is told once, with the
+    process id of the build it waits for)."""
     if out.is_symlink():  # '-o _site' linking to the served folder: write that folder
         out = out.resolve()
+    with ExitStack() as held:
+
+        def lock() -> None:
+            try:
+                held.enter_context(output_lock(out, blocked))
+            except OSError as exc:  # no lock file there: a folder that cannot be written
+                raise OutputError(f"could not write beside {out}: {exc}") from exc
+
+        try:
+            check_location(out, path)  # before any file is made beside it (its lock)
+            # a build may be at it, or have left something: lock before the first look;
+            # else before the first write (a links file with errors makes no lock file)
+            locked = out.exists() or lock_path(out).exists()
+            if locked:
+                lock()
+            return _build_locked(
+                path, out, now, templates, hosts, strict, progress, cache_dir, force, workers,
+                None if locked else lock,
+            )  # fmt: skip
+        except OutputError as exc:  # said to the user; nothing written
+            return BuildResult(problems=[], error=str(exc))
+
+
+def _build_locked(
+    path: Path,
+    out: Path,
+    now: datetime,
+    templates: Path | None,
+    hosts: tuple[str, ...] | None,
+    strict: bool,
+    progress: Callable[[int, int], None] | None,
+    cache_dir: Path | None,
+    force: bool,
+    workers: int | None,
+    lock: Callable[[], None] | None,
+) -> BuildResult:
+    """``build``, the output's lock held, or (``lock``) to be taken before anything is
+    written: there was no output to look at."""
     inputs = inputs_digest(path, templates, hosts)
     result = BuildResult(problems=[])
-    if not force:
-        header = _still_right(out, inputs, now, strict)
+    if not force and lock is None:
+        header = _still_right(out, inputs, now, strict, workers)
         if header is not None:
             _from_summary(result, header["summary"])
             result.up_to_date = True
             return result
-        if _domains_up_to_date(out, inputs, now, strict, result):
+        if _domains_up_to_date(out, inputs, now, strict, result, workers):
             return result
-    checked = check(path)
+    checked = check(path, hosts=hosts)
     result.problems = checked.problems
     if not checked.ok or (strict and checked.problems):
         return result
     assert checked.linkset is not None
+    if lock is not None:
+        lock()
     linkset = checked.linkset
     job = _Job(inputs, now, templates, hosts, cache_dir, force, workers, len(checked.problems))
     if not linkset.site.several:
@@ -265,7 +329,7 @@ def _build_domains(
     for domain, sub in sites:
         part = BuildResult(problems=[])
         dest = out / domain.name
-        header = None if job.force else _still_right(dest, job.inputs, job.now, strict)
+        header = None if job.force else _still_right(dest, job.inputs, job.now, strict, job.workers)
         if header is not None:
             _from_summary(part, header["summary"])
             part.up_to_date = True
@@ -284,15 +348,22 @@ def _build_domains(
     marker = out / DOMAINS_FILE
     for gone in _read_domains(marker)[0]:
         folder = out / gone
-        # a domain taken off site.domains: its folder is ours (it has our manifest) and
-        # would otherwise linger in the output, never published again
-        if gone not in names and read_manifest(folder, header_only=True) is not None:
-            result.notes.append(f"{gone} is no longer in site.domains: removed {folder}/")
-            shutil.rmtree(folder)
+        # a domain taken off site.domains: its folder is ours (our marker) and would
+        # otherwise linger in the output, never published again; a user's files stay
+        if gone not in names and folder.is_dir() and not folder.is_symlink():
+            settle(folder)
+            if read_manifest(folder, header_only=True) is None:
+                continue
+            kept = retire(folder)
+            if kept:
+                result.notes.append(
+                    f"{gone} is no longer in site.domains: removed the files shortlinks "
+                    f"wrote in {folder}/ and kept {len(kept)} of yours there"
+                )
+            else:
+                result.notes.append(f"{gone} is no longer in site.domains: removed {folder}/")
     if not marker.is_file() or marker.read_text(encoding="utf-8") != listed:
-        tmp = out / f".{DOMAINS_FILE}.tmp"
-        tmp.write_text(listed, encoding="utf-8")
-        os.replace(tmp, marker)
+        replace_file(marker, listed)
     result.written = True
     _sum_up(result)
     return result
@@ -311,7 +382,12 @@ def _sum_up(result: BuildResult) -> None:
 
 
 def _domains_up_to_date(
-    out: Path, inputs: str, now: datetime, strict: bool, result: BuildResult
+    out: Path,
+    inputs: str,
+    now: datetime,
+    strict: bool,
+    result: BuildResult,
+    workers: int | None,
 ) -> bool:
     """Whether the last build into ``out`` was of several domains from these very inputs,
     and every domain's site is still right at ``now``: then, as for one site, nothing is
@@ -321,7 +397,7 @@ def _domains_up_to_date(
         return False  # none, from other inputs, or from another version: build
     parts = {}
     for name in names:
-        header = _still_right(out / name, inputs, now, strict)
+        header = _still_right(out / name, inputs, now, strict, workers)
         if header is None:
             return False
         part = BuildResult(problems=[], up_to_date=True)
@@ -335,13 +411,16 @@ def _domains_up_to_date(
     return bool(parts)
 
 
-def _still_right(out: Path, inputs: str, now: datetime, strict: bool) -> dict | None:
+def _still_right(
+    out: Path, inputs: str, now: datetime, strict: bool, workers: int | None
+) -> dict | None:
     """The last build's header of ``out`` when nothing is to be done there (write.py's
-    ``up_to_date``; under ``--strict`` only if it had no warnings), after finishing what a
-    killed build left beside it; None: build."""
+    ``up_to_date``, its files looked at by as many processes as would write them; under
+    ``--strict`` only if it had no warnings), after finishing what a killed build left
+    beside it; None: build."""
     try:
-        clean_stale(out.absolute())  # what a killed build left beside the output
-        header = up_to_date(out, inputs, now)
+        settle(out.absolute())  # what a killed build left beside the output
+        header = up_to_date(out, inputs, now, _workers(10**9, workers))
     except (KeyError, TypeError, ValueError):
         return None  # a manifest from another version
     if header is None or (strict and header.get("problems")):
@@ -475,6 +554,12 @@ def _build_site(
     except OutputError as exc:
         result.error = str(exc)
         return result
+    except BrokenProcessPool:  # a worker killed (the kernel's OOM killer, say)
+        result.error = (
+            f"a worker process writing {out} ended before its pages were written; the "
+            "previous output is as it was (build again)"
+        )
+        return result
     except OSError as exc:  # a full disk, a folder not writable: said, never a traceback
         result.error = (
             f"could not write {out}: {exc}; the previous output is as it was "
@@ -486,6 +571,12 @@ def _build_site(
     waiting()  # every worker has finished: the bar shows all of it
     result.written = True
     result.changed = (written.written, written.removed)
+    if written.kept:
+        shown = ", ".join(written.kept[:5]) + (" ..." if len(written.kept) > 5 else "")
+        result.notes.append(
+            f"took {out}/ over: {len(written.kept)} file(s) this build does not write were "
+            f"kept ({shown}); remove those that are not yours"
+        )
     return result
 
 

@@ -17,6 +17,7 @@ import click
 
 from . import __version__, lock
 from . import qr as qrcodes
+from .atomic import replace_file
 from .build import BuildResult, build, check
 from .hosts import HOSTS
 from .load import Document
@@ -124,7 +125,46 @@ _FILE = click.argument(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _not_utf8(value: object) -> str | None:
+    """What is wrong with an argument that had bytes that are not UTF-8, or None.
+
+    Python hands such a byte over as a lone surrogate (U+DC80..U+DCFF, "surrogateescape"),
+    which no file, page or YAML parser can take: it ended in tracebacks deep inside."""
+    if isinstance(value, tuple):
+        return next((found for v in value if (found := _not_utf8(v)) is not None), None)
+    text = str(value) if isinstance(value, (str, Path)) else ""
+    if text.isascii():
+        return None
+    for i, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":
+            what = (
+                f"the byte 0x{ord(ch) - 0xDC00:02x}"
+                if ch >= "\udc80"
+                else f"the lone surrogate U+{ord(ch):04X}"
+            )
+            return f"{what} (character {i + 1}) is not UTF-8; give every argument in UTF-8"
+    return None
+
+
+class _Command(click.Command):
+    """A command whose arguments are all text: one with bytes that are not UTF-8 (a title
+    typed in a terminal set to another encoding, a file name from elsewhere) is a command
+    line error (exit 2), said before anything is read or written."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        for param in self.get_params(ctx):
+            wrong = _not_utf8(ctx.params.get(param.name or ""))
+            if wrong is not None:
+                raise click.BadParameter(wrong, ctx=ctx, param=param)
+        return rest
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="shortlinks")
 def main() -> None:
     """Compile links.yaml into a static short-link site.
@@ -279,7 +319,11 @@ def lock_cmd(file: Path, verify: bool) -> None:
     "[default: $SHORTLINKS_CACHE or ~/.cache/shortlinks].",
 )
 @click.option("--no-cache", is_flag=True, help="Make every QR code anew; keep none.")
-@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build and write every file, even when nothing changed since the last build.",
+)
 def build_cmd(
     file: Path,
     output: Path,
@@ -305,6 +349,10 @@ def build_cmd(
             bar.update,
             cache_dir=cache,
             force=force,
+            blocked=lambda pid: click.echo(
+                f"another build is writing {output}{f' (pid {pid})' if pid else ''}; waiting...",
+                err=True,
+            ),
         )
     _print_problems(result.problems, _default_format(), err=True)
     if result.error:
@@ -545,9 +593,7 @@ def qr(slug: str, file: Path, output: Path | None, scale: int, domain: str | Non
     if suffix not in (".svg", ".png"):
         raise click.BadParameter("the file must end in .svg or .png", param_hint="-o")
     data = codes.svg(url, scale=scale).encode() if suffix == ".svg" else codes.png(url, scale)
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, output)  # atomic: never a half-written file
+    replace_file(output, data)  # atomic: never a half-written file
     click.echo(f"Wrote {output} ({url})")
 
 
@@ -820,9 +866,7 @@ def export_links(file: Path, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        tmp = output.with_name(f".{output.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, output)
+        replace_file(output, text)
         click.echo(f"Wrote {len(linkset.links)} links to {output}", err=True)
     left = importer.left_out(linkset)
     if left:
@@ -841,9 +885,7 @@ Examples:
 
 def _write_file(path: Path, text: str) -> None:
     """Write in one step (a temporary file renamed over it): never a half-written file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    replace_file(path, text)
 
 
 @main.command("sheet", epilog=EXAMPLES_SHEET)

@@ -4,15 +4,18 @@ PyYAML's event stream (``load.py``) costs about 25 us a link: at 100,000 links t
 seconds before anything is checked. Nearly every links.yaml uses a small part of YAML:
 block mappings, block and one-line flow lists, plain and simply quoted scalars and
 comments. This module reads exactly that part, line by line, and gives the same values
-(typed by PyYAML's own resolver and constructors: ``yes`` is True, ``2026-03-01`` a date)
+(typed by PyYAML's own resolver and constructors: ``true`` is True, ``2026-03-01`` a date)
 and the same positions as ``load.py``. Anything else (anchors, tags, block scalars,
-multi-line scalars, escapes, tabs, CR line ends, duplicate keys, odd indentation, any
-syntax error) makes it return ``None``, and ``load.py`` parses the text the slow way,
-which also gives the exact error message. So this module never decides that a file is
-wrong: it only recognises files that are plainly right.
+multi-line scalars, escapes, tabs, CR line ends, duplicate keys, odd indentation, a
+boolean spelt ``yes``/``no``/``on``/``off``, any syntax error) makes it return ``None``,
+and ``load.py`` parses the text the slow way, which also gives the exact error message.
+So this module never decides that a file is wrong: it only recognises files that are
+plainly right.
 
 tests/test_fastload.py holds it to that: on every file of the test suite, the bad-input
-cases and generated and mutated files, its answer is ``None`` or exactly the slow one.
+cases, generated, mutated and random files and every input of the official YAML test suite,
+its answer is ``None`` or exactly what both PyYAML parsers give (libyaml's and the
+pure-Python one, which users without libyaml get, and which differ in places).
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from yaml.resolver import Resolver
 from .problems import Path
 
 _STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+# load.YAML12_BOOLEANS (not imported: load.py imports this module)
+_YAML12_BOOLEANS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
 # PyYAML's implicit resolvers by first character, as PyYAML's Resolver.resolve reads them
 _RESOLVERS: dict[Any, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -55,6 +61,12 @@ _MAX_DEPTH = 32  # load.MAX_DEPTH (not imported: load.py imports this module)
 # to accept a key of any length, which broke its promise to answer as the slow path does
 # (a 10,000-character slug was "too long" here, a syntax error there).
 _MAX_KEY = 1024
+# A number longer than this is refused by load.py before PyYAML builds it (and so is
+# never read here): no number in a links file comes near it, and PyYAML builds a
+# sexagesimal one ('1:2:3:...', base 60) in quadratic time, a 5,000-digit one not at all
+# (Python's int limit), and an int of more than 4,300 digits cannot even be printed.
+MAX_NUMBER = 100
+_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 class _NotPlain(Exception):
@@ -74,6 +86,10 @@ def _scalar(text: str) -> Any:
     make = _TYPES.get(tag)
     if make is None:  # merge keys, '=', '!', '&', '*': the slow path has words for these
         raise _NotPlain
+    if len(text) > MAX_NUMBER and tag in _NUMBERS:
+        raise _NotPlain  # load.py refuses it, with words
+    if tag == _BOOL and text not in _YAML12_BOOLEANS:
+        raise _NotPlain  # yes/no/on/off: the slow path notes how it was written (load.py)
     try:
         return make(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
     except (ValueError, OverflowError):
@@ -131,9 +147,14 @@ def _split_value(raw: str) -> str:
 
 
 def _flow_list(text: str, line: int, col: int, positions: dict, path: Path) -> list:
-    """``[a, b]`` on one line, with plain items only."""
+    """``[a, b]`` on one line, with plain items only.
+
+    No '?' anywhere in it: PyYAML's pure-Python scanner ends a plain scalar at any '?' in
+    a flow list (a key indicator there), libyaml at a ':' before one, so ``[a?b]`` and
+    ``[x:?]`` are syntax errors to one parser or both, and only the slow path knows which
+    (tests/test_fastload.py compares this reader with both)."""
     end = text.find("]")
-    if end < 0 or any(c in text[1:end] for c in "[]{}'\"#"):
+    if end < 0 or any(c in text[1:end] for c in "[]{}'\"#?"):
         raise _NotPlain
     keep = len(path) < _KEPT
     _rest_is_comment(text[end + 1 :])

@@ -48,6 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import add as adder
+from . import lock
 from . import slugs as slugrules
 from .build import check_text
 from .model import Link, LinkSet
@@ -487,9 +488,13 @@ class _Importer:
             k
             for x in linkset.links
             for s in x.slugs
-            for k in adder.published_keys(s, x.domains, linkset)
+            for k in lock.own_keys(s, x.domains, linkset.site)
         }
-        self.reserved = set(reserved) - published
+        # the lock's keys of the file's own slugs are published too: a row whose slug the
+        # lock reads as one of them ('gh.' for 'gh': lock.key drops trailing punctuation)
+        # is refused, though its collision key differs from the file's slug's
+        self.reserved = set(reserved)
+        self.published = published
         self.by_slug = {x.slug: x for x in linkset.links}
         self.mine: dict[tuple[str | None, str], int] = {}  # the rows' slugs, to their rows
         self.bad: dict[int, list[Problem]] = {}
@@ -636,7 +641,17 @@ class _Importer:
                     break
             else:
                 domains = link.domains if self.names else ()
-                if set(adder.published_keys(s, domains, self.linkset)) & self.reserved:
+                keys = set(adder.published_keys(s, domains, self.linkset))
+                if set(lock.own_keys(s, domains, self.linkset.site)) & self.published:
+                    self.error(
+                        row,
+                        name,
+                        f"{s!r} is one name with a slug of {self.path.name} to links.lock "
+                        "and the 404 page (letter case, width and trailing punctuation "
+                        "aside)",
+                        "give the row another slug",
+                    )
+                elif keys & self.reserved:
                     self.error(
                         row,
                         name,

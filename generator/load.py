@@ -27,13 +27,23 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .fastload import fast_load
+from .fastload import MAX_NUMBER, fast_load
 from .problems import ERROR, Path, Problem, shown
 
-try:  # libyaml's C parser when available: the same events, several times faster
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# libyaml's C parser when PyYAML was built with it: the same events, several times faster.
+# Users without libyaml get PyYAML's pure-Python parser, whose words and even verdicts
+# differ in places ('[a?b]' is a syntax error to it); SHORTLINKS_PURE_YAML=1 forces it, so
+# that the tests run both (scripts/test.sh).
+_C_LOADER: type | None = getattr(yaml, "CSafeLoader", None)
+PURE_YAML_ENV = "SHORTLINKS_PURE_YAML"
+
+
+def yaml_loader() -> type:
+    """The PyYAML loader class this process parses with (see ``PURE_YAML_ENV``)."""
+    if _C_LOADER is None or os.environ.get(PURE_YAML_ENV) == "1":
+        return yaml.SafeLoader
+    return _C_LOADER
+
 
 # Deeper than this is never a links file; refusing it bounds memory and time.
 MAX_DEPTH = 32
@@ -41,7 +51,12 @@ MAX_DEPTH = 32
 _STANDARD_SCALAR_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary")
 }
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _STANDARD_MAP_TAGS = {None, "tag:yaml.org,2002:map"}
+# The spellings of true and false that YAML 1.2, which editors speak (the YAML language
+# server of VS Code and others), reads as booleans too. PyYAML speaks YAML 1.1, which also
+# reads yes/no/on/off (in three letter cases) as booleans, where YAML 1.2 reads text.
+YAML12_BOOLEANS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
 _STANDARD_SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
 
 
@@ -67,6 +82,10 @@ class Document:
     # fast reader's): the rest are found by reading it the slow way, the first time one is
     # asked for. A file is read again rather than kept: 230 MB of text at a million links.
     text: str | Callable[[], str | None] | None = None
+    # booleans written as YAML 1.1 alone reads them (``no``, ``On``), by path, as written:
+    # validation refuses them where it wants true or false, since an editor (YAML 1.2) reads
+    # the same word as text. The fast reader leaves every such file to the slow one.
+    yaml11_booleans: dict[Path, str] = field(default_factory=dict)
 
     def _complete(self, path: Path) -> None:
         if self.text is not None and tuple(path) not in self.positions:
@@ -89,6 +108,10 @@ class Document:
             p = p[:-1]
         return 1, 1
 
+    def yaml11_boolean(self, path: Path) -> str | None:
+        """How the boolean at ``path`` is written, when YAML 1.2 would read it as text."""
+        return self.yaml11_booleans.get(tuple(path))
+
     def key_text(self, path: Path) -> str | None:
         self._complete(path)
         pos = self.positions.get(tuple(path))
@@ -106,6 +129,10 @@ class Invalid:
 
 
 INVALID = Invalid()
+
+
+class _TooDeep(Exception):
+    """Nesting past MAX_DEPTH: reading stops there (``_compose``)."""
 
 
 class _Discard:
@@ -268,7 +295,7 @@ _HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 def load_text_slowly(
-    text: str, filename: str = "links.yaml"
+    text: str, filename: str = "links.yaml", cls: type | None = None
 ) -> tuple[Document | None, list[Problem]]:
     """``load_text`` through PyYAML's event stream, whatever the file holds.
 
@@ -276,7 +303,12 @@ def load_text_slowly(
     break where a reviewer's editor and GitHub's diff show none, so a key could hide on
     what looks like one line (``title: Sale<U+2028>url: https://elsewhere``), and every
     position after it would name the wrong line and column. Written as an escape in a
-    double-quoted string (``"\\u2028"``) it is data, which validation judges."""
+    double-quoted string (``"\\u2028"``) it is data, which validation judges. So is a
+    byte order mark at the start of a line but the first: the two PyYAML parsers read
+    different files from it.
+
+    ``cls`` is the PyYAML loader class to parse with (default: ``yaml_loader()``); the
+    tests compare the fast reader with both."""
     hidden = _HIDDEN_BREAK.search(text)
     if hidden is not None:
         line, col = _position_of(text, hidden.start())
@@ -292,39 +324,71 @@ def load_text_slowly(
                 filename,
             )
         ]
-    loader = _Loader(text)
-    doc = Document(data=None, filename=filename)
-    problems: list[Problem] = []
-    try:
-        _compose(loader, doc, problems)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or "invalid YAML"
-        if exc.context:
-            message = f"{message} ({exc.context})"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        hint = _syntax_hint(message, text, mark)
-        problems.append(Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename))
-        return None, sorted(problems)
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere
-        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        line, col = _position_of(text, text.find(char))
-        problems.append(
+    bom = text.find("\n\ufeff")
+    if bom >= 0:  # libyaml skips it there, PyYAML's pure-Python parser reads it as text
+        line, col = _position_of(text, bom + 1)
+        return None, [
             Problem(
                 line,
                 col,
                 ERROR,
-                f"the file contains the control character U+{ord(char):04X}",
-                "remove it (it often comes from copying text out of a chat or a PDF)",
+                "a byte order mark (U+FEFF, invisible) starts this line",
+                "remove it: it is left over from joining two files",
                 filename,
             )
-        )
+        ]
+    cls = cls or yaml_loader()
+    doc = Document(data=None, filename=filename)
+    problems: list[Problem] = []
+    loader = None
+    try:
+        # inside the try: the pure-Python reader refuses a control character right here
+        loader = cls(text)
+        _compose(loader, doc, problems)
+    except _TooDeep:
+        return None, sorted(problems)
+    except yaml.MarkedYAMLError as exc:
+        problems.append(_syntax_problem(exc, text, filename, cls))
+        return None, sorted(problems)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        problems.append(_bad_character(text, text.find(char), filename))
+        return None, sorted(problems)
+    except UnicodeEncodeError as exc:  # a lone surrogate, which libyaml cannot even take:
+        # no file holds one (decode), a string made in Python can ('add' from a command line)
+        problems.append(_bad_character(text, exc.start, filename))
+        return None, sorted(problems)
+    except yaml.YAMLError as exc:  # pragma: no cover - every error PyYAML raises is above
+        problems.append(Problem(1, 1, ERROR, f"YAML: {shown(str(exc), 300)}", None, filename))
         return None, sorted(problems)
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if doc.data is INVALID:  # the whole document is a refused alias or tag: nothing to check
         return None, sorted(problems)
     return doc, sorted(problems)
+
+
+def _bad_character(text: str, index: int, filename: str) -> Problem:
+    line, col = _position_of(text, index)
+    char = text[index] if 0 <= index < len(text) else "\x00"
+    if "\ud800" <= char <= "\udfff":
+        return Problem(
+            line,
+            col,
+            ERROR,
+            f"the text contains the lone surrogate U+{ord(char):04X}, which is no character",
+            "it comes from bytes that are not UTF-8: write the text as UTF-8",
+            filename,
+        )
+    return Problem(
+        line,
+        col,
+        ERROR,
+        f"the file contains the control character U+{ord(char):04X}",
+        "remove it (it often comes from copying text out of a chat or a PDF)",
+        filename,
+    )
 
 
 def _position_of(text: str, index: int) -> tuple[int, int]:
@@ -332,6 +396,81 @@ def _position_of(text: str, index: int) -> tuple[int, int]:
         return 1, 1
     before = text[:index]
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, filename: str, cls: type) -> Problem:
+    """PyYAML's words for a syntax error, placed where the mistake is.
+
+    A key written without its ':' (``  gh https://example.com``) is where PyYAML notices
+    nothing yet: it reads on, and complains on a following line (the next key's ':', the
+    end of the file, the next key). The mistake is that key's line, so the message is put
+    at the key: PyYAML's own context mark ("while scanning a simple key") when it gives
+    one, else the plain text it read from the start of an earlier line (``_keyless``)."""
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or "invalid YAML"
+    if exc.context:
+        message = f"{message} ({exc.context})"
+    hint = _syntax_hint(message, text, mark)
+    start = None
+    if exc.problem == "could not find expected ':'" and exc.context_mark is not None:
+        start = exc.context_mark  # "while scanning a simple key": where that key starts
+    elif mark is not None and exc.problem and exc.problem.startswith(_KEYLESS_SIGNS):
+        start = _keyless(text, mark, cls)
+    if start is not None:
+        mark = start
+        message = "could not find expected ':' after the key on this line"
+        hint = "a key needs ':' and a space after it: 'slug: https://...'"
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename)
+
+
+# What PyYAML (either parser) says on the line after a key that lacks its ':'.
+_KEYLESS_SIGNS = (
+    "mapping values are not allowed",
+    "did not find expected key",
+    "expected <block end>",
+)
+
+
+def _keyless(text: str, mark: Any, cls: type) -> Any:
+    """The start of a plain scalar before ``mark`` that stands where a key would (first on
+    its line, an earlier line than ``mark``) and is no key (no ':' follows it), or None.
+
+    The tokens are read again up to ``mark``, keeping the last two (a scalar and what
+    follows it); a scalar the pure-Python scanner still holds in its queue when it stopped
+    counts too. Only on a syntax error, and never further than the error."""
+    before: list[Any] = []  # the last two tokens that start before the mark
+    after: list[Any] = []  # the first one that does not
+
+    def see(token: Any) -> None:
+        if token.start_mark.index < mark.index:
+            before[:] = [*before[-1:], token]
+        elif not after:
+            after.append(token)
+
+    try:
+        scanner = cls(text)
+    except yaml.YAMLError:  # pragma: no cover - the file parsed as far as the error
+        return None
+    try:
+        while not after and scanner.check_token():
+            see(scanner.get_token())
+    except yaml.YAMLError:
+        for token in getattr(scanner, "tokens", ()):  # pure Python: what it had queued
+            see(token)
+    finally:
+        scanner.dispose()
+    if not before or not isinstance(before[-1], yaml.ScalarToken):
+        return None
+    token = before[-1]
+    if not token.plain or token.start_mark.line >= mark.line:
+        return None
+    if isinstance((after or [None])[0], yaml.ValueToken):
+        return None  # a key after all
+    start = token.start_mark.index
+    if text[text.rfind("\n", 0, start) + 1 : start].strip(" "):
+        return None  # after a '- ' or a key's ':' on its line: a value, not a key
+    return token.start_mark
 
 
 def _syntax_hint(message: str, text: str, mark: Any) -> str | None:
@@ -468,7 +607,9 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
                     value = _DISCARD
                 take_key(value, ev)
             else:
-                attach(value, ev.start_mark)
+                path, kept = attach(value, ev.start_mark)
+                if kept and value.__class__ is bool and ev.value not in YAML12_BOOLEANS:
+                    doc.yaml11_booleans[path] = ev.value
             continue
 
         # A collection starts.
@@ -511,9 +652,10 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
                     "links.yaml needs at most four levels; check the indentation",
                 )
             )
-            attach(INVALID, ev.start_mark)
-            skip_depth = 1
-            continue
+            # and no further: no links file is this deep, and the rest of such a file
+            # (50 MB of indentation, 10,000 '[') costs the pure-Python parser a minute
+            # to read and could only add a parser's own limit (libyaml's, at 1,000)
+            raise _TooDeep
         container: dict | list = {} if is_map else []
         path, kept = attach(container, ev.start_mark)
         stack.append(_Frame(container=container, path=path, depth=depth, discard=not kept))
@@ -541,6 +683,19 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
             _problem(fname, ev.start_mark, f"YAML tag {tag} is not supported", "remove the tag")
         )
         return INVALID
+    if tag in _NUMBER_TAGS and len(ev.value) > MAX_NUMBER:
+        # refused before PyYAML builds it: see fastload.MAX_NUMBER for what that would cost
+        base60 = " (base 60: YAML 1.1 reads '1:30' as 90)" if ":" in ev.value else ""
+        problems.append(
+            _problem(
+                fname,
+                ev.start_mark,
+                f"YAML reads {shown(ev.value)} as a number{base60}; a number here has "
+                f"at most {MAX_NUMBER} characters",
+                "put it in quotes if it is text",
+            )
+        )
+        return INVALID
     if tag.endswith(":timestamp"):
         # Left to validation, which knows the site's time zone and says which field is
         # wrong; PyYAML would raise on an impossible date such as 2026-02-30.
@@ -550,6 +705,8 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
             )
         except (ValueError, OverflowError):
             return ev.value
+        except _UNRESOLVED:
+            return _untyped(ev, tag, fname, problems)
     node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
     try:
         return loader.construct_object(node)
@@ -560,6 +717,27 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         why = getattr(exc, "problem", None) or str(exc)
         problems.append(_problem(fname, ev.start_mark, f"invalid {what} {shown(ev.value)}: {why}"))
         return INVALID
+    except _UNRESOLVED:
+        return _untyped(ev, tag, fname, problems)
+
+
+# What PyYAML's constructors raise when given a value its resolver would not have given
+# them, which only an explicit tag does ('!!timestamp x', '!!bool x', '!!int' of nothing):
+# they take the resolver's match for granted. Found by fuzzing: each was a traceback.
+_UNRESOLVED = (AttributeError, KeyError, IndexError, TypeError)
+
+
+def _untyped(ev: Any, tag: str, fname: str, problems: list[Problem]) -> Invalid:
+    what = tag.rsplit(":", 1)[-1]
+    problems.append(
+        _problem(
+            fname,
+            ev.start_mark,
+            f"{shown(ev.value)} is not a {what}, which its YAML tag !!{what} says it is",
+            "remove the tag",
+        )
+    )
+    return INVALID
 
 
 def _show(key: Any) -> str:

@@ -40,10 +40,12 @@ Names. Each reads one way only: a slug has none of '@' and ':' and never starts 
 A name with no line of its own continues the lines of the names it derives from
 (``_forms``): a device's or an expired target continues its slug's, which is where its
 visitors went before it had one, so giving a published link either is a move; a name on
-one domain continues the name without a domain (written before site.domains), which
-stands for it on every domain. So lock files written before expired targets and homes
-were locked keep their meaning: a link whose ``expired`` URL differs from its target is
-recorded once with ``repoint_from`` (docs/security.md).
+one domain continues the name without a domain (written before site.domains), which stands
+for it on every domain. ``slug@domain:variant`` reads ``slug@domain`` before
+``slug:variant``: a line of its domain is more specific than one for every domain. So lock
+files written before expired targets and homes were locked keep their meaning: a link
+whose ``expired`` URL differs from its target is recorded once with ``repoint_from``
+(docs/security.md).
 
 Lines are grouped by name (slugs folded in case and width, as slugs collide) in sorted
 order, so two pull requests adding links touch different lines. A moved name has one line
@@ -112,17 +114,44 @@ def key(name: str) -> str:
 def _forms(name: str, only: str | None = None) -> tuple[list[str], int]:
     """The keys whose lines say where ``name`` goes, most specific first, and how many of
     them are its own: the rest it continues while it has no line of its own. ``only``: the
-    site's one domain, which a name without '@' is on (``only_domain``)."""
+    site's one domain, which a name without '@' is on (``only_domain``).
+
+    ``slug@domain:variant`` continues two names: ``slug@domain`` and ``slug:variant``. The
+    one on its domain comes first: the lines of a name on a domain are written for that
+    domain, the lines without one stand for every domain, so a line without a domain added
+    later (by hand) never takes over a name whose domain has a line of its own. On the site
+    of one domain, ``slug@x:variant`` and ``slug:variant`` are one name, both its own."""
     base, colon, variant = name.partition(":")
     slug, at, domain = base.partition("@")
     folded = _fold(slug)
-    on = domain_key(domain) if at else only
-    forms = [f"{folded}@{on}", folded] if on else [folded]
-    own = 2 if on and not at else 1  # one domain: 'slug@x' and 'slug' are the same name
+    one = domain_key(only) if only else None
+    on = domain_key(domain) if at else one
+    suffix = ":" + variant.lower() if colon else ""
+    if on is None:
+        forms = [folded + suffix, folded] if colon else [folded]
+        return forms, 1
+    if on == one:  # one domain: 'slug@x' and 'slug' are the same name
+        if colon:
+            return [f"{folded}@{on}{suffix}", folded + suffix, f"{folded}@{on}", folded], 2
+        return [f"{folded}@{on}", folded], 2
     if colon:
-        suffix = ":" + variant.lower()
-        forms = [f + suffix for f in forms] + forms
-    return forms, own
+        return [f"{folded}@{on}{suffix}", f"{folded}@{on}", folded + suffix, folded], 1
+    return [f"{folded}@{on}", folded], 1
+
+
+def _parts(k: str) -> tuple[str, str | None, str | None]:
+    """A key's slug, domain and variant (None: it has none)."""
+    base, colon, variant = k.partition(":")
+    slug, at, domain = base.partition("@")
+    return slug, domain if at else None, variant if colon else None
+
+
+def _name(slug: str, domain: str | None, variant: str | None) -> str:
+    return (
+        slug
+        + (f"@{domain}" if domain is not None else "")
+        + (f":{variant}" if variant is not None else "")
+    )
 
 
 @dataclass(frozen=True)
@@ -309,10 +338,12 @@ def _published(linkset: LinkSet) -> Iterator[Published]:
         for domain in link.domains if several else (None,):
             on = f"@{domain}" if domain else ""
             for i, slug in enumerate(link.slugs):
-                path = link.path if i == 0 else (*link.path, "aliases")
+                # each alias at its own item (an alias in '[a, b]' was placed at the '[')
+                path = link.path if i == 0 else (*link.path, "aliases", i - 1)
                 yield slug + on, link.target.url, moved, path
                 for platform, target in link.devices:
-                    yield f"{slug}{on}:{platform}", target.url, moved, (*path, "devices")
+                    where = (*link.path, "devices", platform)
+                    yield f"{slug}{on}:{platform}", target.url, moved, where
                 if ends is not None:
                     yield f"{slug}{on}:{EXPIRED}", ends, moved, (*ends_at, "expired")
     yield from _roots(linkset.site)
@@ -494,7 +525,13 @@ def since(
     and a new target for a name of the base only with the override in links.yaml. A name
     with no line in the base that continues one that has (``_forms``: a slug now on a
     domain, a device or the expiry of a link) may copy its target, or move it with the
-    override; so may a root the base's lock does not name yet but its links.yaml does."""
+    override; so may a root the base's lock does not name yet but its links.yaml does.
+
+    A line names one key, but every name that reads that key first is moved by it: a
+    line ``gh:expired`` is read by ``gh@d:expired`` on each domain, a line ``gh@d`` by
+    ``gh@d:ios``. Each name of the base that a new line now decides is held to it
+    (``_shadowed``): it follows the line's own name (which is checked), or it moves on
+    its own and needs its own override."""
     problems: list[Problem] = [
         Problem(p.line, p.column, ERROR, f"the base's lock is unreadable: {p.message}",
                 file=base.name)
@@ -509,31 +546,23 @@ def since(
             forms, own = _forms(name, only)
             for k in forms[:own]:
                 moves.setdefault(k, (moved, target, path))
-    head_name = Path(head.name).name
+    changed: list[str] = []  # keys with lines the base has not
     for k, before in base.entries.items():
         after = head.entries.get(k, [])
-        kept = [(e.slug, e.target) for e in after[: len(before)]]
-        if kept != [(e.slug, e.target) for e in before]:
-            entry = before[-1]
-            problems.append(
-                Problem(
-                    1,
-                    1,
-                    ERROR,
-                    f"{head_name} lost or changed the line '{entry.slug} "
-                    f"{entry.target}' of {base.name}: published slugs are never forgotten",
-                    f"restore it (git checkout {base.name}), then run 'shortlinks lock'",
-                    file=head.name,
-                )
-            )
+        lost = _lost(before, after, base, head)
+        if lost is not None:
+            problems.append(lost)
             continue
-        found = _unlawful(before, after[len(before) :], moves.get(k), locate, file, head)
-        if found is not None:
-            problems.append(found)
+        if len(after) > len(before):
+            changed.append(k)
+            found = _unlawful(before, after[len(before) :], moves.get(k), locate, file, head)
+            if found is not None:
+                problems.append(found)
     roots: dict[str, list[Entry]] | None = None
     for k, after in head.entries.items():
         if k in base.entries:
             continue
+        changed.append(k)
         forms = _forms(after[0].slug, only)[0]
         was = _resolve(base.entries, forms)
         if was is None and k.startswith(ROOT) and base.published is not None:
@@ -550,6 +579,79 @@ def since(
         found = _unlawful(before, moved, moves.get(k), locate, file, head)
         if found is not None:
             problems.append(found)
+    problems += _shadowed(base, head, changed, only, moves, locate, file)
+    return problems
+
+
+def _lost(before: list[Entry], after: list[Entry], base: Lock, head: Lock) -> Problem | None:
+    """The first line of the base's ``before`` that the head's ``after`` lost or changed,
+    placed at the head's line that took its place, or at the line number it had."""
+    for i, entry in enumerate(before):
+        now = after[i] if i < len(after) else None
+        if now is not None and (now.slug, now.target) == (entry.slug, entry.target):
+            continue
+        head_name = Path(head.name).name
+        return Problem(
+            now.line if now is not None else entry.line,
+            1,
+            ERROR,
+            f"{head_name} lost or changed the line '{entry.slug} {entry.target}' of "
+            f"{base.name} (its line {entry.line}): published slugs are never forgotten",
+            f"restore it (git checkout {base.name} -- {head_name}), then run 'shortlinks lock'",
+            file=head.name,
+        )
+    return None
+
+
+def _shadowed(
+    base: Lock,
+    head: Lock,
+    changed: list[str],
+    only: str | None,
+    moves: dict[str, tuple[str | None, str, tuple[object, ...]]],
+    locate: Locate,
+    file: str,
+) -> list[Problem]:
+    """Each name of the base that a line of ``changed`` now decides, moved elsewhere than
+    the line's own name moved, without its own override. The names a key ``k`` can decide
+    fill in what ``k`` leaves open (its domain, its variant) with those the base's lines
+    of its slug name: any other domain or variant reads the base's lines as ``k``'s own
+    name does, so it follows ``k``, whose own move is checked on its own."""
+    domains: dict[str, set[str]] = {}
+    variants: dict[str, set[str]] = {}
+    for k in base.entries:
+        slug, domain, variant = _parts(k)
+        if domain is not None:
+            domains.setdefault(slug, set()).add(domain)
+        if variant is not None:
+            variants.setdefault(slug, set()).add(variant)
+    problems: list[Problem] = []
+    for k in changed:
+        slug, domain, variant = _parts(k)
+        if (
+            domain is None
+            and not domains.get(slug)
+            and (variant is not None or not variants.get(slug))
+        ):
+            continue  # nothing more specific in the base reads it
+        own = _resolve(base.entries, _forms(k, only)[0])
+        ds = [domain] if domain is not None else [None, *sorted(domains.get(slug, ()))]
+        vs = [variant] if variant is not None else [None, *sorted(variants.get(slug, ()))]
+        for d in ds:
+            for v in vs:
+                name = _name(slug, d, v)
+                forms = _forms(name, only)[0]
+                now = _resolve(head.entries, forms)
+                if now is None or now[1] != k:
+                    continue  # another line decides it: checked as that one
+                was = _resolve(base.entries, forms)
+                if was is None or (own is not None and was[1] == own[1]):
+                    continue  # new, or it follows k's own name
+                before = was[2]
+                added = [e for e in now[2] if not same(e.target, before[-1].target)]
+                found = _unlawful(before, added, moves.get(forms[0]), locate, file, head, name=name)
+                if found is not None:
+                    problems.append(found)
     return problems
 
 
@@ -560,9 +662,12 @@ def _unlawful(
     locate: Locate,
     file: str,
     head: Lock,
+    name: str | None = None,
 ) -> Problem | None:
     """What is wrong with the lines ``added`` after ``before`` in a pull request: one
-    move a pull request, to where links.yaml says, from where main has it, declared."""
+    move a pull request, to where links.yaml says, from where main has it, declared.
+    ``name``: the name moved, when it is not the one the lines write (a line without a
+    domain or a variant read by a name with them)."""
     if not added:
         return None
     moved, target, path = move or (None, None, None)
@@ -570,17 +675,26 @@ def _unlawful(
     if moved is not None and same(before[-1].target, moved) and lawful:
         return None
     entry = added[0]
-    name = Path(head.name).name
+    lock_name = Path(head.name).name
     line, column = locate(path) if path else (entry.line, 1)
+    subject = name or entry.slug
     if len(added) > 1 or (target is not None and not same(entry.target, target)):
         message = (
-            f"{entry.slug!r} gets {len(added)} new line(s) in {name}, not the one "
+            f"{subject!r} gets {len(added)} new line(s) in {lock_name}, not the one "
             "move links.yaml declares"
         )
-        hint = f"restore {name} from the base branch, then run 'shortlinks lock'"
+        hint = f"restore {lock_name} from the base branch, then run 'shortlinks lock'"
+    elif name is not None:
+        message = (
+            f"the line '{entry.slug} {entry.target}' in {lock_name} repoints {name!r} "
+            f"from {before[-1].target} to {entry.target} without 'repoint_from'"
+        )
+        hint = (
+            f"take the line out, or {_override(name, before[-1].target)} and run 'shortlinks lock'"
+        )
     else:
         message = (
-            f"{entry.slug!r} is repointed in {name} from "
+            f"{entry.slug!r} is repointed in {lock_name} from "
             f"{before[-1].target} to {entry.target} without 'repoint_from'"
         )
         hint = f"{_override(entry.slug, before[-1].target)}, or keep its target"
@@ -644,14 +758,21 @@ def reserved_keys(slug: str, domains: Collection[str], site: Site) -> list[str]:
     return [k for name in names for k in _forms(name, only)[0]]
 
 
+def own_keys(slug: str, domains: Collection[str], site: Site) -> list[str]:
+    """The keys of ``slug``'s own lines on ``domains`` (none: the default domain), not
+    those it continues: two slugs with one of these are one name to the lock."""
+    several = len(site.domains) > 1
+    names = [f"{slug}@{d}" for d in (domains or (site.domains[0].name,))] if several else [slug]
+    only = None if several else only_domain(site)
+    found = []
+    for name in names:
+        forms, own = _forms(name, only)
+        found += forms[:own]
+    return found
+
+
 def write(path: Path, text: str) -> None:
-    """Replace the lock in one step: never half-written."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    try:
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Replace the lock in one step: never half-written, never through a planted symlink."""
+    from .atomic import replace_file
+
+    replace_file(path, text)

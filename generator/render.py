@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import jinja2
 
 from . import jsonout, previews, qr
-from .hosts import HOSTS, HostOutput
+from .hosts import HOSTS, UNLISTED_DEFAULT, HostOutput
 from .model import State
 from .pages import (
     PREVIEW_PAGE,
@@ -239,6 +239,8 @@ def pages_left_out(plan: Plan, names: tuple[str, ...]) -> set[str]:
 
 
 def selected_hosts(plan: Plan, override: tuple[str, ...] | None) -> tuple[str, ...]:
-    """--host wins over site.hosts; neither means every host. Registry order."""
-    chosen = override or plan.site.hosts or tuple(HOSTS)
+    """--host wins over site.hosts; neither means every host, or with 'links_json: false'
+    only those whose files list no slug (GitHub Pages'). Registry order."""
+    default = tuple(HOSTS) if plan.site.links_json else UNLISTED_DEFAULT
+    chosen = override or plan.site.hosts or default
     return tuple(name for name in HOSTS if name in chosen)

@@ -59,7 +59,13 @@ class Preview:
     def rebuild(self) -> bool:
         self._stamp = self.stamp()
         now = self.now()
-        result = build(self.file, self.site, now, workers=1)  # no fork beside server threads
+        result = build(  # no fork beside the server's threads
+            self.file,
+            self.site,
+            now,
+            workers=1,
+            blocked=lambda pid: self.report(f"another build is writing {self.site}; waiting..."),
+        )
         if not result.written:
             for p in result.problems:
                 if p.is_error:

@@ -14,8 +14,16 @@ possible (another system, an output folder that is a mount point), a journal
 place, and a build killed after it has its journal finished by the next one.
 Files are streamed: a million-link site is never in memory.
 
-The manifest (``.shortlinks-manifest.json``) also records what the generator owns:
-it deletes only files it wrote, and refuses to write over a file it did not write.
+The manifest lists every file the generator wrote, so it names every slug and the link
+that changes next: it is kept *beside* the output (``.<output>.manifest``), never in the
+published folder. Inside the output only a marker (``.shortlinks``) says that the folder
+is ours and which build it is (a number that grows by one with each build that changes
+it, nothing else); the manifest is believed only when it is of that build, and only for
+the files whose size, modification time and inode are still those it recorded: a file
+deleted, truncated or replaced since is written again. The manifest also records what
+the generator owns: it deletes only files it wrote, and refuses to write over a file it
+did not write. A build holds ``.<output>.lock`` (flock) from its first look at the
+output to its last change of it, so two builds never write one output at once.
 """
 
 from __future__ import annotations
@@ -27,37 +35,198 @@ import errno
 import glob
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import signal
+import struct
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-MANIFEST = ".shortlinks-manifest.json"
-_VERSION = 2
+from .atomic import replace_file, replacing
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: builds are not locked (docs/output.md)
+    fcntl = None  # type: ignore[assignment]
+
+MARKER = ".shortlinks"  # in the output: ours, and of which build (its generation)
+MANIFEST = ".shortlinks-manifest.json"  # versions 1 and 2 kept the manifest in the output
+_VERSION = 3
 _RENAME_EXCHANGE = 2  # linux/fs.h
+# A file's stamp as the manifest records it: size, modification time (ns), inode.
+_STAMP = struct.Struct("<QqQ")
+_DIGEST = 12  # bytes of a file's blake2b digest
 
 
 class OutputError(Exception):
     """The output folder cannot be used; the message says why and what to do."""
 
 
+# Where a build can be stopped by tests (tests/test_kill.py), in the order they come:
+# SHORTLINKS_STOP_AT=<stage> kills the build there with SIGKILL, as a power cut would.
+STAGES = (
+    "writing",  # the first file written, the forked workers still writing theirs
+    "worker",  # a forked worker, after its first file: the build fails, nothing changes
+    "written",  # every file of the build written beside the output
+    "state",  # the next manifest written beside the output; the output untouched
+    "assembled",  # (swap) the next output assembled beside the served one
+    "journal",  # (no swap) the journal written: from here on the next build finishes it
+    "applying",  # (no swap) half of the journal applied to the output
+    "applied",  # (no swap) all of it applied, the journal not yet removed
+    "swapped",  # the new output in place, its manifest not yet the current one
+    "promoted",  # its manifest the current one, the previous output not yet deleted
+)
+_STOP = os.environ.get("SHORTLINKS_STOP_AT")  # read once: it is looked at for every file
+
+
+def _stop_at(stage: str) -> None:
+    """For tests only: be killed at ``stage`` when SHORTLINKS_STOP_AT names it (the forked
+    workers first, so that nothing of the build runs on)."""
+    if stage == _STOP:
+        for child in multiprocessing.active_children():
+            child.kill()
+            child.join()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 @dataclass
 class Manifest:
-    """What the last build wrote. Version 2: a JSON header line, then one
-    ``path<TAB>digest`` line a file (slugs never hold tabs or line breaks)."""
+    """What the last build wrote into an output.
 
-    files: dict[str, str | None] = field(default_factory=dict)  # None: an old manifest
+    ``files`` maps each path to its digest and the stamp the manifest recorded (packed:
+    12 + 24 bytes, less memory than the hex digest alone), or to ``b""`` when the file
+    must be written again whatever it holds: the manifest recorded no stamp (versions 1
+    and 2) or ``--force``. A file is kept only while it has its recorded stamp (not
+    deleted, truncated or replaced since). Version 3: a JSON header line, then one
+    ``path<TAB>digest<TAB>size<TAB>mtime_ns<TAB>inode`` line a file (slugs never hold tabs
+    or line breaks)."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
     header: dict = field(default_factory=dict)
-    digests: bool = True  # False: version 1, which lists the files without their digests
+    generation: int = 0  # the marker's: 0 for versions 1 and 2
+    legacy: bool = False  # version 1 or 2, whose manifest is inside the output
+    unrecorded: bool = False  # our marker, but no manifest of that build beside it
+    adopted: bool = False  # taken over by --force: files not built again are kept
+    unmarked: bool = False  # its files are in the output, but the marker is gone
+
+
+def state_path(out: Path) -> Path:
+    """The manifest of ``out``: beside it, so that it is never published."""
+    return out.parent / f".{out.name}.manifest"
+
+
+def _next_state(out: Path) -> Path:
+    return out.parent / f".{out.name}.manifest.next"
+
+
+def lock_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.lock"
+
+
+def _generation_of(out: Path) -> int | None:
+    """The generation named by ``out``'s marker; None: no marker of ours."""
+    try:
+        with open(out / MARKER, encoding="utf-8") as f:
+            data = json.loads(f.read(4096))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("generator") != "shortlinks":
+        return None
+    generation = data.get("generation")
+    if type(generation) is not int or generation < 1:
+        return None
+    return generation
+
+
+def _marker(generation: int) -> bytes:
+    return (json.dumps({"generator": "shortlinks", "generation": generation}) + "\n").encode()
+
+
+def _state_head(line: str) -> dict | None:
+    try:
+        head = json.loads(line)
+    except ValueError:
+        return None
+    if (
+        not isinstance(head, dict)
+        or head.get("generator") != "shortlinks"
+        or head.get("version") != _VERSION
+        or type(head.get("generation")) is not int
+    ):
+        return None
+    return head
+
+
+def _state_generation(path: Path) -> int | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            head = _state_head(f.readline())
+    except OSError:
+        return None
+    return head["generation"] if head is not None else None
 
 
 def read_manifest(out: Path, header_only: bool = False) -> Manifest | None:
-    """The manifest of ``out``, or None when there is none (or it is not ours)."""
+    """The manifest of ``out``, or None when the folder is not ours (no marker, no
+    manifest of an earlier version inside). Our marker without a manifest of its build
+    beside it gives an ``unrecorded`` one: the folder is ours, its files unknown."""
+    generation = _generation_of(out)
+    if generation is None:
+        return _read_legacy(out, header_only) or _read_unmarked(out)
+    try:
+        with open(state_path(out), encoding="utf-8") as f:
+            head = _state_head(f.readline())
+            if head is None or head["generation"] != generation:
+                return Manifest(generation=generation, unrecorded=True)
+            header = {
+                k: v for k, v in head.items() if k not in ("generator", "version", "generation")
+            }
+            if header_only:
+                return Manifest({}, header, generation)
+            return Manifest(_recorded_files(f), header, generation)
+    except (OSError, ValueError):
+        return Manifest(generation=generation, unrecorded=True)
+
+
+def _read_unmarked(out: Path) -> Manifest | None:
+    """Our manifest beside a folder whose marker is gone (deleted by hand, or left out by
+    a tool that skips dotfiles): the folder is the one it describes when a file it lists
+    still has the stamp it recorded (the same inode, time and size: the very file
+    written). The next build writes the marker again."""
+    try:
+        with open(state_path(out), encoding="utf-8") as f:
+            head = _state_head(f.readline())
+            if head is None:
+                return None
+            files = _recorded_files(f)
+    except (OSError, ValueError):
+        return None
+    root = os.fspath(out)
+    sealed = _sealed(state_path(out)) or -1
+    for rel, recorded in files.items():
+        try:
+            st = os.stat(os.path.join(root, rel), follow_symlinks=False)
+        except (OSError, ValueError):
+            continue
+        if st.st_ctime_ns > sealed:
+            continue
+        if _STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ino) == recorded[_DIGEST:]:
+            break
+    else:
+        return None
+    header = {k: v for k, v in head.items() if k not in ("generator", "version", "generation")}
+    return Manifest(files, header, head["generation"], unmarked=True)
+
+
+def _read_legacy(out: Path, header_only: bool) -> Manifest | None:
+    """A manifest of version 1 or 2, inside the output: its files are ours (they are all
+    written again: it recorded no stamps), and the manifest itself goes."""
     try:
         with open(out / MANIFEST, encoding="utf-8") as f:
             first = f.readline()
@@ -68,37 +237,159 @@ def read_manifest(out: Path, header_only: bool = False) -> Manifest | None:
                 head = whole = json.loads(first + f.read())
             if not isinstance(head, dict) or head.get("generator") != "shortlinks":
                 return None
-            if head.get("version") != _VERSION:  # version 1: the files, with no digests
-                data = whole if whole is not None else json.loads(first + f.read())
-                return Manifest({str(p): None for p in data["files"]}, {}, digests=False)
-            header = {k: v for k, v in head.items() if k not in ("generator", "version")}
             if header_only:
-                return Manifest({}, header)
-            files: dict[str, str | None] = {}
-            for line in f:
-                path, _, digest = line.rstrip("\n").partition("\t")
-                files[path] = digest
-            return Manifest(files, header)
+                return Manifest(legacy=True)
+            if head.get("version") == 2:  # a JSON header line, then path<TAB>digest lines
+                files = {line.partition("\t")[0]: b"" for line in f if line.strip()}
+                return Manifest(files, legacy=True)
+            data = whole if whole is not None else json.loads(first + f.read())
+            return Manifest({str(p): b"" for p in data["files"]}, legacy=True)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+def _stamp_text(st: os.stat_result) -> str:
+    return f"{st.st_size}\t{st.st_mtime_ns}\t{st.st_ino}"
+
+
+def _recorded_files(lines: Iterable[str]) -> dict[str, bytes]:
+    """The manifest's lines: each path with its digest and recorded stamp. Whether a file
+    still has that stamp is looked at where it matters, when a build would keep the file
+    (``_Sink.take``, in every worker), not in a pass of its own."""
+    pack = _STAMP.pack
+    files: dict[str, bytes] = {}
+    for line in lines:
+        path, digest_hex, size, mtime, inode = line.rstrip("\n").split("\t")
+        files[path] = bytes.fromhex(digest_hex) + pack(int(size), int(mtime), int(inode))
+    return files
+
+
+_SHARE = 1 << 20  # bytes of manifest lines at least for each process that looks at files
+
+
+def _intact(out: Path, manifest: Path, first: int, workers: int) -> bool:
+    """Whether every file the manifest lists from byte ``first`` on is there with the
+    stamp it recorded. ``workers`` > 1: that many processes (forked) look at a share of
+    the lines each, as a build's workers write a share of the pages."""
+    end = manifest.stat().st_size
+    workers = max(1, min(workers, (end - first) // _SHARE or 1))
+    bounds = [first + (end - first) * i // workers for i in range(workers + 1)]
+    children = []
+    left: tuple[int, int] | None = None
+    for i in range(1, workers):
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: this one looks at the rest too
+            left = (bounds[i], end)
+            break
+        if pid == 0:  # the child: its share, its verdict as the exit status, nothing else
+            intact = False
+            try:
+                _in_worker()
+                intact = _intact_share(out, manifest, first, bounds[i], bounds[i + 1])
+            finally:
+                os._exit(0 if intact else 1)
+        children.append(pid)
+    intact = _intact_share(out, manifest, first, bounds[0], bounds[1])
+    if left is not None and intact:
+        intact = _intact_share(out, manifest, first, *left)
+    for pid in children:
+        intact = os.waitpid(pid, 0)[1] == 0 and intact
+    return intact
+
+
+def _intact_share(out: Path, manifest: Path, first: int, lo: int, hi: int) -> bool:
+    """``_intact`` for the lines that start between bytes ``lo`` and ``hi``."""
+    try:
+        root = os.open(out, os.O_RDONLY | os.O_DIRECTORY)  # paths from here: shorter walks
+    except OSError:
+        return False
+    try:
+        return _intact_lines(root, manifest, first, lo, hi)
+    finally:
+        os.close(root)
+
+
+def _intact_lines(root: int, manifest: Path, first: int, lo: int, hi: int) -> bool:
+    stat = os.stat
+    sealed = _sealed(manifest)
+    if sealed is None:
+        return False
+    with open(manifest, "rb") as f:
+        f.seek(lo - 1 if lo > first else first)
+        if lo > first:
+            f.readline()  # to the start of the first line that starts at lo or after
+        at = f.tell()
+        while at < hi:
+            lines = f.readlines(1 << 20)
+            if not lines:
+                break
+            for line in lines:
+                if at >= hi:
+                    return True
+                at += len(line)
+                path, _, rest = line.partition(b"\t")
+                try:
+                    st = stat(path, dir_fd=root, follow_symlinks=False)
+                except (OSError, ValueError):
+                    return False
+                if st.st_ctime_ns > sealed or rest[2 * _DIGEST + 1 : -1] != b"%d\t%d\t%d" % (
+                    st.st_size,
+                    st.st_mtime_ns,
+                    st.st_ino,
+                ):
+                    return False
+    return True
+
+
+def _sealed(manifest: Path) -> int | None:
+    """When the manifest took its place (its ctime, in ns), or None without one.
+
+    A file's size, mtime and inode can all be put back after its bytes were rewritten in
+    place (os.utime), but not its ctime: the kernel sets it to now on any change, and no
+    call sets it back. Every file of a build is in its place (written, linked, renamed:
+    each bumps its ctime) before the manifest is renamed over the old one, last, which
+    bumps the manifest's ctime; so a file whose ctime is later than the manifest's was
+    changed after the build. Comparing with the manifest's ctime rather than recording
+    each file's own keeps the manifest as it was, and costs nothing: the files are
+    stat-ed anyway."""
+    try:
+        return os.stat(manifest).st_ctime_ns
+    except OSError:
+        return None
+
+
+def _seal(manifest: Path) -> None:
+    """Bump the manifest's ctime to now (a chmod to its own mode), after something that
+    bumps the ctime of files it lists without changing them: removing the other links of
+    their inodes (the previous tree of a swap, by the build or, killed before, by the next
+    one's ``settle``). A file changed in place between a killed build and the next is
+    therefore not seen by that next build; ``--force`` writes every file."""
+    with contextlib.suppress(OSError):
+        os.chmod(manifest, os.stat(manifest).st_mode & 0o7777)
+
+
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
+    return hashlib.blake2b(data, digest_size=_DIGEST).hexdigest()
 
 
 def _present_files(out: Path) -> set[str]:
+    """Every file under ``out`` but our marker and manifest; a link to a folder counts as
+    a file (it is not gone through)."""
     found = set()
-    for root, _dirs, names in os.walk(out):
-        for name in names:
+    for root, dirs, names in os.walk(out):
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        for name in [*names, *links]:
             rel = os.path.relpath(os.path.join(root, name), out)
             found.add(rel.replace(os.sep, "/"))
     found.discard(MANIFEST)
+    found.discard(MARKER)
     return found
 
 
-def check_output(out: Path, links_file: Path | None = None) -> None:
-    """Refuse any output folder whose replacement could lose a user's files."""
+def check_location(out: Path, links_file: Path | None = None) -> None:
+    """Refuse an output that no build may replace, whatever it holds: ``/``, the home
+    folder, the folder of the links file, a git repository, something not a folder."""
     target = out.resolve()
     if target == Path(target.anchor) or target == Path.home().resolve():
         raise OutputError(f"refusing to write the site into {target}: choose a folder like _site")
@@ -110,28 +401,90 @@ def check_output(out: Path, links_file: Path | None = None) -> None:
             )
     if (target / ".git").exists():
         raise OutputError(f"refusing to write the site into {out}: it is a git repository")
-    if not target.exists():
-        return
-    if not target.is_dir():
+    if target.exists() and not target.is_dir():
         raise OutputError(f"{out} exists and is not a folder: remove it or choose another -o")
-    if not any(target.iterdir()):
+
+
+def check_output(out: Path, links_file: Path | None = None) -> None:
+    """Refuse any output folder whose replacement could lose a user's files."""
+    check_location(out, links_file)
+    target = out.resolve()
+    if not target.exists() or not any(target.iterdir()):
         return
     # the header alone: a million links' manifest is 2.3 million lines (360 MB in memory)
-    manifest = read_manifest(target, header_only=True)
-    if manifest is None:
-        raise OutputError(
-            f"{out} is not empty and was not created by shortlinks; "
-            "empty it, remove it, or choose another -o"
-        )
-    if manifest.digests:
-        return  # updated file by file: others' files are left alone, and never written over
-    foreign = sorted(_present_files(target) - set(manifest.files))
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
-        raise OutputError(
-            f"{out} holds {len(foreign)} file(s) that shortlinks did not write ({shown}); "
-            "move them away or choose another -o"
-        )
+    if read_manifest(target, header_only=True) is None:
+        raise OutputError(_not_ours(out))
+
+
+def _not_ours(out: Path) -> str:
+    return (
+        f"{out} is not empty and was not created by shortlinks; "
+        "empty it, remove it, or choose another -o"
+    )
+
+
+def _unrecorded(out: Path) -> str:
+    return (
+        f"{out} was written by shortlinks, but the list of the files it wrote there "
+        f"({state_path(out)}) is missing or of another build: it cannot tell its files from "
+        f"yours. Build with --force to take the folder over (files this build writes are "
+        f"replaced, every other file is kept), or remove {out} and build again"
+    )
+
+
+_LOCKS: list[int] = []  # the lock files this process holds: forked workers close theirs
+
+
+@contextlib.contextmanager
+def output_lock(out: Path, blocked: Callable[[int | None], None] | None = None) -> Iterator[None]:
+    """Hold the build lock of ``out`` (``.<name>.lock`` beside it, never in the published
+    folder): another build of the same output waits until this one is done. ``blocked``
+    is told once, with the process id of the build holding it, before waiting. The lock
+    is the kernel's (flock): a build killed at any moment releases it. The file stays,
+    empty between builds (removing it would let two builds lock two different files)."""
+    out = out.absolute()
+    if out.is_symlink():
+        out = out.resolve()
+    if fcntl is None:
+        yield
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path(out), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if blocked is not None:
+                blocked(_holder(fd))
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _LOCKS.append(fd)
+        try:
+            yield
+        finally:
+            _LOCKS.remove(fd)
+            os.ftruncate(fd, 0)  # no build holds it: no process id to name
+    finally:
+        os.close(fd)  # the lock goes with it
+
+
+def _holder(fd: int) -> int | None:
+    """The process id the build holding the lock wrote into it (None: not yet)."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _in_worker() -> None:
+    """A forked worker does not hold its parent's lock: were the parent killed, the lock
+    is free at once, whatever the workers do."""
+    for fd in _LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _LOCKS.clear()
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -169,26 +522,73 @@ def recover(out: Path) -> bool:
     ):  # not a journal of ours: touch nothing it names
         raise OutputError(f"{journal} is not a journal shortlinks wrote: remove it")
     _apply(out, stage, plan["replace"], plan["remove"])
+    _promote(out)
     journal.unlink()
     shutil.rmtree(stage, ignore_errors=True)
     return True
 
 
-def clean_stale(out: Path) -> None:
-    """Finish a killed build's journal and remove the temporary folders left by builds
-    that were killed (a stage, the next output, the previous one after a swap)."""
+def _promote(out: Path) -> None:
+    """Make the next manifest the current one when the output is now of its build (its
+    marker says so); else it is of a build that never got its output in: gone."""
+    nxt = _next_state(out)
+    if not nxt.exists():
+        return
+    generation = _generation_of(out)
+    if generation is not None and _state_generation(nxt) == generation:
+        os.replace(nxt, state_path(out))
+    else:
+        nxt.unlink()
+
+
+def settle(out: Path) -> None:
+    """Bring ``out`` to where a build can start, after one that was killed: finish its
+    journal, keep its manifest if its output got in (else drop it), and remove the
+    temporary folders it left (a stage, the next output, the previous one after a swap).
+    Only under the output's lock (``output_lock``): they may be another build's."""
     recover(out)
+    _promote(out)
+    for half in (state_path(out), _next_state(out), _journal(out)):  # cut off mid-write
+        with contextlib.suppress(FileNotFoundError):
+            half.with_name(half.name + ".tmp").unlink()  # the name of earlier versions
+        for stale in half.parent.glob(f".{glob.escape(half.name)}.*.tmp"):  # atomic.py's
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
     name = glob.escape(out.name)  # '-o site[1]' must not match '.site1.tmp-*'
+    removed = False
     for pattern in (f".{name}.tmp-*", f".{name}.old-*", f".{name}.stage-*"):
         for stale in out.parent.glob(pattern):
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
+                removed = True
+    if removed:  # the previous tree of a swap killed before removing it shares inodes
+        _seal(state_path(out))
+
+
+def retire(out: Path) -> list[str]:
+    """Remove the output ``out`` of a build that is no more (a domain taken off
+    site.domains): the files the manifest lists and its marker, the folders they leave
+    empty, the manifest beside it. Anything else is a user's and stays: those are
+    returned (when there are any, the folder stays too)."""
+    manifest = read_manifest(out)
+    if manifest is None:
+        return sorted(_present_files(out))
+    ours = [rel for rel in manifest.files if _safe_rel(rel)]
+    _apply(out, out, [], [*ours, MARKER, MANIFEST])
+    kept = sorted(_present_files(out))
+    if not kept:
+        shutil.rmtree(out, ignore_errors=True)  # empty folders only, by now
+    for path in (state_path(out), _next_state(out)):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return kept
 
 
 Header = dict | Callable[[], dict]
 Content = bytes | Iterable[bytes]  # jsonout.Chunks: a big file made as it is written
 Pairs = Iterable[tuple[str, Content]]
 _PART = ".shortlinks-part-"  # a sink's manifest lines, inside the folder it writes
+Written = tuple[bytes, str]  # a file's digest, and its stamp as the manifest records it
 
 
 class _Folder:
@@ -198,8 +598,9 @@ class _Folder:
         self.root = str(root)
         self.made: set[str] = {""}
 
-    def write(self, rel: str, data: Content) -> str:
-        """Write one file; its digest. ``data``: bytes, or chunks of them as they are made."""
+    def write(self, rel: str, data: Content) -> Written:
+        """Write one file: its digest and stamp. ``data``: bytes, or chunks of them as
+        they are made."""
         parent = rel.rpartition("/")[0]
         if parent not in self.made:
             os.makedirs(os.path.join(self.root, parent), exist_ok=True)
@@ -208,12 +609,15 @@ class _Folder:
         try:
             if isinstance(data, bytes):
                 _write_all(fd, data)
-                return digest(data)
-            h = hashlib.blake2b(digest_size=12)
-            for chunk in data:
-                h.update(chunk)
-                _write_all(fd, chunk)
-            return h.hexdigest()
+                made = hashlib.blake2b(data, digest_size=_DIGEST).digest()
+            else:
+                h = hashlib.blake2b(digest_size=_DIGEST)
+                for chunk in data:
+                    h.update(chunk)
+                    _write_all(fd, chunk)
+                made = h.digest()
+            # moved and hard-linked from here on, never written: the stamp stays
+            return made, _stamp_text(os.fstat(fd))
         finally:
             os.close(fd)
 
@@ -245,7 +649,7 @@ def _through_link(root: Path, rel: str) -> bool:
     return False
 
 
-def _foreign(out: Path, rel: str, before: dict[str, str | None]) -> bool:
+def _foreign(out: Path, rel: str, before: Mapping[str, bytes]) -> bool:
     """Whether writing ``rel`` would land on something not ours: a file we did not write,
     or a folder holding any file we did not write (a folder of only ours, left by a slug
     'a/b' when 'a' now has a page file, is emptied first by ``_apply``)."""
@@ -275,24 +679,40 @@ class WriteResult:
     written: int = 0  # files created or replaced
     removed: int = 0
     unchanged: int = 0
+    kept: list[str] = field(default_factory=list)  # --force over an unrecorded output
 
 
-def up_to_date(out: Path, inputs: str, now: datetime) -> dict | None:
-    """The last build's header when it was made from exactly these inputs and no link has
-    changed state between its instant and ``now`` (``built_at`` <= now < ``valid_until``):
-    then there is nothing to do."""
+def up_to_date(out: Path, inputs: str, now: datetime, workers: int = 1) -> dict | None:
+    """The last build's header when it was made from exactly these inputs, no link has
+    changed state between its instant and ``now`` (``built_at`` <= now < ``valid_until``)
+    and every file it wrote is still there as it wrote it (the stamp its manifest
+    recorded: a ``stat`` a file, no file read, in ``workers`` processes): then there is
+    nothing to do."""
     if _journal(out).exists():
         return None
-    manifest = read_manifest(out, header_only=True)
-    if manifest is None or manifest.header.get("inputs") != inputs:
+    generation = _generation_of(out)
+    if generation is None:
         return None
-    until = manifest.header.get("valid_until")
-    if until is not None and now >= datetime.fromisoformat(until):
+    manifest = state_path(out)
+    try:
+        with open(manifest, "rb") as f:
+            head = _state_head(f.readline().decode("utf-8"))
+            first = f.tell()
+        if head is None or head["generation"] != generation:
+            return None
+        if head.get("inputs") != inputs:
+            return None
+        until = head.get("valid_until")
+        if until is not None and now >= datetime.fromisoformat(until):
+            return None
+        built = head.get("built_at")  # a build 'as of' an earlier instant (--now)
+        if built is None or now < datetime.fromisoformat(built):
+            return None
+        if not _intact(out, manifest, first, workers):
+            return None  # a file deleted, truncated or replaced: build (and repair)
+    except (OSError, ValueError, TypeError):
         return None
-    built = manifest.header.get("built_at")  # a build 'as of' an earlier instant (--now)
-    if built is None or now < datetime.fromisoformat(built):
-        return None
-    return manifest.header
+    return {k: v for k, v in head.items() if k not in ("generator", "version", "generation")}
 
 
 class _Sink:
@@ -300,44 +720,73 @@ class _Sink:
     manifest) only those that differ, refusing any that would land on a file we did not
     write. Its manifest lines go to a file, not to memory: 4.5 million at a million links."""
 
-    def __init__(self, root: Path, out: Path, before: dict[str, str | None] | None, n: int):
+    def __init__(self, root: Path, out: Path, before: dict[str, bytes] | None, n: int):
         self.folder = _Folder(root)
         self.out = out
         self.before = before
+        self.n = n
+        self.sealed: int | None = None  # the old manifest's ctime (_sealed), once needed
         self.part = root / f"{_PART}{n}"
         self.changed: list[str] = []
         self.clashes: list[str] = []
 
     def take(self, pairs: Pairs) -> _Sink:
         before, folder, out = self.before, self.folder, self.out
+        kept = self.kept
         lines: list[str] = []
+        first = True
         with open(self.part, "w", encoding="utf-8") as part:
             for rel, data in pairs:
                 if before is None:
-                    d = folder.write(rel, data)
-                elif isinstance(data, bytes):
-                    d = digest(data)
-                    if before.get(rel) != d:
-                        if _foreign(out, rel, before):
+                    d, stamp = folder.write(rel, data)
+                else:
+                    old = before.get(rel, b"")
+                    if isinstance(data, bytes):
+                        d = hashlib.blake2b(data, digest_size=_DIGEST).digest()
+                        if old[:_DIGEST] == d and (stamp := kept(rel, old)):
+                            pass  # the same bytes, and the file as it was written
+                        elif _foreign(out, rel, before):
+                            self.clashes.append(rel)
+                            stamp = "0\t0\t0"
+                        else:
+                            d, stamp = folder.write(rel, data)
+                            self.changed.append(rel)
+                    else:  # made as it is written: staged, then kept only if it differs
+                        d, stamp = folder.write(rel, data)
+                        if old[:_DIGEST] == d and (same := kept(rel, old)):
+                            folder.remove(rel)
+                            stamp = same
+                        elif _foreign(out, rel, before):
+                            folder.remove(rel)
                             self.clashes.append(rel)
                         else:
-                            folder.write(rel, data)
                             self.changed.append(rel)
-                else:  # made as it is written: staged, then kept only if it differs
-                    d = folder.write(rel, data)
-                    if before.get(rel) == d:
-                        folder.remove(rel)
-                    elif _foreign(out, rel, before):
-                        folder.remove(rel)
-                        self.clashes.append(rel)
-                    else:
-                        self.changed.append(rel)
-                lines.append(f"{rel}\t{d}\n")
+                lines.append(f"{rel}\t{d.hex()}\t{stamp}\n")
+                if first:
+                    first = False
+                    _stop_at("writing" if self.n == 0 else "worker")
                 if len(lines) >= 4096:
                     part.writelines(lines)
                     lines.clear()
             part.writelines(lines)
         return self
+
+    def kept(self, rel: str, old: bytes) -> str:
+        """The recorded stamp of ``rel`` when the file in the output still has it (then
+        it can be kept: the digest says its bytes are this build's); else "" (deleted,
+        truncated, edited or replaced since: written again)."""
+        try:
+            st = os.stat(os.path.join(self.out, rel), follow_symlinks=False)
+        except (OSError, ValueError):
+            return ""
+        size, mtime, inode = _STAMP.unpack(old[_DIGEST:])
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime, inode):
+            return ""
+        if self.sealed is None:
+            self.sealed = _sealed(state_path(self.out)) or -1
+        if st.st_ctime_ns > self.sealed:  # rewritten in place, its mtime put back
+            return ""
+        return f"{size}\t{mtime}\t{inode}"
 
 
 # What forked workers run: set just before they start, so they inherit it with the plan.
@@ -353,7 +802,7 @@ def _run_shard(i: int) -> tuple[list[str], list[str]]:
 def _take_all(
     root: Path,
     out: Path,
-    before: dict | None,
+    before: dict[str, bytes] | None,
     files: Pairs,
     shards: list[Callable[[], Pairs]],
     waiting: Callable[[], None] | None,
@@ -366,7 +815,9 @@ def _take_all(
 
     _SHARDS[:] = [(make, root, out, before) for make in shards]
     try:
-        with ProcessPoolExecutor(len(shards), mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            len(shards), mp_context=get_context("fork"), initializer=_in_worker
+        ) as pool:
             futures = [pool.submit(_run_shard, i) for i in range(len(shards))]
             sinks = [_Sink(root, out, before, 0).take(files)]
             pending = set(futures)
@@ -384,18 +835,19 @@ def _take_all(
         _SHARDS.clear()
 
 
-def _manifest(root: Path, sinks: list[_Sink], header: dict) -> int:
-    """Join the sinks' lines under the header into ``root``'s manifest; count the files."""
+def _write_state(path: Path, sinks: list[_Sink], header: dict, generation: int) -> int:
+    """Join the sinks' lines under the header into the manifest ``path`` (whole, or not
+    there at all: written aside and renamed); count the files."""
     count = 0
-    with open(root / MANIFEST, "w", encoding="utf-8") as f:
-        head = {"generator": "shortlinks", "version": _VERSION, **header}
-        f.write(json.dumps(head, ensure_ascii=False, sort_keys=True) + "\n")
+    with replacing(path) as f:
+        head = {"generator": "shortlinks", "version": _VERSION, "generation": generation}
+        first = json.dumps({**head, **header}, ensure_ascii=False, sort_keys=True) + "\n"
+        f.write(first.encode("utf-8"))
         for sink in sinks:
-            with open(sink.part, encoding="utf-8") as part:
+            with open(sink.part, "rb") as part:
                 for line in part:
                     f.write(line)
                     count += 1
-            sink.part.unlink()
     return count
 
 
@@ -405,6 +857,21 @@ def _count_lines(sinks: list[_Sink]) -> int:
         with open(sink.part, "rb") as part:
             total += sum(chunk.count(b"\n") for chunk in iter(lambda p=part: p.read(1 << 20), b""))
     return total
+
+
+def _drop_parts(sinks: list[_Sink]) -> None:
+    for sink in sinks:
+        with contextlib.suppress(FileNotFoundError):
+            sink.part.unlink()
+
+
+def _next_generation(out: Path) -> int:
+    """One more than any build of ``out`` has had: the marker's, the manifest's."""
+    return 1 + max(
+        _generation_of(out) or 0,
+        _state_generation(state_path(out)) or 0,
+        _state_generation(_next_state(out)) or 0,
+    )
 
 
 def write_site(
@@ -424,25 +891,36 @@ def write_site(
     ``shards``: more streams of files, each written by a forked worker process while this
     one writes ``files`` (a build's pages, on every core); ``waiting`` is called now and
     then meanwhile (the progress bar). ``every``: write every file, whatever the manifest
-    says (repairs an output changed by hand: ``build --force``)."""
+    says (``build --force``), and take over an output of ours whose manifest is lost.
+    The caller holds the output's lock (``output_lock``)."""
     out = out.absolute()
     if out.is_symlink():  # the folder it points to is the output: swap that one, not the link
         out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
+    settle(out)
     pairs = sorted(files.items()) if isinstance(files, Mapping) else files
-    old = read_manifest(out) if out.is_dir() and any(out.iterdir()) else None
+    old = None
+    if out.is_dir() and any(out.iterdir()):
+        old = read_manifest(out)
+        if old is None:
+            raise OutputError(_not_ours(out))
+        if old.unrecorded:
+            if not every:
+                raise OutputError(_unrecorded(out))
+            present = _present_files(out)  # ours to replace where this build writes
+            old = Manifest(dict.fromkeys(present, b""), {}, old.generation, adopted=True)
+    generation = _next_generation(out)
 
     def head(sinks: list[_Sink]) -> dict:
         if counted is not None:
             counted(_count_lines(sinks))
         return (header() if callable(header) else header) or {}
 
-    if old is None or (old.files and next(iter(old.files.values())) is None):
-        return _write_fresh(out, pairs, list(shards), waiting, head)
+    if old is None:
+        return _write_fresh(out, pairs, list(shards), waiting, head, generation)
     if every:  # what is on disk may differ from what the manifest says: compare nothing
-        old = Manifest(dict.fromkeys(old.files, ""), old.header)
-    return _write_changes(out, old, pairs, list(shards), waiting, head)
+        old.files = dict.fromkeys(old.files, b"")
+    return _write_changes(out, old, pairs, list(shards), waiting, head, generation)
 
 
 def _write_fresh(
@@ -451,30 +929,52 @@ def _write_fresh(
     shards: list[Callable[[], Pairs]],
     waiting: Callable[[], None] | None,
     head: Callable[[list[_Sink]], dict],
+    generation: int,
 ) -> WriteResult:
     """Everything into a new folder, swapped in at once."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    nxt = _next_state(out)
     result = WriteResult()
+    swapped = False
     try:
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; web servers must read it
         sinks = _take_all(tmp, out, None, pairs, shards, waiting)
-        result.written = _manifest(tmp, sinks, head(sinks))
+        _Folder(tmp).write(MARKER, _marker(generation))
+        _stop_at("written")
+        result.written = _write_state(nxt, sinks, head(sinks), generation)
+        _drop_parts(sinks)
+        _stop_at("state")
         if not out.exists():
             os.rename(tmp, out)
+            swapped = True
+            _stop_at("swapped")
+            os.replace(nxt, state_path(out))
+            _stop_at("promoted")
             return result
         if _exchange(tmp, out):
+            swapped = True
+            _stop_at("swapped")
+            os.replace(nxt, state_path(out))
+            _stop_at("promoted")
             shutil.rmtree(tmp)  # now holds the previous build
             return result
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         old.rmdir()
         os.rename(out, old)
         os.rename(tmp, out)
+        swapped = True
+        _stop_at("swapped")
+        os.replace(nxt, state_path(out))
+        _stop_at("promoted")
         shutil.rmtree(old, ignore_errors=True)
         return result
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not swapped:
+            shutil.rmtree(tmp, ignore_errors=True)
+            with contextlib.suppress(FileNotFoundError):
+                nxt.unlink()
         raise
 
 
@@ -485,13 +985,17 @@ def _write_changes(
     shards: list[Callable[[], Pairs]],
     waiting: Callable[[], None] | None,
     head: Callable[[list[_Sink]], dict],
+    generation: int,
 ) -> WriteResult:
-    """Only the files that differ, staged, then applied under a journal."""
+    """Only the files that differ, staged, then swapped in (or applied under a journal)."""
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
+    nxt = _next_state(out)
     result = WriteResult()
-    committed = False
+    committed = False  # the output has (or the journal will give it) the new files
+    journaled = False  # the journal names the stage: it stays until the journal is done
     try:
         sinks = _take_all(stage, out, old.files, pairs, shards, waiting)
+        _stop_at("written")
         clashes = [rel for sink in sinks for rel in sink.clashes]
         if clashes:
             shown = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
@@ -506,6 +1010,9 @@ def _write_changes(
             with open(sink.part, encoding="utf-8") as part:
                 for line in part:
                     remaining.pop(line.partition("\t")[0], None)
+        if old.adopted:  # not known to be ours: kept, and no longer listed
+            result.kept = sorted(remaining)
+            remaining = {}
         removed = sorted(remaining)
         unsafe = [rel for rel in removed if not _safe_rel(rel)]
         if unsafe:  # a manifest edited, or restored from elsewhere: never delete outside
@@ -514,35 +1021,52 @@ def _write_changes(
                 f"({', '.join(repr(u) for u in unsafe[:3])}): it was not written by "
                 "shortlinks; remove the folder and build again"
             )
-        total = _manifest(stage, sinks, header)
+        if old.legacy:  # the manifest of an earlier version, inside the output: gone
+            removed.append(MANIFEST)
         result.written, result.removed = len(changed), len(removed)
-        result.unchanged = total - len(changed)
-        if not changed and not removed and old.header == header:
-            return result  # not even the manifest is new
-        if not changed and not removed:  # the manifest alone: one rename is atomic
-            os.replace(stage / MANIFEST, out / MANIFEST)
+        if not changed and not removed and not old.adopted and not old.unmarked:
+            result.unchanged = _count_lines(sinks)
+            if old.header != header:  # the manifest alone: one rename is atomic
+                _write_state(nxt, sinks, header, old.generation)
+                os.replace(nxt, state_path(out))
             return result
+        _Folder(stage).write(MARKER, _marker(generation))
+        replace = [*changed, MARKER]  # the marker last: a journal applied in part is old
+        total = _write_state(nxt, sinks, header, generation)
+        _drop_parts(sinks)
+        result.unchanged = total - len(changed)
+        _stop_at("state")
         if _swappable(out):
             try:
-                _swap_in(out, stage, [*changed, MANIFEST], removed, total + len(removed))
-                return result
+                previous = _swap_in(out, stage, replace, removed, total + len(removed))
             except _NoTree:
                 pass  # no room for a second tree (tmpfs counts each hard link): the journal
+            else:
+                committed = True
+                _stop_at("swapped")
+                os.replace(nxt, state_path(out))
+                _stop_at("promoted")
+                shutil.rmtree(previous, ignore_errors=True)
+                _seal(state_path(out))  # unlinking the previous tree's links bumped ctimes
+                return result
         journal = _journal(out)
-        tmp = journal.with_name(journal.name + ".tmp")
-        tmp.write_text(
-            json.dumps({"stage": stage.name, "replace": [*changed, MANIFEST], "remove": removed}),
-            encoding="utf-8",
+        replace_file(  # the point of no return: from here on, it is finished
+            journal, json.dumps({"stage": stage.name, "replace": replace, "remove": removed})
         )
-        os.replace(tmp, journal)  # the point of no return: from here on, it is finished
-        committed = True
-        _apply(out, stage, [*changed, MANIFEST], removed)
+        committed = journaled = True
+        _stop_at("journal")
+        _apply(out, stage, replace, removed, halfway="applying")
+        _stop_at("applied")
+        _promote(out)
         journal.unlink()
-        committed = False
+        journaled = False
         return result
     finally:
-        if not committed:  # else the stage is what the journal finishes from
+        if not journaled:  # else the stage is what the journal finishes from
             shutil.rmtree(stage, ignore_errors=True)
+        if not committed:
+            with contextlib.suppress(FileNotFoundError):
+                nxt.unlink()
 
 
 def _swappable(out: Path) -> bool:
@@ -559,13 +1083,13 @@ def _swappable(out: Path) -> bool:
         os.rmdir(b)
 
 
-def _swap_in(out: Path, stage: Path, replace: list[str], remove: list[str], files: int) -> None:
+def _swap_in(out: Path, stage: Path, replace: list[str], remove: list[str], files: int) -> Path:
     """The next output assembled beside ``out`` and swapped in at once: every file of
     ``out`` (ours and a user's alike) hard-linked into it, then the removed ones unlinked
     and the staged files moved in over theirs (a rename: the served inode is untouched).
-    Until the swap, ``out`` is untouched; after it, ``out`` is the whole new site; the
-    leftover folder is the old one, deleted last (a kill before that leaves it for
-    ``clean_stale``)."""
+    Until the swap, ``out`` is untouched; after it, ``out`` is the whole new site. Returns
+    the folder now holding the previous output, for the caller to delete last (a kill
+    before that leaves it for ``settle``)."""
     nxt = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         os.chmod(nxt, os.stat(out).st_mode & 0o7777)
@@ -574,13 +1098,13 @@ def _swap_in(out: Path, stage: Path, replace: list[str], remove: list[str], file
         except OSError as exc:  # nothing staged was moved yet: the caller can still journal
             raise _NoTree(str(exc)) from exc
         _apply(nxt, stage, replace, remove)
+        _stop_at("assembled")
         if not _exchange(nxt, out):
             raise OSError(f"could not swap {nxt} into {out}")
     except BaseException:
         shutil.rmtree(nxt, ignore_errors=True)
         raise
-    shutil.rmtree(nxt, ignore_errors=True)  # now the previous output
-    shutil.rmtree(stage, ignore_errors=True)
+    return nxt
 
 
 _SPARE_INODES = 1024  # the tree's folders, and room left for anything else on the disk
@@ -672,13 +1196,19 @@ def _link_tree(src: Path, dst: Path, files: int) -> None:
             os.link(os.path.join(folder, name), os.path.join(target, name), follow_symlinks=False)
 
 
-def _apply(out: Path, stage: Path, replace: list[str], remove: list[str]) -> None:
+def _apply(
+    out: Path, stage: Path, replace: list[str], remove: list[str], halfway: str | None = None
+) -> None:
     """Delete the files no longer built, then move the staged files into place (in that
     order: a file of the last build may stand where a folder of this one goes, or the other
     way round). Repeatable: a second run after a kill finds the deleted files gone and the
-    moved ones gone from the stage, and skips them."""
+    moved ones gone from the stage, and skips them. ``halfway``: the stage a test may stop
+    at once half of it is done (``_stop_at``)."""
+    middle = (len(remove) + len(replace)) // 2 if halfway else -1
     folders = set()
-    for rel in remove:
+    for i, rel in enumerate(remove):
+        if i == middle:
+            _stop_at(halfway or "")
         if _through_link(out, rel):
             continue  # a user's link to a folder now stands there: not ours to go through
         with contextlib.suppress(FileNotFoundError):
@@ -691,7 +1221,9 @@ def _apply(out: Path, stage: Path, replace: list[str], remove: list[str]) -> Non
         with contextlib.suppress(OSError):  # only when empty: it may hold another of ours
             os.rmdir(out / folder)
     made: set[str] = {""}
-    for rel in replace:
+    for i, rel in enumerate(replace, len(remove)):
+        if i == middle:
+            _stop_at(halfway or "")
         src = stage / rel
         if not src.exists():
             continue

@@ -2,7 +2,8 @@
 # Prints the site folders of a build, one "folder domain" line each: the folder itself for a
 # site of one domain (domain left empty), or each domain's folder for a build of
 # site.domains (listed, default first, in its domains.json). The publish workflow deploys
-# each folder to its host; GitHub Pages (one domain a repository) takes the first.
+# each folder to the target named for its domain (deploy-each.sh), and GitHub Pages gets the
+# folder of its custom domain (pages-status.sh): never a folder for its place in the list.
 # Usage: site-folders.sh SITE_DIR
 set -euo pipefail
 site="${1:?usage: site-folders.sh SITE_DIR}"

@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 
-from generator.load import load_text
+from generator.load import PURE_YAML_ENV, load_text
 from generator.problems import Problem
 from generator.validate import validate
 
@@ -29,6 +30,28 @@ def require_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def yaml_loaders() -> dict[str, type]:
+    """Both PyYAML parsers, by name: libyaml's (most users') and the pure-Python one (users
+    without libyaml). libyaml missing fails under CI, and leaves the pure one elsewhere."""
+    loaders: dict[str, type] = {"pure": yaml.SafeLoader}
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is not None:
+        loaders["libyaml"] = c_loader
+    elif STRICT:
+        pytest.fail("PyYAML was built without libyaml (pip install pyyaml brings it)")
+    return loaders
+
+
+# scripts/test.sh runs the loader's tests a second time with PyYAML's pure-Python parser
+PURE = os.environ.get(PURE_YAML_ENV) == "1"
+
+
+def by_parser(libyaml: str, pure: str) -> str:
+    """A syntax error's words as the parser in use says them: the two differ in places
+    ('mapping values are not allowed in this context' / '... here'); positions do not."""
+    return pure if PURE else libyaml
 
 
 def problems_of(text: str) -> list[Problem]:

@@ -117,10 +117,14 @@ def test_the_quick_host_is_urlsplits(url: str) -> None:
         ("xn--g-1tb.example.com", "go.example.com", True),  # Cyrillic о
         ("xn--g-smb.example.com", "go.example.com", True),  # Greek ο
         ("xn--pple-43d.com", "apple.com", True),  # Cyrillic а
-        ("xn--80ak6aa92e.com", "apple.com", True),  # all Cyrillic: аррӏе
+        ("xn--80ak6aa92e.com", "apple.com", True),  # all Cyrillic: аррӏе (ӏ drawn as l)
+        ("xn--80ak6aa92e.com", "xn--80ak6aa92e.com", False),
+        ("go.exarnple.com", "go.example.com", True),  # rn for m (UTS #39 data)
+        ("go.examp1e.com", "go.example.com", True),  # 1 for l
         ("go.example.com", "go.example.com", False),  # the same domain is not a look-alike
         ("go2.example.com", "go.example.com", False),
-        ("xn--bcher-kva.example", "bucher.example", False),  # ü is not u
+        ("xn--bcher-kva.example", "bucher.example", True),  # ü read as u in an address bar
+        ("xn--bcher-kva.example", "xn--bcher-kva.example", False),
         ("xn--fiqs8s.example", "go.example", False),  # 中国: looks like nothing Latin
     ],
 )

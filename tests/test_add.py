@@ -85,6 +85,14 @@ def test_nothing_is_written_when_the_link_is_wrong(bundled: Path) -> None:
     code, out = run("https://x.example", str(bundled), "--slug", "GH")  # 'gh' in another case
     assert (code, out) == (1, "error: --slug: 'GH' is taken (in some letter case)\n"
                               "    hint: choose another\n" + NOT_ADDED)  # fmt: skip
+    # taken as it is written: said once, and the other options are still checked
+    code, out = run("https://x.example", str(bundled), "--slug", "gh", "--expires", "2026-02-30")
+    assert (code, out) == (1, "error: --slug: 'gh' is taken (in some letter case)\n"
+                              "    hint: choose another\n"
+                              "error: --expires: '2026-02-30' is not a valid date (day is out "
+                              "of range for month)\n"
+                              "    hint: write a date as 2026-12-31 or a time as "
+                              "2026-12-31T18:00:00+08:00\n" + NOT_ADDED)  # fmt: skip
     code, out = run("not a url", str(bundled), "--slug", "fresh")
     assert (code, out) == (1, "error: URL: the URL contains SPACE at character 4\n"
                               "    hint: percent-encode a space as %20\n" + NOT_ADDED)  # fmt: skip

@@ -35,7 +35,7 @@ import pytest
 
 from generator.fastload import fast_load
 from generator.load import decode, load_text_slowly
-from tests.conftest import ROOT
+from tests.conftest import PURE, ROOT, by_parser
 
 NOW = "2026-11-25T12:00:00Z"
 TIMEOUT = 120  # seconds a command may take: a guard against hangs, not a benchmark
@@ -180,8 +180,10 @@ CASES = [
     # -- resource bombs and sizes ---------------------------------------------------------
     refused("alias-bomb", alias_bomb, 2, 10, "YAML alias *a0 is not allowed",
             hint="a small file cannot expand into a huge one"),
-    refused("nest-10000-flow-lists", "links: " + "[" * 10_000 + "]" * 10_000 + "\n", 1, 1007,
-            "YAML syntax: exceeded maximum nesting depth"),
+    # libyaml stops at its own limit (1,000), having read ahead; PyYAML's Python at ours
+    refused("nest-10000-flow-lists", "links: " + "[" * 10_000 + "]" * 10_000 + "\n", 1,
+            39 if PURE else 1007,
+            by_parser("YAML syntax: exceeded maximum nesting depth", "nesting deeper than 32")),
     refused("nest-10000-flow-maps", "links: " + "{a: " * 10_000 + "x" + "}" * 10_000 + "\n",
             1, 132, "nesting deeper than 32 levels"),
     refused("nest-10000-block-maps", deep_block_mappings, 33, 33, "nesting deeper than 32 levels"),
@@ -195,7 +197,7 @@ CASES = [
     refused("expires-1mb", A + "    expires: " + "b" * 1_000_000 + "\n", 4, 14,
             "... (1000000 characters) is not a valid date"),
     refused("status-5000-digits", A + "    status: " + "9" * 5000 + "\n", 4, 13,
-            "invalid int '999999999"),
+            "YAML reads '999999999"),
     refused("timezone-300-chars", S + "  timezone: " + "b" * 300 + "\n" + A, 2, 13,
             "unknown time zone 'bbbb"),
     refused("slug-10000-chars", L + "  " + "a" * 10_000 + ": " + U + "\n", 2, 10003,
@@ -221,8 +223,8 @@ CASES = [
     refused("raw-u2028-hides-a-key", A + "    title: Sale\u2028url: https://evil.example\n",
             4, 16, "invisible line break U+2028 (LINE SEPARATOR)"),
     refused("raw-u0085", L + "  gh: " + U + "\x85\n", 2, 24, "invisible line break U+0085"),
-    refused("bom-mid-file", L + "  a: " + U + "\n\ufeff  b: " + U + "\n", 3, 4,
-            "YAML syntax: did not find expected key"),
+    refused("bom-mid-file", L + "  a: " + U + "\n\ufeff  b: " + U + "\n", 3, 1,
+            "a byte order mark (U+FEFF, invisible) starts this line"),
     # -- duplicates ------------------------------------------------------------------------
     refused("dup-top-level", L + "  a: " + U + "\n" + L + "  b: " + U + "\n", 3, 1,
             "duplicate key 'links' (first on line 1)"),
@@ -526,6 +528,10 @@ def test_bad_input(case: Case, tmp_path: Path, previous_build: Path) -> None:
         commands.append(("build", "links.yaml", "-o", "../fresh", "--now", NOW))
         if case.refused:
             shutil.copytree(previous_build, tmp_path / "previous", symlinks=True)
+            for beside in ("manifest", "lock"):  # a build's manifest and lock, beside it
+                shutil.copy2(
+                    previous_build.parent / f".site.{beside}", tmp_path / f".previous.{beside}"
+                )
             commands.append(("build", "links.yaml", "-o", "../previous", "--now", NOW))
     before = _digest(tmp_path / "previous") if (tmp_path / "previous").exists() else None
     listing = sorted(p.name for p in tmp_path.iterdir())

@@ -147,7 +147,7 @@ def test_build_reports_counts_and_next_change(runner: CliRunner, workdir: Path) 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     written = [p for p in (workdir / "site").rglob("*") if p.is_file()]
-    files = len(written) - 1  # the manifest is not counted
+    files = len(written) - 1  # the marker (.shortlinks) is not counted
     counts = f"{files} files for 9 links (6 active, 1 scheduled, 2 expired)"
     assert lines[0] == f"Built site/: {counts}; {files} written, 0 removed"
     assert lines[-1] == (
@@ -201,3 +201,94 @@ def test_bundled_links_yaml_is_valid_and_shows_every_feature() -> None:
     assert any(link.starts for link in links) and any(link.expires for link in links)
     assert any(link.status == 301 for link in links)
     assert any(link.title for link in links)
+
+
+# -- arguments that are not UTF-8 ---------------------------------------------------------
+
+NOT_UTF8 = "x\udcff"  # the byte 0xff after 'x', as Python hands it over from argv
+# a value for each required argument, so that the one under test is the only wrong one
+REQUIRED = {
+    "base": "links.yaml",
+    "base_url": "https://go.example.com",
+    "slug": "gh",
+    "url": "https://x.example",
+    "csv_file": "links.csv",
+    "name": "spring",
+}
+
+
+def _text_params() -> list[object]:
+    """Every argument and option of every command that takes text or a path."""
+    import click
+
+    out = []
+    for name, command in sorted(main.commands.items()):
+        for param in command.params:
+            if isinstance(param.type, (click.types.StringParamType, click.Path)):
+                out.append(pytest.param(name, param.name, id=f"{name}-{param.opts[-1]}"))
+    return out
+
+
+@pytest.mark.parametrize(("command", "param"), _text_params())
+def test_an_argument_that_is_not_utf8_is_a_command_line_error(
+    runner: CliRunner, workdir: Path, command: str, param: str
+) -> None:
+    """A byte that is not UTF-8 in any argument (a title typed in a terminal set to another
+    encoding) reached the YAML parser, a file or a page, and ended in a traceback: now it
+    is refused as a wrong command line (exit 2) naming the argument, and nothing is
+    written."""
+    import click
+
+    (workdir / "links.yaml").write_text("links:\n  gh: https://github.com/acme\n")
+    (workdir / "links.csv").write_text("slug,url\nnew,https://new.example\n")
+    cmd = main.commands[command]
+    kind = next(p.type for p in cmd.params if p.name == param)
+    if isinstance(kind, click.Path) and kind.exists:  # made, so that only its name is wrong
+        if kind.file_okay:
+            (workdir / NOT_UTF8).write_text("slug,url\n")
+        else:
+            (workdir / NOT_UTF8).mkdir()
+    before = _tree(workdir)
+    args: list[str] = [command]
+    positional = True  # until an optional argument is left out: the rest keep defaults too
+    for p in cmd.params:
+        if isinstance(p, click.Argument):
+            if p.name == param and positional:
+                args.append(NOT_UTF8)
+            elif p.required:
+                args.append(REQUIRED[p.name or ""])
+            else:
+                positional = False
+        elif p.name == param:
+            args += [p.opts[-1], NOT_UTF8]
+    assert NOT_UTF8 in args
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, (args, result.output)
+    assert "the byte 0xff (character 2) is not UTF-8; give every argument in UTF-8" in (
+        result.output
+    )
+    assert _tree(workdir) == before
+
+
+def _tree(folder: Path) -> dict[Path, bytes | None]:
+    return {p: p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
+
+
+def test_a_title_that_is_not_utf8_from_a_real_command_line(tmp_path: Path) -> None:
+    """The same, through the real argv: the title's byte 0xff arrives as U+DCFF."""
+    import subprocess
+    import sys
+
+    links = tmp_path / "links.yaml"
+    links.write_text("links:\n  gh: https://github.com/acme\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "add", "https://x.example", "--title", b"Sale\xff"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+    )
+    assert run.returncode == 2, run.stderr
+    assert b"Traceback" not in run.stderr
+    assert b"Invalid value for '--title': the byte 0xff (character 5) is not UTF-8" in run.stderr
+    assert links.read_text() == "links:\n  gh: https://github.com/acme\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["links.yaml"]

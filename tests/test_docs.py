@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.conftest import ROOT, problems_of
+from tests.conftest import ROOT, by_parser, problems_of
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
@@ -28,7 +28,12 @@ YAML_EXAMPLES = [
 
 @pytest.mark.parametrize("block", YAML_EXAMPLES)
 def test_yaml_examples_are_valid(block: str) -> None:
-    text = block if "links:" in block else block + "links:\n  example: https://example.com\n"
+    if block.startswith("  "):  # lines to paste under 'links:' (docs/web-editor.md)
+        text = "links:\n" + block
+    elif "links:" in block:
+        text = block
+    else:
+        text = block + "links:\n  example: https://example.com\n"
     errors = [p for p in problems_of(text) if p.is_error]
     assert errors == []
 
@@ -54,6 +59,51 @@ def test_readme_error_example_is_what_check_prints() -> None:
         f"links.yaml:{p.line}:{p.column}: error: {p.message}",
         f"    hint: {p.hint}",
     ]
+
+
+WALKTHROUGHS = [ROOT / "docs" / "web-editor.md", ROOT / "docs" / "web-editor.zh.md"]
+
+
+@pytest.mark.parametrize("doc", WALKTHROUGHS, ids=lambda p: p.name)
+def test_walkthrough_error_example_is_what_check_prints(doc: Path) -> None:
+    """The walkthrough's example: its own link, pasted 43 lines into a file, with a date
+    written the way people often write one."""
+    shown = blocks(doc, "text")[0].strip().splitlines()
+    link = blocks(doc, "yaml")[0].replace("2026-12-31", "31/12/2026")
+    found = problems_of("links:\n" + "\n" * 43 + link)
+    assert len(found) == 1
+    p = found[0]
+    assert shown == [
+        f"links.yaml:{p.line}:{p.column}: error: {p.message}",
+        f"    hint: {p.hint}",
+    ]
+
+
+# What the walkthroughs' table of usual messages quotes, and a mistake that makes each.
+USUAL_MISTAKES = {
+    "is not a valid date": "  a:\n    url: https://a.example\n    expires: 31/12/2026\n",
+    "the URL has no scheme": "  a: shop.example.com\n",
+    "unknown key 'expire'": "  a:\n    url: https://a.example\n    expire: 2026-12-31\n",
+    "did you mean 'expires'?": "  a:\n    url: https://a.example\n    expire: 2026-12-31\n",
+    "could not find expected ':' after the key on this line": (
+        "  gh: https://github.com/example\n  a：https://a.example\n"
+    ),
+    "the URL contains SPACE": "  a:\n    url： https://a.example\n",
+    "indent with spaces, not tabs": "  a:\n\turl: https://a.example\n",
+    "did not find expected key": "  a: https://a.example\n b: https://b.example\n",
+    "is already used on line": "  a: https://a.example\n  b:\n    url: https://b.example\n"
+    "    aliases: [a]\n",
+}
+
+
+@pytest.mark.parametrize("words", list(USUAL_MISTAKES))
+def test_walkthrough_messages_are_what_check_says(words: str) -> None:
+    found = problems_of("links:\n" + USUAL_MISTAKES[words])
+    # PyYAML's pure-Python parser words that one otherwise; the check on GitHub has libyaml
+    said = by_parser(words, "expected <block end>") if "expected key" in words else words
+    assert any(said in f"{p.message} {p.hint}" for p in found), found
+    for doc in WALKTHROUGHS:
+        assert f"`{words}`" in doc.read_text(encoding="utf-8"), (doc.name, words)
 
 
 def test_links_yaml_doc_timezone_example_is_what_check_prints() -> None:

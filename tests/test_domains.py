@@ -586,6 +586,16 @@ LOOKALIKES = {
     "its punycode": ("xn--g-1tb.example.com", "xn--g-1tb.example.com (gо.example.com)"),
     "Greek ο": ("gο.example.com", "xn--g-smb.example.com (gο.example.com)"),
     "mixed scripts": ("gо.exаmple.com", "xn--g-1tb.xn--exmple-4nf.com (gо.exаmple.com)"),
+    # Unicode's confusables data (UTS #39), not a table of our own picking
+    "o with dot below": ("gọ.example.com", "xn--g-kxm.example.com (gọ.example.com)"),
+    "Coptic o": ("gⲟ.example.com", "xn--g-qps.example.com (gⲟ.example.com)"),
+    "Lisu O": ("gꓳ.example.com", "xn--g-yz2e.example.com (gꓳ.example.com)"),
+    "digit one for l": ("go.examp1e.com", "go.examp1e.com"),
+    "rn for m": ("go.exarnple.com", "go.exarnple.com"),
+    "digit zero for o": ("g0.example.com", "g0.example.com"),
+    # a letter with a mark, read in an address bar, is that letter
+    "o with dot above": ("gȯ.example.com", "xn--g-xya.example.com (gȯ.example.com)"),
+    "o with diaeresis": ("gö.example.com", "xn--g-1ga.example.com (gö.example.com)"),
 }
 
 

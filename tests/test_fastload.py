@@ -7,6 +7,7 @@ repository's own files, tricky snippets, and thousands of mutated files.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import sys
@@ -16,6 +17,7 @@ import pytest
 
 from generator.fastload import fast_load
 from generator.load import load_text, load_text_slowly
+from tests.conftest import yaml_loaders
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -36,10 +38,11 @@ SNIPPETS = [
     "links:\n  a:\n    url: https://x.example\n    aliases:\n      - b\n",
     "links:\n  a:\n  b: https://x.example\n",
     "links:\n  a: 'it''s'\n  b: \"q\"  # c\n  c: x # c\n  d: x#y\n",
-    "site:\n  home: yes\n  n: 010\n  f: 1.5e3\n  d: 2026-02-30\n  t: 2026-03-01 10:00\n  z: ~\n",
-    "links:\n  2024: https://x.example\n  yes: https://y.example\n  null: x\n",
+    "site:\n  home: true\n  n: 010\n  f: 1.5e3\n  d: 2026-02-30\n  t: 2026-03-01 10:00\n  z: ~\n",
+    "links:\n  2024: https://x.example\n  True: https://y.example\n  null: x\n",
     "links:\n  a: [ ]\n  b: []\n  c: [x,y ,  z]\n  d: [x,]\n  e: [x, [y]]\n",
     "links:\n  a: x\n  a: y\n",
+    "site:\n  home: yes\n  qr: Off\nlinks:\n  yes: https://y.example\n  a: [on, NO]\n",
     "links:\n  a: x: y\n",
     "links:\n  a: x\n   b: y\n",
     "links:\n  a:\n    b: c\n   d: e\n",
@@ -70,6 +73,26 @@ SNIPPETS = [
     "links:\n  a: [b, 'c']\n",
     "links:\n  a: .inf\n  b: .nan\n  c: 0x1f\n  d: 1_000\n  e: 12:30:00\n",
     "links:\n  a: [x: y]\n",
+    # '?' in a flow list: libyaml ends a plain scalar at ':' before it, the pure-Python
+    # parser at any '?' (a key there): errors to one or both, never values to this reader
+    "links:\n  a: [x:?]\n",
+    "links:\n  a: [x:?y]\n",
+    "links:\n  a: [a?b]\n",
+    "links:\n  a: [x ?]\n",
+    "links:\n  a: [x, ?]\n",
+    "links:\n  a: [x?]\n",
+    "links:\n  a: x?\n  b: x:?\n  c?: y\n  d: a?b\n",
+    # a key of 1024 characters is a key to both parsers; of 1025, to neither
+    "links:\n" + "k" * 1024 + ": x\n",
+    "links:\n  " + "k" * 1022 + ": x\n",
+    "links:\n  " + "k" * 1023 + ": x\n",
+    "links:\n  '" + "k" * 1021 + "': x\n",
+    "links:\n  '" + "k" * 1022 + "': x\n",
+    # numbers: read alike up to 100 characters, left to load.py (which refuses them) past it
+    "links:\n  a: " + "9" * 100 + "\n  b: 0x" + "f" * 98 + "\n  c: [1" + "0" * 99 + "]\n",
+    "links:\n  a: " + "9" * 101 + "\n",
+    "links:\n  a: " + ":".join(["59"] * 40) + "\n",
+    "links:\n  a: [" + ":".join(["59"] * 60) + "]\n",
     'links:\n  "": x\n',
     "links:\n  a\n",
     "links:\n" + "  " * 40 + "a: b\n",
@@ -81,16 +104,23 @@ SNIPPETS = [
 ]
 
 
+LOADERS = yaml_loaders()
+
+
 def _same(text: str) -> bool:
-    """True when the fast reader answered (and was right); False when it stepped aside."""
+    """True when the fast reader answered (and was right); False when it stepped aside.
+
+    Right means: both PyYAML parsers (libyaml's and the pure-Python one, whichever a user
+    has) read the file without a problem, and give its values and positions."""
     fast = fast_load(text)
     if fast is None:
         return False
-    doc, problems = load_text_slowly(text)
-    assert doc is not None and not problems, (text, problems)
-    assert _equal(fast[0], doc.data), (text, fast[0], doc.data)
-    kept = {p: v for p, v in doc.positions.items() if len(p) <= 2}
-    assert fast[1] == kept, (text, fast[1], kept)
+    for name, cls in LOADERS.items():
+        doc, problems = load_text_slowly(text, cls=cls)
+        assert doc is not None and not problems, (name, text, problems)
+        assert _equal(fast[0], doc.data), (name, text, fast[0], doc.data)
+        kept = {p: v for p, v in doc.positions.items() if len(p) <= 2}
+        assert fast[1] == kept, (name, text, fast[1], kept)
     return True
 
 
@@ -121,6 +151,33 @@ def test_snippets_are_read_alike_or_left_to_pyyaml(text: str) -> None:
 def test_the_common_forms_take_the_fast_path() -> None:
     for text in SNIPPETS[:7]:
         assert _same(text), text
+
+
+def test_a_question_mark_in_a_flow_list_is_left_to_pyyaml() -> None:
+    """'[a?b]' is a list of one text to libyaml and a syntax error to the pure-Python
+    parser; '[x:?]' is an error to both. The reader accepted both (found by fuzzing)."""
+    for text in ("links:\n  a: [a?b]\n", "links:\n  a: [x:?]\n", "links:\n  a: [?]\n"):
+        assert fast_load(text) is None, text
+
+
+_FLOW = "ab9 :?-,#'\"[]{}!&*|>%@`.~"
+
+
+def test_random_flow_lists_and_values_are_read_alike_by_all_three() -> None:
+    """Short random items of YAML's indicators and letters, in a flow list, as a value and
+    as a key: the fast reader answers as both parsers do, or steps aside."""
+    rng = random.Random(11)
+    answered = 0
+    for _ in range(4000):
+        item = "".join(rng.choice(_FLOW) for _ in range(rng.randrange(1, 7)))
+        for text in (
+            f"links:\n  a: [{item}]\n",
+            f"links:\n  a: [x, {item}, y]\n",
+            f"links:\n  a: {item}\n",
+            f"links:\n  {item}: x\n",
+        ):
+            answered += _same(text)
+    assert answered > 2000  # many are plain: the comparison had work
 
 
 _NOISE = [" ", "  ", "\n", "#", " #", ":", ": ", "-", "- ", "'", '"', "[", "]", ",", "{", "&a ",
@@ -163,6 +220,63 @@ def test_mutated_files_are_read_alike_or_left_to_pyyaml(name: str) -> None:
         fast += _same(text)
     if "mistakes" not in name:  # most small edits keep a file plain: the comparison had work
         assert fast > 100
+
+
+SUITE = json.loads((ROOT / "tests/fixtures/yaml-test-suite/in-yaml.json").read_text("utf-8"))
+
+
+def _placed(case: dict[str, object]) -> list[str]:
+    """A case's input as a whole, under a link, and each of its lines in a links file's
+    places (a value, a flow list's items, a key, a list item), where this reader looks."""
+    text = str(case["yaml"])
+    texts = [text, "links:\n  a:\n" + "".join(f"    {line}\n" for line in text.split("\n"))]
+    for line in {line.strip(" ") for line in text.split("\n")} - {""}:
+        texts += [
+            f"links:\n  a: {line}\n",
+            f"links:\n  a: [{line}]\n",
+            f"links:\n  a: [x, {line}]\n",
+            f"links:\n  {line}: x\n",
+            f"links:\n  a:\n  - {line}\n",
+        ]
+    return texts
+
+
+@pytest.mark.parametrize("case", SUITE, ids=[str(c["id"]) for c in SUITE])
+def test_the_yaml_test_suite_is_read_alike_by_all_three(case: dict[str, object]) -> None:
+    """Every input of the official YAML test suite (tests/fixtures/yaml-test-suite), and
+    its lines placed where links files have values: the fast reader steps aside, or gives
+    what both PyYAML parsers give (and both accept the file)."""
+    for text in _placed(case):
+        _same(text)
+
+
+def test_the_yaml_test_suite_gave_the_fast_reader_work() -> None:
+    answered = sum(_same(text) for case in SUITE for text in _placed(case))
+    whole = [str(c["id"]) for c in SUITE if _same(str(c["yaml"]))]
+    assert answered > 1000, answered
+    assert len(whole) > 10, whole  # plain files of the suite itself (spec examples 2.x...)
+
+
+@pytest.mark.parametrize("word", ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off",
+                                  "Off", "OFF"])  # fmt: skip
+def test_a_yaml_1_1_boolean_is_left_to_the_slow_path_which_notes_its_spelling(word: str) -> None:
+    """YAML 1.2 (editors) reads these words as text: validation needs to know how the value
+    was written (tests/test_validate.py), and only the slow path records it."""
+    text = f"links:\n  a:\n    url: https://x.example\n    forward_query: {word}\n"
+    assert fast_load(text) is None
+    doc, _ = load_text(text)
+    assert doc is not None
+    assert doc.data["links"]["a"]["forward_query"] is (word.lower() in ("yes", "on"))
+    assert doc.yaml11_boolean(("links", "a", "forward_query")) == word
+    assert doc.yaml11_boolean(("links", "a", "url")) is None
+
+
+@pytest.mark.parametrize("word", ["true", "True", "TRUE", "false", "False", "FALSE", "'no'"])
+def test_a_boolean_both_yaml_versions_read_alike_stays_fast(word: str) -> None:
+    text = f"links:\n  a:\n    url: https://x.example\n    forward_query: {word}\n"
+    assert _same(text)
+    doc, _ = load_text_slowly(text)
+    assert doc is not None and doc.yaml11_booleans == {}
 
 
 def test_deeper_positions_are_found_by_reading_again() -> None:

@@ -485,3 +485,83 @@ def test_a_fifo_put_in_place_of_the_lock_after_it_was_looked_at_is_refused(
     except subprocess.TimeoutExpired:
         pytest.fail("opening the FIFO waited for a writer")
     assert (run.returncode, run.stdout) == (0, "refused\n"), run.stderr
+
+
+@pytest.mark.parametrize(
+    ("aliases", "at"),
+    [
+        ("aliases: [store,  outlet]", [(8, 15), (8, 23)]),
+        ("aliases:\n      - store\n      - outlet", [(9, 9), (10, 9)]),
+    ],
+    ids=["flow-list", "block-list"],
+)
+def test_a_moved_alias_is_placed_at_the_alias_itself(
+    repo: Path, aliases: str, at: list[tuple[int, int]]
+) -> None:
+    """Each alias at its own item: an alias in a flow list was placed at its '['."""
+    _edit(repo, "aliases: [store]", aliases)
+    assert _run("lock")[0] == 0
+    _edit(repo, "url: https://shop.example.com/", "url: https://shop.example.com/new")
+    code, out = _run("check")
+    assert code == 1
+    for (line, col), alias in zip(at, ["store", "outlet"], strict=True):
+        assert f"links.yaml:{line}:{col}: error: {alias!r} was published pointing" in out
+
+
+def test_a_moved_device_target_is_placed_at_its_platform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    (tmp_path / "links.yaml").write_text(
+        LINKS.replace(
+            "aliases: [store]", "aliases: [store]\n    devices: {ios: https://a.example/1}"
+        )
+    )
+    assert _run("lock")[0] == 0
+    _edit(tmp_path, "https://a.example/1", "https://a.example/2")
+    code, out = _run("check")
+    assert code == 1
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert [e.split(": error: ")[0] for e in errors] == ["links.yaml:9:20", "links.yaml:9:20"]
+    assert "'shop:ios' was published pointing to https://a.example/1" in errors[0]
+    assert "'store:ios' was published pointing to https://a.example/1" in errors[1]
+
+
+def test_a_lost_or_changed_lock_line_is_placed_where_it_was(pr: Path) -> None:
+    """Not at links.lock:1:1: a changed line at the head's line that took its place, a
+    lost one at the line it had, which the message names as the base's."""
+    lock = pr / "links.lock"
+    text = lock.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = lines.index("gh https://github.com/example") + 1
+    moved = text.replace("gh https://github.com/example\n", "gh https://evil.example/\n")
+    lock.write_text("# a comment moves the lines down one\n" + moved)
+    code, out = _run("check", "--base", "main")
+    assert code == 1
+    assert (
+        f"links.lock:{at + 1}:1: error: links.lock lost or changed the line 'gh "
+        f"https://github.com/example' of main (its line {at})" in out
+    ), out
+    lock.write_text(text.replace("gh https://github.com/example\n", ""))
+    code, out = _run("check", "--base", "main")
+    assert code == 1
+    assert (
+        f"links.lock:{at}:1: error: links.lock lost or changed the line 'gh "
+        f"https://github.com/example' of main (its line {at})" in out
+    ), out
+
+
+def test_import_refuses_a_slug_the_lock_reads_as_one_of_the_files(repo: Path) -> None:
+    """'gh.' has another collision key than 'gh' of links.yaml, but links.lock (and the
+    404 page's finder) read it as 'gh': import refuses it, rather than leave it to check."""
+    (repo / "in.csv").write_text("slug,url\ngh.,https://elsewhere.example.com/\n", "utf-8")
+    before = (repo / "links.yaml").read_text(encoding="utf-8")
+    code, out = _run("import", "in.csv")
+    assert code == 1, out
+    assert (
+        "in.csv:2:1: error: row 2, column A (slug): 'gh.' is one name with a slug of "
+        "links.yaml to links.lock and the 404 page (letter case, width and trailing "
+        "punctuation aside)\n"
+    ) in out, out
+    assert (repo / "links.yaml").read_text(encoding="utf-8") == before

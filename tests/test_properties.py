@@ -43,7 +43,7 @@ from hypothesis import strategies as st
 
 from generator import i18n
 from generator.build import CheckResult, check_text
-from generator.hosts import HOSTS, s3
+from generator.hosts import HOSTS, UNLISTED_DEFAULT, exposed, s3
 from generator.hosts import apache as apache_host
 from generator.hosts import caddy as caddy_host
 from generator.hosts import nginx as nginx_host
@@ -407,7 +407,8 @@ def links_files(
         chosen = draw(st.sampled_from(HOST_SUBSETS))
         if chosen:
             lines.append(f"  hosts: [{', '.join(chosen)}]")
-        if draw(st.integers(0, 4)) == 0:
+        # links_json: false refuses hosts that would serve each other's rule files
+        if draw(st.integers(0, 4)) == 0 and not exposed(tuple(chosen or ())):
             lines.append("  links_json: false")
         if draw(st.integers(0, 4)) == 0:
             lines.append("  qr: false")
@@ -1095,7 +1096,9 @@ def expected_rules(plan: Plan, selected: tuple[str, ...]) -> list[Found]:
 
 
 def selected_of(plan: Plan, hosts: tuple[str, ...] | None = None) -> tuple[str, ...]:
-    chosen = hosts or plan.site.hosts or tuple(HOSTS)
+    # an unlisted site (links_json: false) is built for GitHub Pages alone by default
+    default = tuple(HOSTS) if plan.site.links_json else UNLISTED_DEFAULT
+    chosen = hosts or plan.site.hosts or default
     return tuple(n for n in HOSTS if n in chosen)
 
 

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from generator import importer
 from generator.add import _q, when_text
 from generator.build import check_text
-from generator.slugs import collision_key, slug_problems
+from generator.lock import key as lock_key
+from generator.slugs import slug_problems
 from generator.urls import UrlError, parse_target
 
 DEEP = os.environ.get("SHORTLINKS_PROPERTIES") == "deep"
@@ -95,9 +96,9 @@ def links_files(draw: st.DrawFn) -> str:
     used: set[str] = set()
 
     def fresh(slug: str) -> bool:
-        if slug_problems(slug) or collision_key(slug) in used:
+        if slug_problems(slug) or lock_key(slug) in used:
             return False
-        used.add(collision_key(slug))
+        used.add(lock_key(slug))
         return True
 
     out: list[str] = []

@@ -15,8 +15,17 @@ from generator.slugs import MAX_SLUG_CHARS
 from generator.times import iana_names
 from generator.validate import LINK_KEYS, MAX_DESCRIPTION, MAX_TITLE, SITE_KEYS, TOP_KEYS
 from tests.conftest import FIXTURES, ROOT, problems_of
+from tests.schema_messages import (
+    EDITOR_FIXTURES,
+    SCHEMA_FILE,
+    Mistake,
+    essential,
+    in_order,
+    message_nodes,
+    mistakes,
+)
 
-SCHEMA = json.loads((ROOT / "schema" / "links.schema.json").read_text())
+SCHEMA = json.loads(SCHEMA_FILE.read_text())
 
 
 def link_schema() -> dict:
@@ -117,3 +126,124 @@ def test_a_home_moved_deliberately_passes_both() -> None:
     assert any(p.is_error for p in problems_of(wrong))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(as_json(yaml.safe_load(wrong)), SCHEMA)
+
+
+# -- what editors show: the schema's own words ---------------------------------------------
+
+SCHEMA_ID = "https://shortlinks.invalid/schema/links.schema.json"
+
+
+def test_the_schema_is_a_draft_07_schema_with_a_stable_id() -> None:
+    """``$id`` names the schema wherever a copy of it lives (the .invalid domain never
+    resolves: nothing fetches it); links.yaml finds the file by its relative path."""
+    import jsonschema
+
+    jsonschema.Draft7Validator.check_schema(SCHEMA)
+    assert SCHEMA["$id"] == SCHEMA_ID
+    assert SCHEMA_ID in (ROOT / "README.md").read_text()
+
+
+@pytest.mark.parametrize("path", [ROOT / "links.yaml", *EDITOR_FIXTURES], ids=lambda p: p.name)
+def test_the_first_line_names_the_schema_file_for_the_yaml_language_server(path) -> None:  # type: ignore[no-untyped-def]
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix), first
+    assert (path.parent / first.removeprefix(prefix)).resolve() == SCHEMA_FILE
+
+
+def _properties(node: object, pointer: str = "") -> dict[str, dict]:
+    """Every property the schema defines (a key a user writes), by JSON pointer."""
+    found: dict[str, dict] = {}
+    if isinstance(node, dict):
+        for key, sub in node.get("properties", {}).items():
+            found[f"{pointer}/properties/{key}"] = sub
+        for key, sub in node.items():
+            found |= _properties(sub, f"{pointer}/{key}")
+    elif isinstance(node, list):
+        for i, sub in enumerate(node):
+            found |= _properties(sub, f"{pointer}/{i}")
+    return found
+
+
+def test_every_property_has_a_description() -> None:
+    """An editor shows it on hover and beside each completion."""
+    properties = _properties(SCHEMA)
+    assert len(properties) > 70  # the walk found them all, not none
+    missing = [p for p, sub in properties.items() if not str(sub.get("description", "")).strip()]
+    assert missing == []
+
+
+def test_every_pattern_and_boolean_has_a_message_for_people() -> None:
+    """Without one, an editor shows the raw regular expression ('String does not match the
+    pattern of "^https?://"') or 'Incorrect type. Expected "boolean"'."""
+    nodes = message_nodes()
+    patterns = [p for p, n in nodes.items() if "pattern" in n]
+    assert len(patterns) > 30
+    assert [p for p in patterns if not nodes[p].get("patternErrorMessage")] == []
+    booleans = [p for p, n in _properties(SCHEMA).items() if n.get("type") == "boolean"]
+    assert [p for p in booleans if not _properties(SCHEMA)[p].get("errorMessage")] == []
+    for node in nodes.values():
+        text = node.get("patternErrorMessage") or node["errorMessage"]
+        assert "^" not in text and "\\" not in text, text  # no regular expression in it
+
+
+def test_every_message_of_the_schema_is_met_by_a_bundled_mistake() -> None:
+    """Each node with a pattern or a message has a mistake in tests/fixtures/editor/ that
+    check reports and the schema judges at that node: the comparison below covers them all."""
+    met = {m.pointer for fixture in EDITOR_FIXTURES for m in mistakes(fixture)}
+    assert set(message_nodes()) - met == set()
+
+
+EDITOR_MISTAKES = [
+    pytest.param(m, id=f"{fixture.name}:{m.line}")
+    for fixture in EDITOR_FIXTURES
+    for m in mistakes(fixture)
+]
+
+
+@pytest.mark.parametrize("mistake", EDITOR_MISTAKES)
+def test_the_schema_says_what_check_says(mistake: Mistake) -> None:
+    """The schema's message holds check's essential text (tests/schema_messages.py)."""
+    assert mistake.schema_message is not None, mistake.pointer
+    assert mistake.essential, mistake  # check's message is not all taken from the file
+    assert in_order(mistake.essential, mistake.schema_message), (
+        mistake.essential,
+        mistake.schema_message,
+    )
+
+
+def test_essential_text_is_check_words_without_the_files() -> None:
+    assert essential(
+        "campaign 'spring': the slug pattern must contain {code}, got 'spring-code'",
+        "slug: spring-{code}",
+        ["spring-code", "spring"],
+    ) == ("campaign", "the slug pattern must contain {code}")
+    assert essential(
+        "status must be 301, 302, 307 or 308, not 303", "302 (the default) keeps it", [303]
+    ) == ("status must be 301, 302, 307 or 308", "302 (the default) keeps it")
+    assert in_order(("a", "c"), "a b c") and not in_order(("c", "a"), "a b c")
+
+
+@pytest.mark.parametrize(
+    "url", ["HTTPS://Shop.Example.com/sale", "Http://shop.example.com", "https://shop.example.com"]
+)
+def test_a_scheme_in_capitals_passes_check_and_the_schema(url: str) -> None:
+    import jsonschema
+
+    text = f"links:\n  a: {url}\n  b:\n    url: {url}\n"
+    assert [p for p in problems_of(text) if p.is_error] == []
+    jsonschema.validate(as_json(yaml.safe_load(text)), SCHEMA)
+
+
+def test_the_readmes_editor_messages_are_the_schemas() -> None:
+    from tests.test_docs import blocks
+
+    block = next(b for b in blocks(ROOT / "README.md", "text") if "has no scheme" in b)
+    said = {n.get("patternErrorMessage") or n["errorMessage"] for n in message_nodes().values()}
+    assert [line for line in block.strip().splitlines() if line not in said] == []
+
+
+def test_vs_code_recommends_the_yaml_extension() -> None:
+    """VS Code and github.dev offer the extensions a repository recommends."""
+    recommended = json.loads((ROOT / ".vscode" / "extensions.json").read_text())
+    assert recommended == {"recommendations": ["redhat.vscode-yaml"]}

@@ -40,4 +40,69 @@ def private_files() -> list[str]:
     return sorted({f for host in HOSTS.values() for f in host.files} | {MANIFEST})
 
 
-__all__ = ["HOSTS", "Behaviour", "Host", "HostOutput", "Limits", "private_files"]
+# Hosts whose files name no slug (a domain, an empty marker): the only ones a site that
+# does not list its links ('links_json: false') builds for unless told otherwise.
+UNLISTED_DEFAULT = ("github-pages",)
+
+
+def kept_private(host: str) -> frozenset[str]:
+    """The files of the folder that ``host`` reads and never serves; every other file in
+    it is served to whoever asks for it by name. Unproven means served."""
+    if host in ("nginx", "apache", "caddy"):  # their own rule file answers these with 404
+        return frozenset(private_files())
+    if host == "s3":  # s3-publish.sh uploads the folder without any rule file (s3.py)
+        return frozenset(f for h in HOSTS.values() for f in h.files)
+    # "This file will not itself be served as a static asset, but will instead be parsed
+    # by Cloudflare Pages" (developers.cloudflare.com/pages/configuration/redirects/);
+    # Netlify reads the same two files at deploy (docs.netlify.com/routing/redirects/)
+    if host in ("netlify", "cloudflare"):
+        return frozenset({"_redirects", "_headers"})
+    if host == "vercel":  # the project's configuration, read at deploy
+        return frozenset({"vercel.json"})
+    return frozenset()  # github-pages, gitlab, firebase, azure: anything in the folder
+
+
+def exposed(names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(file, host) for each slug-listing file one of ``names`` writes that one of them
+    would serve to anyone: what a site with 'links_json: false' may not be built with."""
+    return [
+        (file, server)
+        for writer in names
+        if writer not in UNLISTED_DEFAULT
+        for file in HOSTS[writer].files
+        for server in names
+        if file not in kept_private(server)
+    ]
+
+
+def exposed_problem(names: tuple[str, ...]) -> tuple[str, str] | None:
+    """The message and hint of an error at 'links_json: false' when ``names`` expose a
+    slug-listing file (``exposed``), else None."""
+    pairs = exposed(names)
+    if not pairs:
+        return None
+    said = "; ".join(
+        f"{file} ({', '.join(sorted({s for f, s in pairs if f == file}))})"
+        for file in sorted({f for f, _ in pairs})
+    )
+    return (
+        "the site does not list its links (links_json: false), but hosts "
+        f"{', '.join(names)} would serve rule files that list them: {said}",
+        "build each host on its own (--host NAME, or site.hosts: [NAME]) with a host that "
+        "keeps its rule files private (netlify, cloudflare, nginx, apache, caddy, s3), "
+        "or leave hosts unset for GitHub Pages alone",
+    )
+
+
+__all__ = [
+    "HOSTS",
+    "UNLISTED_DEFAULT",
+    "Behaviour",
+    "Host",
+    "HostOutput",
+    "Limits",
+    "exposed",
+    "exposed_problem",
+    "kept_private",
+    "private_files",
+]

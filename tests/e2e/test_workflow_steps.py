@@ -401,67 +401,6 @@ def test_a_pull_request_with_the_override_is_built_and_warned(tmp_path: Path) ->
     assert logs["Build the site"].returncode == 0, logs["Build the site"].stderr
 
 
-@pytest.mark.parametrize(
-    ("settings", "expected"),
-    [
-        ({}, "netlify=false\ncloudflare=false\n"),
-        ({"NETLIFY_AUTH_TOKEN": "t", "NETLIFY_SITE_ID": "s"}, "netlify=true\ncloudflare=false\n"),
-        ({"NETLIFY_AUTH_TOKEN": "t"}, "netlify=false\ncloudflare=false\n"),  # half set: off
-        (
-            {
-                "CLOUDFLARE_API_TOKEN": "t",
-                "CLOUDFLARE_ACCOUNT_ID": "a",
-                "CLOUDFLARE_PAGES_PROJECT": "p",
-            },
-            "netlify=false\ncloudflare=true\n",
-        ),
-    ],
-)
-def test_publish_deploys_to_the_optional_hosts_only_with_their_settings(
-    tmp_path: Path, settings: dict[str, str], expected: str
-) -> None:
-    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
-    step = next(s for s in workflow["jobs"]["settings"]["steps"] if s.get("id") == "targets")
-    output = tmp_path / "output"
-    output.touch()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NETLIFY", "CLOUDFLARE"))}
-    env = {**clean, **{k: "" for k in step["env"]}, **settings, "GITHUB_OUTPUT": str(output)}
-    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=ROOT, env=env, check=True)
-    assert output.read_text() == expected
-    jobs = workflow["jobs"]
-    assert jobs["netlify"]["if"] == "needs.settings.outputs.netlify == 'true'"
-    assert jobs["cloudflare"]["if"] == "needs.settings.outputs.cloudflare == 'true'"
-
-
-def test_publish_build_job_runs_in_a_fresh_clone(tmp_path: Path) -> None:
-    """The publish workflow's own run: steps (deploys excepted), from install to _site/."""
-    clone = tmp_path / "repo"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
-    steps = [s for s in workflow["jobs"]["build"]["steps"] if "run" in s]
-    assert steps, "the build job has run: steps"
-    output = tmp_path / "github-output"
-    env = {
-        **os.environ,
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "schedule",
-        "GITHUB_OUTPUT": str(output),
-    }
-    for step in steps:
-        run = subprocess.run(
-            ["bash", "-e", "-c", step["run"]],
-            cwd=clone,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert (clone / "_site" / "index.html").is_file()
-    assert (clone / "_site" / "links.json").is_file()
-    assert output.read_text() == "pages=_site\n"  # one domain: GitHub Pages serves _site
-
-
 TWO_DOMAINS = """\
 site:
   domains:
@@ -481,11 +420,22 @@ def _deploy_step(job: str) -> dict:
 
 
 @pytest.mark.parametrize("job", ["netlify", "cloudflare"])
-def test_publish_deploys_each_domain_folder_to_its_own_site(tmp_path: Path, job: str) -> None:
-    """With site.domains the publish workflow picks GitHub Pages' folder (the default
-    domain's) and deploys every domain's folder to the site its secrets name; a domain
-    with none is skipped and said. The deploy tool is replaced by a recorder."""
-    (tmp_path / "links.yaml").write_text(TWO_DOMAINS)
+@pytest.mark.parametrize("reordered", [False, True])
+def test_publish_deploys_each_domain_folder_to_its_own_site(
+    tmp_path: Path, job: str, reordered: bool
+) -> None:
+    """With site.domains the publish workflow deploys every domain's folder to the site its
+    secrets name for that domain, whatever the order of the list; a domain with none is
+    skipped and said; a one-site secret that names no domain deploys nothing. The deploy
+    tool is replaced by a recorder."""
+    links = TWO_DOMAINS
+    if reordered:
+        cn = "    - domain: sale.example.cn\n      home: https://shop.example.cn\n"
+        links = links.replace("    - go.example.com\n" + cn, cn + "    - go.example.com\n")
+        # the link that names no domain stays where it was published
+        links = links.replace("  sale: https", "  sale@go.example.com: https")
+        assert links.count("@go.example.com") == 1
+    (tmp_path / "links.yaml").write_text(links)
     built = subprocess.run(
         [str(ROOT / ".venv/bin/shortlinks"), "build", "links.yaml", "-o", "_site", "--no-cache"],
         cwd=tmp_path, capture_output=True, text=True,
@@ -493,14 +443,6 @@ def test_publish_deploys_each_domain_folder_to_its_own_site(tmp_path: Path, job:
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "_site/go.example.com/CNAME").read_text().strip() == "go.example.com"
     assert (tmp_path / "_site/sale.example.cn/CNAME").read_text().strip() == "sale.example.cn"
-
-    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
-    choose = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("id") == "folders")
-    output = tmp_path / "github-output"
-    env = {**os.environ, "GITHUB_OUTPUT": str(output)}
-    script = choose["run"].replace("scripts/", f"{ROOT}/scripts/")
-    subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, check=True)
-    assert output.read_text() == "pages=_site/go.example.com\n"
 
     step = _deploy_step(job)
     log = tmp_path / "deploys.log"
@@ -513,24 +455,35 @@ def test_publish_deploys_each_domain_folder_to_its_own_site(tmp_path: Path, job:
     (recorder / "npx").chmod(0o755)
     one, many = ("NETLIFY_SITE_ID", "NETLIFY_SITE_IDS") if job == "netlify" else (
         "PROJECT", "PROJECTS")  # fmt: skip
-    env = {**os.environ, "PATH": f"{recorder}:{os.environ['PATH']}", one: "main-site",
+    env = {**os.environ, "PATH": f"{recorder}:{os.environ['PATH']}",
+           one: "go.example.com main-site",
            many: "sale.example.cn cn-site\nold.example.com old-site"}  # fmt: skip
-    done = subprocess.run(
-        ["bash", "-e", "-c", run], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
+
+    def deploy() -> tuple[subprocess.CompletedProcess[str], list[str]]:
+        log.unlink(missing_ok=True)
+        done = subprocess.run(
+            ["bash", "-e", "-c", run], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        return done, log.read_text().splitlines() if log.exists() else []
+
+    done, lines = deploy()
     assert done.returncode == 0, done.stderr
-    lines = log.read_text().splitlines()
+    sites = {("_site/go.example.com", "main-site"), ("_site/sale.example.cn", "cn-site")}
     assert len(lines) == 2
-    assert "_site/go.example.com" in lines[0] and "main-site" in lines[0]
-    assert "_site/sale.example.cn" in lines[1] and "cn-site" in lines[1]
+    for folder, site in sites:
+        assert sum(folder in line and site in line for line in lines) == 1, lines
     assert "deployed 2 folder(s)" in done.stdout
 
     # no site for the second domain: it is skipped, with a notice; the default still deploys
-    log.unlink()
     env[many] = ""
-    done = subprocess.run(
-        ["bash", "-e", "-c", run], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
+    done, lines = deploy()
     assert done.returncode == 0, done.stderr
-    assert len(log.read_text().splitlines()) == 1
+    assert len(lines) == 1 and "_site/go.example.com" in lines[0] and "main-site" in lines[0]
     assert "::notice::no deploy target for sale.example.cn" in done.stdout
+
+    # a bare one-site secret does not say which domain it serves: nothing is deployed
+    env[one], env[many] = "main-site", "sale.example.cn cn-site"
+    done, lines = deploy()
+    assert done.returncode == 1
+    assert lines == []
+    assert "does not say which domain its site serves" in done.stdout
