@@ -45,6 +45,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preview_expires": "Valid until {when}.",
         "preview_expired": "Expired: it was valid until {when}.",
         "preview_starts": "Opens on {when}.",
+        "preview_loading": "Looking up this short link…",
+        "preview_needs": "Showing where a short link goes needs JavaScript: turn it on, or open "
+        "the short link itself.",
         "hint_heading": "Open this link in your browser",
         "hint_text": "This app may block the page. Tap ··· at the top right and choose “Open "
         "in Browser”, or copy the address below into your browser:",
@@ -91,6 +94,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preview_expires": "有效期至{when}。",
         "preview_expired": "已过期：有效期至{when}。",
         "preview_starts": "将于{when}开放。",
+        "preview_loading": "正在查找这个短链接…",
+        "preview_needs": "显示短链接的去向需要启用 JavaScript：请开启 JavaScript，"
+        "或直接打开这个短链接。",
         "hint_heading": "请在浏览器中打开",
         "hint_text": "当前应用可能会拦截此页面。请点击右上角 ··· 选择“在浏览器中打开”，"
         "或将下面的地址复制到浏览器：",

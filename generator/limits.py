@@ -33,10 +33,10 @@ from dataclasses import dataclass, field, replace
 
 import jinja2
 
-from . import jsonout, qr
+from . import jsonout, previews, qr
 from .hosts import HOSTS
 from .hosts.base import Cap
-from .pages import Pages
+from .pages import PREVIEW_SHARDS, Pages
 from .plan import Plan
 from .problems import ERROR, WARNING, Problem
 from .render import (
@@ -46,7 +46,9 @@ from .render import (
     iter_pages,
     iter_site_files,
     page_folders,
+    preview_shards,
     selected_hosts,
+    shared_pages,
 )
 from .write import MARKER, marker
 
@@ -190,9 +192,9 @@ def check_fit(
     sized = any(c.keys() & {"site_bytes", "asset_bytes"} for c in caps)
     folders = page_folders(plan, hosts)
     exact = len(plan.entries) <= SHARE
-    tally = _tally(folders, _site_files(plan, hosts, names, sized, exact), sized, exact)
+    tally = _tally(folders, _site_files(plan, env, hosts, names, sized, exact), sized, exact)
     if not exact and _near_a_file_cap(tally, plan, names):
-        tally = _tally(folders, _site_files(plan, hosts, names, sized, True), sized, True)
+        tally = _tally(folders, _site_files(plan, env, hosts, names, sized, True), sized, True)
     if sized:
         step = max(1, len(plan.entries) // SAMPLE)
         sample = plan.entries[::step][:SAMPLE]
@@ -227,15 +229,22 @@ def _tally(
 
 
 def _site_files(
-    plan: Plan, hosts: tuple[str, ...] | None, names: Sequence[str], sized: bool, exact: bool
+    plan: Plan,
+    env: jinja2.Environment,
+    hosts: tuple[str, ...] | None,
+    names: Sequence[str],
+    sized: bool,
+    exact: bool,
 ) -> list[tuple[str, int | None]]:
     """The site's own files and the hosts' (``iter_site_files``) and their sizes (None:
     not made, or not asked for). ``exact``: made for the whole plan; else made for a
     share of the links, and each file's size scaled from that share (less a file's fixed
-    part, made for no link), within what its host caps its rule file at."""
+    part, made for no link), within what its host caps its rule file at. The shared
+    preview's data files are as many as the whole plan makes (``_previews``)."""
     if exact:
         listing = iter_site_files(plan, UNMADE_PAGES, Site(), hosts)
-        return [(path, _made_size(data, sized)) for path, data in listing]
+        out = [(path, _made_size(data, sized)) for path, data in listing]
+        return _previews(out, plan, plan, env, sized)
     step = len(plan.entries) / SHARE
     picked = {id(plan.entries[int(i * step)].link) for i in range(SHARE)}
     links = tuple(link for link in plan.links if id(link) in picked)
@@ -269,7 +278,35 @@ def _site_files(
                 each = (size - base) / output.rules
                 estimate = min(estimate, base + round(each * host.limits.rules))
         out.append((path, max(estimate, size)))
-    return out
+    return _previews(out, plan, part, env, sized)
+
+
+def _previews(
+    files: list[tuple[str, int | None]],
+    plan: Plan,
+    part: Plan,
+    env: jinja2.Environment,
+    sized: bool,
+) -> list[tuple[str, int | None]]:
+    """``files`` with the site's own pages sized as made (``sized``), and the shared
+    preview's data files as a build of ``plan`` writes them:
+    as many as its entries make (a share of them makes fewer), each of the average size
+    the records of ``part`` (the share, or ``plan`` itself) give, sealed as written."""
+    if sized:  # the site's own pages, made: one each, some growing with the links (404)
+        made_pages = {
+            path: len(data) for path, data in shared_pages(plan, Pages(plan, env)).items()
+        }
+        files = [(path, made_pages.get(path, size)) for path, size in files]
+    shards = [path for path, _size in files if path.startswith(PREVIEW_SHARDS + "/")]
+    if not shards:
+        return files
+    count = previews.shard_count(len(plan.entries))
+    size: int | None = None
+    if sized:
+        made = sum(len(data) for _path, data in preview_shards(part, Pages(part, env), 1))
+        size = round(made * len(plan.entries) / max(1, len(part.entries)) / count)
+    kept = [(path, s) for path, s in files if not path.startswith(PREVIEW_SHARDS + "/")]
+    return kept + [(f"{PREVIEW_SHARDS}/{i}.json", size) for i in range(count)]
 
 
 def _made_size(data: bytes | jsonout.Chunks, sized: bool) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
+from typing import Literal
 
 PERMANENT = frozenset({301, 308})
 TEMPORARY = frozenset({302, 307})
@@ -152,7 +153,12 @@ class Site:
     plans: tuple[tuple[str, str], ...] = ()
     language: str = "en"  # the pages' words (generator/i18n.py)
     links_json: bool = True  # publish links.json (it lists every slug)
-    qr: bool = True  # QR code files for every link (and on its preview page)
+    # QR codes: True, drawn on each preview page by the shared qr.js; "files", per-link
+    # files in _qr/ as well (for users who link to the image); False, none
+    qr: bool | Literal["files"] = True
+    # previews at '/<slug>+': True, one shared page drawing each from shared data files
+    # (generator/previews.py); "files", a page a link ('<slug>+.html')
+    preview: Literal[True, "files"] = True
     # target domains refused, and (when given) the only ones accepted (abuse.py)
     allow_domains: tuple[str, ...] = ()
     deny_domains: tuple[str, ...] = ()

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import analytics, finder, i18n, qr, secret
+from . import analytics, finder, i18n, secret
 from .model import Link, State, Target
 from .plan import Entry, Plan
 from .skeleton import Skeletons
@@ -53,11 +53,21 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
-# Expired pages of links that are still active, for their pages' clock check to go to
-# before the site is rebuilt: a '_' folder cannot collide with a slug.
-EXPIRED_FOLDER = "_expired"
-# The open-in-your-browser pages that WeChat and QQ visitors of such links are sent to.
-OPEN_FOLDER = "_open"
+# The site's shared files (the views a page shows in its own place, their style): a '_'
+# folder cannot collide with a slug (slugs.py reserves it).
+SHARED_FOLDER = "_shortlinks"
+# The views of templates/views.js, loaded by a page only when it shows one (_view.js).
+VIEWS = f"{SHARED_FOLDER}/views.js"
+# style.css as a file, for the pages that carry no style of their own (the redirect page).
+STYLE = f"{SHARED_FOLDER}/style.css"
+# The QR encoder that draws a link's code on its preview page (templates/qr.js, as it is).
+QR_SCRIPT = f"{SHARED_FOLDER}/qr.js"
+# The shared preview (the default, unless site.preview is 'files'): one page that hosts with
+# a pattern rule answer '/<slug>+' with, its script (which the 404 page loads too), and the
+# shards of the previews' records (generator/previews.py).
+PREVIEW_PAGE = f"{SHARED_FOLDER}/preview.html"
+PREVIEW_SCRIPT = f"{SHARED_FOLDER}/preview.js"
+PREVIEW_SHARDS = f"{SHARED_FOLDER}/previews"
 
 
 def _ms(at: datetime | None) -> int | None:
@@ -72,15 +82,20 @@ def sha256_source(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def policy(scripts: list[str], styles: list[str], connect: str | None = None) -> str:
+def policy(
+    scripts: list[str], styles: list[str], connect: str | None = None, shared: bool = False
+) -> str:
     """The page's Content-Security-Policy: nothing but its own inline code, by hash, so an
     injected script could not run even if escaping failed somewhere. ``connect``: the one
-    origin a click-count beacon may go to (site.analytics)."""
+    origin a click-count beacon may go to (site.analytics). ``shared``: the page may load
+    the site's shared script (views.js) and, having no style of its own, the shared style:
+    'self', files of the site itself, which only the build writes."""
     parts = ["default-src 'none'"]
-    if scripts:
-        parts.append("script-src " + " ".join(sha256_source(s) for s in scripts))
-    if styles:
-        parts.append("style-src " + " ".join(sha256_source(s) for s in styles))
+    self_ = ["'self'"] if shared else []
+    if scripts or shared:
+        parts.append("script-src " + " ".join([*(sha256_source(s) for s in scripts), *self_]))
+    if styles or shared:
+        parts.append("style-src " + " ".join([sha256_source(s) for s in styles] or self_))
     if connect:
         parts.append(f"connect-src {connect}")
     # images from the site itself (a logo in an overridden template) and data: URLs
@@ -134,18 +149,22 @@ class Pages:
         script: Markup | None = None,
         styled: bool = True,
         counted: bool = False,
+        shared: bool = False,
+        connect_self: bool = False,
         **values: object,
     ) -> bytes:
-        """``counted``: the page's script sends a beacon, which its policy must allow."""
+        """``counted``: the page's script sends a beacon, which its policy must allow;
+        ``shared``: it may load the site's shared scripts (``policy``); ``connect_self``:
+        it fetches the site's own files (the shared preview's shards)."""
         scripts, styles = [script] if script else [], [self._style] if styled else []
-        connect = self._counter if counted else None
+        connect = self._counter if counted else "'self'" if connect_self else None
         html = self._template(
             name,
             {
                 **values,
                 "script": script,
                 # hashes, fixed words and a validated origin: nothing in it needs escaping
-                "csp": Markup(policy(scripts, styles, connect)),
+                "csp": Markup(policy(scripts, styles, connect, shared)),
             },
         )
         return (html.rstrip("\n") + "\n").encode("utf-8")
@@ -169,6 +188,8 @@ class Pages:
         targets (chosen by the visitor's user agent; 'target' for every other visitor);
         ``counted``, one that sends a click-count beacon first (site.analytics)."""
         counted = counted and self._counter is not None
+        # the expired page it shows in place once expired, unless it has somewhere to go
+        expired_at = self._when(expires, end=True) if expires and expired is None else None
         script = self._inline(
             "redirect.js",
             beacon=counted,
@@ -179,13 +200,10 @@ class Pages:
             forward_query=forward_query,
             expires_ms=_ms(expires),
             expired_url=expired.url if expired else None,
-            # the page to show once expired, unless the link has somewhere to go instead
-            expired_page=f"/{EXPIRED_FOLDER}/{quote_path(slug or '')}.html"
-            if expires is not None and expired is None and slug
-            else None,
-            hint=f"/{OPEN_FOLDER}/{quote_path(slug or '')}.html"
-            if link is not None and link.open_in_browser and slug
-            else None,
+            title=title,
+            expired_at=expired_at,
+            # WeChat and QQ visitors: the open-in-your-browser view, in place
+            hint=link is not None and link.open_in_browser,
         )
         card = None
         if link is not None and link.has_card:
@@ -200,6 +218,7 @@ class Pages:
             script=script,
             styled=False,
             counted=counted,
+            shared=expired_at is not None or (link is not None and link.open_in_browser),
             target=target,
             title=title,
             card=card,
@@ -238,7 +257,8 @@ class Pages:
         )
 
     def expired(self, entry: Entry) -> bytes:
-        """The expired page: at the slug once expired, and ahead of time in _expired/."""
+        """The expired page, at the slug once the build finds the link expired (before that,
+        its redirect page shows the same words in place: views.js)."""
         link = entry.link
         assert link.expires is not None
         return self._render(
@@ -261,6 +281,9 @@ class Pages:
             secret.payload(link.target.url, ((p, t.url) for p, t in link.devices)),
         )
         counted = link.counted and self._counter is not None
+        expired_at = (
+            self._when(link.expires, end=True) if link.expires and link.expired is None else None
+        )
         script = self._inline(
             "locked.js",
             beacon=counted,
@@ -271,25 +294,17 @@ class Pages:
             forward_query=link.forward_query,
             expires_ms=_ms(link.expires),
             expired_url=link.expired.url if link.expired else None,
-            # as redirect(): its expired page, unless it has somewhere to go instead
-            expired_page=f"/{EXPIRED_FOLDER}/{quote_path(entry.slug)}.html"
-            if link.expires is not None and link.expired is None
-            else None,
+            # as redirect(): its expired page in place, unless it has somewhere to go
+            title=link.title,
+            expired_at=expired_at,
         )
-        return self._render("locked.html", script=script, counted=counted, title=link.title)
-
-    def open_in_browser(self, entry: Entry) -> bytes:
-        """The page asking WeChat and QQ visitors to open the link in their browser."""
-        link = entry.link
-        script = self._inline(
-            "open.js",
-            target=link.target,
-            devices={p: t.url for p, t in link.devices} if link.devices else None,
-            forward_query=link.forward_query,
-            expires_ms=_ms(link.expires),
-            expired_url=link.expired.url if link.expired else None,
+        return self._render(
+            "locked.html",
+            script=script,
+            counted=counted,
+            shared=expired_at is not None,
+            title=link.title,
         )
-        return self._render("open.html", script=script, target=link.target, title=link.title)
 
     def preview(self, entry: Entry) -> bytes:
         """The page at ``/<slug>+``: the target, title, state and QR code, without redirecting."""
@@ -315,9 +330,11 @@ class Pages:
                 if link.expires
                 else ""
             )
+        shows_qr = bool(self.plan.site.qr and short_url)
         return self._render(
             "preview.html",
             script=self._inline("preview.js") if short_url else None,
+            shared=shows_qr,  # the shared qr.js
             slug=entry.slug,
             short_url=short_url,
             target=target,
@@ -326,8 +343,102 @@ class Pages:
             title=link.title,
             description=link.description,
             state_text=state_text,
-            qr_base=f"/{qr.FOLDER}/{quote_path(entry.slug)}" if self.plan.site.qr else None,
+            qr=shows_qr,
         )
+
+    def views(self) -> bytes:
+        """The shared script of the views a page shows in its own place (_view.js)."""
+        t = self.t
+        words = {
+            "expired_title": t["expired_title"],
+            "expired_heading": t["expired_heading"],
+            "expired_named": t["expired_named"],
+            "expired_plain": t["expired_plain"],
+            "go_to": t["go_to"].format(place=self.plan.site.domain or t["the_home_page"]),
+            "home": self.common["home_url"],
+            "hint_heading": t["hint_heading"],
+            "hint_text": t["hint_text"],
+            "copy": t["preview_copy"],
+            "copied": t["preview_copied"],
+        }
+        return (self._template("views.js", {"words": words}).strip() + "\n").encode()
+
+    def qr_script(self) -> bytes:
+        """templates/qr.js as it is (a user's copy first): plain JavaScript, not a Jinja
+        template, so it is read, never rendered."""
+        source, _name, _uptodate = self.env.loader.get_source(self.env, "qr.js")  # type: ignore[union-attr]
+        return source.encode("utf-8")
+
+    def style(self) -> bytes:
+        """style.css as a file, for the views of pages without a style of their own."""
+        return (str(self._style) + "\n").encode()
+
+    def preview_record(self, entry: Entry) -> dict[str, object]:
+        """What the shared preview shows of one slug (templates/preview_shared.js reads it):
+        the slug ``s``, title ``t``, description ``d``; the target ``u`` and device targets
+        ``D`` only while the link is active at build time and has no password (``l``); the
+        start and expiry instants (``a``, ``e``: the visitor's clock picks the state) with
+        their text (``A``, ``E``), and the public ``expired`` URL ``x``. Targets as [URL,
+        display]. What the per-link preview page (``preview``) keeps unpublished stays so."""
+        link = entry.link
+        record: dict[str, object] = {"s": entry.slug}
+        if link.title:
+            record["t"] = link.title
+        if link.description:
+            record["d"] = link.description
+        if link.password is not None:
+            record["l"] = 1
+        elif entry.state is State.active:
+            record["u"] = [link.target.url, link.target.display]
+            if link.devices:
+                record["D"] = [[p, t.url, t.display] for p, t in link.devices]
+        if link.starts is not None:
+            record["a"], record["A"] = _ms(link.starts), self._when(link.starts)
+        if link.expires is not None:
+            record["e"], record["E"] = _ms(link.expires), self._when(link.expires, end=True)
+        if link.expired is not None:
+            record["x"] = [link.expired.url, link.expired.display]
+        return record
+
+    def preview_page(self) -> bytes:
+        """The shared preview page: its script is the shared preview.js, which fetches one
+        shard (connect-src 'self') and loads qr.js."""
+        return self._render("preview_shared.html", shared=True, connect_self=True)
+
+    def preview_script(self, shards: int) -> bytes:
+        """The shared preview script (preview_shared.js), with the words and the number of
+        shards; the same for every link."""
+        t = self.t
+        words = {
+            "title": t["preview_title"],
+            "goes_to": t["preview_goes_to"],
+            "copy": t["preview_copy"],
+            "copied": t["preview_copied"],
+            "qr": t["preview_qr"],
+            "expires": t["preview_expires"],
+            "expired": t["preview_expired"],
+            "starts": t["preview_starts"],
+            "devices": t["preview_devices"],
+            "locked": t["preview_locked"],
+            "not_found_title": t["not_found_title"],
+            "not_found_heading": t["not_found_heading"],
+            "not_found_hint": t["not_found_hint"],
+            "go_to": t["go_to"].format(place=self.plan.site.domain or t["the_home_page"]),
+            "home": self.common["home_url"],
+            **{f"device_{p}": t[f"device_{p}"] for p in ("wechat", "ios", "android", "desktop")},
+        }
+        base = self.plan.site.base_url
+        text = self._template(
+            "preview_shared.js",
+            {
+                "words": words,
+                "shards": shards,
+                "base": base,
+                "qr": bool(self.plan.site.qr and base),
+                "trailing_class": "".join(f"\\u{ord(c):04x}" for c in finder.TRAILING),
+            },
+        )
+        return (text.strip() + "\n").encode()
 
     def index(self) -> bytes:
         home = self.plan.site.home
@@ -338,13 +449,15 @@ class Pages:
     def not_found(self) -> bytes:
         """404.html, with the table that finds mangled links (generator/finder.py)."""
         found = finder.table(e.slug for e in self.plan.entries)
+        shared = self.plan.site.preview is True  # '/slug+' drawn here by the shared script
         script = None
-        if found:
+        if found or shared:
             script = self._inline(
                 "404.js",
                 table=found,
                 seed2=finder.SEED2,
                 # \uXXXX escapes: plain ASCII in the script, whatever the characters
                 trailing_class="".join(f"\\u{ord(c):04x}" for c in finder.TRAILING),
+                shared_preview=shared,
             )
-        return self._render("404.html", script=script)
+        return self._render("404.html", script=script, shared=shared, connect_self=shared)

@@ -6,6 +6,7 @@ what makes builds reproducible and the golden tests possible.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -14,10 +15,18 @@ from typing import cast
 
 import jinja2
 
-from . import jsonout, qr
+from . import jsonout, previews, qr
 from .hosts import HOSTS, UNLISTED_DEFAULT, HostOutput
 from .model import State
-from .pages import EXPIRED_FOLDER, OPEN_FOLDER, Pages
+from .pages import (
+    PREVIEW_PAGE,
+    PREVIEW_SCRIPT,
+    PREVIEW_SHARDS,
+    QR_SCRIPT,
+    STYLE,
+    VIEWS,
+    Pages,
+)
 from .plan import Entry, Plan
 from .rules import Kind
 from .times import zone
@@ -137,7 +146,8 @@ def iter_pages(
     """The files of each of ``entries`` (any share of them: builds render shares side by
     side): its page, preview, QR codes, and the pages its script may go to."""
     left_out = pages_left_out(plan, selected_hosts(plan, hosts))
-    base = plan.site.base_url if plan.site.qr else None  # 'qr: false': no QR files
+    # per-link QR files only with 'qr: files' (the preview pages draw the codes otherwise)
+    base = plan.site.base_url if plan.site.qr == "files" else None
     short_urls: dict[str, str] = {}
 
     def codes() -> Iterator[tuple[str, bytes]]:
@@ -155,13 +165,8 @@ def iter_pages(
             yield page_path(slug), pages.entry(entry)
         if progress:
             progress(1)
-        yield f"{slug}+.html", pages.preview(entry)  # '/slug+': the preview
-        link = entry.link
-        if entry.state is State.active and link.expires and link.expired is None:
-            # shown by the page's own clock check from the expiry on, before a rebuild
-            yield f"{EXPIRED_FOLDER}/{slug}.html", pages.expired(entry)
-        if entry.state is State.active and link.open_in_browser:
-            yield f"{OPEN_FOLDER}/{slug}.html", pages.open_in_browser(entry)
+        if plan.site.preview == "files":  # '/slug+': its own preview page (else: shared)
+            yield f"{slug}+.html", pages.preview(entry)
         if base:
             short_urls[slug] = f"{base}/{quote_path(slug)}"
             if len(short_urls) >= QR_CHUNK:
@@ -180,11 +185,14 @@ def iter_site_files(
     names = selected_hosts(plan, hosts)
     left_out = pages_left_out(plan, names)
     # the site's own files, then each host's: none may claim a path twice
-    own = {
-        "index.html": pages.index(),
-        "404.html": pages.not_found(),
-        "robots.txt": ROBOTS.encode(),
-    }
+    own = shared_pages(plan, pages)
+    own["robots.txt"] = ROBOTS.encode()
+    if plan.site.preview is True:  # the data of the shared preview page of every '/slug+'
+        count = previews.shard_count(len(plan.entries))
+        if pages is UNMADE_PAGES:  # only the paths count (limits.py sizes them apart)
+            own.update((f"{PREVIEW_SHARDS}/{i}.json", UNMADE) for i in range(count))
+        else:
+            own.update(preview_shards(plan, pages, count))
     if plan.site.links_json:  # it lists every slug: 'links_json: false' keeps them unlisted
         own["links.json"] = links_json(plan)
     yield from own.items()
@@ -207,6 +215,35 @@ def iter_site_files(
         yield from out.files.items()
         site.notes.extend(out.notes)
         site.hosts[name] = out if keep else replace(out, files=dict.fromkeys(out.files, b""))
+
+
+def shared_pages(plan: Plan, pages: Pages) -> dict[str, bytes]:
+    """The pages and scripts of the site as a whole that ``pages`` makes: the landing and
+    404 pages, what the links' pages share (a view shown in their own place: expired, open
+    in browser), the QR script and the shared preview page."""
+    own = {
+        "index.html": pages.index(),
+        "404.html": pages.not_found(),
+        VIEWS: pages.views(),
+        STYLE: pages.style(),
+    }
+    if plan.site.qr and plan.site.base_url:  # a code needs the short URL: site.domain
+        own[QR_SCRIPT] = pages.qr_script()
+    if plan.site.preview is True:  # one shared preview page for every '/slug+'
+        own[PREVIEW_PAGE] = pages.preview_page()
+        own[PREVIEW_SCRIPT] = pages.preview_script(previews.shard_count(len(plan.entries)))
+    return own
+
+
+def preview_shards(plan: Plan, pages: Pages, count: int) -> Iterator[tuple[str, bytes]]:
+    """The shared preview's data files: every entry's record, sealed with its slug, in
+    ``count`` shards (previews.py)."""
+    records = ((e.slug, previews.encode(pages.preview_record(e))) for e in plan.entries)
+    for i, shard in enumerate(previews.shards(records, count)):
+        yield (
+            f"{PREVIEW_SHARDS}/{i}.json",
+            (json.dumps(shard, separators=(",", ":")) + "\n").encode(),
+        )
 
 
 class _Unmade:
@@ -251,34 +288,23 @@ def page_folders(plan: Plan, hosts: tuple[str, ...] | None = None) -> Counter[st
     (limits.py). It follows ``iter_pages`` line by line (tests/test_limits.py holds the
     two together) at a tenth of the cost of going through its paths."""
     left_out = pages_left_out(plan, selected_hosts(plan, hosts))
-    codes = 2 if plan.site.qr and plan.site.base_url else 0
-    active = State.active
+    codes = 2 if plan.site.qr == "files" and plan.site.base_url else 0
+    preview = 1 if plan.site.preview == "files" else 0  # else: the shared page
     counts: Counter[str] = Counter()
-    top = expired = opened = plain = 0  # the files of slugs with no folder: most of them
+    top = plain = 0  # the files of slugs with no folder: most of them
     for entry in plan.entries:
         slug = entry.slug
-        link = entry.link
         page = 0 if left_out and "/" + slug in left_out else 1
-        late = entry.state is active and link.expires is not None and link.expired is None
-        app = entry.state is active and link.open_in_browser
         cut = slug.rfind("/")
         if cut < 0:
-            top += page + 1  # its page and its preview
+            top += page + preview
             plain += 1
-            expired += late
-            opened += app
             continue
         folder = slug[:cut]
-        counts[folder] += page + 1
-        if late:
-            counts[f"{EXPIRED_FOLDER}/{folder}"] += 1
-        if app:
-            counts[f"{OPEN_FOLDER}/{folder}"] += 1
+        counts[folder] += page + preview
         if codes:
             counts[f"{qr.FOLDER}/{folder}"] += codes
     counts[""] += top
-    counts[EXPIRED_FOLDER] += expired
-    counts[OPEN_FOLDER] += opened
     counts[qr.FOLDER] += codes * plain
     return +counts  # no folder of no file
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .build import build
 from .lock import lock_path
+from .pages import PREVIEW_PAGE
 from .plan import Change
 from .problems import format_text
 from .rules import Kind, Rule, edge_rules, expected_location
@@ -219,6 +220,9 @@ def handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
                 page = site / (path.lstrip("/") + ".html")
                 if page.is_file():
                     return self._file(page, 200)
+                shared = site / PREVIEW_PAGE  # '/slug+': the shared preview, as by a rule
+                if path.endswith("+") and len(path) > 2 and shared.is_file():
+                    return self._file(shared, 200)
                 return self._file(site / "404.html", 404)
             return super().send_head()
 

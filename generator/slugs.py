@@ -55,6 +55,7 @@ RESERVED = frozenset(
         "manifest.webmanifest",
         "apple-touch-icon.png",
         "apple-app-site-association",
+        "_shortlinks",  # the site's shared files (pages.SHARED_FOLDER); any '_' slug is too
     }
 )
 

@@ -13,7 +13,7 @@ import string
 from collections.abc import Collection
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, unquote, urlsplit
 
 from . import abuse, analytics, finder
@@ -51,6 +51,7 @@ SITE_KEYS = (
     "language",
     "links_json",
     "qr",
+    "preview",
     "allow_domains",
     "deny_domains",
     "domains",
@@ -255,7 +256,8 @@ class _Checker:
         links_json = self.flag(data, "links_json", ("site",), default=True)
         if not links_json and (said := exposed_problem(hosts)):  # hosts: site.hosts
             self.error(("site", "links_json"), *said)
-        qr = self.flag(data, "qr", ("site",), default=True)
+        qr = self.qr(data)
+        preview = self.preview(data)
         allow = self.domains(data, "allow_domains")
         deny = self.domains(data, "deny_domains")
         site = Site(
@@ -273,6 +275,7 @@ class _Checker:
             language=language,
             links_json=links_json,
             qr=qr,
+            preview=preview,
         )
         for target, where in self.homes:  # a visitor is sent there like to any link's target
             self.policy(target, where, site)
@@ -1126,8 +1129,50 @@ class _Checker:
             return None
         return value
 
-    def flag(self, data: dict, key: str, path: Path, *, default: bool) -> bool:
-        """A true/false key of ``data``; ``default`` when absent or wrong (and said so)."""
+    def qr(self, data: dict) -> bool | Literal["files"]:
+        """``site.qr``: true (drawn on the preview page), "files" (per-link files as well),
+        or false (no code)."""
+        value = data.get("qr", True)
+        if isinstance(value, bool):  # and not written yes/no/on/off (flag says so)
+            return self.flag(data, "qr", ("site",), default=True, expected="true, false or files")
+        if value == "files":
+            return value
+        if value is not INVALID:
+            self.error(
+                ("site", "qr"),
+                f"qr must be true, false or files, not {shown(value)}",
+                "true draws each link's code on its preview page; files also writes "
+                "_qr/<slug>.svg and .png for every link; false shows none",
+            )
+        return True
+
+    def preview(self, data: dict) -> Literal[True, "files"]:
+        """``site.preview``: true (one shared page draws every preview) or "files" (a
+        preview page a link, as builds used to write)."""
+        value = data.get("preview", True)
+        if value is True:  # and not written yes/on (flag says so)
+            self.flag(data, "preview", ("site",), default=True, expected="true or files")
+            return True
+        if value == "files":
+            return "files"
+        if value is not INVALID:
+            said = shown(value)
+            if value is False:  # as written: false, or YAML 1.1's no or off
+                written = self.doc.yaml11_boolean(("site", "preview"))
+                said = "false" if written is None else shown(written)
+            self.error(
+                ("site", "preview"),
+                f"preview must be true or files, not {said}",
+                "true answers every '/<slug>+' with one shared page; files writes "
+                "<slug>+.html for every link",
+            )
+        return True
+
+    def flag(
+        self, data: dict, key: str, path: Path, *, default: bool, expected: str = "true or false"
+    ) -> bool:
+        """A true/false key of ``data``; ``default`` when absent or wrong (and said so).
+        ``expected``: what the message says the key takes (a key with a word as well)."""
         if key not in data:
             return default
         value = data[key]
@@ -1137,7 +1182,7 @@ class _Checker:
             if written is not None:  # the same words as for a quoted "no" below
                 self.error(
                     (*path, key),
-                    f"{key} must be true or false, not {shown(written)}",
+                    f"{key} must be {expected}, not {shown(written)}",
                     f"write {word}: this check (YAML 1.1) reads {written} as {word}, "
                     "editors (YAML 1.2) as text",
                 )

@@ -6,16 +6,18 @@
     which the redirect does not wait for.
     A link with 'devices' picks its target by the visitor's user agent first (_devices.js).
     An expiring link checks the visitor's clock first: from its 'expires' instant on, it
-    goes to the 'expired' URL, or to its expired page ('_expired/<slug>.html', written by
-    every build), even before the site is rebuilt. A link with 'open_in_browser' sends
-    WeChat's and QQ's in-app browsers (which block or warn on many targets) to its page
-    '_open/<slug>.html', which asks to open it in a browser and shows the address to copy;
-    not WeChat's when the link names a 'wechat' target of its own (made for WeChat).
+    goes to the 'expired' URL, or shows its expired page in place (_view.js, views.js), even
+    before the site is rebuilt. A link with 'open_in_browser' sends
+    WeChat's and QQ's in-app browsers (which block or warn on many targets) no further: it
+    shows in its place a page asking to open it in a browser, with the address to copy
+    (_view.js, views.js); not WeChat's when the link names a 'wechat' target of its own
+    (made for WeChat).
     Values come in through tojson, which escapes '<', '>', '&' and quotes, so no URL can
     close the script. -#}
 (function(t{% if devices %},D{% endif %}{% if expires_ms %},e,x{% endif %}){var l=location;
 {%- if beacon %}{% include "_beacon.js" %}{% endif -%}
-{%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_page %}if(!x){l.replace({{ expired_page|tojson }});return}{% endif %}t=x}{% if devices %}else{{ '{' }}{% include "_devices.js" %}}{% endif %}{% elif devices %}{% include "_devices.js" %}{% endif -%}
+{%- if expired_at or hint %}{% include "_view.js" %}{% endif -%}
+{%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_at %}if(!x){Z("expired",{{ title|tojson }},{{ expired_at|tojson }});return}{% endif %}t=x}{% if devices %}else{{ '{' }}{% include "_devices.js" %}}{% endif %}{% elif devices %}{% include "_devices.js" %}{% endif -%}
 {% include "_merge.js" %}
-{%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){l.replace({{ hint|tojson }}+l.search+l.hash);return}{% endif -%}
+{%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){Z("open",{{ title|tojson }},t);return}{% endif -%}
 l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})

@@ -27,6 +27,7 @@ C = CAMPAIGN = "campaigns:\n  spring:\n    url: https://shop.example.com\n    di
 KEYS = [
     (("site", "links_json"), SITE + "  links_json: {v}\n" + LINK, 4, 15),
     (("site", "qr"), SITE + "  qr: {v}\n" + LINK, 4, 7),
+    (("site", "preview"), SITE + "  preview: {v}\n" + LINK, 4, 12),
     (("links", "open_in_browser"), SITE + LINK + "    open_in_browser: {v}\n", 7, 22),
     (("links", "forward_query"), SITE + LINK + "    forward_query: {v}\n", 7, 20),
     (("links", "analytics"), SITE + LINK + "    analytics: {v}\n", 7, 16),
@@ -35,15 +36,22 @@ KEYS = [
     (("campaigns", "analytics"), SITE + LINK + C + "    analytics: {v}\n", 11, 16),
 ]
 # fmt: on
+# what a key takes, where it is more than true or false; site.preview takes no false, so
+# YAML 1.1's no and off are refused as false is, with what it takes
+EXPECTED = {"qr": "true, false or files", "preview": "true or files"}
+PREVIEW_HINT = (
+    "true answers every '/<slug>+' with one shared page; files writes <slug>+.html for every link"
+)
 YAML11_ONLY = [w for word in ("yes", "no", "on", "off") for w in (word, word.title(), word.upper())]
 BOTH = ["true", "True", "TRUE", "false", "False", "FALSE"]
 
 
 def _boolean_keys(schema: dict, path: tuple[str, ...] = ()) -> set[tuple[str, str]]:
-    """(section, key) of every boolean property in the schema, wherever it sits."""
+    """(section, key) of every boolean property in the schema, wherever it sits, and of
+    every property that takes true or a word (site.qr, site.preview)."""
     found: set[tuple[str, str]] = set()
     for key, sub in schema.get("properties", {}).items():
-        if sub.get("type") == "boolean":
+        if sub.get("type") == "boolean" or any(v is True for v in sub.get("enum", [])):
             found.add((path[0] if path else key, key))
         found |= _boolean_keys(sub, (*path, key))
     for word in ("additionalProperties", "items"):
@@ -66,13 +74,16 @@ def test_a_yaml_1_1_only_boolean_is_refused_with_the_fix(
 ) -> None:
     found = problems_of(source.replace("{v}", word))
     fix = "true" if word.lower() in ("yes", "on") else "false"
+    hint = f"write {fix}: this check (YAML 1.1) reads {word} as {fix}, editors (YAML 1.2) as text"
+    if path[1] == "preview" and fix == "false":
+        hint = PREVIEW_HINT
     assert [(p.line, p.column, p.severity, p.message, p.hint) for p in found] == [
         (
             line,
             column,
             "error",
-            f"{path[1]} must be true or false, not '{word}'",
-            f"write {fix}: this check (YAML 1.1) reads {word} as {fix}, editors (YAML 1.2) as text",
+            f"{path[1]} must be {EXPECTED.get(path[1], 'true or false')}, not '{word}'",
+            hint,
         )
     ]
 
@@ -82,6 +93,14 @@ def test_a_yaml_1_1_only_boolean_is_refused_with_the_fix(
 def test_a_boolean_both_read_alike_passes(
     path: tuple[str, str], source: str, line: int, column: int, word: str
 ) -> None:
+    if path[1] == "preview" and word.lower() == "false":  # it takes true or files
+        (p,) = problems_of(source.replace("{v}", word))
+        assert (p.line, p.column, p.message) == (
+            line,
+            column,
+            "preview must be true or files, not false",
+        )
+        return
     assert problems_of(source.replace("{v}", word)) == []
 
 

@@ -24,7 +24,9 @@ from generator.pages import Pages, environment
 from generator.plan import make_plan
 from generator.render import render_site
 from generator.validate import validate
+from generator.write import write_site
 from tests.conftest import NOW
+from tests.test_previews import draw, record_of, text_of
 from tests.test_properties import (
     check_every_rule,
     csp_matches_inline_code,
@@ -71,6 +73,10 @@ links:
     expires: 2026-01-01
     expired: https://example.com/after
 """
+
+
+# the same links, a preview page each (site.preview: files)
+FILES_MODE = LINKS.replace("site:\n", "site:\n  preview: files\n", 1)
 
 
 def plan_of(text: str):  # type: ignore[no-untyped-def]
@@ -229,23 +235,35 @@ def test_a_password_page_is_valid_html_under_its_csp_with_no_way_around_the_form
         title = root.find("head/title")
         assert title is not None
         assert title.text == ("Password required" if name == "both.html" else "Members' offer")
-    # the clock check of an expiring one: its expired page, written ahead, as for redirects
+    # the clock check of an expiring one: its expired page in place, as for redirects
     (script,) = parse_html(built["secret.html"], "secret.html").iter("script")
-    assert '"/_expired/secret.html"' in (script.text or "")
-    assert "_expired/secret.html" in built and "_expired/offer.html" in built
+    assert 'Z("expired","Members\\u0027 offer",' in (script.text or "")
+    assert not [name for name in built if name.startswith("_expired/")]
 
 
 def test_an_expired_password_link_goes_to_its_public_expired_url(built: dict[str, bytes]) -> None:
     page = redirect_page(built["over.html"], "over.html")
     assert page["refresh"] == page["canonical"] == "https://example.com/after"
-    assert b"vault-q7" not in built["over+.html"]
+    over = record_of(built, "over")  # its preview's record: the public URL, nothing else
+    assert over is not None and "vault-q7" not in json.dumps(over)
+    assert over["x"] == ["https://example.com/after", "https://example.com/after"]
 
 
 def test_the_preview_of_a_password_link_says_so_and_names_no_target(
-    built: dict[str, bytes],
+    built: dict[str, bytes], tmp_path: Path
 ) -> None:
-    for name in ("secret+.html", "offer+.html", "both+.html"):
-        root = parse_html(built[name], name)
+    for slug in ("secret", "offer", "both"):  # the shared preview's records
+        record = record_of(built, slug)
+        assert record is not None and record["l"] == 1 and "u" not in record and "D" not in record
+    site = tmp_path / "_site"
+    write_site(site, {k: v for k, v in built.items() if not k.startswith(".")})
+    for slug in ("secret", "offer", "both"):  # as the shared script draws them
+        main = draw(site, f"/{slug}+")["main"]
+        assert "protected by a password" in text_of(main)
+        assert "goes to:" not in text_of(main) and "vault-q7" not in json.dumps(main)
+    files = render_site(plan_of(FILES_MODE), environment(), qr_codes=no_qr).files
+    for name in ("secret+.html", "offer+.html", "both+.html"):  # a preview page a link
+        root = parse_html(files[name], name)
         csp_matches_inline_code(root, name)
         text = "".join(root.find("body").itertext())  # type: ignore[union-attr]
         assert "protected by a password" in text
@@ -253,15 +271,25 @@ def test_the_preview_of_a_password_link_says_so_and_names_no_target(
         assert [a.get("href") for a in root.iter("a") if "target" in (a.get("class") or "")] == []
 
 
-def test_the_preview_of_a_device_link_lists_every_device_target(built: dict[str, bytes]) -> None:
-    root = parse_html(built["app+.html"], "app+.html")
-    items = ["".join(li.itertext()) for li in root.iter("li")]
-    assert items == [
-        "In WeChat: https://example.com/app-wechat",
-        "iPhone and iPad: https://apps.apple.com/app/id123",
-        "Android: https://play.google.com/store/apps/details?id=com.example",
-        "Computers: https://example.com/app-desktop",
-    ]
+DEVICE_ITEMS = [
+    "In WeChat: https://example.com/app-wechat",
+    "iPhone and iPad: https://apps.apple.com/app/id123",
+    "Android: https://play.google.com/store/apps/details?id=com.example",
+    "Computers: https://example.com/app-desktop",
+]
+
+
+def test_the_preview_of_a_device_link_lists_every_device_target(
+    built: dict[str, bytes], tmp_path: Path
+) -> None:
+    site = tmp_path / "_site"
+    write_site(site, {k: v for k, v in built.items() if not k.startswith(".")})
+    main = draw(site, "/app+")["main"]
+    (items,) = [node for node in main[2:] if node[0] == "ul"]
+    assert [text_of(li) for li in items[2:]] == DEVICE_ITEMS
+    files = render_site(plan_of(FILES_MODE), environment(), qr_codes=no_qr).files
+    root = parse_html(files["app+.html"], "app+.html")  # a preview page a link
+    assert ["".join(li.itertext()) for li in root.iter("li")] == DEVICE_ITEMS
 
 
 def test_a_device_links_page_keeps_the_default_target_for_clients_without_javascript(
@@ -334,7 +362,7 @@ def test_builds_are_reproducible_and_derive_each_key_once() -> None:
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
 def test_every_language_has_the_words_of_the_new_pages(language: str) -> None:
     assert set(i18n.MESSAGES[language]) == set(i18n.MESSAGES["en"])
-    plan = plan_of(LINKS.replace("site:\n", f"site:\n  language: {language}\n", 1))
+    plan = plan_of(FILES_MODE.replace("site:\n", f"site:\n  language: {language}\n", 1))
     files = render_site(plan, environment(), qr_codes=no_qr).files
     words = i18n.messages(language)
     for name, keys in {

@@ -161,8 +161,10 @@ def test_each_domain_gets_a_complete_site_of_its_own(tmp_path: Path) -> None:
     # the rule files too
     assert "/gh " in (go / "_redirects").read_text()
     assert "/gh " not in (cn / "_redirects").read_text()
-    # QR codes carry each domain's short URL
-    assert (cn / "_qr").is_dir()
+    # QR codes carry each domain's short URL (drawn on the preview by the shared qr.js)
+    preview = (cn / "_shortlinks" / "preview.js").read_text()
+    assert preview.endswith(',"https://sale.example.cn",true)\n')  # its short URLs, its codes
+    assert (cn / "_shortlinks" / "qr.js").is_file() and not (cn / "_qr").exists()
 
     again = build(tmp_path / "links.yaml", out, NOW, cache_dir=None)
     assert again.up_to_date and all(p.up_to_date for p in again.domains.values())

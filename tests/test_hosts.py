@@ -46,8 +46,13 @@ def build(text: str, hosts: tuple[str, ...] | None = None) -> Site:
 
 
 def rule_lines(site: Site) -> list[str]:
+    """The links' lines of _redirects (not comments, nor the one line of the previews)."""
+    from generator.hosts.redirects_file import CLOUDFLARE_PREVIEW
+
     return [
-        x for x in site.files["_redirects"].decode().splitlines() if x and not x.startswith("#")
+        x
+        for x in site.files["_redirects"].decode().splitlines()
+        if x and not x.startswith("#") and x not in CLOUDFLARE_PREVIEW
     ]
 
 
@@ -284,7 +289,9 @@ def htaccess_rules(site: Site) -> list[str]:
     assert body.endswith(apache.FOOTER)
     lines = body[: -len(apache.FOOTER)].splitlines()
     start = next(i for i, x in enumerate(lines) if x.startswith("RewriteRule ^(?:"))
-    return lines[start + 1 :]
+    preview = apache.PREVIEW.splitlines()  # the previews' rule comes first
+    assert lines[start + 1 : start + 1 + len(preview)] == preview
+    return lines[start + 1 + len(preview) :]
 
 
 def test_apache_writes_every_location_whole_so_mod_rewrite_adds_nothing() -> None:
@@ -360,7 +367,16 @@ def test_azure_routes_every_preview_and_every_folder() -> None:
     )
     routes = azure_routes(build(text, ("azure",)))
     previews = [r for r in routes if str(r["route"]).endswith("+")]
-    assert previews == [
+    assert previews == [  # no pattern takes 'any path ending in +' there: a route each
+        {"route": "/gh+", "rewrite": "/_shortlinks/preview.html"},
+        {"route": "/team/docs+", "rewrite": "/_shortlinks/preview.html"},
+        {"route": "/team/wiki/home+", "rewrite": "/_shortlinks/preview.html"},
+        {"route": "/%E4%BC%98%E6%83%A0%E5%88%B8+", "rewrite": "/_shortlinks/preview.html"},
+        {"route": "/later+", "rewrite": "/_shortlinks/preview.html"},
+        {"route": "/later/notes+", "rewrite": "/_shortlinks/preview.html"},
+    ]
+    files = azure_routes(build(text.replace("site:\n", "site:\n  preview: files\n"), ("azure",)))
+    assert [r for r in files if str(r["route"]).endswith("+")] == [
         {"route": "/gh+", "rewrite": "/gh+.html"},
         {"route": "/team/docs+", "rewrite": "/team/docs+.html"},
         {"route": "/team/wiki/home+", "rewrite": "/team/wiki/home+.html"},
@@ -374,8 +390,7 @@ def test_azure_routes_every_preview_and_every_folder() -> None:
     assert folders == [
         "/team", "/team/wiki",
         "/_qr", "/_qr/team", "/_qr/team/wiki", "/_qr/later",
-        "/_expired", "/_expired/team", "/_expired/team/wiki", "/_expired/later",
-        "/_open", "/_open/team", "/_open/team/wiki", "/_open/later",
+        "/_shortlinks",
     ]  # fmt: skip
     assert {"route": "/later", "rewrite": "/later.html"} in routes
     # links first (a route is matched in order; none of them overlap, but links matter most)
@@ -416,3 +431,52 @@ def test_firebase_has_no_redirects_and_says_so() -> None:
     assert any(
         n.startswith("Firebase Hosting: 2 path(s) are answered by their page") for n in site.notes
     )
+
+
+# The one rule, or none, that answers every '/<slug>+' with the shared preview page: each
+# seen on its engine (tests/e2e/test_conformance.py) or, for Vercel, its routing package.
+PREVIEW_RULES = {
+    "cloudflare": ("_redirects", "/*+  /_shortlinks/preview  200"),
+    "nginx": (
+        "shortlinks.nginx.conf",
+        'location ~ "[^/]\\+$" {\n    try_files /_shortlinks/preview.html =404;\n}',
+    ),
+    "apache": (".htaccess", "RewriteRule [^/]\\+$ _shortlinks/preview.html [END]"),
+    "caddy": (
+        "shortlinks.caddy",
+        "    @shortlinks_preview path_regexp [^/]\\+$\n"
+        "    rewrite @shortlinks_preview /_shortlinks/preview.html",
+    ),
+    "firebase": (
+        "firebase.json",
+        '"source": "**/*+",\n        "destination": "/_shortlinks/preview.html"',
+    ),
+    "vercel": (
+        "vercel.json",
+        '"source": "/(.+)\\\\+",\n      "destination": "/_shortlinks/preview"',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PREVIEW_RULES))
+def test_one_rule_answers_every_preview_with_the_shared_page(name: str) -> None:
+    text = "site:\n  domain: go.example.com\nlinks:\n  gh: https://t.example/gh\n"
+    file, rule = PREVIEW_RULES[name]
+    shared = build(text, (name,)).files
+    assert rule in shared[file].decode()
+    assert "_shortlinks/preview.html" in shared and not any(f.endswith("+.html") for f in shared)
+    files = build(text.replace("site:\n", "site:\n  preview: files\n"), (name,)).files
+    assert "_shortlinks/preview" not in files[file].decode()  # its own page answers each
+    assert "gh+.html" in files and "_shortlinks/preview.html" not in files
+
+
+@pytest.mark.parametrize("name", ["netlify", "gitlab", "github-pages", "s3"])
+def test_hosts_without_a_pattern_for_previews_leave_them_to_the_404_page(name: str) -> None:
+    """Netlify's and GitLab's splats and placeholders are whole segments ('/*+' matched
+    nothing on netlify-cli); GitHub Pages and S3 have no rules: the 404 page draws it."""
+    text = "site:\n  domain: go.example.com\nlinks:\n  gh: https://t.example/gh\n"
+    site = build(text, (name,)).files
+    assert not any(
+        "_shortlinks/preview" in site[f].decode() for f in HOSTS[name].files if f in site
+    )
+    assert b'src="/_shortlinks/preview.js"' in site["404.html"]

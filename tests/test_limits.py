@@ -22,6 +22,7 @@ from generator.cli import main
 from generator.hosts import HOSTS
 from generator.hosts.base import Cap
 from generator.limits import Tally, readings, size_text
+from generator.pages import environment
 from generator.problems import Problem, format_text
 from generator.render import page_folders, site_paths
 from generator.rules import Kind, Rule, fit
@@ -177,7 +178,9 @@ def site_counting(files: int, plans: str = "") -> str:
     (as many files each, whatever a link costs), and links.json on or off for the odd one."""
 
     def text(links: int, links_json: bool) -> str:
-        head = "site:\n  hosts: [cloudflare]\n  qr: false\n"
+        # a preview page a link keeps the count linear (the shared preview's data files
+        # double in number at powers of two: test_shared_previews_are_counted_in_full)
+        head = "site:\n  hosts: [cloudflare]\n  qr: false\n  preview: files\n"
         head += f"  links_json: {str(links_json).lower()}\n{plans}"
         lines = "".join(f"  l{i:05d}: https://t.example/{i}\n" for i in range(links))
         return head + "links:\n" + lines
@@ -644,8 +647,9 @@ def test_another_hosts_file_too_big_for_cloudflare_is_left_out_by_naming_the_hos
     long = "x" * 600
     links = "".join(f"  l{i:03d}: https://a.example/{i}/{long}\n" for i in range(60))
     source = write_links(
-        tmp_path, f"site:\n  hosts: [cloudflare, apache]\n  qr: false\nlinks:\n{links}"
-    )
+        tmp_path,
+        f"site:\n  hosts: [cloudflare, apache]\n  qr: false\n  preview: files\nlinks:\n{links}",
+    )  # a preview page a link: the shared preview's one data file would be the biggest
     assert build(source, tmp_path / "out", NOW).written
     on_disk = files_in(tmp_path / "out")
     biggest = max((size, path) for path, size in on_disk.items() if path != "_redirects")
@@ -674,7 +678,7 @@ def test_a_share_of_the_links_estimates_the_site_files_of_all(
     names = tuple(HOSTS)
     site_files = {path for path, _ in site_paths(replace(plan, links=(), entries=()))}
     monkeypatch.setattr(limits, "SHARE", 12)  # 12 links of 120
-    estimated = dict(limits._site_files(plan, None, names, True, False))
+    estimated = dict(limits._site_files(plan, environment(), None, names, True, False))
     assert set(estimated) == site_files  # the same files, each with its size scaled
     for path in ("links.json", ".htaccess", "shortlinks.nginx.conf", "s3-objects.json"):
         size = estimated[path]
@@ -717,3 +721,23 @@ def test_near_a_cap_on_files_a_big_site_files_are_made_for_every_link(
         "warning",
         f"a build writes {files} files for Cloudflare Pages",
     )
+
+
+def test_shared_previews_are_counted_in_full(tmp_path: Path) -> None:
+    """The shared preview's data files double in number as the links do (previews.py): a
+    check that makes the site files for a share of the links still counts, and sizes,
+    as many as the whole build writes."""
+    links = "".join(f"  l{i:04d}: https://a.example/{i}\n" for i in range(1100))
+    text = f"site:\n  hosts: [github-pages]\n  qr: false\nlinks:\n{links}"
+    source = write_links(tmp_path, text)
+    out = tmp_path / "out"
+    assert build(source, out, NOW).written
+    on_disk = {p: s for p, s in files_in(out).items() if p.startswith("_shortlinks/previews/")}
+    assert len(on_disk) == 8  # 1,100 links: more than one shard
+    plan = plan_of(text)
+    assert len(plan.entries) > limits.SHARE  # a share of the links is made
+    estimated = dict(limits._site_files(plan, environment(), None, ("github-pages",), True, False))
+    shards = {p: s for p, s in estimated.items() if p.startswith("_shortlinks/previews/")}
+    assert set(shards) == set(on_disk)
+    total = sum(on_disk.values())
+    assert abs(sum(s or 0 for s in shards.values()) - total) < total * 0.1

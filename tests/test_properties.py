@@ -565,11 +565,16 @@ def _no_space(token: str) -> bool:
     return bool(token) and not any(c.isspace() or c in _JS_SPACE for c in token)
 
 
-def read_redirects(text: str, plain_host: str | None) -> list[Found]:
+def read_redirects(text: str, plain_host: str | None, previews: bool = True) -> list[Found]:
     """``_redirects``: comment lines, then ``from  to  status[!]`` lines. Forced lines are
     Netlify's; plain ones Cloudflare's (or GitLab's in a GitLab-only build)."""
+    from generator.hosts.redirects_file import CLOUDFLARE_PREVIEW
+
     assert text.endswith("\n") and "\r" not in text
     lines = text[:-1].split("\n")
+    if plain_host == "cloudflare" and previews:  # the previews' one rule ends the file
+        assert tuple(lines[-2:]) == CLOUDFLARE_PREVIEW, lines[-2:]
+        lines = lines[:-2]
     header = [x for x in lines if x.startswith("#")]
     assert lines[: len(header)] == header and len(header) == 2, lines[:3]
     out = []
@@ -617,11 +622,15 @@ def path_to_regexp_literal(source: str) -> str:
     return unquote("".join(out))
 
 
-def read_vercel(files: dict[str, bytes]) -> list[Found]:
+def read_vercel(files: dict[str, bytes], previews: bool = True) -> list[Found]:
+    from generator.hosts.vercel import PREVIEW_REWRITE
+
     doc = json.loads(files["vercel.json"])
     keys = {"$schema", "cleanUrls", "trailingSlash", "headers", "redirects"}
     bulk = "vercel-redirects.json" in files
-    assert set(doc) == keys | ({"bulkRedirectsPath"} if bulk else set()), sorted(doc)
+    keys |= {"bulkRedirectsPath"} if bulk else set()
+    assert set(doc) == keys | ({"rewrites"} if previews else set()), sorted(doc)
+    assert doc.get("rewrites") == ([PREVIEW_REWRITE] if previews else None)
     assert len(doc["headers"]) == 1
     out = []
     for r in doc["redirects"]:
@@ -646,13 +655,18 @@ def read_vercel(files: dict[str, bytes]) -> list[Found]:
     return out
 
 
-def read_firebase(data: bytes) -> list[Found]:
-    """No redirects: superstatic re-encodes the visitor's query (firebase.py)."""
+def read_firebase(data: bytes, previews: bool = True) -> list[Found]:
+    """No redirects: superstatic re-encodes the visitor's query (firebase.py); one rewrite,
+    of the previews to the shared page."""
+    from generator.hosts.firebase import PREVIEW_REWRITE
+
     doc = json.loads(data)
     assert set(doc) == {"hosting"}
     hosting = doc["hosting"]
     keys = {"public", "cleanUrls", "trailingSlash", "ignore", "headers"}
+    keys |= {"rewrites"} if previews else set()
     assert set(hosting) == keys and len(hosting["headers"]) == 1
+    assert hosting.get("rewrites") == ([PREVIEW_REWRITE] if previews else None)
     return []
 
 
@@ -676,10 +690,14 @@ def read_azure(data: bytes, plan: Plan, notes: list[str]) -> list[Found]:
         if path not in every:
             if r.get("statusCode") == 404:  # a folder: '/team' of 'team/docs', '/_qr'
                 assert r == {"route": r["route"], "rewrite": "/404.html", "statusCode": 404}
-                assert any(s.startswith(path.lstrip("/") + "/") for s in _with_folders(plan))
+                assert path == "/_shortlinks" or any(
+                    s.startswith(path.lstrip("/") + "/") for s in _with_folders(plan)
+                )
             else:  # a preview
                 assert set(r) == {"route", "rewrite"} and path.endswith("+"), r
-                assert path[:-1] in every and unquote(r["rewrite"]) == path + ".html"
+                shared = "/_shortlinks/preview.html"  # or, site.preview: files, its own page
+                page = shared if plan.site.preview is True else path + ".html"
+                assert path[:-1] in every and unquote(r["rewrite"]) == page
                 assert "+" not in r["route"][:-1] or "+" in path[1:-1]
         elif "redirect" in r:
             assert set(r) == {"route", "redirect", "statusCode"}
@@ -694,9 +712,9 @@ def read_azure(data: bytes, plan: Plan, notes: list[str]) -> list[Found]:
 
 
 def _with_folders(plan: Plan) -> list[str]:
-    """Every slug, also as it is under the folders of QR codes, expired and open pages."""
+    """Every slug, also as it is under the folder of QR codes."""
     slugs = [e.slug for e in plan.entries]
-    return slugs + [f"{top}/{s}" for top in ("_qr", "_expired", "_open") for s in slugs]
+    return slugs + [f"_qr/{s}" for s in slugs]
 
 
 def read_s3(files: dict[str, bytes], plan: Plan) -> list[Found]:
@@ -808,12 +826,17 @@ def _nginx_answer(ret: Directive, query: str) -> str:
     return url
 
 
-def read_nginx(text: str) -> list[Found]:
+def read_nginx(text: str, previews: bool = True) -> list[Found]:
     top = nginx_parse(text)
     assert [d.name for d in top[:3]] == ["error_page", "location", "location"]
     assert top[1].args == ["/"] and top[2].args[0] == "~"
+    if previews:  # every '/<slug>+': the shared preview page
+        assert top[3].args == ["~", "[^/]\\+$"] and top[3].block is not None
+        assert [(x.name, x.args) for x in top[3].block] == [
+            ("try_files", ["/_shortlinks/preview.html", "=404"])
+        ]
     out = []
-    for d in top[3:]:
+    for d in top[4 if previews else 3 :]:
         assert d.name == "location" and d.args[0] == "=" and len(d.args) == 2, d
         assert d.block is not None
         path, body = d.args[1], d.block
@@ -868,10 +891,15 @@ class _ApacheRule:
     needs_query: bool
 
 
-def read_apache(text: str) -> list[Found]:
+def read_apache(text: str, previews: bool = True) -> list[Found]:
     """Every line is a known directive; the rules are tried in order, as mod_rewrite does."""
     lines = text.split("\n")
     assert lines[-1] == ""
+    preview = apache_host.PREVIEW.rstrip("\n").split("\n")
+    at = next(i for i, x in enumerate(lines) if x.startswith("RewriteRule ^(?:")) + 1
+    assert (lines[at : at + len(preview)] == preview) == previews  # after the private files'
+    if previews:
+        lines = lines[:at] + lines[at + len(preview) :]
     rules: list[_ApacheRule] = []
     gone_pages: dict[str, str] = {}
     pending_cond = False
@@ -961,12 +989,16 @@ def _caddy_url(url: str, query: str) -> str:
     return url
 
 
-def read_caddy(text: str) -> list[Found]:
+def read_caddy(text: str, previews: bool = True) -> list[Found]:
     head = caddy_host.HEADER.rstrip("\n").split("\n")
     lines = text.split("\n")
     assert lines[: len(head)] == head and lines[len(head)] == "route {"
     assert lines[len(head) + 1].startswith("    @shortlinks_private path /")
     assert lines[len(head) + 2] == "    error @shortlinks_private 404"
+    at = len(head) + 3
+    if previews:  # every '/<slug>+': the shared preview page, before the links
+        assert tuple(lines[at : at + len(caddy_host.PREVIEW)]) == caddy_host.PREVIEW
+        lines = lines[:at] + lines[at + len(caddy_host.PREVIEW) :]
     footer = caddy_host.FOOTER.split("\n")
     assert lines[-len(footer) :] == footer
     body = lines[len(head) + 3 : -len(footer)]
@@ -1026,20 +1058,21 @@ def read_rules(site: Site, plan: Plan, selected: tuple[str, ...]) -> list[Found]
     """Every rule of every selected host's files, as their engines would read them."""
     files = site.files
     out: list[Found] = []
+    shared = plan.site.preview is True  # one rule of each host's for every '/<slug>+'
     if "_redirects" in files:
         gitlab_only = selected == ("gitlab",)
         plain = "cloudflare" if "cloudflare" in selected else ("gitlab" if gitlab_only else None)
-        out += read_redirects(files["_redirects"].decode(), plain)
+        out += read_redirects(files["_redirects"].decode(), plain, shared)
     readers: dict[str, Callable[[], list[Found]]] = {
-        "vercel.json": lambda: read_vercel(files),
-        "firebase.json": lambda: read_firebase(files["firebase.json"]),
+        "vercel.json": lambda: read_vercel(files, shared),
+        "firebase.json": lambda: read_firebase(files["firebase.json"], shared),
         "staticwebapp.config.json": lambda: read_azure(
             files["staticwebapp.config.json"], plan, site.notes
         ),
         s3.MANIFEST: lambda: read_s3(files, plan),
-        nginx_host.FILE: lambda: read_nginx(files[nginx_host.FILE].decode()),
-        apache_host.FILE: lambda: read_apache(files[apache_host.FILE].decode()),
-        caddy_host.FILE: lambda: read_caddy(files[caddy_host.FILE].decode()),
+        nginx_host.FILE: lambda: read_nginx(files[nginx_host.FILE].decode(), shared),
+        apache_host.FILE: lambda: read_apache(files[apache_host.FILE].decode(), shared),
+        caddy_host.FILE: lambda: read_caddy(files[caddy_host.FILE].decode(), shared),
     }
     for name, read in readers.items():
         if name in files:
@@ -1099,10 +1132,22 @@ def csp_matches_inline_code(root: ET.Element, name: str) -> None:
             + base64.b64encode(hashlib.sha256((e.text or "").encode()).digest()).decode()
             + "'"
             for e in root.iter(tag)
+            if e.get("src") is None
         }
 
-    assert hashes("script") == policy.get("script-src", set()), name
-    assert hashes("style") == policy.get("style-src", set()), name
+    # 'self' only on a page that may show a view of the site's shared views.js (_view.js),
+    # where a page without its own style takes the shared style too, on a preview page
+    # that loads the shared qr.js, and on the shared preview page and the 404 page, which
+    # load the shared preview.js
+    shared = any(
+        "/_shortlinks/views.js" in (e.text or "")
+        or "/_shortlinks/preview.js" in (e.text or "")
+        or e.get("src") in ("/_shortlinks/qr.js", "/_shortlinks/preview.js")
+        for e in root.iter("script")
+    )
+    own = {"'self'"} if shared else set()
+    assert hashes("script") | own == policy.get("script-src", set()), name
+    assert (hashes("style") or own) == policy.get("style-src", set()), name
 
 
 @PROFILE
@@ -1213,7 +1258,7 @@ def round_trip_text(target: str, status: int, home: bool) -> str:
     """One target in every role a link gives it, each eligible for edge rules on some host:
     301 without the query (S3, Azure, GitLab, bulk redirects; an alias too), temporary with
     it (Netlify, Cloudflare, Firebase, vercel.json), the 'expired:' URL of an expired link,
-    the home redirect, and a page-only link (card, open-in-browser page, expired page)."""
+    the home redirect, and a page-only link (card, open-in-browser view, expired page)."""
     fixed, temporary, expired, card = (yq(s) for s in ROUND_TRIP_SLUGS)
     text = "site:\n  domain: go.example.com\n"
     if home:
@@ -1304,13 +1349,11 @@ def test_a_target_comes_back_exactly_from_every_output(case: tuple[str, int, boo
     check_page(files[f"{card}.html"], card, target, "https://go.example.com/" + quote_path(card))
     if home:
         check_page(files["index.html"], "index", target)
-    opened = parse_html(files[f"_open/{card}.html"], "open")
-    (short,) = elements(opened, "span", id="short")
-    assert short.text == target.url
-    assert script_args(next(opened.iter("script")).text or "")[0] == target.url
-    preview = parse_html(files[f"{fixed}+.html"], "preview")
-    (a,) = elements(preview, "a", rel="nofollow noopener")
-    assert (a.get("href"), a.text) == (target.url, target.display)
+    from tests.test_previews import record_of
+
+    # the shared preview's records: the target, and the expired link's 'expired:' URL
+    assert record_of(files, fixed)["u"] == [target.url, target.display]  # type: ignore[index]
+    assert record_of(files, expired)["x"] == [target.url, target.display]  # type: ignore[index]
     listed = json.loads(files["links.json"])["links"]
     assert [x["url"] for x in listed] == [
         target.url,
@@ -1396,7 +1439,7 @@ def pages_of(plan: Plan) -> Iterator[tuple[str, str]]:
         for j in range(1 + len(link.aliases))
     ]
     for entry, twin_slug in zip(plan.entries, twins, strict=True):
-        for pattern in ("{}.html", "{}+.html", "_expired/{}.html", "_open/{}.html"):
+        for pattern in ("{}.html", "{}+.html"):
             yield pattern.format(entry.slug), pattern.format(twin_slug)
 
 
@@ -1487,8 +1530,8 @@ def test_every_slug_check_accepts_maps_to_files_inside_the_output(
 ) -> None:
     """Slugs become file names on every host: '..', an absolute path or a backslash must
     never take a file outside the folder, and no two slugs may share a file."""
-    text = (
-        "site:\n  domain: go.example.com\nlinks:\n"
+    text = (  # 'qr' and 'preview: files': the per-link files that are opt-in are file names too
+        "site:\n  domain: go.example.com\n  qr: files\n  preview: files\nlinks:\n"
         f"  {yq(slug)}:\n    url: https://t.example/a\n    expires: 2099-12-31\n"
         "    open_in_browser: true\n    aliases: [zz]\n"
     )
@@ -1506,7 +1549,7 @@ def test_every_slug_check_accepts_maps_to_files_inside_the_output(
     # case- and normalisation-insensitive filesystems (macOS, Windows) keep them apart too
     folded = Counter(unicodedata.normalize("NFC", p).casefold() for p in files)
     assert [p for p, n in folded.items() if n > 1] == []
-    mine = {f"{slug}.html", f"{slug}+.html", f"_expired/{slug}.html", f"_open/{slug}.html"}
+    mine = {f"{slug}.html", f"{slug}+.html"}
     mine |= {f"_qr/{slug}.svg", f"_qr/{slug}.png"}
     assert mine <= set(files), sorted(mine - set(files))
 

@@ -17,7 +17,7 @@ from generator.pages import environment
 from generator.plan import make_plan
 from generator.render import render_site
 from generator.validate import validate
-from tests.conftest import FIXTURES, NOW
+from tests.conftest import FIXTURES, NOW, ROOT
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -172,7 +172,8 @@ def test_redirects_rules_only_where_the_host_keeps_the_promise() -> None:
         "  perm:\n    url: https://a.example/perm\n    status: 308\n"
     )
     rules = [line for line in files["_redirects"].decode().splitlines() if not line.startswith("#")]
-    assert rules == [  # Netlify ('302!') only where the visitor's query is not passed on
+    assert rules[-1] == "/*+  /_shortlinks/preview  200"  # the previews: one rule, last
+    assert rules[:-1] == [  # Netlify ('302!') only where the visitor's query is not passed on
         "/plain  https://a.example/p  302",
         "/noq  https://a.example/p?x=1  302!",
         "/noq  https://a.example/p?x=1  302",
@@ -208,8 +209,16 @@ def test_csp_allows_exactly_the_pages_own_inline_code(name: str) -> None:
             for x in found
         }
 
-    assert sources("script") == set(policy.get("script-src", "").split()) - {""}
-    assert sources("style") == set(policy.get("style-src", "").split()) - {""}
+    # 'self': the shared views.js (and, for a page without a style, style.css), only on
+    # a page whose script may show one of its views in place (templates/_view.js)
+    # or a page that loads the shared qr.js or preview.js
+    shared = any(
+        name in html
+        for name in ("/_shortlinks/views.js", "/_shortlinks/qr.js", "/_shortlinks/preview.js")
+    )
+    own = {"'self'"} if shared else set()
+    assert sources("script") | own == set(policy.get("script-src", "").split()) - {""}
+    assert (sources("style") or own) == set(policy.get("style-src", "").split()) - {""}
     assert '<meta name="referrer" content="strict-origin-when-cross-origin">' in html
 
 
@@ -238,7 +247,9 @@ def test_chinese_pages_use_chinese_words_and_dates() -> None:
     assert "这个链接尚未开放" in files["later.html"].decode()
     assert "2099年1月1日" in files["later.html"].decode()
     assert "这个短链接不存在" in files["404.html"].decode()
-    assert "这个链接已过期" in files["_expired/soon.html"].decode()  # shown once it expires
+    # shown in place once it expires: the words in the shared views, the date in the page
+    assert "这个链接已过期" in files["_shortlinks/views.js"].decode()
+    assert '"2099年12月31日"' in files["soon.html"].decode()
     assert "正在跳转到" in files["soon.html"].decode()
 
 
@@ -256,13 +267,22 @@ def test_qr_codes_read_back_as_the_short_urls() -> None:
     import PIL.Image
     import zxingcpp
 
+    files = render_text(
+        "site:\n  domain: go.example.com\n  qr: files\n  preview: files\nlinks:\n"
+        "  gh: https://github.com/a\n  优惠券: https://shop.example.com/c\n"
+    )
+    assert sorted(name for name in files if name.startswith("_qr/")) == [
+        "_qr/gh.png", "_qr/gh.svg", "_qr/优惠券.png", "_qr/优惠券.svg",
+    ]  # fmt: skip
     coupons = "https://go.example.com/%E4%BC%98%E6%83%A0%E5%88%B8"
     for slug, url in [("gh", "https://go.example.com/gh"), ("优惠券", coupons)]:
-        png = (GOLDEN / "_qr" / f"{slug}.png").read_bytes()
+        png = files[f"_qr/{slug}.png"]
         found = zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(png)))
         assert [(r.text, r.format) for r in found] == [(url, zxingcpp.BarcodeFormat.QRCode)]
-        svg = (GOLDEN / "_qr" / f"{slug}.svg").read_text()
+        svg = files[f"_qr/{slug}.svg"].decode()
         assert svg.startswith("<svg") and "<script" not in svg
+        # the preview draws the same code in the browser, as with 'qr: true'
+        assert f'data-qr="{url}"'.encode() in files[f"{slug}+.html"]
 
 
 def test_a_link_with_a_card_carries_open_graph_and_twitter_tags() -> None:
@@ -304,8 +324,40 @@ def test_links_json_can_be_left_out_so_no_list_of_slugs_is_published() -> None:
 
 
 def test_qr_false_leaves_out_the_qr_files_and_the_preview_figure() -> None:
-    files = render_text(
-        "site:\n  domain: go.example.com\n  qr: false\nlinks:\n  gh: https://github.com/a\n"
-    )
+    text = "site:\n  domain: go.example.com\n  qr: false\nlinks:\n  gh: https://github.com/a\n"
+    files = render_text(text)
     assert not any(name.startswith("_qr/") for name in files)
+    assert "_shortlinks/qr.js" not in files
+    # the shared preview draws no code: its last value, Q, is false
+    assert files["_shortlinks/preview.js"].endswith(b',"https://go.example.com",false)\n')
+    files = render_text(text.replace("links:", "  preview: files\nlinks:"))
     assert b'class="qr"' not in files["gh+.html"] and b"go.example.com/gh" in files["gh+.html"]
+    assert b"'self'" not in files["gh+.html"].split(b"img-src")[0]  # no script but its own
+
+
+def test_by_default_the_preview_draws_its_qr_code_from_one_shared_script() -> None:
+    files = render_text("site:\n  domain: go.example.com\nlinks:\n  team/docs: https://a.example\n")
+    assert not any(name.startswith("_qr/") for name in files)  # no file a link
+    assert files["_shortlinks/qr.js"] == (ROOT / "templates" / "qr.js").read_bytes()
+    assert files["_shortlinks/preview.js"].endswith(b',"https://go.example.com",true)\n')
+    # a preview page a link ('preview: files') draws it from the same script
+    files = render_text(
+        "site:\n  domain: go.example.com\n  preview: files\nlinks:\n  team/docs: https://a.example\n"
+    )
+    page = files["team/docs+.html"].decode()
+    assert (
+        '<img id="qr" data-qr="https://go.example.com/team/docs" data-qr-name="team/docs"'
+        ' alt="QR code: https://go.example.com/team/docs" width="240" height="240">'
+    ) in page
+    assert '<a data-qr-svg="qr">SVG</a> · <a data-qr-png="qr">PNG</a>' in page
+    assert '<script src="/_shortlinks/qr.js"></script>' in page
+    # without site.domain there is no short URL to encode: no code, no script
+    files = render_text("links:\n  gh: https://a.example\n")
+    assert "_shortlinks/qr.js" not in files
+    assert files["_shortlinks/preview.js"].endswith(b",null,false)\n")
+
+
+def test_a_copy_of_qr_js_in_the_templates_folder_is_published_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / "qr.js").write_text("var ShortlinksQR = {{ not jinja }};\n")
+    files = render_text("site:\n  domain: go.example.com\nlinks:\n  gh: https://a\n", tmp_path)
+    assert files["_shortlinks/qr.js"] == b"var ShortlinksQR = {{ not jinja }};\n"

@@ -86,6 +86,7 @@ def test_valid_files_pass_the_schema(path) -> None:  # type: ignore[no-untyped-d
         "site:\n  timezone: Factory\nlinks: {}\n",
         "site:\n  timezone: posixrules\nlinks: {}\n",
         "site:\n  timezone: ''\nlinks: {}\n",
+        "site:\n  qr: file\nlinks: {}\n",
     ],
 )
 def test_what_the_validator_refuses_the_schema_flags(text: str) -> None:

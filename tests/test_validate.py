@@ -620,6 +620,53 @@ def test_every_character_text_refuses_is_unprintable() -> None:
     assert [c for c in refused if c.isprintable()] == []
 
 
+@pytest.mark.parametrize(
+    ("written", "model"), [("true", True), ("false", False), ("files", "files")]
+)
+def test_site_qr_takes_true_false_or_files(written: str, model: object) -> None:
+    doc, problems = load_text(f"site:\n  qr: {written}\nlinks:\n  a: https://a.example\n")
+    assert doc is not None and problems == []
+    linkset, problems = validate(doc)
+    assert [p for p in problems if p.is_error] == []
+    assert linkset is not None and linkset.site.qr == model
+
+
+@pytest.mark.parametrize("written", ["file", "svg", "1", "[files]", "'true'"])
+def test_site_qr_refuses_anything_else_where_it_is(written: str) -> None:
+    p = one_problem(f"site:\n  qr: {written}\nlinks:\n  a: https://a.example\n")
+    assert (p.line, p.column) == (2, 7)
+    assert p.message.startswith("qr must be true, false or files, not ")
+    assert p.hint is not None and "_qr/<slug>.svg" in p.hint
+
+
+@pytest.mark.parametrize(("written", "model"), [("true", True), ("files", "files")])
+def test_site_preview_takes_true_or_files(written: str, model: object) -> None:
+    doc, problems = load_text(f"site:\n  preview: {written}\nlinks:\n  a: https://a.example\n")
+    assert doc is not None and problems == []
+    linkset, problems = validate(doc)
+    assert [p for p in problems if p.is_error] == []
+    assert linkset is not None and linkset.site.preview == model
+
+
+@pytest.mark.parametrize("written", ["false", "file", "pages", "1", "'true'"])
+def test_site_preview_refuses_anything_else_where_it_is(written: str) -> None:
+    p = one_problem(f"site:\n  preview: {written}\nlinks:\n  a: https://a.example\n")
+    assert (p.line, p.column) == (2, 12)
+    assert p.message.startswith("preview must be true or files, not ")
+    assert p.hint is not None and "<slug>+.html" in p.hint
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"), [("qr", "true, false or files"), ("preview", "true or files")]
+)
+def test_site_qr_and_preview_refuse_yaml_1_1_booleans_as_the_schema_does(
+    key: str, expected: str
+) -> None:
+    p = one_problem(f"site:\n  {key}: on\nlinks:\n  a: https://a.example\n")
+    assert p.message == f"{key} must be {expected}, not 'on'"
+    assert p.hint is not None and p.hint.startswith("write true: this check (YAML 1.1)")
+
+
 def test_slugs_one_to_the_lock_collide_with_a_hint_that_says_why() -> None:
     found = one_problem(L("  gh: https://a.example\n  gh.: https://b.example\n"))
     assert (found.line, found.column, found.message) == (

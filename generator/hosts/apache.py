@@ -67,6 +67,15 @@ RewriteRule ^. - [R=404,L]
 """
 
 
+# Every '/<slug>+' answered by the shared preview page (mod_rewrite matches the decoded
+# path: '/gh%2B' too; seen on Apache 2.4). Before the rules of the links, which never end
+# in '+'.
+PREVIEW = """\
+# /<slug>+: the shared preview page
+RewriteRule [^/]\\+$ _shortlinks/preview.html [END]
+"""
+
+
 def gone_page(rule: Rule) -> str:
     """A 410 answers with the link's own expired page (ErrorDocument, one per path)."""
     path = rule.path.replace("\\", "\\\\").replace("'", "\\'")
@@ -140,6 +149,7 @@ class Apache:
         body = jsonout.Chunks(  # made as the file is written: 100 MB at 1M links
             itertools.chain(
                 [HEADER, f"RewriteRule ^(?:{private})$ - [R=404,L]\n"],
+                [PREVIEW] if plan.site.preview is True else [],
                 (rule_line(r) + "\n" for r in kept),
                 (gone_page(r) for r in kept if r.kind is Kind.gone),
                 [FOOTER],

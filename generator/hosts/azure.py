@@ -6,10 +6,11 @@ status, which gives gone links a real 410 with their page
 the visitor's query string, so only links with ``forward_query: false`` get a
 redirect route. Static Web Apps does not serve ``/slug`` from ``slug.html`` by
 itself, so every other slug needs a rewrite route to its page, and so does every
-preview (``/slug+`` to ``slug+.html``). A route names one path or ends in a wildcard
-(``/path/*``, ``/*.{png,jpg}``; https://learn.microsoft.com/azure/static-web-apps/configuration#wildcards),
-and a rewrite names one file: there is no pattern for "any path ending in '+'", so a
-preview costs a route of its own. A folder (``/team`` for the slug ``team/docs``,
+preview (``/slug+`` to the shared preview page, or with ``site.preview: files`` to
+``slug+.html``). A route names one path or ends in a wildcard (``/path/*``,
+``/*.{png,jpg}``; https://learn.microsoft.com/azure/static-web-apps/configuration#wildcards):
+there is no pattern for "any path ending in '+'" (``/*+`` matched nothing on the swa CLI
+2.0), so a preview costs a route of its own. A folder (``/team`` for the slug ``team/docs``,
 ``/_qr``) would get a 301 to ``/team/`` and then the 404 page; a route rewrites it
 to the 404 page with status 404, the answer of the other hosts.
 
@@ -17,8 +18,9 @@ The whole file may be at most 20 KB
 (https://learn.microsoft.com/azure/static-web-apps/configuration#restrictions):
 routes are kept in this order, links first (those that never expire first), then
 folders, then previews, and the build warns about the rest. A link without its
-route gets the 404 page, whose script sends it on to ``/slug.html``; a preview the
-same way to ``/slug%2B.html``; a folder gets its 301 and then the 404 page. Routes
+route gets the 404 page, whose script sends it on to ``/slug.html``; a preview gets the
+404 page, whose script draws it (or, with ``site.preview: files``, sends it on to
+``/slug%2B.html``); a folder gets its 301 and then the 404 page. Routes
 are written percent-encoded, ``+`` as it is: the form the local emulator matches.
 """
 
@@ -32,7 +34,7 @@ from functools import partial
 from urllib.parse import quote, unquote
 
 from .. import qr
-from ..pages import EXPIRED_FOLDER, OPEN_FOLDER
+from ..pages import PREVIEW_PAGE, SHARED_FOLDER
 from ..plan import Plan
 from ..rules import Kind, Rule, by_priority, edge_rules, memo
 from .base import Behaviour, Cap, HostOutput, Limits
@@ -76,9 +78,9 @@ def link_route(rule: Rule) -> Route:
 
 
 def folders(plan: Plan) -> list[str]:
-    """Every folder a build may write (the slugs' own, and the same under the folders of
-    QR codes, expired pages and open-in-browser pages), but those that are a slug's path
-    too: '/team' for 'team/docs' and 'team' is the link."""
+    """Every folder a build may write (the slugs' own, and the same under the folder of QR
+    codes; the shared files' folder), but those that are a slug's path too: '/team' for
+    'team/docs' and 'team' is the link."""
     mine = {"/" + e.slug for e in plan.entries}
     slug_folders: dict[str, None] = {}
     for entry in plan.entries:
@@ -86,17 +88,19 @@ def folders(plan: Plan) -> list[str]:
         for i in range(1, len(parts) + 1):
             slug_folders["/" + "/".join(parts[:i])] = None
     out = [f for f in slug_folders if f not in mine]
-    for top in (qr.FOLDER, EXPIRED_FOLDER, OPEN_FOLDER):
+    for top in (qr.FOLDER,):
         out += [f"/{top}", *(f"/{top}{f}" for f in slug_folders)]
-    return out
+    return [*out, f"/{SHARED_FOLDER}"]
 
 
 def folder_route(path: str) -> Route:
     return Route("folder", {"route": _enc(path), "rewrite": "/404.html", "statusCode": 404})
 
 
-def preview_route(slug: str) -> Route:
-    return Route("preview", {"route": _enc(f"/{slug}+"), "rewrite": _enc(f"/{slug}+.html")})
+def preview_route(slug: str, shared: bool = True) -> Route:
+    """'/slug+' rewritten to the shared preview page, or (site.preview: files) its own."""
+    page = f"/{PREVIEW_PAGE}" if shared else f"/{slug}+.html"
+    return Route("preview", {"route": _enc(f"/{slug}+"), "rewrite": _enc(page)})
 
 
 def wanted(plan: Plan) -> Iterator[tuple[str, Callable[[], Route]]]:
@@ -115,7 +119,7 @@ def wanted(plan: Plan) -> Iterator[tuple[str, Callable[[], Route]]]:
         yield "folder", partial(folder_route, folder)
     # previews in the order of by_priority: links that never expire first, then by path
     for entry in sorted(plan.entries, key=lambda e: (e.link.expires is not None, "/" + e.slug)):
-        yield "preview", partial(preview_route, entry.slug)
+        yield "preview", partial(preview_route, entry.slug, plan.site.preview is True)
 
 
 def document(routes: list[dict[str, object]]) -> str:

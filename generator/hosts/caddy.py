@@ -41,6 +41,14 @@ handle_errors {
 """
 
 
+# Every '/<slug>+' answered by the shared preview page: a path_regexp matcher (on the
+# decoded path: '/gh%2B' too; seen on Caddy 2.6) and a rewrite, before the links' rules.
+PREVIEW = (
+    "    @shortlinks_preview path_regexp [^/]\\+$",
+    "    rewrite @shortlinks_preview /_shortlinks/preview.html",
+)
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -105,6 +113,8 @@ class Caddy:
         head = [HEADER.rstrip("\n"), "route {"]
         head.append("    @shortlinks_private path " + " ".join("/" + f for f in private_files()))
         head.append("    error @shortlinks_private 404")
+        if plan.site.preview is True:
+            head.extend(PREVIEW)
 
         def parts() -> Iterator[str]:  # made as the file is written: 250 MB at 1M links
             yield "\n".join(head) + "\n"

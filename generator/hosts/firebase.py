@@ -25,6 +25,10 @@ from ..rules import Rule, edge_rules
 from .base import Behaviour, Cap, HostOutput, Limits
 
 FILE = "firebase.json"
+# Every '/<slug>+' answered by the shared preview page: a rewrite applies where no file
+# does, and its 'source' is a glob (https://firebase.google.com/docs/hosting/full-config#rewrites;
+# superstatic matches it with minimatch: '**/*+' takes '/gh+' and '/team/docs+').
+PREVIEW_REWRITE = {"source": "**/*+", "destination": "/_shortlinks/preview.html"}
 
 
 class Firebase:
@@ -76,6 +80,8 @@ class Firebase:
                 ],
             }
         }
+        if plan.site.preview is True:
+            config["hosting"]["rewrites"] = [PREVIEW_REWRITE]  # type: ignore[index]
         body = json.dumps(config, ensure_ascii=False, indent=2) + "\n"
         left = len(edge_rules(plan))
         notes = (

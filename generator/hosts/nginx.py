@@ -36,6 +36,16 @@ location / {
 """
 
 
+# Every '/<slug>+' answered by the shared preview page: a regex location, checked after
+# the exact ones (the links) and before 'location /'; nginx matches the decoded path, so
+# '/gh%2B' is a preview too (seen on nginx 1.22).
+PREVIEW_BLOCK = """\
+location ~ "[^/]\\+$" {
+    try_files /_shortlinks/preview.html =404;
+}
+"""
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -102,9 +112,10 @@ class Nginx:
     def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
         rules = edge_rules(plan)
         kept = self.ruled(plan, selected)
-        body = jsonout.Chunks(
-            itertools.chain([HEADER, private_block()], (location_block(r) + "\n" for r in kept))
-        )
+        head = [HEADER, private_block()]
+        if plan.site.preview is True:
+            head.append(PREVIEW_BLOCK)
+        body = jsonout.Chunks(itertools.chain(head, (location_block(r) + "\n" for r in kept)))
         left = len(rules) - len(kept)
         notes = (
             [f"nginx: {left} rule(s) left to pages (a '$' in the target, or one over 4 KB)"]

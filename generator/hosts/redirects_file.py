@@ -142,6 +142,17 @@ def gitlab_keeps_promise(rule: Rule) -> bool:
 
 GITLAB_SEGMENTS = 25
 _GITLAB_TEMPLATE = re.compile(r"(?i)\*|:[a-z]+")
+# Every '/<slug>+' answered by the shared preview page, with 200: a splat may stand
+# anywhere in a Cloudflare rule (workers-shared's generateRuleRegExp turns '*' into '.*'),
+# and a rewrite ('200') names a path, extensionless: '/x.html' would get Cloudflare's 308
+# to '/x' (seen on wrangler 4.86). It is a dynamic rule (1 of 100), last, after every
+# static one. Netlify's and GitLab's rules have no such pattern (a splat is a whole
+# segment there, a placeholder a whole segment): the line matches nothing on them, and
+# their 404 page draws the preview (docs/output.md).
+CLOUDFLARE_PREVIEW = (
+    "# Every '/<slug>+': the shared preview page (Cloudflare Pages)",
+    "/*+  /_shortlinks/preview  200",
+)
 
 
 class RedirectsHost:
@@ -293,6 +304,8 @@ def _render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
             notes.append(
                 f"{TITLES[host]}: {unanswered} path(s) are answered by their page ({WHY[host]})"
             )
+    if "cloudflare" in hosts and plan.site.preview is True:
+        body.extend(CLOUDFLARE_PREVIEW)
     files = {FILE: ("\n".join(body) + "\n").encode()}
     if hosts != ["gitlab"]:  # GitLab Pages has no _headers; it would only be served as a file
         files["_headers"] = HEADERS.encode()

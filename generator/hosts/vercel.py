@@ -46,6 +46,11 @@ MAX_BULK_CHARS = 2048
 CACHE = "public, max-age=300, must-revalidate"
 
 _SPECIAL = re.compile(r"([:()*?+{}\\])")
+# Every '/<slug>+' answered by the shared preview page: a rewrite runs after the files, and
+# its path-to-regexp source may end in an escaped '+' (@vercel/routing-utils compiles it
+# to '^(?:/(.+))\\+$': tests/e2e/test_vercel.py); the destination extensionless, as
+# cleanUrls serves it (https://vercel.com/docs/project-configuration#rewrites).
+PREVIEW_REWRITE = {"source": "/(.+)\\+", "destination": "/_shortlinks/preview"}
 
 
 def source(path: str) -> str:
@@ -145,6 +150,8 @@ class Vercel:
             "headers": [{"source": "/(.*)", "headers": [{"key": "Cache-Control", "value": CACHE}]}],
             "redirects": [config_redirect(r) for r in config],
         }
+        if plan.site.preview is True:
+            doc["rewrites"] = [PREVIEW_REWRITE]
         files = {}
         notes = []
         if bulk:

@@ -34,9 +34,25 @@ class FixedDate extends Date {
     return now;
   }
 }
-const document = { title: "", addEventListener() {} };
+// A page may load one of the site's shared scripts instead (the 404 page, for a preview's
+// path): printed as "load SRC".
+let loaded = null;
+const document = {
+  title: "",
+  addEventListener() {},
+  createElement: () => ({}),
+  head: {
+    appendChild(element) {
+      loaded = element.src;
+    },
+  },
+};
 const navigator = { userAgent: "node" };
 vm.runInNewContext(scripts[0], { location, document, navigator, Date: FixedDate, TextEncoder, TextDecoder });
+if (replaced === null && loaded !== null) {
+  process.stdout.write("load " + loaded);
+  process.exit(0);
+}
 if (replaced === null) {
   console.error("the script did not redirect");
   process.exit(3);

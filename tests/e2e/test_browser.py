@@ -7,6 +7,7 @@ check here is the pages' own doing.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -16,7 +17,7 @@ import pytest
 
 from generator.build import build
 from tests.conftest import NOW
-from tests.e2e.test_http import PagesHandler, serve
+from tests.e2e.test_http import PagesHandler, TargetHandler, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -37,6 +38,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, target: str) -> Path:
 site:
   domain: go.example.com
   timezone: Asia/Shanghai
+  qr: files  # the per-link files as well: the preview draws its code either way
 links:
   plain: {target}/plain
   withquery: {target}/q?utm_source=chat
@@ -78,7 +80,7 @@ links:
     open_in_browser: true
   winter:
     url: {target}/winter
-    title: Winter <b>sale</b>
+    title: Winter <b>sale</b> $& {{when}}
     expires: 2026-12-31
 """,
         encoding="utf-8",
@@ -173,14 +175,13 @@ def test_pages_run_under_their_csp_without_violations(
             "document.addEventListener('securitypolicyviolation',"
             " e => console.log('Content Security Policy violation: ' + e.violatedDirective))"
         )
-        for path in ("/", "/nothing-here", "/Plain).", "/later", "/old+", "/_expired/sale.html",
-                     "/shop", "/plain"):  # fmt: skip
+        for path in ("/", "/nothing-here", "/Plain).", "/later", "/old+", "/shop", "/plain"):
             page.goto(host + path)
             page.wait_for_load_state("load")
         page.goto(host + "/sale+")
         page.click("#copy")
-        page.goto(host + "/shop")  # WeChat: the open-in-browser page, and its copy button
-        page.wait_for_url(host + "/_open/shop.html")
+        page.goto(host + "/shop")  # WeChat: the open-in-browser view, and its copy button
+        page.wait_for_selector("#copy")
         page.click("#copy")
         page.wait_for_timeout(200)
         assert not [m for m in messages if "Content Security Policy" in m], messages
@@ -236,6 +237,38 @@ def test_unknown_link_shows_the_not_found_page(browser: object, host: str) -> No
 EDGE = datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc)
 
 
+# The QR code's <img> once the shared qr.js has drawn it
+DRAWN = re.compile(r"^data:image/png;base64,")
+
+
+def watch_csp(page: object) -> list[str]:
+    """The Content-Security-Policy violations the page reports, as they happen."""
+    messages: list[str] = []
+    page.on(  # type: ignore[attr-defined]
+        "console",
+        lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.add_init_script(  # type: ignore[attr-defined]
+        "document.addEventListener('securitypolicyviolation',"
+        " e => console.log('Content Security Policy violation: ' + e.violatedDirective))"
+    )
+    return messages
+
+
+def open_in_place(page: object) -> None:
+    """Waits for the page to show its open-in-your-browser view and to be shown."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "document.title === 'Open this link in your browser' && !document.documentElement.hidden"
+    )
+
+
+def expired_in_place(page: object) -> None:
+    """Waits for the page to show its expired view (the shared views.js) and to be shown."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "document.title === 'Link expired' && !document.documentElement.hidden"
+    )
+
+
 @pytest.mark.parametrize("visitor_zone", ["Asia/Shanghai", "America/Los_Angeles"])
 def test_an_expiring_link_stops_on_time_by_the_visitors_clock(
     browser: object, host: str, target: str, visitor_zone: str
@@ -249,12 +282,30 @@ def test_an_expiring_link_stops_on_time_by_the_visitors_clock(
         page.wait_for_url(target + "/sale?a=1")
 
         page = after.new_page()
+        messages = watch_csp(page)
+        requested: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
         page.goto(host + "/sale?a=1")
-        page.wait_for_url(host + "/_expired/sale.html")  # its expired page, written ahead
+        expired_in_place(page)  # its own page shows it: no file a link, no navigation
+        assert page.url == host + "/sale?a=1"
         assert page.title() == "Link expired"
         assert page.get_by_role("heading").inner_text() == "This link has expired"
-        assert "31 December 2026" in page.inner_text("body")
-        assert page.get_by_role("link").count() == 1  # the way home
+        assert page.inner_text("main") == (
+            "This link has expired\n\n"
+            "This short link was available until 31 December 2026.\n\nGo to go.example.com"
+        )
+        assert page.get_by_role("link").get_attribute("href") == "/"  # the way home
+        assert target + "/sale?a=1" not in requested
+        # drawn in the shared style, as the rebuilt site's expired page is
+        assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == (
+            "512px"
+        )
+        assert [u.removeprefix(host) for u in requested] == [
+            "/sale?a=1",
+            "/_shortlinks/views.js",
+            "/_shortlinks/style.css",
+        ]
+        assert messages == []
 
         page = after.new_page()
         page.goto(host + "/promo2?a=1#x")  # an 'expired:' URL: go there instead
@@ -270,10 +321,11 @@ def test_the_expired_text_shows_a_hostile_title_as_text(browser: object, host: s
     try:
         page = context.new_page()
         page.goto(host + "/winter")
-        page.wait_for_url(host + "/_expired/winter.html")
+        expired_in_place(page)
         assert page.get_by_role("heading").inner_text() == "This link has expired"
         text = page.inner_text("body")
-        assert "“Winter <b>sale</b>” was available until 31 December 2026." in text
+        # '$&' and '{when}' in the title are text too, not replacement patterns
+        assert "“Winter <b>sale</b> $& {when}” was available until 31 December 2026." in text
         assert page.locator("b").count() == 0  # text, never markup
     finally:
         context.close()
@@ -305,8 +357,9 @@ def test_preview_page_shows_the_link_and_copies_the_short_url(
 
     import PIL.Image
     import zxingcpp
+    from playwright.sync_api import expect
 
-    context = new_context(browser)
+    context = new_context(browser, accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=host)
     try:
         page = context.new_page()
@@ -317,10 +370,58 @@ def test_preview_page_shows_the_link_and_copies_the_short_url(
         page.click("#copy")
         page.wait_for_function("document.getElementById('copy').textContent === 'Copied'")
         assert page.evaluate("navigator.clipboard.readText()") == "https://go.example.com/sale"
-        page.wait_for_function("document.querySelector('.qr img').complete")
+        # drawn by the shared qr.js into the <img> as a PNG (what WeChat's long press reads)
+        expect(page.locator("#qr")).to_have_attribute("src", DRAWN)
         shot = page.locator(".qr img").screenshot()
         found = zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(shot)))
         assert [r.text for r in found] == ["https://go.example.com/sale"]
+        # the two downloads: the PNG as it is, the SVG as Chromium draws it
+        for kind in ("png", "svg"):
+            link = page.locator(".qr figcaption a", has_text=kind.upper())
+            assert link.get_attribute("download") == f"sale-qr.{kind}"
+            with page.expect_download() as caught:
+                link.click()
+            data = Path(caught.value.path()).read_bytes()
+            if kind == "svg":
+                viewer = context.new_page()
+                viewer.set_content(f'<img src="data:image/svg+xml;base64,{b64(data)}">')
+                data = viewer.locator("img").screenshot()
+                viewer.close()
+            found = zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(data)))
+            assert [r.text for r in found] == ["https://go.example.com/sale"], kind
+    finally:
+        context.close()
+
+
+def b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode()
+
+
+def test_a_preview_follows_the_visitors_clock(browser: object, host: str, target: str) -> None:
+    """The shared preview draws the state the visitor's clock gives, as the link's page
+    does: past the expiry, no target (or the 'expired' URL), before the start, none."""
+    context = new_context(browser, EDGE)
+    try:
+        page = context.new_page()
+        page.goto(host + "/sale+")
+        page.wait_for_selector("#short")
+        text = page.inner_text("main")
+        assert "Expired: it was valid until 31 December 2026." in text
+        assert page.locator(".target a").count() == 0 and target not in page.content()
+        page.goto(host + "/promo2+")  # its 'expired' URL is where it goes now
+        page.wait_for_selector("#short")
+        assert page.locator(".target a").get_attribute("href") == target + "/after"
+    finally:
+        context.close()
+    context = new_context(browser, EDGE - timedelta(seconds=1))
+    try:
+        page = context.new_page()
+        page.goto(host + "/sale+")
+        page.wait_for_selector("#short")
+        assert page.locator(".target a").get_attribute("href") == target + "/sale"
+        assert "Valid until 31 December 2026." in page.inner_text("main")
     finally:
         context.close()
 
@@ -332,6 +433,7 @@ def test_preview_of_a_link_not_started_yet_keeps_its_target_unpublished(
     try:
         page = context.new_page()
         page.goto(host + "/later+")
+        page.wait_for_selector("#short")
         assert target not in page.content()
         assert "Opens on 1 January 2027." in page.inner_text("body")
     finally:
@@ -365,14 +467,18 @@ def test_in_app_browsers_are_redirected(browser: object, host: str, target: str,
         page.wait_for_url(target + "/**")
         assert page.url == target + "/q?utm_source=chat&a=1"
         page = context.new_page()
+        TargetHandler.seen.clear()
         page.goto(host + "/shop?a=1")
         if app in ("wechat", "qq"):  # the link asks for the open-in-browser hint there
-            page.wait_for_url(host + "/_open/shop.html?a=1")
+            open_in_place(page)  # in the link's own page: no file a link, no navigation
+            assert page.url == host + "/shop?a=1"
             assert page.get_by_role("heading").inner_text() == "Open this link in your browser"
             # the address it would have gone to, the visitor's query merged in
             assert page.inner_text("#short") == target + "/shop-front?x=1&a=1"
             box = page.locator("#short").bounding_box()
             assert box is not None and box["x"] + box["width"] <= page.viewport_size["width"]
+            assert page.evaluate("getComputedStyle(document.querySelector('.target')).fontWeight")
+            assert TargetHandler.seen == []  # it went nowhere
         else:
             page.wait_for_url(target + "/**")
             assert page.url == target + "/shop-front?x=1&a=1"
@@ -402,12 +508,13 @@ def test_in_wechat_an_expired_link_shows_where_it_goes_now(
     try:
         page = context.new_page()
         page.goto(host + "/wx-old?a=1")  # expired, with an 'expired:' URL: hint for that
-        page.wait_for_url(host + "/_open/wx-old.html?a=1")
+        open_in_place(page)
         assert page.get_by_role("heading").inner_text() == "Open this link in your browser"
         assert page.inner_text("#short") == target + "/wx-after?a=1"
         page = context.new_page()
-        page.goto(host + "/wx-gone")  # expired, nowhere to go: its expired page
-        page.wait_for_url(host + "/_expired/wx-gone.html")
+        page.goto(host + "/wx-gone")  # expired, nowhere to go: its expired page, in place
+        expired_in_place(page)
+        assert page.url == host + "/wx-gone"
         assert page.get_by_role("heading").inner_text() == "This link has expired"
     finally:
         context.close()

@@ -281,18 +281,63 @@ def test_web_servers_hide_every_rule_file_and_the_manifest(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def test_preview_pages_and_qr_codes_are_served(
+# What '/slug+' gets, by its one rule to the shared preview page (200), or, on a host whose
+# rules have no pattern for it, the 404 page (404), whose script draws the preview (the
+# browser test below); Azure by a route per preview. Spelt '/slug%2B', the engines that
+# match the decoded path apply the rule too; the others answer the 404 page. A path that
+# is no link's gets the same answer (the shared page then says so), but on Azure: 404.
+PREVIEW_STATUS = {
+    "nginx": (200, 200), "apache": (200, 200), "caddy": (200, 200), "firebase": (200, 404),
+    "cloudflare": (200, 404), "azure": (200, 404), "netlify": (404, 404),
+}  # fmt: skip
+
+
+def test_preview_pages_are_served(engine: Engine, fixture_site: tuple[Path, Plan]) -> None:
+    """'/slug+' answers with the shared preview page, or with the 404 page that draws it:
+    no file a link either way."""
+    site, _plan = fixture_site
+    pages = {
+        200: (site / "_shortlinks/preview.html").read_bytes(),
+        404: (site / "404.html").read_bytes(),
+    }
+    failures = []
+    for slug in ("temp", "优惠券", "team/docs", "later", "later/notes", "sale", "nothing-here"):
+        for spelt, want in zip(("+", "%2B"), PREVIEW_STATUS[engine.name], strict=True):
+            if engine.name == "azure" and slug == "nothing-here":
+                want = 404  # a route for each link's preview, none for other paths
+            status, _l, body = fetch(engine.base, wire("/" + slug) + spelt)
+            if (status, body) != (want, pages[want]):
+                failures.append(f"/{slug}{spelt}: want {want}, got {status} {body[:60]!r}")
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
+# The shared files the pages load, and the media types a browser needs to use them (a
+# script served as anything else is refused where 'X-Content-Type-Options: nosniff' is set).
+SHARED = {
+    "/_shortlinks/qr.js": ("text/javascript", "application/javascript"),
+    "/_shortlinks/views.js": ("text/javascript", "application/javascript"),
+    "/_shortlinks/style.css": ("text/css",),
+}
+
+
+def test_the_shared_scripts_and_style_are_served_as_such(
     engine: Engine, fixture_site: tuple[Path, Plan]
 ) -> None:
-    """'/slug+' answers its preview with 200 on every engine: Azure by a route per preview
-    (it answered the 404 page and a second request before)."""
     site, _plan = fixture_site
-    for slug in ("temp", "优惠券", "team/docs", "later", "later/notes"):
-        status, _l, body = get(engine.base, f"/{slug}+")
-        assert (status, body) == (200, (site / f"{slug}+.html").read_bytes()), slug
-        for kind in ("svg", "png"):
-            status, _l, body = get(engine.base, f"/_qr/{slug}.{kind}")
-            assert (status, body) == (200, (site / "_qr" / f"{slug}.{kind}").read_bytes())
+    host, port = urllib.parse.urlsplit(engine.base).netloc.split(":")
+    failures = []
+    for path, types in SHARED.items():
+        conn = http.client.HTTPConnection(host, int(port), timeout=15)
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        body = resp.read()
+        kind = (resp.getheader("Content-Type") or "").split(";")[0].strip().lower()
+        conn.close()
+        if (resp.status, body) != (200, (site / path.lstrip("/")).read_bytes()):
+            failures.append(f"{path}: {resp.status} {body[:80]!r}")
+        elif kind not in types:
+            failures.append(f"{path}: Content-Type {kind!r}")
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
 # Paths that are not links: past a slug, a folder ('/team' holds only 'team/docs'), past a
@@ -300,7 +345,7 @@ def test_preview_pages_and_qr_codes_are_served(
 # to '/team/', as did Azure; every engine must answer the 404 page with 404.
 NOT_LINKS = (
     "/temp/more", "/temp/more/x", "/temp+/x", "/fixed/more", "/gone/x", "/team", "/team/",
-    "/team/docs/x", "/_qr", "/_qr/", "/_qr/team", "/_expired", "/优惠券/x",
+    "/team/docs/x", "/_qr", "/_qr/", "/_qr/team", "/_expired", "/_shortlinks", "/优惠券/x",
     "/later/notes/x", "/过期/x",
 )  # fmt: skip
 # Odd spellings around a slug: whatever an engine answers, never a server error.
@@ -422,26 +467,52 @@ def test_in_a_browser_the_page_lands_on_the_same_url_as_a_rule(
 def test_in_a_browser_a_preview_opens_however_its_plus_is_spelt(
     engine: Engine, browser: object
 ) -> None:
-    """'/slug+' is served at once; '/slug%2B' by the engine or through the 404 page's
-    script (Netlify, Firebase and Azure do not serve it): either way the preview shows."""
-    context = browser.new_context()  # type: ignore[attr-defined]
+    """The preview is drawn however the host answered (the shared page with 200, or the 404
+    page), however its '+' is spelt: its target, state and short URL, and its QR code, read
+    back by zxing-cpp from a screenshot of the page, with no CSP violation."""
+    import io
+
+    import PIL.Image
+    import zxingcpp
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_browser import DRAWN, watch_csp
+
+    context = browser.new_context(device_scale_factor=2)  # type: ignore[attr-defined]
     context.clock.set_fixed_time(NOW)
     context.route(ELSEWHERE, lambda route: route.abort())  # the preview loads nothing else
     page = context.new_page()
+    violations = watch_csp(page)
     failures = []
     try:
-        for spelt, short in (
-            ("/temp+", "https://go.example.com/temp"),
-            ("/temp%2B", "https://go.example.com/temp"),
+        for spelt, short, target, state in (
+            ("/temp+", "https://go.example.com/temp", "https://t.example/temp", ""),
+            ("/temp%2B", "https://go.example.com/temp", "https://t.example/temp", ""),
             (
                 "/%E4%BC%98%E6%83%A0%E5%88%B8%2B",
                 "https://go.example.com/%E4%BC%98%E6%83%A0%E5%88%B8",
+                "https://t.example/coupons/%E4%B8%AD",
+                "",
             ),
+            ("/sale+", "https://go.example.com/sale", "https://t.example/sale", "Valid until"),
+            ("/later+", "https://go.example.com/later", None, "Opens on 1 January 2099"),
         ):
             page.goto(engine.base + spelt)
             shown = page.wait_for_selector("#short", timeout=15_000)
             if shown is None or shown.text_content() != short:
                 failures.append(f"{spelt}: {page.url}")
+                continue
+            links = page.locator(".target a")
+            hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+            if hrefs != ([target] if target else []) or state not in page.inner_text("main"):
+                failures.append(f"{spelt}: targets {hrefs}, {page.inner_text('main')!r:.200}")
+            # (no wait_for_function: it evaluates a string, which the page's policy forbids)
+            expect(page.locator("#qr")).to_have_attribute("src", DRAWN)
+            shot = page.locator("#qr").screenshot()
+            read = [r.text for r in zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(shot)))]
+            if read != [short]:
+                failures.append(f"{spelt}: QR code read as {read}")
     finally:
         context.close()
+    failures += violations
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)

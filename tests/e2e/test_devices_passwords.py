@@ -67,6 +67,11 @@ links:
     password: {PASSWORD}
     expires: 2026-12-31
     expired: {target}/secret-after
+  secret-gone:
+    url: {target}/secret-gone
+    title: Members' night
+    password: {PASSWORD}
+    expires: 2026-12-31
 """,
         encoding="utf-8",
     )
@@ -175,11 +180,14 @@ def test_each_device_lands_on_its_target(
 
 
 def test_qq_still_gets_the_open_in_browser_hint_of_a_link_with_a_wechat_target(
-    browser: object, host: str
+    browser: object, host: str, target: str
 ) -> None:
+    from tests.e2e.test_browser import open_in_place
+
     with device_page(browser, "qq") as page:
         page.goto(host + "/wx?a=1")
-        page.wait_for_url(host + "/_open/wx.html?a=1")
+        open_in_place(page)
+        assert page.text_content("#short") == target + "/wx-default?a=1"
 
 
 @pytest.mark.parametrize(
@@ -190,10 +198,15 @@ def test_the_open_in_browser_page_shows_the_target_for_the_visitors_phone(
 ) -> None:
     """WeChat on a phone, for a link with no wechat target: the page asking to open it in
     the browser shows the address for that phone's system, which a browser would get."""
+    from tests.e2e.test_browser import open_in_place
+
     with device_page(browser, agent) as page:
+        TargetHandler.seen.clear()
         page.goto(host + "/apps-hint?a=1")
-        page.wait_for_url(host + "/_open/apps-hint.html?a=1")
+        open_in_place(page)
+        assert page.url == host + "/apps-hint?a=1"
         assert page.text_content("#short") == target + shown + "?a=1"
+        assert asked() == []
 
 
 @pytest.mark.parametrize("agent", ["iphone", "android", "wechat-ios", "desktop-chrome"])
@@ -333,3 +346,27 @@ def test_an_expired_password_link_goes_to_its_expired_url_by_the_visitors_clock(
     finally:
         before.close()
         after.close()
+
+
+def test_an_expired_password_link_without_an_expired_url_shows_its_expired_page_in_place(
+    browser: object, host: str
+) -> None:
+    from tests.e2e.test_browser import expired_in_place, watch_csp
+
+    with device_page(browser, "desktop-chrome") as page:
+        page.context.clock.set_fixed_time(EDGE - timedelta(seconds=1))
+        page.goto(host + "/secret-gone")
+        assert page.is_visible("#unlock")  # not expired yet: the password form
+    with device_page(browser, "desktop-chrome") as page:
+        page.context.clock.set_fixed_time(EDGE)
+        messages = watch_csp(page)
+        TargetHandler.seen.clear()
+        page.goto(host + "/secret-gone")
+        expired_in_place(page)
+        assert page.url == host + "/secret-gone"
+        assert page.inner_text("main") == (
+            "This link has expired\n\n"
+            "“Members' night” was available until 31 December 2026.\n\nGo to go.example.com"
+        )
+        assert not page.is_visible("#unlock") and page.locator("#password").count() == 0
+        assert asked() == [] and messages == []

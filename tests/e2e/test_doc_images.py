@@ -47,9 +47,16 @@ PAGES = {
     "expired": "/summer",
     # a mistyped link that no link is near: the 404 page; 'Winter-Sale。' would go on to the link
     "not-found": "/wintersale",
-    # what WeChat and QQ visitors see for an open_in_browser link (their query kept)
-    "open-in-browser": "/_open/winter-sale.html?from=group",
+    # what WeChat and QQ visitors see for an open_in_browser link, in the link's own place
+    # (their query kept)
+    "open-in-browser": "/winter-sale?from=group",
 }
+# the pages seen inside an app: WeChat's in-app browser on a phone
+IN_APP = {"open-in-browser"}
+WECHAT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.49(0x18003137) NetType/WIFI"
+)
 NAMES = (*PAGES, "qr-sheet")
 PICTURES = [f"{name}.{language}.png" for name in NAMES for language in LANGUAGES]
 
@@ -125,12 +132,12 @@ def site(
         yield language, base, root
 
 
-@pytest.fixture
-def context(browser: object) -> Iterator[object]:
+def new_context(browser: object, user_agent: str | None = None) -> object:
     ctx = browser.new_context(  # type: ignore[attr-defined]
         viewport={"width": WIDTH, "height": HEIGHT},
         device_scale_factor=SCALE,
         color_scheme="light",
+        **({"user_agent": user_agent} if user_agent else {}),
     )
     ctx.clock.set_fixed_time(NOW)
     # nothing leaves the machine: the targets (shop.example.com) are answered here
@@ -138,6 +145,21 @@ def context(browser: object) -> Iterator[object]:
         re.compile(r"^https?://(?!127\.0\.0\.1[:/])"),
         lambda route: route.fulfill(status=200, content_type="text/plain", body="target"),
     )
+    return ctx
+
+
+@pytest.fixture
+def context(browser: object) -> Iterator[object]:
+    ctx = new_context(browser)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def in_app(browser: object) -> Iterator[object]:
+    ctx = new_context(browser, WECHAT)
     try:
         yield ctx
     finally:
@@ -200,15 +222,23 @@ def scan(data: bytes) -> list[str]:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_picture_of_each_page(
-    context: object, site: tuple[str, str, Path], name: str, tmp_path: Path
+    context: object, in_app: object, site: tuple[str, str, Path], name: str, tmp_path: Path
 ) -> None:
+    from playwright.sync_api import expect
+
     language, base, _root = site
     t = messages(language)
     words = WORDS[language]
-    page = context.new_page()  # type: ignore[attr-defined]
+    page = (in_app if name in IN_APP else context).new_page()  # type: ignore[attr-defined]
     page.goto(base + PAGES[name])
     page.wait_for_load_state("load")
     assert page.url == base + PAGES[name]  # the page itself, not where a script went on to
+    if name in IN_APP:  # the view the page shows in its own place, once it is shown
+        page.wait_for_selector("#short")
+        page.wait_for_function("!document.documentElement.hidden")
+    if name == "preview":  # drawn by the shared script (here, on the 404 page), its code too
+        page.wait_for_selector("#short")
+        expect(page.locator("#qr")).to_have_attribute("src", re.compile("^data:image/png;"))
     heading = page.get_by_role("heading").first.inner_text()
     text = page.locator("main").inner_text()
     if name == "preview":

@@ -325,14 +325,20 @@ MANGLED = [
     # the exact path of a link that a host could not route (Azure past 20 KB): its page file
     ("/temp", "/temp.html"),
     ("/%E4%BC%98%E6%83%A0%E5%88%B8", "/%E4%BC%98%E6%83%A0%E5%88%B8.html"),
-    # a preview path that the host did not serve: its file
+]
+# With 'site.preview: files', a preview path that the host did not serve goes to its file,
+# and one spelt '%2B' (which Netlify's, Firebase's and Azure's servers do not serve) to
+# '/slug+'.
+MANGLED_PREVIEW_FILES = [
     ("/temp+", "/temp%2B.html"),
     ("/Temp)+", "/temp%2B.html"),
-    # spelt '%2B', which Netlify's, Firebase's and Azure's servers do not serve: '/slug+'
     ("/temp%2B", "/temp+"),
     ("/Temp%2b", "/temp+"),
     ("/%E4%BC%98%E6%83%A0%E5%88%B8%2B", "/%E4%BC%98%E6%83%A0%E5%88%B8+"),
 ]
+# By default the 404 page draws a preview itself, with the shared preview script, however
+# the path is spelt (and mangled: the script finds the normal form).
+PREVIEW_PATHS = ["/temp+", "/Temp)+", "/temp%2B", "/Temp%2b", "/%E4%BC%98%E6%83%A0%E5%88%B8%2B"]
 
 
 @pytest.mark.parametrize(("typed", "found"), MANGLED)
@@ -346,6 +352,32 @@ def test_404_page_finds_a_mangled_link_keeping_query_and_fragment(
     page = tmp_path / "_site" / "404.html"
     visited = f"https://go.example.com{typed}?utm=a%20b#top"
     assert run_script(page, visited) == f"{found}?utm=a%20b#top"
+
+
+@pytest.mark.parametrize(("typed", "found"), MANGLED_PREVIEW_FILES)
+def test_with_preview_files_the_404_page_sends_a_preview_to_its_file(
+    tmp_path: Path, typed: str, found: str
+) -> None:
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / "conformance.yaml").read_text(encoding="utf-8")
+    (tmp_path / "links.yaml").write_text(text.replace("site:\n", "site:\n  preview: files\n", 1))
+    result = build(tmp_path / "links.yaml", tmp_path / "_site", now=NOW)
+    assert result.written, result.problems
+    visited = f"https://go.example.com{typed}?utm=a%20b#top"
+    assert run_script(tmp_path / "_site" / "404.html", visited) == f"{found}?utm=a%20b#top"
+
+
+@pytest.mark.parametrize("typed", PREVIEW_PATHS)
+def test_the_404_page_loads_the_shared_preview_script_for_a_preview(
+    tmp_path: Path, typed: str
+) -> None:
+    from tests.conftest import FIXTURES
+
+    result = build(FIXTURES / "conformance.yaml", tmp_path / "_site", now=NOW)
+    assert result.written, result.problems
+    visited = f"https://go.example.com{typed}?utm=a%20b#top"
+    assert run_script(tmp_path / "_site" / "404.html", visited) == "load /_shortlinks/preview.js"
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,20 @@ def test_publish_script_applies_the_manifest_with_the_aws_cli(
     assert not keys & rule_files, "rule files must stay out of the bucket"
     assert {"index.html", "404.html", "links.json", "temp.html", "robots.txt"} <= keys
 
+    # the shared files the pages load, with the types a browser takes them as ('aws s3
+    # sync' guesses them from the names)
+    script = ("text/javascript", "application/javascript")
+    for key, types in (
+        ("_shortlinks/qr.js", script),
+        ("_shortlinks/views.js", script),
+        ("_shortlinks/preview.js", script),
+        ("_shortlinks/style.css", ("text/css",)),
+        ("_shortlinks/preview.html", ("text/html",)),
+        ("_shortlinks/previews/0.json", ("application/json",)),
+    ):
+        kind = s3.head_object(Bucket=bucket, Key=key)["ContentType"].split(";")[0]
+        assert kind in types, (key, kind)
+
     manifest = json.loads((site / "s3-objects.json").read_text())
     for item in manifest["objects"]:
         head = s3.head_object(Bucket=bucket, Key=item["key"])

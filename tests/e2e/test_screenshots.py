@@ -5,16 +5,19 @@ in English and Chinese: saved under tests/artifacts/screenshots/ for a person to
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timezone
 
 import pytest
 
 from generator.build import build
 from tests.conftest import NOW, ROOT, STRICT
+from tests.e2e.test_browser import DRAWN, IN_APP
 from tests.e2e.test_http import PagesHandler, serve
 
 pytestmark = pytest.mark.e2e
 
 OUT = ROOT / "tests" / "artifacts" / "screenshots"
+AFTER = datetime(2027, 1, 1, tzinfo=timezone.utc)  # 'soon' has expired by then
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 PAGES = {
     "landing": "/",
@@ -22,8 +25,9 @@ PAGES = {
     "scheduled": "/later",
     "not-found": "/no-such",
     "preview": "/soon+",
-    "open-in-browser": "/_open/soon.html?from=group",  # what WeChat and QQ visitors see
-    "expired-ahead": "/_expired/soon.html",  # what the page's own clock check shows
+    "open-in-browser": "/soon?from=group",  # what WeChat and QQ visitors see
+    # what the page's own clock check shows once it expires, before the site is rebuilt
+    "expired-ahead": "/soon",
     "password": "/vip",  # a link with a password: its page asks for it
     "password-preview": "/vip+",  # its preview: protected, no target shown
 }
@@ -85,18 +89,32 @@ def test_a_cjk_font_is_installed_for_the_chinese_screenshots() -> None:
 def test_screenshots_of_every_page(
     browser: object, host: tuple[str, str], size: str, scheme: str
 ) -> None:
+    from playwright.sync_api import expect
+
     language, base = host
     width, height = SIZES[size]
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": width, "height": height}, color_scheme=scheme, device_scale_factor=1
+    options = {"viewport": {"width": width, "height": height}, "color_scheme": scheme}
+    context = browser.new_context(device_scale_factor=1, **options)  # type: ignore[attr-defined]
+    # WeChat's in-app browser, for the page that shows what its visitors see
+    wechat = browser.new_context(  # type: ignore[attr-defined]
+        device_scale_factor=1, user_agent=IN_APP["wechat"], **options
     )
-    context.clock.set_fixed_time(NOW)
     OUT.mkdir(parents=True, exist_ok=True)
     try:
-        page = context.new_page()
         for name, path in PAGES.items():
+            page = (wechat if name == "open-in-browser" else context).new_page()
+            # the visitor's clock: past the expiry of 'soon' for the page that shows it so
+            page.clock.set_fixed_time(AFTER if name == "expired-ahead" else NOW)
             page.goto(base + path)
             page.wait_for_load_state("load")
+            if "preview" in name:  # drawn by the shared preview script, its code by qr.js
+                page.wait_for_selector("#short")
+                expect(page.locator("#qr")).to_have_attribute("src", DRAWN)
+            if name in ("expired-ahead", "open-in-browser"):  # drawn in place by views.js
+                page.wait_for_function(
+                    "!document.documentElement.hidden && document.querySelector('main h1')"
+                )
+                page.wait_for_load_state("networkidle")
             heading = page.get_by_role("heading").first
             assert heading.is_visible()
             box = heading.bounding_box()
@@ -106,5 +124,7 @@ def test_screenshots_of_every_page(
             shot = OUT / f"{name}-{language}-{size}-{scheme}.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 2000
+            page.close()
     finally:
         context.close()
+        wechat.close()

@@ -60,7 +60,7 @@ def test_serve_answers_like_a_host_and_rebuilds_on_edit(tmp_path: Path) -> None:
         assert status == 410 and b"This link has expired" in body
         status, _, body = get(port, "/nope")
         assert status == 404 and b"This short link does not exist" in body
-        assert get(port, "/gh+")[0] == 200  # the preview page, from its file
+        assert get(port, "/gh+")[0] == 200  # the shared preview page, as by a host's rule
 
         links.write_text("links:\n  gh: https://github.com/acme-corp\n")
         until(lambda: get(port, "/gh")[1] == "https://github.com/acme-corp", log)

@@ -111,3 +111,17 @@ def test_bulk_redirects_file_follows_the_documented_rules(site: tuple[Path, Plan
         assert isinstance(entry["preserveQueryParams"], bool)
     # the fixture's links that drop the visitor's query (vercel.json always passes it on)
     assert set(sources) == {"/fixed", "/noq", "/permfixed"}
+
+
+def test_every_preview_path_is_rewritten_to_the_shared_preview_page(
+    site: tuple[Path, Plan],
+) -> None:
+    """One rewrite, after the files, for any path ending in '+' (spelt as browsers send it);
+    no other path. Its destination is extensionless: cleanUrls serves preview.html."""
+    folder, _plan = site
+    assert (folder / "_shortlinks" / "preview.html").is_file()
+    previews = ["/temp+", "/team/docs+", "/%E4%BC%98%E6%83%A0%E5%88%B8+", "/nothing-here+"]
+    others = ["/temp", "/+", "/temp%2B", "/a+/b"]
+    got = answers(folder, previews + others)
+    assert [got[p] for p in previews] == [{"rewrite": "/_shortlinks/preview"}] * len(previews)
+    assert [got[p] for p in others if got[p] and "rewrite" in got[p]] == []

@@ -1,6 +1,7 @@
 """One links file with everything a team's second domain brings: two short domains, a
-campaign of 50 distributors, a device-targeted link and a password link, beside plain
-links that hosts answer by rule. The engine and browser suites build it into two sites
+campaign of 50 distributors, a device-targeted link and a password link, an expiring link
+for WeChat visitors (open_in_browser) and one that starts later, beside plain links that
+hosts answer by rule. The engine and browser suites build it into two sites
 and check every link of each."""
 
 from __future__ import annotations
@@ -55,6 +56,16 @@ links:
   vip:
     url: {target}/vip/offer?k=1
     password: {PASSWORD}
+    domains: all
+  wx:
+    url: {target}/wx
+    title: Winter sale
+    open_in_browser: true
+    expires: 2027-03-31
+    domains: all
+  soon:
+    url: {target}/soon
+    starts: 2027-01-01
     domains: all
 campaigns:
   spring:

@@ -1,7 +1,8 @@
 // Reads a vercel.json the way Vercel's own packages do, and answers request paths with it.
 //
 // usage: node vercel_routes.js SITE_DIR PATH...   (paths percent-encoded, as browsers send them)
-// Prints JSON: {"errors": [...], "answers": {path: {"status": N, "location": "..."} | null}}.
+// Prints JSON: {"errors": [...], "answers": {path: {"status": N, "location": "..."} |
+// {"rewrite": "/dest"} (a rewrite after the files, for a path no file answers) | null}}.
 // The schema is @vercel/routing-utils' redirectsSchema/cleanUrlsSchema/trailingSlashSchema
 // (what the vercel CLI validates vercel.json with); the routes are its getTransformedRoutes.
 "use strict";
@@ -24,6 +25,7 @@ const validate = ajv.compile({
     cleanUrls: routing.cleanUrlsSchema,
     trailingSlash: routing.trailingSlashSchema,
     headers: routing.headersSchema,
+    rewrites: routing.rewritesSchema,
   },
 });
 if (!validate(config)) errors.push("schema: " + ajv.errorsText(validate.errors));
@@ -34,7 +36,13 @@ if (error) errors.push(`routes: ${error.code}: ${error.message}`);
 const answers = {};
 for (const p of paths) {
   answers[p] = null;
+  let files = false; // past { handle: "filesystem" }: rewrites, for paths no file answers
   for (const route of routes || []) {
+    if (route.handle === "filesystem") files = true;
+    if (files && route.dest && new RegExp(route.src).test(p)) {
+      answers[p] = { rewrite: route.dest };
+      break;
+    }
     if (!route.status || !route.headers || !route.headers.Location) continue;
     if (new RegExp(route.src).test(p)) {
       answers[p] = { status: route.status, location: route.headers.Location };

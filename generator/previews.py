@@ -1,0 +1,112 @@
+"""The data of every preview, in a few shared files, without publishing the list of slugs.
+
+By default a build writes no preview page a link: ``/<slug>+`` is answered by one shared
+page (``_shortlinks/preview.html``, through one rule where the host has patterns, or
+by the 404 page where it has none), whose script (``templates/preview_shared.js``)
+fetches the record of that one path from one of a few shard files and draws it.
+
+A shard is a JSON object ``{key: sealed}``. ``key`` is a hash of the path the visitor
+typed (the slug, ``+`` excluded); ``sealed`` is the record (JSON, ``record`` below),
+XORed with a keystream derived from the same path and written in base64. So a record can
+only be read by someone who already knows its slug, and reading every shard gives no
+list of slugs (nor of targets): the same deterrent as the 404 page's table
+(``finder.py``), and the same limit: short slugs can be guessed by trying them.
+
+Both derivations are SHA-256 with a label (``key``: the first 8 bytes, in hex; the
+keystream: SHA-256 of a key in counter mode), because a build seals every link's record
+and Python's hashlib does that in C (the 404 page's FNV-1a keystream, in pure Python,
+would cost about 0.3 ms a record); the shared script carries a small synchronous
+SHA-256, so it needs no secure context (WebCrypto does not exist on plain http pages).
+
+A slug whose normal form (``finder.normal``: case, width, trailing punctuation) differs
+from it is also filed under the normal form, unless another slug has that normal form:
+``/Sale+`` and ``/sale)+`` find the preview of ``Sale`` as the 404 page finds its link.
+
+The number of shards is a power of two, about one for every ``PER_SHARD`` paths, at
+most ``MAX_SHARDS``: a preview fetches one small file (two for a mangled path), and a
+site gains about one file for every 256 links.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable
+
+from . import finder
+
+KEY_LABEL = b"shortlinks preview key\x00"
+SEAL_LABEL = b"shortlinks preview seal\x00"
+PER_SHARD = 256
+MAX_SHARDS = 4096
+
+
+def key_of(path: str) -> str:
+    """The public name of a path's record: 8 bytes of SHA-256, in hex."""
+    return hashlib.sha256(KEY_LABEL + path.encode("utf-8")).hexdigest()[:16]
+
+
+def _stream(path: str, n: int) -> bytes:
+    seed = hashlib.sha256(SEAL_LABEL + path.encode("utf-8")).digest()
+    blocks = (hashlib.sha256(seed + i.to_bytes(4, "big")).digest() for i in range((n + 31) // 32))
+    return b"".join(blocks)[:n]
+
+
+def seal(data: bytes, path: str) -> str:
+    """``data`` XORed with the keystream of ``path``, in base64."""
+    n = len(data)
+    mixed = int.from_bytes(data, "big") ^ int.from_bytes(_stream(path, n), "big")
+    return base64.b64encode(mixed.to_bytes(n, "big")).decode("ascii")
+
+
+def unseal(sealed: str, path: str) -> bytes:
+    """The inverse of ``seal`` (tests; the shared script does it in the browser)."""
+    data = base64.b64decode(sealed)
+    n = len(data)
+    return (int.from_bytes(data, "big") ^ int.from_bytes(_stream(path, n), "big")).to_bytes(
+        n, "big"
+    )
+
+
+def shard_count(paths: int) -> int:
+    """A power of two near ``paths / PER_SHARD``, from 1 to ``MAX_SHARDS``."""
+    count = 1
+    while count * PER_SHARD < paths and count < MAX_SHARDS:
+        count *= 2
+    return count
+
+
+def shard_of(key: str, count: int) -> int:
+    return int(key[:8], 16) % count
+
+
+def encode(record: dict[str, object]) -> bytes:
+    """A record as the script reads it: compact JSON, keys sorted (reproducible bytes)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def shards(records: Iterable[tuple[str, bytes]], count: int) -> list[dict[str, str]]:
+    """``count`` shards of the records, given as (slug, encoded record); a slug is filed
+    under its normal form too when that differs and no other slug shares it. Two paths
+    whose keys collide (64 bits: about one chance in 10^7 at a million slugs) are both
+    left out rather than one shown for the other."""
+    out: list[dict[str, str]] = [{} for _ in range(count)]
+    by_norm: dict[str, list[str]] = {}
+    data: dict[str, bytes] = {}
+    for slug, record in records:
+        data[slug] = record
+        by_norm.setdefault(finder.normal(slug), []).append(slug)
+    paths = dict.fromkeys(data, "")
+    for norm, found in by_norm.items():
+        if len(found) == 1 and norm and norm != found[0] and norm not in data:
+            paths[norm] = found[0]  # a mangled spelling, filed under its normal form
+    seen: dict[str, int] = {}
+    for path in paths:
+        key = key_of(path)
+        seen[key] = seen.get(key, 0) + 1
+    for path, slug in paths.items():
+        key = key_of(path)
+        if seen[key] == 1:
+            out[shard_of(key, count)][key] = seal(data[slug or path], path)
+    return [dict(sorted(shard.items())) for shard in out]

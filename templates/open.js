@@ -1,5 +1,0 @@
-{#- Shows the address the link would have gone to: the target (or, once expired, its
-    'expired' URL; for a link with 'devices', the one for the visitor's phone, as
-    _devices.js picks it), the visitor's query merged in as the redirect page does; and the copy
-    button, with a fallback for in-app browsers without the clipboard API. -#}
-(function(t,e,x{% if devices %},D{% endif %}){var l=location,d=document;if(e&&Date.now()>=e&&x)t=x;{% if devices %}else{{ '{' }}{% include "_devices.js" %}}{% endif %}{% include "_merge.js" %}d.addEventListener("DOMContentLoaded",function(){var s=d.getElementById("short"),b=d.getElementById("copy");s.textContent=t;b.addEventListener("click",function(){function done(){b.textContent=b.getAttribute("data-done")}if(navigator.clipboard)navigator.clipboard.writeText(t).then(done,fallback);else fallback();function fallback(){var r=d.createRange();r.selectNodeContents(s);var g=getSelection();g.removeAllRanges();g.addRange(r);if(d.execCommand("copy"))done()}})})})({{ target.url|tojson }},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %})

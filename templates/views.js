@@ -1,0 +1,22 @@
+{#- The views a link's own page shows in its place, shared by every page (one file,
+    '/_shortlinks/views.js', loaded by _view.js only when a view is due):
+      ["expired", title, when]: the expired page, once the visitor's clock is past the
+        link's 'expires' and it has no 'expired' URL (the rebuilt site answers with
+        expired.html; until then, and on a site that is not rebuilt, this is it);
+      ["open", title, address]: for a link with 'open_in_browser', inside WeChat and QQ
+        (which block or warn on many sites): asks to open the link in a browser, with the
+        address it would have gone to (the visitor's query merged in, the device's target)
+        and a copy button, with a fallback for in-app browsers without the clipboard API.
+    Every value is set as text (textContent), never as markup; the words (generator/i18n.py)
+    come in through tojson. A placeholder is filled by a function, so a '$' in a title is
+    itself. The page is hidden while the view is built; a page without its own style gets
+    the shared one ('/_shortlinks/style.css', style.css) and shows once it has loaded. -#}
+(function(a,W){if(!a)return;var d=document,h=d.documentElement;
+function E(p,n,x){var e=p.appendChild(d.createElement(n));if(x!=null)e.textContent=x;return e}
+function F(s,v){return s.replace(/\{(\w+)\}/g,function(m,k){return k in v?v[k]:m})}
+function show(){var b=d.body,m,g;b.innerHTML="";m=E(b,"main");
+if(a[0]=="expired"){d.title=W.expired_title;E(m,"h1",W.expired_heading);E(m,"p",F(a[1]?W.expired_named:W.expired_plain,{title:a[1],when:a[2]}));E(E(m,"p"),"a",W.go_to).href=W.home}
+if(a[0]=="open"){d.title=W.hint_heading;E(m,"h1",W.hint_heading);if(a[1])E(m,"p",a[1]);E(m,"p",W.hint_text);var s=E(E(m,"p"),"span",a[2]),c=E(E(m,"p"),"button",W.copy);s.parentNode.className="target";s.id="short";c.type="button";c.id="copy";
+c.addEventListener("click",function(){function done(){c.textContent=W.copied}function other(){var r=d.createRange(),g=getSelection();r.selectNodeContents(s);g.removeAllRanges();g.addRange(r);if(d.execCommand("copy"))done()}if(navigator.clipboard)navigator.clipboard.writeText(a[2]).then(done,other);else other()})}
+if(d.querySelector("style")){h.hidden=false;return}g=E(d.head,"link");g.rel="stylesheet";g.href="/_shortlinks/style.css";g.onload=g.onerror=function(){h.hidden=false}}
+if(d.readyState=="loading")d.addEventListener("DOMContentLoaded",show);else show()})(window.shortlinksView,{{ words|tojson }})
