@@ -143,7 +143,7 @@ def test_a_new_link_is_served_without_running_lock(tmp_path: Path) -> None:
     assert shortlinks(tmp_path, "lock").returncode == 0
     server = Serve(tmp_path)
     try:
-        assert server.said[0] == "built 18 files for 1 links"
+        assert server.said[0] == "built 22 files for 1 links"
         replace(links, GH + "  new: https://new.example/\n")
         assert server.verdict().startswith("rebuilt: ")
         assert server.get("/new")[:2] == (302, "https://new.example/")
@@ -158,7 +158,7 @@ def test_serve_rebuilds_on_every_input_and_says_what_it_did(tmp_path: Path) -> N
     good_lock = lock.read_text()
     server = Serve(tmp_path)
     try:
-        assert server.said == ["built 18 files for 1 links", server.said[-1]]
+        assert server.said == ["built 22 files for 1 links", server.said[-1]]
         assert server.get("/gh")[:2] == (302, "https://github.com/acme")
 
         # the same bytes saved again (in place): nothing to publish, and said so
@@ -220,7 +220,7 @@ def test_a_file_that_never_built_is_not_called_the_last_good_site(tmp_path: Path
         assert server.said[-2] == "not built: nothing to serve until links.yaml builds"
         assert server.get("/gh")[0] == 503
         replace(links, GH)
-        assert server.verdict() == "built 18 files for 1 links"
+        assert server.verdict() == "built 22 files for 1 links"
         assert server.get("/gh")[:2] == (302, "https://github.com/acme")
     finally:
         assert server.stop() == 0
