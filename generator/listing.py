@@ -257,12 +257,13 @@ def as_csv(picked: list[Row], plan: Plan) -> str:
 
 def as_markdown(picked: list[Row], plan: Plan) -> str:
     """A Markdown table (the expiry reminder issue's, docs/health.md): every value from the
-    file in a code span or escaped, so none links, mentions anyone or breaks the table."""
+    file in a code span or escaped, so none links, mentions anyone or breaks the table.
+    Without the time left, which changes every minute: the same links, the same table."""
     if not picked:
         return "No links.\n"
     extra = has_campaigns(plan)
     data = [_fields(r, plan, extra) for r in picked]
-    cols = ["slug", "state", "left", "expires"]
+    cols = ["slug", "state", "expires"]
     if plan.site.several:
         cols.append("domains")
     if extra:

@@ -563,11 +563,11 @@ def test_list_expiring_within_a_window_as_markdown(tmp_path: Path) -> None:
 
     assert listed("--format", "markdown") == (
         0,
-        "| slug | state | left | expires | title | url |\n|---|---|---|---|---|---|\n"
-        "| `a` | expiring | 2 days | 27 November 2026 |  | `https://example.com/a` |\n",
+        "| slug | state | expires | title | url |\n|---|---|---|---|---|\n"
+        "| `a` | expiring | 27 November 2026 |  | `https://example.com/a` |\n",
     )
     assert listed("--format", "markdown", "--within", "30d")[1].splitlines()[3] == (
-        "| `b` | expiring | 25 days | 20 December 2026 | B 'sale' &lt;b&gt; "
+        "| `b` | expiring | 20 December 2026 | B 'sale' &lt;b&gt; "
         "| `https://example.com/b?x=1%7C2` |"
     )
     assert listed("--within", "1", "--format", "markdown") == (0, "No links.\n")
