@@ -18,6 +18,7 @@ connection error or a 5xx; what still differs is reported, one line a slug. They
 through the proxy of HTTP_PROXY / HTTPS_PROXY unless NO_PROXY exempts the host
 (``opener``). The first link is asked alone: when it has no answer at all, nothing will
 (offline, or a proxy needed), and that is said once (``Unreachable``), not once a link.
+``shortlinks targets`` (targets.py) asks the links' targets with the same plumbing (``ask``).
 """
 
 from __future__ import annotations
