@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import signal
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -133,6 +134,21 @@ class _Now(click.ParamType):
         if not FIRST_YEAR <= when.year <= LAST_YEAR:
             self.fail(f"{str(value)!r} is out of range: give a year {FIRST_YEAR} to {LAST_YEAR}")
         return when
+
+
+class _Duration(click.ParamType):
+    """A length of time: a number and h, d or w (12h, 7d, 2w); a bare number is days."""
+
+    name = "DURATION"
+
+    def convert(self, value: object, param: object, ctx: object) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        m = re.fullmatch(r"(\d{1,5})\s*([hdw]?)", str(value).strip().lower())
+        if not m:
+            self.fail(f"{str(value)!r} is not a length of time; write it like 7d, 48h or 2w")
+        hours = {"h": 1, "d": 24, "": 24, "w": 24 * 7}[m.group(2)]
+        return timedelta(hours=int(m.group(1)) * hours)
 
 
 def _now_option(help_text: str, hidden: bool = False) -> Callable[[F], F]:
@@ -594,6 +610,78 @@ def verify(
     sys.exit(1 if findings else 0)
 
 
+EXAMPLES_TARGETS = """
+\b
+Examples:
+  shortlinks targets                            # dead, moved and suspicious targets
+  shortlinks targets --fail-on never --format json > health.json
+  shortlinks targets --format markdown --fail-on moved   # the health issue's body
+"""
+
+
+@main.command("targets", epilog=EXAMPLES_TARGETS)
+@_FILE
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)  # fmt: skip
+@click.option("--fail-on", type=click.Choice(["dead", "suspicious", "moved", "never"]),
+              default="dead", show_default=True,
+              help="Exit 1 when a target is this bad or worse (dead, then suspicious, then "
+              "moved); 'never': exit 0 whatever the targets answer.")  # fmt: skip
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--per-host", default=2, show_default=True, type=click.IntRange(1, 16),
+              help="Requests at once to one host.")  # fmt: skip
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 120))
+@click.option("--retries", default=2, show_default=True, type=click.IntRange(0, 10),
+              help="After a 429, a 5xx or a dropped connection.")  # fmt: skip
+@click.option("--max-wait", default=30.0, show_default=True, type=click.FloatRange(0, 600),
+              help="The longest Retry-After waited for, in seconds.")  # fmt: skip
+@_now_option("The instant the links' states are taken at (an ended link's target is not asked).")
+def targets_cmd(
+    file: Path,
+    fmt: str,
+    fail_on: str,
+    concurrency: int,
+    per_host: int,
+    timeout: float,
+    retries: int,
+    max_wait: float,
+    now: datetime | None,
+) -> None:
+    """Ask every target of FILE (device and expired targets, campaigns' links and the
+    site's home too) and report the dead, moved and suspicious ones (docs/health.md).
+
+    Exit 0 when none is as bad as --fail-on, 1 when one is (or the file has problems, or
+    no target answered at all: offline)."""
+    from . import targets as health
+    from . import verify as verifier
+
+    linkset = _linkset_or_exit(file)
+    found = health.places(linkset, _clock(now))
+    settings = health.Settings(concurrency, per_host, timeout, retries, max_wait)
+    total = len({p.url for p in found})
+    try:
+        if sys.stderr.isatty():  # a progress bar on a terminal only
+            with click.progressbar(length=total, label="Asking", file=sys.stderr) as bar:
+                report = health.check(found, settings, bar.update)
+        else:
+            report = health.check(found, settings)
+    except verifier.Unreachable as exc:
+        click.echo(f"error: not one target answered ({exc.last})", err=True)
+        click.echo(
+            "    hint: are you offline or behind a proxy? Behind one, set HTTPS_PROXY "
+            "(HTTP_PROXY for http://) to its address: targets goes through it",
+            err=True,
+        )
+        sys.exit(1)
+    if fmt == "json":
+        click.echo(health.as_json(report), nl=False)
+    elif fmt == "markdown":
+        click.echo(health.markdown(report), nl=False)
+    else:
+        click.echo(health.text(report), nl=False)
+    sys.exit(1 if report.fails(fail_on) else 0)
+
+
 def _no_such(what: str, name: str, where: str, known: Iterable[str]) -> NoReturn:
     """An unknown slug, campaign or tag, with the close ones the file has: exit 1."""
     from .slugs import did_you_mean
@@ -693,17 +781,21 @@ Examples:
 @main.command("list", epilog=EXAMPLES_LIST)
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--state", type=click.Choice(["active", "scheduled", "expired", "expiring"]),
-              help="Only links in this state ('expiring': ending within 7 days).")  # fmt: skip
+              help="Only links in this state ('expiring': ending within --within).")  # fmt: skip
+@click.option("--within", type=_Duration(), default="7d", show_default=True,
+              help="What 'expiring' means: ending within this long (7d, 48h, 2w; a bare "
+              "number is days).")  # fmt: skip
 @click.option("--tag", help="Only links with this tag.")
 @click.option("--campaign", metavar="NAME", shell_complete=_complete_campaign,
               help="Only this campaign's links, and their distributors.")  # fmt: skip
 @click.option("--domain", help="With site.domains: only the links of this domain.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
+              default="table", show_default=True)  # fmt: skip
 @_now_option("The instant states and times are taken at.")
 def list_links(
     file: Path,
     state: str | None,
+    within: timedelta,
     tag: str | None,
     campaign: str | None,
     domain: str | None,
@@ -726,7 +818,7 @@ def list_links(
     if tag is not None and not any(tag in link.tags for link in linkset.links):
         _no_such("link with the tag", tag, str(file), {t for x in linkset.links for t in x.tags})
     plan = make_plan(linkset, now)
-    picked = listing.select(listing.rows(plan, now), state, tag, chosen)
+    picked = listing.select(listing.rows(plan, now, within), state, tag, chosen)
     if domain is not None:
         if not linkset.site.several:
             raise click.BadParameter(f"{file} has no site.domains", param_hint="--domain")
@@ -736,6 +828,8 @@ def list_links(
         click.echo(listing.as_json(picked, plan), nl=False)
     elif fmt == "csv":
         click.echo(listing.as_csv(picked, plan), nl=False)
+    elif fmt == "markdown":
+        click.echo(listing.as_markdown(picked, plan), nl=False)
     else:
         width = shutil.get_terminal_size((100, 24)).columns
         click.echo(listing.table(picked, plan, width, campaign=chosen is not None), nl=False)

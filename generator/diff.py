@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import gitfiles
 from .load import load_text
+from .markdown import md_cell
 from .model import Link, LinkSet
 from .problems import Problem
 from .times import describe, zone
@@ -168,7 +169,7 @@ def markdown(
 ) -> str:
     """The job summary: tables a reviewer reads on the pull request's checks page."""
     tz = zone(head.site.timezone)
-    esc = _md
+    esc = md_cell
     lines = [f"### Links: `{esc(base_name)}` → `{esc(head_name)}`", ""]
     errors = [p for p in problems if p.is_error]
     if errors:
@@ -247,16 +248,3 @@ def as_json(diff: Diff) -> str:
         "broken": diff.broken,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-def _md(value: str) -> str:
-    """Text in a Markdown table cell: no pipes, line breaks, backticks or HTML from a PR."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("`", "'")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\r", " ")
-        .replace("\n", " ")
-    )

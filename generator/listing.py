@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from .markdown import code, md_cell
 from .model import Campaign, Link, LinkSet, State
 from .plan import Plan
 from .slugs import did_you_mean
@@ -45,7 +46,7 @@ class UnknownCampaign(LookupError):
 @dataclass(frozen=True)
 class Row:
     link: Link
-    state: str  # active, scheduled, expired, or expiring (active, ending within 7 days)
+    state: str  # active, scheduled, expired, or expiring (active, ending within ``soon``)
     left: str  # "3 days", "in 2 hours", "" (no end), "ended 4 days ago"
     sort: tuple[object, ...]
 
@@ -59,14 +60,15 @@ def human(delta: timedelta) -> str:
     return "less than a minute"
 
 
-def rows(plan: Plan, now: datetime) -> list[Row]:
+def rows(plan: Plan, now: datetime, soon: timedelta = SOON) -> list[Row]:
+    """Every link's row; an active link that ends within ``soon`` is 'expiring'."""
     out = []
     for link in plan.links:
         state = plan.state_of(link)
         if state is State.active:
             if link.expires is not None:
                 left = link.expires - now
-                name = "expiring" if left <= SOON else "active"
+                name = "expiring" if left <= soon else "active"
                 out.append(Row(link, name, human(left), (0, link.expires, link.slug)))
             else:
                 out.append(Row(link, "active", "", (1, now, link.slug)))
@@ -251,3 +253,30 @@ def as_csv(picked: list[Row], plan: Plan) -> str:
     for r in picked:
         writer.writerow(_fields(r, plan, extra))
     return out.getvalue()
+
+
+def as_markdown(picked: list[Row], plan: Plan) -> str:
+    """A Markdown table (the expiry reminder issue's, docs/health.md): every value from the
+    file in a code span or escaped, so none links, mentions anyone or breaks the table.
+    Without the time left, which changes every minute: the same links, the same table."""
+    if not picked:
+        return "No links.\n"
+    extra = has_campaigns(plan)
+    data = [_fields(r, plan, extra) for r in picked]
+    cols = ["slug", "state", "expires"]
+    if plan.site.several:
+        cols.append("domains")
+    if extra:
+        cols += CAMPAIGN
+    cols += ["title", "url"]
+    as_code = {"slug", "url", "domains", "distributor_code"}
+
+    def cell(col: str, value: str) -> str:
+        if not value:
+            return ""
+        return code(value) if col in as_code else md_cell(value)
+
+    lines = ["| " + " | ".join(HEADS.get(c, c).replace("_", " ") for c in cols) + " |"]
+    lines.append("|" + "---|" * len(cols))
+    lines += ["| " + " | ".join(cell(c, d[c]) for c in cols) + " |" for d in data]
+    return "\n".join(lines) + "\n"

@@ -18,6 +18,7 @@ connection error or a 5xx; what still differs is reported, one line a slug. They
 through the proxy of HTTP_PROXY / HTTPS_PROXY unless NO_PROXY exempts the host
 (``opener``). The first link is asked alone: when it has no answer at all, nothing will
 (offline, or a proxy needed), and that is said once (``Unreachable``), not once a link.
+``shortlinks targets`` (targets.py) asks the links' targets with the same plumbing (``ask``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Answer:
     status: int
     location: str | None
     body: str
+    retry_after: str | None = None  # the Retry-After header of a 429 or 503, as sent
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,23 @@ def fetch(
     parts = urllib.parse.urlsplit(base)
     target = parts.path.rstrip("/") + urllib.parse.quote(path, safe="/-_.~")
     url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, target, "", ""))
+    return ask(url, timeout, via, agent="shortlinks-verify", accept="text/html")
+
+
+def ask(
+    url: str,
+    timeout: float,
+    via: urllib.request.OpenerDirector | None = None,
+    *,
+    method: str = "GET",
+    agent: str = "shortlinks",
+    accept: str = "text/html",
+    limit: int = 64 * 1024,
+) -> Answer:
+    """One request for ``url`` without following redirects (its first ``limit`` bytes
+    read); raises OSError on a connection problem: refused, unknown host, TLS, timeout."""
     request = urllib.request.Request(
-        url, headers={"User-Agent": "shortlinks-verify", "Accept": "text/html"}
+        url, method=method, headers={"User-Agent": agent, "Accept": accept}
     )
     try:
         resp = (via or opener()).open(request, timeout=timeout)
@@ -92,8 +109,12 @@ def fetch(
     except http.client.HTTPException as exc:  # a reply that is no HTTP
         raise OSError(f"{exc.__class__.__name__}: {exc}") from exc
     with resp:
-        body = resp.read(64 * 1024).decode("utf-8", "replace")
-        return Answer(resp.status, resp.headers.get("Location"), body)
+        try:
+            body = resp.read(limit).decode("utf-8", "replace") if method != "HEAD" else ""
+        except http.client.HTTPException as exc:  # cut short
+            raise OSError(f"{exc.__class__.__name__}: {exc}") from exc
+        headers = resp.headers
+        return Answer(resp.status, headers.get("Location"), body, headers.get("Retry-After"))
 
 
 class Unreachable(OSError):

@@ -20,6 +20,8 @@ has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 if [ "$want_test" = 1 ]; then
   # the diff, workflow and docs tests make git repositories of their own
   has git || apt_packages+=(git)
+  # a self-signed certificate for the TLS test of `shortlinks targets` (tests/test_targets.py)
+  has openssl || apt_packages+=(openssl)
   # node runs the redirect pages' script in the end-to-end tests
   has node || apt_packages+=(nodejs)
   # the web servers of the conformance suite (tests/e2e/test_conformance.py)

@@ -303,6 +303,7 @@ NOW_COMMANDS = {
     "build": [],
     "list": [],
     "verify": ["http://127.0.0.1:9"],
+    "targets": [],
     "serve": [],
     "diff": ["links.yaml"],
     "add": ["https://example.com/x"],

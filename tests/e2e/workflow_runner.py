@@ -210,10 +210,13 @@ def run_workflow(
     prepare: dict[str, Any] | None = None,
     skip_steps: tuple[str, ...] = (),
     run_id: int = 1,
+    inputs: dict[str, str] | None = None,
+    api_url: str = "https://api.github.invalid",
 ) -> Run:
     """Runs every job of the workflow for ``event``: each in a fresh clone of ``origin`` under
     ``work``; ``prepare[job](workspace)`` sets a job's clone up (a venv, say); steps whose
-    name starts with one of ``skip_steps`` are left out (the test runs them apart)."""
+    name starts with one of ``skip_steps`` are left out (the test runs them apart);
+    ``inputs``: a run by hand's; ``api_url``: where GitHub's API is (a fake one's address)."""
     workflow = yaml.safe_load(workflow_path.read_text(encoding="utf-8"))
     work.mkdir(parents=True, exist_ok=True)
     artifacts = work / "artifacts"
@@ -241,6 +244,7 @@ def run_workflow(
             "github": github,
             "secrets": secrets,
             "vars": {},
+            "inputs": inputs or {},
             "needs": {n: {"result": results[n], "outputs": outputs[n]} for n in needs},
         }
         status = {
@@ -284,7 +288,8 @@ def run_workflow(
                 "GITHUB_REPOSITORY": github["repository"],
                 "GITHUB_SHA": sha,
                 "GITHUB_RUN_ID": github["run_id"],
-                "GITHUB_API_URL": "https://api.github.invalid",
+                "GITHUB_API_URL": api_url,
+                "GITHUB_SERVER_URL": "https://github.invalid",
                 "GITHUB_WORKSPACE": str(space),
                 "RUNNER_TEMP": str(work),
                 **step_env,
