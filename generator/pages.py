@@ -75,11 +75,14 @@ def _ms(at: datetime | None) -> int | None:
     return None if at is None else int(at.timestamp() * 1000)
 
 
-@functools.lru_cache(maxsize=256)  # the style and the fixed scripts: the same on every page
-def sha256_source(text: str) -> str:
-    """A CSP source for one inline script or style (its exact text, UTF-8)."""
+def _source(text: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+# the style and the fixed scripts: the same on every page
+sha256_source = functools.lru_cache(maxsize=256)(_source)
+sha256_source.__doc__ = """A CSP source for one inline script or style (its exact text, UTF-8)."""
 
 
 def policy(
@@ -133,6 +136,32 @@ class Pages:
         self._skeletons = (
             Skeletons(env, self.common) if env.policies.get("shortlinks.skeletons", False) else None
         )
+        # each kind of page's policy around its script's hash, the same on every page of it
+        self._policies: dict[tuple, tuple[str, str]] = {}
+        self._said: dict[tuple[datetime, bool], str] = {}  # _when, once an instant
+
+    def _policy(
+        self, script: Markup | None, styled: bool, connect: str | None, shared: bool
+    ) -> str:
+        """``policy`` for one page: the text around the script's hash made once a kind of
+        page, the hash of a script made for one page not kept (``sha256_source`` keeps
+        the fixed ones)."""
+        key = (script is None, styled, connect, shared)
+        around = self._policies.get(key)
+        if around is None:
+            text = policy(
+                [script] if script else [], [self._style] if styled else [], connect, shared
+            )
+            if script is None:
+                around = (text, "")
+            else:
+                before, hashed, after = text.partition(_source(script))
+                assert hashed and _source(script) not in after
+                around = (before, after)
+            self._policies[key] = around
+        if script is None:
+            return around[0]
+        return around[0] + _source(script) + around[1]
 
     def _template(self, name: str, values: dict[str, object]) -> str:
         if self._skeletons is not None:
@@ -156,21 +185,19 @@ class Pages:
         """``counted``: the page's script sends a beacon, which its policy must allow;
         ``shared``: it may load the site's shared scripts (``policy``); ``connect_self``:
         it fetches the site's own files (the shared preview's shards)."""
-        scripts, styles = [script] if script else [], [self._style] if styled else []
         connect = self._counter if counted else "'self'" if connect_self else None
-        html = self._template(
-            name,
-            {
-                **values,
-                "script": script,
-                # hashes, fixed words and a validated origin: nothing in it needs escaping
-                "csp": Markup(policy(scripts, styles, connect, shared)),
-            },
-        )
+        values["script"] = script
+        # hashes, fixed words and a validated origin: nothing in it needs escaping
+        values["csp"] = Markup(self._policy(script or None, styled, connect, shared))
+        html = self._template(name, values)
         return (html.rstrip("\n") + "\n").encode("utf-8")
 
     def _when(self, at: datetime, end: bool = False) -> str:
-        return i18n.describe(at, self.tz, self.language, end=end)
+        key = (at, end)
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = i18n.describe(at, self.tz, self.language, end=end)
+        return said
 
     def redirect(
         self,
