@@ -34,6 +34,8 @@ from .model import Target
 _MARK = "Zq7slot"
 _FOUND = re.compile(rf'"{_MARK}(\d+)\\u003c"|{_MARK}(\d+)&lt;|{_MARK}(\d+)<')
 _HTML, _JSON, _RAW = 0, 1, 2
+# the shapes of the fixed values, as _Slots.walk records them
+_EMPTY, _NONE, _TRUE, _FALSE = ("str", ""), ("NoneType", None), ("bool", True), ("bool", False)
 
 
 class _Slots:
@@ -134,12 +136,29 @@ class Skeletons:
         if not fixed.keys().isdisjoint(values):  # a page's own value over a fixed one
             return self._jinja(name, {**fixed, **values})
         slots = _Slots()
+        shape, found = slots.shape, slots.values
+        # _Slots.walk, its most common kinds inline: two renders a link, ten values each
         try:
             for v in values.values():
-                slots.walk(v)
+                kind = v.__class__
+                if kind is str:
+                    if v:
+                        shape.append("str")
+                        found.append(v)
+                    else:
+                        shape.append(_EMPTY)
+                elif v is None:
+                    shape.append(_NONE)
+                elif kind is bool:
+                    shape.append(_TRUE if v else _FALSE)
+                elif kind is Markup and v:
+                    shape.append("M")
+                    found.append(v)
+                else:
+                    slots.walk(v)
         except _Unsupported:
             return self._jinja(name, {**fixed, **values})
-        key = (name, tuple(values), tuple(slots.shape))
+        key = (name, tuple(values), tuple(shape))
         parts = self._cache.get(key, False)
         if parts is not False and parts is not None:
             self.fast += 1
