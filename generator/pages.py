@@ -140,6 +140,7 @@ class Pages:
         # each kind of page's policy around its script's hash, the same on every page of it
         self._policies: dict[tuple, tuple[str, str]] = {}
         self._said: dict[tuple[datetime, bool], str] = {}  # _when, once an instant
+        self._counted: dict[datetime, int] = {}  # _ms, once an instant
 
     def _policy(
         self, script: Markup | None, styled: bool, connect: str | None, shared: bool
@@ -200,6 +201,13 @@ class Pages:
             said = self._said[key] = i18n.describe(at, self.tz, self.language, end=end)
         return said
 
+    def _ms(self, at: datetime) -> int:
+        """``_ms``, once an instant (an aware datetime's timestamp is slow to make)."""
+        ms = self._counted.get(at)
+        if ms is None:
+            ms = self._counted[at] = int(at.timestamp() * 1000)
+        return ms
+
     def redirect(
         self,
         target: Target,
@@ -226,7 +234,7 @@ class Pages:
             if link is not None and link.devices
             else None,
             forward_query=forward_query,
-            expires_ms=_ms(expires),
+            expires_ms=None if expires is None else self._ms(expires),
             expired_url=expired.url if expired else None,
             title=title,
             expired_at=expired_at,
@@ -448,11 +456,11 @@ class Pages:
         if expires is not None:
             out.append(f'"E":{text(when(expires, end=True))}')
         if starts is not None:
-            out.append(f'"a":{_ms(starts)}')
+            out.append(f'"a":{self._ms(starts)}')
         if link.description:
             out.append(f'"d":{text(link.description)}')
         if expires is not None:
-            out.append(f'"e":{_ms(expires)}')
+            out.append(f'"e":{self._ms(expires)}')
         if link.password is not None:
             out.append('"l":1')
         out.append(f'"s":{text(entry.slug)}')

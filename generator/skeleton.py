@@ -36,6 +36,7 @@ _FOUND = re.compile(rf'"{_MARK}(\d+)\\u003c"|{_MARK}(\d+)&lt;|{_MARK}(\d+)<')
 _HTML, _JSON, _RAW = 0, 1, 2
 # the shapes of the fixed values, as _Slots.walk records them
 _EMPTY, _NONE, _TRUE, _FALSE = ("str", ""), ("NoneType", None), ("bool", True), ("bool", False)
+_TARGET = ("Target", "str", "str")  # a target with both texts
 
 
 class _Slots:
@@ -154,6 +155,15 @@ class Skeletons:
                 elif kind is Markup and v:
                     shape.append("M")
                     found.append(v)
+                elif (
+                    kind is Target
+                    and v.url.__class__ is v.display.__class__ is str
+                    and v.url
+                    and v.display
+                ):
+                    shape += _TARGET
+                    found.append(v.url)
+                    found.append(v.display)
                 else:
                     slots.walk(v)
         except _Unsupported:
