@@ -507,13 +507,22 @@ def _hint(r: Reading, tally: Tally, plan: Plan, names: Sequence[str]) -> str:
         )
     counted = r.cap in ("site_files", "site_bytes")
     qr_files = tally.top_files[qr.FOLDER]
-    if counted and plan.site.qr and qr_files:
+    if counted and plan.site.qr == "files" and qr_files:
         saved = (
             f"{qr_files:,} files"
             if r.cap == "site_files"
             else size_text(tally.bytes_under(qr.FOLDER))
         )
-        ways.append(f"'qr: false' under site: leaves out the QR codes ({saved})")
+        ways.append(
+            f"'qr: true' under site (the default) leaves out the QR code files ({saved}): "
+            "the preview draws each code in the browser"
+        )
+    previews_files = len(plan.entries) if plan.site.preview == "files" else 0
+    if r.cap == "site_files" and previews_files:
+        ways.append(
+            f"'preview: true' under site (the default) leaves out the preview pages "
+            f"({previews_files:,} files): one shared page shows them all"
+        )
     others = _other_hosts_files(tally, r.host, names)
     if counted and others:
         n, size = len(others), sum(tally.named[p] or 0 for p in others)
