@@ -55,21 +55,23 @@ class Site:
 @dataclass(frozen=True)
 class Edge:
     """What a build answers at the edge, made once (``edge_of``) and passed to every step
-    that reads it: the hosts it is for, the plan's edge rules (each host renders its
-    files from them; none when no host of the build answers any status at the edge:
-    GitHub Pages alone) and the links' pages left out so that a host's rule applies
-    (``pages_left_out``)."""
+    that reads it: the hosts it is for, the links' pages left out so that a host's rule
+    applies (``pages_left_out``), and the plan's edge rules when they were made for that;
+    else (None) ``iter_site_files`` makes them once, for every host, after the pages: the
+    memory of a million rules is then what the pages' rendering has freed."""
 
     hosts: tuple[str, ...]
-    rules: tuple[Rule, ...]
     left_out: frozenset[str]
+    rules: tuple[Rule, ...] | None = None
 
 
 def edge_of(plan: Plan, hosts: tuple[str, ...] | None = None) -> Edge:
     """The ``Edge`` of a build of ``plan`` for ``hosts`` (--host; None: ``selected_hosts``)."""
     names = selected_hosts(plan, hosts)
-    rules = edge_rules(plan) if any(HOSTS[name].statuses for name in names) else ()
-    return Edge(names, rules, frozenset(pages_left_out(plan, names, rules)))
+    if not (len(names) == 1 and HOSTS[names[0]].behaviour.files_override_rules):
+        return Edge(names, frozenset())  # no page left out: no rule needed yet
+    rules = edge_rules(plan)
+    return Edge(names, frozenset(pages_left_out(plan, names, rules)), rules)
 
 
 @dataclass(frozen=True)
@@ -259,10 +261,14 @@ def iter_site_files(plan: Plan, pages: Pages, edge: Edge, keep: bool = False) ->
             f"{HOSTS[names[0]].title}, so those links are answered by its rules alone"
         )
     claimed = set(own)
+    # made once, for every host; not at all when none answers at the edge (GitHub Pages)
+    rules = edge.rules
+    if rules is None:
+        rules = edge_rules(plan) if any(HOSTS[name].statuses for name in names) else ()
     outputs: dict[str, HostOutput] = {}
     ruled: dict[str, int] = {}
     for name in names:
-        out = HOSTS[name].render(plan, frozenset(names), edge.rules)
+        out = HOSTS[name].render(plan, frozenset(names), rules)
         clash = set(out.files) & claimed
         if clash:  # two hosts claiming one file is a programming error, not user input
             raise RuntimeError(f"host {name} writes {sorted(clash)}, already written")
