@@ -554,7 +554,7 @@ def _build_site(
     written held against the caps of its hosts before it is put in place (limits.py): a
     host that could not take it refuses the build, and the output stays as it was."""
     plan = make_plan(linkset, job.now)  # what each link does at this instant
-    edge = edge_of(plan, job.hosts)  # the rules every host renders from, made once
+    edge = edge_of(plan, job.hosts)  # the hosts, and the pages their rules stand for
     result.plan = plan
     result.states = Counter(plan.state_of(link).value for link in plan.links)
     result.timezone = plan.site.timezone
