@@ -1,4 +1,4 @@
-"""Build time and memory at scale, beside the floor and beside Hugo and MkDocs.
+"""Build time and memory at scale, beside the floor, PyYAML, Hugo and MkDocs.
 
 For each size N it generates a realistic links.yaml (bench/corpus.py) and measures whole
 processes (start-up included), each case several times, reporting the median wall time
@@ -6,27 +6,35 @@ and the peak resident memory of the process:
 
 - floor: bench/floor.py writes the very files of the build (their paths are taken from
   the build's manifest) from one fixed template, with no parsing or validation;
-- first build: into an empty folder with an empty QR cache (the codes are made);
-- full build: into an empty folder, the QR codes in the cache (the usual case: CI keeps
-  the cache between runs, and a code depends only on its short URL);
+- first build: ``shortlinks build`` as the publish workflow runs it, with empty caches:
+  an empty output folder and an empty QR cache (every code is made), with the
+  recommended settings (``RECOMMENDED``: ``site.hosts`` naming the one host the site is
+  published on, so other hosts' rule files are left out);
+- first build, every host: the same with the default settings (no ``site.hosts``: the
+  rule files of every host);
+- full build: every host, into an empty folder, the QR codes in the cache (any build
+  after the first on the same machine);
 - no change: the same command again;
 - comment: a comment added to links.yaml: everything is read, checked and rendered
   again, and no file is written;
 - one link: one link's target changed; the number of files written is reported;
 - check: ``shortlinks check`` alone;
+- CSafeLoader: PyYAML's C loader parsing the same links.yaml and nothing else (what a
+  tool that reads the file with PyYAML pays before it checks anything);
 - Hugo (Debian's ``hugo``): one content page with N aliases, one redirect page each;
 - MkDocs with mkdocs-redirects: one page and N redirects (N up to 100,000).
 
 Not a test: nothing asserts a time. The figures to quote are the ratios, measured in one
 run (these machines are shared). Run on tmpfs (the default) to measure the CPU's cost;
-``--dir`` on a disk folder adds the disk's.
+``--dir`` on a disk folder adds the disk's. Hugo, MkDocs and CSafeLoader are skipped when
+they are not installed (their rows say so).
 
     .venv/bin/python bench/scale.py                        # 1k, 10k, 100k, 1M; writes nothing
     .venv/bin/python bench/scale.py --write docs/performance.md
     .venv/bin/python bench/scale.py --sizes 1000,10000 --runs 5
 
 Sizes of a million links and more are built with ``site.qr: false`` (two million QR codes
-would take half an hour to make once, and 4 GB of cache), and skip Hugo and MkDocs.
+would take half an hour to make once, and 4 GB of cache), and skip PyYAML, Hugo and MkDocs.
 """
 
 from __future__ import annotations
@@ -51,8 +59,12 @@ import corpus  # noqa: E402
 PYTHON = sys.executable
 SHORTLINKS = [PYTHON, "-m", "generator"]
 NOW = "2026-11-25T12:00:00Z"
-HUGE = 1_000_000  # from here: no QR codes, no Hugo or MkDocs
+HUGE = 1_000_000  # from here: no QR codes, no PyYAML, Hugo or MkDocs
 OTHERS_UP_TO = 100_000
+# The settings the README recommends for a site published on one host: that host's files
+# only (site.hosts). The publish workflow's first host is GitHub Pages.
+RECOMMENDED = "  hosts: [github-pages]\n"
+PARSE = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
 
 
 @dataclass
@@ -67,6 +79,7 @@ class Case:
     runs: list[Run] = field(default_factory=list)
     note: str = ""
     files: int = 0  # files the case writes (for the cost a file)
+    links: int = 0  # links of its links.yaml (files a link)
 
     @property
     def seconds(self) -> float:
@@ -140,7 +153,10 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
     if n >= HUGE:
         text = text.replace("  home:", "  qr: false\n  home:", 1)
     links.write_text(text, encoding="utf-8")
-    env = {"SHORTLINKS_CACHE": str(work / "cache"), "PYTHONPATH": str(ROOT)}
+    recommended = work / "links-recommended.yaml"
+    recommended.write_text(text.replace("  home:", RECOMMENDED + "  home:", 1), encoding="utf-8")
+    cache = work / "cache"
+    env = {"SHORTLINKS_CACHE": str(cache), "PYTHONPATH": str(ROOT)}
     out = work / "_site"
     build = [*SHORTLINKS, "build", "links.yaml", "-o", str(out), "--now", NOW]
     cases: dict[str, Case] = {}
@@ -157,8 +173,25 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
     def clean() -> None:
         shutil.rmtree(out, ignore_errors=True)
 
-    case("first build", 1, clean)
-    case("full build", runs, clean)
+    def empty_caches() -> None:  # as the publish workflow starts: no output, no QR code
+        clean()
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def files_of(folder: Path) -> int:  # the build's own count: its manifest's lines
+        manifest = folder.parent / f".{folder.name}.manifest"
+        return len(manifest.read_text(encoding="utf-8").splitlines()) - 1
+
+    # the recommended settings first, then every host: each with empty caches
+    rec_out = work / "_site_recommended"
+    rec_build = [*SHORTLINKS, "build", recommended.name, "-o", str(rec_out), "--now", NOW]
+    first = case("first build", 1, lambda: shutil.rmtree(rec_out, ignore_errors=True), rec_build)
+    first.files, first.links = files_of(rec_out), n
+    shutil.rmtree(rec_out, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    every = case("first build, every host", 1, empty_caches)
+    every.files, every.links = files_of(out), n
+    full = case("full build", runs, clean)  # the QR codes made by the case before
+    full.files, full.links = files_of(out), n
     before = stamps(out)
     nochange = case("no change", runs)
     nochange.note = f"{sum(before[k] != v for k, v in stamps(out).items())} site files written"
@@ -183,6 +216,8 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
     one = case("one link", runs, change_one)
     one.note = f"{max(written(r.output) for r in one.runs)} site files written"
     case("check", runs, cmd=[*SHORTLINKS, "check", "links.yaml"])
+    if n < HUGE and _has_libyaml():
+        case("CSafeLoader", runs, cmd=[PYTHON, "-c", PARSE, "links.yaml"])
 
     # the floor: the same files, from a fixed template
     manifest = (work / "._site.manifest").read_text(encoding="utf-8").splitlines()[1:]
@@ -198,7 +233,7 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
     floor = case(
         "floor", runs, clean_floor, [PYTHON, str(HERE / "floor.py"), str(paths), str(floor_out)]
     )
-    floor.files = cases["full build"].files = cases["first build"].files = len(manifest)
+    floor.files, floor.links = len(manifest), n
     shutil.rmtree(floor_out, ignore_errors=True)
 
     if others and n <= OTHERS_UP_TO:
@@ -210,7 +245,7 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
             cases["Hugo"] = Case()
             case("Hugo", runs, lambda: shutil.rmtree(public, ignore_errors=True),
                  [hugo, "--quiet", "-s", str(site), "-d", str(public)])  # fmt: skip
-            cases["Hugo"].files = count_files(public)
+            cases["Hugo"].files, cases["Hugo"].links = count_files(public), n
             cases["Hugo"].note = run([hugo, "version"], work).output.split()[1]
             shutil.rmtree(site, ignore_errors=True)
         mkdocs = shutil.which("mkdocs") or os.environ.get("MKDOCS")
@@ -219,10 +254,16 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
             make_mkdocs_site(site, n)
             case("MkDocs", runs, lambda: shutil.rmtree(site / "site", ignore_errors=True),
                  [mkdocs, "build", "-q", "-f", str(site / "mkdocs.yml")])  # fmt: skip
-            cases["MkDocs"].files = count_files(site / "site")
+            cases["MkDocs"].files, cases["MkDocs"].links = count_files(site / "site"), n
             shutil.rmtree(site, ignore_errors=True)
-    shutil.rmtree(work / "cache", ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
     return cases
+
+
+def _has_libyaml() -> bool:
+    """PyYAML with its C loader, in the interpreter the cases run with."""
+    probe = "import yaml; yaml.CSafeLoader"
+    return subprocess.run([PYTHON, "-c", probe], capture_output=True, check=False).returncode == 0
 
 
 def make_hugo_site(site: Path, n: int) -> None:
@@ -268,11 +309,14 @@ def machine() -> str:
     )
 
 
+BUILDS = ("first build", "first build, every host", "full build")
+
+
 def table(results: dict[int, dict[str, Case]], where: str) -> str:
     sizes = list(results)
     head = "| case | " + " | ".join(f"{n:,} links" for n in sizes) + " |"
     rows = [head, "|---|" + "---|" * len(sizes)]
-    names = ["floor", "full build", "first build", "no change", "comment", "one link", "check",
+    names = ["floor", *BUILDS, "no change", "comment", "one link", "check", "CSafeLoader",
              "Hugo", "MkDocs"]  # fmt: skip
     for name in names:
         cells = []
@@ -284,24 +328,61 @@ def table(results: dict[int, dict[str, Case]], where: str) -> str:
                 cells.append("-")
                 continue
             text = f"{c.seconds:.2f} s"
-            if name in ("full build", "first build"):
-                text += f" (**{c.seconds / floor:.2f}x** floor)"
+            if name in BUILDS:
+                text += f" (**{c.seconds / floor:.2f}x** floor"
+                hugo = results[n].get("Hugo")
+                if hugo is not None and hugo.runs:
+                    text += f", {c.seconds / hugo.seconds:.2f}x Hugo"
+                text += ")"
             elif name in ("Hugo", "MkDocs"):  # their own file count: compared a file
                 per_file = (c.seconds / c.files) / (floor / results[n]["floor"].files)
                 text += f" for {c.files:,} files ({per_file:.2f}x the floor's cost a file)"
             elif name in ("no change", "comment", "one link"):
                 text += f" ({100 * c.seconds / full:.0f}% of full)"
+            elif name == "check" and results[n].get("CSafeLoader"):
+                parse = results[n]["CSafeLoader"].seconds
+                text += f" (**{c.seconds / parse:.2f}x** CSafeLoader's parse)"
             text += f", {c.rss_mb:.0f} MB"
-            if name in ("floor", "full build") and c.files:
-                text += f"; {c.files:,} files, {1e6 * c.seconds / c.files:.1f} us a file"
+            if c.files and c.links and name in ("Hugo", "MkDocs"):
+                text += f", {c.files / c.links:.2f} files a link"
+            elif c.files and c.links:
+                text += f"; {c.files:,} files, {c.files / c.links:.2f} a link"
+                if name in ("floor", "full build"):
+                    text += f", {1e6 * c.seconds / c.files:.1f} us a file"
             if c.note:
                 text += f"; {c.note}"
             cells.append(text)
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
-    return (
+    text = (
         f"Measured on {machine()}, files on {where}; median of the runs, peak RSS of the "
-        f"process.\n\n" + "\n".join(rows) + "\n"
+        f"process. First builds: empty output folder and empty QR cache, as the publish "
+        f"workflow runs; `first build` with the recommended settings (`site.hosts: "
+        f"[github-pages]`), `first build, every host` with none.\n\n" + "\n".join(rows) + "\n"
     )
+    for n in sizes:
+        if results[n].get("Hugo") and results[n]["Hugo"].runs:
+            text += "\n" + beside_hugo(n, results[n])
+    return text
+
+
+def beside_hugo(n: int, cases: dict[str, Case]) -> str:
+    """The builds of ``n`` links beside Hugo's: time, and the files each writes a link."""
+    hugo = cases["Hugo"]
+    rows = [
+        f"At {n:,} links, beside Hugo (one redirect page a link):",
+        "",
+        "| case | wall time | to Hugo's | files | files a link | peak RSS |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in (*BUILDS, "Hugo", "MkDocs", "floor"):
+        c = cases.get(name)
+        if c is None or not c.runs:
+            continue
+        rows.append(
+            f"| {name} | {c.seconds:.2f} s | {c.seconds / hugo.seconds:.2f}x | {c.files:,} | "
+            f"{c.files / c.links:.2f} | {c.rss_mb:.0f} MB |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def main() -> None:
@@ -325,7 +406,7 @@ def main() -> None:
     print(text)
     raw = {
         n: {name: {"seconds": [r.seconds for r in c.runs], "rss_mb": [r.rss_mb for r in c.runs],
-                   "files": c.files, "note": c.note} for name, c in cases.items()}
+                   "files": c.files, "links": c.links, "note": c.note} for name, c in cases.items()}
         for n, cases in results.items()
     }  # fmt: skip
     print(json.dumps(raw))

@@ -10,19 +10,18 @@ import gc
 import hashlib
 import importlib.metadata
 import json
-import multiprocessing
-import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import jinja2
 
-from . import __version__, limits, lock, qr
+from . import __version__, limits, lock, parallel, qr
 from .atomic import replace_file
 from .hosts import HOSTS, exposed_problem
 from .load import Document, load_file, load_text, read_bytes
@@ -30,18 +29,19 @@ from .model import LinkSet, State
 from .pages import Pages, builtin_templates, environment
 from .plan import Change, Entry, Plan, make_plan
 from .problems import ERROR, Problem
-from .render import Site, iter_pages, iter_site_files, selected_hosts
+from .render import Edge, RenderReport, edge_of, iter_pages, render
 from .validate import validate
 from .write import (
     OutputError,
     check_location,
     check_output,
+    intact,
+    last_header,
     lock_path,
     output_lock,
     read_manifest,
     retire,
     settle,
-    up_to_date,
     write_site,
 )
 
@@ -92,6 +92,11 @@ def _no_gc_pauses() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            # what was made is kept (the model, the document): moved to the oldest
+            # generation at once (freeze, then unfreeze), else the collector's next pass
+            # walks every one of those objects (0.1 s at 100,000 links, a second at 1M)
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -469,17 +474,40 @@ def _domains_up_to_date(
 def _still_right(
     out: Path, inputs: str, now: datetime, strict: bool, workers: int | None
 ) -> dict | None:
-    """The last build's header of ``out`` when nothing is to be done there (write.py's
-    ``up_to_date``, its files looked at by as many processes as would write them; under
+    """The last build's header of ``out`` when nothing is to be done there
+    (``up_to_date``, its files looked at by as many processes as would write them; under
     ``--strict`` only if it had no warnings), after finishing what a killed build left
     beside it; None: build."""
     try:
         settle(out.absolute())  # what a killed build left beside the output
-        header = up_to_date(out, inputs, now, _workers(10**9, workers))
+        header = up_to_date(out, inputs, now, parallel.workers(10**9, workers))
     except (KeyError, TypeError, ValueError):
         return None  # a manifest from another version
     if header is None or (strict and header.get("problems")):
         return None
+    return header
+
+
+def up_to_date(out: Path, inputs: str, now: datetime, workers: int = 1) -> dict | None:
+    """The last build's header when it was made from exactly these inputs, no link has
+    changed state between its instant and ``now`` (``built_at`` <= now < ``valid_until``)
+    and every file it wrote is still there as it wrote it (write.py's ``intact``, in
+    ``workers`` processes): then there is nothing to do. The stamps are looked at last:
+    the rest is one line of the manifest."""
+    header = last_header(out)
+    if header is None or header.get("inputs") != inputs:
+        return None
+    try:
+        until = header.get("valid_until")
+        if until is not None and now >= datetime.fromisoformat(until):
+            return None
+        built = header.get("built_at")  # a build 'as of' an earlier instant (--now)
+        if built is None or now < datetime.fromisoformat(built):
+            return None
+    except (TypeError, ValueError):
+        return None
+    if not intact(out, workers):
+        return None  # a file deleted, truncated or replaced: build (and repair)
     return header
 
 
@@ -527,91 +555,37 @@ def _build_site(
     progress: Callable[[int, int], None] | None,
     domain: str | None = None,
 ) -> BuildResult:
-    """One site (one domain) into ``out``: plan, render, write, and what was written held
-    against the caps of its hosts before it is put in place (limits.py): a host that
-    could not take it refuses the build, and the output stays as it was."""
-    now, templates, hosts, cache_dir = job.now, job.templates, job.hosts, job.cache_dir
-    force, workers, inputs = job.force, job.workers, job.inputs
-    plan = make_plan(linkset, now)
+    """One site (one domain) into ``out``: plan, edge rules, render, write, and what was
+    written held against the caps of its hosts before it is put in place (limits.py): a
+    host that could not take it refuses the build, and the output stays as it was."""
+    plan = make_plan(linkset, job.now)  # what each link does at this instant
+    edge = edge_of(plan, job.hosts)  # the hosts, and the pages their rules stand for
     result.plan = plan
-    site = Site()
     result.states = Counter(plan.state_of(link).value for link in plan.links)
     result.timezone = plan.site.timezone
     result.next_change = plan.next_change
 
-    written_files = limits.Tally()  # every file of the output and its size (write.py)
-
-    def header() -> dict:  # asked for once every file has been rendered
-        result.notes = site.notes
-        result.rules = {
-            name: len(HOSTS[name].ruled(plan, frozenset(site.hosts))) for name in site.hosts
-        }
-        chosen = bool(hosts or plan.site.hosts)
-        where = replace(job.where, domain=domain)
-        found = limits.fit_problems(written_files, plan, selected_hosts(plan, hosts), chosen, where)
-        result.problems = sorted(result.problems + found)
-        if any(p.is_error for p in found) or (job.strict and found):
-            raise limits.DoesNotFit
-        return {
-            "inputs": inputs,
-            "built_at": now.isoformat(),
-            "valid_until": plan.next_change.at.isoformat() if plan.next_change else None,
-            "problems": job.problems + len(found),
-            "summary": _summary(result),
-        }
-
-    env = environment(templates)
-    entries = plan.entries
-    count = _workers(len(entries), workers)
-    # This process renders a smaller share of the pages (measured best at 100k): it also
-    # renders the rule files and joins the manifest.
-    mine = len(entries) if count == 1 else int(len(entries) * 0.6 / count)
-    rest = len(entries) - mine
-    shares = [
-        entries[mine + rest * i // (count - 1) : mine + rest * (i + 1) // (count - 1)]
-        for i in range(count - 1)
-    ]
-    done = _Counter()
-    total = len(entries)
-
-    def step(n: int) -> None:
-        done.mine += n
-        if progress is not None:
-            progress(done.mine + done.theirs(), total)
-
-    def waiting() -> None:
-        if progress is not None:
-            progress(done.mine + done.theirs(), total)
-
-    def shard(share: tuple[Entry, ...]) -> Iterator[tuple[str, bytes]]:
-        """Runs in a forked worker: its own QR cache connection and page skeletons."""
-        cache = qr.QrCache(cache_dir)
-        try:
-            yield from iter_pages(
-                plan, Pages(plan, env), hosts, share, done.add, lambda u: qr.codes(u, cache)
-            )
-        finally:
-            done.flush()
-            cache.close()
-
-    cache = qr.QrCache(cache_dir)
+    # The pages shared out among forked workers, each rendering and writing its share;
+    # this process renders its own share, then the site's own files and the hosts'.
+    mine, theirs = parallel.split(plan.entries, parallel.workers(len(plan.entries), job.workers))
+    bar = parallel.Progress(len(plan.entries), progress)
+    env = environment(job.templates)
+    listing = limits.Tally()  # every file of the output and its size (write.py)
+    cache = qr.QrCache(job.cache_dir)
     try:
-        pages = Pages(plan, env)
-
-        def own() -> Iterator[tuple[str, bytes]]:
-            codes = lambda urls: qr.codes(urls, cache)  # noqa: E731
-            yield from iter_pages(plan, pages, hosts, entries[:mine], step, codes)
-            yield from iter_site_files(plan, pages, site, hosts)
-
+        codes = lambda urls: qr.codes(urls, cache)  # noqa: E731
+        files = render(plan, Pages(plan, env), edge, mine, bar.step, codes)
         written = write_site(
             out,
-            own(),
-            header,
+            files,
+            lambda: _header(plan, edge, files.report, listing, job, result, domain),
             counted=lambda n: setattr(result, "files", n),
-            shards=[lambda share=share: shard(share) for share in shares],
-            waiting=waiting,
-            every=force,
-            listed=written_files.take,
+            shards=[
+                partial(_shard, plan, env, edge, share, bar, job.cache_dir) for share in theirs
+            ],
+            waiting=bar.tell,
+            every=job.force,
+            listed=listing.take,
         )
     except limits.DoesNotFit:  # the problems say which host and what to do
         return result
@@ -638,7 +612,7 @@ def _build_site(
         return result
     finally:
         cache.close()
-    waiting()  # every worker has finished: the bar shows all of it
+    bar.tell()  # every worker has finished: the bar shows all of it
     result.written = True
     result.changed = (written.written, written.removed)
     if written.kept:
@@ -650,44 +624,54 @@ def _build_site(
     return result
 
 
-PARALLEL_FROM = 5000  # links below which one process is quicker than starting others
+def _shard(
+    plan: Plan,
+    env: jinja2.Environment,
+    edge: Edge,
+    share: Sequence[Entry],
+    bar: parallel.Progress,
+    cache_dir: Path | None,
+) -> Iterator[tuple[str, bytes]]:
+    """A share of the pages, rendered in a forked worker: its own QR cache connection and
+    page skeletons."""
+    cache = qr.QrCache(cache_dir)
+    try:
+        pages = Pages(plan, env)
+        codes = lambda urls: qr.codes(urls, cache)  # noqa: E731
+        yield from iter_pages(plan, pages, edge.left_out, share, bar.add, codes)
+    finally:
+        bar.flush()
+        cache.close()
 
 
-def _workers(entries: int, asked: int | None) -> int:
-    if asked is None and os.environ.get("SHORTLINKS_WORKERS", "").isdigit():
-        asked = int(os.environ["SHORTLINKS_WORKERS"])
-    if asked is None:
-        asked = (os.cpu_count() or 1) if entries >= PARALLEL_FROM else 1
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # the workers inherit the plan by fork; elsewhere, one process
-    return max(1, min(asked, entries // 1000 or 1))
-
-
-class _Counter:
-    """Slugs rendered here and, through shared memory, by the forked workers."""
-
-    def __init__(self) -> None:
-        self.mine = 0
-        self.shared = multiprocessing.get_context("fork").Value("q", 0) if _forks() else None
-        self.pending = 0
-
-    def add(self, n: int) -> None:  # in a worker: told in batches, the lock is not free
-        self.pending += n
-        if self.pending >= 256:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.shared is not None and self.pending:
-            with self.shared.get_lock():
-                self.shared.value += self.pending
-        self.pending = 0
-
-    def theirs(self) -> int:
-        return self.shared.value if self.shared is not None else 0
-
-
-def _forks() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+def _header(
+    plan: Plan,
+    edge: Edge,
+    report: RenderReport,
+    listing: limits.Tally,
+    job: _Job,
+    result: BuildResult,
+    domain: str | None,
+) -> dict:
+    """What the manifest keeps of this build (for ``up_to_date``), asked for once every
+    file has been rendered and written beside the output. The files are first held
+    against the caps of the hosts (limits.py): ``limits.DoesNotFit`` when one cannot take
+    them (or, under --strict, comes near a cap), and nothing is put in place."""
+    result.notes = list(report.notes)
+    result.rules = dict(report.rules)
+    chosen = bool(job.hosts or plan.site.hosts)
+    where = replace(job.where, domain=domain)
+    found = limits.fit_problems(listing, plan, edge.hosts, chosen, where)
+    result.problems = sorted(result.problems + found)
+    if any(p.is_error for p in found) or (job.strict and found):
+        raise limits.DoesNotFit
+    return {
+        "inputs": job.inputs,
+        "built_at": job.now.isoformat(),
+        "valid_until": plan.next_change.at.isoformat() if plan.next_change else None,
+        "problems": job.problems + len(found),
+        "summary": _summary(result),
+    }
 
 
 def has_errors(problems: list[Problem]) -> bool:

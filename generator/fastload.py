@@ -73,15 +73,27 @@ class _NotPlain(Exception):
     """The text leaves the plain part of YAML: the slow path takes it."""
 
 
+# Values already read, by their text, up to _TYPED_MAX of them: a links file repeats its
+# keys, dates, booleans and numbers (at 100,000 links, 40,000 dates of a thousand days),
+# and each is tried against PyYAML's resolvers. Values are immutable.
+_TYPED: dict[str, Any] = {}
+_TYPED_MAX = 4096
+
+
 def _scalar(text: str) -> Any:
     """A plain scalar's value, typed as PyYAML would type it."""
     resolvers = _RESOLVERS.get(text[0] if text else "")
     if resolvers is None:
         return text
+    typed = _TYPED.get(text, _TYPED)
+    if typed is not _TYPED:
+        return typed
     for tag, regexp in resolvers:  # noqa: B007 - the tag that matched is used below
         if regexp.match(text):
             break
     else:
+        if len(_TYPED) < _TYPED_MAX:  # keys such as 'title' and 'tags' are tried often
+            _TYPED[text] = text
         return text
     make = _TYPES.get(tag)
     if make is None:  # merge keys, '=', '!', '&', '*': the slow path has words for these
@@ -91,11 +103,14 @@ def _scalar(text: str) -> Any:
     if tag == _BOOL and text not in _YAML12_BOOLEANS:
         raise _NotPlain  # yes/no/on/off: the slow path notes how it was written (load.py)
     try:
-        return make(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+        typed = make(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
     except (ValueError, OverflowError):
         if tag.endswith("timestamp"):  # like load.py: validation says which date is wrong
             return text
         raise _NotPlain from None
+    if len(_TYPED) < _TYPED_MAX:
+        _TYPED[text] = typed
+    return typed
 
 
 def _plain(text: str) -> str:

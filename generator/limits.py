@@ -42,10 +42,12 @@ from .problems import ERROR, WARNING, Problem
 from .render import (
     UNMADE,
     UNMADE_PAGES,
-    Site,
+    Rendered,
+    edge_of,
     iter_pages,
     iter_site_files,
     page_folders,
+    pages_left_out,
     preview_shards,
     selected_hosts,
     shared_pages,
@@ -198,7 +200,8 @@ def check_fit(
     if sized:
         step = max(1, len(plan.entries) // SAMPLE)
         sample = plan.entries[::step][:SAMPLE]
-        made = iter_pages(plan, Pages(plan, env), hosts, sample, None, _few_codes)
+        left_out = pages_left_out(plan, names)
+        made = iter_pages(plan, Pages(plan, env), left_out, sample, None, _few_codes)
         sizes = ((path, _size(data)) for path, data in made if data is not UNMADE)
         tally.estimate(sizes, len(sample))
     return fit_problems(tally, plan, names, bool(hosts or plan.site.hosts), where)
@@ -242,24 +245,24 @@ def _site_files(
     part, made for no link), within what its host caps its rule file at. The shared
     preview's data files are as many as the whole plan makes (``_previews``)."""
     if exact:
-        listing = iter_site_files(plan, UNMADE_PAGES, Site(), hosts)
+        listing = iter_site_files(plan, UNMADE_PAGES, edge_of(plan, hosts))
         out = [(path, _made_size(data, sized)) for path, data in listing]
         return _previews(out, plan, plan, env, sized)
     step = len(plan.entries) / SHARE
     picked = {id(plan.entries[int(i * step)].link) for i in range(SHARE)}
     links = tuple(link for link in plan.links if id(link) in picked)
     entries = tuple(entry for entry in plan.entries if id(entry.link) in picked)
-    share, empty = Site(), Site()
     part = replace(plan, links=links, entries=entries)
-    made = list(iter_site_files(part, UNMADE_PAGES, share, hosts))
+    rendered = Rendered(iter_site_files(part, UNMADE_PAGES, edge_of(part, hosts)))
+    made = list(rendered)
     if not sized:
         return [(path, None) for path, _data in made]
+    none = replace(plan, links=(), entries=())
     fixed = {
         path: _size(data)
-        for path, data in iter_site_files(replace(plan, links=(), entries=()), UNMADE_PAGES,
-                                          empty, hosts)
+        for path, data in iter_site_files(none, UNMADE_PAGES, edge_of(none, hosts))
         if data is not UNMADE
-    }  # fmt: skip
+    }
     out: list[tuple[str, int | None]] = []
     for path, data in made:
         if data is UNMADE:
@@ -269,7 +272,7 @@ def _site_files(
         whole, shown = (plan.links, links) if path == "links.json" else (plan.entries, entries)
         estimate = base + round((size - base) * len(whole) / len(shown))
         for name in names:
-            host, output = HOSTS[name], share.hosts.get(name)
+            host, output = HOSTS[name], rendered.report.hosts.get(name)
             if output is None or path not in output.files or path != host.files[0]:
                 continue  # caps of a host's rule file are on the file it writes itself
             if host.limits.file_bytes:
@@ -507,13 +510,22 @@ def _hint(r: Reading, tally: Tally, plan: Plan, names: Sequence[str]) -> str:
         )
     counted = r.cap in ("site_files", "site_bytes")
     qr_files = tally.top_files[qr.FOLDER]
-    if counted and plan.site.qr and qr_files:
+    if counted and plan.site.qr == "files" and qr_files:
         saved = (
             f"{qr_files:,} files"
             if r.cap == "site_files"
             else size_text(tally.bytes_under(qr.FOLDER))
         )
-        ways.append(f"'qr: false' under site: leaves out the QR codes ({saved})")
+        ways.append(
+            f"'qr: true' under site (the default) leaves out the QR code files ({saved}): "
+            "the preview draws each code in the browser"
+        )
+    previews_files = len(plan.entries) if plan.site.preview == "files" else 0
+    if r.cap == "site_files" and previews_files:
+        ways.append(
+            f"'preview: true' under site (the default) leaves out the preview pages "
+            f"({previews_files:,} files): one shared page shows them all"
+        )
     others = _other_hosts_files(tally, r.host, names)
     if counted and others:
         n, size = len(others), sum(tally.named[p] or 0 for p in others)

@@ -97,6 +97,9 @@ class Document:
 
     def locate(self, path: Path, at: str = "value") -> tuple[int, int]:
         """Line and column of ``path``; falls back to the nearest known parent."""
+        pos = self.positions.get(path) if path.__class__ is tuple else None
+        if pos is not None:  # a link's own line, asked for every link: at once
+            return (pos[0], pos[1]) if at == "key" else (pos[2], pos[3])
         self._complete(path)
         p = tuple(path)
         while p:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .model import Link, LinkSet, Site, State, Target
+from .model import Link, LinkSet, Site, State, Target, quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)  # a million of them at a million links
 class Entry:
     """One served path: a link's slug or one of its aliases."""
@@ -67,18 +68,23 @@ def next_change(links: tuple[Link, ...], now: datetime) -> Change | None:
     """The first future instant at which some link changes state."""
     best: Change | None = None
     for link in links:
-        for what, at in (("starts", link.starts), ("expires", link.expires)):
-            if at is not None and at > now and (best is None or at < best.at):
-                best = Change(at, link.slug, what)
+        at = link.starts
+        if at is not None and at > now and (best is None or at < best.at):
+            best = Change(at, link.slug, "starts")
+        at = link.expires
+        if at is not None and at > now and (best is None or at < best.at):
+            best = Change(at, link.slug, "expires")
     return best
 
 
 def make_plan(linkset: LinkSet, now: datetime) -> Plan:
     entries = []
+    add = entries.append
     for link in linkset.links:
         state = state_at(link, now)
-        for i, slug in enumerate(link.slugs):
-            entries.append(Entry(slug=slug, link=link, state=state, is_alias=i > 0))
+        add(Entry(link.slug, link, state, False))
+        for alias in link.aliases:
+            add(Entry(alias, link, state, True))
     return Plan(
         site=linkset.site,
         now=now,

@@ -1,14 +1,16 @@
-"""The plan -> every file of the site, as ``{relative path: bytes}``.
+"""The plan -> every file of the site, as a stream of ``(relative path, bytes)``.
 
 Pure: no clock and no disk. The same plan always gives the same bytes, which is
-what makes builds reproducible and the golden tests possible.
+what makes builds reproducible and the golden tests possible. ``render`` gives the
+files one after another (a million-link site is never in memory) and, once they have
+all come, a ``RenderReport``: the notes for the user and each host's output.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import cast
@@ -28,7 +30,7 @@ from .pages import (
     Pages,
 )
 from .plan import Entry, Plan
-from .rules import Kind
+from .rules import Kind, Rule, edge_rules
 from .times import zone
 from .urls import quote_path
 
@@ -43,9 +45,65 @@ Allow: /
 
 @dataclass
 class Site:
+    """The whole site in memory (``render_site``: tests, small sites)."""
+
     files: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     hosts: dict[str, HostOutput] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """What a build answers at the edge, made once (``edge_of``) and passed to every step
+    that reads it: the hosts it is for, the links' pages left out so that a host's rule
+    applies (``pages_left_out``), and the plan's edge rules when they were made for that;
+    else (None) ``iter_site_files`` makes them once, for every host, after the pages: the
+    memory of a million rules is then what the pages' rendering has freed."""
+
+    hosts: tuple[str, ...]
+    left_out: frozenset[str]
+    rules: tuple[Rule, ...] | None = None
+
+
+def edge_of(plan: Plan, hosts: tuple[str, ...] | None = None) -> Edge:
+    """The ``Edge`` of a build of ``plan`` for ``hosts`` (--host; None: ``selected_hosts``)."""
+    names = selected_hosts(plan, hosts)
+    if not (len(names) == 1 and HOSTS[names[0]].behaviour.files_override_rules):
+        return Edge(names, frozenset())  # no page left out: no rule needed yet
+    rules = edge_rules(plan)
+    return Edge(names, frozenset(pages_left_out(plan, names, rules)), rules)
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """What rendering the site's files found: notes for the user, each host's output
+    (its files named, their contents kept only when asked), and how many rules each
+    host answers at the edge."""
+
+    notes: tuple[str, ...]
+    hosts: dict[str, HostOutput]
+    rules: dict[str, int]
+
+
+Files = Generator[tuple[str, bytes], None, RenderReport]
+
+
+class Rendered:
+    """A stream of files as they are rendered, to be gone through once, and what
+    rendering them found (``report``), once they have all come."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self._report: RenderReport | None = None
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        self._report = yield from self._files
+
+    @property
+    def report(self) -> RenderReport:
+        if self._report is None:
+            raise RuntimeError("the report is known once every file has been rendered")
+        return self._report
 
 
 def page_path(slug: str) -> str:
@@ -106,46 +164,51 @@ def render_site(
     progress: Callable[[int], None] | None = None,
     qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
 ) -> Site:
-    """The whole site in memory (tests, ``serve``); builds stream it (``iter_site``)."""
-    site = Site()
-    for path, data in iter_site(plan, env, site, hosts, progress, qr_codes, keep=True):
-        site.files[path] = data if isinstance(data, bytes) else b"".join(data)
+    """The whole site in memory (tests, ``serve``); builds stream it (``render``)."""
+    made = edge_of(plan, hosts)
+    files = render(plan, Pages(plan, env), made, plan.entries, progress, qr_codes, keep=True)
+    site = Site({path: data if isinstance(data, bytes) else b"".join(data) for path, data in files})
+    site.notes, site.hosts = list(files.report.notes), files.report.hosts
     return site
 
 
 QR_CHUNK = 2000  # short URLs whose codes are fetched (or made) at once
 
 
-def iter_site(
+def render(
     plan: Plan,
-    env: jinja2.Environment,
-    site: Site,
-    hosts: tuple[str, ...] | None = None,
+    pages: Pages,
+    edge: Edge,
+    entries: Iterable[Entry],
     progress: Callable[[int], None] | None = None,
     qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
     keep: bool = False,
-) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site as ``(path, bytes)``, one link after another, so that a
-    million-link site is never in memory at once. ``site`` receives the notes and each
-    host's output. ``progress`` is told of each slug rendered (the progress bar).
-    ``qr_codes`` gives the SVG and PNG of each short URL (build.py passes a cached one).
-    ``keep``: keep each host's file contents in ``site.hosts`` (not only their names)."""
-    pages = Pages(plan, env)
-    yield from iter_pages(plan, pages, hosts, plan.entries, progress, qr_codes)
-    yield from iter_site_files(plan, pages, site, hosts, keep)
+) -> Rendered:
+    """The files of ``entries`` (all of the plan's, or this process's share of them:
+    ``iter_pages``), then those of the site as a whole (``iter_site_files``), one after
+    another, so that a million-link site is never in memory at once; then the report.
+    ``progress`` is told of each slug rendered (the progress bar). ``qr_codes`` gives the
+    SVG and PNG of each short URL (build.py passes a cached one). ``keep``: keep each
+    host's file contents in the report (not only their names)."""
+
+    def files() -> Files:
+        yield from iter_pages(plan, pages, edge.left_out, entries, progress, qr_codes)
+        return (yield from iter_site_files(plan, pages, edge, keep))
+
+    return Rendered(files())
 
 
 def iter_pages(
     plan: Plan,
     pages: Pages,
-    hosts: tuple[str, ...] | None,
+    left_out: Collection[str],
     entries: Iterable[Entry],
     progress: Callable[[int], None] | None = None,
     qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
 ) -> Iterator[tuple[str, bytes]]:
     """The files of each of ``entries`` (any share of them: builds render shares side by
-    side): its page, preview, QR codes, and the pages its script may go to."""
-    left_out = pages_left_out(plan, selected_hosts(plan, hosts))
+    side): its page, preview, QR codes, and the pages its script may go to; no page for
+    the paths ``left_out`` (``pages_left_out``)."""
     # per-link QR files only with 'qr: files' (the preview pages draw the codes otherwise)
     base = plan.site.base_url if plan.site.qr == "files" else None
     short_urls: dict[str, str] = {}
@@ -174,16 +237,11 @@ def iter_pages(
     yield from codes()
 
 
-def iter_site_files(
-    plan: Plan,
-    pages: Pages,
-    site: Site,
-    hosts: tuple[str, ...] | None = None,
-    keep: bool = False,
-) -> Iterator[tuple[str, bytes]]:
-    """The files of the site as a whole: landing, 404, robots, links.json, rule files."""
-    names = selected_hosts(plan, hosts)
-    left_out = pages_left_out(plan, names)
+def iter_site_files(plan: Plan, pages: Pages, edge: Edge, keep: bool = False) -> Files:
+    """The files of the site as a whole: landing, 404, robots, links.json, rule files;
+    then (the generator's value) the report. ``keep``: keep each host's file contents in
+    the report, not only their names."""
+    names, left_out = edge.hosts, edge.left_out
     # the site's own files, then each host's: none may claim a path twice
     own = shared_pages(plan, pages)
     own["robots.txt"] = ROBOTS.encode()
@@ -196,14 +254,21 @@ def iter_site_files(
     if plan.site.links_json:  # it lists every slug: 'links_json: false' keeps them unlisted
         own["links.json"] = links_json(plan)
     yield from own.items()
+    notes: list[str] = []
     if left_out:
-        site.notes.append(
+        notes.append(
             f"{len(left_out)} link page(s) left out: files override redirects on "
             f"{HOSTS[names[0]].title}, so those links are answered by its rules alone"
         )
     claimed = set(own)
+    # made once, for every host; not at all when none answers at the edge (GitHub Pages)
+    rules = edge.rules
+    if rules is None:
+        rules = edge_rules(plan) if any(HOSTS[name].statuses for name in names) else ()
+    outputs: dict[str, HostOutput] = {}
+    ruled: dict[str, int] = {}
     for name in names:
-        out = HOSTS[name].render(plan, frozenset(names))
+        out = HOSTS[name].render(plan, frozenset(names), rules)
         clash = set(out.files) & claimed
         if clash:  # two hosts claiming one file is a programming error, not user input
             raise RuntimeError(f"host {name} writes {sorted(clash)}, already written")
@@ -213,8 +278,10 @@ def iter_site_files(
                 k: v if isinstance(v, bytes) else b"".join(v) for k, v in out.files.items()
             }
         yield from out.files.items()
-        site.notes.extend(out.notes)
-        site.hosts[name] = out if keep else replace(out, files=dict.fromkeys(out.files, b""))
+        notes.extend(out.notes)
+        ruled.update(out.ruled)  # a file several hosts read: each of theirs
+        outputs[name] = out if keep else replace(out, files=dict.fromkeys(out.files, b""))
+    return RenderReport(tuple(notes), outputs, {name: ruled.get(name, 0) for name in names})
 
 
 def shared_pages(plan: Plan, pages: Pages) -> dict[str, bytes]:
@@ -274,9 +341,10 @@ def site_paths(
     def no_codes(urls: list[str]) -> dict[str, tuple[bytes, bytes]]:
         return dict.fromkeys(urls, (UNMADE, UNMADE))
 
+    made = edge_of(plan, hosts)
     files = chain(
-        iter_pages(plan, UNMADE_PAGES, hosts, plan.entries, None, no_codes),
-        iter_site_files(plan, UNMADE_PAGES, Site(), hosts),
+        iter_pages(plan, UNMADE_PAGES, made.left_out, plan.entries, None, no_codes),
+        iter_site_files(plan, UNMADE_PAGES, made),
     )
     for path, data in files:
         yield path, None if data is UNMADE else data
@@ -309,16 +377,19 @@ def page_folders(plan: Plan, hosts: tuple[str, ...] | None = None) -> Counter[st
     return +counts  # no folder of no file
 
 
-def pages_left_out(plan: Plan, names: tuple[str, ...]) -> set[str]:
+def pages_left_out(
+    plan: Plan, names: tuple[str, ...], rules: tuple[Rule, ...] | None = None
+) -> set[str]:
     """Paths whose page must not exist so the host's redirect can apply.
 
     Only when the build is for one host alone on which an existing file overrides a
     rule (GitLab Pages): any other host beside it may need the page. Expired links
-    (410) keep theirs: it is the text of the answer.
+    (410) keep theirs: it is the text of the answer. ``rules``: the plan's edge rules,
+    when made already.
     """
     if len(names) != 1 or not HOSTS[names[0]].behaviour.files_override_rules:
         return set()
-    ruled = HOSTS[names[0]].ruled(plan, frozenset(names))
+    ruled = HOSTS[names[0]].ruled(plan, frozenset(names), rules)
     return {r.path for r in ruled if r.kind is Kind.redirect and r.path != "/"}
 
 

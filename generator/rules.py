@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TypeVar
 
 from .model import State
 from .plan import Plan
-
-T = TypeVar("T")
 
 
 class Kind(str, Enum):
@@ -75,21 +72,17 @@ def expected_location(rule: Rule, visitor_query: str) -> str:
     return base + query_separator(base) + visitor_query + rule.fragment
 
 
-def memo(plan: Plan, key: object, make: Callable[[], T]) -> T:
-    """``make()``, once a plan and key: a plan never changes, and hosts ask more than once
-    for the same derived rules (to render, then to count what they answer)."""
-    kept = plan.__dict__.setdefault("_memo", {})
-    if key not in kept:
-        kept[key] = make()
-    return kept[key]
-
-
-def edge_rules(plan: Plan) -> list[Rule]:
+def edge_rules(plan: Plan) -> tuple[Rule, ...]:
     """Every rule of the site: the home redirect first, then each slug in file order.
 
-    Every host asks for them, some twice: they are made once a plan and kept on it (a
-    plan never changes), and each caller gets its own list."""
-    return list(memo(plan, "edge_rules", lambda: tuple(_edge_rules(plan))))
+    Every host reads them, some twice: a build makes them once (render.py's ``edge``) and
+    passes them to each host; ``given`` makes them for a caller that has none."""
+    return tuple(_edge_rules(plan))
+
+
+def given(plan: Plan, rules: Sequence[Rule] | None) -> Sequence[Rule]:
+    """``rules``, the plan's edge rules made once by the caller, or made now (None)."""
+    return edge_rules(plan) if rules is None else rules
 
 
 def _edge_rules(plan: Plan) -> list[Rule]:

@@ -112,6 +112,15 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
     """
     if _SIMPLE_SLUG.fullmatch(slug) and slug.casefold() not in RESERVED:
         return []  # letters, digits, '-' and '~' only, short: none of the rules below apply
+    if (
+        slug.isalnum()  # letters and digits of any script ('优惠券7'): each is _allowed
+        and len(slug) <= MAX_SLUG_CHARS
+        and len(slug.encode()) <= MAX_SEGMENT_BYTES
+        and slug.casefold() not in RESERVED
+    ):
+        wide = collision_key(slug)
+        if wide.isalnum() and wide not in RESERVED:  # no '/', '.' or '_' as people see it
+            return []
     out: list[tuple[str, str | None]] = []
     if not slug:
         return [("a slug cannot be empty", None)]

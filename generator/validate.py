@@ -92,6 +92,9 @@ DEFAULT_UTM = {"source": "{code}", "medium": "distributor", "campaign": "{campai
 DISTRIBUTOR_KEYS = ("code", "name")
 MAX_CODE = 50
 _CODE = re.compile(rf"[A-Za-z0-9_\-]{{1,{MAX_CODE}}}")
+# A slug of ASCII letters, digits, '-', '_' and '~': its collision key is its lower case
+# (NFKC and case folding change nothing else, and none of it is trailing punctuation)
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9~_\-]*")
 MAX_PASSWORD = 200
 MIN_PASSWORD = 8  # shorter ones are warned of: the encrypted target is public
 # Words people write for a platform (devices:)
@@ -1241,11 +1244,12 @@ class _Checker:
         different domains they are different links."""
         seen: dict[object, tuple[str, Path, str]] = {}  # its line is only looked up when needed
         several = bool(self.doc_domains)
+        plain = _PLAIN_KEY.fullmatch
         for link in links:
-            for i, slug in enumerate(link.slugs):
+            for i, slug in enumerate(link.slugs if link.aliases else (link.slug,)):
                 # as links.lock groups its lines (lock.key): case, width and trailing
                 # punctuation aside, as the 404 page's finder reads a slug ('gh.' is 'gh')
-                key = finder.normal(slugrules.collision_key(slug))
+                key = slug.lower() if plain(slug) else finder.normal(slugrules.collision_key(slug))
                 # one site: the key alone (the usual case, kept as quick as it was)
                 spots = [(d, key) for d in link.domains] if several else (key,)
                 for spot in spots:

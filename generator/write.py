@@ -45,9 +45,10 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 
+from . import parallel
 from .atomic import replace_file, replacing
 
 try:
@@ -275,28 +276,11 @@ def _intact(out: Path, manifest: Path, first: int, workers: int) -> bool:
     end = manifest.stat().st_size
     workers = max(1, min(workers, (end - first) // _SHARE or 1))
     bounds = [first + (end - first) * i // workers for i in range(workers + 1)]
-    children = []
-    left: tuple[int, int] | None = None
-    for i in range(1, workers):
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare: this one looks at the rest too
-            left = (bounds[i], end)
-            break
-        if pid == 0:  # the child: its share, its verdict as the exit status, nothing else
-            intact = False
-            try:
-                _in_worker()
-                intact = _intact_share(out, manifest, first, bounds[i], bounds[i + 1])
-            finally:
-                os._exit(0 if intact else 1)
-        children.append(pid)
-    intact = _intact_share(out, manifest, first, bounds[0], bounds[1])
-    if left is not None and intact:
-        intact = _intact_share(out, manifest, first, *left)
-    for pid in children:
-        intact = os.waitpid(pid, 0)[1] == 0 and intact
-    return intact
+    checks = [
+        partial(_intact_share, out, manifest, first, bounds[i], bounds[i + 1])
+        for i in range(workers)
+    ]
+    return parallel.all_true(checks, setup=_in_worker)
 
 
 def _intact_share(out: Path, manifest: Path, first: int, lo: int, hi: int) -> bool:
@@ -683,37 +667,37 @@ class WriteResult:
     kept: list[str] = field(default_factory=list)  # --force over an unrecorded output
 
 
-def up_to_date(out: Path, inputs: str, now: datetime, workers: int = 1) -> dict | None:
-    """The last build's header when it was made from exactly these inputs, no link has
-    changed state between its instant and ``now`` (``built_at`` <= now < ``valid_until``)
-    and every file it wrote is still there as it wrote it (the stamp its manifest
-    recorded: a ``stat`` a file, no file read, in ``workers`` processes): then there is
-    nothing to do."""
+def last_header(out: Path) -> dict | None:
+    """The header the last build of ``out`` gave ``write_site``, when that build's output
+    is the one in place (its marker, its manifest beside it, no journal to finish);
+    else None."""
     if _journal(out).exists():
         return None
     generation = _generation_of(out)
     if generation is None:
         return None
+    try:
+        with open(state_path(out), "rb") as f:
+            head = _state_head(f.readline().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if head is None or head["generation"] != generation:
+        return None
+    return {k: v for k, v in head.items() if k not in ("generator", "version", "generation")}
+
+
+def intact(out: Path, workers: int = 1) -> bool:
+    """Whether every file the last build wrote into ``out`` is still there as it wrote it
+    (the stamp its manifest recorded: a ``stat`` a file, no file read, in ``workers``
+    processes)."""
     manifest = state_path(out)
     try:
         with open(manifest, "rb") as f:
-            head = _state_head(f.readline().decode("utf-8"))
+            f.readline()
             first = f.tell()
-        if head is None or head["generation"] != generation:
-            return None
-        if head.get("inputs") != inputs:
-            return None
-        until = head.get("valid_until")
-        if until is not None and now >= datetime.fromisoformat(until):
-            return None
-        built = head.get("built_at")  # a build 'as of' an earlier instant (--now)
-        if built is None or now < datetime.fromisoformat(built):
-            return None
-        if not _intact(out, manifest, first, workers):
-            return None  # a file deleted, truncated or replaced: build (and repair)
-    except (OSError, ValueError, TypeError):
-        return None
-    return {k: v for k, v in head.items() if k not in ("generator", "version", "generation")}
+        return _intact(out, manifest, first, workers)
+    except (OSError, ValueError):
+        return False
 
 
 class _Sink:
@@ -790,16 +774,6 @@ class _Sink:
         return f"{size}\t{mtime}\t{inode}"
 
 
-# What forked workers run: set just before they start, so they inherit it with the plan.
-_SHARDS: list[tuple[Callable[[], Pairs], Path, Path, dict | None]] = []
-
-
-def _run_shard(i: int) -> tuple[list[str], list[str]]:
-    make, root, out, before = _SHARDS[i]
-    sink = _Sink(root, out, before, i + 1).take(make())
-    return sink.changed, sink.clashes
-
-
 def _take_all(
     root: Path,
     out: Path,
@@ -808,32 +782,27 @@ def _take_all(
     shards: list[Callable[[], Pairs]],
     waiting: Callable[[], None] | None,
 ) -> list[_Sink]:
-    """``files`` written here while each of ``shards`` is written by a forked worker."""
-    if not shards:
-        return [_Sink(root, out, before, 0).take(files)]
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from multiprocessing import get_context
+    """``files`` written here while each of ``shards`` is written by a forked worker
+    (parallel.py)."""
+    there = [partial(_take_shard, root, out, before, n, make) for n, make in enumerate(shards, 1)]
+    mine, theirs = parallel.side_by_side(
+        lambda: _Sink(root, out, before, 0).take(files), there, waiting, setup=_in_worker
+    )
+    sinks = [mine]
+    for n, (changed, clashes) in enumerate(theirs, 1):
+        sink = _Sink.__new__(_Sink)
+        sink.part, sink.changed, sink.clashes = root / f"{_PART}{n}", changed, clashes
+        sinks.append(sink)
+    return sinks
 
-    _SHARDS[:] = [(make, root, out, before) for make in shards]
-    try:
-        with ProcessPoolExecutor(
-            len(shards), mp_context=get_context("fork"), initializer=_in_worker
-        ) as pool:
-            futures = [pool.submit(_run_shard, i) for i in range(len(shards))]
-            sinks = [_Sink(root, out, before, 0).take(files)]
-            pending = set(futures)
-            while pending:
-                _done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                if waiting is not None:
-                    waiting()
-            for i, future in enumerate(futures):
-                changed, clashes = future.result()  # a worker's error is raised here
-                sink = _Sink.__new__(_Sink)
-                sink.part, sink.changed, sink.clashes = root / f"{_PART}{i + 1}", changed, clashes
-                sinks.append(sink)
-            return sinks
-    finally:
-        _SHARDS.clear()
+
+def _take_shard(
+    root: Path, out: Path, before: dict[str, bytes] | None, n: int, make: Callable[[], Pairs]
+) -> tuple[list[str], list[str]]:
+    """In a worker: its share written, and what the parent needs of its sink (its lines
+    are in its part file)."""
+    sink = _Sink(root, out, before, n).take(make())
+    return sink.changed, sink.clashes
 
 
 def _write_state(path: Path, sinks: list[_Sink], header: dict, generation: int) -> int:

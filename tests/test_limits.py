@@ -223,8 +223,14 @@ def test_cloudflare_free_at_its_boundaries_end_to_end(
         return
     severity, written = expected
     message = f"a build writes {written} files a site may have on the free plan"
+    previews = len(re.findall(r"\n  l\d", source.read_text()))  # 'preview: files': a page each
+    paid, rest = HINT.split("; ", 1)
+    hint = (
+        f"{paid}; 'preview: true' under site (the default) leaves out the preview pages "
+        f"({previews:,} files): one shared page shows them all; {rest}"
+    )
     assert [(p.line, p.column, p.severity, p.message, p.hint) for p in found] == [
-        (2, 3, severity, message, HINT)  # at site.hosts
+        (2, 3, severity, message, hint)  # at site.hosts
     ]
 
 
@@ -272,7 +278,10 @@ def test_github_pages_bytes_at_the_boundaries_of_a_real_build(
     qr_bytes = sum(size for path, size in on_disk.items() if path.startswith("_qr/"))
     hint = "or publish on a host that takes more (docs/hosts.md, 'Limits of a deployment')"
     if qr_bytes:  # QR code files of their own
-        hint = f"'qr: false' under site: leaves out the QR codes ({size_text(qr_bytes)}); {hint}"
+        hint = (
+            f"'qr: true' under site (the default) leaves out the QR code files "
+            f"({size_text(qr_bytes)}): the preview draws each code in the browser; {hint}"
+        )
     at_80 = total * 5 // 4  # the greatest cap of which the build is 80%
     cases = [
         (at_80 + 1, None),
@@ -741,3 +750,23 @@ def test_shared_previews_are_counted_in_full(tmp_path: Path) -> None:
     assert set(shards) == set(on_disk)
     total = sum(on_disk.values())
     assert abs(sum(s or 0 for s in shards.values()) - total) < total * 0.1
+
+
+def test_the_hint_names_the_shared_preview_and_browser_qr_codes(
+    tmp_path: Path, cap: SetCap
+) -> None:
+    """A site that opted into a file a link for previews and QR codes is told that the
+    defaults leave them out, with how many files each saves."""
+    links = "".join(f"  l{i:03d}: https://a.example/{i}\n" for i in range(30))
+    text = (
+        "site:\n  domain: go.example.com\n  hosts: [cloudflare]\n  qr: files\n"
+        f"  preview: files\nlinks:\n{links}"
+    )
+    source = write_links(tmp_path, text)
+    cap("cloudflare", "site_files", (("free", 50), ("paid", 60)))
+    ((*_, message, hint),) = shown(check(source, fits_at=NOW).problems)
+    assert "more than the 50 files" in message, message
+    assert "'qr: true' under site (the default) leaves out the QR code files (60 files)" in hint
+    assert (
+        "'preview: true' under site (the default) leaves out the preview pages (30 files)" in hint
+    )

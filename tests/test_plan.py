@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from generator.model import Link, LinkSet, Site, State, Target
-from generator.plan import make_plan, state_at
+from generator.plan import Entry, make_plan, state_at
 from generator.times import describe, zone
 
 UTC = timezone.utc
@@ -67,3 +69,30 @@ def test_describe_shows_the_last_valid_day_for_a_bare_expiry_date() -> None:
     assert describe(datetime(2026, 12, 1, 10, 0, tzinfo=UTC), tz) == (
         "1 December 2026, 18:00 (UTC+08:00)"
     )
+
+
+@pytest.mark.parametrize("cls", [Target, Link, Entry])
+def test_quick_init_is_the_dataclass_init(cls: type) -> None:
+    """model.quick_init's __init__ takes the same arguments as the dataclass's own and sets
+    every field as it does: each field by position and by keyword, and each default."""
+    own = dataclasses.make_dataclass(
+        cls.__name__,
+        [(f.name, f.type, dataclasses.field(default=f.default)) for f in dataclasses.fields(cls)],
+        frozen=True,
+        slots=True,
+    )
+    assert inspect.signature(cls) == inspect.signature(own)
+    names = [f.name for f in dataclasses.fields(cls)]
+    values = [object() for _ in names]
+    required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING]
+    by_name = dict(zip(names, values, strict=True))
+    for made, theirs in [
+        (cls(*values), own(*values)),
+        (cls(**by_name), own(**by_name)),
+        (cls(*values[: len(required)]), own(*values[: len(required)])),
+    ]:
+        assert [getattr(made, n) for n in names] == [getattr(theirs, n) for n in names]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cls(*values).__setattr__(names[0], 1)
+    with pytest.raises(TypeError):
+        cls(*values, object())

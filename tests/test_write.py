@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import build, up_to_date
 from generator.write import MARKER, OutputError, check_output, marker, state_path, write_site
 from tests.conftest import FIXTURES, NOW
 
@@ -203,7 +203,7 @@ def test_where_no_swap_a_build_killed_after_its_journal_is_finished_by_the_next(
     assert write.recover(out)
     assert snapshot(out) == {"a.html": b"new", "b.html": b"new", "c.html": b"3", MARKER: marker(2)}
     assert sorted(p.name for p in tmp_path.iterdir()) == STATE
-    assert write.up_to_date(out, "", NOW) is None  # its manifest: the one of the new files
+    assert up_to_date(out, "", NOW) is None  # its manifest: the one of the new files
     assert write.read_manifest(out).generation == 2
 
 
@@ -1008,9 +1008,9 @@ def test_the_files_are_looked_at_in_shares_by_several_processes(
     write_site(out, files, header={"inputs": "i", "built_at": NOW.isoformat()})
     if damaged is not None:
         (out / f"p{damaged:02d}.html").write_bytes(b"y" * damaged + b"!")
-    looked = write.up_to_date(out, "i", NOW, workers=3)
+    looked = up_to_date(out, "i", NOW, workers=3)
     assert (looked is None) == (damaged is not None)
-    assert write.up_to_date(out, "i", NOW, workers=1) == looked
+    assert up_to_date(out, "i", NOW, workers=1) == looked
 
 
 @pytest.mark.parametrize("how", ["deleted", "garbled"])

@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 
 from .. import jsonout
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules, query_separator
+from ..rules import Kind, Rule, given, query_separator
 from .base import Behaviour, HostOutput, Limits
 
 FILE = ".htaccess"
@@ -137,12 +138,13 @@ class Apache:
         folder_slug_status=302,  # mod_dir: see FOOTER
     )
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
-        return [r for r in edge_rules(plan) if expressible(r)]
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
+        return [r for r in given(plan, rules) if expressible(r)]
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
-        rules = edge_rules(plan)
-        kept = self.ruled(plan, selected)
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
+        kept = self.ruled(plan, selected, rules)
         from . import private_files  # rule files and the manifest answer 404
 
         private = "|".join(re.escape(name) for name in private_files())
@@ -156,4 +158,6 @@ class Apache:
             )
         )
         left = len(rules) - len(kept)
-        return HostOutput(files={FILE: body}, rules=len(kept), left_to_pages=left)
+        return HostOutput(
+            files={FILE: body}, rules=len(kept), left_to_pages=left, ruled={self.name: len(kept)}
+        )

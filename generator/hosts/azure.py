@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import quote, unquote
@@ -36,7 +36,7 @@ from urllib.parse import quote, unquote
 from .. import qr
 from ..pages import PREVIEW_PAGE, SHARED_FOLDER
 from ..plan import Plan
-from ..rules import Kind, Rule, by_priority, edge_rules, memo
+from ..rules import Kind, Rule, by_priority, given
 from .base import Behaviour, Cap, HostOutput, Limits
 
 FILE = "staticwebapp.config.json"
@@ -103,11 +103,11 @@ def preview_route(slug: str, shared: bool = True) -> Route:
     return Route("preview", {"route": _enc(f"/{slug}+"), "rewrite": _enc(page)})
 
 
-def wanted(plan: Plan) -> Iterator[tuple[str, Callable[[], Route]]]:
+def wanted(plan: Plan, edge: Sequence[Rule]) -> Iterator[tuple[str, Callable[[], Route]]]:
     """Every route the site could use, most wanted first, as (kind, maker): the links' (all
     rules, plus the pages of links not active yet), by priority; folders; previews, by
     priority. Made one at a time: at a million links most are only counted, never made."""
-    rules = [r for r in edge_rules(plan) if r.path != "/" or expressible(r)]
+    rules = [r for r in edge if r.path != "/" or expressible(r)]
     ruled = {r.path for r in rules} | {"/"}
     for entry in plan.entries:
         path = "/" + entry.slug
@@ -155,10 +155,7 @@ class Azure:
         files="routes win over files",
     )
 
-    def _fit(self, plan: Plan) -> tuple[list[Route], Counter[str]]:
-        return memo(plan, "azure", lambda: self._fit_now(plan))
-
-    def _fit_now(self, plan: Plan) -> tuple[list[Route], Counter[str]]:
+    def _fit(self, plan: Plan, rules: Sequence[Rule]) -> tuple[list[Route], Counter[str]]:
         """(kept, left): routes in the order of ``wanted`` while the file stays within 20 KB,
         and how many of each kind are left; ``kept`` in the order they are written (links
         in file order, folders, previews in file order)."""
@@ -168,7 +165,7 @@ class Azure:
         kept: list[Route] = []
         left: Counter[str] = Counter()
         used = 0
-        for what, make in wanted(plan):
+        for what, make in wanted(plan, rules):
             if budget - used < smallest:
                 left[what] += 1
                 continue
@@ -190,11 +187,14 @@ class Azure:
                            for w in ("link", "preview"))  # fmt: skip
         return links + [r for r in kept if r.what == "folder"] + previews, left
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
-        return [r.rule for r in self._fit(plan)[0] if r.rule is not None]
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
+        return [r.rule for r in self._fit(plan, given(plan, rules))[0] if r.rule is not None]
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
-        kept, left = self._fit(plan)
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
+        kept, left = self._fit(plan, rules)
+        ruled = sum(1 for r in kept if r.rule is not None)
         body = document([r.entry for r in kept])
         assert len(body.encode()) <= MAX_BYTES
         notes = []
@@ -214,6 +214,7 @@ class Azure:
         return HostOutput(
             files={FILE: body.encode()},
             rules=len(kept),
-            left_to_pages=len(edge_rules(plan)) - len(self.ruled(plan, selected)),
+            left_to_pages=len(rules) - ruled,
             notes=notes,
+            ruled={self.name: ruled},
         )

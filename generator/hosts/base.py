@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -97,12 +98,15 @@ class Behaviour:
 
 @dataclass
 class HostOutput:
-    """What a host adds to the site: files, how many rules it wrote, notes to print."""
+    """What a host adds to the site: files, how many rules it wrote, notes to print, and
+    how many rules each host answers at the edge from them (``ruled``: its own; a file
+    that several hosts read says it for each of them)."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     rules: int = 0
     left_to_pages: int = 0
     notes: list[str] = field(default_factory=list)
+    ruled: dict[str, int] = field(default_factory=dict)
 
 
 class Host(Protocol):
@@ -112,6 +116,8 @@ class Host(Protocol):
     every slug exist whatever the host does, so a host leaves any rule it cannot
     express exactly to its page (the page redirects too, one HTML hop slower).
     ``selected`` is every host of this build, for hosts that share one file.
+    ``rules`` are the plan's edge rules (``rules.edge_rules``), made once by the build and
+    passed to every host; ``ruled`` makes them itself when given none.
     """
 
     name: str
@@ -121,11 +127,13 @@ class Host(Protocol):
     limits: Limits
     behaviour: Behaviour
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
         """The rules this host answers at the edge; every other path gets its page."""
         ...
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput: ...
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput: ...
 
 
 def overflow_note(host: str, kept: int, left: int, why: str) -> str:

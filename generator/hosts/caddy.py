@@ -12,11 +12,11 @@ redirects to the bare target. (``{?query}`` would do it in one, but Debian's Cad
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from .. import jsonout
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules, query_separator
+from ..rules import Kind, Rule, given, query_separator
 from .base import Behaviour, HostOutput, Limits
 
 FILE = "shortlinks.caddy"
@@ -102,12 +102,13 @@ class Caddy:
         case_insensitive=True,
     )
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
-        return [r for r in edge_rules(plan) if expressible(r)]
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
+        return [r for r in given(plan, rules) if expressible(r)]
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
-        rules = edge_rules(plan)
-        kept = self.ruled(plan, selected)
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
+        kept = self.ruled(plan, selected, rules)
         from . import private_files  # rule files and the manifest answer 404
 
         head = [HEADER.rstrip("\n"), "route {"]
@@ -124,4 +125,6 @@ class Caddy:
 
         body = jsonout.Chunks(parts())
         left = len(rules) - len(kept)
-        return HostOutput(files={FILE: body}, rules=len(kept), left_to_pages=left)
+        return HostOutput(
+            files={FILE: body}, rules=len(kept), left_to_pages=left, ruled={self.name: len(kept)}
+        )

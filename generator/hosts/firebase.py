@@ -19,9 +19,10 @@ from that folder (docs/hosts.md, "Firebase").
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from ..plan import Plan
-from ..rules import Rule, edge_rules
+from ..rules import Rule
 from .base import Behaviour, Cap, HostOutput, Limits
 
 FILE = "firebase.json"
@@ -57,10 +58,12 @@ class Firebase:
         serves_own_config=True,
     )
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
         return []
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
         config = {
             "hosting": {
                 "public": ".",
@@ -83,7 +86,7 @@ class Firebase:
         if plan.site.preview is True:
             config["hosting"]["rewrites"] = [PREVIEW_REWRITE]  # type: ignore[index]
         body = json.dumps(config, ensure_ascii=False, indent=2) + "\n"
-        left = len(edge_rules(plan))
+        left = len(rules)
         notes = (
             [
                 f"Firebase Hosting: {left} path(s) are answered by their page (its redirects "

@@ -11,6 +11,8 @@ and no rule can change that.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..plan import Plan
 from ..rules import Rule
 from .base import Behaviour, Cap, HostOutput, Limits
@@ -40,10 +42,12 @@ class GitHubPages:
         files="no rules: the pages answer",
     )
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
         return []
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
         files = {".nojekyll": b""}
         if plan.site.domain:
             files["CNAME"] = f"{plan.site.domain}\n".encode()

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 
 from .. import jsonout
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules, query_separator
+from ..rules import Kind, Rule, given, query_separator
 from .base import Behaviour, HostOutput, Limits
 
 FILE = "shortlinks.nginx.conf"
@@ -106,12 +107,13 @@ class Nginx:
         files="the rule's location wins over files",
     )
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
-        return [r for r in edge_rules(plan) if expressible(r)]
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
+        return [r for r in given(plan, rules) if expressible(r)]
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
-        rules = edge_rules(plan)
-        kept = self.ruled(plan, selected)
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
+        kept = self.ruled(plan, selected, rules)
         head = [HEADER, private_block()]
         if plan.site.preview is True:
             head.append(PREVIEW_BLOCK)
@@ -122,4 +124,10 @@ class Nginx:
             if left
             else []
         )
-        return HostOutput(files={FILE: body}, rules=len(kept), left_to_pages=left, notes=notes)
+        return HostOutput(
+            files={FILE: body},
+            rules=len(kept),
+            left_to_pages=left,
+            notes=notes,
+            ruled={self.name: len(kept)},
+        )

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules, fit, memo
+from ..rules import Kind, Rule, fit, given
 from ..urls import quote_path
 from .base import Behaviour, Cap, HostOutput, Limits, overflow_note
 
@@ -174,15 +174,17 @@ class RedirectsHost:
         self.limits = limits
         self.behaviour = behaviour
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
         """The rules this host applies from the shared file."""
-        return render_file(plan, selected).kept.get(self.name, [])
+        return render_file(plan, selected, given(plan, rules)).kept.get(self.name, [])
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
         writers = [h for h in WRITERS if h in selected]
         if not writers or self.name != writers[0]:
             return HostOutput()  # the first of them writes the file for all
-        return render_file(plan, selected)
+        return render_file(plan, selected, rules)
 
 
 WRITERS = ("netlify", "cloudflare", "gitlab")
@@ -226,14 +228,9 @@ def _lines_of(rule: Rule, hosts: Sequence[str], gitlab_only: bool) -> list[tuple
     return out
 
 
-def render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
-    """The shared file, made once a plan (each of its hosts asks for its rules)."""
-    return memo(plan, ("redirects_file", selected), lambda: _render_file(plan, selected))
-
-
-def _render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
+def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> _FileOutput:
+    """The shared file, with the rules each of its hosts answers from it (``kept``)."""
     hosts = [h for h in WRITERS if h in selected]
-    rules = edge_rules(plan)
     # GitLab's rules apply only where no file exists, and render.py leaves the ruled pages
     # out only in a build for GitLab alone: beside any other host (Azure, nginx... not only
     # the hosts of this file) they would never apply (found by tests/test_properties.py).
@@ -314,6 +311,7 @@ def _render_file(plan: Plan, selected: frozenset[str]) -> _FileOutput:
         rules=len(kept_rules),
         left_to_pages=len(left) + len(too_long),
         notes=notes,
+        ruled={host: len(answered) for host, answered in kept.items()},
         kept=kept,
     )
 

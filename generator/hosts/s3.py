@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from .. import jsonout
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules
+from ..rules import Kind, Rule, given
 from .base import Behaviour, HostOutput, Limits
 
 WEBSITE = "s3-website.json"
@@ -59,10 +59,10 @@ def website_configuration() -> dict[str, object]:
     return {"IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "404.html"}}
 
 
-def objects(plan: Plan) -> Iterator[dict[str, str | None]]:
+def objects(plan: Plan, rules: Sequence[Rule]) -> Iterator[dict[str, str | None]]:
     """One extensionless object per slug: its page, and the redirect where S3 can do it.
     Made as they are written: a million of them would not fit in memory as a list."""
-    by_path = {r.path: r for r in edge_rules(plan) if expressible(r)}
+    by_path = {r.path: r for r in rules if expressible(r)}
     for entry in plan.entries:
         rule = by_path.get("/" + entry.slug)
         yield (
@@ -124,21 +124,26 @@ class S3:
         files="the object at the key is the rule: its metadata redirects, its body is the page",
     )
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
-        return [r for r in edge_rules(plan) if expressible(r)]
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
+        return [r for r in given(plan, rules) if expressible(r)]
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
         from . import HOSTS  # every host's rule files stay out of the bucket
 
         excluded = sorted({f for h in HOSTS.values() for f in h.files} | {".*"})
         files = {
             WEBSITE: (json.dumps(website_configuration(), indent=2) + "\n").encode(),
             MANIFEST: jsonout.with_list(
-                {"website": website_configuration()}, "objects", objects(plan)
+                {"website": website_configuration()}, "objects", objects(plan, rules)
             ),
-            SCRIPT: jsonout.Chunks(script(objects(plan), excluded)),
+            SCRIPT: jsonout.Chunks(script(objects(plan, rules), excluded)),
         }
-        ruled = self.ruled(plan, selected)
+        ruled = self.ruled(plan, selected, rules)
         return HostOutput(
-            files=files, rules=len(ruled), left_to_pages=len(edge_rules(plan)) - len(ruled)
+            files=files,
+            rules=len(ruled),
+            left_to_pages=len(rules) - len(ruled),
+            ruled={self.name: len(ruled)},
         )

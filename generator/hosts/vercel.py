@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 
 from ..plan import Plan
-from ..rules import Kind, Rule, edge_rules, fit, memo
+from ..rules import Kind, Rule, fit, given
 from ..urls import quote_path
 from .base import Behaviour, HostOutput, Limits, overflow_note
 
@@ -122,12 +123,8 @@ class Vercel:
         slash_status=308,
     )
 
-    def _split(self, plan: Plan) -> tuple[list[Rule], list[Rule], list[Rule]]:
-        """(in vercel.json, in the bulk file, left to pages), made once a plan."""
-        return memo(plan, "vercel", lambda: self._split_now(plan))
-
-    def _split_now(self, plan: Plan) -> tuple[list[Rule], list[Rule], list[Rule]]:
-        rules = edge_rules(plan)
+    def _split(self, rules: Sequence[Rule]) -> tuple[list[Rule], list[Rule], list[Rule]]:
+        """(in vercel.json, in the bulk file, left to pages)."""
         config, _rest = fit(
             [r for r in rules if in_config(r)], lambda r: 1, MAX_CONFIG_REDIRECTS, 1
         )
@@ -137,12 +134,14 @@ class Vercel:
         placed = taken | {id(r) for r in bulk}
         return config, bulk, [r for r in rules if id(r) not in placed]
 
-    def ruled(self, plan: Plan, selected: frozenset[str]) -> list[Rule]:
-        config, bulk, _left = self._split(plan)
+    def ruled(
+        self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
+    ) -> list[Rule]:
+        config, bulk, _left = self._split(given(plan, rules))
         return config + bulk
 
-    def render(self, plan: Plan, selected: frozenset[str]) -> HostOutput:
-        config, bulk, left = self._split(plan)
+    def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
+        config, bulk, left = self._split(rules)
         doc: dict[str, object] = {
             "$schema": "https://openapi.vercel.sh/vercel.json",
             "cleanUrls": True,
@@ -164,13 +163,13 @@ class Vercel:
             )
         files[FILE] = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
         taken = {r.path for r in config}
-        wanted = sum(1 for r in edge_rules(plan) if in_bulk(r) and r.path not in taken)
+        wanted = sum(1 for r in rules if in_bulk(r) and r.path not in taken)
         if wanted > len(bulk):
             notes.append(
                 overflow_note("Vercel bulk redirects", len(bulk), wanted - len(bulk), "1,000,000")
             )
         if len(config) == MAX_CONFIG_REDIRECTS:
-            overflowing = [r for r in edge_rules(plan) if in_config(r)]
+            overflowing = [r for r in rules if in_config(r)]
             if len(overflowing) > len(config):
                 notes.append(
                     f"Vercel: {len(overflowing) - len(config)} of {len(overflowing)} redirects do "
@@ -178,5 +177,9 @@ class Vercel:
                     "redirects file (links that never expire were kept in vercel.json first)"
                 )
         return HostOutput(
-            files=files, rules=len(config) + len(bulk), left_to_pages=len(left), notes=notes
+            files=files,
+            rules=len(config) + len(bulk),
+            left_to_pages=len(left),
+            notes=notes,
+            ruled={self.name: len(config) + len(bulk)},
         )

@@ -1,0 +1,161 @@
+"""Work shared with forked worker processes: how many, who does what, how far they are.
+
+A build renders and writes its pages on every core: this process takes a share of the
+links (and then the site's own files), each worker one of the others. The workers are
+forked, so that they inherit the plan, the templates and everything made from them
+without any of it being copied or pickled; where fork does not exist, one process does it
+all. Nothing here knows what the work is: build.py says what to render, write.py how to
+write it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+PARALLEL_FROM = 5000  # links below which one process is quicker than starting others
+# This process renders a smaller share of the pages than each worker (measured best at
+# 100,000 links): it also renders the rule files and joins the manifest.
+OWN_SHARE = 0.6
+
+
+def forks() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def workers(items: int, asked: int | None) -> int:
+    """How many processes share ``items`` (links, say): ``asked`` (the build's
+    --workers), else ``$SHORTLINKS_WORKERS``, else one a core from ``PARALLEL_FROM``
+    items on; a thousand items each at least; one where processes cannot be forked."""
+    if asked is None and os.environ.get("SHORTLINKS_WORKERS", "").isdigit():
+        asked = int(os.environ["SHORTLINKS_WORKERS"])
+    if asked is None:
+        asked = (os.cpu_count() or 1) if items >= PARALLEL_FROM else 1
+    if not forks():
+        return 1  # the workers inherit the plan by fork; elsewhere, one process
+    return max(1, min(asked, items // 1000 or 1))
+
+
+def split(items: Sequence[T], count: int) -> tuple[Sequence[T], list[Sequence[T]]]:
+    """``items`` shared among ``count`` processes: (this one's share, each worker's)."""
+    mine = len(items) if count == 1 else int(len(items) * OWN_SHARE / count)
+    rest = len(items) - mine
+    shares = [
+        items[mine + rest * i // (count - 1) : mine + rest * (i + 1) // (count - 1)]
+        for i in range(count - 1)
+    ]
+    return items[:mine], shares
+
+
+class Progress:
+    """Items done here and, through shared memory, in the forked workers: ``show(done,
+    total)`` is told of them (a progress bar), from this process only."""
+
+    def __init__(self, total: int, show: Callable[[int, int], None] | None) -> None:
+        self.total = total
+        self.show = show
+        self.mine = 0
+        self.shared = multiprocessing.get_context("fork").Value("q", 0) if forks() else None
+        self.pending = 0
+
+    def step(self, n: int) -> None:
+        """In this process: ``n`` more done."""
+        self.mine += n
+        self.tell()
+
+    def tell(self) -> None:
+        """Show how far all the processes are."""
+        if self.show is not None:
+            theirs = self.shared.value if self.shared is not None else 0
+            self.show(self.mine + theirs, self.total)
+
+    def add(self, n: int) -> None:
+        """In a worker: ``n`` more done, told in batches (the lock is not free)."""
+        self.pending += n
+        if self.pending >= 256:
+            self.flush()
+
+    def flush(self) -> None:
+        """In a worker: tell what is left to tell (when its share is done)."""
+        if self.shared is not None and self.pending:
+            with self.shared.get_lock():
+                self.shared.value += self.pending
+        self.pending = 0
+
+
+# In a worker only: the work given to the pool, set by its initializer. The work is
+# closures over the plan, which cannot be pickled; a forked worker inherits them (its
+# initializer's arguments are not pickled under fork), and a task names one by its index.
+_WORK: Sequence[Callable[[], Any]] = ()
+
+
+def _start(work: Sequence[Callable[[], Any]], setup: Callable[[], None] | None) -> None:
+    global _WORK
+    if setup is not None:
+        setup()
+    _WORK = work
+
+
+def _run(i: int) -> Any:
+    return _WORK[i]()
+
+
+def side_by_side(
+    here: Callable[[], T],
+    there: Sequence[Callable[[], U]],
+    waiting: Callable[[], None] | None = None,
+    setup: Callable[[], None] | None = None,
+) -> tuple[T, list[U]]:
+    """``here()`` in this process while each of ``there`` runs in a forked worker; what
+    each returned (the workers' results are pickled back). ``waiting`` is called now and
+    then until the last worker is done; ``setup`` first thing in each worker. A worker's
+    exception is raised here; a worker killed raises ``BrokenProcessPool``."""
+    if not there:
+        return here(), []
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        len(there), mp_context=context, initializer=_start, initargs=(tuple(there), setup)
+    ) as pool:
+        futures = [pool.submit(_run, i) for i in range(len(there))]
+        mine = here()
+        pending = set(futures)
+        while pending:
+            _done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if waiting is not None:
+                waiting()
+        return mine, [future.result() for future in futures]
+
+
+def all_true(checks: Sequence[Callable[[], bool]], setup: Callable[[], None] | None = None) -> bool:
+    """Whether every one of ``checks`` is true: the first run here, each other in a
+    forked child (its verdict its exit status; ``setup`` first thing in it). No child to
+    spare: this process runs the rest."""
+    children = []
+    left: Sequence[Callable[[], bool]] = ()
+    for i, check in enumerate(checks[1:], 1):
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: this one runs the rest too
+            left = checks[i:]
+            break
+        if pid == 0:  # the child: its check, its verdict as the exit status, nothing else
+            ok = False
+            try:
+                if setup is not None:
+                    setup()
+                ok = check()
+            finally:
+                os._exit(0 if ok else 1)
+        children.append(pid)
+    ok = checks[0]() if checks else True
+    for check in left:
+        ok = ok and check()
+    for pid in children:
+        ok = os.waitpid(pid, 0)[1] == 0 and ok
+    return ok
