@@ -31,7 +31,8 @@ SEED2 = 0x01000193 ^ 0x5BD1E995  # a second, independent start: 64 bits of key i
 
 def normal(path: str) -> str:
     """The form two spellings of one link share (mirrors ``norm`` in 404.js)."""
-    s = unicodedata.normalize("NFKC", path).lower()
+    # (text in ASCII is its own NFKC form: most slugs, without the lookup)
+    s = (path if path.isascii() else unicodedata.normalize("NFKC", path)).lower()
     # those characters and whitespace (str.isspace is the regex '\s') cut off the end, one
     # by one from there: the regex '[...]+$' tried again from each character of a run of
     # them that the end does not follow, quadratic in a hostile links.lock line

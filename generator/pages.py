@@ -11,6 +11,7 @@ import base64
 import functools
 import hashlib
 from datetime import datetime
+from json.encoder import encode_basestring as _json_text  # type: ignore[attr-defined]
 from pathlib import Path
 
 import jinja2
@@ -75,11 +76,14 @@ def _ms(at: datetime | None) -> int | None:
     return None if at is None else int(at.timestamp() * 1000)
 
 
-@functools.lru_cache(maxsize=256)  # the style and the fixed scripts: the same on every page
-def sha256_source(text: str) -> str:
-    """A CSP source for one inline script or style (its exact text, UTF-8)."""
+def _source(text: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+# the style and the fixed scripts: the same on every page
+sha256_source = functools.lru_cache(maxsize=256)(_source)
+sha256_source.__doc__ = """A CSP source for one inline script or style (its exact text, UTF-8)."""
 
 
 def policy(
@@ -133,6 +137,33 @@ class Pages:
         self._skeletons = (
             Skeletons(env, self.common) if env.policies.get("shortlinks.skeletons", False) else None
         )
+        # each kind of page's policy around its script's hash, the same on every page of it
+        self._policies: dict[tuple, tuple[str, str]] = {}
+        self._said: dict[tuple[datetime, bool], str] = {}  # _when, once an instant
+        self._counted: dict[datetime, int] = {}  # _ms, once an instant
+
+    def _policy(
+        self, script: Markup | None, styled: bool, connect: str | None, shared: bool
+    ) -> str:
+        """``policy`` for one page: the text around the script's hash made once a kind of
+        page, the hash of a script made for one page not kept (``sha256_source`` keeps
+        the fixed ones)."""
+        key = (script is None, styled, connect, shared)
+        around = self._policies.get(key)
+        if around is None:
+            text = policy(
+                [script] if script else [], [self._style] if styled else [], connect, shared
+            )
+            if script is None:
+                around = (text, "")
+            else:
+                before, hashed, after = text.partition(_source(script))
+                assert hashed and _source(script) not in after
+                around = (before, after)
+            self._policies[key] = around
+        if script is None:
+            return around[0]
+        return around[0] + _source(script) + around[1]
 
     def _template(self, name: str, values: dict[str, object]) -> str:
         if self._skeletons is not None:
@@ -156,21 +187,26 @@ class Pages:
         """``counted``: the page's script sends a beacon, which its policy must allow;
         ``shared``: it may load the site's shared scripts (``policy``); ``connect_self``:
         it fetches the site's own files (the shared preview's shards)."""
-        scripts, styles = [script] if script else [], [self._style] if styled else []
         connect = self._counter if counted else "'self'" if connect_self else None
-        html = self._template(
-            name,
-            {
-                **values,
-                "script": script,
-                # hashes, fixed words and a validated origin: nothing in it needs escaping
-                "csp": Markup(policy(scripts, styles, connect, shared)),
-            },
-        )
+        values["script"] = script
+        # hashes, fixed words and a validated origin: nothing in it needs escaping
+        values["csp"] = Markup(self._policy(script or None, styled, connect, shared))
+        html = self._template(name, values)
         return (html.rstrip("\n") + "\n").encode("utf-8")
 
     def _when(self, at: datetime, end: bool = False) -> str:
-        return i18n.describe(at, self.tz, self.language, end=end)
+        key = (at, end)
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = i18n.describe(at, self.tz, self.language, end=end)
+        return said
+
+    def _ms(self, at: datetime) -> int:
+        """``_ms``, once an instant (an aware datetime's timestamp is slow to make)."""
+        ms = self._counted.get(at)
+        if ms is None:
+            ms = self._counted[at] = int(at.timestamp() * 1000)
+        return ms
 
     def redirect(
         self,
@@ -198,7 +234,7 @@ class Pages:
             if link is not None and link.devices
             else None,
             forward_query=forward_query,
-            expires_ms=_ms(expires),
+            expires_ms=None if expires is None else self._ms(expires),
             expired_url=expired.url if expired else None,
             title=title,
             expired_at=expired_at,
@@ -399,6 +435,42 @@ class Pages:
         if link.expired is not None:
             record["x"] = [link.expired.url, link.expired.display]
         return record
+
+    def preview_data(self, entry: Entry) -> bytes:
+        """``previews.encode(self.preview_record(entry))``, the same bytes, written directly:
+        the keys in their sorted order (capitals first), the text through json's string
+        encoder. One record a link, made one after another by the main process."""
+        link = entry.link
+        text = _json_text
+        when = self._when
+        out: list[str] = []  # the members, in the order of their keys
+        starts, expires, expired = link.starts, link.expires, link.expired
+        if starts is not None:
+            out.append(f'"A":{text(when(starts))}')
+        active = link.password is None and entry.state is State.active
+        if active and link.devices:
+            devices = ",".join(
+                f"[{text(p)},{text(t.url)},{text(t.display)}]" for p, t in link.devices
+            )
+            out.append(f'"D":[{devices}]')
+        if expires is not None:
+            out.append(f'"E":{text(when(expires, end=True))}')
+        if starts is not None:
+            out.append(f'"a":{self._ms(starts)}')
+        if link.description:
+            out.append(f'"d":{text(link.description)}')
+        if expires is not None:
+            out.append(f'"e":{self._ms(expires)}')
+        if link.password is not None:
+            out.append('"l":1')
+        out.append(f'"s":{text(entry.slug)}')
+        if link.title:
+            out.append(f'"t":{text(link.title)}')
+        if active:
+            out.append(f'"u":[{text(link.target.url)},{text(link.target.display)}]')
+        if expired is not None:
+            out.append(f'"x":[{text(expired.url)},{text(expired.display)}]')
+        return ("{" + ",".join(out) + "}").encode()
 
     def preview_page(self) -> bytes:
         """The shared preview page: its script is the shared preview.js, which fetches one

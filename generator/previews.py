@@ -47,10 +47,17 @@ def key_of(path: str) -> str:
     return hashlib.sha256(KEY_LABEL + path.encode("utf-8")).hexdigest()[:16]
 
 
+_COUNTERS = [i.to_bytes(4, "big") for i in range(256)]  # a record's blocks: 8 KB of them
+
+
 def _stream(path: str, n: int) -> bytes:
     seed = hashlib.sha256(SEAL_LABEL + path.encode("utf-8")).digest()
-    blocks = (hashlib.sha256(seed + i.to_bytes(4, "big")).digest() for i in range((n + 31) // 32))
-    return b"".join(blocks)[:n]
+    blocks = (n + 31) // 32
+    counters = (
+        _COUNTERS if blocks <= len(_COUNTERS) else [i.to_bytes(4, "big") for i in range(blocks)]
+    )
+    sha256 = hashlib.sha256
+    return b"".join([sha256(seed + counters[i]).digest() for i in range(blocks)])[:n]
 
 
 def seal(data: bytes, path: str) -> str:
@@ -81,9 +88,13 @@ def shard_of(key: str, count: int) -> int:
     return int(key[:8], 16) % count
 
 
+# json.dumps with options makes a new encoder each call: one, made once, writes the same
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def encode(record: dict[str, object]) -> bytes:
     """A record as the script reads it: compact JSON, keys sorted (reproducible bytes)."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return _ENCODE(record).encode()
 
 
 def shards(records: Iterable[tuple[str, bytes]], count: int) -> list[dict[str, str]]:
@@ -101,12 +112,12 @@ def shards(records: Iterable[tuple[str, bytes]], count: int) -> list[dict[str, s
     for norm, found in by_norm.items():
         if len(found) == 1 and norm and norm != found[0] and norm not in data:
             paths[norm] = found[0]  # a mangled spelling, filed under its normal form
+    keys = {path: key_of(path) for path in paths}
     seen: dict[str, int] = {}
-    for path in paths:
-        key = key_of(path)
+    for key in keys.values():
         seen[key] = seen.get(key, 0) + 1
     for path, slug in paths.items():
-        key = key_of(path)
+        key = keys[path]
         if seen[key] == 1:
             out[shard_of(key, count)][key] = seal(data[slug or path], path)
     return [dict(sorted(shard.items())) for shard in out]

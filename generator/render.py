@@ -305,7 +305,7 @@ def shared_pages(plan: Plan, pages: Pages) -> dict[str, bytes]:
 def preview_shards(plan: Plan, pages: Pages, count: int) -> Iterator[tuple[str, bytes]]:
     """The shared preview's data files: every entry's record, sealed with its slug, in
     ``count`` shards (previews.py)."""
-    records = ((e.slug, previews.encode(pages.preview_record(e))) for e in plan.entries)
+    records = ((e.slug, pages.preview_data(e)) for e in plan.entries)
     for i, shard in enumerate(previews.shards(records, count)):
         yield (
             f"{PREVIEW_SHARDS}/{i}.json",

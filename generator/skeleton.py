@@ -19,7 +19,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
+
+# the string encoders (in C where there is the accelerator) json's encoder itself calls
+from json.encoder import encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 import jinja2
@@ -30,6 +34,9 @@ from .model import Target
 _MARK = "Zq7slot"
 _FOUND = re.compile(rf'"{_MARK}(\d+)\\u003c"|{_MARK}(\d+)&lt;|{_MARK}(\d+)<')
 _HTML, _JSON, _RAW = 0, 1, 2
+# the shapes of the fixed values, as _Slots.walk records them
+_EMPTY, _NONE, _TRUE, _FALSE = ("str", ""), ("NoneType", None), ("bool", True), ("bool", False)
+_TARGET = ("Target", "str", "str")  # a target with both texts
 
 
 class _Slots:
@@ -120,7 +127,9 @@ class Skeletons:
         # as Jinja's tojson filter: its dumps and options, then jinja2.utils.htmlsafe_json_dumps
         self.dumps_kwargs = env.policies.get("json.dumps_kwargs", {})
         self._dumps = env.policies.get("json.dumps_function") or json.dumps
+        self._tojson = self._json_escaper()
         self._cache: dict[tuple, list | None] = {}  # None: this shape renders through Jinja
+        self._fills: dict[int, Callable[[list[Any]], str]] = {}  # id(parts) -> its fill
         self.fast = 0  # pages filled in from a skeleton, for the tests and the benchmark
 
     def render(self, name: str, values: dict[str, Any]) -> str:
@@ -128,16 +137,42 @@ class Skeletons:
         if not fixed.keys().isdisjoint(values):  # a page's own value over a fixed one
             return self._jinja(name, {**fixed, **values})
         slots = _Slots()
+        shape, found = slots.shape, slots.values
+        # _Slots.walk, its most common kinds inline: two renders a link, ten values each
         try:
             for v in values.values():
-                slots.walk(v)
+                kind = v.__class__
+                if kind is str:
+                    if v:
+                        shape.append("str")
+                        found.append(v)
+                    else:
+                        shape.append(_EMPTY)
+                elif v is None:
+                    shape.append(_NONE)
+                elif kind is bool:
+                    shape.append(_TRUE if v else _FALSE)
+                elif kind is Markup and v:
+                    shape.append("M")
+                    found.append(v)
+                elif (
+                    kind is Target
+                    and v.url.__class__ is v.display.__class__ is str
+                    and v.url
+                    and v.display
+                ):
+                    shape += _TARGET
+                    found.append(v.url)
+                    found.append(v.display)
+                else:
+                    slots.walk(v)
         except _Unsupported:
             return self._jinja(name, {**fixed, **values})
-        key = (name, tuple(values), tuple(slots.shape))
+        key = (name, tuple(values), tuple(shape))
         parts = self._cache.get(key, False)
         if parts is not False and parts is not None:
             self.fast += 1
-            return self._fill(parts, slots.values)
+            return self._fills[id(parts)](slots.values)
         values = {**fixed, **values}
         if parts is False:  # a new shape: cut its skeleton, and prove it on this page
             slots = _Slots()
@@ -145,10 +180,12 @@ class Skeletons:
             # (no key is in both: checked above)
             parts = self._cache[key] = self._cut(name, marked, len(slots.values))
             if parts is not None:
+                self._fills[id(parts)] = self._compile(parts)
                 fast = self._fill(parts, slots.values)
-                if fast != self._jinja(name, values):
+                slow = self._jinja(name, values)
+                if fast != slow or self._fills[id(parts)](slots.values) != slow:
                     self._cache[key] = None
-                return self._jinja(name, values)
+                return slow
         if parts is None:
             return self._jinja(name, values)
         self.fast += 1
@@ -183,10 +220,51 @@ class Skeletons:
             return None
         return parts
 
+    def _json_escaper(self) -> Callable[[Any], str]:
+        """What ``tojson`` writes for a value: Jinja's ``htmlsafe_json_dumps`` with the
+        environment's dumps and options. With json.dumps itself, one encoder made once (a
+        call of json.dumps with options makes a new one each time), and a text value
+        through the C string encoder the JSON encoder calls for it."""
+        kwargs = self.dumps_kwargs
+        dumps = self._dumps
+        if dumps is json.dumps and set(kwargs) <= {"ensure_ascii", "sort_keys"}:
+            encode = json.JSONEncoder(**kwargs).encode
+            ascii_only = kwargs.get("ensure_ascii", True)
+            text = encode_basestring_ascii if ascii_only else encode_basestring
+
+            def to_json(value: Any) -> str:
+                return _safe_json(text(value) if value.__class__ is str else encode(value))
+
+        else:
+
+            def to_json(value: Any) -> str:
+                return _safe_json(dumps(value, **kwargs))
+
+        return to_json
+
+    def _compile(self, parts: list) -> Callable[[list[Any]], str]:
+        """``_fill`` for one skeleton as a function of its values: one expression joining
+        the fixed texts and the escaped values, without a loop over the parts."""
+        names: dict[str, Any] = {"h": html_escape, "j": self._tojson, "r": _raw}
+        items: list[str] = []
+        for i, part in enumerate(parts):
+            if part.__class__ is str:
+                if part:
+                    names[f"T{i}"] = part
+                    items.append(f"T{i}")
+            else:
+                slot, form = part
+                items.append(f"{'hjr'[form]}(v[{slot}])")
+        args = "".join(f", {n}={n}" for n in names)
+        code = f"def fill(v{args}):\n    return ''.join(({', '.join(items)},))\n"
+        scope: dict[str, Any] = {}
+        exec(compile(code, "<skeleton>", "exec"), dict(names), scope)
+        return scope["fill"]
+
     def _fill(self, parts: list, values: list[Any]) -> str:
         out: list[str] = []
         add = out.append
-        dumps = self._dumps
+        to_json = self._tojson
         for part in parts:
             if part.__class__ is str:
                 add(part)
@@ -196,16 +274,24 @@ class Skeletons:
             if form == _HTML:
                 add(html_escape(value))
             elif form == _JSON:
-                add(
-                    dumps(value, **self.dumps_kwargs)
-                    .replace("<", "\\u003c")
-                    .replace(">", "\\u003e")
-                    .replace("&", "\\u0026")
-                    .replace("'", "\\u0027")
-                )
+                add(to_json(value))
             else:
                 add(str(value))
         return "".join(out)
+
+
+def _safe_json(text: str) -> str:
+    """As jinja2.utils.htmlsafe_json_dumps: JSON that cannot close a script or attribute."""
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("'", "\\u0027")
+    )
+
+
+def _raw(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
 
 
 _HTML_SPECIAL = re.compile("[&<>'\"]")

@@ -152,6 +152,26 @@ def test_each_path_has_its_record_and_a_password_keeps_its_target_unpublished() 
     ]
 
 
+@pytest.mark.parametrize("year", [2026, 2027])  # before the links expire and after
+def test_a_record_written_directly_is_the_records_json(year: int) -> None:
+    from generator.pages import Pages
+
+    locked = (
+        "  locked-late:\n    url: https://x.example/\n    password: pw pw pw pw\n"
+        "    expires: 2027-03-01\n    expired: https://x.example/gone\n"
+        """    title: 'Q"uote \\ <''&> 优'\n    description: '\\u2028'\n"""
+    )
+    doc, problems = load_text(SITE.replace("  secret:\n", locked + "  secret:\n"))
+    assert doc is not None, problems
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    plan = make_plan(linkset, datetime(year, 2, 1, tzinfo=timezone.utc))
+    pages = Pages(plan, environment())
+    assert len({e.state for e in plan.entries}) >= 2
+    for entry in plan.entries:
+        assert pages.preview_data(entry) == previews.encode(pages.preview_record(entry))
+
+
 def test_two_paths_with_one_key_are_both_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(previews, "key_of", lambda path: "0" * 16 if path in "ab" else path)
     shards = previews.shards([("a", b"1"), ("b", b"2"), ("c", b"3")], 1)

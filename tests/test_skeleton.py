@@ -115,6 +115,11 @@ def test_the_escapes_are_markupsafes_and_jinjas() -> None:
         assert html_escape(text) == str(escape(text))
         expected = str(htmlsafe_json_dumps(text, **env.policies["json.dumps_kwargs"]))
         assert skeletons._fill([(0, 1)], [text]) == expected
+        # the compiled fill of a skeleton: the same escapes, between the same texts
+        parts = ["<p a='", (0, 0), "'>{x}\\", (1, 1), (2, 2), ""]
+        assert skeletons._compile(parts)([text, text, Markup(text)]) == skeletons._fill(
+            parts, [text, text, Markup(text)]
+        )
     assert html_escape(5) == "5" and html_escape(Markup("<b>")) == "<b>"
 
 
