@@ -478,7 +478,8 @@ def test_in_app_browsers_are_redirected(browser: object, host: str, target: str,
             box = page.locator("#short").bounding_box()
             assert box is not None and box["x"] + box["width"] <= page.viewport_size["width"]
             assert page.evaluate("getComputedStyle(document.querySelector('.target')).fontWeight")
-            assert TargetHandler.seen == []  # it went nowhere
+            # it went nowhere (the page before it may still ask the target for its icon)
+            assert [p for p in TargetHandler.seen if p != "/favicon.ico"] == []
         else:
             page.wait_for_url(target + "/**")
             assert page.url == target + "/shop-front?x=1&a=1"
