@@ -28,9 +28,9 @@ from generator.build import check as check_file
 from generator.cli import main
 from generator.targets import Place, Settings, Verdict
 from tests.conftest import require_tool
+from tests.relay import clear_proxies, proxy_to
 
 NOW = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY")
 
 # path -> (status, Location) answered to GET and HEAD alike; the special ones are below
 ROUTES: dict[str, tuple[int, str | None]] = {
@@ -112,9 +112,7 @@ class Targets(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(autouse=True)
 def no_proxy_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+    clear_proxies(monkeypatch)
 
 
 @pytest.fixture
@@ -271,51 +269,10 @@ def test_at_most_two_requests_at_once_on_one_host(server: tuple[str, type[Target
     assert 1 <= handler.in_flight[1] <= 2
 
 
-class Proxy(http.server.BaseHTTPRequestHandler):
-    """An HTTP proxy (no CONNECT) that sends every absolute URL to the one target server,
-    whatever host it names, so a made-up host answers only through it."""
-
-    upstream: ClassVar[int] = 0
-    asked: ClassVar[list[str]] = []
-
-    def do_HEAD(self) -> None:
-        self.relay()
-
-    def do_GET(self) -> None:
-        self.relay()
-
-    def relay(self) -> None:
-        self.asked.append(f"{self.command} {self.path}")
-        url = urllib.parse.urlsplit(self.path)
-        conn = http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=5)
-        conn.request(self.command, url.path, headers={"Host": url.netloc})
-        answer = conn.getresponse()
-        body = answer.read()
-        self.send_response(answer.status)
-        if answer.getheader("Location"):
-            self.send_header("Location", answer.getheader("Location") or "")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command == "GET":
-            self.wfile.write(body)
-        conn.close()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def proxy(server: tuple[str, type[Targets]]) -> Iterator[tuple[str, list[str]]]:
-    asked: list[str] = []
-    port = int(server[0].rsplit(":", 1)[1])
-    handler = type("P", (Proxy,), {"upstream": port, "asked": asked})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", asked
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with proxy_to(int(server[0].rsplit(":", 1)[1]), with_method=True) as running:
+        yield running
 
 
 def test_requests_go_through_the_proxy_of_http_proxy(

@@ -3,21 +3,18 @@ environment names one, and one message when nothing answers."""
 
 from __future__ import annotations
 
-import http.client
-import http.server
 import socket
 import threading
-import urllib.parse
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
 
 from generator import serve as server_mod
 from generator.cli import main
+from tests.relay import clear_proxies, proxy_to
 
 LINKS = """\
 site:
@@ -29,14 +26,11 @@ links:
     expires: 2026-10-01
 """
 NOW = ["--now", "2026-11-25T08:00:00Z", "--retries", "0", "--timeout", "5"]
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY")
 
 
 @pytest.fixture(autouse=True)
 def no_proxy_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+    clear_proxies(monkeypatch)
 
 
 @pytest.fixture
@@ -58,45 +52,10 @@ def site(tmp_path: Path) -> Iterator[tuple[Path, int]]:
         preview.close()
 
 
-class Proxy(http.server.BaseHTTPRequestHandler):
-    """An HTTP proxy for http:// targets (no CONNECT): it takes the absolute URL a client
-    sends a proxy, and asks the one real server there is, whatever host the URL names
-    (so a made-up host answers only through it). Each URL asked is recorded."""
-
-    upstream: ClassVar[int] = 0
-    asked: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.asked.append(self.path)
-        url = urllib.parse.urlsplit(self.path)
-        conn = http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=5)
-        conn.request("GET", url.path, headers={"Host": url.netloc})
-        answer = conn.getresponse()
-        body = answer.read()
-        self.send_response(answer.status)
-        for name in ("Location", "Content-Type"):
-            if answer.getheader(name):
-                self.send_header(name, answer.getheader(name) or "")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        conn.close()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def proxy(site: tuple[Path, int]) -> Iterator[tuple[str, list[str]]]:
-    asked: ClassVar[list[str]] = []
-    handler = type("P", (Proxy,), {"upstream": site[1], "asked": asked})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", asked
-    finally:
-        server.shutdown()
-        server.server_close()
+    with proxy_to(site[1]) as running:
+        yield running
 
 
 def closed_port() -> int:

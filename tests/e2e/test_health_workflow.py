@@ -24,6 +24,7 @@ import yaml
 
 from tests.conftest import ROOT
 from tests.e2e.workflow_runner import Run, Store, run_workflow
+from tests.relay import PROXY_VARS
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +32,6 @@ WORKFLOW = ROOT / ".github/workflows/health.yml"
 TOKEN = "the-job-token"
 TARGETS_MARK = "<!-- shortlinks-health: targets -->"
 EXPIRING_MARK = "<!-- shortlinks-health: expiring -->"
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY")
 
 
 class FakeGitHub(http.server.BaseHTTPRequestHandler):
