@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import signal
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -934,14 +933,6 @@ Examples:
 """
 
 
-class _Stop(Exception):
-    """A signal to stop (SIGTERM, SIGHUP), raised where Ctrl-C raises KeyboardInterrupt."""
-
-
-def _stop_on(signum: int, frame: object) -> None:
-    raise _Stop(signum)
-
-
 @main.command(epilog=EXAMPLES_SERVE)
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
@@ -971,52 +962,41 @@ def serve(
     if not file.is_file():
         click.echo(f"error: {file} does not exist", err=True)
         sys.exit(1)
-    # SIGTERM (a service manager, `kill`) and SIGHUP (the terminal closed) stop it as
-    # Ctrl-C does: through the same 'finally', which removes the temporary folder
-    handlers = {sig: signal.getsignal(sig) for sig in [signal.SIGINT, *_STOP_SIGNALS]}
-    for sig in _STOP_SIGNALS:
-        signal.signal(sig, _stop_on)
-    preview = None
-    try:
-        preview = server_mod.Preview(
-            file,
-            lambda: _build_time(now),
-            lambda msg: click.echo(msg, err=True),
-            domain=domain,
-            templates=templates,
-            hosts=hosts or None,
-            strict=strict,
-            cache_dir=_cache(cache_dir, no_cache),
-        )
+    with server_mod.StopSignals() as signals:
+        preview = None
         try:
-            server, _ = server_mod.serve(preview, bind, port)
-        except OSError as exc:
-            click.echo(f"error: cannot listen on {bind}:{port}: {exc}", err=True)
-            sys.exit(1)
-        try:
-            address, real_port = server.server_address[:2]
-            click.echo(
-                f"Serving {file} at http://{address}:{real_port}/ from {preview.root} "
-                "(Ctrl-C stops and removes it)",
-                err=True,
+            preview = server_mod.Preview(
+                file,
+                lambda: _build_time(now),
+                lambda msg: click.echo(msg, err=True),
+                domain=domain,
+                templates=templates,
+                hosts=hosts or None,
+                strict=strict,
+                cache_dir=_cache(cache_dir, no_cache),
             )
-            server.serve_forever()
+            try:
+                server, _ = server_mod.serve(preview, bind, port)
+            except OSError as exc:
+                click.echo(f"error: cannot listen on {bind}:{port}: {exc}", err=True)
+                sys.exit(1)
+            try:
+                signals.server = server
+                address, real_port = server.server_address[:2]
+                click.echo(
+                    f"Serving {file} at http://{address}:{real_port}/ from {preview.root} "
+                    "(Ctrl-C stops and removes it)",
+                    err=True,
+                )
+                server.serve_forever()  # until a stop signal shuts it down
+            finally:
+                server.server_close()
+        except server_mod.Stop:  # a signal during the first build
+            pass
         finally:
-            server.server_close()
-    except (KeyboardInterrupt, _Stop):
-        pass
-    finally:
-        # a second signal must not cut the clean-up short (a build under way ends first)
-        for sig in [signal.SIGINT, *_STOP_SIGNALS]:
-            signal.signal(sig, signal.SIG_IGN)
-        if preview is not None:
-            preview.close()
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
-# SIGHUP is not on Windows
-_STOP_SIGNALS = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+            signals.ignore()
+            if preview is not None:
+                preview.close()
 
 
 EXAMPLES_IMPORT = """

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import urllib.parse
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from datetime import datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
 
 from .build import build
 from .lock import lock_path
@@ -249,3 +251,54 @@ def serve(preview: Preview, host: str, port: int) -> tuple[ThreadingHTTPServer, 
     server = ThreadingHTTPServer((host, port), handler(preview))
     preview.start()
     return server, preview.stop
+
+
+# Ctrl-C, a service manager's SIGTERM and a closed terminal's SIGHUP (not on Windows) all
+# stop serve the same way
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM) + (
+    (signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()
+)
+
+
+class Stop(BaseException):
+    """A stop signal before there is a server to shut down (during the first build).
+    A BaseException, as KeyboardInterrupt is: no ``except Exception`` on its way
+    (socketserver has one round each request) may take it for an error and go on."""
+
+
+class StopSignals:
+    """While in effect, each of ``STOP_SIGNALS`` stops serve cleanly.
+
+    Once ``server`` is set, a signal asks it to shut down (from a thread of its own, as
+    ``shutdown`` waits for ``serve_forever`` to return) rather than raising: an exception
+    raised wherever the main thread happens to be could land inside socketserver's
+    handling of a request, which reports it and serves on (the server then never stops).
+    Before that, it raises ``Stop``, which ends the first build."""
+
+    def __init__(self) -> None:
+        self.server: ThreadingHTTPServer | None = None
+        self._saved: dict[int, object] = {}
+
+    def __enter__(self) -> StopSignals:
+        self._saved = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self._on)
+        return self
+
+    def _on(self, signum: int, frame: FrameType | None) -> None:
+        server = self.server
+        if server is None:
+            raise Stop(signum)
+        self.server = None  # a second signal while shutting down asks nothing more
+        threading.Thread(target=server.shutdown, name="shortlinks-stop", daemon=True).start()
+
+    def ignore(self) -> None:
+        """From now on a signal is ignored: the clean-up (a build under way ends first,
+        then the folder is removed) is not cut short."""
+        self.server = None
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._saved.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]

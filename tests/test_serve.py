@@ -245,3 +245,42 @@ def test_an_address_given_as_host_is_pointed_to_bind() -> None:
     assert result.exit_code == 2
     assert "'0.0.0.0' is not one of 'apache'" in result.output
     assert result.output.rstrip().endswith("(the address to listen on is '--bind 0.0.0.0')")
+
+
+def test_a_stop_signal_while_a_request_is_answered_still_stops_the_server() -> None:
+    """A signal lands wherever the main thread is: here, each time, while it hands a
+    request to its thread (the request itself sends it). Raised as an exception there,
+    socketserver reported it as the request's error and served on, never stopping."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from generator.serve import StopSignals
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            signal.raise_signal(signal.SIGTERM)  # to this process: its main thread acts
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    before = signal.getsignal(signal.SIGTERM)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    errors: list[object] = []
+    server.handle_error = lambda request, address: errors.append(sys.exc_info()[1])  # type: ignore[method-assign]
+
+    def ask() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=HANG)
+        conn.request("GET", "/")
+        conn.getresponse().read()
+        conn.close()
+
+    client = threading.Thread(target=ask, daemon=True)
+    with StopSignals() as signals:
+        signals.server = server
+        client.start()
+        server.serve_forever()  # returns: the signal shut it down
+        server.server_close()
+    client.join(timeout=HANG)
+    assert errors == []
+    assert signal.getsignal(signal.SIGTERM) is before
