@@ -289,7 +289,7 @@ def lock_cmd(file: Path, verify: bool) -> None:
         click.echo(f"error: {done.error}", err=True)
         sys.exit(1)
     if done.text is not None:
-        lock.write(done.path, done.text)
+        replace_file(done.path, done.text)  # never half-written, never through a symlink
     click.echo(done.said)
 
 

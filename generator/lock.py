@@ -72,7 +72,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import abuse, finder, gitfiles, load
-from .atomic import replace_file
 from .load import Document
 from .model import LinkSet, Site
 from .problems import ERROR, WARNING, Problem
@@ -896,11 +895,6 @@ def own_keys(slug: str, domains: Collection[str], site: Site) -> list[str]:
         forms, own = _forms(name, only)
         found += forms[:own]
     return found
-
-
-def write(path: Path, text: str) -> None:
-    """Replace the lock in one step: never half-written, never through a planted symlink."""
-    replace_file(path, text)
 
 
 def reserved(links_file: Path) -> set[str]:

@@ -585,7 +585,7 @@ def test_relock_records_new_slugs_then_is_up_to_date(repo: Path) -> None:
     assert (first.error, first.problems) == (None, [])
     assert first.said == f"{path}: recorded 4 new slug(s)"
     assert first.text is not None and "gh https://github.com/example\n" in first.text
-    locks.write(path, first.text)
+    path.write_text(first.text, encoding="utf-8")
     again = locks.relock(repo / "links.yaml")
     assert (again.text, again.said) == (None, f"{path}: up to date (4 slugs)")
 
