@@ -187,7 +187,7 @@ def _not_utf8(value: object) -> str | None:
     """What is wrong with an argument that had bytes that are not UTF-8, or None.
 
     Python hands such a byte over as a lone surrogate (U+DC80..U+DCFF, "surrogateescape"),
-    which no file, page or YAML parser can take: it ended in tracebacks deep inside."""
+    which no file, page or YAML parser can take: it would end in a traceback deep inside."""
     if isinstance(value, tuple):
         return next((found for v in value if (found := _not_utf8(v)) is not None), None)
     text = str(value) if isinstance(value, (str, Path)) else ""

@@ -307,9 +307,10 @@ def _linkset_at(ref: str, rel: str) -> LinkSet | None:
 
 
 def same(locked: str, target: str | None) -> bool:
-    """Whether a lock line's target is ``target``: as written, or once put in today's normal
-    form (urls.py), so that a newer generator normalising a URL differently (an empty path
-    is '/' since 29 November 2026) does not take an unchanged link for a moved one."""
+    """Whether a lock line's target is ``target``: as written, or once in the normal form
+    of urls.py, so that a line written by hand, or by a generator that normalised a URL
+    differently ('https://a.example' for 'https://a.example/'), does not take an
+    unchanged link for a moved one."""
     if locked == target:
         return True
     if target is None:
