@@ -6,10 +6,11 @@ Exit codes: 0 fine, 1 the links file (or the output folder) has a problem,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
@@ -524,10 +525,8 @@ def verify(
     if not base_url.startswith(("http://", "https://")):
         raise click.BadParameter("give the site's address, e.g. https://go.example.com")
     linkset = _linkset_or_exit(file)
-    try:
+    with _domain_option():
         linkset, note = domains.answering(linkset, domain, base_url)
-    except domains.UnknownDomain as exc:
-        raise click.BadParameter(str(exc), param_hint="--domain") from None
     if note:
         click.echo(f"note: {note}", err=True)
     plan = make_plan(linkset, _clock(now))
@@ -632,12 +631,19 @@ def targets_cmd(
     sys.exit(1 if report.fails(fail_on) else 0)
 
 
-def _domain(linkset: LinkSet, name: str, where: str) -> Domain:
-    """The domain ``--domain`` names: a command-line error (exit 2) when there is none."""
+@contextlib.contextmanager
+def _domain_option() -> Iterator[None]:
+    """A ``--domain`` the file does not have is a command-line error (exit 2)."""
     try:
-        return domains.given(linkset, name, where)
+        yield
     except domains.UnknownDomain as exc:
         raise click.BadParameter(str(exc), param_hint="--domain") from None
+
+
+def _domain(linkset: LinkSet, name: str, where: str) -> Domain:
+    """The domain ``--domain`` names."""
+    with _domain_option():
+        return domains.given(linkset, name, where)
 
 
 EXAMPLES_QR = """
@@ -665,9 +671,8 @@ def qr(slug: str, file: Path, output: Path | None, scale: int, domain: str | Non
 
     linkset = _linkset_or_exit(file)
     try:
-        url = codes.short_url(linkset, slug, domain, str(file))
-    except domains.UnknownDomain as exc:
-        raise click.BadParameter(str(exc), param_hint="--domain") from None
+        with _domain_option():
+            url = codes.short_url(linkset, slug, domain, str(file))
     except codes.NoShortUrl as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
