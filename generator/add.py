@@ -43,7 +43,7 @@ from .atomic import replace_file
 from .build import check_text
 from .load import Document, load_text
 from .lock import reserved_keys
-from .model import Link, LinkSet
+from .model import Link, LinkSet, Site
 from .problems import Problem
 from .validate import validate_partial
 
@@ -489,63 +489,110 @@ def add(
     everywhere = {slugrules.collision_key(s) for x in linkset.links for s in x.slugs}
     # a new slug is free on every domain; one asked for needs only be free on its own
     slug = link.slug or generate_slug(everywhere | set(reserved))
-    taken = taken_on(linkset, link.domains)
-    on = f" on {', '.join(link.domains)}" if link.domains else ""
-    own: list[Problem | OptionProblem] = []
-    asked = [(link.slug, "--slug")] if link.slug else []  # (a generated one is free)
-    for name, option in [*asked, *((a, "--alias") for a in link.aliases)]:
-        other = taken.get(slugrules.collision_key(name))
-        if other is not None:
-            own.append(
-                OptionProblem(
-                    option,
-                    f"{name!r} is taken{on} {taken_by(name, other, path.name)}",
-                    "choose another",
-                )
-            )
-        elif set(published_keys(name, link.domains, linkset)) & set(reserved):
-            own.append(
-                OptionProblem(
-                    option,
-                    f"{name!r} was published before (links.lock) and may still be in "
-                    "people's hands",
-                    "choose another",
-                )
-            )
+    own: list[Problem | OptionProblem] = list(_taken(link, linkset, reserved, path.name))
     try:
         written, key = keyed(link, slug, linkset, keys_of(linkset))
     except AddError as exc:
         if not own:
-            own.append(OptionProblem("--domain", str(exc)))
-            return text, slug, own
+            return text, slug, [OptionProblem("--domain", str(exc))]
         # a slug taken as it is written is a key already, and said so once, as taken: the
         # other options are checked under a free key, so that every mistake is said at once
         free = generate_slug(everywhere | set(reserved))
         written, key = keyed(link, free, linkset, keys_of(linkset))
+    own += _entry_problems(text, str(path), written, key, link)
+    if own:
+        return text, slug, own
+    insertion = _inserted(text, written, key)
+    return insertion.text, slug, _placed_errors(insertion, str(path), link)
+
+
+def _taken(
+    link: NewLink, linkset: LinkSet, reserved: Collection[str], filename: str
+) -> list[OptionProblem]:
+    """The slug and aliases asked for that another link has on the link's domains, or
+    that links.lock says were published before (``reserved``)."""
+    taken = taken_on(linkset, link.domains)
+    on = f" on {', '.join(link.domains)}" if link.domains else ""
+    out = []
+    asked = [(link.slug, "--slug")] if link.slug else []  # (a generated one is free)
+    for name, option in [*asked, *((a, "--alias") for a in link.aliases)]:
+        other = taken.get(slugrules.collision_key(name))
+        if other is not None:
+            said = f"{name!r} is taken{on} {taken_by(name, other, filename)}"
+            out.append(OptionProblem(option, said, "choose another"))
+        elif set(published_keys(name, link.domains, linkset)) & set(reserved):
+            said = f"{name!r} was published before (links.lock) and may still be in people's hands"
+            out.append(OptionProblem(option, said, "choose another"))
+    return out
+
+
+def _entry_problems(
+    text: str, filename: str, written: NewLink, key: str, link: NewLink
+) -> list[OptionProblem]:
+    """The new link's errors, checked alone by the rules of links.yaml, each said of the
+    option that gave the key (``OPTIONS``): the command line has no lines."""
     options = {name: (i + 1, 1) for i, name in enumerate(OPTIONS)}
     entry = Entry(key, entry_values(written), {"": options["slug"]})
     entry.at.update({name: options[name] for name in entry.values})
-    _, found = check_entry(site_of(text, str(path)), entry, "the command line")
-    own += [
+    _, found = check_entry(site_of(text, filename), entry, "the command line")
+    return [
         _on_option(name, replace(p, message=_by_option(p.message)), link)
         for name, p in found
         if p.is_error
     ]
-    if own:
-        return text, slug, own
+
+
+def _inserted(text: str, written: NewLink, key: str) -> Insertion:
+    """``text`` with the new link's lines, in the file's style; double-quoted (JSON's
+    escapes) when the file's quoting would not read back as the very text given."""
     style = style_of(text)
     insertion = insert_lines(text, entry_lines(written, key, style.indent, style.step, 0, style))
     if style.quote != '"' and not reads_back(insertion.text, key, written):
-        style = replace(style, quote='"')  # JSON's escapes: read as written by every reader
+        style = replace(style, quote='"')  # read as written by every reader
         insertion = insert_lines(
             text, entry_lines(written, key, style.indent, style.step, 0, style)
         )
+    return insertion
+
+
+def _placed_errors(
+    insertion: Insertion, filename: str, link: NewLink
+) -> list[Problem | OptionProblem]:
+    """The errors of the whole would-be file (a loop through an existing link), each put
+    back on the user's own line or on the new link's option (``place``)."""
     errors: list[Problem | OptionProblem] = []
-    for p in check_text(insertion.text, str(path)).problems:
+    for p in check_text(insertion.text, filename).problems:
         if p.is_error:
             placed = place(p, insertion)
             errors.append(placed.problem if placed.key is None else _on_option(placed.key, p, link))
-    return insertion.text, slug, errors
+    return errors
+
+
+def as_given(
+    problems: list[Problem | OptionProblem], expires_in: bool
+) -> list[Problem | OptionProblem]:
+    """The problems, with those of ``--expires`` said of ``--expires-in`` when that option
+    gave the date (``expires_in``)."""
+    if not expires_in:
+        return problems
+    return [
+        replace(p, option="--expires-in")
+        if isinstance(p, OptionProblem) and p.option == "--expires"
+        else p
+        for p in problems
+    ]
+
+
+def base_url(link: NewLink, site: Site) -> str | None:
+    """Where the new link's short URL lives: its first domain, else the site's; None
+    when the site names no domain (the URL is then only a path)."""
+    return f"https://{link.domains[0]}" if link.domains else site.base_url
+
+
+def added_lines(before: str, after: str) -> list[str]:
+    """The lines of ``after`` that ``before`` lacks: what ``add --dry-run`` shows."""
+    old = before.splitlines()
+    return [line for line in after.splitlines() if line not in old]
 
 
 def reads_back(text: str, key: str, link: NewLink) -> bool:

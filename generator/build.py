@@ -674,8 +674,4 @@ def _header(
     }
 
 
-def has_errors(problems: list[Problem]) -> bool:
-    return any(p.severity == ERROR for p in problems)
-
-
 __all__ = ["BuildResult", "CheckResult", "State", "build", "check"]

@@ -6,28 +6,25 @@ Exit codes: 0 fine, 1 the links file (or the output folder) has a problem,
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import os
 import re
 import sys
-import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from . import __version__, lock
+from . import __version__, domains, listing, lock
 from . import qr as qrcodes
 from .atomic import replace_file
 from .build import BuildResult, build, check
 from .hosts import HOSTS
-from .load import Document
-from .model import Domain, LinkSet, Target
+from .model import Domain, LinkSet
 from .problems import Format, Problem, format_github, format_json, format_text, summary
 from .times import FIRST_YEAR, LAST_YEAR, describe, parse_now, zone
-from .urls import UrlError, host_name, quote_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -191,7 +188,7 @@ def _not_utf8(value: object) -> str | None:
     """What is wrong with an argument that had bytes that are not UTF-8, or None.
 
     Python hands such a byte over as a lone surrogate (U+DC80..U+DCFF, "surrogateescape"),
-    which no file, page or YAML parser can take: it ended in tracebacks deep inside."""
+    which no file, page or YAML parser can take: it would end in a traceback deep inside."""
     if isinstance(value, tuple):
         return next((found for v in value if (found := _not_utf8(v)) is not None), None)
     text = str(value) if isinstance(value, (str, Path)) else ""
@@ -270,24 +267,6 @@ def check_cmd(file: Path, fmt: str | None, strict: bool, base: str | None) -> No
     sys.exit(1 if failed else 0)
 
 
-def _loaded(file: Path) -> tuple[Document | None, LinkSet | None, list[Problem]]:
-    """``file`` read and validated, its document kept (the lock's messages place slugs
-    with it), without the lock's own check, which ``lock`` is there to bring up to date."""
-    from .load import load_file
-    from .validate import validate
-
-    doc, problems = load_file(file)
-    linkset, more = validate(doc) if doc is not None else (None, [])
-    return doc, linkset, sorted(problems + more)
-
-
-def _reserved(file: Path) -> set[str]:
-    """Slugs published before (links.lock beside ``file``, as ``lock.key`` folds them),
-    taken or not: never reused."""
-    locked = lock.read(lock.lock_path(file))
-    return set(locked.entries) if locked is not None else set()
-
-
 EXAMPLES_LOCK = """
 \b
 Examples:
@@ -305,36 +284,14 @@ def lock_cmd(file: Path, verify: bool) -> None:
     with (and its device and expired targets, and the site's home). A locked one gets a new
     target only when links.yaml says 'repoint_from:'. New slugs need no line (a pull
     request's check reads what its base branch publishes); a move needs its line."""
-    path = lock.lock_path(file)
-    doc, linkset, problems = _loaded(file)
-    if linkset is None or doc is None:
-        _print_problems(problems, _default_format(), err=True)
-        click.echo(f"error: fix {file} first; {path.name} was not written", err=True)
+    done = lock.relock(file, verify)
+    _print_problems(done.problems, _default_format(), err=True)
+    if done.error is not None:
+        click.echo(f"error: {done.error}", err=True)
         sys.exit(1)
-    locked = lock.read(path)
-    if locked is not None and locked.problems:
-        _print_problems(locked.problems, _default_format(), err=True)
-        click.echo(f"error: {path.name} was not written", err=True)
-        sys.exit(1)
-    update = lock.update(linkset, locked, doc.locate, str(file))
-    if update.refused:
-        _print_problems(update.refused, _default_format(), err=True)
-        click.echo(f"error: {path.name} was not written", err=True)
-        sys.exit(1)
-    if not update.added and not update.moved and locked is not None:
-        click.echo(f"{path}: up to date ({len(locked.entries)} slugs)")
-        return
-    said = f"{len(update.added)} new slug(s)"
-    if update.moved:
-        said += f", {len(update.moved)} moved ({', '.join(update.moved)})"
-    if verify and update.moved:
-        click.echo(f"error: {path} is behind {file}: {said}; run 'shortlinks lock'", err=True)
-        sys.exit(1)
-    if verify:  # a new link needs no line: the base's check reads it from links.yaml
-        click.echo(f"{path}: no move to record ({said} not recorded, which none needs)")
-        return
-    lock.write(path, update.text)
-    click.echo(f"{path}: recorded {said}")
+    if done.text is not None:
+        replace_file(done.path, done.text)  # never half-written, never through a symlink
+    click.echo(done.said)
 
 
 class _HostChoice(click.Choice):
@@ -387,10 +344,6 @@ def _build_time(now: datetime | None) -> datetime:
     return now or datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _cache(cache_dir: Path | None, no_cache: bool) -> Path | None:
-    return None if no_cache else (cache_dir or qrcodes.default_cache_dir())
-
-
 @main.command("build", epilog=EXAMPLES_BUILD)
 @_FILE
 @click.option(
@@ -428,7 +381,7 @@ def build_cmd(
             hosts or None,
             strict,
             bar.update,
-            cache_dir=_cache(cache_dir, no_cache),
+            cache_dir=qrcodes.cache_folder(cache_dir, no_cache),
             force=force,
             blocked=lambda pid: click.echo(
                 f"another build is writing {output}{f' (pid {pid})' if pid else ''}; waiting...",
@@ -572,13 +525,10 @@ def verify(
     if not base_url.startswith(("http://", "https://")):
         raise click.BadParameter("give the site's address, e.g. https://go.example.com")
     linkset = _linkset_or_exit(file)
-    if linkset.site.several:
-        chosen = _domain_of(linkset, domain, base_url)
-        host = urllib.parse.urlsplit(base_url).hostname
-        if domain is None and host != chosen.name:
-            click.echo(f"note: {host} is not one of site.domains: checking the links of "
-                       f"{chosen.name} (--domain chooses)", err=True)  # fmt: skip
-        linkset = linkset.on(chosen)
+    with _domain_option():
+        linkset, note = domains.answering(linkset, domain, base_url)
+    if note:
+        click.echo(f"note: {note}", err=True)
     plan = make_plan(linkset, _clock(now))
     total = len(plan.entries)
     try:
@@ -681,34 +631,19 @@ def targets_cmd(
     sys.exit(1 if report.fails(fail_on) else 0)
 
 
-def _no_such(what: str, name: str, where: str, known: Iterable[str]) -> NoReturn:
-    """An unknown slug, campaign or tag, with the close ones the file has: exit 1."""
-    from .slugs import did_you_mean
+@contextlib.contextmanager
+def _domain_option() -> Iterator[None]:
+    """A ``--domain`` the file does not have is a command-line error (exit 2)."""
+    try:
+        yield
+    except domains.UnknownDomain as exc:
+        raise click.BadParameter(str(exc), param_hint="--domain") from None
 
-    click.echo(f"error: no {what} {name!r} in {where}{did_you_mean(name, known)}", err=True)
-    sys.exit(1)
 
-
-def _domain_of(linkset: LinkSet, name: str | None, base_url: str | None = None) -> Domain:
-    """The domain of site.domains a command works on: ``--domain``, else the host of the
-    URL it was given when listed, else the default."""
-    by_name = {d.name: d for d in linkset.site.domains}
-    if name is not None:
-        try:  # as site.domains has it: lowercase, punycode
-            wanted = host_name(name.strip())
-        except UrlError:
-            wanted = name
-        if wanted not in by_name:
-            from .slugs import did_you_mean
-
-            raise click.BadParameter(
-                f"{name!r} is not one of site.domains{did_you_mean(wanted, by_name)}: "
-                + ", ".join(by_name),
-                param_hint="--domain",
-            )
-        return by_name[wanted]
-    host = urllib.parse.urlsplit(base_url).hostname if base_url else None
-    return by_name.get(host or "", linkset.site.domains[0])
+def _domain(linkset: LinkSet, name: str, where: str) -> Domain:
+    """The domain ``--domain`` names."""
+    with _domain_option():
+        return domains.given(linkset, name, where)
 
 
 EXAMPLES_QR = """
@@ -735,26 +670,12 @@ def qr(slug: str, file: Path, output: Path | None, scale: int, domain: str | Non
     from . import qr as codes
 
     linkset = _linkset_or_exit(file)
-    if linkset.site.several:  # the short URL on one of site.domains: the default, or the
-        # first the link lives on when that is not the default
-        chosen = _domain_of(linkset, domain)
-        if domain is None:
-            on = next((x.domains for x in linkset.links if slug in x.slugs), ())
-            if on and chosen.name not in on:
-                chosen = next(d for d in linkset.site.domains if d.name in on)
-        linkset = linkset.on(chosen)
-    elif domain is not None:
-        raise click.BadParameter(f"{file} has no site.domains", param_hint="--domain")
-    site = linkset.site
-    slugs = {s for link in linkset.links for s in link.slugs}
-    if slug not in slugs:
-        _no_such("link", slug, str(file), slugs)
-    if not site.base_url:
-        click.echo(
-            f"error: {file} has no site.domain, so there is no short URL to encode", err=True
-        )
+    try:
+        with _domain_option():
+            url = codes.short_url(linkset, slug, domain, str(file))
+    except codes.NoShortUrl as exc:
+        click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    url = f"{site.base_url}/{quote_path(slug)}"
     if output is None:
         click.echo(codes.terminal(url), nl=False)
         click.echo(url)
@@ -779,7 +700,7 @@ Examples:
 
 @main.command("list", epilog=EXAMPLES_LIST)
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--state", type=click.Choice(["active", "scheduled", "expired", "expiring"]),
+@click.option("--state", type=click.Choice(listing.STATES),
               help="Only links in this state ('expiring': ending within --within).")  # fmt: skip
 @click.option("--within", type=_Duration(), default="7d", show_default=True,
               help="What 'expiring' means: ending within this long (7d, 48h, 2w; a bare "
@@ -804,24 +725,21 @@ def list_links(
     """Every link with its state and the time it has left, soonest to end first."""
     import shutil
 
-    from . import listing
     from .plan import make_plan
 
     now = _clock(now)
     linkset = _linkset_or_exit(file)
     try:
         chosen = listing.campaign_of(linkset, campaign, str(file)) if campaign else None
-    except listing.UnknownCampaign as exc:
+        if tag is not None:
+            listing.check_tag(linkset, tag, str(file))
+    except (listing.UnknownCampaign, listing.UnknownTag) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    if tag is not None and not any(tag in link.tags for link in linkset.links):
-        _no_such("link with the tag", tag, str(file), {t for x in linkset.links for t in x.tags})
     plan = make_plan(linkset, now)
     picked = listing.select(listing.rows(plan, now, within), state, tag, chosen)
     if domain is not None:
-        if not linkset.site.several:
-            raise click.BadParameter(f"{file} has no site.domains", param_hint="--domain")
-        name = _domain_of(linkset, domain).name
+        name = _domain(linkset, domain, str(file)).name
         picked = [r for r in picked if name in r.link.domains]
     if fmt == "json":
         click.echo(listing.as_json(picked, plan), nl=False)
@@ -881,47 +799,48 @@ def add(
 
     if expires and expires_in:
         raise click.UsageError("give --expires or --expires-in, not both")
-    now = _clock(now)
     linkset = _linkset_or_exit(file, f"error: fix {file} first ('shortlinks check')")
-    site = linkset.site
     try:
         if expires_in:
-            expires = adder.expires_in(expires_in, now, zone(site.timezone))
-        names = tuple(_domain_of(linkset, d).name for d in domains) if domains else ()
-        if domains and not site.several:
-            raise adder.AddError(f"--domain needs site.domains in {file}")
+            expires = adder.expires_in(expires_in, _clock(now), zone(linkset.site.timezone))
+        names = tuple(_domain(linkset, d, str(file)).name for d in domains)
         new = adder.NewLink(
             url, slug, expires, starts, title, aliases=aliases, tags=tags, domains=names
         )
-        text, used, problems = adder.add(file, new, linkset, _reserved(file))
+        text, used, problems = adder.add(file, new, linkset, lock.reserved(file))
     except adder.AddError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if problems:
-        in_file = [p for p in problems if isinstance(p, Problem)]
-        for p in problems:
-            if isinstance(p, adder.OptionProblem):  # the option, never a line not written
-                option = "--expires-in" if p.option == "--expires" and expires_in else p.option
-                click.echo(f"error: {option}: {p.message}", err=True)
-                if p.hint:
-                    click.echo(f"    hint: {p.hint}", err=True)
-        if in_file:
-            _print_problems(in_file, _default_format(), err=True)
+        _print_add_problems(adder.as_given(problems, expires_in is not None))
         click.echo("error: the link was not added (nothing written)", err=True)
         sys.exit(1)
-    base = f"https://{new.domains[0]}" if new.domains else site.base_url
-    short = f"{base}/{used}" if base else f"/{used}"
+    base = adder.base_url(new, linkset.site)
+    short = f"{base or ''}/{used}"
     if dry_run:
-        before = file.read_text(encoding="utf-8").splitlines()
-        added = [line for line in text.splitlines() if line not in before]
         click.echo("Would add (nothing written):")
-        click.echo("\n".join(added))
+        click.echo("\n".join(adder.added_lines(file.read_text(encoding="utf-8"), text)))
         click.echo(short)
         return
     adder.write_atomically(file, text)
     click.echo(f"Added {short}")
     if base:
         click.echo(codes.terminal(short), nl=False)
+
+
+def _print_add_problems(problems: Sequence[object]) -> None:
+    """``add``'s problems: those of an option by its name (never a line not written),
+    those of the user's own file at their line."""
+    from .add import OptionProblem
+
+    for p in problems:
+        if isinstance(p, OptionProblem):
+            click.echo(f"error: {p.option}: {p.message}", err=True)
+            if p.hint:
+                click.echo(f"    hint: {p.hint}", err=True)
+    in_file = [p for p in problems if isinstance(p, Problem)]
+    if in_file:
+        _print_problems(in_file, _default_format(), err=True)
 
 
 EXAMPLES_SERVE = """
@@ -973,7 +892,7 @@ def serve(
                 templates=templates,
                 hosts=hosts or None,
                 strict=strict,
-                cache_dir=_cache(cache_dir, no_cache),
+                cache_dir=qrcodes.cache_folder(cache_dir, no_cache),
             )
             try:
                 server, _ = server_mod.serve(preview, bind, port)
@@ -1031,7 +950,13 @@ def import_links(csv_file: Path, file: Path, dry_run: bool, skip_bad: bool) -> N
         text = importer.decode(csv_file.read_bytes(), str(csv_file))
         with Progress("Importing") as bar:
             result, report = importer.import_csv(
-                text, str(csv_file), file, linkset, bar.update, _reserved(file), skip_bad=skip_bad
+                text,
+                str(csv_file),
+                file,
+                linkset,
+                bar.update,
+                lock.reserved(file),
+                skip_bad=skip_bad,
             )
     except importer.ImportError_ as exc:
         _print_problems(exc.problems, fmt, err=True)
@@ -1089,11 +1014,6 @@ Examples:
 """
 
 
-def _write_file(path: Path, text: str) -> None:
-    """Write in one step (a temporary file renamed over it): never a half-written file."""
-    replace_file(path, text)
-
-
 @main.command("sheet", epilog=EXAMPLES_SHEET)
 @click.argument("name", shell_complete=_complete_campaign)
 @click.argument("file", default="links.yaml", type=click.Path(dir_okay=False, path_type=Path))
@@ -1108,7 +1028,6 @@ def sheet_cmd(
 ) -> None:
     """A campaign's QR codes to print: a card a distributor (the code of their short URL,
     their name and code), 12 on an A4 page. For the team, never part of the site."""
-    from . import listing
     from . import sheet as sheets
 
     if (output is None) == (folder is None):
@@ -1126,18 +1045,14 @@ def sheet_cmd(
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         for card in cards:
-            _write_file(folder / f"{card.code}.svg", sheets.card_svg(card))
+            replace_file(folder / f"{card.code}.svg", sheets.card_svg(card))
         click.echo(f"Wrote {len(cards)} cards to {folder}")
         return
     assert output is not None
-    title = links[0].title if links else None
-    if links and links[0].password is not None:  # its target is nowhere in the clear
-        hidden = Target("", "(password-protected)")
-        campaign = dataclasses.replace(campaign, target=hidden)
-    pages = sheets.pages(campaign, title, cards, linkset.site.language)
+    pages = sheets.pages(*sheets.heading(campaign, links), cards, linkset.site.language)
     *paths, after = sheets.page_paths(output, len(pages) + 1)
     for path, page in zip(paths, pages, strict=True):
-        _write_file(path, page)
+        replace_file(path, page)
     click.echo(f"Wrote {len(cards)} cards on {len(pages)} page(s): {', '.join(map(str, paths))}")
     if after.exists():  # from a longer sheet made before: it would be printed with this one
         click.echo(f"note: {after} is left from an earlier, longer sheet", err=True)

@@ -108,6 +108,18 @@ def campaign_of(linkset: LinkSet, name: str, where: str = "links.yaml") -> Campa
     )
 
 
+class UnknownTag(LookupError):
+    """No link of the file has the tag asked for."""
+
+
+def check_tag(linkset: LinkSet, tag: str, where: str = "links.yaml") -> None:
+    """Nothing when a link has ``tag``; else the error names the close tags there are
+    (a typo must not pass for an empty list)."""
+    known = {t for link in linkset.links for t in link.tags}
+    if tag not in known:
+        raise UnknownTag(f"no link with the tag {tag!r} in {where}{did_you_mean(tag, known)}")
+
+
 def campaign_links(linkset: LinkSet, campaign: Campaign) -> list[Link]:
     """The links a campaign made, in the order of its distributors."""
     by_slug = {link.slug: link for link in linkset.links if link.campaign == campaign.name}

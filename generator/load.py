@@ -176,7 +176,7 @@ def read_bytes(path: FsPath, pipes: bool = True) -> bytes:
     ``MAX_FILE_BYTES`` of them. links.lock is read through here too, without pipes.
 
     ``path.read_bytes()`` on ``/dev/zero`` (or a links.yaml committed as a symlink to it)
-    never ends: it grew until a MemoryError escaped as a traceback. A device is refused
+    never ends: it grows until a MemoryError. A device is refused
     before it is opened (opening some has effects); a file is read up to the cap, and a
     pipe (``<(...)``, ``/dev/stdin``) in pieces up to it, so that a short one costs no big
     buffer. Without ``pipes`` a FIFO is refused before it is opened too (opening one waits

@@ -72,6 +72,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import abuse, finder, gitfiles, load
+from .load import Document
 from .model import LinkSet, Site
 from .problems import ERROR, WARNING, Problem
 from .slugs import collision_key
@@ -306,9 +307,10 @@ def _linkset_at(ref: str, rel: str) -> LinkSet | None:
 
 
 def same(locked: str, target: str | None) -> bool:
-    """Whether a lock line's target is ``target``: as written, or once put in today's normal
-    form (urls.py), so that a newer generator normalising a URL differently (an empty path
-    is '/' since 29 November 2026) does not take an unchanged link for a moved one."""
+    """Whether a lock line's target is ``target``: as written, or once in the normal form
+    of urls.py, so that a line written by hand, or by a generator that normalised a URL
+    differently ('https://a.example' for 'https://a.example/'), does not take an
+    unchanged link for a moved one."""
     if locked == target:
         return True
     if target is None:
@@ -896,8 +898,59 @@ def own_keys(slug: str, domains: Collection[str], site: Site) -> list[str]:
     return found
 
 
-def write(path: Path, text: str) -> None:
-    """Replace the lock in one step: never half-written, never through a planted symlink."""
-    from .atomic import replace_file
+def reserved(links_file: Path) -> set[str]:
+    """Keys (``key``) of the slugs published before: links.lock beside ``links_file``, its
+    lines taken or not. A new link never gets one of them (add, import)."""
+    locked = read(lock_path(links_file))
+    return set(locked.entries) if locked is not None else set()
 
-    replace_file(path, text)
+
+def loaded(links_file: Path) -> tuple[Document | None, LinkSet | None, list[Problem]]:
+    """``links_file`` read and validated, its document kept (the lock's messages place
+    slugs with it), without the lock's own check: ``relock`` is there to bring the lock
+    up to date, so a lock that is behind must not stop it."""
+    from .validate import validate
+
+    doc, problems = load.load_file(links_file)
+    linkset, more = validate(doc) if doc is not None else (None, [])
+    return doc, linkset, sorted(problems + more)
+
+
+@dataclass
+class Relock:
+    """What ``shortlinks lock`` does: ``problems`` to show; ``error``: it fails with that
+    (and writes nothing); else ``text`` (None: nothing to write) and what to say."""
+
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    error: str | None = None
+    text: str | None = None
+    said: str = ""
+
+
+def relock(links_file: Path, verify: bool = False) -> Relock:
+    """Bring the lock beside ``links_file`` up to date with what it publishes (``update``).
+    ``verify``: write nothing, and fail only when a move is not recorded yet: a new link
+    needs no line, since a pull request's check reads it from the base's links.yaml."""
+    path = lock_path(links_file)
+    doc, linkset, problems = loaded(links_file)
+    if linkset is None or doc is None:
+        return Relock(path, problems, f"fix {links_file} first; {path.name} was not written")
+    locked = read(path)
+    if locked is not None and locked.problems:
+        return Relock(path, locked.problems, f"{path.name} was not written")
+    up = update(linkset, locked, doc.locate, str(links_file))
+    if up.refused:
+        return Relock(path, up.refused, f"{path.name} was not written")
+    if not up.added and not up.moved and locked is not None:
+        return Relock(path, said=f"{path}: up to date ({len(locked.entries)} slugs)")
+    said = f"{len(up.added)} new slug(s)"
+    if up.moved:
+        said += f", {len(up.moved)} moved ({', '.join(up.moved)})"
+    if verify and up.moved:
+        return Relock(path, error=f"{path} is behind {links_file}: {said}; run 'shortlinks lock'")
+    if verify:
+        return Relock(
+            path, said=f"{path}: no move to record ({said} not recorded, which none needs)"
+        )
+    return Relock(path, text=up.text, said=f"{path}: recorded {said}")

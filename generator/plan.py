@@ -20,7 +20,6 @@ class Entry:
     slug: str
     link: Link
     state: State
-    is_alias: bool
 
     @property
     def destination(self) -> Target | None:
@@ -82,9 +81,9 @@ def make_plan(linkset: LinkSet, now: datetime) -> Plan:
     add = entries.append
     for link in linkset.links:
         state = state_at(link, now)
-        add(Entry(link.slug, link, state, False))
+        add(Entry(link.slug, link, state))
         for alias in link.aliases:
-            add(Entry(alias, link, state, True))
+            add(Entry(alias, link, state))
     return Plan(
         site=linkset.site,
         now=now,

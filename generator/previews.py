@@ -67,15 +67,6 @@ def seal(data: bytes, path: str) -> str:
     return base64.b64encode(mixed.to_bytes(n, "big")).decode("ascii")
 
 
-def unseal(sealed: str, path: str) -> bytes:
-    """The inverse of ``seal`` (tests; the shared script does it in the browser)."""
-    data = base64.b64decode(sealed)
-    n = len(data)
-    return (int.from_bytes(data, "big") ^ int.from_bytes(_stream(path, n), "big")).to_bytes(
-        n, "big"
-    )
-
-
 def shard_count(paths: int) -> int:
     """A power of two near ``paths / PER_SHARD``, from 1 to ``MAX_SHARDS``."""
     count = 1

@@ -24,6 +24,11 @@ from pathlib import Path
 
 import segno
 
+from . import domains
+from .model import LinkSet
+from .slugs import did_you_mean
+from .urls import quote_path
+
 FOLDER = "_qr"
 SVG_SCALE = 10  # pixels a module in the SVG's nominal size
 PNG_SCALE = 10  # print shops ask for 300 dpi: a 25-module code is then 3 cm wide
@@ -84,6 +89,37 @@ def terminal(url: str) -> str:
     out = io.StringIO()
     _code(url).terminal(out=out, compact=True, border=2)
     return out.getvalue()
+
+
+class NoShortUrl(ValueError):
+    """The link has no short URL to encode: no such slug, or no site.domain."""
+
+
+def short_url(linkset: LinkSet, slug: str, domain: str | None, where: str) -> str:
+    """The short URL of ``slug`` a code carries (``shortlinks qr``). With site.domains, on
+    ``domain``, else on the default one, else on the first the link lives on when that is
+    not the default: the link must answer at the URL printed. ``where``: the file."""
+    if linkset.site.several:
+        chosen = domains.named(linkset, domain)
+        if domain is None:
+            on = next((x.domains for x in linkset.links if slug in x.slugs), ())
+            if on and chosen.name not in on:
+                chosen = next(d for d in linkset.site.domains if d.name in on)
+        linkset = linkset.on(chosen)
+    elif domain is not None:
+        raise domains.UnknownDomain(f"{where} has no site.domains")
+    slugs = {s for link in linkset.links for s in link.slugs}
+    if slug not in slugs:
+        raise NoShortUrl(f"no link {slug!r} in {where}{did_you_mean(slug, slugs)}")
+    if not linkset.site.base_url:
+        raise NoShortUrl(f"{where} has no site.domain, so there is no short URL to encode")
+    return f"{linkset.site.base_url}/{quote_path(slug)}"
+
+
+def cache_folder(given: Path | None, off: bool = False) -> Path | None:
+    """Where builds keep the codes they made: ``--cache``, else ``default_cache_dir``;
+    None with ``--no-cache`` (every code made anew)."""
+    return None if off else (given or default_cache_dir())
 
 
 def default_cache_dir() -> Path:

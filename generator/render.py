@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import cast
-
-import jinja2
 
 from . import jsonout, previews, qr
 from .hosts import HOSTS, UNLISTED_DEFAULT, HostOutput
@@ -41,15 +39,6 @@ ROBOTS = """\
 User-agent: *
 Allow: /
 """
-
-
-@dataclass
-class Site:
-    """The whole site in memory (``render_site``: tests, small sites)."""
-
-    files: dict[str, bytes] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    hosts: dict[str, HostOutput] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -155,21 +144,6 @@ def links_json(plan: Plan) -> jsonout.Chunks:
         "next_change": iso(plan.next_change.at) if plan.next_change else None,
     }
     return jsonout.with_list(head, "links", links())
-
-
-def render_site(
-    plan: Plan,
-    env: jinja2.Environment,
-    hosts: tuple[str, ...] | None = None,
-    progress: Callable[[int], None] | None = None,
-    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
-) -> Site:
-    """The whole site in memory (tests, ``serve``); builds stream it (``render``)."""
-    made = edge_of(plan, hosts)
-    files = render(plan, Pages(plan, env), made, plan.entries, progress, qr_codes, keep=True)
-    site = Site({path: data if isinstance(data, bytes) else b"".join(data) for path, data in files})
-    site.notes, site.hosts = list(files.report.notes), files.report.hosts
-    return site
 
 
 QR_CHUNK = 2000  # short URLs whose codes are fetched (or made) at once

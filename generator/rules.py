@@ -54,7 +54,7 @@ def query_separator(base: str) -> str:
     it: '?' when the target has no query, nothing after a query ending in '?' or '&', '&'
     otherwise; as the pages' script does (templates/_merge.js). A '&' that ends the *path*
     (``https://a.example/&``) is part of the path, not a separator: the query still needs
-    its '?' (found by tests/test_properties.py)."""
+    its '?'."""
     if "?" not in base:
         return "?"
     return "" if base.endswith(("?", "&")) else "&"

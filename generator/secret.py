@@ -68,8 +68,3 @@ def seal(password: str, salt: bytes, plaintext: bytes) -> Sealed:
     k = key(password, salt)
     iv = hmac.new(k, plaintext, hashlib.sha256).digest()[:IV_BYTES]
     return Sealed(salt, iv, AESGCM(k).encrypt(iv, plaintext, None))
-
-
-def unseal(password: str, sealed: Sealed) -> bytes:
-    """The plaintext; ``cryptography.exceptions.InvalidTag`` for a wrong password."""
-    return AESGCM(key(password, sealed.salt)).decrypt(sealed.iv, sealed.ciphertext, None)

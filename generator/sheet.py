@@ -18,12 +18,12 @@ import io
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import segno
 
-from .model import Campaign, Link, Site
+from .model import Campaign, Link, Site, Target
 from .urls import quote_path
 
 # A4 portrait, in millimetres (the SVG's user unit). 3 x 4 cards of 60 mm fit inside 10 mm
@@ -118,6 +118,16 @@ def pages(
             parts.append("</g>")
         out.append(_document(PAGE_W, PAGE_H, f"{campaign.name} ({label})", parts))
     return out
+
+
+def heading(campaign: Campaign, links: Sequence[Link]) -> tuple[Campaign, str | None]:
+    """The campaign and title a sheet's header shows: the first link's title, and the
+    campaign's target unless its links are password-protected, whose target is nowhere
+    in the clear: a printed sheet travels further than the site."""
+    title = links[0].title if links else None
+    if links and links[0].password is not None:
+        campaign = replace(campaign, target=Target("", "(password-protected)"))
+    return campaign, title
 
 
 def card_svg(card: Card) -> str:

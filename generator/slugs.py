@@ -107,7 +107,7 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
 
     Reserved names are also compared in the form ``collision_key`` gives (letter case and
     character width ignored): the docs say ``ｉｎｄｅｘ`` is the same slug as ``index``, so it
-    is reserved just as well (it used to pass). Messages quote a slug longer than the limit
+    is reserved just as well. Messages quote a slug longer than the limit
     by its start and length only (``shown``): a slug can be megabytes long.
     """
     if _SIMPLE_SLUG.fullmatch(slug) and slug.casefold() not in RESERVED:

@@ -120,8 +120,8 @@ def zone(name: object) -> ZoneInfo:
     instants on every machine.
 
     Names longer than ``MAX_ZONE_NAME`` are refused without asking the file system (which
-    raises OSError for a name too long for a file: it used to escape as a traceback) or
-    difflib (whose work grows with the name's length: minutes for a 50 MB value)."""
+    raises OSError for a name too long for a file) or difflib (whose work grows with the
+    name's length: minutes for a 50 MB value)."""
     if not isinstance(name, str) or not name.strip():
         raise TimeError(f"expected a time zone name, got {shown(name)}", f"e.g. {EXAMPLES}")
     unknown = f"unknown time zone {shown(name)}"
@@ -158,8 +158,8 @@ def instant(value: object, tz: tzinfo, *, end_of_day: bool) -> datetime:
     which is when an ``expires`` date stops being valid.
 
     A year outside ``FIRST_YEAR``..``LAST_YEAR`` is a TimeError: ``expires: 9999-12-31``
-    and ``starts: 0001-01-01T00:00:00+05:00`` used to pass here and then overflow
-    ``datetime`` in validation, the build or the CLI, each time as a traceback.
+    and ``starts: 0001-01-01T00:00:00+05:00`` would otherwise pass here and overflow
+    ``datetime`` later, in validation, the build or the CLI.
     """
     if isinstance(value, str):
         try:

@@ -69,8 +69,8 @@ def _ipv6(host: str) -> str:
     """A bracketed host as browsers write it (https://url.spec.whatwg.org/#concept-ipv6-serializer:
     lowercase, the longest run of zero groups as '::'), or an error. urlsplit also lets
     through '[v1.anything]' (RFC 3986's IPvFuture, which no browser takes), so without
-    this '<', '"' and non-ASCII letters reached every output raw, and 'https://[v1.x]/'
-    went nowhere (found by tests/test_properties.py). Zone IDs ('%25eth0') are refused too:
+    this '<', '"' and non-ASCII letters would reach every output raw, and
+    'https://[v1.x]/' would go nowhere. Zone IDs ('%25eth0') are refused too:
     browsers do not take them either."""
     inner = host[1:-1] if host.endswith("]") else ""
     try:
@@ -125,9 +125,9 @@ def _idna_label(label: str) -> str:
 
     Python's codec is IDNA 2003, which maps 'ß' to 'ss' and 'ς' to 'σ': 'straße.example'
     would become 'strasse.example', another domain than the 'xn--strae-oqa.example' a
-    browser goes to from the URL as written (found by tests/test_properties.py). Labels
-    with those letters keep them, as UTS #46 nontransitional processing does; the rest of
-    the label is mapped as before (case, width). Other labels are the same either way."""
+    browser goes to from the URL as written. Labels with those letters keep them, as
+    UTS #46 nontransitional processing does; the rest of the label is mapped as IDNA 2003
+    maps it (case, width). Other labels are the same either way."""
     if not _DEVIATIONS.search(label):
         return label.encode("idna").decode("ascii")
     mapped = "".join(
@@ -149,9 +149,8 @@ def _path(path: str) -> str:
 
     Netlify, Cloudflare Pages and Azure's emulator answer a rule with the target in that
     form ('https://a.example' as 'https://a.example/', '/a/../b' as '/b'), and Cloudflare
-    reads a target without a path badly ('https://a.example?x=1' answered
-    'https://a.example/?x=1/'): found by tests/test_properties.py, on the engines. Every
-    output now uses the form browsers go to anyway."""
+    reads a target without a path badly ('https://a.example?x=1' answers
+    'https://a.example/?x=1/'). So every output uses the form browsers go to anyway."""
     if not path:
         return "/"
     if "." not in path and "%2" not in path:
@@ -177,8 +176,7 @@ def _path(path: str) -> str:
 def _query(query: str) -> str:
     """The encoded query as a browser sends it: "'" is '%27' in the query of an http(s)
     URL (https://url.spec.whatwg.org/#special-query-percent-encode-set), and that is how
-    Cloudflare Pages and Azure's emulator answer a rule with a "'" in its target's query
-    (found by tests/test_properties.py, on the engines)."""
+    Cloudflare Pages and Azure's emulator answer a rule with a "'" in its target's query."""
     encoded = _encode(query)
     return encoded.replace("'", "%27") if "'" in encoded else encoded
 

@@ -663,7 +663,6 @@ def _write_all(fd: int, data: bytes) -> None:
 class WriteResult:
     written: int = 0  # files created or replaced
     removed: int = 0
-    unchanged: int = 0
     kept: list[str] = field(default_factory=list)  # --force over an unrecorded output
 
 
@@ -1012,7 +1011,6 @@ def _write_changes(
             removed.append(MANIFEST)
         result.written, result.removed = len(changed), len(removed)
         if not changed and not removed and not old.adopted and not old.unmarked:
-            result.unchanged = _count_lines(sinks)
             if old.header != header:  # the manifest alone: one rename is atomic
                 _write_state(nxt, sinks, header, old.generation)
                 os.replace(nxt, state_path(out))
@@ -1021,7 +1019,6 @@ def _write_changes(
         replace = [*changed, MARKER]  # the marker last: a journal applied in part is old
         total = _write_state(nxt, sinks, header, generation)
         _drop_parts(sinks)
-        result.unchanged = total - len(changed)
         _stop_at("state")
         if _swappable(out):
             try:

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from generator import add as adder
 from generator.build import check
 from generator.cli import main
+from generator.model import LinkSet, Site
 from generator.problems import Problem
 from tests.conftest import ROOT
 
@@ -377,3 +378,44 @@ def test_every_line_a_refusal_names_is_a_line_of_the_file_on_disk(
     for line, column in places:
         assert 1 <= line <= len(lines) and column <= len(lines[line - 1]) + 1, (line, out)
     assert not re.search(r"\(line 1\)|on line 1\b", out), out  # options, never file lines
+
+
+def _linkset_of(path: Path) -> LinkSet:
+    linkset = check(path).linkset
+    assert linkset is not None
+    return linkset
+
+
+def test_a_taken_or_once_published_slug_is_refused_by_its_option(tmp_path: Path) -> None:
+    path = tmp_path / "links.yaml"
+    path.write_text("links:\n  gh: https://github.com/acme\n", encoding="utf-8")
+    new = adder.NewLink("https://x.example/", slug="GH", aliases=("old",))
+    _, used, problems = adder.add(path, new, _linkset_of(path), reserved={"old"})
+    assert used == "GH"
+    assert problems == [
+        adder.OptionProblem(
+            "--slug", "'GH' is taken by link 'gh' of links.yaml (line 2)", "choose another"
+        ),
+        adder.OptionProblem(
+            "--alias",
+            "'old' was published before (links.lock) and may still be in people's hands",
+            "choose another",
+        ),
+    ]
+
+
+def test_a_date_given_by_expires_in_is_said_of_that_option() -> None:
+    wrong = [adder.OptionProblem("--expires", "is past"), adder.OptionProblem("--slug", "x")]
+    assert adder.as_given(wrong, expires_in=False) == wrong
+    assert [p.option for p in adder.as_given(wrong, expires_in=True)] == ["--expires-in", "--slug"]
+
+
+def test_the_short_url_is_on_the_links_first_domain_else_the_sites() -> None:
+    site = Site(domain="go.example.com")
+    assert adder.base_url(adder.NewLink("u"), site) == "https://go.example.com"
+    assert adder.base_url(adder.NewLink("u", domains=("b.example",)), site) == "https://b.example"
+    assert adder.base_url(adder.NewLink("u"), Site()) is None
+
+
+def test_a_dry_run_shows_the_lines_the_file_lacks() -> None:
+    assert adder.added_lines("a\nb\n", "a\nb\nnew: x\n") == ["new: x"]

@@ -452,3 +452,24 @@ def test_the_page_number_is_in_the_site_language(links: Path, tmp_path: Path) ->
     links.write_text(LINKS.replace("  timezone: Asia/Shanghai\n", "  language: zh\n"))
     run("sheet", "spring", "-o", "s.svg")
     assert ">第 1 页，共 1 页</text>" in (tmp_path / "s.svg").read_text(encoding="utf-8")
+
+
+def test_a_sheet_shows_the_campaign_target_unless_it_is_password_protected() -> None:
+    from generator import listing
+
+    def heading(text: str) -> tuple[str, str | None]:
+        linkset = check(_write(text)).linkset
+        assert linkset is not None
+        campaign = listing.campaign_of(linkset, "spring")
+        shown, title = sheet.heading(campaign, listing.campaign_links(linkset, campaign))
+        return shown.target.url, title
+
+    assert heading(LINKS) == ("https://shop.example.com/spring", "Spring collection")
+    hidden = LINKS.replace("    title: Spring", "    password: correct horse\n    title: Spring")
+    assert heading(hidden) == ("", "Spring collection")
+
+
+def _write(text: str) -> Path:
+    path = Path("links.yaml")
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -22,10 +22,11 @@ from generator.build import build
 from generator.load import load_text
 from generator.pages import Pages, environment
 from generator.plan import make_plan
-from generator.render import render_site
 from generator.validate import validate
 from generator.write import write_site
+from tests import unseal
 from tests.conftest import NOW
+from tests.sites import render_site
 from tests.test_previews import draw, record_of, text_of
 from tests.test_properties import (
     check_every_rule,
@@ -123,11 +124,11 @@ def test_a_sealed_target_opens_with_its_password_and_with_no_other() -> None:
     salt = secret.salt("go.example.com", "secret")
     plain = secret.payload(HIDDEN, [("ios", HIDDEN_IOS)])
     sealed = secret.seal(PASSWORD, salt, plain)
-    assert secret.unseal(PASSWORD, sealed) == plain
+    assert unseal.target(PASSWORD, sealed) == plain
     assert json.loads(plain) == {"d": {"ios": HIDDEN_IOS}, "t": HIDDEN}
     for wrong in ("correct horse batterY", "", PASSWORD + " "):
         with pytest.raises(InvalidTag):
-            secret.unseal(wrong, sealed)
+            unseal.target(wrong, sealed)
 
 
 def test_the_salt_comes_from_the_domain_and_slug_only() -> None:

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import build, check
+from generator import domains
+from generator.build import build, check, check_text
 from generator.cli import main
+from generator.model import LinkSet
 from tests.conftest import NOW, one_problem, problems_of
 
 TWO = """\
@@ -677,3 +679,36 @@ def test_each_domains_home_is_locked_and_moved_only_with_the_override(tmp_path: 
         TWO.replace("    - go.example.com\n" + cn, cn + "    - go.example.com\n")
     )
     assert not [m for m in _errors(again, base) if "/@" in m]
+
+
+def _linkset(text: str) -> LinkSet:
+    linkset = check_text(text, "links.yaml").linkset
+    assert linkset is not None
+    return linkset
+
+
+def test_a_command_works_on_the_named_domain_else_the_urls_else_the_first() -> None:
+    two = _linkset(TWO)
+    assert domains.named(two, "SALE.example.cn.").name == "sale.example.cn"
+    assert domains.named(two, None, "https://sale.example.cn/x").name == "sale.example.cn"
+    assert domains.named(two, None, "https://elsewhere.example/").name == "go.example.com"
+    assert domains.named(two, None).name == "go.example.com"
+    with pytest.raises(domains.UnknownDomain, match=r"'sale\.example\.com' is not one of site"):
+        domains.named(two, "sale.example.com")
+    with pytest.raises(domains.UnknownDomain, match=r"^links\.yaml has no site\.domains$"):
+        domains.given(_linkset("site:\n  domain: go.example.com\nlinks: {}\n"), "x", "links.yaml")
+
+
+def test_verify_checks_the_links_of_the_host_it_asks_and_says_when_it_guessed() -> None:
+    two = _linkset(TWO)
+    cn, note = domains.answering(two, None, "https://sale.example.cn")
+    assert (cn.site.domain, note) == ("sale.example.cn", None)
+    assert {x.slug for x in cn.links} == {"sale", "catalog", "cn-only"}
+    first, note = domains.answering(two, None, "http://127.0.0.1:8000")
+    assert first.site.domain == "go.example.com"
+    assert note == (
+        "127.0.0.1 is not one of site.domains: checking the links of go.example.com "
+        "(--domain chooses)"
+    )
+    one = _linkset("site:\n  domain: go.example.com\nlinks: {}\n")
+    assert domains.answering(one, None, "http://localhost:1") == (one, None)

@@ -16,9 +16,9 @@ from generator.hosts import HOSTS
 from generator.load import load_text
 from generator.pages import environment
 from generator.plan import Plan, make_plan
-from generator.render import Site, render_site
 from generator.validate import validate
 from tests.conftest import NOW
+from tests.sites import Site, render_site
 
 
 def plan_of(text: str) -> Plan:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import listing
+from generator.build import check
 from generator.cli import main
 
 LINKS = """\
@@ -174,3 +176,17 @@ links:
     assert (app["forward_query"], app["open_in_browser"], app["password"]) == (False, True, False)
     assert rows["secret"]["password"] is True
     assert "open sesame" not in json.dumps(rows)
+
+
+def test_an_unknown_tag_is_an_error_with_the_close_ones() -> None:
+    linkset = check(Path("links.yaml")).linkset
+    assert linkset is not None
+    listing.check_tag(linkset, "winter")
+    with pytest.raises(listing.UnknownTag) as caught:
+        listing.check_tag(linkset, "wintre", "f.yaml")
+    assert str(caught.value) == "no link with the tag 'wintre' in f.yaml (did you mean 'winter'?)"
+
+
+def test_every_state_of_the_listing_is_a_choice_of_list() -> None:
+    assert listing.STATES == ("active", "scheduled", "expired", "expiring")
+    assert "[active|scheduled|expired|expiring]" in run("list", "--help")

@@ -574,3 +574,61 @@ def test_import_refuses_a_slug_the_lock_reads_as_one_of_the_files(repo: Path) ->
         "punctuation aside)\n"
     ) in out, out
     assert (repo / "links.yaml").read_text(encoding="utf-8") == before
+
+
+def test_relock_records_new_slugs_then_is_up_to_date(repo: Path) -> None:
+    from generator import lock as locks
+
+    path = repo / "links.lock"
+    path.unlink()
+    first = locks.relock(repo / "links.yaml")
+    assert (first.error, first.problems) == (None, [])
+    assert first.said == f"{path}: recorded 4 new slug(s)"
+    assert first.text is not None and "gh https://github.com/example\n" in first.text
+    path.write_text(first.text, encoding="utf-8")
+    again = locks.relock(repo / "links.yaml")
+    assert (again.text, again.said) == (None, f"{path}: up to date (4 slugs)")
+
+
+def test_relock_verify_fails_only_on_an_unrecorded_move(repo: Path) -> None:
+    from generator import lock as locks
+
+    file = repo / "links.yaml"
+    file.write_text(LINKS + "  new: https://new.example.com/\n", encoding="utf-8")
+    new = locks.relock(file, verify=True)
+    assert (new.error, new.text) == (None, None)
+    lock_file = repo / "links.lock"
+    assert new.said == (
+        f"{lock_file}: no move to record (1 new slug(s) not recorded, which none needs)"
+    )
+    moved = LINKS.replace(
+        "gh: https://github.com/example",
+        "gh:\n    url: https://github.com/other\n    repoint_from: https://github.com/example",
+    )
+    file.write_text(moved, encoding="utf-8")
+    behind = locks.relock(file, verify=True)
+    assert behind.error == (
+        f"{lock_file} is behind {file}: 0 new slug(s), 1 moved (gh); run 'shortlinks lock'"
+    )
+
+
+def test_relock_writes_nothing_over_a_broken_file_or_a_silent_move(repo: Path) -> None:
+    from generator import lock as locks
+
+    file = repo / "links.yaml"
+    file.write_text(LINKS.replace("gh: https://github.com/example", "gh: https://gh.example/"))
+    silent = locks.relock(file)
+    assert (silent.error, silent.text) == ("links.lock was not written", None)
+    assert [p.line for p in silent.problems] == [5]
+    file.write_text("links: [\n", encoding="utf-8")
+    broken = locks.relock(file)
+    assert broken.error == f"fix {file} first; links.lock was not written"
+    assert broken.problems and broken.text is None
+
+
+def test_reserved_are_the_keys_of_every_locked_line(repo: Path) -> None:
+    from generator import lock as locks
+
+    assert locks.reserved(repo / "links.yaml") == {"gh", "shop", "store", "docs"}
+    (repo / "links.lock").unlink()
+    assert locks.reserved(repo / "links.yaml") == set()

@@ -15,10 +15,11 @@ from generator import previews
 from generator.load import load_text
 from generator.pages import environment
 from generator.plan import make_plan
-from generator.render import render_site
 from generator.validate import validate
 from generator.write import write_site
+from tests import unseal
 from tests.conftest import NOW, ROOT, require_tool
+from tests.sites import render_site
 
 RUNNER = ROOT / "tests" / "run_preview_js.js"
 LONG = "长" * 60 + "-slug"  # 185 bytes: SHA-256 over several blocks in the script
@@ -97,7 +98,7 @@ def record_of(files: dict[str, bytes], path: str) -> dict | None:
     count = sum(1 for f in files if f.startswith("_shortlinks/previews/"))
     key = previews.key_of(path)
     shard = json.loads(files[f"_shortlinks/previews/{previews.shard_of(key, count)}.json"])
-    return json.loads(previews.unseal(shard[key], path)) if key in shard else None
+    return json.loads(unseal.preview(shard[key], path)) if key in shard else None
 
 
 def records(files: dict[str, bytes]) -> dict[str, dict]:
@@ -108,8 +109,8 @@ def records(files: dict[str, bytes]) -> dict[str, dict]:
 def test_a_record_opens_only_with_its_path() -> None:
     data = b"{'t': 'x'}" * 20
     sealed = previews.seal(data, "spring-sale")
-    assert previews.unseal(sealed, "spring-sale") == data
-    assert previews.unseal(sealed, "spring-salf") != data
+    assert unseal.preview(sealed, "spring-sale") == data
+    assert unseal.preview(sealed, "spring-salf") != data
     assert previews.key_of("spring-sale") == previews.key_of("spring-sale")
     assert len(previews.key_of("spring-sale")) == 16 and previews.key_of("a") != previews.key_of(
         "b"

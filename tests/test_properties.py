@@ -50,11 +50,12 @@ from generator.hosts import nginx as nginx_host
 from generator.model import LinkSet, State, Target
 from generator.pages import environment
 from generator.plan import Plan, make_plan
-from generator.render import Site, pages_left_out, render_site
+from generator.render import pages_left_out
 from generator.rules import Kind, Rule, expected_location, query_separator
 from generator.slugs import collision_key
 from generator.urls import UrlError, parse_target, quote_path
 from tests.conftest import NOW
+from tests.sites import Site, render_site
 
 settings.register_profile(
     "shortlinks-properties-ci",

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import domains, qr
+from generator.build import check_text
 from generator.cli import main
+from generator.model import LinkSet
 
 
 @pytest.fixture
@@ -69,3 +72,39 @@ def test_errors(links: Path) -> None:
 def test_an_unknown_slug_names_the_close_ones(links: Path, slug: str, said: str) -> None:
     result = CliRunner().invoke(main, ["qr", slug])
     assert (result.exit_code, result.output) == (1, said + "\n")
+
+
+def _linkset(text: str) -> LinkSet:
+    linkset = check_text(text, "links.yaml").linkset
+    assert linkset is not None
+    return linkset
+
+
+def test_the_code_carries_the_url_the_link_answers_at() -> None:
+    two = _linkset(
+        "site:\n  domains: [go.example.com, sale.example.cn]\nlinks:\n"
+        "  gh: https://github.com/acme\n"
+        "  cn:\n    url: https://shop.example.cn/\n    domains: [sale.example.cn]\n"
+    )
+    assert qr.short_url(two, "gh", None, "links.yaml") == "https://go.example.com/gh"
+    # not on the default domain: the first the link is on, unless one is asked for
+    assert qr.short_url(two, "cn", None, "links.yaml") == "https://sale.example.cn/cn"
+    assert qr.short_url(two, "cn", "sale.example.cn", "f") == "https://sale.example.cn/cn"
+    with pytest.raises(qr.NoShortUrl, match=r"^no link 'cn' in f\.yaml$"):
+        qr.short_url(two, "cn", "go.example.com", "f.yaml")
+    one = _linkset("site:\n  domain: go.example.com\nlinks:\n  优惠: https://x.example/\n")
+    assert qr.short_url(one, "优惠", None, "f") == "https://go.example.com/%E4%BC%98%E6%83%A0"
+    with pytest.raises(domains.UnknownDomain, match=r"^f has no site\.domains$"):
+        qr.short_url(one, "优惠", "go.example.com", "f")
+    none = _linkset("links:\n  gh: https://github.com/acme\n")
+    with pytest.raises(qr.NoShortUrl, match=r"has no site\.domain, so there is no short URL"):
+        qr.short_url(none, "gh", None, "f")
+
+
+def test_builds_keep_codes_in_the_cache_asked_for_or_the_default_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHORTLINKS_CACHE", str(tmp_path / "env"))
+    assert qr.cache_folder(None) == tmp_path / "env"
+    assert qr.cache_folder(tmp_path / "mine") == tmp_path / "mine"
+    assert qr.cache_folder(tmp_path / "mine", off=True) is None

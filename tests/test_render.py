@@ -15,9 +15,9 @@ from generator.build import build
 from generator.load import load_text
 from generator.pages import environment
 from generator.plan import make_plan
-from generator.render import render_site
 from generator.validate import validate
 from tests.conftest import FIXTURES, NOW, ROOT
+from tests.sites import render_site
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

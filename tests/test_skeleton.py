@@ -13,9 +13,9 @@ from generator.load import load_text
 from generator.model import Target
 from generator.pages import Pages, environment
 from generator.plan import make_plan
-from generator.render import render_site
 from generator.skeleton import Skeletons
 from generator.validate import validate
+from tests.sites import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

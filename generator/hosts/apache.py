@@ -18,8 +18,8 @@ target's percent-escapes as they are. A 410 answers with the link's expired page
 through ``ErrorDocument`` with an expression (Apache 2.4.13 and later).
 
 Paths that are not links answer as on the other hosts: ``/slug`` is served from
-``slug.html`` only when the whole path names that file (``/gh/more`` is a 404; the rule
-used to rewrite it to ``/gh/more.html`` again and again, a 500), and a folder (``/team``
+``slug.html`` only when the whole path names that file (``/gh/more`` is a 404; a looser rule
+would rewrite it to ``/gh/more.html`` again and again: a 500), and a folder (``/team``
 for the slug ``team/docs``) is a 404, not a 301 to ``/team/``.
 
 Needs ``AllowOverride FileInfo Options=Indexes,MultiViews`` (or ``All``) for the folder, and

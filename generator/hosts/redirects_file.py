@@ -82,8 +82,8 @@ def host_keeps_promise(rule: Rule) -> bool:
 # byte: https, a path after the host ('https://a.example?x=1' would answer
 # 'https://a.example/?x=1/'), no dot segments ('/a/../b' answers '/b'), no "'" in the
 # query ('%27'), no userinfo, no default port, no IPv6 or IPv4 literal it would rewrite
-# ('0x7f.1' answers '127.0.0.1'). The others are answered by their pages. Seen on the
-# engine; found by tests/test_properties.py.
+# ('0x7f.1' answers '127.0.0.1'). The others are answered by their pages, as seen on the
+# engine.
 _CLOUDFLARE_AS_IS = re.compile(r"https://([^/?#@\[\]]+)(/(?!/)[^?#]*)(\?[^#']*)?")
 _DOT_SEGMENTS = {".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"}
 _IPV4ISH = re.compile(r"(?i)(?:0x[0-9a-f]*|[0-9]+)")
@@ -233,7 +233,7 @@ def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> 
     hosts = [h for h in WRITERS if h in selected]
     # GitLab's rules apply only where no file exists, and render.py leaves the ruled pages
     # out only in a build for GitLab alone: beside any other host (Azure, nginx... not only
-    # the hosts of this file) they would never apply (found by tests/test_properties.py).
+    # the hosts of this file) they would never apply.
     gitlab_only = selected == frozenset({"gitlab"})
     candidates = [(r, _lines_of(r, hosts, gitlab_only)) for r in rules]
     candidates = [(r, lines) for r, lines in candidates if lines]

@@ -26,11 +26,11 @@ from generator.build import check
 from generator.hosts import HOSTS
 from generator.pages import environment
 from generator.plan import Plan, make_plan
-from generator.render import render_site
 from generator.rules import Kind, Rule, edge_rules, expected_location
 from generator.write import write_site
 from tests.conftest import FIXTURES, NOW, STRICT
 from tests.e2e.engines import STARTERS, Engine, Missing
+from tests.sites import render_site
 
 pytestmark = pytest.mark.e2e
 

@@ -22,10 +22,10 @@ from generator.build import check
 from generator.hosts import HOSTS
 from generator.pages import environment
 from generator.plan import make_plan
-from generator.render import render_site
 from generator.write import write_site
 from tests.conftest import FIXTURES, NOW, STRICT
 from tests.e2e.engines import free_port, wait_for_port
+from tests.sites import render_site
 
 pytestmark = pytest.mark.e2e
 

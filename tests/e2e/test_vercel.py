@@ -23,9 +23,9 @@ from generator.hosts import HOSTS
 from generator.hosts.vercel import BULK
 from generator.pages import environment
 from generator.plan import Plan, make_plan
-from generator.render import render_site
 from generator.write import write_site
 from tests.conftest import FIXTURES, NOW, STRICT, require_tool
+from tests.sites import render_site
 
 pytestmark = pytest.mark.e2e
 
