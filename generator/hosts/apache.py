@@ -111,12 +111,18 @@ def rule_line(rule: Rule) -> str:
 
 
 # Apache reads configuration lines of at most 8,190 characters (HUGE_STRING_LEN);
-# a longer line in .htaccess makes every request under it a 500.
-MAX_LINE = 8190
+# a longer line in .htaccess makes every request under it a 500. Its declared limits,
+# read wherever they are enforced.
+LIMITS = Limits(
+    line_chars=8190,
+    source="no limit on rules (https://httpd.apache.org/docs/2.4/mod/mod_rewrite.html);"
+    " configuration lines up to 8,190 characters (https://httpd.apache.org/docs/2.4/configuring.html)",
+)
 
 
 def expressible(rule: Rule) -> bool:
-    return all(len(line.encode()) <= MAX_LINE for line in rule_line(rule).splitlines())
+    longest = LIMITS.line_chars or 0
+    return all(len(line.encode()) <= longest for line in rule_line(rule).splitlines())
 
 
 class Apache:
@@ -124,11 +130,7 @@ class Apache:
     title = "Apache httpd"
     files = (FILE,)
     statuses = frozenset({301, 302, 303, 307, 308, 410})
-    limits = Limits(
-        line_chars=MAX_LINE,
-        source="no limit on rules (https://httpd.apache.org/docs/2.4/mod/mod_rewrite.html);"
-        " configuration lines up to 8,190 characters (https://httpd.apache.org/docs/2.4/configuring.html)",
-    )
+    limits = LIMITS
     behaviour = Behaviour(
         query="passed on byte for byte (%{QUERY_STRING} in the Location) or dropped, as promised",
         case="case-sensitive",

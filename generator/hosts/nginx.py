@@ -53,8 +53,12 @@ def _quote(text: str) -> str:
 
 # nginx reads a quoted parameter into a buffer of about 4 KB and refuses the whole
 # configuration past it ("too long parameter", seen on nginx 1.22): longer targets
-# are left to their pages.
-MAX_PARAMETER = 4000
+# are left to their pages. Its declared limits, read wherever they are enforced.
+LIMITS = Limits(
+    line_chars=4000,  # bytes of a quoted parameter
+    source="no limit on locations (http://nginx.org/en/docs/http/ngx_http_core_module.html#location);"
+    " a quoted parameter of about 4 KB at most (seen on nginx 1.22)",
+)
 
 
 def private_block() -> str:
@@ -69,7 +73,7 @@ def expressible(rule: Rule) -> bool:
     if rule.location is None:
         return True
     # the longest parameter is the target plus '$is_args$args' (13 bytes)
-    return "$" not in rule.location and len(rule.location.encode()) + 13 <= MAX_PARAMETER
+    return "$" not in rule.location and len(rule.location.encode()) + 13 <= (LIMITS.line_chars or 0)
 
 
 def location_block(rule: Rule) -> str:
@@ -94,11 +98,7 @@ class Nginx:
     title = "nginx"
     files = (FILE,)
     statuses = frozenset({301, 302, 303, 307, 308, 410})
-    limits = Limits(
-        line_chars=MAX_PARAMETER,
-        source="no limit on locations (http://nginx.org/en/docs/http/ngx_http_core_module.html#location);"
-        " a quoted parameter of about 4 KB at most (seen on nginx 1.22)",
-    )
+    limits = LIMITS
     behaviour = Behaviour(
         query="merged exactly as promised ($is_args$args / &$args)",
         case="case-sensitive (exact locations)",
