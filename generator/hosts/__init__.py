@@ -3,6 +3,7 @@ one row in docs/hosts.md and one engine in the conformance suite."""
 
 from __future__ import annotations
 
+from . import redirects_file, vercel
 from .apache import Apache
 from .azure import Azure
 from .base import Behaviour, Host, HostOutput, Limits
@@ -56,9 +57,9 @@ def kept_private(host: str) -> frozenset[str]:
     # by Cloudflare Pages" (developers.cloudflare.com/pages/configuration/redirects/);
     # Netlify reads the same two files at deploy (docs.netlify.com/routing/redirects/)
     if host in ("netlify", "cloudflare"):
-        return frozenset({"_redirects", "_headers"})
+        return frozenset({redirects_file.FILE, redirects_file.HEADERS_FILE})
     if host == "vercel":  # the project's configuration, read at deploy
-        return frozenset({"vercel.json"})
+        return frozenset({vercel.FILE})
     return frozenset()  # github-pages, gitlab, firebase, azure: anything in the folder
 
 

@@ -41,6 +41,7 @@ from ..urls import quote_path
 from .base import Behaviour, Cap, HostOutput, Limits, overflow_note
 
 FILE = "_redirects"
+HEADERS_FILE = "_headers"  # read by Netlify and Cloudflare Pages, not GitLab Pages
 
 # Redirect pages stay in browser caches for 5 minutes at most, so a changed or expired
 # link takes effect soon after a rebuild (docs/output.md, "Status codes and caching").
@@ -158,7 +159,7 @@ CLOUDFLARE_PREVIEW = (
 class RedirectsHost:
     """One host reading the shared ``_redirects`` file."""
 
-    files = (FILE, "_headers")
+    files = (FILE, HEADERS_FILE)
 
     def __init__(
         self,
@@ -167,12 +168,14 @@ class RedirectsHost:
         statuses: frozenset[int],
         limits: Limits,
         behaviour: Behaviour,
+        why: str,
     ) -> None:
         self.name = name
         self.title = title
         self.statuses = statuses
         self.limits = limits
         self.behaviour = behaviour
+        self.why = why  # why a path gets no rule of this host: the build's note says it
 
     def ruled(
         self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
@@ -185,9 +188,6 @@ class RedirectsHost:
         if not writers or self.name != writers[0]:
             return HostOutput()  # the first of them writes the file for all
         return render_file(plan, selected, rules)
-
-
-WRITERS = ("netlify", "cloudflare", "gitlab")
 
 
 @dataclass
@@ -235,95 +235,109 @@ def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> 
     # out only in a build for GitLab alone: beside any other host (Azure, nginx... not only
     # the hosts of this file) they would never apply (found by tests/test_properties.py).
     gitlab_only = selected == frozenset({"gitlab"})
-    candidates = [(r, _lines_of(r, hosts, gitlab_only)) for r in rules]
-    candidates = [(r, lines) for r, lines in candidates if lines]
-    notes: list[str] = []
-
-    cloudflare, gitlab = CLOUDFLARE.limits, GITLAB.limits
-    too_long: list[Rule] = []
-    if "cloudflare" in hosts:
-        # Cloudflare skips a line over 1,000 characters; the rule is left to its page
-        # everywhere, so that every host gives the same answer.
-        longest = cloudflare.line_chars or 0
-        too_long = [r for r, ls in candidates if any(len(x) > longest for _, x in ls)]
-        candidates = [(r, ls) for r, ls in candidates if r not in too_long]
-
-    def distinct(lines: list[tuple[str, str]]) -> list[str]:
-        return list(dict.fromkeys(x for _, x in lines))
-
-    # Budgets of the whole file: every line counts against each host's cap; GitLab's
-    # bytes are the whole file's, its header lines included.
+    candidates, too_long = _candidates(rules, hosts, gitlab_only)
     header = "\n".join(GITLAB_HEADER_LINES if hosts == ["gitlab"] else HEADER_LINES) + "\n"
-    max_rules = cloudflare.rules if "cloudflare" in hosts else None
-    max_bytes = None
-    if gitlab_only:
-        max_rules = gitlab.rules
-        max_bytes = (gitlab.file_bytes or 0) - len(header.encode())
-    by_rule = dict((id(r), distinct(ls)) for r, ls in candidates)
+    by_rule = {id(r): list(dict.fromkeys(x for _, x in ls)) for r, ls in candidates}
 
     def cost(rule: Rule) -> tuple[int, int]:
         lines = by_rule[id(rule)]
         return len(lines), sum(len(x.encode()) + 1 for x in lines)
 
-    kept_rules, left = fit([r for r, _ in candidates], cost, (max_rules, max_bytes))
+    budget = _budget(hosts, gitlab_only, len(header.encode()))
+    kept_rules, left = fit([r for r, _ in candidates], cost, budget)
 
     body = [header.rstrip("\n")]
     kept: dict[str, list[Rule]] = {h: [] for h in hosts}
-    owners = dict((id(r), ls) for r, ls in candidates)
+    owners = {id(r): ls for r, ls in candidates}
     for rule in kept_rules:
         body.extend(by_rule[id(rule)])
         for host in dict.fromkeys(h for h, _ in owners[id(rule)]):
             kept[host].append(rule)
-
-    if left or too_long:
-        caps = []
-        if "cloudflare" in hosts:
-            caps.append(
-                f"Cloudflare Pages: {cloudflare.rules:,} rules, "
-                f"{cloudflare.line_chars:,} characters a line"
-            )
-        if gitlab_only:
-            kib = (gitlab.file_bytes or 0) // 1024
-            caps.append(f"GitLab Pages: {gitlab.rules:,} rules, {kib} KiB")
-        notes.append(
-            overflow_note("_redirects", len(kept_rules), len(left) + len(too_long), "; ".join(caps))
-        )
-    for host in hosts:
-        if host == "gitlab" and not gitlab_only:
-            notes.append(
-                "GitLab Pages: every link is answered by its page (files override "
-                "redirects there); a build with 'hosts: [gitlab]' gives links with "
-                "'forward_query: false' a redirect at the edge"
-            )
-            continue
-        unanswered = len(rules) - len(kept[host])
-        if unanswered:
-            notes.append(
-                f"{TITLES[host]}: {unanswered} path(s) are answered by their page ({WHY[host]})"
-            )
+    overflow = len(left) + len(too_long)
+    notes = _notes(hosts, gitlab_only, len(kept_rules), overflow, len(rules), kept)
     if "cloudflare" in hosts and plan.site.preview is True:
         body.extend(CLOUDFLARE_PREVIEW)
     files = {FILE: ("\n".join(body) + "\n").encode()}
     if hosts != ["gitlab"]:  # GitLab Pages has no _headers; it would only be served as a file
-        files["_headers"] = HEADERS.encode()
+        files[HEADERS_FILE] = HEADERS.encode()
     return _FileOutput(
         files=files,
         rules=len(kept_rules),
-        left_to_pages=len(left) + len(too_long),
+        left_to_pages=overflow,
         notes=notes,
         ruled={host: len(answered) for host, answered in kept.items()},
         kept=kept,
     )
 
 
-TITLES = {"netlify": "Netlify", "cloudflare": "Cloudflare Pages", "gitlab": "GitLab Pages"}
-WHY = {
-    "netlify": "it would not pass the query string on byte for byte, or would not drop it",
-    "cloudflare": "it would not pass the query string on as the link asks, has no 410, "
-    "or would rewrite the target",
-    "gitlab": "it drops the query string and takes 301/302 only: links with "
-    "'forward_query: false' get a rule there",
-}
+Lines = list[tuple[str, str]]  # (host, line) pairs: which host reads each line
+
+
+def _candidates(
+    rules: Sequence[Rule], hosts: Sequence[str], gitlab_only: bool
+) -> tuple[list[tuple[Rule, Lines]], list[Rule]]:
+    """(rule, its lines) for each rule a host of the file answers, and the rules left to
+    their pages everywhere because Cloudflare would skip a line of theirs."""
+    candidates = [(r, _lines_of(r, hosts, gitlab_only)) for r in rules]
+    candidates = [(r, lines) for r, lines in candidates if lines]
+    if "cloudflare" not in hosts:
+        return candidates, []
+    # Cloudflare skips a line over its limit; the rule is left to its page everywhere,
+    # so that every host gives the same answer.
+    longest = CLOUDFLARE.limits.line_chars or 0
+    too_long = [r for r, ls in candidates if any(len(x) > longest for _, x in ls)]
+    long_ids = {id(r) for r in too_long}
+    return [(r, ls) for r, ls in candidates if id(r) not in long_ids], too_long
+
+
+def _budget(hosts: Sequence[str], gitlab_only: bool, header_bytes: int) -> tuple[int | None, ...]:
+    """(lines, bytes) the rules of the file may take, None where nothing caps them (as
+    ``fit`` reads a budget): every line counts against each host's cap; GitLab's bytes are
+    the whole file's, its header lines included."""
+    if gitlab_only:
+        return GITLAB.limits.rules, (GITLAB.limits.file_bytes or 0) - header_bytes
+    return (CLOUDFLARE.limits.rules if "cloudflare" in hosts else None), None
+
+
+def _notes(
+    hosts: Sequence[str],
+    gitlab_only: bool,
+    kept: int,
+    overflow: int,
+    total: int,
+    answered: dict[str, list[Rule]],
+) -> list[str]:
+    """What the build prints about the file: the rules past its caps (``overflow`` of
+    ``kept + overflow``), then per host the paths of ``total`` its pages answer."""
+    notes: list[str] = []
+    if overflow:
+        caps = []
+        if "cloudflare" in hosts:
+            cloudflare = CLOUDFLARE.limits
+            caps.append(
+                f"{CLOUDFLARE.title}: {cloudflare.rules:,} rules, "
+                f"{cloudflare.line_chars:,} characters a line"
+            )
+        if gitlab_only:
+            gitlab = GITLAB.limits
+            kib = (gitlab.file_bytes or 0) // 1024
+            caps.append(f"{GITLAB.title}: {gitlab.rules:,} rules, {kib} KiB")
+        notes.append(overflow_note(FILE, kept, overflow, "; ".join(caps)))
+    for name in hosts:
+        if name == "gitlab" and not gitlab_only:
+            notes.append(
+                "GitLab Pages: every link is answered by its page (files override "
+                "redirects there); a build with 'hosts: [gitlab]' gives links with "
+                "'forward_query: false' a redirect at the edge"
+            )
+            continue
+        unanswered = total - len(answered[name])
+        if unanswered:
+            host = WRITING[name]
+            notes.append(
+                f"{host.title}: {unanswered} path(s) are answered by their page ({host.why})"
+            )
+    return notes
 
 
 _QUERY = "appended when the target has no query, dropped when it has one"
@@ -350,6 +364,7 @@ NETLIFY = RedirectsHost(
         slash_status=302,
         serves_own_config=True,  # netlify-cli serves _redirects and _headers as files
     ),
+    "it would not pass the query string on byte for byte, or would not drop it",
 )
 CLOUDFLARE = RedirectsHost(
     "cloudflare",
@@ -372,7 +387,7 @@ CLOUDFLARE = RedirectsHost(
         asset_bytes=Cap.only(
             25 * 1024 * 1024, "https://developers.cloudflare.com/pages/platform/limits/#file-size"
         ),
-        uncounted=frozenset({FILE, "_headers"}),
+        uncounted=frozenset({FILE, HEADERS_FILE}),
     ),
     Behaviour(
         query=_QUERY,
@@ -383,6 +398,8 @@ CLOUDFLARE = RedirectsHost(
         slash_status=308,
         html_status=308,  # '/gh.html' gets a 308 to '/gh'
     ),
+    "it would not pass the query string on as the link asks, has no 410, "
+    "or would rewrite the target",
 )
 GITLAB = RedirectsHost(
     "gitlab",
@@ -415,4 +432,9 @@ GITLAB = RedirectsHost(
         "which leaves the ruled links' pages out",
         files_override_rules=True,
     ),
+    "it drops the query string and takes 301/302 only: links with "
+    "'forward_query: false' get a rule there",
 )
+# The hosts that read the file, by name; the first selected writes it for all
+WRITING = {host.name: host for host in (NETLIFY, CLOUDFLARE, GITLAB)}
+WRITERS = tuple(WRITING)
