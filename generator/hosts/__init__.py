@@ -33,12 +33,18 @@ HOSTS: dict[str, Host] = {
 }
 
 
+def host_files() -> frozenset[str]:
+    """Every file any host declares it writes (``Host.files``): no slug may take one of
+    their names (slugs.RESERVED), and a host's rule files are kept from the others."""
+    return frozenset(f for host in HOSTS.values() for f in host.files)
+
+
 def private_files() -> list[str]:
     """Every rule file any host writes, and the build's manifest: a web server that
     serves the folder answers these with 404 rather than show how links are routed."""
     from ..write import MANIFEST
 
-    return sorted({f for host in HOSTS.values() for f in host.files} | {MANIFEST})
+    return sorted(host_files() | {MANIFEST})
 
 
 # Hosts whose files name no slug (a domain, an empty marker): the only ones a site that
@@ -52,7 +58,7 @@ def kept_private(host: str) -> frozenset[str]:
     if host in ("nginx", "apache", "caddy"):  # their own rule file answers these with 404
         return frozenset(private_files())
     if host == "s3":  # s3-publish.sh uploads the folder without any rule file (s3.py)
-        return frozenset(f for h in HOSTS.values() for f in h.files)
+        return host_files()
     # "This file will not itself be served as a static asset, but will instead be parsed
     # by Cloudflare Pages" (developers.cloudflare.com/pages/configuration/redirects/);
     # Netlify reads the same two files at deploy (docs.netlify.com/routing/redirects/)
@@ -104,6 +110,7 @@ __all__ = [
     "Limits",
     "exposed",
     "exposed_problem",
+    "host_files",
     "kept_private",
     "private_files",
 ]

@@ -130,9 +130,9 @@ class S3:
         return [r for r in given(plan, rules) if expressible(r)]
 
     def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
-        from . import HOSTS  # every host's rule files stay out of the bucket
+        from . import host_files  # every host's rule files stay out of the bucket
 
-        excluded = sorted({f for h in HOSTS.values() for f in h.files} | {".*"})
+        excluded = sorted(host_files() | {".*"})
         files = {
             WEBSITE: (json.dumps(website_configuration(), indent=2) + "\n").encode(),
             MANIFEST: jsonout.with_list(
