@@ -62,7 +62,8 @@ def test_every_host_declares_what_it_writes_and_where_its_limits_come_from(name:
     assert host.name == name and host.title
     assert "http" in host.limits.source  # where the limits (or their absence) are documented
     b = host.behaviour
-    assert all((b.query, b.case, b.trailing_slash, b.unicode, b.files))
+    assert all((b.query, b.case, b.trailing_slash, b.unicode, b.files, b.verified_by))
+    assert {file for file, _ in b.file_notes} <= set(host.files)
     site = build("links:\n  gh: https://github.com/acme\n", (name,))
     out = site.hosts[name]
     for written in out.files:
@@ -526,3 +527,35 @@ def test_the_reserved_names_in_the_docs_are_those_of_the_code() -> None:
     section = section.split("belong to the site:", 1)[1]
     listed = set(re.findall(r"`([^`]+)`", section))
     assert listed == {name for name in SITE_NAMES if not name.startswith("_")}
+
+
+def test_the_hosts_table_in_the_docs_is_made_from_the_host_modules() -> None:
+    """docs/hosts.md's table is each host's declaration (python -m generator.hosts.table
+    makes it anew after a host changes)."""
+    from pathlib import Path
+
+    from generator.hosts.table import table
+
+    doc = (Path(__file__).parent.parent / "docs" / "hosts.md").read_text()
+    assert table() in doc, "run: python -m generator.hosts.table"
+
+
+@pytest.mark.parametrize("name", sorted(HOSTS))
+def test_what_the_docs_say_of_a_host_agrees_with_what_the_suite_asserts(name: str) -> None:
+    """The words of a host's row against the numbers the conformance suite asserts on its
+    engine (tests/e2e/test_conformance.py): case, trailing slash, files at a rule's path."""
+    b = HOSTS[name].behaviour
+    assert b.case.startswith("**insensitive**") == b.case_insensitive, b.case
+    if b.trailing_slash != "not verified":
+        said = {
+            404: "404",
+            302: "gets the rule of `/gh`",
+            301: "a 301 to `/gh`",
+            308: "a 308 to `/gh`",
+        }[b.slash_status]
+        assert said in b.trailing_slash, (b.slash_status, b.trailing_slash)
+    assert ("override" in b.files) == b.files_override_rules, b.files
+    if b.html_status != 200:
+        assert f"{b.html_status} to `/gh`" in b.trailing_slash
+    if b.folder_slug_status != 200:
+        assert f"a {b.folder_slug_status} to `/team.html`" in b.files

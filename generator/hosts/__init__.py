@@ -1,5 +1,7 @@
-"""Host formats, by name. A new host is one module here plus one entry below,
-one row in docs/hosts.md and one engine in the conformance suite."""
+"""Host formats, by name. A new host is one module here plus one entry below, its row in
+docs/hosts.md (made from the module: ``python -m generator.hosts.table``) and one engine in
+the conformance suite. What the module declares is all there is: its limits are read where
+they are enforced, its files are reserved slugs (slugs.py) and kept from the other hosts."""
 
 from __future__ import annotations
 

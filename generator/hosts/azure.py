@@ -44,7 +44,8 @@ MIB = 1024 * 1024
 # What the module keeps within: its declared limits, read wherever they are enforced.
 LIMITS = Limits(
     file_bytes=20 * 1024,  # the whole staticwebapp.config.json: 20 KB
-    source="https://learn.microsoft.com/azure/static-web-apps/configuration#restrictions",
+    source="20 KB for the whole file "
+    "([docs](https://learn.microsoft.com/azure/static-web-apps/configuration#restrictions))",
     # "App size": 250 MB on the Free plan, 500 MB on Standard. The service's refusal
     # names "524288000 bytes" for Standard (dapr/docs#4792): MB are MiB there.
     site_bytes=Cap(
@@ -158,12 +159,18 @@ class Azure:
         return f"{self._max_bytes // 1024} KB"
 
     behaviour = Behaviour(
-        query="dropped by redirects (only links that do not forward it get a rule)",
-        case="case-sensitive in the emulator ('/GH' is a 404); Azure documents routes as "
-        "case-insensitive",
-        trailing_slash="'/gh/' is a 404",
-        unicode="routes match percent-encoded",
-        files="routes win over files",
+        query="dropped by redirects: only links with `forward_query: false` get one; the rest "
+        "rewrite to their page",
+        case="sensitive in the emulator; Azure documents routes as case-insensitive",
+        trailing_slash="`/gh/` is a 404",
+        unicode="percent-encoded",
+        files="routes win; `/slug` needs a rewrite route to `slug.html`, `/slug+` one to the shared"
+        " preview page (`slug+.html` with `site.preview: files`), and a folder one to the 404"
+        " page (else a 301 to `folder/`): routes go links first, then folders, then previews;"
+        " those past 20 KB get the 404 page, whose script sends a link on to its file and "
+        "draws a preview (the build warns)",
+        statuses_note=" (rewrite with the expired page)",
+        verified_by="swa CLI 2.0.6 (`@azure/static-web-apps-cli`)",
     )
 
     def _fit(self, plan: Plan, rules: Sequence[Rule]) -> tuple[list[Route], Counter[str]]:

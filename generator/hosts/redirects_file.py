@@ -159,12 +159,11 @@ CLOUDFLARE_PREVIEW = (
 class RedirectsHost:
     """One host reading the shared ``_redirects`` file."""
 
-    files = (FILE, HEADERS_FILE)
-
     def __init__(
         self,
         name: str,
         title: str,
+        files: tuple[str, ...],
         statuses: frozenset[int],
         limits: Limits,
         behaviour: Behaviour,
@@ -172,6 +171,7 @@ class RedirectsHost:
     ) -> None:
         self.name = name
         self.title = title
+        self.files = files
         self.statuses = statuses
         self.limits = limits
         self.behaviour = behaviour
@@ -345,36 +345,45 @@ _QUERY = "appended when the target has no query, dropped when it has one"
 NETLIFY = RedirectsHost(
     "netlify",
     "Netlify",
+    (FILE, HEADERS_FILE),
     frozenset({301, 302, 303, 307, 308, 410}),
     Limits(
-        source="https://docs.netlify.com/routing/redirects/ (no number; very large files fail)",
+        source="no number; very large files fail to deploy "
+        "([docs](https://docs.netlify.com/routing/redirects/))",
         # no cap on the files of a deploy, but 54,000 files in any one folder
         folder_files=Cap.only(
             54_000, "https://docs.netlify.com/site-deploys/overview/#files-per-directory-limit"
         ),
     ),
     Behaviour(
-        query="passed on re-encoded as form data ('%20' becomes '+'): only links that drop "
-        "the visitor's query get a rule; the pages keep its bytes",
-        case="case-sensitive",
-        trailing_slash="'/gh/' gets the rule of '/gh' (the slash is normalised before rules run)",
-        unicode="paths written percent-encoded, as documented, and raw UTF-8, which is what "
-        "netlify-cli matches",
-        files="a file wins unless the rule is forced ('302!'): rules are forced",
+        query="passed on as re-encoded form data, not as sent: netlify-cli rebuilds it from its "
+        "parameters (`%20` becomes `+`, `a` becomes `a=`, `?&` is dropped; netlify/cli#2017 "
+        "made it follow production), and Netlify's edge is reported to sort them "
+        "([forum](https://answers.netlify.com/t/query-parameters-sorted-alphabetically-by-netlify-middleware/134650));"
+        " so only links that drop the visitor's query and whose target has its own get a "
+        "rule; the pages pass it on byte for byte",
+        case="sensitive",
+        trailing_slash="`/gh/` gets the rule of `/gh`",
+        unicode="rules written percent-encoded (as documented) and raw (what netlify-cli matches)",
+        files="file wins unless forced: rules are forced (`302!`)",
         slash_status=302,
         serves_own_config=True,  # netlify-cli serves _redirects and _headers as files
+        statuses_note=" (the expired page)",
+        verified_by="netlify-cli 27.10.2 (`netlify serve --offline`), Node 22.23.3 from npm",
     ),
     "it would not pass the query string on byte for byte, or would not drop it",
 )
 CLOUDFLARE = RedirectsHost(
     "cloudflare",
     "Cloudflare Pages",
+    (FILE, HEADERS_FILE),
     frozenset({301, 302, 303, 307, 308}),
     Limits(
         # 2,000 static rules, 1,000 characters a line
         rules=2000,
         line_chars=1000,
-        source="https://developers.cloudflare.com/pages/configuration/redirects/",
+        source="2,000 static rules, 1,000 characters a line "
+        "([docs](https://developers.cloudflare.com/pages/configuration/redirects/))",
         # 20,000 files a site on the Free plan, 100,000 on Workers Paid (with
         # PAGES_WRANGLER_MAJOR_VERSION=4 set in the project: changelog of 2026-01-23), and
         # 25 MiB a file. wrangler counts every file but those on its ignore list, which
@@ -390,13 +399,16 @@ CLOUDFLARE = RedirectsHost(
         uncounted=frozenset({FILE, HEADERS_FILE}),
     ),
     Behaviour(
-        query=_QUERY,
-        case="case-sensitive",
-        trailing_slash="'/gh/' gets a 308 to '/gh' (because gh.html exists), then the rule",
-        unicode="rules written percent-encoded match what browsers send",
-        files="rules always win over files",
+        query="appended as the visitor sent it to a target without one, dropped when it has one: "
+        "rules only where that is the promise",
+        case="sensitive",
+        trailing_slash="`/gh/` gets a 308 to `/gh`",
+        unicode="percent-encoded",
+        files="rules win",
         slash_status=308,
         html_status=308,  # '/gh.html' gets a 308 to '/gh'
+        statuses_note=" (no 410: the expired page, 200)",
+        verified_by="wrangler 4.86.0 (`wrangler pages dev`, workerd)",
     ),
     "it would not pass the query string on as the link asks, has no 410, "
     "or would rewrite the target",
@@ -404,6 +416,7 @@ CLOUDFLARE = RedirectsHost(
 GITLAB = RedirectsHost(
     "gitlab",
     "GitLab Pages",
+    (FILE,),  # GitLab Pages reads no _headers
     frozenset({301, 302}),
     Limits(
         # Its defaults: a _redirects file over 64 KiB is refused whole, and rules past the
@@ -412,7 +425,9 @@ GITLAB = RedirectsHost(
         # too (GitLab reads them as invalid rules).
         rules=1000,
         file_bytes=64 * 1024,
-        source="https://docs.gitlab.com/ee/user/project/pages/redirects.html",
+        source="1,000 rules, 64 KiB; past them rules are not processed "
+        "([docs](https://docs.gitlab.com/ee/user/project/pages/redirects.html), "
+        "gitlab-org/gitlab-pages!555)",
         # 200,000 entries a site, its folders (and links) included; 1 GB a site on
         # GitLab.com (a self-managed instance sets its own: 100 MB unless changed)
         site_files=Cap.only(
@@ -424,13 +439,18 @@ GITLAB = RedirectsHost(
         counts_folders=True,
     ),
     Behaviour(
-        query="dropped: only links with 'forward_query: false' get a rule",
-        case="case-sensitive",
-        trailing_slash="'/gh/' gets the rule of '/gh' (gitlab-pages normalises both paths)",
+        query="dropped: only links with `forward_query: false` get a rule",
+        case="sensitive",
+        trailing_slash="not verified",
         unicode="rules written raw UTF-8: gitlab-pages matches the decoded path",
-        files="files override redirects (no force): rules only in a GitLab-only build, "
-        "which leaves the ruled links' pages out",
+        files="files override rules, no force: a GitLab-only build leaves out the pages of ruled "
+        "links; beside other hosts every link is its page",
         files_override_rules=True,
+        statuses_note=" (redirects to another domain need GitLab 17.4 or later)",
+        verified_by="no engine offline (Go, not in a registry here): `tests/test_hosts.py` "
+        "checks every line against the rules of gitlab-pages' validator (count, size, "
+        "statuses, no force, 25 slashes)",
+        file_notes=(("_redirects", "only in a GitLab-only build"),),
     ),
     "it drops the query string and takes 301/302 only: links with "
     "'forward_query: false' get a rule there",
