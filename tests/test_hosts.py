@@ -559,3 +559,14 @@ def test_what_the_docs_say_of_a_host_agrees_with_what_the_suite_asserts(name: st
         assert f"{b.html_status} to `/gh`" in b.trailing_slash
     if b.folder_slug_status != 200:
         assert f"a {b.folder_slug_status} to `/team.html`" in b.files
+
+
+@pytest.mark.parametrize("name", sorted(HOSTS))
+def test_the_limits_the_docs_give_are_those_the_host_keeps_within(name: str) -> None:
+    """A host's "Limits (source)" cell says each number its module enforces."""
+    limits = HOSTS[name].limits
+    for number in (limits.rules, limits.line_chars):
+        if number is not None:
+            assert f"{number:,}" in limits.source, (number, limits.source)
+    if limits.file_bytes is not None:
+        assert f"{limits.file_bytes // 1024} K" in limits.source, limits.source

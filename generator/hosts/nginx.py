@@ -57,9 +57,9 @@ def _quote(text: str) -> str:
 LIMITS = Limits(
     line_chars=4000,  # bytes of a quoted parameter
     source="none for exact locations "
-    "([docs](http://nginx.org/en/docs/http/ngx_http_core_module.html#location)); a quoted "
-    "parameter of about 4 KB at most (seen on nginx 1.22): a longer target is answered by "
-    "its page",
+    "([docs](http://nginx.org/en/docs/http/ngx_http_core_module.html#location)); targets of "
+    "up to 4,000 bytes, as nginx refuses a quoted parameter of about 4 KB (seen on nginx "
+    "1.22): a longer target is answered by its page",
 )
 
 
