@@ -71,6 +71,11 @@ def kept_private(host: str) -> frozenset[str]:
     return frozenset()  # github-pages, gitlab, firebase, azure: anything in the folder
 
 
+def private_hosts() -> list[str]:
+    """The hosts that serve none of their own rule files (``kept_private``)."""
+    return [name for name, host in HOSTS.items() if set(host.files) <= kept_private(name)]
+
+
 def exposed(names: tuple[str, ...]) -> list[tuple[str, str]]:
     """(file, host) for each slug-listing file one of ``names`` writes that one of them
     would serve to anyone: what a site with 'links_json: false' may not be built with."""
@@ -98,7 +103,7 @@ def exposed_problem(names: tuple[str, ...]) -> tuple[str, str] | None:
         "the site does not list its links (links_json: false), but hosts "
         f"{', '.join(names)} would serve rule files that list them: {said}",
         "build each host on its own (--host NAME, or site.hosts: [NAME]) with a host that "
-        "keeps its rule files private (netlify, cloudflare, nginx, apache, caddy, s3), "
+        f"keeps its rule files private ({', '.join(private_hosts())}), "
         "or leave hosts unset for GitHub Pages alone",
     )
 
@@ -115,4 +120,5 @@ __all__ = [
     "host_files",
     "kept_private",
     "private_files",
+    "private_hosts",
 ]
