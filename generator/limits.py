@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 import jinja2
 
 from . import jsonout, previews, qr
-from .hosts import HOSTS
+from .hosts import HOSTS, host_files
 from .hosts.base import Cap
 from .pages import PREVIEW_SHARDS, Pages
 from .plan import Plan
@@ -161,7 +161,7 @@ class Tally:
         return self.top_bytes[top] + self.unmade_bytes(top)
 
 
-_HOST_FILES = frozenset({f for host in HOSTS.values() for f in host.files} | {MARKER})
+_HOST_FILES = host_files() | {MARKER}
 _KEEP = 8  # biggest files kept: more than any host leaves uncounted
 _UNMADE_FILE = "a link's file"  # the biggest file of a check's sample
 

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from .hosts import host_files
+from .pages import SHARED_FOLDER
 from .problems import shown
 
 MAX_SLUG_CHARS = 100
@@ -19,35 +21,21 @@ MAX_SLUG_CHARS = 100
 MAX_SEGMENT_BYTES = 200
 PUNCTUATION = "-_.~"
 
-# Names the site itself uses (or that hosts and browsers treat specially).
-# Compared case-insensitively against the whole slug and its first segment.
-RESERVED = frozenset(
+# Names the site itself writes at the top of its folder, or that hosts and browsers treat
+# specially; each host's own files are added below from what the host declares.
+SITE_NAMES = frozenset(
     {
         "index",
         "404",
-        "_redirects",
-        "_headers",
-        "cname",
         "robots.txt",
         "favicon.ico",
         ".well-known",
         "assets",
         "links.json",
-        ".nojekyll",
         "sitemap.xml",
         "expired",
         "not-yet-active",
         "netlify.toml",
-        "vercel.json",
-        "firebase.json",
-        "staticwebapp.config.json",
-        "vercel-redirects.json",
-        "s3-website.json",
-        "s3-objects.json",
-        "s3-publish.sh",
-        "shortlinks.nginx.conf",
-        "shortlinks.caddy",
-        ".htaccess",
         "ads.txt",
         "security.txt",
         "humans.txt",
@@ -55,9 +43,22 @@ RESERVED = frozenset(
         "manifest.webmanifest",
         "apple-touch-icon.png",
         "apple-app-site-association",
-        "_shortlinks",  # the site's shared files (pages.SHARED_FOLDER); any '_' slug is too
+        SHARED_FOLDER,  # the site's shared files ('_shortlinks'); any '_' slug is too
     }
 )
+
+
+def _as_slugs(names: Iterable[str]) -> frozenset[str]:
+    """File names as a slug compares with them (letter case ignored); a page's also
+    without '.html', since '/x' is served from 'x.html'."""
+    folded = {name.casefold() for name in names}
+    return frozenset(folded | {name.removesuffix(".html") for name in folded})
+
+
+# Compared case-insensitively against the whole slug and its first segment. Every file a
+# host declares it writes (``Host.files``) is here by construction, so a new host's rule
+# file cannot be shadowed by a slug (tests/test_hosts.py builds for each host to check).
+RESERVED = _as_slugs(SITE_NAMES | host_files())
 
 
 def collision_key(slug: str) -> str:

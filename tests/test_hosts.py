@@ -62,7 +62,8 @@ def test_every_host_declares_what_it_writes_and_where_its_limits_come_from(name:
     assert host.name == name and host.title
     assert "http" in host.limits.source  # where the limits (or their absence) are documented
     b = host.behaviour
-    assert all((b.query, b.case, b.trailing_slash, b.unicode, b.files))
+    assert all((b.query, b.case, b.trailing_slash, b.unicode, b.files, b.verified_by))
+    assert {file for file, _ in b.file_notes} <= set(host.files)
     site = build("links:\n  gh: https://github.com/acme\n", (name,))
     out = site.hosts[name]
     for written in out.files:
@@ -258,11 +259,44 @@ def test_an_empty_query_is_no_query() -> None:
 
 
 def test_no_slug_can_take_a_host_files_name() -> None:
-    from generator.hosts import private_files
+    from generator.hosts import host_files, private_files
     from generator.slugs import RESERVED
 
+    assert {name.casefold() for name in host_files()} <= RESERVED  # by construction
     for name in private_files():
         assert name.lower() in RESERVED or name.startswith(("_", ".")), name
+
+
+SHADOW_SITE = (
+    "site:\n  domain: go.example.com\n  home: https://example.com\n  qr: files\nlinks:\n"
+    "  gh: https://github.com/acme\n"
+    "  team/docs: https://t.example/d\n"
+    "  old:\n    url: https://t.example/o\n    expires: 2020-01-01\n"
+)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTS))
+def test_no_slug_can_shadow_a_file_the_build_writes_at_the_top(name: str, tmp_path) -> None:
+    """Every name a build for one host writes at the top of its folder, but the links' own
+    pages, is refused as a slug: as the file's name, and as a page's ('x' of 'x.html',
+    which serves '/x'). A new host's rule file is reserved without a list to update."""
+    from generator.build import build as build_into
+    from generator.slugs import slug_problems
+
+    links = tmp_path / "links.yaml"
+    links.write_text(SHADOW_SITE)
+    out = tmp_path / "site"
+    result = build_into(links, out, NOW, hosts=(name,))
+    assert result.error is None and result.written, (result.error, result.problems)
+    slugs = {"gh", "team", "old"}
+    own = {s + suffix for s in slugs for suffix in ("", ".html", "+.html")}
+    written = {path.name for path in out.iterdir()} - own
+    assert {"index.html", "404.html", "robots.txt", "_shortlinks", "_qr"} <= written
+    assert set(HOSTS[name].files) & written, f"{name} wrote none of its files"
+    for file in sorted(written):
+        for slug in {file, file.lower(), file.removesuffix(".html")}:
+            # refused: reserved, a '.' first, or an '.html' of its own
+            assert slug_problems(slug), f"the slug {slug!r} would shadow {file} ({name})"
 
 
 def test_links_with_a_card_or_a_hint_are_answered_by_their_pages_on_every_host() -> None:
@@ -480,3 +514,59 @@ def test_hosts_without_a_pattern_for_previews_leave_them_to_the_404_page(name: s
         "_shortlinks/preview" in site[f].decode() for f in HOSTS[name].files if f in site
     )
     assert b'src="/_shortlinks/preview.js"' in site["404.html"]
+
+
+def test_the_reserved_names_in_the_docs_are_those_of_the_code() -> None:
+    """docs/links-yaml.md lists the site's own names; the hosts' are in docs/hosts.md."""
+    from pathlib import Path
+
+    from generator.slugs import SITE_NAMES
+
+    text = (Path(__file__).parent.parent / "docs" / "links-yaml.md").read_text()
+    section = text.split("#### Reserved slugs", 1)[1].split("; so does", 1)[0]
+    section = section.split("belong to the site:", 1)[1]
+    listed = set(re.findall(r"`([^`]+)`", section))
+    assert listed == {name for name in SITE_NAMES if not name.startswith("_")}
+
+
+def test_the_hosts_table_in_the_docs_is_made_from_the_host_modules() -> None:
+    """docs/hosts.md's table is each host's declaration (python -m generator.hosts.table
+    makes it anew after a host changes)."""
+    from pathlib import Path
+
+    from generator.hosts.table import table
+
+    doc = (Path(__file__).parent.parent / "docs" / "hosts.md").read_text()
+    assert table() in doc, "run: python -m generator.hosts.table"
+
+
+@pytest.mark.parametrize("name", sorted(HOSTS))
+def test_what_the_docs_say_of_a_host_agrees_with_what_the_suite_asserts(name: str) -> None:
+    """The words of a host's row against the numbers the conformance suite asserts on its
+    engine (tests/e2e/test_conformance.py): case, trailing slash, files at a rule's path."""
+    b = HOSTS[name].behaviour
+    assert b.case.startswith("**insensitive**") == b.case_insensitive, b.case
+    if b.trailing_slash != "not verified":
+        said = {
+            404: "404",
+            302: "gets the rule of `/gh`",
+            301: "a 301 to `/gh`",
+            308: "a 308 to `/gh`",
+        }[b.slash_status]
+        assert said in b.trailing_slash, (b.slash_status, b.trailing_slash)
+    assert ("override" in b.files) == b.files_override_rules, b.files
+    if b.html_status != 200:
+        assert f"{b.html_status} to `/gh`" in b.trailing_slash
+    if b.folder_slug_status != 200:
+        assert f"a {b.folder_slug_status} to `/team.html`" in b.files
+
+
+@pytest.mark.parametrize("name", sorted(HOSTS))
+def test_the_limits_the_docs_give_are_those_the_host_keeps_within(name: str) -> None:
+    """A host's "Limits (source)" cell says each number its module enforces."""
+    limits = HOSTS[name].limits
+    for number in (limits.rules, limits.line_chars):
+        if number is not None:
+            assert f"{number:,}" in limits.source, (number, limits.source)
+    if limits.file_bytes is not None:
+        assert f"{limits.file_bytes // 1024} K" in limits.source, limits.source

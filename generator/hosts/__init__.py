@@ -1,8 +1,11 @@
-"""Host formats, by name. A new host is one module here plus one entry below,
-one row in docs/hosts.md and one engine in the conformance suite."""
+"""Host formats, by name. A new host is one module here plus one entry below, its row in
+docs/hosts.md (made from the module: ``python -m generator.hosts.table``) and one engine in
+the conformance suite. What the module declares is all there is: its limits are read where
+they are enforced, its files are reserved slugs (slugs.py) and kept from the other hosts."""
 
 from __future__ import annotations
 
+from . import redirects_file, vercel
 from .apache import Apache
 from .azure import Azure
 from .base import Behaviour, Host, HostOutput, Limits
@@ -32,12 +35,18 @@ HOSTS: dict[str, Host] = {
 }
 
 
+def host_files() -> frozenset[str]:
+    """Every file any host declares it writes (``Host.files``): no slug may take one of
+    their names (slugs.RESERVED), and a host's rule files are kept from the others."""
+    return frozenset(f for host in HOSTS.values() for f in host.files)
+
+
 def private_files() -> list[str]:
     """Every rule file any host writes, and the build's manifest: a web server that
     serves the folder answers these with 404 rather than show how links are routed."""
     from ..write import MANIFEST
 
-    return sorted({f for host in HOSTS.values() for f in host.files} | {MANIFEST})
+    return sorted(host_files() | {MANIFEST})
 
 
 # Hosts whose files name no slug (a domain, an empty marker): the only ones a site that
@@ -51,15 +60,20 @@ def kept_private(host: str) -> frozenset[str]:
     if host in ("nginx", "apache", "caddy"):  # their own rule file answers these with 404
         return frozenset(private_files())
     if host == "s3":  # s3-publish.sh uploads the folder without any rule file (s3.py)
-        return frozenset(f for h in HOSTS.values() for f in h.files)
+        return host_files()
     # "This file will not itself be served as a static asset, but will instead be parsed
     # by Cloudflare Pages" (developers.cloudflare.com/pages/configuration/redirects/);
     # Netlify reads the same two files at deploy (docs.netlify.com/routing/redirects/)
     if host in ("netlify", "cloudflare"):
-        return frozenset({"_redirects", "_headers"})
+        return frozenset({redirects_file.FILE, redirects_file.HEADERS_FILE})
     if host == "vercel":  # the project's configuration, read at deploy
-        return frozenset({"vercel.json"})
+        return frozenset({vercel.FILE})
     return frozenset()  # github-pages, gitlab, firebase, azure: anything in the folder
+
+
+def private_hosts() -> list[str]:
+    """The hosts that serve none of their own rule files (``kept_private``)."""
+    return [name for name, host in HOSTS.items() if set(host.files) <= kept_private(name)]
 
 
 def exposed(names: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -89,7 +103,7 @@ def exposed_problem(names: tuple[str, ...]) -> tuple[str, str] | None:
         "the site does not list its links (links_json: false), but hosts "
         f"{', '.join(names)} would serve rule files that list them: {said}",
         "build each host on its own (--host NAME, or site.hosts: [NAME]) with a host that "
-        "keeps its rule files private (netlify, cloudflare, nginx, apache, caddy, s3), "
+        f"keeps its rule files private ({', '.join(private_hosts())}), "
         "or leave hosts unset for GitHub Pages alone",
     )
 
@@ -103,6 +117,8 @@ __all__ = [
     "Limits",
     "exposed",
     "exposed_problem",
+    "host_files",
     "kept_private",
     "private_files",
+    "private_hosts",
 ]

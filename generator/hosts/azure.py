@@ -40,8 +40,19 @@ from ..rules import Kind, Rule, by_priority, given
 from .base import Behaviour, Cap, HostOutput, Limits
 
 FILE = "staticwebapp.config.json"
-MAX_BYTES = 20 * 1024
 MIB = 1024 * 1024
+# What the module keeps within: its declared limits, read wherever they are enforced.
+LIMITS = Limits(
+    file_bytes=20 * 1024,  # the whole staticwebapp.config.json: 20 KB
+    source="20 KB for the whole file "
+    "([docs](https://learn.microsoft.com/azure/static-web-apps/configuration#restrictions))",
+    # "App size": 250 MB on the Free plan, 500 MB on Standard. The service's refusal
+    # names "524288000 bytes" for Standard (dapr/docs#4792): MB are MiB there.
+    site_bytes=Cap(
+        (("free", 250 * MIB), ("standard", 500 * MIB)),
+        "https://learn.microsoft.com/azure/static-web-apps/quotas",
+    ),
+)
 
 
 def expressible(rule: Rule) -> bool:
@@ -136,23 +147,30 @@ class Azure:
     title = "Azure Static Web Apps"
     files = (FILE,)
     statuses = frozenset({301, 302, 410})
-    limits = Limits(
-        file_bytes=MAX_BYTES,
-        source="https://learn.microsoft.com/azure/static-web-apps/configuration#restrictions",
-        # "App size": 250 MB on the Free plan, 500 MB on Standard. The service's refusal
-        # names "524288000 bytes" for Standard (dapr/docs#4792): MB are MiB there.
-        site_bytes=Cap(
-            (("free", 250 * MIB), ("standard", 500 * MIB)),
-            "https://learn.microsoft.com/azure/static-web-apps/quotas",
-        ),
-    )
+    limits = LIMITS
+
+    @property
+    def _max_bytes(self) -> int:
+        return self.limits.file_bytes or 0
+
+    @property
+    def _size(self) -> str:
+        """The cap on the file as its docs give it: '20 KB' (of 1,024 bytes)."""
+        return f"{self._max_bytes // 1024} KB"
+
     behaviour = Behaviour(
-        query="dropped by redirects (only links that do not forward it get a rule)",
-        case="case-sensitive in the emulator ('/GH' is a 404); Azure documents routes as "
-        "case-insensitive",
-        trailing_slash="'/gh/' is a 404",
-        unicode="routes match percent-encoded",
-        files="routes win over files",
+        query="dropped by redirects: only links with `forward_query: false` get one; the rest "
+        "rewrite to their page",
+        case="sensitive in the emulator; Azure documents routes as case-insensitive",
+        trailing_slash="`/gh/` is a 404",
+        unicode="percent-encoded",
+        files="routes win; `/slug` needs a rewrite route to `slug.html`, `/slug+` one to the shared"
+        " preview page (`slug+.html` with `site.preview: files`), and a folder one to the 404"
+        " page (else a 301 to `folder/`): routes go links first, then folders, then previews;"
+        " those past 20 KB get the 404 page, whose script sends a link on to its file and "
+        "draws a preview (the build warns)",
+        statuses_note=" (rewrite with the expired page)",
+        verified_by="swa CLI 2.0.6 (`@azure/static-web-apps-cli`)",
     )
 
     def _fit(self, plan: Plan, rules: Sequence[Rule]) -> tuple[list[Route], Counter[str]]:
@@ -160,7 +178,7 @@ class Azure:
         and how many of each kind are left; ``kept`` in the order they are written (links
         in file order, folders, previews in file order)."""
         empty = len(document([]).encode())
-        budget = MAX_BYTES - empty
+        budget = self._max_bytes - empty
         smallest = len(json.dumps({"route": "/", "rewrite": "/"}, indent=1).encode()) + 2
         kept: list[Route] = []
         left: Counter[str] = Counter()
@@ -196,18 +214,19 @@ class Azure:
         kept, left = self._fit(plan, rules)
         ruled = sum(1 for r in kept if r.rule is not None)
         body = document([r.entry for r in kept])
-        assert len(body.encode()) <= MAX_BYTES
+        assert len(body.encode()) <= self._max_bytes
         notes = []
         if left["link"]:
             total = left["link"] + sum(1 for r in kept if r.what == "link")
             notes.append(
                 f"Azure Static Web Apps: {left['link']} of {total} routes do not fit "
-                "its 20 KB config file; there the 404 page's script sends them to their page"
+                f"its {self._size} config file; there the 404 page's script sends them to "
+                "their page"
             )
         if left["preview"] or left["folder"]:
             notes.append(
                 f"Azure Static Web Apps: {left['preview']} preview(s) and {left['folder']} "
-                "folder(s) have no route within its 20 KB config file; a preview answers "
+                f"folder(s) have no route within its {self._size} config file; a preview answers "
                 "with the 404 page, whose script goes on to it, a folder with a 301 to "
                 "'folder/' and then the 404 page"
             )

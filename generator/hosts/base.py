@@ -36,9 +36,11 @@ class Cap:
 @dataclass(frozen=True)
 class Limits:
     """A host's documented limits. ``rules``, ``file_bytes`` and ``line_chars`` are those of
-    its rule file (the host module keeps within them); ``source`` names where they are
-    documented. The caps below are of a whole deployment, which is the whole output folder:
-    a build checks them (generator/limits.py) and says how far it is from each."""
+    its rule file (the host module keeps within them, reading them from here); ``source``
+    says them with where they are documented, in Markdown: the host's "Limits (source)"
+    cell of the table in docs/hosts.md. The caps below are of a whole deployment, which is
+    the whole output folder: a build checks them (generator/limits.py) and says how far it
+    is from each."""
 
     rules: int | None = None
     file_bytes: int | None = None
@@ -75,13 +77,20 @@ class Limits:
 
 @dataclass(frozen=True)
 class Behaviour:
-    """How the host's engine treats requests, as seen on the engine (docs/hosts.md)."""
+    """How the host's engine treats requests, as seen on the engine. The text is the host's
+    row of the table in docs/hosts.md, in Markdown: ``table.py`` makes the table from these
+    (tests/test_hosts.py holds the doc to it), and the numbers below are what the
+    conformance suite asserts on the engine (tests/e2e/test_conformance.py)."""
 
-    query: str
+    query: str  # what becomes of the visitor's query string
     case: str
     trailing_slash: str
     unicode: str
     files: str  # what happens when a file exists at a rule's path
+    statuses_note: str  # said after the statuses the host declares ('(no 410)')
+    verified_by: str  # the engine of the conformance suite, or what stands in for one
+    # said after one of the host's files in the table: (file, note)
+    file_notes: tuple[tuple[str, str], ...] = ()
     case_insensitive: bool = False  # '/GH' finds the rule of '/gh'
     slash_status: int = 404  # what '/gh/' gets on the engine (302: the rule; 301/308: to '/gh')
     serves_own_config: bool = False  # the local engine serves the rule file itself

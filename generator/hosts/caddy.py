@@ -92,14 +92,16 @@ class Caddy:
     title = "Caddy"
     files = (FILE,)
     statuses = frozenset({301, 302, 303, 307, 308, 410})
-    limits = Limits(source="no limit on matchers (https://caddyserver.com/docs/caddyfile/matchers)")
+    limits = Limits(source="none ([docs](https://caddyserver.com/docs/caddyfile/matchers))")
     behaviour = Behaviour(
-        query="merged as promised (?{query} / &{query} behind an expression matcher)",
-        case="case-insensitive: /GH redirects like /gh",
-        trailing_slash="'/gh/' is a 404",
-        unicode="literal UTF-8 paths match the decoded path",
-        files="the route's rules run before file_server",
+        query="merged as promised",
+        case="**insensitive**: `/GH` redirects like `/gh`",
+        trailing_slash="`/gh/` is a 404",
+        unicode="literal UTF-8",
+        files="the route runs before `file_server`",
         case_insensitive=True,
+        statuses_note=" (the expired page)",
+        verified_by="Caddy 2.6.2 (Debian)",
     )
 
     def ruled(

@@ -38,7 +38,7 @@ class Firebase:
     files = (FILE,)
     statuses = frozenset({301, 302})
     limits = Limits(
-        source="https://firebase.google.com/docs/hosting/full-config#redirects (no number)",
+        source="no number ([docs](https://firebase.google.com/docs/hosting/full-config#redirects))",
         # Hosting's API takes files under 2 GB each; its storage quota (10 GB without
         # billing) is the project's, every release kept included: not a cap of one build.
         asset_bytes=Cap.only(
@@ -47,15 +47,21 @@ class Firebase:
         ),
     )
     behaviour = Behaviour(
-        query="re-encoded by redirects ('%2B' becomes '%252B') and always appended: "
-        "no redirects, the pages keep the visitor's query",
-        case="case-sensitive",
-        trailing_slash="'/gh/' gets a 301 to '/gh' ('trailingSlash: false')",
-        unicode="served from the UTF-8 file name",
-        files="no redirects: the pages answer",
+        query="a redirect always appends it and re-encodes it (`%2B` becomes `%252B`, `%26` "
+        "`%2526`, `?q=a?b` loses `?b`; superstatic's `decodeURI`/`encodeURI`), and Firebase "
+        "Hosting runs superstatic "
+        "([firebase/superstatic#232](https://github.com/firebase/superstatic/issues/232)): no"
+        " redirects, every link is its page, which passes the query on byte for byte",
+        case="sensitive",
+        trailing_slash="`/gh/` gets a 301 to `/gh` (`trailingSlash: false`)",
+        unicode="literal UTF-8",
+        files="no redirects: `cleanUrls` serves `/gh` from `gh.html`",
         slash_status=301,
         html_status=301,  # cleanUrls: '/gh.html' gets a 301 to '/gh'
         serves_own_config=True,
+        statuses_note=" (no 410); none used: the pages answer",
+        verified_by="superstatic 10.0.0 (Firebase's own server); it serves `firebase.json` itself, "
+        "which `firebase deploy` leaves out (`ignore`)",
     )
 
     def ruled(

@@ -24,7 +24,7 @@ class GitHubPages:
     files = ("CNAME", ".nojekyll")
     statuses: frozenset[int] = frozenset()
     limits = Limits(
-        source="https://docs.github.com/en/pages (no redirect rules exist)",
+        source="no rules exist ([docs](https://docs.github.com/en/pages))",
         # "Published GitHub Pages sites may be no larger than 1 GB"; actions/deploy-pages
         # warns past 2**30 bytes of the uploaded artifact (ONE_GIGABYTE in
         # src/internal/deployment.js), a tar of the files, compressed.
@@ -35,11 +35,15 @@ class GitHubPages:
     )
     behaviour = Behaviour(
         query="the page passes it on",
-        case="case-sensitive",
-        trailing_slash="'/gh/' is a 404 (404.html); a folder ('/team' of 'team/docs') gets a 301 "
-        "to '/team/', then the 404 page",
+        case="sensitive",
+        trailing_slash="`/gh/` is a 404; a folder (`/team` of `team/docs`) gets a 301 to `/team/`, "
+        "then the 404 page (no rules to change it)",
         unicode="served from the UTF-8 file name",
-        files="no rules: the pages answer",
+        files="pages only",
+        statuses_note=": pages answer (200), `404.html` (404), which finds mangled links",
+        verified_by="a static server with GitHub Pages' lookup (`/x` from `x.html`, `404.html`) "
+        "and the pages' script run in Node (`tests/e2e/test_http.py`)",
+        file_notes=(("CNAME", "with `site.domain`"),),
     )
 
     def ruled(

@@ -41,6 +41,7 @@ from ..urls import quote_path
 from .base import Behaviour, Cap, HostOutput, Limits, overflow_note
 
 FILE = "_redirects"
+HEADERS_FILE = "_headers"  # read by Netlify and Cloudflare Pages, not GitLab Pages
 
 # Redirect pages stay in browser caches for 5 minutes at most, so a changed or expired
 # link takes effect soon after a rebuild (docs/output.md, "Status codes and caching").
@@ -158,21 +159,23 @@ CLOUDFLARE_PREVIEW = (
 class RedirectsHost:
     """One host reading the shared ``_redirects`` file."""
 
-    files = (FILE, "_headers")
-
     def __init__(
         self,
         name: str,
         title: str,
+        files: tuple[str, ...],
         statuses: frozenset[int],
         limits: Limits,
         behaviour: Behaviour,
+        why: str,
     ) -> None:
         self.name = name
         self.title = title
+        self.files = files
         self.statuses = statuses
         self.limits = limits
         self.behaviour = behaviour
+        self.why = why  # why a path gets no rule of this host: the build's note says it
 
     def ruled(
         self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
@@ -185,9 +188,6 @@ class RedirectsHost:
         if not writers or self.name != writers[0]:
             return HostOutput()  # the first of them writes the file for all
         return render_file(plan, selected, rules)
-
-
-WRITERS = ("netlify", "cloudflare", "gitlab")
 
 
 @dataclass
@@ -235,95 +235,109 @@ def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> 
     # out only in a build for GitLab alone: beside any other host (Azure, nginx... not only
     # the hosts of this file) they would never apply.
     gitlab_only = selected == frozenset({"gitlab"})
-    candidates = [(r, _lines_of(r, hosts, gitlab_only)) for r in rules]
-    candidates = [(r, lines) for r, lines in candidates if lines]
-    notes: list[str] = []
-
-    cloudflare, gitlab = CLOUDFLARE.limits, GITLAB.limits
-    too_long: list[Rule] = []
-    if "cloudflare" in hosts:
-        # Cloudflare skips a line over 1,000 characters; the rule is left to its page
-        # everywhere, so that every host gives the same answer.
-        longest = cloudflare.line_chars or 0
-        too_long = [r for r, ls in candidates if any(len(x) > longest for _, x in ls)]
-        candidates = [(r, ls) for r, ls in candidates if r not in too_long]
-
-    def distinct(lines: list[tuple[str, str]]) -> list[str]:
-        return list(dict.fromkeys(x for _, x in lines))
-
-    # Budgets of the whole file: every line counts against each host's cap; GitLab's
-    # bytes are the whole file's, its header lines included.
+    candidates, too_long = _candidates(rules, hosts, gitlab_only)
     header = "\n".join(GITLAB_HEADER_LINES if hosts == ["gitlab"] else HEADER_LINES) + "\n"
-    max_rules = cloudflare.rules if "cloudflare" in hosts else None
-    max_bytes = None
-    if gitlab_only:
-        max_rules = gitlab.rules
-        max_bytes = (gitlab.file_bytes or 0) - len(header.encode())
-    by_rule = dict((id(r), distinct(ls)) for r, ls in candidates)
+    by_rule = {id(r): list(dict.fromkeys(x for _, x in ls)) for r, ls in candidates}
 
     def cost(rule: Rule) -> tuple[int, int]:
         lines = by_rule[id(rule)]
         return len(lines), sum(len(x.encode()) + 1 for x in lines)
 
-    kept_rules, left = fit([r for r, _ in candidates], cost, (max_rules, max_bytes))
+    budget = _budget(hosts, gitlab_only, len(header.encode()))
+    kept_rules, left = fit([r for r, _ in candidates], cost, budget)
 
     body = [header.rstrip("\n")]
     kept: dict[str, list[Rule]] = {h: [] for h in hosts}
-    owners = dict((id(r), ls) for r, ls in candidates)
+    owners = {id(r): ls for r, ls in candidates}
     for rule in kept_rules:
         body.extend(by_rule[id(rule)])
         for host in dict.fromkeys(h for h, _ in owners[id(rule)]):
             kept[host].append(rule)
-
-    if left or too_long:
-        caps = []
-        if "cloudflare" in hosts:
-            caps.append(
-                f"Cloudflare Pages: {cloudflare.rules:,} rules, "
-                f"{cloudflare.line_chars:,} characters a line"
-            )
-        if gitlab_only:
-            kib = (gitlab.file_bytes or 0) // 1024
-            caps.append(f"GitLab Pages: {gitlab.rules:,} rules, {kib} KiB")
-        notes.append(
-            overflow_note("_redirects", len(kept_rules), len(left) + len(too_long), "; ".join(caps))
-        )
-    for host in hosts:
-        if host == "gitlab" and not gitlab_only:
-            notes.append(
-                "GitLab Pages: every link is answered by its page (files override "
-                "redirects there); a build with 'hosts: [gitlab]' gives links with "
-                "'forward_query: false' a redirect at the edge"
-            )
-            continue
-        unanswered = len(rules) - len(kept[host])
-        if unanswered:
-            notes.append(
-                f"{TITLES[host]}: {unanswered} path(s) are answered by their page ({WHY[host]})"
-            )
+    overflow = len(left) + len(too_long)
+    notes = _notes(hosts, gitlab_only, len(kept_rules), overflow, len(rules), kept)
     if "cloudflare" in hosts and plan.site.preview is True:
         body.extend(CLOUDFLARE_PREVIEW)
     files = {FILE: ("\n".join(body) + "\n").encode()}
     if hosts != ["gitlab"]:  # GitLab Pages has no _headers; it would only be served as a file
-        files["_headers"] = HEADERS.encode()
+        files[HEADERS_FILE] = HEADERS.encode()
     return _FileOutput(
         files=files,
         rules=len(kept_rules),
-        left_to_pages=len(left) + len(too_long),
+        left_to_pages=overflow,
         notes=notes,
         ruled={host: len(answered) for host, answered in kept.items()},
         kept=kept,
     )
 
 
-TITLES = {"netlify": "Netlify", "cloudflare": "Cloudflare Pages", "gitlab": "GitLab Pages"}
-WHY = {
-    "netlify": "it would not pass the query string on byte for byte, or would not drop it",
-    "cloudflare": "it would not pass the query string on as the link asks, has no 410, "
-    "or would rewrite the target",
-    "gitlab": "it drops the query string and takes 301/302 only: links with "
-    "'forward_query: false' get a rule there",
-}
+Lines = list[tuple[str, str]]  # (host, line) pairs: which host reads each line
+
+
+def _candidates(
+    rules: Sequence[Rule], hosts: Sequence[str], gitlab_only: bool
+) -> tuple[list[tuple[Rule, Lines]], list[Rule]]:
+    """(rule, its lines) for each rule a host of the file answers, and the rules left to
+    their pages everywhere because Cloudflare would skip a line of theirs."""
+    candidates = [(r, _lines_of(r, hosts, gitlab_only)) for r in rules]
+    candidates = [(r, lines) for r, lines in candidates if lines]
+    if "cloudflare" not in hosts:
+        return candidates, []
+    # Cloudflare skips a line over its limit; the rule is left to its page everywhere,
+    # so that every host gives the same answer.
+    longest = CLOUDFLARE.limits.line_chars or 0
+    too_long = [r for r, ls in candidates if any(len(x) > longest for _, x in ls)]
+    long_ids = {id(r) for r in too_long}
+    return [(r, ls) for r, ls in candidates if id(r) not in long_ids], too_long
+
+
+def _budget(hosts: Sequence[str], gitlab_only: bool, header_bytes: int) -> tuple[int | None, ...]:
+    """(lines, bytes) the rules of the file may take, None where nothing caps them (as
+    ``fit`` reads a budget): every line counts against each host's cap; GitLab's bytes are
+    the whole file's, its header lines included."""
+    if gitlab_only:
+        return GITLAB.limits.rules, (GITLAB.limits.file_bytes or 0) - header_bytes
+    return (CLOUDFLARE.limits.rules if "cloudflare" in hosts else None), None
+
+
+def _notes(
+    hosts: Sequence[str],
+    gitlab_only: bool,
+    kept: int,
+    overflow: int,
+    total: int,
+    answered: dict[str, list[Rule]],
+) -> list[str]:
+    """What the build prints about the file: the rules past its caps (``overflow`` of
+    ``kept + overflow``), then per host the paths of ``total`` its pages answer."""
+    notes: list[str] = []
+    if overflow:
+        caps = []
+        if "cloudflare" in hosts:
+            cloudflare = CLOUDFLARE.limits
+            caps.append(
+                f"{CLOUDFLARE.title}: {cloudflare.rules:,} rules, "
+                f"{cloudflare.line_chars:,} characters a line"
+            )
+        if gitlab_only:
+            gitlab = GITLAB.limits
+            kib = (gitlab.file_bytes or 0) // 1024
+            caps.append(f"{GITLAB.title}: {gitlab.rules:,} rules, {kib} KiB")
+        notes.append(overflow_note(FILE, kept, overflow, "; ".join(caps)))
+    for name in hosts:
+        if name == "gitlab" and not gitlab_only:
+            notes.append(
+                "GitLab Pages: every link is answered by its page (files override "
+                "redirects there); a build with 'hosts: [gitlab]' gives links with "
+                "'forward_query: false' a redirect at the edge"
+            )
+            continue
+        unanswered = total - len(answered[name])
+        if unanswered:
+            host = WRITING[name]
+            notes.append(
+                f"{host.title}: {unanswered} path(s) are answered by their page ({host.why})"
+            )
+    return notes
 
 
 _QUERY = "appended when the target has no query, dropped when it has one"
@@ -331,35 +345,45 @@ _QUERY = "appended when the target has no query, dropped when it has one"
 NETLIFY = RedirectsHost(
     "netlify",
     "Netlify",
+    (FILE, HEADERS_FILE),
     frozenset({301, 302, 303, 307, 308, 410}),
     Limits(
-        source="https://docs.netlify.com/routing/redirects/ (no number; very large files fail)",
+        source="no number; very large files fail to deploy "
+        "([docs](https://docs.netlify.com/routing/redirects/))",
         # no cap on the files of a deploy, but 54,000 files in any one folder
         folder_files=Cap.only(
             54_000, "https://docs.netlify.com/site-deploys/overview/#files-per-directory-limit"
         ),
     ),
     Behaviour(
-        query="passed on re-encoded as form data ('%20' becomes '+'): only links that drop "
-        "the visitor's query get a rule; the pages keep its bytes",
-        case="case-sensitive",
-        trailing_slash="'/gh/' gets the rule of '/gh' (the slash is normalised before rules run)",
-        unicode="paths written percent-encoded, as documented, and raw UTF-8, which is what "
-        "netlify-cli matches",
-        files="a file wins unless the rule is forced ('302!'): rules are forced",
+        query="passed on as re-encoded form data, not as sent: netlify-cli rebuilds it from its "
+        "parameters (`%20` becomes `+`, `a` becomes `a=`, `?&` is dropped; netlify/cli#2017 "
+        "made it follow production), and Netlify's edge is reported to sort them "
+        "([forum](https://answers.netlify.com/t/query-parameters-sorted-alphabetically-by-netlify-middleware/134650));"
+        " so only links that drop the visitor's query and whose target has its own get a "
+        "rule; the pages pass it on byte for byte",
+        case="sensitive",
+        trailing_slash="`/gh/` gets the rule of `/gh`",
+        unicode="rules written percent-encoded (as documented) and raw (what netlify-cli matches)",
+        files="file wins unless forced: rules are forced (`302!`)",
         slash_status=302,
         serves_own_config=True,  # netlify-cli serves _redirects and _headers as files
+        statuses_note=" (the expired page)",
+        verified_by="netlify-cli 27.10.2 (`netlify serve --offline`), Node 22.23.3 from npm",
     ),
+    "it would not pass the query string on byte for byte, or would not drop it",
 )
 CLOUDFLARE = RedirectsHost(
     "cloudflare",
     "Cloudflare Pages",
+    (FILE, HEADERS_FILE),
     frozenset({301, 302, 303, 307, 308}),
     Limits(
         # 2,000 static rules, 1,000 characters a line
         rules=2000,
         line_chars=1000,
-        source="https://developers.cloudflare.com/pages/configuration/redirects/",
+        source="2,000 static rules, 1,000 characters a line "
+        "([docs](https://developers.cloudflare.com/pages/configuration/redirects/))",
         # 20,000 files a site on the Free plan, 100,000 on Workers Paid (with
         # PAGES_WRANGLER_MAJOR_VERSION=4 set in the project: changelog of 2026-01-23), and
         # 25 MiB a file. wrangler counts every file but those on its ignore list, which
@@ -372,21 +396,27 @@ CLOUDFLARE = RedirectsHost(
         asset_bytes=Cap.only(
             25 * 1024 * 1024, "https://developers.cloudflare.com/pages/platform/limits/#file-size"
         ),
-        uncounted=frozenset({FILE, "_headers"}),
+        uncounted=frozenset({FILE, HEADERS_FILE}),
     ),
     Behaviour(
-        query=_QUERY,
-        case="case-sensitive",
-        trailing_slash="'/gh/' gets a 308 to '/gh' (because gh.html exists), then the rule",
-        unicode="rules written percent-encoded match what browsers send",
-        files="rules always win over files",
+        query="appended as the visitor sent it to a target without one, dropped when it has one: "
+        "rules only where that is the promise",
+        case="sensitive",
+        trailing_slash="`/gh/` gets a 308 to `/gh`",
+        unicode="percent-encoded",
+        files="rules win",
         slash_status=308,
         html_status=308,  # '/gh.html' gets a 308 to '/gh'
+        statuses_note=" (no 410: the expired page, 200)",
+        verified_by="wrangler 4.86.0 (`wrangler pages dev`, workerd)",
     ),
+    "it would not pass the query string on as the link asks, has no 410, "
+    "or would rewrite the target",
 )
 GITLAB = RedirectsHost(
     "gitlab",
     "GitLab Pages",
+    (FILE,),  # GitLab Pages reads no _headers
     frozenset({301, 302}),
     Limits(
         # Its defaults: a _redirects file over 64 KiB is refused whole, and rules past the
@@ -395,7 +425,9 @@ GITLAB = RedirectsHost(
         # too (GitLab reads them as invalid rules).
         rules=1000,
         file_bytes=64 * 1024,
-        source="https://docs.gitlab.com/ee/user/project/pages/redirects.html",
+        source="1,000 rules, 64 KiB; past them rules are not processed "
+        "([docs](https://docs.gitlab.com/ee/user/project/pages/redirects.html), "
+        "gitlab-org/gitlab-pages!555)",
         # 200,000 entries a site, its folders (and links) included; 1 GB a site on
         # GitLab.com (a self-managed instance sets its own: 100 MB unless changed)
         site_files=Cap.only(
@@ -407,12 +439,22 @@ GITLAB = RedirectsHost(
         counts_folders=True,
     ),
     Behaviour(
-        query="dropped: only links with 'forward_query: false' get a rule",
-        case="case-sensitive",
-        trailing_slash="'/gh/' gets the rule of '/gh' (gitlab-pages normalises both paths)",
+        query="dropped: only links with `forward_query: false` get a rule",
+        case="sensitive",
+        trailing_slash="not verified",
         unicode="rules written raw UTF-8: gitlab-pages matches the decoded path",
-        files="files override redirects (no force): rules only in a GitLab-only build, "
-        "which leaves the ruled links' pages out",
+        files="files override rules, no force: a GitLab-only build leaves out the pages of ruled "
+        "links; beside other hosts every link is its page",
         files_override_rules=True,
+        statuses_note=" (redirects to another domain need GitLab 17.4 or later)",
+        verified_by="no engine offline (Go, not in a registry here): `tests/test_hosts.py` "
+        "checks every line against the rules of gitlab-pages' validator (count, size, "
+        "statuses, no force, 25 slashes)",
+        file_notes=(("_redirects", "only in a GitLab-only build"),),
     ),
+    "it drops the query string and takes 301/302 only: links with "
+    "'forward_query: false' get a rule there",
 )
+# The hosts that read the file, by name; the first selected writes it for all
+WRITING = {host.name: host for host in (NETLIFY, CLOUDFLARE, GITLAB)}
+WRITERS = tuple(WRITING)
