@@ -6,7 +6,7 @@ from __future__ import annotations
 import urllib.parse
 
 from .model import Domain, LinkSet
-from .slugs import did_you_mean
+from .names import did_you_mean
 from .urls import UrlError, host_name
 
 

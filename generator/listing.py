@@ -27,8 +27,8 @@ from typing import Any
 
 from .markdown import code, md_cell
 from .model import Campaign, Link, LinkSet, State
+from .names import did_you_mean
 from .plan import Plan
-from .slugs import did_you_mean
 from .times import describe, zone
 
 SOON = timedelta(days=7)

@@ -26,7 +26,7 @@ import segno
 
 from . import domains
 from .model import LinkSet
-from .slugs import did_you_mean
+from .names import did_you_mean
 from .urls import quote_path
 
 FOLDER = "_qr"
