@@ -1,9 +1,12 @@
 # Shortcuts for developers; the scripts are what the README and CI use.
-.PHONY: site test lint golden images
+.PHONY: site test fast lint golden images
 site:
 	bash scripts/build-site.sh
 test:
 	bash scripts/test.sh
+# The fast tier: in-process tests, under a minute (README, "Tests in tiers").
+fast:
+	.venv/bin/python -m pytest -m "not slow and not e2e" -q
 lint:
 	.venv/bin/ruff check generator tests && .venv/bin/ruff format --check generator tests
 # Regenerate the golden site after an intended output change, then read the diff.

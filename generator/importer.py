@@ -273,6 +273,27 @@ def _rows(
     sep_line: int,
 ) -> Table:
     problems = _header_problems(name, header, fmt, columns, sep_line)
+    rows = _read_rows(text, name, delimiter, header, sep_line, problems)
+    if problems:
+        raise ImportError_(sorted(problems))
+    problems = _unnamed_column_problems(name, header, columns, rows)
+    if problems:
+        raise ImportError_(problems)
+    known = {i for i in columns.values()}
+    ignored = [h for i, h in enumerate(header) if h.strip() and i not in known]
+    return Table(name, fmt, header, columns, rows, ignored)
+
+
+def _read_rows(
+    text: str,
+    name: str,
+    delimiter: str,
+    header: list[str],
+    sep_line: int,
+    problems: list[Problem],
+) -> list[Row]:
+    """The rows under the header that hold a cell; a row longer than the header, or text
+    that is not CSV, adds to ``problems``."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     rows: list[Row] = []
     number, line = 1, 1 + sep_line
@@ -312,9 +333,15 @@ def _rows(
                 name,
             )
         )
-    if problems:
-        raise ImportError_(sorted(problems))
-    for i, head in enumerate(header):  # a column without a name and with cells
+    return rows
+
+
+def _unnamed_column_problems(
+    name: str, header: list[str], columns: dict[str, int], rows: list[Row]
+) -> list[Problem]:
+    """A value in a column without a name (and no format's column), the first of each."""
+    problems: list[Problem] = []
+    for i, head in enumerate(header):
         if not head.strip() and i not in columns.values():
             used = next((r for r in rows if i < len(r.cells) and r.cells[i].strip()), None)
             if used is not None:
@@ -329,11 +356,7 @@ def _rows(
                         name,
                     )
                 )
-    if problems:
-        raise ImportError_(problems)
-    known = {i for i in columns.values()}
-    ignored = [h for i, h in enumerate(header) if h.strip() and i not in known]
-    return Table(name, fmt, header, columns, rows, ignored)
+    return problems
 
 
 def _header_problems(

@@ -312,64 +312,78 @@ def load_text_slowly(
 
     ``cls`` is the PyYAML loader class to parse with (default: ``yaml_loader()``); the
     tests compare the fast reader with both."""
+    refused = _invisible_line_break(text, filename)
+    if refused is not None:
+        return None, [refused]
+    cls = cls or yaml_loader()
+    doc = Document(data=None, filename=filename)
+    problems: list[Problem] = []
+    if not _read_events(text, cls, doc, problems):
+        return None, sorted(problems)
+    if doc.data is INVALID:  # the whole document is a refused alias or tag: nothing to check
+        return None, sorted(problems)
+    return doc, sorted(problems)
+
+
+def _invisible_line_break(text: str, filename: str) -> Problem | None:
+    """A line break PyYAML reads that editors do not show (``load_text_slowly``), if any."""
     hidden = _HIDDEN_BREAK.search(text)
     if hidden is not None:
         line, col = _position_of(text, hidden.start())
         char = hidden.group()
         what = f"U+{ord(char):04X} ({_HIDDEN_BREAKS[char]})"
-        return None, [
-            Problem(
-                line,
-                col,
-                ERROR,
-                f"the file contains the invisible line break {what}",
-                "remove it: YAML reads a new line there, which editors and GitHub do not show",
-                filename,
-            )
-        ]
+        return Problem(
+            line,
+            col,
+            ERROR,
+            f"the file contains the invisible line break {what}",
+            "remove it: YAML reads a new line there, which editors and GitHub do not show",
+            filename,
+        )
     bom = text.find("\n\ufeff")
     if bom >= 0:  # libyaml skips it there, PyYAML's pure-Python parser reads it as text
         line, col = _position_of(text, bom + 1)
-        return None, [
-            Problem(
-                line,
-                col,
-                ERROR,
-                "a byte order mark (U+FEFF, invisible) starts this line",
-                "remove it: it is left over from joining two files",
-                filename,
-            )
-        ]
-    cls = cls or yaml_loader()
-    doc = Document(data=None, filename=filename)
-    problems: list[Problem] = []
+        return Problem(
+            line,
+            col,
+            ERROR,
+            "a byte order mark (U+FEFF, invisible) starts this line",
+            "remove it: it is left over from joining two files",
+            filename,
+        )
+    return None
+
+
+def _read_events(text: str, cls: type, doc: Document, problems: list[Problem]) -> bool:
+    """Compose ``text`` into ``doc`` with the loader class ``cls``; False when reading
+    stopped (a syntax error or a refused character, now in ``problems``, or nesting too
+    deep)."""
+    filename = doc.filename
     loader = None
     try:
         # inside the try: the pure-Python reader refuses a control character right here
         loader = cls(text)
         _compose(loader, doc, problems)
     except _TooDeep:
-        return None, sorted(problems)
+        return False
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc, text, filename, cls))
-        return None, sorted(problems)
+        return False
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         problems.append(_bad_character(text, text.find(char), filename))
-        return None, sorted(problems)
+        return False
     except UnicodeEncodeError as exc:  # a lone surrogate, which libyaml cannot even take:
         # no file holds one (decode), a string made in Python can ('add' from a command line)
         problems.append(_bad_character(text, exc.start, filename))
-        return None, sorted(problems)
+        return False
     except yaml.YAMLError as exc:  # pragma: no cover - every error PyYAML raises is above
         problems.append(Problem(1, 1, ERROR, f"YAML: {shown(str(exc), 300)}", None, filename))
-        return None, sorted(problems)
+        return False
     finally:
         if loader is not None:
             loader.dispose()
-    if doc.data is INVALID:  # the whole document is a refused alias or tag: nothing to check
-        return None, sorted(problems)
-    return doc, sorted(problems)
+    return True
 
 
 def _bad_character(text: str, index: int, filename: str) -> Problem:
@@ -493,13 +507,120 @@ def _syntax_hint(message: str, text: str, mark: Any) -> str | None:
 
 def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
     """Build plain values from parser events, recording positions on the way."""
-    fname = doc.filename
-    stack: list[_Frame] = []
-    documents = 0
-    skip_depth = 0  # > 0 while skipping a refused subtree (complex key, too deep)
+    _Composer(doc, problems).run(loader)
 
-    def attach(value: Any, start: Any) -> tuple[Path, bool]:
+
+class _Composer:
+    """The state of ``_compose``: the containers open, the key waiting for its value, and
+    how deep into a refused subtree (complex key, unsupported tag) the events are."""
+
+    def __init__(self, doc: Document, problems: list[Problem]) -> None:
+        self.doc = doc
+        self.problems = problems
+        self.fname = doc.filename
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.skip_depth = 0  # > 0 while skipping a refused subtree (complex key, too deep)
+
+    def run(self, loader: Any) -> None:
+        while loader.check_event():
+            ev = loader.get_event()
+            if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(ev, yaml.DocumentStartEvent):
+                self.document_start(ev)
+            elif self.skip_depth:
+                if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    self.skip_depth += 1
+                elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    self.skip_depth -= 1
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                self.stack.pop()
+            elif isinstance(ev, yaml.AliasEvent):
+                self.refuse(
+                    ev,
+                    f"YAML alias *{ev.anchor} is not allowed",
+                    "write the value out in full: aliases are refused so that a small file "
+                    "cannot expand into a huge one",
+                )
+            elif isinstance(ev, yaml.ScalarEvent):
+                self.scalar(loader, ev)
+            else:
+                self.collection_start(ev)
+
+    def document_start(self, ev: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            self.problems.append(
+                _problem(
+                    self.fname,
+                    ev.start_mark,
+                    "more than one YAML document ('---') in the file",
+                    "keep everything in one document; remove the extra '---'",
+                )
+            )
+            # Keep parsing for syntax errors, but drop what follows.
+            self.stack.clear()
+            self.stack.append(_Frame(container=[], path=("<extra>",), depth=0, discard=True))
+
+    def refuse(self, ev: Any, message: str, hint: str) -> None:
+        """One problem, and the node in its place (a key or a value) kept as invalid."""
+        self.problems.append(_problem(self.fname, ev.start_mark, message, hint))
+        if self.expecting_key():
+            self.take_key(_DISCARD, ev)
+        else:
+            self.attach(INVALID, ev.start_mark)
+
+    def scalar(self, loader: Any, ev: Any) -> None:
+        value = _construct_scalar(loader, ev, self.fname, self.problems)
+        if self.expecting_key():
+            if isinstance(value, (list, dict)):  # pragma: no cover - scalars only
+                value = _DISCARD
+            self.take_key(value, ev)
+        else:
+            path, kept = self.attach(value, ev.start_mark)
+            if kept and value.__class__ is bool and ev.value not in YAML12_BOOLEANS:
+                self.doc.yaml11_booleans[path] = ev.value
+
+    def collection_start(self, ev: Any) -> None:
+        is_map = isinstance(ev, yaml.MappingStartEvent)
+        allowed = _STANDARD_MAP_TAGS if is_map else _STANDARD_SEQ_TAGS
+        if ev.tag not in allowed and not ev.implicit:
+            # ``!!python/object/apply:os.system [...]`` and the like: one message, and the
+            # list or mapping under the tag is skipped, not kept as if untagged (which
+            # gave a second message about the same value, such as "expected a URL").
+            self.refuse(ev, f"YAML tag {ev.tag} is not supported", "remove the tag")
+            self.skip_depth = 1
+            return
+        depth = (self.stack[-1].depth + 1) if self.stack else 1
+        if self.expecting_key():
+            self.refuse(
+                ev,
+                "a key must be a plain value, not a list or mapping",
+                "check for a stray '?' or '[' before the key",
+            )
+            self.skip_depth = 1
+            return
+        if depth > MAX_DEPTH:
+            self.problems.append(
+                _problem(
+                    self.fname,
+                    ev.start_mark,
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    "links.yaml needs at most four levels; check the indentation",
+                )
+            )
+            # and no further: no links file is this deep, and the rest of such a file
+            # (50 MB of indentation, 10,000 '[') costs the pure-Python parser a minute
+            # to read and could only add a parser's own limit (libyaml's, at 1,000)
+            raise _TooDeep
+        container: dict | list = {} if is_map else []
+        path, kept = self.attach(container, ev.start_mark)
+        self.stack.append(_Frame(container=container, path=path, depth=depth, discard=not kept))
+
+    def attach(self, value: Any, start: Any) -> tuple[Path, bool]:
         """Put ``value`` in the current container; returns its path and whether it is kept."""
+        stack, doc = self.stack, self.doc
         if not stack:
             doc.data = value
             return (), True
@@ -525,21 +646,23 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
         )
         return path, True
 
-    def expecting_key() -> bool:
+    def expecting_key(self) -> bool:
+        stack = self.stack
         return bool(stack) and isinstance(stack[-1].container, dict) and not stack[-1].has_key
 
-    def take_key(key: Any, ev: Any) -> None:
-        top = stack[-1]
+    def take_key(self, key: Any, ev: Any) -> None:
+        top = self.stack[-1]
         top.has_key = True
         if top.discard or key is _DISCARD or key is INVALID:
             top.pending_key = _DISCARD
             return
         path = (*top.path, key)
-        if key in top.container or path in doc.positions:
-            first = doc.positions[path]
-            problems.append(
+        positions = self.doc.positions
+        if key in top.container or path in positions:
+            first = positions[path]
+            self.problems.append(
                 _problem(
-                    fname,
+                    self.fname,
                     ev.start_mark,
                     f"duplicate key {_show(key)} (first on line {first[0]})",
                     "YAML would silently keep only the last one: remove or rename one of them",
@@ -548,120 +671,13 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
             top.pending_key = _DISCARD
             return
         top.pending_key = key
-        doc.positions[path] = Position(
+        positions[path] = Position(
             ev.start_mark.line + 1,
             ev.start_mark.column + 1,
             ev.start_mark.line + 1,
             ev.start_mark.column + 1,
             ev.value if isinstance(ev, yaml.ScalarEvent) else None,
         )
-
-    while loader.check_event():
-        ev = loader.get_event()
-        if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-            continue
-        if isinstance(ev, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                problems.append(
-                    _problem(
-                        fname,
-                        ev.start_mark,
-                        "more than one YAML document ('---') in the file",
-                        "keep everything in one document; remove the extra '---'",
-                    )
-                )
-                # Keep parsing for syntax errors, but drop what follows.
-                stack.clear()
-                stack.append(_Frame(container=[], path=("<extra>",), depth=0, discard=True))
-            continue
-
-        if skip_depth:
-            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                skip_depth += 1
-            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                skip_depth -= 1
-            continue
-
-        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-            continue
-
-        if isinstance(ev, yaml.AliasEvent):
-            problems.append(
-                _problem(
-                    fname,
-                    ev.start_mark,
-                    f"YAML alias *{ev.anchor} is not allowed",
-                    "write the value out in full: aliases are refused so that a small file "
-                    "cannot expand into a huge one",
-                )
-            )
-            if expecting_key():
-                take_key(_DISCARD, ev)
-            else:
-                attach(INVALID, ev.start_mark)
-            continue
-
-        if isinstance(ev, yaml.ScalarEvent):
-            value = _construct_scalar(loader, ev, fname, problems)
-            if expecting_key():
-                if isinstance(value, (list, dict)):  # pragma: no cover - scalars only
-                    value = _DISCARD
-                take_key(value, ev)
-            else:
-                path, kept = attach(value, ev.start_mark)
-                if kept and value.__class__ is bool and ev.value not in YAML12_BOOLEANS:
-                    doc.yaml11_booleans[path] = ev.value
-            continue
-
-        # A collection starts.
-        is_map = isinstance(ev, yaml.MappingStartEvent)
-        allowed = _STANDARD_MAP_TAGS if is_map else _STANDARD_SEQ_TAGS
-        if ev.tag not in allowed and not ev.implicit:
-            # ``!!python/object/apply:os.system [...]`` and the like: one message, and the
-            # list or mapping under the tag is skipped, not kept as if untagged (which
-            # gave a second message about the same value, such as "expected a URL").
-            problems.append(
-                _problem(
-                    fname, ev.start_mark, f"YAML tag {ev.tag} is not supported", "remove the tag"
-                )
-            )
-            if expecting_key():
-                take_key(_DISCARD, ev)
-            else:
-                attach(INVALID, ev.start_mark)
-            skip_depth = 1
-            continue
-        depth = (stack[-1].depth + 1) if stack else 1
-        if expecting_key():
-            problems.append(
-                _problem(
-                    fname,
-                    ev.start_mark,
-                    "a key must be a plain value, not a list or mapping",
-                    "check for a stray '?' or '[' before the key",
-                )
-            )
-            take_key(_DISCARD, ev)
-            skip_depth = 1
-            continue
-        if depth > MAX_DEPTH:
-            problems.append(
-                _problem(
-                    fname,
-                    ev.start_mark,
-                    f"nesting deeper than {MAX_DEPTH} levels",
-                    "links.yaml needs at most four levels; check the indentation",
-                )
-            )
-            # and no further: no links file is this deep, and the rest of such a file
-            # (50 MB of indentation, 10,000 '[') costs the pure-Python parser a minute
-            # to read and could only add a parser's own limit (libyaml's, at 1,000)
-            raise _TooDeep
-        container: dict | list = {} if is_map else []
-        path, kept = attach(container, ev.start_mark)
-        stack.append(_Frame(container=container, path=path, depth=depth, discard=not kept))
 
 
 def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem]) -> Any:

@@ -477,52 +477,63 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
         entry = found[2][-1] if found else None
         if entry is not None and same(entry.target, target) and moved is None:
             continue  # the usual case: found without reading positions
-        child = ":" in name  # a device's or expired target: it continues its slug's lines
-        if child and (entry is None or same(entry.target, target)):
-            # its slug has the message (not locked; moved), if any; its own move, from
-            # the line it has of its own, is said here
-            if found is None or found[0] >= own:
-                continue
-            before = _previous(lock.entries, forms, found)
-            if before is None or not same(before.target, moved) or same(before.target, target):
-                continue
-        elif entry is not None and same(entry.target, target) and same(target, moved):
-            continue  # 'repoint_from' naming its own target moves its devices or expiry
-        if entry is None:
-            # new, as far as this lock tells: a pull request's check adds to it what its
-            # base branch publishes (``against``), so a published name is never new there
-            continue
-        line, column = locate(path)  # only for a message: a deep one reads the file again
-        if not same(entry.target, target):
-            if moved is not None and same(entry.target, moved):
-                said = (
-                    ERROR,
-                    f"{name!r} moves from {entry.target} to {target} (repoint_from), "
-                    f"and {lock_name} does not record it yet",
-                    f"run 'shortlinks lock' and commit {lock_name}",
-                )
-            else:
-                where = f"{lock_name}:{entry.line}" if entry.line else None
-                said = (ERROR, *_moved_silently(name, entry.target, target, where))
-        elif (
-            found
-            and (before := _previous(lock.entries, forms, found))
-            and same(before.target, moved)
-        ):
-            said = (
-                WARNING,
-                f"{name!r} was moved from {moved} to {target} (repoint_from)",
-                "people who kept the old link now land on the new target; remove "
-                "'repoint_from' once this is merged",
-            )
-        else:
-            said = (
-                WARNING,
-                f"'repoint_from' of {name!r} names {moved}, which it no longer moves from",
-                "remove 'repoint_from'",
-            )
-        problems.append(Problem(line, column, *said, file=file))
+        said = _judged(name, target, moved, lock.entries, forms, own, found, lock_name)
+        if said is not None:
+            line, column = locate(path)  # only for a message: a deep one reads the file again
+            problems.append(Problem(line, column, *said, file=file))
     return problems
+
+
+def _judged(
+    name: str,
+    target: str,
+    moved: str | None,
+    entries: dict[str, list[Entry]],
+    forms: list[str],
+    own: int,
+    found: tuple[int, str, list[Entry]] | None,
+    lock_name: str,
+) -> tuple[str, str, str] | None:
+    """What ``check`` says of one published name other than the usual case (recorded with
+    its target, no 'repoint_from'): severity, message and hint, or None."""
+    entry = found[2][-1] if found else None
+    child = ":" in name  # a device's or expired target: it continues its slug's lines
+    if child and (entry is None or same(entry.target, target)):
+        # its slug has the message (not locked; moved), if any; its own move, from
+        # the line it has of its own, is said here
+        if found is None or found[0] >= own:
+            return None
+        before = _previous(entries, forms, found)
+        if before is None or not same(before.target, moved) or same(before.target, target):
+            return None
+    elif entry is not None and same(entry.target, target) and same(target, moved):
+        return None  # 'repoint_from' naming its own target moves its devices or expiry
+    if entry is None:
+        # new, as far as this lock tells: a pull request's check adds to it what its
+        # base branch publishes (``against``), so a published name is never new there
+        return None
+    if not same(entry.target, target):
+        if moved is not None and same(entry.target, moved):
+            return (
+                ERROR,
+                f"{name!r} moves from {entry.target} to {target} (repoint_from), "
+                f"and {lock_name} does not record it yet",
+                f"run 'shortlinks lock' and commit {lock_name}",
+            )
+        where = f"{lock_name}:{entry.line}" if entry.line else None
+        return (ERROR, *_moved_silently(name, entry.target, target, where))
+    if found and (before := _previous(entries, forms, found)) and same(before.target, moved):
+        return (
+            WARNING,
+            f"{name!r} was moved from {moved} to {target} (repoint_from)",
+            "people who kept the old link now land on the new target; remove "
+            "'repoint_from' once this is merged",
+        )
+    return (
+        WARNING,
+        f"'repoint_from' of {name!r} names {moved}, which it no longer moves from",
+        "remove 'repoint_from'",
+    )
 
 
 def since(

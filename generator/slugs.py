@@ -92,32 +92,52 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
         wide = collision_key(slug)
         if wide.isalnum() and wide not in RESERVED:  # no '/', '.' or '_' as people see it
             return []
-    out: list[tuple[str, str | None]] = []
     if not slug:
         return [("a slug cannot be empty", None)]
     q = shown(slug)
+    out: list[tuple[str, str | None]] = []
     if len(slug) > MAX_SLUG_CHARS:
         out.append(
             (f"slug is {len(slug)} characters long; the limit is {MAX_SLUG_CHARS}", "shorten it")
         )
+    bad = _character_problem(slug, q)
+    if bad is not None:
+        out.append(bad)
+    segments = slug.strip("/").split("/")
+    out += _path_problems(slug, q, segments)
+    if _reserved(slug, segments):
+        out.append(
+            (
+                f"slug {q} is reserved for the site's own files",
+                "choose another slug (see 'Reserved slugs' in docs/links-yaml.md)",
+            )
+        )
+    return out
+
+
+def _character_problem(slug: str, q: str) -> tuple[str, str | None] | None:
+    """The first character a slug may not hold (``q``: the slug as messages quote it)."""
     for i, ch in enumerate("" if _ASCII_SLUG.fullmatch(slug) else slug):
         if not _allowed(ch):
             if ch.isspace() or unicodedata.category(ch)[0] == "C":
                 what = f"whitespace or a control character ({unicodedata.name(ch, hex(ord(ch)))})"
             else:
                 what = f"the character {ch!r}"
-            out.append(
-                (
-                    f"slug {q} contains {what} at position {i + 1}",
-                    "use letters, digits, '-', '_', '.', '~' and '/' between words",
-                )
+            return (
+                f"slug {q} contains {what} at position {i + 1}",
+                "use letters, digits, '-', '_', '.', '~' and '/' between words",
             )
-            break
+    return None
+
+
+def _path_problems(slug: str, q: str, segments: list[str]) -> list[tuple[str, str | None]]:
+    """What is wrong with the slug as a path of folders and a file: its slashes, dots,
+    parts too long for a file name, and a part ending in .html."""
+    out: list[tuple[str, str | None]] = []
     if slug.startswith("/") or slug.endswith("/"):
         out.append((f"slug {q} starts or ends with '/'", f"write it as {shown(slug.strip('/'))}"))
     if ".." in slug:
         out.append((f"slug {q} contains '..'", "use a single '.'"))
-    segments = slug.strip("/").split("/")
     if any(not s for s in segments):
         out.append((f"slug {q} contains '//'", "use a single '/'"))
     if any(s.startswith(".") for s in segments if s):
@@ -126,33 +146,31 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
         )
     if any(len(s.encode()) > MAX_SEGMENT_BYTES for s in segments):
         out.append((f"slug {q} has a part too long for a file name", "shorten it"))
-    low = slug.casefold()
     if any(s.casefold().endswith((".html", ".htm")) for s in segments):
         # a page is '<slug>.html': 'a.html/b' would need a folder where a's page is
         out.append(
             (f"slug {q} ends in .html", "the pages themselves are .html files; drop it")
-            if low.endswith((".html", ".htm"))
+            if slug.casefold().endswith((".html", ".htm"))
             else (
                 f"slug {q} has a part ending in .html",
                 "the pages themselves are .html files; drop it",
             )
         )
+    return out
+
+
+def _reserved(slug: str, segments: list[str]) -> bool:
+    """Whether the slug, or its first part, names the site's own files."""
+    low = slug.casefold()
     first = segments[0].casefold() if segments else ""
     # compared as people see them too: 'ｉｎｄｅｘ' (full width) is 'index', '＿x' is '_x'
     wide = low if slug.isascii() else collision_key(slug)
     wide_first = wide.strip("/").split("/")[0]
-    if (
+    return (
         low in RESERVED
         or first in RESERVED
         or slug.startswith("_")
         or wide in RESERVED
         or wide_first in RESERVED
         or wide.startswith("_")
-    ):
-        out.append(
-            (
-                f"slug {q} is reserved for the site's own files",
-                "choose another slug (see 'Reserved slugs' in docs/links-yaml.md)",
-            )
-        )
-    return out
+    )

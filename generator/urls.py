@@ -194,6 +194,35 @@ def parse_target(value: object) -> Target:
             f"expected a URL, got {type(value).__name__} {value!r}",
             "write the URL as text, e.g. https://example.com/page",
         )
+    scheme = _checked_scheme(value)
+    fast = _SIMPLE_START.match(value)
+    if fast:  # no user, port or IPv6 literal: split as urlsplit would, without its cost
+        rest = value[fast.end() :]
+        fragment = None
+        if "#" in rest:
+            rest, fragment = rest.split("#", 1)
+        query = ""
+        if "?" in rest:
+            rest, query = rest.split("?", 1)
+        path = _encode(rest)
+        if not path or "." in path or "%2" in path:  # (the usual path needs nothing more)
+            path = _path(path)
+        url = f"{scheme}://{_ascii_host(fast.group(1))}{path}"
+        if query:
+            query = _encode(query)
+            url += "?" + (query.replace("'", "%27") if "'" in query else query)  # as _query
+        if fragment is not None:
+            url += "#" + _encode(fragment)
+        # most targets are written in their normal form already: one string for both
+        # (a million links kept a second copy of each, 116 MB)
+        return Target(url=value if url == value else url, display=value)
+    return _split_target(value, scheme)
+
+
+def _checked_scheme(value: str) -> str:
+    """The lowercase scheme (http or https) of a URL a link may send to; UrlError when it is
+    empty, too long, holds a character that has no place in it, is relative, has another
+    scheme, or has a backslash before its query."""
     if not value:
         raise UrlError("the URL is empty", "write an absolute URL, e.g. https://example.com/page")
     if len(value) > MAX_URL_LENGTH:
@@ -232,27 +261,11 @@ def parse_target(value: object) -> Target:
             f"the URL contains a backslash at character {slash + 1}",
             "browsers read it as '/': write '/' (or %5C for a backslash in the path)",
         )
-    fast = _SIMPLE_START.match(value)
-    if fast:  # no user, port or IPv6 literal: split as urlsplit would, without its cost
-        rest = value[fast.end() :]
-        fragment = None
-        if "#" in rest:
-            rest, fragment = rest.split("#", 1)
-        query = ""
-        if "?" in rest:
-            rest, query = rest.split("?", 1)
-        path = _encode(rest)
-        if not path or "." in path or "%2" in path:  # (the usual path needs nothing more)
-            path = _path(path)
-        url = f"{scheme}://{_ascii_host(fast.group(1))}{path}"
-        if query:
-            query = _encode(query)
-            url += "?" + (query.replace("'", "%27") if "'" in query else query)  # as _query
-        if fragment is not None:
-            url += "#" + _encode(fragment)
-        # most targets are written in their normal form already: one string for both
-        # (a million links kept a second copy of each, 116 MB)
-        return Target(url=value if url == value else url, display=value)
+    return scheme
+
+
+def _split_target(value: str, scheme: str) -> Target:
+    """``parse_target`` of a URL with a user, a port or an IPv6 literal: through urlsplit."""
     try:
         parts = urlsplit(value)
         port = parts.port

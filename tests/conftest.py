@@ -16,6 +16,7 @@ from generator.problems import Problem
 from generator.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
+E2E = ROOT / "tests" / "e2e"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STRICT = os.environ.get("CI") == "true" or os.environ.get("SHORTLINKS_STRICT") == "1"
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
@@ -73,3 +74,24 @@ def one_problem(text: str) -> Problem:
 def _qr_cache_of_the_test_run(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Builds run by the tests keep their QR codes in a folder of the run, not in ~/.cache."""
     os.environ["SHORTLINKS_CACHE"] = str(tmp_path_factory.mktemp("shortlinks-cache"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The e2e tier is a folder: every test under tests/e2e is marked e2e, and no test
+    elsewhere is, so that ``-m "not e2e"`` leaves out exactly that folder."""
+    under: dict[Path, bool] = {}
+    for item in items:
+        if item.path not in under:
+            under[item.path] = item.path.resolve().is_relative_to(E2E)
+        if under[item.path]:
+            item.add_marker(pytest.mark.e2e)
+    astray = [
+        item.nodeid
+        for item in items
+        if (item.get_closest_marker("e2e") is not None) != under[item.path]
+    ]
+    if astray:
+        raise pytest.UsageError(
+            "the e2e marker belongs to the tests under tests/e2e, and only to them: "
+            + ", ".join(astray)
+        )

@@ -516,6 +516,7 @@ def _assert_refused_with(run: Run, case: Case, stream: str) -> None:
             assert following.startswith("    hint: ") and case.hint in following, following
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input(case: Case, tmp_path: Path, previous_build: Path) -> None:
     repo = tmp_path / "repo"

@@ -254,6 +254,7 @@ def card_contents(svg_text: str) -> list[tuple[str, str, str, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_a_sheet_of_50_distributors_is_5_pages_of_12_and_every_code_scans(
     links: Path, tmp_path: Path
 ) -> None:

@@ -274,6 +274,7 @@ def _tree(folder: Path) -> dict[Path, bytes | None]:
     return {p: p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
 
 
+@pytest.mark.slow
 def test_a_title_that_is_not_utf8_from_a_real_command_line(tmp_path: Path) -> None:
     """The same, through the real argv: the title's byte 0xff arrives as U+DCFF."""
     import subprocess
@@ -401,6 +402,7 @@ def _complete(cwd: Path, words: str) -> list[str]:
     return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]
 
 
+@pytest.mark.slow
 def test_shell_completion_offers_the_files_slugs_and_campaigns(tmp_path: Path) -> None:
     (tmp_path / "links.yaml").write_text(CAMPAIGNS, encoding="utf-8")
     assert _complete(tmp_path, "shortlinks q") == ["qr"]
@@ -412,6 +414,7 @@ def test_shell_completion_offers_the_files_slugs_and_campaigns(tmp_path: Path) -
     assert _complete(tmp_path, "shortlinks qr ") == []
 
 
+@pytest.mark.slow
 def test_the_completion_scripts_of_the_docs_are_made(tmp_path: Path) -> None:
     import os
     import subprocess

@@ -43,6 +43,7 @@ def test_every_command_has_an_example() -> None:
     assert commands == set(main.commands), set(main.commands) ^ commands
 
 
+@pytest.mark.slow
 def test_the_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import serve as server_mod
 

@@ -120,6 +120,7 @@ def opened(page: bytes, password: str) -> dict[str, object]:
 # -- secret.py -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_sealed_target_opens_with_its_password_and_with_no_other() -> None:
     salt = secret.salt("go.example.com", "secret")
     plain = secret.payload(HIDDEN, [("ios", HIDDEN_IOS)])
@@ -146,6 +147,7 @@ def test_the_salt_comes_from_the_domain_and_slug_only() -> None:
     assert len(salts) == 12 and all(len(s) == 16 for s in salts)
 
 
+@pytest.mark.slow
 def test_the_iv_is_the_hmac_of_the_plaintext_so_one_iv_never_seals_two_plaintexts() -> None:
     salt = secret.salt("go.example.com", "secret")
     one = secret.seal(PASSWORD, salt, secret.payload("https://a.example/1"))
@@ -188,6 +190,7 @@ def forms(text: str) -> set[bytes]:
     return found
 
 
+@pytest.mark.slow
 def test_no_file_of_the_site_holds_a_password_links_target_or_its_password(
     built: dict[str, bytes],
 ) -> None:
@@ -204,6 +207,7 @@ def test_no_file_of_the_site_holds_a_password_links_target_or_its_password(
             assert holding == [], (text, form, holding)
 
 
+@pytest.mark.slow
 def test_the_password_pages_decrypt_to_their_targets(built: dict[str, bytes]) -> None:
     plan = plan_of(LINKS)
     link = next(x for x in plan.links if x.slug == "secret")
@@ -250,6 +254,7 @@ def test_an_expired_password_link_goes_to_its_public_expired_url(built: dict[str
     assert over["x"] == ["https://example.com/after", "https://example.com/after"]
 
 
+@pytest.mark.slow
 def test_the_preview_of_a_password_link_says_so_and_names_no_target(
     built: dict[str, bytes], tmp_path: Path
 ) -> None:
@@ -280,6 +285,7 @@ DEVICE_ITEMS = [
 ]
 
 
+@pytest.mark.slow
 def test_the_preview_of_a_device_link_lists_every_device_target(
     built: dict[str, bytes], tmp_path: Path
 ) -> None:
@@ -331,6 +337,7 @@ def test_links_json_hides_the_target_of_a_password_link(built: dict[str, bytes])
     assert listed["app"]["devices"]["ios"] == "https://apps.apple.com/app/id123"
 
 
+@pytest.mark.slow
 def test_every_domain_has_its_own_salt(tmp_path: Path) -> None:
     (tmp_path / "links.yaml").write_text(
         "site:\n  domains: [go.example.com, sale.example.cn]\nlinks:\n"
@@ -349,6 +356,7 @@ def test_every_domain_has_its_own_salt(tmp_path: Path) -> None:
     assert len(pages) == 2 and len(salts) == 2
 
 
+@pytest.mark.slow
 def test_builds_are_reproducible_and_derive_each_key_once() -> None:
     secret.key.cache_clear()
     plan = plan_of(LINKS)
@@ -377,6 +385,7 @@ def test_every_language_has_the_words_of_the_new_pages(language: str) -> None:
             assert words[key] in text, (language, name, key)
 
 
+@pytest.mark.slow
 def test_the_new_pages_are_the_same_through_skeletons_and_through_jinja() -> None:
     text = LINKS + "".join(
         f"  more{i}:\n    url: https://a.example/{i}?q=<&>\n    password: {PASSWORD}\n"

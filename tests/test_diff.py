@@ -92,6 +92,7 @@ def test_markdown_summary_escapes_what_a_pull_request_wrote(repo: Path) -> None:
     assert "#### Expiring within 7 days" in out and "| `sale` | 30 November 2026 |" in out
 
 
+@pytest.mark.slow
 def test_a_ref_without_the_file_counts_every_link_as_added(repo: Path) -> None:
     subprocess.run(["git", "rm", "-q", "--cached", "links.yaml"], cwd=repo, check=True)
     subprocess.run(["git", "commit", "-q", "-m", "gone"], cwd=repo, check=True)

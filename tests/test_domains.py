@@ -173,6 +173,7 @@ def test_each_domain_gets_a_complete_site_of_its_own(tmp_path: Path) -> None:
     assert again.files == result.files and again.states == result.states
 
 
+@pytest.mark.slow
 def test_nothing_changed_in_any_domain_means_nothing_read_or_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -197,6 +198,7 @@ def test_nothing_changed_in_any_domain_means_nothing_read_or_written(
     assert changed.domains["go.example.com"].changed == (0, 0)
 
 
+@pytest.mark.slow
 def test_a_domain_taken_off_the_list_loses_its_folder_and_user_files_are_safe(
     tmp_path: Path,
 ) -> None:
@@ -363,6 +365,7 @@ def test_list_and_qr_know_the_domains(tmp_path: Path, monkeypatch: pytest.Monkey
     assert only_cn.output.rstrip().endswith("https://sale.example.cn/cn-only")
 
 
+@pytest.mark.slow
 def test_serve_and_verify_work_one_domain_at_a_time(tmp_path: Path) -> None:
     import http.client
     import threading

@@ -163,6 +163,7 @@ def test_a_question_mark_in_a_flow_list_is_left_to_pyyaml() -> None:
 _FLOW = "ab9 :?-,#'\"[]{}!&*|>%@`.~"
 
 
+@pytest.mark.slow
 def test_random_flow_lists_and_values_are_read_alike_by_all_three() -> None:
     """Short random items of YAML's indicators and letters, in a flow list, as a value and
     as a key: the fast reader answers as both parsers do, or steps aside."""
@@ -208,6 +209,7 @@ def _mutate(rng: random.Random, text: str) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BASES))
 def test_mutated_files_are_read_alike_or_left_to_pyyaml(name: str) -> None:
     rng = random.Random(name)
@@ -250,6 +252,7 @@ def test_the_yaml_test_suite_is_read_alike_by_all_three(case: dict[str, object])
         _same(text)
 
 
+@pytest.mark.slow
 def test_the_yaml_test_suite_gave_the_fast_reader_work() -> None:
     answered = sum(_same(text) for case in SUITE for text in _placed(case))
     whole = [str(c["id"]) for c in SUITE if _same(str(c["yaml"]))]
@@ -294,6 +297,7 @@ def test_load_text_uses_the_slow_path_for_mistakes() -> None:
     assert doc is not None and problems and "duplicate key" in problems[0].message
 
 
+@pytest.mark.slow
 def test_the_fast_url_and_slug_checks_agree_with_the_full_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

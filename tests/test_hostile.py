@@ -99,6 +99,7 @@ def test_a_tag_with_spaces_around_it_is_the_same_tag() -> None:
     assert linkset.links[0].tags == ("sale", "new")  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_a_base_60_number_of_400000_parts_is_refused_unbuilt() -> None:
     """PyYAML builds '59:59:...' (an int to YAML 1.1) in quadratic time, minutes at this
     size, and the int it makes has too many digits to be printed."""
@@ -144,6 +145,7 @@ def test_a_number_of_100_characters_is_still_read() -> None:
     assert said(problems) == [(2, 6, "error", f"expected a URL, got int {10**99}")]
 
 
+@pytest.mark.slow
 def test_20000_links_against_a_deny_list_of_20000_domains() -> None:
     """Before: every link was compared with every domain of the list (4e8 comparisons);
     now each link's host and its parent domains are looked up in a set."""
@@ -172,6 +174,7 @@ def test_allow_and_deny_lists_match_the_domain_and_its_subdomains_only() -> None
     ]
 
 
+@pytest.mark.slow
 def test_20000_short_domains_and_40000_links_naming_them() -> None:
     """Before: each link naming a domain made a list of every domain and searched it (and
     sorted its domains by their index in it): minutes at this size."""
@@ -212,6 +215,7 @@ def test_a_lock_line_with_200000_dots_is_read_in_one_pass() -> None:
     assert finder.normal("a" + ".)。 /" * n + "b/。") == "a" + ".)。 /" * n + "b"
 
 
+@pytest.mark.slow
 def test_what_the_chain_check_says_is_what_following_each_chain_says() -> None:
     """Random small sites, loops and chains and device targets among them: the one-pass
     check (validate._Hops) says exactly what walking each link's chain says."""

@@ -73,6 +73,7 @@ def test_every_host_declares_what_it_writes_and_where_its_limits_come_from(name:
         assert rule.status in host.statuses
 
 
+@pytest.mark.slow
 def test_cloudflare_keeps_2000_lines_links_without_expiry_first() -> None:
     site = build(many(2100, expiring_every=3), ("cloudflare",))
     lines = rule_lines(site)
@@ -87,6 +88,7 @@ def test_cloudflare_keeps_2000_lines_links_without_expiry_first() -> None:
     assert all(f"l{i:05d}.html" in site.files for i in range(2100))
 
 
+@pytest.mark.slow
 def test_netlify_and_cloudflare_share_the_2000_lines() -> None:
     # links that drop the visitor's query, to a target with its own: both hosts rule them
     text = "links:\n" + "".join(

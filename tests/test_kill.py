@@ -137,6 +137,7 @@ def test_every_stage_of_the_writer_is_killed_at() -> None:
     assert hit == set(STAGES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("way", "stage", "n", "then", "committed"),
     [("swap", *row) for row in SWAP]

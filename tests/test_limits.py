@@ -143,6 +143,7 @@ def files_in(folder: Path) -> dict[str, int]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hosts", [None, ("cloudflare",), ("netlify", "cloudflare")])
 @pytest.mark.parametrize("name", list(SITES))
 def test_site_paths_are_the_files_a_build_writes(
@@ -202,6 +203,7 @@ HINT = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -234,12 +236,14 @@ def test_cloudflare_free_at_its_boundaries_end_to_end(
     ]
 
 
+@pytest.mark.slow
 def test_the_paid_plan_takes_what_the_free_one_does_not(tmp_path: Path) -> None:
     source = tmp_path / "links.yaml"
     source.write_text(site_counting(20_001, "  plans: {cloudflare: paid}\n"), encoding="utf-8")
     assert check(source, fits_at=NOW).problems == []
 
 
+@pytest.mark.slow
 def test_the_hosts_doc_example_is_what_check_prints(tmp_path: Path) -> None:
     source = tmp_path / "links.yaml"
     source.write_text(site_counting(20_001), encoding="utf-8")
@@ -265,6 +269,7 @@ def github_pages_cap(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     return set_cap
 
 
+@pytest.mark.slow
 def test_github_pages_bytes_at_the_boundaries_of_a_real_build(
     tmp_path: Path, github_pages_cap: Callable[[int], None]
 ) -> None:
@@ -448,6 +453,7 @@ def test_netlify_counts_the_files_of_a_folder(tmp_path: Path, cap: SetCap) -> No
     ]
 
 
+@pytest.mark.slow
 def test_a_file_too_big_for_cloudflare_is_named(tmp_path: Path, cap: SetCap) -> None:
     links = "".join(f"  l{i:03d}: https://a.example/{i}\n" for i in range(60))
     source = write_links(tmp_path, f"site:\n  hosts: [cloudflare]\n  qr: false\nlinks:\n{links}")
@@ -470,6 +476,7 @@ def test_a_file_too_big_for_cloudflare_is_named(tmp_path: Path, cap: SetCap) -> 
     ]
 
 
+@pytest.mark.slow
 def test_check_estimates_the_bytes_of_the_pages_and_says_so(
     tmp_path: Path, github_pages_cap: Callable[[int], None]
 ) -> None:
@@ -490,6 +497,7 @@ def test_check_estimates_the_bytes_of_the_pages_and_says_so(
     assert abs(estimate - total) < total * 0.05  # 25 of 80 links made: near the real bytes
 
 
+@pytest.mark.slow
 def test_each_domain_is_a_deployment_of_its_own(tmp_path: Path, cap: SetCap) -> None:
     text = (
         "site:\n  hosts: [cloudflare]\n  qr: false\n  domains: [a.example, b.example]\n"
@@ -532,6 +540,7 @@ def test_each_domain_is_a_deployment_of_its_own(tmp_path: Path, cap: SetCap) -> 
     assert after == before
 
 
+@pytest.mark.slow
 def test_a_strict_build_refuses_a_warning_and_leaves_the_output(
     tmp_path: Path, cap: SetCap
 ) -> None:
@@ -649,6 +658,7 @@ def test_the_plans_doc_gives_each_plan_its_cap() -> None:
                 assert f"`{plan}` ({text} a site" in section, (name, plan)
 
 
+@pytest.mark.slow
 def test_another_hosts_file_too_big_for_cloudflare_is_left_out_by_naming_the_host(
     tmp_path: Path, cap: SetCap
 ) -> None:
@@ -675,6 +685,7 @@ def test_another_hosts_file_too_big_for_cloudflare_is_left_out_by_naming_the_hos
 # -- check of a big site: the site files made for a share of the links, and scaled ---------
 
 
+@pytest.mark.slow
 def test_a_share_of_the_links_estimates_the_site_files_of_all(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, github_pages_cap: Callable[[int], None]
 ) -> None:
@@ -732,6 +743,7 @@ def test_near_a_cap_on_files_a_big_site_files_are_made_for_every_link(
     )
 
 
+@pytest.mark.slow
 def test_shared_previews_are_counted_in_full(tmp_path: Path) -> None:
     """The shared preview's data files double in number as the links do (previews.py): a
     check that makes the site files for a share of the links still counts, and sizes,
@@ -752,6 +764,7 @@ def test_shared_previews_are_counted_in_full(tmp_path: Path) -> None:
     assert abs(sum(s or 0 for s in shards.values()) - total) < total * 0.1
 
 
+@pytest.mark.slow
 def test_the_hint_names_the_shared_preview_and_browser_qr_codes(
     tmp_path: Path, cap: SetCap
 ) -> None:

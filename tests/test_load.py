@@ -382,6 +382,7 @@ _NOISE = [" ", "  ", "\n", "#", ":", ": ", "- ", "'", '"', "[", "]", ",", "{", "
           "@"]  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(
     derandomize=True,  # the same examples on every run
     database=None,

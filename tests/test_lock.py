@@ -56,6 +56,7 @@ def _edit(repo: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_bundled_lock_records_every_slug_of_the_bundled_links() -> None:
     run = subprocess.run(
         [str(ROOT / ".venv/bin/python"), "-m", "generator", "lock", "--check"],
@@ -420,6 +421,7 @@ HOSTILE_LOCKS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("make", "said"), HOSTILE_LOCKS.values(), ids=HOSTILE_LOCKS.keys())
 def test_a_lock_that_is_not_a_text_file_is_refused_and_never_waited_on(
     tmp_path: Path, make: object, said: str
@@ -460,6 +462,7 @@ def test_a_lock_with_invalid_utf8_is_placed_and_never_rewritten(repo: Path) -> N
     assert lock.read_bytes() == broken  # neither 'lock' nor 'add' wrote over what it cannot read
 
 
+@pytest.mark.slow
 def test_a_fifo_put_in_place_of_the_lock_after_it_was_looked_at_is_refused(
     tmp_path: Path,
 ) -> None:

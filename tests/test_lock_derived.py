@@ -193,6 +193,7 @@ def test_a_hand_written_lock_line_cannot_move_it_either(repo: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_repoint_from_moves_it_once_recorded(repo: str) -> None:
     _git("checkout", "-q", "-b", "pr")
     _edit(

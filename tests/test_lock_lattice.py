@@ -105,6 +105,7 @@ def _refused(site: str, base_text: str, added: tuple[str, ...]) -> bool:
     return any(p.is_error for p in found)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("site", "base_text"), BASES.values(), ids=BASES.keys())
 def test_no_added_line_moves_a_published_name_unseen(site: str, base_text: str) -> None:
     linkset = check_text(site + LINKS, "links.yaml").linkset

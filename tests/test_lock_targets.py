@@ -233,6 +233,7 @@ def test_the_base_lock_names_every_kind_of_target(main_branch: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("move", MOVES.values(), ids=MOVES.keys())
 def test_a_pull_request_moves_nothing_published_without_the_override(
     main_branch: Path, move: Move
@@ -368,6 +369,7 @@ def test_site_home_is_held_to_the_allowed_and_denied_domains(tmp_path: Path) -> 
     assert found == [(2, 3, "home has no 'url'")]
 
 
+@pytest.mark.slow
 def test_the_pull_request_check_runs_as_a_command_on_a_real_repository(
     main_branch: Path,
 ) -> None:

@@ -187,6 +187,7 @@ def test_a_normal_form_two_slugs_share_is_filed_under_neither() -> None:
 # -- the shared script, in Node ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_script_draws_a_preview_as_the_preview_page_did(site: Path) -> None:
     got = draw(site, "/sale+")
     assert got["title"] == "Spring <b>sale</b> $& {when} · Link preview"
@@ -233,6 +234,7 @@ def test_the_script_draws_a_preview_as_the_preview_page_did(site: Path) -> None:
     assert len(got["fetched"]) == 1 and got["fetched"][0].startswith("/_shortlinks/previews/")
 
 
+@pytest.mark.slow
 def test_the_visitors_clock_decides_the_state(site: Path) -> None:
     assert "Valid until" in text_of(draw(site, "/moved+", EDGE - 1)["main"])
     after = draw(site, "/moved+", EDGE)["main"]
@@ -245,6 +247,7 @@ def test_the_visitors_clock_decides_the_state(site: Path) -> None:
     assert "Opens on 1 January 2027." in later and "shop.example.com" not in later
 
 
+@pytest.mark.slow
 def test_aliases_unicode_mangled_and_long_paths_find_their_records(site: Path) -> None:
     promo = draw(site, "/promo+")
     assert text_of(promo["main"]).endswith("https://go.example.com/promo CopyQR code: SVG · PNG")
@@ -260,12 +263,14 @@ def test_aliases_unicode_mangled_and_long_paths_find_their_records(site: Path) -
     assert "https://long.example/" in text_of(long["main"])
 
 
+@pytest.mark.slow
 def test_a_password_link_says_so_and_names_no_target(site: Path) -> None:
     main = draw(site, "/secret+")["main"]
     assert "protected by a password" in text_of(main)
     assert "goes to" not in text_of(main) and "vault-q7" not in json.dumps(main)
 
 
+@pytest.mark.slow
 def test_a_path_that_is_no_link_says_so_on_the_shared_page_and_leaves_the_404_page(
     site: Path,
 ) -> None:

@@ -1151,6 +1151,7 @@ def csp_matches_inline_code(root: ET.Element, name: str) -> None:
     assert (hashes("style") or own) == policy.get("style-src", set()), name
 
 
+@pytest.mark.slow
 @PROFILE
 @given(text=links_files())
 def test_what_check_accepts_builds_and_every_page_is_valid_html(text: str) -> None:
@@ -1311,6 +1312,7 @@ FOUND = [
 ]
 
 
+@pytest.mark.slow
 @PROFILE
 @given(case=round_trip_files())
 @example(
@@ -1455,6 +1457,7 @@ def script_data(root: ET.Element) -> list[str]:
     return [e.text or "" for e in root.iter("script")]
 
 
+@pytest.mark.slow
 @PROFILE
 @given(text=links_files(slug=slugs(), hostile=True))
 def test_nothing_a_user_writes_adds_a_rule_a_line_or_an_element(text: str) -> None:
@@ -1524,6 +1527,7 @@ def test_nothing_a_user_writes_adds_a_rule_a_line_or_an_element(text: str) -> No
 # -- property 4: slugs stay inside the output folder -----------------------------------
 
 
+@pytest.mark.slow
 @settings(PROFILE, max_examples=PROFILE.max_examples * 3 // 2)  # cheap: one small site each
 @given(slug=hostile_slugs(), others=st.lists(slugs(SLUG_CHARS + "/"), max_size=2))
 def test_every_slug_check_accepts_maps_to_files_inside_the_output(

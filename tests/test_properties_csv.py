@@ -22,6 +22,7 @@ import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +32,9 @@ from generator.build import check_text
 from generator.lock import key as lock_key
 from generator.slugs import slug_problems
 from generator.urls import UrlError, parse_target
+
+# a property test of many examples, each a whole export and import
+pytestmark = pytest.mark.slow
 
 DEEP = os.environ.get("SHORTLINKS_PROPERTIES") == "deep"
 BUDGET = settings(

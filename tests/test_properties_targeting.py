@@ -17,6 +17,7 @@ import json
 import urllib.parse
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,9 @@ from tests.test_properties import (
     texts,
     yq,
 )
+
+# a property test of many examples, each a whole plan and its pages
+pytestmark = pytest.mark.slow
 
 PLATFORMS = ("wechat", "ios", "android", "desktop")
 

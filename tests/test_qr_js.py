@@ -33,6 +33,9 @@ from generator import qr as build_qr
 from generator.pages import environment
 from tests.conftest import ROOT, require_tool
 
+# every test asks the script in a node process, many over hundreds of texts
+pytestmark = pytest.mark.slow
+
 SCRIPT = ROOT / "templates" / "qr.js"
 RUNNER = ROOT / "tests" / "run_qr_js.js"
 BASE = "https://go.example.com/"

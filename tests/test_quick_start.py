@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 QUICK_START = (ROOT / "README.md").read_text(encoding="utf-8").split("## Quick start")[1]
@@ -64,6 +66,7 @@ def test_the_quick_start_is_three_blocks_install_edit_and_commands() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_quick_start_runs_as_written(tmp_path: Path) -> None:
     work = _checkout(tmp_path)
     install, commands = _section_blocks("sh")
@@ -89,6 +92,7 @@ def test_the_quick_start_runs_as_written(tmp_path: Path) -> None:
     assert (work / "links.lock").read_bytes() == lock_before
 
 
+@pytest.mark.slow
 def test_the_quick_start_edit_as_a_pull_request_passes_its_check(tmp_path: Path) -> None:
     work = _checkout(tmp_path)
     (added,) = _section_blocks("yaml")

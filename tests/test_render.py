@@ -33,6 +33,7 @@ def render_text(text: str, templates: Path | None = None) -> dict[str, bytes]:
     return render_site(make_plan(linkset, NOW), environment(templates)).files
 
 
+@pytest.mark.slow
 def test_golden_site(tmp_path: Path) -> None:
     """Every file of the fixture site, byte for byte. Regenerate with `make golden`."""
     out = tmp_path / "site"

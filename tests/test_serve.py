@@ -114,6 +114,7 @@ def shortlinks(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_serve_serves_the_files_build_writes(tmp_path: Path) -> None:
     (tmp_path / "links.yaml").write_text(
         GH + "  soon:\n    url: https://x.example\n    starts: 2027-01-01\n"
@@ -137,6 +138,7 @@ def test_serve_serves_the_files_build_writes(tmp_path: Path) -> None:
         assert server.stop() == 0
 
 
+@pytest.mark.slow
 def test_a_new_link_is_served_without_running_lock(tmp_path: Path) -> None:
     links = tmp_path / "links.yaml"
     links.write_text(GH)
@@ -151,6 +153,7 @@ def test_a_new_link_is_served_without_running_lock(tmp_path: Path) -> None:
         server.stop()
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_on_every_input_and_says_what_it_did(tmp_path: Path) -> None:
     links, lock = tmp_path / "links.yaml", tmp_path / "links.lock"
     links.write_text(GH)
@@ -195,6 +198,7 @@ def test_serve_rebuilds_on_every_input_and_says_what_it_did(tmp_path: Path) -> N
     assert not server.root.exists()
 
 
+@pytest.mark.slow
 def test_a_template_edit_rebuilds(tmp_path: Path) -> None:
     (tmp_path / "links.yaml").write_text(GH)
     templates = tmp_path / "templates"
@@ -211,6 +215,7 @@ def test_a_template_edit_rebuilds(tmp_path: Path) -> None:
         assert server.stop() == 0
 
 
+@pytest.mark.slow
 def test_a_file_that_never_built_is_not_called_the_last_good_site(tmp_path: Path) -> None:
     links = tmp_path / "links.yaml"
     links.write_text("links:\n  gh: nowhere\n")
@@ -226,6 +231,7 @@ def test_a_file_that_never_built_is_not_called_the_last_good_site(tmp_path: Path
         assert server.stop() == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_signal_stops_serve_and_removes_its_folder(tmp_path: Path, sig: int) -> None:
     (tmp_path / "links.yaml").write_text(GH)

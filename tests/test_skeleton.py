@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import jinja2
+import pytest
 from markupsafe import Markup
 
 from generator.load import load_text
@@ -39,6 +40,7 @@ def _site(text: str, skeletons: bool) -> tuple[dict[str, bytes], Pages | None]:
     return render_site(plan, env, qr_codes=_no_qr).files, None
 
 
+@pytest.mark.slow
 def test_a_whole_site_is_the_same_through_skeletons_and_through_jinja() -> None:
     text = corpus.links_yaml(1500).replace(
         "links:\n",
@@ -99,6 +101,7 @@ def test_values_are_escaped_as_jinja_escapes_them() -> None:
     assert skeletons.fast == 1  # the first of each shape is Jinja's, compared
 
 
+@pytest.mark.slow
 def test_the_escapes_are_markupsafes_and_jinjas() -> None:
     import random
 

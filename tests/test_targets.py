@@ -149,6 +149,7 @@ def said(h: targets.Health) -> tuple[str, str, str | None, str | None]:
     return h.verdict.value, h.detail, h.at, h.use
 
 
+@pytest.mark.slow
 def test_each_answer_is_judged(server: tuple[str, type[Targets]]) -> None:
     base, _ = server
     paths = ["/ok", "/gone", "/removed", "/old", "/old-308", "/hop1", "/via-moved", "/to-gone",
@@ -177,6 +178,7 @@ def test_each_answer_is_judged(server: tuple[str, type[Targets]]) -> None:
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_head_first_and_get_when_head_is_refused(server: tuple[str, type[Targets]]) -> None:
     base, handler = server
     found, _ = run(base + "/ok", base + "/no-head", base + "/gone")
@@ -189,6 +191,7 @@ def test_head_first_and_get_when_head_is_refused(server: tuple[str, type[Targets
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_429_waits_for_its_retry_after_then_asks_again(server: tuple[str, type[Targets]]) -> None:
     base, handler = server
     found, waits = run(base + "/busy")
@@ -197,6 +200,7 @@ def test_429_waits_for_its_retry_after_then_asks_again(server: tuple[str, type[T
     assert handler.asked == [("HEAD", "/busy"), ("HEAD", "/busy")]
 
 
+@pytest.mark.slow
 def test_a_long_retry_after_is_capped(server: tuple[str, type[Targets]]) -> None:
     base, _ = server
     found, waits = run(base + "/busy-long", max_wait=5.0)
@@ -204,6 +208,7 @@ def test_a_long_retry_after_is_capped(server: tuple[str, type[Targets]]) -> None
     assert waits == [5.0]
 
 
+@pytest.mark.slow
 def test_503_forever_is_dead_after_the_retries(server: tuple[str, type[Targets]]) -> None:
     base, handler = server
     found, waits = run(base + "/down", retries=2)
@@ -214,6 +219,7 @@ def test_503_forever_is_dead_after_the_retries(server: tuple[str, type[Targets]]
     assert handler.asked == [("HEAD", "/down")] * 3 + [("GET", "/down")]
 
 
+@pytest.mark.slow
 def test_no_answer_within_the_timeout_is_dead(
     server: tuple[str, type[Targets]], silent: str
 ) -> None:
@@ -221,6 +227,7 @@ def test_no_answer_within_the_timeout_is_dead(
     assert said(found[silent + "/x"]) == ("dead", "no answer within 0.5 s", None, None)
 
 
+@pytest.mark.slow
 def test_a_host_that_does_not_resolve_is_dead(server: tuple[str, type[Targets]]) -> None:
     found, _ = run(server[0] + "/ok", "http://no-such-host.invalid/x")
     assert said(found["http://no-such-host.invalid/x"]) == (
@@ -228,6 +235,7 @@ def test_a_host_that_does_not_resolve_is_dead(server: tuple[str, type[Targets]])
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_tls_to_a_plain_port_is_dead(server: tuple[str, type[Targets]]) -> None:
     base = server[0]
     https = base.replace("http://", "https://") + "/ok"
@@ -236,6 +244,7 @@ def test_tls_to_a_plain_port_is_dead(server: tuple[str, type[Targets]]) -> None:
     assert found[https].detail.startswith("TLS error ("), found[https].detail
 
 
+@pytest.mark.slow
 def test_a_self_signed_certificate_is_dead(
     server: tuple[str, type[Targets]], tmp_path: Path
 ) -> None:
@@ -262,6 +271,7 @@ def test_a_self_signed_certificate_is_dead(
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_at_most_two_requests_at_once_on_one_host(server: tuple[str, type[Targets]]) -> None:
     base, handler = server
     found, _ = run(*(f"{base}/ok?{i}" for i in range(24)), concurrency=8)
@@ -275,6 +285,7 @@ def proxy(server: tuple[str, type[Targets]]) -> Iterator[tuple[str, list[str]]]:
         yield running
 
 
+@pytest.mark.slow
 def test_requests_go_through_the_proxy_of_http_proxy(
     proxy: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -369,6 +380,7 @@ def test_places_hold_every_target_links_lock_records(tmp_path: Path) -> None:
     assert {p.url for p in targets.places(links, NOW)} == locked - ended
 
 
+@pytest.mark.slow
 def test_one_request_a_url_however_many_links_share_it(
     server: tuple[str, type[Targets]],
 ) -> None:
@@ -397,6 +409,7 @@ def targets_cmd(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.slow
 def test_the_text_report_groups_worst_first(
     server: tuple[str, type[Targets]], tmp_path: Path
 ) -> None:
@@ -414,6 +427,7 @@ def test_the_text_report_groups_worst_first(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fail_on", "code"), [("dead", 1), ("suspicious", 1), ("moved", 1), ("never", 0)]
 )
@@ -424,6 +438,7 @@ def test_fail_on_chooses_the_exit_code(
     assert targets_cmd(str(file), "--fail-on", fail_on)[0] == code
 
 
+@pytest.mark.slow
 def test_fail_on_moved_exits_1_for_a_moved_target_alone(
     server: tuple[str, type[Targets]], tmp_path: Path
 ) -> None:
@@ -435,6 +450,7 @@ def test_fail_on_moved_exits_1_for_a_moved_target_alone(
     assert targets_cmd(file, "--fail-on", "moved")[0] == 1
 
 
+@pytest.mark.slow
 def test_json_and_markdown(server: tuple[str, type[Targets]], tmp_path: Path) -> None:
     base, _ = server
     file = str(command_file(tmp_path, base))
@@ -465,6 +481,7 @@ def test_json_and_markdown(server: tuple[str, type[Targets]], tmp_path: Path) ->
     )
 
 
+@pytest.mark.slow
 def test_every_target_answering(server: tuple[str, type[Targets]], tmp_path: Path) -> None:
     base = server[0]
     (tmp_path / "links.yaml").write_text(f"links:\n  a: {base}/ok\n  b: {base}/hop1\n")

@@ -605,6 +605,7 @@ def test_chinese_slugs_and_aliases_are_welcome() -> None:
     assert ls.links[0].slugs == ("优惠券", "特卖", "sale-2026")
 
 
+@pytest.mark.slow
 def test_every_character_text_refuses_is_unprintable() -> None:
     """The text check passes printable text at C speed: that is right only if no character
     it refuses is printable (checked over every code point)."""

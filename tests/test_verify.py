@@ -16,6 +16,9 @@ from generator import serve as server_mod
 from generator.cli import main
 from tests.relay import clear_proxies, proxy_to
 
+# every test asks a live server over real sockets, most through a proxy
+pytestmark = pytest.mark.slow
+
 LINKS = """\
 site:
   timezone: Asia/Shanghai

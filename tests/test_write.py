@@ -114,6 +114,7 @@ def test_a_user_file_in_the_output_is_kept_and_never_written_over(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cp", [True, False], ids=["gnu-cp", "python"])
 def test_a_rebuild_swaps_in_a_whole_new_tree_carrying_over_what_it_does_not_touch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cp: bool
@@ -226,6 +227,7 @@ def test_build_into_a_refused_folder_writes_nothing(tmp_path: Path) -> None:
     assert snapshot(out) == {"index.html": b"my own site"}
 
 
+@pytest.mark.slow
 def test_a_build_with_nothing_new_is_up_to_date_until_a_link_changes_state(
     tmp_path: Path,
 ) -> None:
@@ -252,6 +254,7 @@ def test_a_build_with_nothing_new_is_up_to_date_until_a_link_changes_state(
     assert _stamps(out).keys() == stamps.keys()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("swap", [True, False], ids=["swap", "journal"])
 def test_a_file_rewritten_in_place_with_its_time_put_back_is_written_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: bool
@@ -305,6 +308,7 @@ def test_changing_one_link_writes_only_the_files_that_depend_on_it(tmp_path: Pat
     assert len(touched) == result.changed[0] + 1 < len(stamps) // 2
 
 
+@pytest.mark.slow
 def test_pages_written_by_forked_workers_are_those_of_one_process(tmp_path: Path) -> None:
     import sys
 
@@ -613,6 +617,7 @@ def test_a_folder_the_walk_cannot_read_is_never_swapped_in_empty(
     assert sorted(p.name for p in tmp_path.iterdir()) == STATE
 
 
+@pytest.mark.slow
 def test_an_interrupted_cp_is_not_left_running(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -884,6 +889,7 @@ def _cli_build(links: Path, out: Path) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_second_build_of_the_same_output_waits_for_the_first(tmp_path: Path) -> None:
     """The lock is held here, as by a build: a build of the same output says once whom
     it waits for and touches nothing until the lock is free; then it builds. No timing:
@@ -906,6 +912,7 @@ def test_a_second_build_of_the_same_output_waits_for_the_first(tmp_path: Path) -
     assert (out / "404.html").is_file() and (out / "CNAME").is_file()
 
 
+@pytest.mark.slow
 def test_two_builds_started_at_once_leave_one_whole_site(tmp_path: Path) -> None:
     """Two builds of one output started together (the lock held until both wait): one
     builds, the other waits and then finds the site up to date; the output is complete."""
@@ -959,6 +966,7 @@ def test_serve_builds_under_the_lock_and_rebuilds(tmp_path: Path) -> None:
         preview.close()
 
 
+@pytest.mark.slow
 def test_a_domain_taken_off_the_list_keeps_the_users_files_in_its_folder(
     tmp_path: Path,
 ) -> None:
@@ -994,6 +1002,7 @@ def test_a_journal_beside_the_output_that_is_not_ours_is_said_not_raised(tmp_pat
     assert build(links, out, NOW).up_to_date
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damaged", [None, 0, 1, 18, 19], ids=lambda d: f"file-{d}")
 def test_the_files_are_looked_at_in_shares_by_several_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damaged: int | None
