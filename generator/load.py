@@ -155,8 +155,8 @@ class _Frame:
     discard: bool = False
 
 
-def _problem(filename: str, mark: Any, message: str, hint: str | None = None) -> Problem:
-    return Problem(mark.line + 1, mark.column + 1, ERROR, message, hint, filename)
+def _problem(rule: str, filename: str, mark: Any, message: str, hint: str | None = None) -> Problem:
+    return Problem(mark.line + 1, mark.column + 1, ERROR, message, hint, filename, rule=rule)
 
 
 # Far past any links file (a million links is about 230 MB): more is not read at all.
@@ -217,11 +217,27 @@ def read_text(path: FsPath) -> tuple[str | None, list[Problem]]:
         raw = read_bytes(path)
     except FileNotFoundError:
         return None, [
-            Problem(1, 1, ERROR, f"{path} does not exist", "create it, or pass the path", name)
+            Problem(
+                1,
+                1,
+                ERROR,
+                f"{path} does not exist",
+                "create it, or pass the path",
+                name,
+                rule="file-missing",
+            )
         ]
     except NotAFile:
         return None, [
-            Problem(1, 1, ERROR, f"{path} is not a regular file", "pass the links file", name)
+            Problem(
+                1,
+                1,
+                ERROR,
+                f"{path} is not a regular file",
+                "pass the links file",
+                name,
+                rule="file-not-regular",
+            )
         ]
     except TooLarge:
         return None, [
@@ -232,17 +248,36 @@ def read_text(path: FsPath) -> tuple[str | None, list[Problem]]:
                 f"{path} is larger than {MAX_FILE_BYTES >> 20} MiB",
                 "a links file of a million links is about 230 MB: is this the right file?",
                 name,
+                rule="file-too-large",
             )
         ]
     except OSError as exc:
-        return None, [Problem(1, 1, ERROR, f"cannot read {path}: {exc.strerror}", None, name)]
+        return None, [
+            Problem(
+                1,
+                1,
+                ERROR,
+                f"cannot read {path}: {exc.strerror}",
+                None,
+                name,
+                rule="file-unreadable",
+            )
+        ]
     return decode(raw, name)
 
 
 def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None, [
-            Problem(1, 1, ERROR, "the file is UTF-16", "save it as UTF-8 instead", filename)
+            Problem(
+                1,
+                1,
+                ERROR,
+                "the file is UTF-16",
+                "save it as UTF-8 instead",
+                filename,
+                rule="file-encoding",
+            )
         ]
     try:
         text = raw.decode("utf-8")
@@ -258,6 +293,7 @@ def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
                 f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
                 "save the file as UTF-8",
                 filename,
+                rule="file-encoding",
             )
         ]
     return text.removeprefix("\ufeff"), []
@@ -325,6 +361,7 @@ def load_text_slowly(
                 f"the file contains the invisible line break {what}",
                 "remove it: YAML reads a new line there, which editors and GitHub do not show",
                 filename,
+                rule="hidden-line-break",
             )
         ]
     bom = text.find("\n\ufeff")
@@ -338,6 +375,7 @@ def load_text_slowly(
                 "a byte order mark (U+FEFF, invisible) starts this line",
                 "remove it: it is left over from joining two files",
                 filename,
+                rule="byte-order-mark",
             )
         ]
     cls = cls or yaml_loader()
@@ -362,7 +400,11 @@ def load_text_slowly(
         problems.append(_bad_character(text, exc.start, filename))
         return None, sorted(problems)
     except yaml.YAMLError as exc:  # pragma: no cover - every error PyYAML raises is above
-        problems.append(Problem(1, 1, ERROR, f"YAML: {shown(str(exc), 300)}", None, filename))
+        problems.append(
+            Problem(
+                1, 1, ERROR, f"YAML: {shown(str(exc), 300)}", None, filename, rule="yaml-syntax"
+            )
+        )
         return None, sorted(problems)
     finally:
         if loader is not None:
@@ -383,6 +425,7 @@ def _bad_character(text: str, index: int, filename: str) -> Problem:
             f"the text contains the lone surrogate U+{ord(char):04X}, which is no character",
             "it comes from bytes that are not UTF-8: write the text as UTF-8",
             filename,
+            rule="lone-surrogate",
         )
     return Problem(
         line,
@@ -391,6 +434,7 @@ def _bad_character(text: str, index: int, filename: str) -> Problem:
         f"the file contains the control character U+{ord(char):04X}",
         "remove it (it often comes from copying text out of a chat or a PDF)",
         filename,
+        rule="control-character",
     )
 
 
@@ -424,7 +468,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, filename: str, cls: ty
         message = "could not find expected ':' after the key on this line"
         hint = "a key needs ':' and a space after it: 'slug: https://...'"
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename)
+    return Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename, rule="yaml-syntax")
 
 
 # What PyYAML (either parser) says on the line after a key that lacks its ':'.
@@ -539,6 +583,7 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
             first = doc.positions[path]
             problems.append(
                 _problem(
+                    "duplicate-key",
                     fname,
                     ev.start_mark,
                     f"duplicate key {_show(key)} (first on line {first[0]})",
@@ -565,6 +610,7 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
             if documents > 1:
                 problems.append(
                     _problem(
+                        "yaml-documents",
                         fname,
                         ev.start_mark,
                         "more than one YAML document ('---') in the file",
@@ -590,6 +636,7 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
         if isinstance(ev, yaml.AliasEvent):
             problems.append(
                 _problem(
+                    "yaml-alias",
                     fname,
                     ev.start_mark,
                     f"YAML alias *{ev.anchor} is not allowed",
@@ -624,7 +671,11 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
             # gave a second message about the same value, such as "expected a URL").
             problems.append(
                 _problem(
-                    fname, ev.start_mark, f"YAML tag {ev.tag} is not supported", "remove the tag"
+                    "yaml-tag",
+                    fname,
+                    ev.start_mark,
+                    f"YAML tag {ev.tag} is not supported",
+                    "remove the tag",
                 )
             )
             if expecting_key():
@@ -637,6 +688,7 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
         if expecting_key():
             problems.append(
                 _problem(
+                    "yaml-complex-key",
                     fname,
                     ev.start_mark,
                     "a key must be a plain value, not a list or mapping",
@@ -649,6 +701,7 @@ def _compose(loader: Any, doc: Document, problems: list[Problem]) -> None:
         if depth > MAX_DEPTH:
             problems.append(
                 _problem(
+                    "yaml-depth",
                     fname,
                     ev.start_mark,
                     f"nesting deeper than {MAX_DEPTH} levels",
@@ -674,6 +727,7 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
     if tag == "tag:yaml.org,2002:merge":
         problems.append(
             _problem(
+                "yaml-merge-key",
                 fname,
                 ev.start_mark,
                 "YAML merge keys ('<<') are not supported",
@@ -683,7 +737,13 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         return INVALID
     if tag not in _STANDARD_SCALAR_TAGS:
         problems.append(
-            _problem(fname, ev.start_mark, f"YAML tag {tag} is not supported", "remove the tag")
+            _problem(
+                "yaml-tag",
+                fname,
+                ev.start_mark,
+                f"YAML tag {tag} is not supported",
+                "remove the tag",
+            )
         )
         return INVALID
     if tag in _NUMBER_TAGS and len(ev.value) > MAX_NUMBER:
@@ -691,6 +751,7 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         base60 = " (base 60: YAML 1.1 reads '1:30' as 90)" if ":" in ev.value else ""
         problems.append(
             _problem(
+                "yaml-number-too-long",
                 fname,
                 ev.start_mark,
                 f"YAML reads {shown(ev.value)} as a number{base60}; a number here has "
@@ -718,7 +779,9 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         # message has a position already, and the value may be megabytes long
         what = tag.rsplit(":", 1)[-1]
         why = getattr(exc, "problem", None) or str(exc)
-        problems.append(_problem(fname, ev.start_mark, f"invalid {what} {shown(ev.value)}: {why}"))
+        problems.append(
+            _problem("yaml-value", fname, ev.start_mark, f"invalid {what} {shown(ev.value)}: {why}")
+        )
         return INVALID
     except _UNRESOLVED:
         return _untyped(ev, tag, fname, problems)
@@ -734,6 +797,7 @@ def _untyped(ev: Any, tag: str, fname: str, problems: list[Problem]) -> Invalid:
     what = tag.rsplit(":", 1)[-1]
     problems.append(
         _problem(
+            "yaml-tag",
             fname,
             ev.start_mark,
             f"{shown(ev.value)} is not a {what}, which its YAML tag !!{what} says it is",

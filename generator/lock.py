@@ -229,6 +229,7 @@ def parse(text: str, name: str) -> Lock:
                     "restore the line from the base branch: git checkout origin/main -- "
                     f"{Path(name).name}",
                     file=name,
+                    rule="lock-line",
                 )
             )
             continue
@@ -265,7 +266,11 @@ def read(path: Path) -> Lock | None:
     except OSError as exc:
         said = (f"cannot read it: {exc.strerror or exc}", None)
     if said is not None:
-        return Lock(name, problems=[Problem(1, 1, ERROR, *said, file=name)], readable=False)
+        return Lock(
+            name,
+            problems=[Problem(1, 1, ERROR, *said, file=name, rule="lock-unreadable")],
+            readable=False,
+        )
     text, problems = load.decode(raw, name)
     if text is None:
         return Lock(name, problems=problems, readable=False)
@@ -436,6 +441,7 @@ def _domain_problems(linkset: LinkSet, lock: Lock, locate: Locate, file: str) ->
                 "links.yaml names none: its slugs cannot be held to their lines",
                 f"name the short domain: 'domain: {domain}' under site (or site.domains)",
                 file=file,
+                rule="lock-domain-missing",
             )
         ]
     named: list[tuple[str, tuple[object, ...]]] = [
@@ -455,6 +461,7 @@ def _domain_problems(linkset: LinkSet, lock: Lock, locate: Locate, file: str) ->
                         f"write the domain exactly as {lock_name} does ({locked}); a "
                         "look-alike of a published domain is refused",
                         file=file,
+                        rule="lock-domain-lookalike",
                     )
                 )
     return problems
@@ -493,6 +500,7 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
         line, column = locate(path)  # only for a message: a deep one reads the file again
         if not same(entry.target, target):
             if moved is not None and same(entry.target, moved):
+                rule = "lock-not-updated"
                 said = (
                     ERROR,
                     f"{name!r} moves from {entry.target} to {target} (repoint_from), "
@@ -501,12 +509,14 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
                 )
             else:
                 where = f"{lock_name}:{entry.line}" if entry.line else None
+                rule = "lock-moved"
                 said = (ERROR, *_moved_silently(name, entry.target, target, where))
         elif (
             found
             and (before := _previous(lock.entries, forms, found))
             and same(before.target, moved)
         ):
+            rule = "repointed"
             said = (
                 WARNING,
                 f"{name!r} was moved from {moved} to {target} (repoint_from)",
@@ -514,12 +524,13 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
                 "'repoint_from' once this is merged",
             )
         else:
+            rule = "repoint-from-stale"
             said = (
                 WARNING,
                 f"'repoint_from' of {name!r} names {moved}, which it no longer moves from",
                 "remove 'repoint_from'",
             )
-        problems.append(Problem(line, column, *said, file=file))
+        problems.append(Problem(line, column, *said, file=file, rule=rule))
     return problems
 
 
@@ -540,7 +551,7 @@ def since(
     its own and needs its own override."""
     problems: list[Problem] = [
         Problem(p.line, p.column, ERROR, f"the base's lock is unreadable: {p.message}",
-                file=base.name)
+                file=base.name, rule="lock-base-unreadable")
         for p in base.problems
     ]  # fmt: skip
     if not base.readable or not head.readable:
@@ -603,6 +614,7 @@ def against(base: Lock, head: Lock, linkset: LinkSet, locate: Locate, file: str)
                 "every published link where it was published",
                 f"restore it: git checkout {base.name} -- {Path(head.name).name}",
                 file=head.name,
+                rule="lock-deleted",
             )
         )
     derived: dict[str, list[Entry]] = {}  # the lines the base's links.yaml adds
@@ -697,6 +709,7 @@ def _forgotten(
                 "once merged, nothing would remember where it was published pointing to",
                 f"keep its record: add the line {said} to {lock_name}",
                 file=file,
+                rule="lock-forgotten",
             )
         )
     return problems
@@ -718,6 +731,7 @@ def _lost(before: list[Entry], after: list[Entry], base: Lock, head: Lock) -> Pr
             f"{base.name} (its line {entry.line}): published slugs are never forgotten",
             f"restore it (git checkout {base.name} -- {head_name}), then run 'shortlinks lock'",
             file=head.name,
+            rule="lock-line-changed",
         )
     return None
 
@@ -817,7 +831,9 @@ def _unlawful(
             f"{before[-1].target} to {entry.target} without 'repoint_from'"
         )
         hint = f"{_override(entry.slug, before[-1].target)}, or keep its target"
-    return Problem(line, column, ERROR, message, hint, file=file if path else head.name)
+    return Problem(
+        line, column, ERROR, message, hint, file=file if path else head.name, rule="lock-edited"
+    )
 
 
 @dataclass
@@ -861,7 +877,7 @@ def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Up
         if moved_from is None or not same(history[-1].target, moved_from):
             line, column = locate(path)
             said = _moved_silently(name, history[-1].target, target)
-            refused.append(Problem(line, column, ERROR, *said, file=file))
+            refused.append(Problem(line, column, ERROR, *said, file=file, rule="lock-moved"))
             continue
         if i < own:  # its own lines (either spelling of a one-domain site's): one more
             entries[k].append(Entry(name if k == key(name) else history[-1].slug, target, 0))

@@ -40,6 +40,8 @@ class Problem:
     message: str = field(compare=False)
     hint: str | None = field(default=None, compare=False)
     file: str = field(default="links.yaml", compare=False)
+    # which rule found it (a key of RULES): required, so that no problem goes unnamed
+    rule: str = field(kw_only=True, compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -59,6 +61,7 @@ class PendingProblem:
     message: str
     hint: str | None = None
     at: str = "value"
+    rule: str = field(kw_only=True)
 
 
 class Format(str, Enum):
@@ -85,12 +88,12 @@ def summary(problems: Sequence[Problem]) -> str:
 
 
 def format_text(p: Problem, *, color: bool = False) -> str:
-    """``links.yaml:12:5: error: message`` then an indented hint line."""
+    """``links.yaml:12:5: error: message (rule-id)`` then an indented hint line."""
     sev = p.severity
     if color:
         code = "31" if p.is_error else "33"
         sev = f"\x1b[1;{code}m{sev}\x1b[0m"
-    out = f"{p.file}:{p.line}:{p.column}: {sev}: {p.message}"
+    out = f"{p.file}:{p.line}:{p.column}: {sev}: {p.message} ({p.rule})"
     if p.hint:
         out += f"\n    hint: {p.hint}"
     return out
@@ -110,7 +113,8 @@ def format_github(p: Problem) -> str:
     """A GitHub Actions annotation, shown on the offending line of a PR."""
     message = p.message if not p.hint else f"{p.message}\n{p.hint}"
     return (
-        f"::{p.severity} file={_gh_escape_property(p.file)},line={p.line},col={p.column}"
+        f"::{p.severity} file={_gh_escape_property(p.file)},line={p.line},col={p.column},"
+        f"title={_gh_escape_property(p.rule)}"
         f"::{_gh_escape_data(message)}"
     )
 

@@ -102,8 +102,8 @@ def _allowed(ch: str) -> bool:
     return ch in PUNCTUATION or ch == "/" or unicodedata.category(ch)[0] in "LMN"
 
 
-def slug_problems(slug: str) -> list[tuple[str, str | None]]:
-    """Everything wrong with ``slug`` as (message, hint) pairs; empty when it is fine.
+def slug_problems(slug: str) -> list[tuple[str, str, str | None]]:
+    """Everything wrong with ``slug`` as (rule, message, hint); empty when it is fine.
 
     Reserved names are also compared in the form ``collision_key`` gives (letter case and
     character width ignored): the docs say ``ｉｎｄｅｘ`` is the same slug as ``index``, so it
@@ -121,13 +121,17 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
         wide = collision_key(slug)
         if wide.isalnum() and wide not in RESERVED:  # no '/', '.' or '_' as people see it
             return []
-    out: list[tuple[str, str | None]] = []
+    out: list[tuple[str, str, str | None]] = []
     if not slug:
-        return [("a slug cannot be empty", None)]
+        return [("slug-empty", "a slug cannot be empty", None)]
     q = shown(slug)
     if len(slug) > MAX_SLUG_CHARS:
         out.append(
-            (f"slug is {len(slug)} characters long; the limit is {MAX_SLUG_CHARS}", "shorten it")
+            (
+                "slug-too-long",
+                f"slug is {len(slug)} characters long; the limit is {MAX_SLUG_CHARS}",
+                "shorten it",
+            )
         )
     for i, ch in enumerate("" if _ASCII_SLUG.fullmatch(slug) else slug):
         if not _allowed(ch):
@@ -137,31 +141,49 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
                 what = f"the character {ch!r}"
             out.append(
                 (
+                    "slug-character",
                     f"slug {q} contains {what} at position {i + 1}",
                     "use letters, digits, '-', '_', '.', '~' and '/' between words",
                 )
             )
             break
     if slug.startswith("/") or slug.endswith("/"):
-        out.append((f"slug {q} starts or ends with '/'", f"write it as {shown(slug.strip('/'))}"))
+        out.append(
+            (
+                "slug-slash",
+                f"slug {q} starts or ends with '/'",
+                f"write it as {shown(slug.strip('/'))}",
+            )
+        )
     if ".." in slug:
-        out.append((f"slug {q} contains '..'", "use a single '.'"))
+        out.append(("slug-dots", f"slug {q} contains '..'", "use a single '.'"))
     segments = slug.strip("/").split("/")
     if any(not s for s in segments):
-        out.append((f"slug {q} contains '//'", "use a single '/'"))
+        out.append(("slug-slash", f"slug {q} contains '//'", "use a single '/'"))
     if any(s.startswith(".") for s in segments if s):
         out.append(
-            (f"slug {q} has a part starting with '.'", "hosts hide such files; drop the '.'")
+            (
+                "slug-hidden",
+                f"slug {q} has a part starting with '.'",
+                "hosts hide such files; drop the '.'",
+            )
         )
     if any(len(s.encode()) > MAX_SEGMENT_BYTES for s in segments):
-        out.append((f"slug {q} has a part too long for a file name", "shorten it"))
+        out.append(
+            ("slug-part-too-long", f"slug {q} has a part too long for a file name", "shorten it")
+        )
     low = slug.casefold()
     if any(s.casefold().endswith((".html", ".htm")) for s in segments):
         # a page is '<slug>.html': 'a.html/b' would need a folder where a's page is
         out.append(
-            (f"slug {q} ends in .html", "the pages themselves are .html files; drop it")
+            (
+                "slug-html",
+                f"slug {q} ends in .html",
+                "the pages themselves are .html files; drop it",
+            )
             if low.endswith((".html", ".htm"))
             else (
+                "slug-html",
                 f"slug {q} has a part ending in .html",
                 "the pages themselves are .html files; drop it",
             )
@@ -180,6 +202,7 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
     ):
         out.append(
             (
+                "slug-reserved",
                 f"slug {q} is reserved for the site's own files",
                 "choose another slug (see 'Reserved slugs' in docs/links-yaml.md)",
             )

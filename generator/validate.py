@@ -164,17 +164,23 @@ class _Checker:
         self.pending: list[PendingProblem] = []
         self.homes: list[tuple[Target, Path]] = []  # checked by site policy once it is known
 
-    def error(self, path: Path, message: str, hint: str | None = None, at: str = "value") -> None:
-        self.pending.append(PendingProblem(tuple(path), ERROR, message, hint, at))
+    def error(
+        self, rule: str, path: Path, message: str, hint: str | None = None, at: str = "value"
+    ) -> None:
+        self.pending.append(PendingProblem(tuple(path), ERROR, message, hint, at, rule=rule))
 
-    def warn(self, path: Path, message: str, hint: str | None = None, at: str = "value") -> None:
-        self.pending.append(PendingProblem(tuple(path), WARNING, message, hint, at))
+    def warn(
+        self, rule: str, path: Path, message: str, hint: str | None = None, at: str = "value"
+    ) -> None:
+        self.pending.append(PendingProblem(tuple(path), WARNING, message, hint, at, rule=rule))
 
     def positioned(self) -> list[Problem]:
         out = []
         for p in self.pending:
             line, col = self.doc.locate(p.path, p.at)
-            out.append(Problem(line, col, p.severity, p.message, p.hint, self.doc.filename))
+            out.append(
+                Problem(line, col, p.severity, p.message, p.hint, self.doc.filename, rule=p.rule)
+            )
         return out
 
     # -- helpers ----------------------------------------------------------
@@ -185,14 +191,20 @@ class _Checker:
                 continue
             guess = did_you_mean(key, known)
             hint = f"did you mean '{guess}'?" if guess else f"known keys: {', '.join(known)}"
-            self.error((*path, key), f"unknown key {key!r} in {where}", hint, at="key")
+            self.error(
+                "unknown-key", (*path, key), f"unknown key {key!r} in {where}", hint, at="key"
+            )
 
     def mapping(self, value: Any, path: Path, what: str) -> dict | None:
         if isinstance(value, dict):
             return value
         if value is INVALID:
             return None
-        self.error(path, f"{what} must be a mapping of 'key: value' lines, got {_kind(value)}")
+        self.error(
+            "not-a-mapping",
+            path,
+            f"{what} must be a mapping of 'key: value' lines, got {_kind(value)}",
+        )
         return None
 
     def target(self, value: Any, path: Path) -> Target | None:
@@ -201,7 +213,7 @@ class _Checker:
         try:
             return parse_target(value)
         except UrlError as exc:
-            self.error(path, str(exc), exc.hint)
+            self.error(exc.rule, path, str(exc), exc.hint)
             return None
 
     def status(self, value: Any, path: Path) -> int | None:
@@ -209,6 +221,7 @@ class _Checker:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value not in ALLOWED_STATUS:
             self.error(
+                "status-value",
                 path,
                 f"status must be 301, 302, 307 or 308, not {shown(value)}",
                 "302 (the default) keeps the link repointable; see 'status' in the docs",
@@ -231,6 +244,7 @@ class _Checker:
         domains = self.short_domains(data) if "domains" in data else ()
         if domains and "domain" in data:
             self.error(
+                "domain-and-domains",
                 ("site", "domain"),
                 "site has both 'domain' and 'domains'",
                 "list every short domain under 'domains' (the first is the default) and "
@@ -246,7 +260,7 @@ class _Checker:
                 zone(data["timezone"])
                 tzname = data["timezone"]
             except TimeError as exc:
-                self.error(("site", "timezone"), str(exc), exc.hint)
+                self.error(exc.rule, ("site", "timezone"), str(exc), exc.hint)
         home, home_moved = (
             self.home(data["home"], ("site", "home")) if "home" in data else (None, None)
         )
@@ -258,7 +272,7 @@ class _Checker:
         language = self.language(data["language"]) if "language" in data else "en"
         links_json = self.flag(data, "links_json", ("site",), default=True)
         if not links_json and (said := exposed_problem(hosts)):  # hosts: site.hosts
-            self.error(("site", "links_json"), *said)
+            self.error("links-json-exposed", ("site", "links_json"), *said)
         qr = self.qr(data)
         preview = self.preview(data)
         allow = self.domains(data, "allow_domains")
@@ -294,7 +308,9 @@ class _Checker:
             return target, None
         self.unknown_keys(value, HOME_KEYS, path, "home")
         if "url" not in value:
-            self.error(path, "home has no 'url'", "home: {url: https://...}", at="key")
+            self.error(
+                "home-no-url", path, "home has no 'url'", "home: {url: https://...}", at="key"
+            )
             return None, None
         target = self.target(value["url"], (*path, "url"))
         if target is not None:
@@ -311,17 +327,21 @@ class _Checker:
         if key not in data or value is INVALID:
             return ()
         if not isinstance(value, list):
-            self.error(path, f"{key} must be a list of domains like [example.com]")
+            self.error("domain-list", path, f"{key} must be a list of domains like [example.com]")
             return ()
         out = []
         for i, name in enumerate(value):
             bare = name.strip().lstrip(".") if isinstance(name, str) else ""
             try:
                 if not bare or "/" in bare or "@" in bare:
-                    raise UrlError("not a bare domain")
+                    raise UrlError("not a bare domain", rule="domain-list")
                 out.append(host_name(bare))
             except UrlError:
-                self.error((*path, i), f"{shown(name)} in {key} is not a domain like example.com")
+                self.error(
+                    "domain-list",
+                    (*path, i),
+                    f"{shown(name)} in {key} is not a domain like example.com",
+                )
         return tuple(out)
 
     def policy(self, target: Target, path: Path, site: Site) -> None:
@@ -330,19 +350,21 @@ class _Checker:
         deny, allow = self.policy_sets(site)
         if deny and abuse.matches(host, deny):
             self.error(
+                "deny-domains",
                 path,
                 f"targets on {host} are refused by site.deny_domains",
                 "link somewhere else, or take the domain off the list",
             )
         elif allow and not abuse.matches(host, allow):
             self.error(
+                "allow-domains",
                 path,
                 f"{host} is not in site.allow_domains",
                 "add the domain to site.allow_domains if links may go there",
             )
         else:
-            for message, hint in abuse.url_warnings(target.url, host, site.allow_domains):
-                self.warn(path, message, hint)
+            for rule, message, hint in abuse.url_warnings(target.url, host, site.allow_domains):
+                self.warn(rule, path, message, hint)
 
     def policy_sets(self, site: Site) -> tuple[frozenset[str], frozenset[str]]:
         """site.deny_domains and site.allow_domains as sets, made once (abuse.matches)."""
@@ -362,6 +384,7 @@ class _Checker:
         if isinstance(value, str) and value.lower().startswith("zh"):
             guess = "zh"
         self.error(
+            "unknown-language",
             ("site", "language"),
             f"unknown language {shown(value)}",
             f"did you mean '{guess}'?" if guess else f"languages: {', '.join(LANGUAGES)}",
@@ -376,7 +399,10 @@ class _Checker:
             return ()
         if not isinstance(value, list) or not value:
             self.error(
-                path, "hosts must be a list of host names", f"known hosts: {', '.join(HOSTS)}"
+                "hosts-list",
+                path,
+                "hosts must be a list of host names",
+                f"known hosts: {', '.join(HOSTS)}",
             )
             return ()
         out = []
@@ -386,6 +412,7 @@ class _Checker:
                 continue
             guess = did_you_mean(name, tuple(HOSTS)) if isinstance(name, str) else None
             self.error(
+                "unknown-host",
                 (*path, i),
                 f"unknown host {shown(name)}",
                 f"did you mean '{guess}'?" if guess else f"known hosts: {', '.join(HOSTS)}",
@@ -406,9 +433,12 @@ class _Checker:
             if name not in HOSTS:
                 guess = did_you_mean(name, tuple(HOSTS)) if isinstance(name, str) else None
                 hint = f"did you mean '{guess}'?" if guess else f"hosts with plans: {known}"
-                self.error((*path, name), f"unknown host {shown(name)}", hint, at="key")
+                self.error(
+                    "unknown-host", (*path, name), f"unknown host {shown(name)}", hint, at="key"
+                )
             elif name not in choices:
                 self.error(
+                    "plan-none",
                     (*path, name),
                     f"there is no plan to choose for {HOSTS[name].title}",
                     f"its limits are the same on every plan; hosts with plans: {known}",
@@ -416,6 +446,7 @@ class _Checker:
                 )
             elif plan not in choices[name]:
                 self.error(
+                    "unknown-plan",
                     (*path, name),
                     f"unknown plan {shown(plan)} for {HOSTS[name].title}",
                     f"{name}: {' or '.join(choices[name])} (the first is the default)",
@@ -435,6 +466,7 @@ class _Checker:
             value = [value]
         if not isinstance(value, list) or not value:
             self.error(
+                "site-domains",
                 path,
                 "domains must be a list of host names, the default first",
                 "domains: [go.example.com, sale.example.cn]",
@@ -450,7 +482,7 @@ class _Checker:
                 if "home" in item:
                     home, home_moved = self.home(item["home"], (*where, "home"))
                 if "domain" not in item:
-                    self.error(where, "this domain has no 'domain: <host name>'")
+                    self.error("site-domains", where, "this domain has no 'domain: <host name>'")
                     continue
                 name = self.domain(item["domain"], (*where, "domain"))
             elif item is INVALID:
@@ -460,10 +492,18 @@ class _Checker:
             if name is None:
                 continue
             if name in seen:
-                self.error(where, f"domain {name} is listed twice (also item {seen[name] + 1})")
+                self.error(
+                    "duplicate-domain",
+                    where,
+                    f"domain {name} is listed twice (also item {seen[name] + 1})",
+                )
                 continue
             if name == "domains.json":  # the build's own list, beside the domains' folders
-                self.error(where, "'domains.json' is the name of the build's list of domains")
+                self.error(
+                    "domain-reserved",
+                    where,
+                    "'domains.json' is the name of the build's list of domains",
+                )
                 continue
             seen[name] = i
             out.append(Domain(name, home, home_moved))
@@ -481,18 +521,25 @@ class _Checker:
             if "provider" in data and provider is not INVALID:
                 guess = did_you_mean(provider, ANALYTICS)
                 self.error(
+                    "analytics-provider",
                     (*path, "provider"),
                     f"unknown analytics provider {shown(provider)}",
                     f"did you mean '{guess}'?" if guess else f"providers: {', '.join(ANALYTICS)}",
                 )
             elif "provider" not in data:
-                self.error(path, "analytics has no 'provider'", f"one of {', '.join(ANALYTICS)}")
+                self.error(
+                    "analytics-provider",
+                    path,
+                    "analytics has no 'provider'",
+                    f"one of {', '.join(ANALYTICS)}",
+                )
             return None
         code = data.get("site")
         if code is INVALID:
             return None
         if not isinstance(code, str) or not code.strip() or not code.isprintable():
             self.error(
+                "analytics-site",
                 (*path, "site") if "site" in data else path,
                 f"analytics needs 'site': {analytics.SITE_HELP[provider]}",
             )
@@ -505,6 +552,7 @@ class _Checker:
             parts = urlsplit(base.url)
             if "@" in parts.netloc or parts.query or parts.fragment or "?" in base.url:
                 self.error(
+                    "analytics-url",
                     (*path, "url"),
                     "the counter's url must be its address alone: no user, query or fragment",
                     "url: https://stats.example.com (every page would publish the rest)",
@@ -512,6 +560,7 @@ class _Checker:
                 return None
             if base.url.startswith("http://"):
                 self.warn(
+                    "analytics-http",
                     (*path, "url"),
                     "the counter is on plain http: browsers block its beacon from an https page",
                     "use its https:// address",
@@ -519,35 +568,49 @@ class _Checker:
         try:
             endpoint = analytics.endpoint(provider, code.strip(), base.url if base else None)
         except ValueError as exc:
-            self.error((*path, "site"), str(exc))
+            self.error("analytics-site", (*path, "site"), str(exc))
             return None
         return Analytics(provider, code.strip(), endpoint)
 
     def domain(self, value: Any, path: Path = ("site", "domain")) -> str | None:
         if not isinstance(value, str) or not value:
-            self.error(path, f"domain must be a host name like go.example.com, got {shown(value)}")
+            self.error(
+                "domain-name",
+                path,
+                f"domain must be a host name like go.example.com, got {shown(value)}",
+            )
             return None
         if any(mark in value for mark in ("://", "/", "@", ":", "?", "#")):  # no user or port
             bare = value.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
             bare = bare.partition(":")[0].partition("?")[0].partition("#")[0]
             self.error(
-                path, f"domain {shown(value)} must be a bare host name", f"write {shown(bare)}"
+                "domain-name",
+                path,
+                f"domain {shown(value)} must be a bare host name",
+                f"write {shown(bare)}",
             )
             return None
         try:
             return host_name(value)
         except UrlError as exc:
-            self.error(path, f"domain {shown(value)} is not a valid host name", exc.hint)
+            self.error(
+                "domain-name", path, f"domain {shown(value)} is not a valid host name", exc.hint
+            )
             return None
 
     def links(self, raw: Any, site: Site) -> list[Link]:
         if raw is None:
             if "links" not in (self.doc.data or {}) and "campaigns" not in (self.doc.data or {}):
                 self.error(
-                    (), "the file has no 'links:' section", "add 'links:' with one slug per line"
+                    "no-links",
+                    (),
+                    "the file has no 'links:' section",
+                    "add 'links:' with one slug per line",
                 )
             elif not (self.doc.data or {}).get("campaigns"):
-                self.warn(("links",), "'links' is empty: the site will have no short links")
+                self.warn(
+                    "empty-links", ("links",), "'links' is empty: the site will have no short links"
+                )
             return []
         data = self.mapping(raw, ("links",), "'links'")
         if data is None:
@@ -565,6 +628,7 @@ class _Checker:
             written = self.doc.key_text(path) if what == "slug" else None
             shown = written if written is not None else repr(slug)
             self.error(
+                "slug-not-text",
                 path,
                 f"{what} {shown} is read by YAML as {_kind(slug)}, not as text",
                 f"quote it: '{shown}'",
@@ -572,8 +636,8 @@ class _Checker:
             )
             return False
         ok = True
-        for message, hint in slugrules.slug_problems(slug):
-            self.error(path, message, hint, at="key" if what == "slug" else "value")
+        for rule, message, hint in slugrules.slug_problems(slug):
+            self.error(rule, path, message, hint, at="key" if what == "slug" else "value")
             ok = False
         return ok
 
@@ -586,6 +650,7 @@ class _Checker:
         names = self.domain_rank(site)
         if not names:
             self.error(
+                "slug-domain",
                 path,
                 f"{shown(key)}: '@{shown(name)}' names a domain, and site.domains lists none",
                 "list the short domains under site.domains, or drop the '@' part",
@@ -595,6 +660,7 @@ class _Checker:
         found = self.known_domain(name, names)
         if found is None:
             self.error(
+                "slug-domain",
                 path,
                 f"{shown(name)} (in {shown(key)}) is not one of site.domains",
                 f"domains: {_listed(names)}",
@@ -630,6 +696,7 @@ class _Checker:
             return ()
         if not names:
             self.error(
+                "link-domains",
                 path,
                 "'domains' names the short domains a link lives on, and site.domains lists none",
                 "list them under site.domains first (the first is the default)",
@@ -641,7 +708,7 @@ class _Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value:
-            self.error(path, "domains must be a list of site.domains, or 'all'")
+            self.error("link-domains", path, "domains must be a list of site.domains, or 'all'")
             return ()
         out: dict[str, None] = {}
         for i, name in enumerate(value):
@@ -649,6 +716,7 @@ class _Checker:
             if found is None:
                 if name is not INVALID:
                     self.error(
+                        "link-domains",
                         (*path, i),
                         f"{shown(name)} is not one of site.domains",
                         f"domains: {_listed(names)}",
@@ -668,6 +736,7 @@ class _Checker:
             if name not in PLATFORMS:
                 guess = _PLATFORM_WORDS.get(word) or did_you_mean(name, PLATFORMS)
                 self.error(
+                    "unknown-platform",
                     (*path, name),
                     f"unknown platform {shown(name)} in devices",
                     f"did you mean '{guess}'?"
@@ -681,7 +750,12 @@ class _Checker:
                 self.policy(target, (*path, name), site)
                 found[name] = target
         if isinstance(value, dict) and not value:
-            self.error(path, "devices is empty", "name a platform and its URL, or remove it")
+            self.error(
+                "devices-empty",
+                path,
+                "devices is empty",
+                "name a platform and its URL, or remove it",
+            )
         return tuple((p, found[p]) for p in PLATFORMS if p in found)
 
     def password(self, value: Any, path: Path) -> str | None:
@@ -690,6 +764,7 @@ class _Checker:
         if not isinstance(value, str) or not value:
             # 'password: 01234567' is read by YAML as a number (octal, here): never guessed at
             self.error(
+                "password-not-text",
                 path,
                 f"password must be text, got {_kind(value)}",
                 "put it in quotes: password: '01234567'",
@@ -700,6 +775,7 @@ class _Checker:
             return None
         if len(text) < MIN_PASSWORD:
             self.warn(
+                "password-short",
                 path,
                 f"the password is {len(text)} characters long: the encrypted target is "
                 "published, and short passwords are guessed offline",
@@ -735,7 +811,9 @@ class _Checker:
                 source=path if on else (),
             )
         if value is None:
-            self.error(path, f"link {slug!r} has no URL", "write 'slug: https://...'", at="key")
+            self.error(
+                "no-url", path, f"link {slug!r} has no URL", "write 'slug: https://...'", at="key"
+            )
             return None
         if not isinstance(value, dict):
             self.target(value, path)  # a number, a list: said as what a URL cannot be
@@ -748,6 +826,7 @@ class _Checker:
         if on is not None:
             if "domains" in value:
                 self.error(
+                    "link-domains",
                     (*path, "domains"),
                     f"{shown(key)} names its domain after '@' and in 'domains'",
                     "keep one of them",
@@ -775,12 +854,15 @@ class _Checker:
                 self.policy(target, (*path, "url"), site)
         elif not any(did_you_mean(k, LINK_KEYS) == "url" for k in value):
             # (a misspelt url key has its own error with a "did you mean")
-            self.error(path, f"link {slug!r} has no 'url'", "add 'url: https://...'", at="key")
+            self.error(
+                "no-url", path, f"link {slug!r} has no 'url'", "add 'url: https://...'", at="key"
+            )
 
         starts = self.when(value, "starts", path, tz, end_of_day=False)
         expires = self.when(value, "expires", path, tz, end_of_day=True)
         if starts and expires and starts >= expires:
             self.error(
+                "starts-after-expires",
                 (*path, "starts"),
                 f"link {slug!r} starts ({starts.isoformat()}) at or after it expires "
                 f"({expires.isoformat()})",
@@ -792,6 +874,7 @@ class _Checker:
             status = self.status(value["status"], (*path, "status")) or site.status
             if status in PERMANENT and "expires" in value:
                 self.error(
+                    "permanent-expires",
                     (*path, "status"),
                     f"link {slug!r} expires, so it cannot use the permanent status {status}",
                     "browsers cache 301/308 forever and would keep redirecting after expiry; "
@@ -813,6 +896,7 @@ class _Checker:
         image = self.target(value["image"], (*path, "image")) if "image" in value else None
         if image is not None and image.url.startswith("http://"):
             self.warn(
+                "image-http",
                 (*path, "image"),
                 "the card image is on plain http: most chat apps will not load it",
                 "use an https:// address",
@@ -831,6 +915,7 @@ class _Checker:
                 self.policy(expired, (*path, "expired"), site)
             if "expires" not in value:
                 self.warn(
+                    "expired-unused",
                     (*path, "expired"),
                     f"link {slug!r} has 'expired' but no 'expires', so it is never used",
                     "add 'expires: YYYY-MM-DD' or remove 'expired'",
@@ -850,6 +935,7 @@ class _Checker:
             password = self.password(value["password"], (*path, "password"))
             if password is not None and open_in_browser:
                 self.error(
+                    "password-open-in-browser",
                     (*path, "open_in_browser"),
                     f"link {slug!r} has a password, and its open-in-browser page would show "
                     "the target to anyone",
@@ -861,6 +947,7 @@ class _Checker:
             flag = self.flag(value, "analytics", path, default=True)
             if site.analytics is None:
                 self.warn(
+                    "analytics-unused",
                     (*path, "analytics"),
                     "'analytics' has no effect: site.analytics names no counter",
                     "configure site.analytics, or remove it from the link",
@@ -912,17 +999,29 @@ class _Checker:
     ) -> tuple[list[Link], Campaign] | None:
         path: Path = ("campaigns", name)
         if not isinstance(name, str) or not name.strip() or not name.isprintable():
-            self.error(path, f"a campaign's name must be text, got {shown(name)}", at="key")
+            self.error(
+                "campaign-name",
+                path,
+                f"a campaign's name must be text, got {shown(name)}",
+                at="key",
+            )
             return None
         data = self.mapping(value, path, f"campaign {name!r}")
         if data is None:
             return None
         self.unknown_keys(data, CAMPAIGN_KEYS, path, f"campaign {name!r}")
         if "url" not in data:
-            self.error(path, f"campaign {name!r} has no 'url'", "add 'url: https://...'", at="key")
+            self.error(
+                "no-url",
+                path,
+                f"campaign {name!r} has no 'url'",
+                "add 'url: https://...'",
+                at="key",
+            )
         pattern = data.get("slug", f"{name}-{{code}}")
         if not isinstance(pattern, str) or "{code}" not in pattern:
             self.error(
+                "campaign-slug",
                 (*path, "slug") if "slug" in data else path,
                 f"campaign {name!r}: the slug pattern must contain {{code}}, got {shown(pattern)}",
                 "slug: spring-{code}",
@@ -940,6 +1039,7 @@ class _Checker:
         for param in params:
             if param in present:
                 self.error(
+                    "campaign-param",
                     (*path, "url"),
                     f"campaign {name!r}: the url already has '{param}=', which the campaign adds",
                     f"remove '{param}=...' from the url (each distributor's link gets its own)",
@@ -963,7 +1063,7 @@ class _Checker:
                     (p, parse_target(_tracked(t.url, params, values))) for p, t in fields["devices"]
                 )
             except UrlError as exc:  # too long with the parameters, say
-                self.error(where, f"{person.code}: {exc}", exc.hint)
+                self.error(exc.rule, where, f"{person.code}: {exc}", exc.hint)
                 continue
             links.append(
                 Link(
@@ -994,6 +1094,7 @@ class _Checker:
                         utm[k] = v
                         if "{name}" in v:
                             self.warn(
+                                "utm-name",
                                 (*path, "utm", k),
                                 "{name} puts each distributor's name into the public target "
                                 "URL (the page, the rule files and links.json publish it)",
@@ -1005,6 +1106,7 @@ class _Checker:
             if not isinstance(ref, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]{1,40}", ref):
                 if ref is not INVALID:
                     self.error(
+                        "campaign-ref",
                         (*path, "ref"),
                         f"ref must be a query parameter name like 'ref', got {shown(ref)}",
                         "each distributor's link adds '<ref>=<code>'",
@@ -1016,7 +1118,12 @@ class _Checker:
     def pattern_text(self, value: Any, path: Path) -> bool:
         """A tracking value: text, with {code}, {name} or {campaign} in it if wanted."""
         if not isinstance(value, str) or not value or not value.isprintable():
-            self.error(path, f"expected text, got {_kind(value)}", "utm: {medium: distributor}")
+            self.error(
+                "tracking-value",
+                path,
+                f"expected text, got {_kind(value)}",
+                "utm: {medium: distributor}",
+            )
             return False
         try:  # only the three names, as they are: no '{code.upper}', no '{name!r:>9}'
             fields = [
@@ -1031,6 +1138,7 @@ class _Checker:
             bad = True
         if bad:
             self.error(
+                "tracking-value",
                 path,
                 f"{shown(value)} may only use {{code}}, {{name}} and {{campaign}}",
                 "write a literal brace as {{ or }}",
@@ -1046,6 +1154,7 @@ class _Checker:
             return None
         if not isinstance(value, list) or not value:
             self.error(
+                "distributor-list",
                 dpath if value is not None else path,
                 f"campaign {name!r} needs 'distributors': a list of {{code, name}}",
                 "distributors: [{code: a01, name: Alice Wang}]",
@@ -1067,16 +1176,20 @@ class _Checker:
             else:
                 if isinstance(item, int | float) and not isinstance(item, bool):
                     self.error(
+                        "distributor-code",
                         where,
                         "a distributor's code must be letters, digits, '-' or '_', "
                         f"got {shown(item)} (a number to YAML)",
                         "code: a01 (a code of digits in quotes: '007')",
                     )
                 elif item is not INVALID:
-                    self.error(where, "a distributor is '{code: a01, name: Alice Wang}'")
+                    self.error(
+                        "distributor-list", where, "a distributor is '{code: a01, name: Alice Wang}'"
+                    )
                 continue
             if not isinstance(code, str) or not _CODE.fullmatch(code):
                 self.error(
+                    "distributor-code",
                     (*where, "code") if isinstance(item, dict) and "code" in item else where,
                     f"a distributor's code must be letters, digits, '-' or '_', got {shown(code)}"
                     + (" (a number to YAML)" if isinstance(code, int | float) else ""),
@@ -1085,6 +1198,7 @@ class _Checker:
                 continue
             if code.casefold() in codes:
                 self.error(
+                    "duplicate-code",
                     (*where, "code") if isinstance(item, dict) else where,
                     f"code {code!r} is already given to distributor {codes[code.casefold()] + 1} "
                     f"of campaign {name!r}",
@@ -1104,17 +1218,21 @@ class _Checker:
         try:
             return instant(value[key], tz, end_of_day=end_of_day)
         except TimeError as exc:
-            self.error((*path, key), f"{key}: {exc}", exc.hint)
+            self.error(exc.rule, (*path, key), f"{key}: {exc}", exc.hint)
             return None
 
     def text(self, value: Any, path: Path, limit: int, multiline: bool = False) -> str | None:
         if value is INVALID:
             return None
         if not isinstance(value, str):
-            self.error(path, f"expected text, got {_kind(value)}", "put the text in quotes")
+            self.error(
+                "text-type", path, f"expected text, got {_kind(value)}", "put the text in quotes"
+            )
             return None
         if len(value) > limit:
-            self.error(path, f"text is {len(value)} characters long; the limit is {limit}")
+            self.error(
+                "text-too-long", path, f"text is {len(value)} characters long; the limit is {limit}"
+            )
             return None
         allowed = "\t\n" if multiline else "\t"
         # C0 and C1 controls and DEL (U+009B starts a terminal's escape sequence), the
@@ -1127,7 +1245,10 @@ class _Checker:
             for c in value
         ):
             self.error(
-                path, "text contains a control character or a line break", "keep it on one line"
+                "text-control",
+                path,
+                "text contains a control character or a line break",
+                "keep it on one line",
             )
             return None
         return value
@@ -1142,6 +1263,7 @@ class _Checker:
             return value
         if value is not INVALID:
             self.error(
+                "qr-value",
                 ("site", "qr"),
                 f"qr must be true, false or files, not {shown(value)}",
                 "true draws each link's code on its preview page; files also writes "
@@ -1164,6 +1286,7 @@ class _Checker:
                 written = self.doc.yaml11_boolean(("site", "preview"))
                 said = "false" if written is None else shown(written)
             self.error(
+                "preview-value",
                 ("site", "preview"),
                 f"preview must be true or files, not {said}",
                 "true answers every '/<slug>+' with one shared page; files writes "
@@ -1184,6 +1307,7 @@ class _Checker:
             written = self.doc.yaml11_boolean((*path, key))
             if written is not None:  # the same words as for a quoted "no" below
                 self.error(
+                    "yaml11-boolean",
                     (*path, key),
                     f"{key} must be {expected}, not {shown(written)}",
                     f"write {word}: this check (YAML 1.1) reads {written} as {word}, "
@@ -1192,6 +1316,7 @@ class _Checker:
             return value
         if value is not INVALID:
             self.error(
+                "boolean-value",
                 (*path, key),
                 f"{key} must be true or false, not {shown(value)}",
                 "write true or false",
@@ -1205,7 +1330,12 @@ class _Checker:
         if value is INVALID:
             return ()
         if not isinstance(value, list):
-            self.error(path, f"tags must be a list of words, got {_kind(value)}", "tags: [sale]")
+            self.error(
+                "tags-list",
+                path,
+                f"tags must be a list of words, got {_kind(value)}",
+                "tags: [sale]",
+            )
             return ()
         out: dict[str, None] = {}  # in order, each once: a list's 'in' made 40,000 tags cost 33 s
         for i, tag in enumerate(value):
@@ -1224,6 +1354,7 @@ class _Checker:
             return ()
         if not isinstance(value, list):
             self.error(
+                "aliases-list",
                 apath,
                 f"aliases must be a list of slugs, got {_kind(value)}",
                 "aliases: [sale, promo]",
@@ -1289,7 +1420,8 @@ class _Checker:
                         hint = (
                             f"a slug may be used once a domain: write '{slug}@<domain>' for another"
                         )
-                    self.error(path, msg, hint, at=at)
+                    rule = "duplicate-slug" if same else "slug-collision"
+                    self.error(rule, path, msg, hint, at=at)
                     break
 
     doc_domains: tuple[str, ...] = ()
@@ -1366,6 +1498,7 @@ class _Checker:
             if hop is None:
                 if name and name not in slugrules.RESERVED:
                     self.warn(
+                        "own-slug-missing",
                         upath,
                         f"link {link.slug!r} points to {host}/{name}, "
                         "which is not a slug in this file",
@@ -1375,9 +1508,15 @@ class _Checker:
             loop = hops.loop[i]
             if loop is not None:  # it comes back to itself
                 cycle = [*route(i, len(loop)), link.slug]
-                self.error(upath, "redirect loop: " + " -> ".join(cycle), "point one elsewhere")
+                self.error(
+                    "redirect-loop",
+                    upath,
+                    "redirect loop: " + " -> ".join(cycle),
+                    "point one elsewhere",
+                )
             else:
                 self.warn(
+                    "redirect-chain",
                     upath,
                     f"link {link.slug!r} points to another short link ({hop.slug!r}), "
                     "which costs visitors an extra hop",
@@ -1391,9 +1530,15 @@ class _Checker:
             i, j = index[id(link)], index[id(hop)]
             if hops.reaches(j, i):  # its page sends them on by 'url', back to this link
                 cycle = [f"{link.slug} ({platform})", *route(j, hops.steps(j, i)), link.slug]
-                self.error(dpath, "redirect loop: " + " -> ".join(cycle), "point it elsewhere")
+                self.error(
+                    "redirect-loop",
+                    dpath,
+                    "redirect loop: " + " -> ".join(cycle),
+                    "point it elsewhere",
+                )
             else:
                 self.warn(
+                    "redirect-chain",
                     dpath,
                     f"the {platform} target of {link.slug!r} is another short link "
                     f"({hop.slug!r}), which costs visitors an extra hop",
@@ -1530,10 +1675,19 @@ def validate_partial(doc: Document) -> tuple[LinkSet | None, list[Problem]]:
     check = _Checker(doc)
     data = doc.data
     if data is None:
-        check.error((), "the file is empty", "start with 'links:' and one 'slug: URL' per line")
+        check.error(
+            "empty-file",
+            (),
+            "the file is empty",
+            "start with 'links:' and one 'slug: URL' per line",
+        )
         return None, sorted(check.positioned())
     if not isinstance(data, dict):
-        check.error((), f"the file must be a mapping with 'site:' and 'links:', got {_kind(data)}")
+        check.error(
+            "top-not-mapping",
+            (),
+            f"the file must be a mapping with 'site:' and 'links:', got {_kind(data)}",
+        )
         return None, sorted(check.positioned())
     check.unknown_keys(data, TOP_KEYS, (), "the top level")
     site = check.site(data.get("site"))
