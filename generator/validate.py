@@ -1183,9 +1183,8 @@ class _Checker:
                         "code: a01 (a code of digits in quotes: '007')",
                     )
                 elif item is not INVALID:
-                    self.error(
-                        "distributor-list", where, "a distributor is '{code: a01, name: Alice Wang}'"
-                    )
+                    said = "a distributor is '{code: a01, name: Alice Wang}'"
+                    self.error("distributor-list", where, said)
                 continue
             if not isinstance(code, str) or not _CODE.fullmatch(code):
                 self.error(
