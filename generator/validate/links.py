@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from .. import slugs as slugrules
@@ -281,135 +282,143 @@ class LinkRules(Checker):
         self, slug: Any, value: dict, path: Path, site: Site, tz: Any
     ) -> dict[str, Any] | None:
         """The keys of a link written out in full (or of a campaign), as Link's fields but
-        its slug and line; None when it has no valid target."""
-        target = None
-        if "url" in value:
-            target = self.target(value["url"], (*path, "url"))
-            if target:
-                self.policy(target, (*path, "url"), site)
-        elif not any(did_you_mean(k, LINK_KEYS) == "url" for k in value):
+        its slug and line; None when it has no valid target. Each key is read by its own
+        checker (``KEY_CHECKS``), in the table's order; then the rules between keys."""
+        keys = _Keys(slug, value, path, site, tz, _defaults(site))
+        for key, check in KEY_CHECKS.items():
+            if key in value:
+                check(self, keys)
+        self.between_keys(keys)
+        return keys.fields if keys.fields["target"] is not None else None
+
+    def between_keys(self, k: _Keys) -> None:
+        """The rules of a link that read more than one of its keys."""
+        fields, value, path = k.fields, k.value, k.path
+        if "url" not in value and not any(did_you_mean(x, LINK_KEYS) == "url" for x in value):
             # (a misspelt url key has its own error with a "did you mean")
             self.error(
-                "no-url", path, f"link {slug!r} has no 'url'", "add 'url: https://...'", at="key"
+                "no-url", path, f"link {k.slug!r} has no 'url'", "add 'url: https://...'", at="key"
             )
-
-        starts = self.when(value, "starts", path, tz, end_of_day=False)
-        expires = self.when(value, "expires", path, tz, end_of_day=True)
+        starts, expires = fields["starts"], fields["expires"]
         if starts and expires and starts >= expires:
             self.error(
                 "starts-after-expires",
                 (*path, "starts"),
-                f"link {slug!r} starts ({starts.isoformat()}) at or after it expires "
+                f"link {k.slug!r} starts ({starts.isoformat()}) at or after it expires "
                 f"({expires.isoformat()})",
                 "a bare date in 'expires' lasts through the end of that day",
             )
-
-        status = site.status
-        if "status" in value:
-            status = self.status(value["status"], (*path, "status")) or site.status
-            if status in PERMANENT and "expires" in value:
-                self.error(
-                    "permanent-expires",
-                    (*path, "status"),
-                    f"link {slug!r} expires, so it cannot use the permanent status {status}",
-                    "browsers cache 301/308 forever and would keep redirecting after expiry; "
-                    "remove 'status' (302 is the default)",
-                )
-        if status in PERMANENT and expires is not None:
+        if fields["status"] in PERMANENT and expires is not None:
             # Inherited from site.status: quietly use the temporary twin.
-            status = 302 if status == 301 else 307
-
-        title = None
-        if "title" in value:
-            title = self.text(value["title"], (*path, "title"), MAX_TITLE)
-        description = None
-        if "description" in value:
-            description = self.text(
-                value["description"], (*path, "description"), MAX_DESCRIPTION, multiline=True
+            fields["status"] = 302 if fields["status"] == 301 else 307
+        if fields["password"] is not None and fields["open_in_browser"]:
+            self.error(
+                "password-open-in-browser",
+                (*path, "open_in_browser"),
+                f"link {k.slug!r} has a password, and its open-in-browser page would show "
+                "the target to anyone",
+                "remove 'open_in_browser' (the password page works in WeChat too)",
+                at="key",
             )
 
-        image = self.target(value["image"], (*path, "image")) if "image" in value else None
+    # -- one checker a key (KEY_CHECKS) -------------------------------------
+
+    def key_url(self, k: _Keys) -> None:
+        target = self.target(k.value["url"], (*k.path, "url"))
+        if target:
+            self.policy(target, (*k.path, "url"), k.site)
+        k.fields["target"] = target
+
+    def key_starts(self, k: _Keys) -> None:
+        k.fields["starts"] = self.when(k.value, "starts", k.path, k.tz, end_of_day=False)
+
+    def key_expires(self, k: _Keys) -> None:
+        k.fields["expires"] = self.when(k.value, "expires", k.path, k.tz, end_of_day=True)
+
+    def key_status(self, k: _Keys) -> None:
+        status = self.status(k.value["status"], (*k.path, "status")) or k.site.status
+        if status in PERMANENT and "expires" in k.value:
+            self.error(
+                "permanent-expires",
+                (*k.path, "status"),
+                f"link {k.slug!r} expires, so it cannot use the permanent status {status}",
+                "browsers cache 301/308 forever and would keep redirecting after expiry; "
+                "remove 'status' (302 is the default)",
+            )
+        k.fields["status"] = status
+
+    def key_title(self, k: _Keys) -> None:
+        k.fields["title"] = self.text(k.value["title"], (*k.path, "title"), MAX_TITLE)
+
+    def key_description(self, k: _Keys) -> None:
+        where = (*k.path, "description")
+        k.fields["description"] = self.text(
+            k.value["description"], where, MAX_DESCRIPTION, multiline=True
+        )
+
+    def key_image(self, k: _Keys) -> None:
+        image = self.target(k.value["image"], (*k.path, "image"))
         if image is not None and image.url.startswith("http://"):
             self.warn(
                 "image-http",
-                (*path, "image"),
+                (*k.path, "image"),
                 "the card image is on plain http: most chat apps will not load it",
                 "use an https:// address",
             )
-        open_in_browser = self.flag(value, "open_in_browser", path, default=False)
+        k.fields["image"] = image
 
-        aliases = self.aliases(value.get("aliases"), path) if "aliases" in value else ()
-        tags = self.tags(value["tags"], (*path, "tags")) if "tags" in value else ()
+    def key_open_in_browser(self, k: _Keys) -> None:
+        k.fields["open_in_browser"] = self.flag(k.value, "open_in_browser", k.path, default=False)
 
-        forward_query = self.flag(value, "forward_query", path, default=True)
+    def key_aliases(self, k: _Keys) -> None:
+        k.fields["aliases"] = self.aliases(k.value.get("aliases"), k.path)
 
-        expired = None
-        if "expired" in value:
-            expired = self.target(value["expired"], (*path, "expired"))
-            if expired:
-                self.policy(expired, (*path, "expired"), site)
-            if "expires" not in value:
-                self.warn(
-                    "expired-unused",
-                    (*path, "expired"),
-                    f"link {slug!r} has 'expired' but no 'expires', so it is never used",
-                    "add 'expires: YYYY-MM-DD' or remove 'expired'",
-                    at="key",
-                )
-        repoint_from = None
-        if "repoint_from" in value:  # compared with links.lock by check (lock.py)
-            repoint_from = self.target(value["repoint_from"], (*path, "repoint_from"))
-        domains: tuple[str, ...] = ()
-        if "domains" in value:
-            domains = self.link_domains(value["domains"], (*path, "domains"), site)
-        devices = (
-            self.devices(value["devices"], (*path, "devices"), site) if "devices" in value else ()
-        )
-        password = None
-        if "password" in value:
-            password = self.password(value["password"], (*path, "password"))
-            if password is not None and open_in_browser:
-                self.error(
-                    "password-open-in-browser",
-                    (*path, "open_in_browser"),
-                    f"link {slug!r} has a password, and its open-in-browser page would show "
-                    "the target to anyone",
-                    "remove 'open_in_browser' (the password page works in WeChat too)",
-                    at="key",
-                )
-        counted = site.analytics is not None
-        if "analytics" in value:
-            flag = self.flag(value, "analytics", path, default=True)
-            if site.analytics is None:
-                self.warn(
-                    "analytics-unused",
-                    (*path, "analytics"),
-                    "'analytics' has no effect: site.analytics names no counter",
-                    "configure site.analytics, or remove it from the link",
-                    at="key",
-                )
-            counted = counted and flag
-        if target is None:
-            return None
-        return {
-            "target": target,
-            "status": status,
-            "starts": starts,
-            "expires": expires,
-            "title": title,
-            "description": description,
-            "image": image,
-            "open_in_browser": open_in_browser,
-            "aliases": aliases,
-            "tags": tags,
-            "forward_query": forward_query,
-            "expired": expired,
-            "repoint_from": repoint_from,
-            "domains": domains,
-            "devices": devices,
-            "password": password,
-            "counted": counted,
-        }
+    def key_tags(self, k: _Keys) -> None:
+        k.fields["tags"] = self.tags(k.value["tags"], (*k.path, "tags"))
+
+    def key_forward_query(self, k: _Keys) -> None:
+        k.fields["forward_query"] = self.flag(k.value, "forward_query", k.path, default=True)
+
+    def key_expired(self, k: _Keys) -> None:
+        expired = self.target(k.value["expired"], (*k.path, "expired"))
+        if expired:
+            self.policy(expired, (*k.path, "expired"), k.site)
+        if "expires" not in k.value:
+            self.warn(
+                "expired-unused",
+                (*k.path, "expired"),
+                f"link {k.slug!r} has 'expired' but no 'expires', so it is never used",
+                "add 'expires: YYYY-MM-DD' or remove 'expired'",
+                at="key",
+            )
+        k.fields["expired"] = expired
+
+    def key_repoint_from(self, k: _Keys) -> None:
+        # compared with links.lock by check (lock.py)
+        where = (*k.path, "repoint_from")
+        k.fields["repoint_from"] = self.target(k.value["repoint_from"], where)
+
+    def key_domains(self, k: _Keys) -> None:
+        where = (*k.path, "domains")
+        k.fields["domains"] = self.link_domains(k.value["domains"], where, k.site)
+
+    def key_devices(self, k: _Keys) -> None:
+        k.fields["devices"] = self.devices(k.value["devices"], (*k.path, "devices"), k.site)
+
+    def key_password(self, k: _Keys) -> None:
+        k.fields["password"] = self.password(k.value["password"], (*k.path, "password"))
+
+    def key_analytics(self, k: _Keys) -> None:
+        flag = self.flag(k.value, "analytics", k.path, default=True)
+        if k.site.analytics is None:
+            self.warn(
+                "analytics-unused",
+                (*k.path, "analytics"),
+                "'analytics' has no effect: site.analytics names no counter",
+                "configure site.analytics, or remove it from the link",
+                at="key",
+            )
+        k.fields["counted"] = k.fields["counted"] and flag
 
     def tags(self, value: Any, path: Path) -> tuple[str, ...]:
         """Labels for people and tools (``shortlinks list --tag``); never part of a URL."""
@@ -455,3 +464,44 @@ class LinkRules(Checker):
             if self.slug(alias, (*apath, i), what="alias"):
                 out.append(alias)
         return tuple(out)
+
+
+@dataclass
+class _Keys:
+    """A link's mapping as its key checkers read it, and the fields they make of it."""
+
+    slug: Any
+    value: dict
+    path: Path
+    site: Site
+    tz: Any
+    fields: dict[str, Any]
+
+
+def _defaults(site: Site) -> dict[str, Any]:
+    """Link's fields for the keys a link leaves out."""
+    return {
+        "target": None,
+        "status": site.status,
+        "starts": None,
+        "expires": None,
+        "title": None,
+        "description": None,
+        "image": None,
+        "open_in_browser": False,
+        "aliases": (),
+        "tags": (),
+        "forward_query": True,
+        "expired": None,
+        "repoint_from": None,
+        "domains": (),
+        "devices": (),
+        "password": None,
+        "counted": site.analytics is not None,
+    }
+
+
+# Each key of a link and its checker, in the order they are read (the cfgv style).
+KEY_CHECKS: dict[str, Callable[[LinkRules, _Keys], None]] = {
+    key: getattr(LinkRules, f"key_{key}") for key in LINK_KEYS
+}
