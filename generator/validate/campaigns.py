@@ -74,21 +74,36 @@ class CampaignRules(LinkRules):
                 "add 'url: https://...'",
                 at="key",
             )
-        pattern = data.get("slug", f"{name}-{{code}}")
-        if not isinstance(pattern, str) or "{code}" not in pattern:
-            self.error(
-                "campaign-slug",
-                (*path, "slug") if "slug" in data else path,
-                f"campaign {name!r}: the slug pattern must contain {{code}}, got {shown(pattern)}",
-                "slug: spring-{code}",
-            )
-            pattern = None
+        pattern = self.slug_pattern(data, path, name)
         params = self.tracking(data, path)
         fields = self.link_fields(name, data, path, site, tz)
         people = self.distributors(data.get("distributors"), path, name)
         if fields is None or pattern is None or params is None or people is None:
             return None
         base: Target = fields.pop("target")
+        if self.param_clash(base, params, path, name):
+            return None
+        if not fields["domains"]:
+            fields["domains"] = (site.domains[0].name,) if site.domains else ()
+        links = self.distributor_links(name, pattern, base, params, fields, people)
+        line = self.doc.locate(path, "key")[0]
+        return links, Campaign(name, base, pattern, line, tuple(link.slug for link in links))
+
+    def slug_pattern(self, data: dict, path: Path, name: str) -> str | None:
+        """The campaign's ``slug``: a pattern with {code} in it (``<name>-{code}`` unsaid)."""
+        pattern = data.get("slug", f"{name}-{{code}}")
+        if isinstance(pattern, str) and "{code}" in pattern:
+            return pattern
+        self.error(
+            "campaign-slug",
+            (*path, "slug") if "slug" in data else path,
+            f"campaign {name!r}: the slug pattern must contain {{code}}, got {shown(pattern)}",
+            "slug: spring-{code}",
+        )
+        return None
+
+    def param_clash(self, base: Target, params: dict[str, str], path: Path, name: str) -> bool:
+        """Whether the campaign's url has a parameter of its own that the campaign adds."""
         present = {
             k.split("=", 1)[0] for k in base.url.partition("#")[0].partition("?")[2].split("&")
         }
@@ -100,9 +115,19 @@ class CampaignRules(LinkRules):
                     f"campaign {name!r}: the url already has '{param}=', which the campaign adds",
                     f"remove '{param}=...' from the url (each distributor's link gets its own)",
                 )
-                return None
-        if not fields["domains"]:
-            fields["domains"] = (site.domains[0].name,) if site.domains else ()
+                return True
+        return False
+
+    def distributor_links(
+        self,
+        name: str,
+        pattern: str,
+        base: Target,
+        params: dict[str, str],
+        fields: dict[str, Any],
+        people: list[tuple[Distributor, Path]],
+    ) -> list[Link]:
+        """One link a distributor: its slug from the pattern, its targets tracked."""
         links: list[Link] = []
         for person, where in people:
             slug = pattern.replace("{code}", person.code)
@@ -131,8 +156,7 @@ class CampaignRules(LinkRules):
                     source=where,
                 )
             )
-        line = self.doc.locate(path, "key")[0]
-        return links, Campaign(name, base, pattern, line, tuple(link.slug for link in links))
+        return links
 
     def tracking(self, data: dict, path: Path) -> dict[str, str] | None:
         """The parameters each distributor's link adds: UTM (by default) and/or ``ref``."""

@@ -38,29 +38,9 @@ class SiteRules(Checker):
         if data is None:
             return Site()
         self.unknown_keys(data, SITE_KEYS, ("site",), "site")
-        domain = data.get("domain")
-        if domain is not None:
-            domain = self.domain(domain)
-        domains = self.short_domains(data) if "domains" in data else ()
-        if domains and "domain" in data:
-            self.error(
-                "domain-and-domains",
-                ("site", "domain"),
-                "site has both 'domain' and 'domains'",
-                "list every short domain under 'domains' (the first is the default) and "
-                "remove 'domain'",
-                at="key",
-            )
-        if domains:
-            domain = domains[0].name
+        domain, domains = self.site_domains(data)
         analytics = self.analytics(data["analytics"]) if "analytics" in data else None
-        tzname = "UTC"
-        if "timezone" in data:
-            try:
-                zone(data["timezone"])
-                tzname = data["timezone"]
-            except TimeError as exc:
-                self.error(exc.rule, ("site", "timezone"), str(exc), exc.hint)
+        tzname = self.timezone(data["timezone"]) if "timezone" in data else "UTC"
         home, home_moved = (
             self.home(data["home"], ("site", "home")) if "home" in data else (None, None)
         )
@@ -97,6 +77,34 @@ class SiteRules(Checker):
         for target, where in self.homes:  # a visitor is sent there like to any link's target
             self.policy(target, where, site)
         return site
+
+    def site_domains(self, data: dict) -> tuple[str | None, tuple[Domain, ...]]:
+        """site.domain, or site.domains (whose first is the default): never both."""
+        domain = data.get("domain")
+        if domain is not None:
+            domain = self.domain(domain)
+        domains = self.short_domains(data) if "domains" in data else ()
+        if domains and "domain" in data:
+            self.error(
+                "domain-and-domains",
+                ("site", "domain"),
+                "site has both 'domain' and 'domains'",
+                "list every short domain under 'domains' (the first is the default) and "
+                "remove 'domain'",
+                at="key",
+            )
+        if domains:
+            domain = domains[0].name
+        return domain, domains
+
+    def timezone(self, value: Any) -> str:
+        """site.timezone: an IANA zone name (times.zone), UTC when it is not one."""
+        try:
+            zone(value)
+            return value
+        except TimeError as exc:
+            self.error(exc.rule, ("site", "timezone"), str(exc), exc.hint)
+            return "UTC"
 
     def home(self, value: Any, path: Path) -> tuple[Target | None, Target | None]:
         """Where a short domain's '/' goes: a URL, or ``{url: ..., repoint_from: ...}`` to
