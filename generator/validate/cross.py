@@ -10,6 +10,7 @@ from .. import slugs as slugrules
 from ..model import (
     Link,
     Site,
+    Target,
 )
 from ..problems import Path
 from ..urls import host_and_path
@@ -101,44 +102,15 @@ class CrossRules(Checker):
         ]
         if not pointing and not devices:
             return
-        by_slug: dict[tuple[str, str], Link] = {}
-        by_key: dict[tuple[str, str], Link] = {}
-        for link in links:
-            for d in link.domains or (site.domain,):
-                for s in link.slugs:
-                    by_slug[(d, s)] = link  # type: ignore[index]
-                    by_key[(d, slugrules.collision_key(s))] = link  # type: ignore[index]
+        routes = _Routes(site, ours, links, pointing)
+        self.url_hops(routes, pointing)
+        self.device_hops(routes, devices)
 
-        def next_hop(link: Link, url: str | None = None) -> tuple[Link | None, str, str]:
-            host, path = host_and_path(url or link.target.url)
-            name = unquote(path).strip("/")
-            if host not in ours:
-                return None, host, name
-            hop = by_slug.get((host, name)) or by_key.get((host, slugrules.collision_key(name)))
-            return hop, host, name
-
-        index = {id(link): i for i, link in enumerate(links)}
-        first = [next_hop(link) for link in pointing]
-        after = [-1] * len(links)
-        for link, (hop, _host, _name) in zip(pointing, first, strict=True):
-            if hop is not None:
-                after[index[id(link)]] = index[id(hop)]
-        hops = _Hops(after)
-
-        def route(start: int, count: int) -> list[str]:
-            """The slugs of ``count`` links from ``start`` on, the middle of a long route
-            left out (a message names at most a dozen links)."""
-            shown: list[str] = []
-            i = start
-            for _ in range(min(count, _ROUTE_SHOWN)):
-                shown.append(links[i].slug)
-                i = after[i]
-            if count > _ROUTE_SHOWN:
-                shown.append(f"... ({count - _ROUTE_SHOWN} more)")
-            return shown
-
-        for link, (hop, host, name) in zip(pointing, first, strict=True):
-            if host not in ours:
+    def url_hops(self, routes: _Routes, pointing: list[Link]) -> None:
+        """Each link whose url is one of our own short links: a loop, an extra hop, or a
+        path that is no slug of the file."""
+        for link, (hop, host, name) in zip(pointing, routes.first, strict=True):
+            if host not in routes.ours:
                 continue
             upath: Path = link.path
             if link.campaign is not None or isinstance(
@@ -154,10 +126,10 @@ class CrossRules(Checker):
                         "which is not a slug in this file",
                     )
                 continue
-            i = index[id(link)]
-            loop = hops.loop[i]
+            i = routes.index[id(link)]
+            loop = routes.hops.loop[i]
             if loop is not None:  # it comes back to itself
-                cycle = [*route(i, len(loop)), link.slug]
+                cycle = [*routes.route(i, len(loop)), link.slug]
                 self.error(
                     "redirect-loop",
                     upath,
@@ -172,14 +144,19 @@ class CrossRules(Checker):
                     "which costs visitors an extra hop",
                     f"point it straight at {hop.target.display}",
                 )
+
+    def device_hops(self, routes: _Routes, devices: list[tuple[Link, str, Target]]) -> None:
+        """Each device target that is one of our own short links: a loop (its page sends
+        the visitor on by 'url', back to this link), or an extra hop."""
         for link, platform, t in devices:
-            hop, host, name = next_hop(link, t.url)
+            hop, _host, _name = routes.next_hop(link, t.url)
             if hop is None:
                 continue
             dpath: Path = (*link.path, "devices", platform)
-            i, j = index[id(link)], index[id(hop)]
-            if hops.reaches(j, i):  # its page sends them on by 'url', back to this link
-                cycle = [f"{link.slug} ({platform})", *route(j, hops.steps(j, i)), link.slug]
+            i, j = routes.index[id(link)], routes.index[id(hop)]
+            if routes.hops.reaches(j, i):
+                cycle = [f"{link.slug} ({platform})", *routes.route(j, routes.hops.steps(j, i))]
+                cycle.append(link.slug)
                 self.error(
                     "redirect-loop",
                     dpath,
@@ -194,6 +171,51 @@ class CrossRules(Checker):
                     f"({hop.slug!r}), which costs visitors an extra hop",
                     f"point it straight at {hop.target.display}",
                 )
+
+
+class _Routes:
+    """Where the links that point at the site's own domains lead: each one's next hop
+    (looked up by slug, then as people read a slug), and the chains they make (``_Hops``)."""
+
+    def __init__(self, site: Site, ours: list[str], links: list[Link], pointing: list[Link]):
+        self.ours = ours
+        self.links = links
+        self.by_slug: dict[tuple[str, str], Link] = {}
+        self.by_key: dict[tuple[str, str], Link] = {}
+        for link in links:
+            for d in link.domains or (site.domain,):
+                for s in link.slugs:
+                    self.by_slug[(d, s)] = link  # type: ignore[index]
+                    self.by_key[(d, slugrules.collision_key(s))] = link  # type: ignore[index]
+        self.index = {id(link): i for i, link in enumerate(links)}
+        self.first = [self.next_hop(link) for link in pointing]
+        self.after = [-1] * len(links)
+        for link, (hop, _host, _name) in zip(pointing, self.first, strict=True):
+            if hop is not None:
+                self.after[self.index[id(link)]] = self.index[id(hop)]
+        self.hops = _Hops(self.after)
+
+    def next_hop(self, link: Link, url: str | None = None) -> tuple[Link | None, str, str]:
+        host, path = host_and_path(url or link.target.url)
+        name = unquote(path).strip("/")
+        if host not in self.ours:
+            return None, host, name
+        hop = self.by_slug.get((host, name)) or self.by_key.get(
+            (host, slugrules.collision_key(name))
+        )
+        return hop, host, name
+
+    def route(self, start: int, count: int) -> list[str]:
+        """The slugs of ``count`` links from ``start`` on, the middle of a long route
+        left out (a message names at most a dozen links)."""
+        shown: list[str] = []
+        i = start
+        for _ in range(min(count, _ROUTE_SHOWN)):
+            shown.append(self.links[i].slug)
+            i = self.after[i]
+        if count > _ROUTE_SHOWN:
+            shown.append(f"... ({count - _ROUTE_SHOWN} more)")
+        return shown
 
 
 # A redirect loop's message names this many links of it at most, then how many more.
