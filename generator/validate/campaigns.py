@@ -245,27 +245,10 @@ class CampaignRules(LinkRules):
         codes: dict[str, int] = {}
         for i, item in enumerate(value):
             where: Path = (*dpath, i)
-            if isinstance(item, str):
-                code, person = item, item
-            elif isinstance(item, dict):
-                self.unknown_keys(item, DISTRIBUTOR_KEYS, where, "a distributor")
-                code = item.get("code")  # a number is refused below: '007' reads as 7
-                person = item.get("name", code)
-                if "name" in item:
-                    person = self.text(item["name"], (*where, "name"), MAX_TITLE)
-            else:
-                if isinstance(item, int | float) and not isinstance(item, bool):
-                    self.error(
-                        "distributor-code",
-                        where,
-                        "a distributor's code must be letters, digits, '-' or '_', "
-                        f"got {shown(item)} (a number to YAML)",
-                        "code: a01 (a code of digits in quotes: '007')",
-                    )
-                elif item is not INVALID:
-                    said = "a distributor is '{code: a01, name: Alice Wang}'"
-                    self.error("distributor-list", where, said)
+            read = self.distributor(item, where)
+            if read is None:
                 continue
+            code, person = read
             if not isinstance(code, str) or not _CODE.fullmatch(code):
                 self.error(
                     "distributor-code",
@@ -288,6 +271,32 @@ class CampaignRules(LinkRules):
                 continue
             out.append((Distributor(code, person), where))
         return out
+
+    def distributor(self, item: Any, where: Path) -> tuple[Any, Any] | None:
+        """One item of ``distributors``: a code, or ``{code: ..., name: ...}``; its code
+        and name as written (the code is checked by the caller), or None when it is
+        neither."""
+        if isinstance(item, str):
+            return item, item
+        if isinstance(item, dict):
+            self.unknown_keys(item, DISTRIBUTOR_KEYS, where, "a distributor")
+            code = item.get("code")  # a number is refused by the caller: '007' reads as 7
+            person = item.get("name", code)
+            if "name" in item:
+                person = self.text(item["name"], (*where, "name"), MAX_TITLE)
+            return code, person
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            self.error(
+                "distributor-code",
+                where,
+                "a distributor's code must be letters, digits, '-' or '_', "
+                f"got {shown(item)} (a number to YAML)",
+                "code: a01 (a code of digits in quotes: '007')",
+            )
+        elif item is not INVALID:
+            said = "a distributor is '{code: a01, name: Alice Wang}'"
+            self.error("distributor-list", where, said)
+        return None
 
 
 def _tracked(url: str, params: dict[str, str], values: dict[str, str]) -> str:

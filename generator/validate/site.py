@@ -323,31 +323,38 @@ class SiteRules(Checker):
             return None
         base = None
         if "url" in data:
-            base = self.target(data["url"], (*path, "url"))
+            base = self.counter_url(data["url"], (*path, "url"))
             if base is None:
                 return None
-            parts = urlsplit(base.url)
-            if "@" in parts.netloc or parts.query or parts.fragment or "?" in base.url:
-                self.error(
-                    "analytics-url",
-                    (*path, "url"),
-                    "the counter's url must be its address alone: no user, query or fragment",
-                    "url: https://stats.example.com (every page would publish the rest)",
-                )
-                return None
-            if base.url.startswith("http://"):
-                self.warn(
-                    "analytics-http",
-                    (*path, "url"),
-                    "the counter is on plain http: browsers block its beacon from an https page",
-                    "use its https:// address",
-                )
         try:
             endpoint = analytics.endpoint(provider, code.strip(), base.url if base else None)
         except ValueError as exc:
             self.error("analytics-site", (*path, "site"), str(exc))
             return None
         return Analytics(provider, code.strip(), endpoint)
+
+    def counter_url(self, value: Any, path: Path) -> Target | None:
+        """site.analytics.url, a self-hosted counter's address: nothing but the address."""
+        base = self.target(value, path)
+        if base is None:
+            return None
+        parts = urlsplit(base.url)
+        if "@" in parts.netloc or parts.query or parts.fragment or "?" in base.url:
+            self.error(
+                "analytics-url",
+                path,
+                "the counter's url must be its address alone: no user, query or fragment",
+                "url: https://stats.example.com (every page would publish the rest)",
+            )
+            return None
+        if base.url.startswith("http://"):
+            self.warn(
+                "analytics-http",
+                path,
+                "the counter is on plain http: browsers block its beacon from an https page",
+                "use its https:// address",
+            )
+        return base
 
     def domain(self, value: Any, path: Path = ("site", "domain")) -> str | None:
         if not isinstance(value, str) or not value:
