@@ -77,7 +77,7 @@ def test_check_github_annotations(runner: CliRunner, workdir: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 10
     assert lines[0] == (
-        "::error file=links.yaml,line=3,col=13::unknown time zone 'Asia/Shanghia'"
+        "::error file=links.yaml,line=3,col=13,title=time-zone::unknown time zone 'Asia/Shanghia'"
         "%0Adid you mean 'Asia/Shanghai'?"
     )
 
@@ -88,7 +88,7 @@ def test_check_picks_github_format_under_actions(
     (workdir / "links.yaml").write_text("links:\n  a b: https://a.example\n")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = runner.invoke(main, ["check"])
-    assert result.stdout.startswith("::error file=links.yaml,line=2,col=3::")
+    assert result.stdout.startswith("::error file=links.yaml,line=2,col=3,title=slug-character::")
 
 
 def test_check_json(runner: CliRunner, workdir: Path) -> None:
@@ -103,6 +103,7 @@ def test_check_json(runner: CliRunner, workdir: Path) -> None:
             "message": "only http and https URLs are allowed, not ftp:",
             "hint": None,
             "file": "links.yaml",
+            "rule": "url-scheme",
         }
     ]
 
