@@ -11,7 +11,7 @@ else as a YAML double-quoted string (JSON's escapes, which YAML accepts); a bare
 becomes YAML of its own: ``--starts "2026-01-01\\n    status: 301"`` is a wrong date,
 not a new key.
 
-The new link is checked twice, by the same rules as links.yaml (validate.py), before
+The new link is checked twice, by the same rules as links.yaml (generator/validate/), before
 anything is written: first alone, its keys placed at what the user gave (an option of
 ``add``, a cell of ``import``'s CSV: ``check_entry``), so a mistake is reported
 where it was made; then the whole would-be file, for what only the whole file shows
@@ -460,7 +460,7 @@ def site_of(text: str, name: str) -> Any:
 def check_entry(
     site: Any, entry: Entry, filename: str
 ) -> tuple[Link | None, list[tuple[str, Problem]]]:
-    """A new link checked by links.yaml's own rules (validate.py), with the file's own
+    """A new link checked by links.yaml's own rules (generator/validate/), with the file's own
     ``site`` (its zone, status, domains, allow and deny lists): the link when it passes,
     and each problem with the key it is about, at the place the entry gave for it."""
     positions: dict[tuple[object, ...], tuple[int, int, int, int]] = {}

@@ -6,7 +6,7 @@ that CSV, and the exports of other short-link services, by their column names
 separated by commas, or by semicolons or tabs as Excel writes them in many languages).
 
 Every cell is checked as strictly as the same key in links.yaml, by the same code: a
-row becomes the mapping links.yaml would hold for it and goes through validate.py with
+row becomes the mapping links.yaml would hold for it and goes through generator/validate/ with
 the file's own ``site:`` (``add.check_entry``), its problems placed at the row's
 cells. Nothing is dropped quietly: a date that is not one, a title with a line break,
 an unknown column, a slug that is taken by another link, all refuse their row, and a

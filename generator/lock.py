@@ -92,7 +92,7 @@ EXPIRED = "expired"  # the variant of a slug once it has expired: no platform is
 @functools.lru_cache(maxsize=1024)
 def domain_key(domain: str) -> str:
     """A domain as lock names compare it, however a line spells it: lower case, punycode,
-    no trailing dot (as validate.py writes site.domains). Text that is no host name stays
+    no trailing dot (as generator/validate/ writes site.domains). Text that is no host name stays
     as written (lower case): it names no domain of the site, so it holds no slug of it."""
     if not domain or any(c in domain for c in "@/:?#[]\\"):
         return domain.lower()

@@ -20,15 +20,25 @@ from ..problems import Path, shown
 from ..times import zone
 from ..urls import UrlError, parse_target
 from .checker import (
-    _CODE,
-    CAMPAIGN_KEYS,
-    DEFAULT_UTM,
-    DISTRIBUTOR_KEYS,
+    LINK_KEYS,
     MAX_TITLE,
-    UTM_KEYS,
     _kind,
 )
 from .links import LinkRules
+
+# A campaign takes a link's keys but the ones that name one slug, and its own.
+CAMPAIGN_KEYS = (
+    *(k for k in LINK_KEYS if k != "aliases"),
+    "slug",
+    "utm",
+    "ref",
+    "distributors",
+)
+UTM_KEYS = ("source", "medium", "campaign", "content", "term")
+DEFAULT_UTM = {"source": "{code}", "medium": "distributor", "campaign": "{campaign}"}
+DISTRIBUTOR_KEYS = ("code", "name")
+MAX_CODE = 50
+_CODE = re.compile(rf"[A-Za-z0-9_\-]{{1,{MAX_CODE}}}")
 
 
 class CampaignRules(LinkRules):

@@ -6,7 +6,6 @@ URL, a status, a date, a text, a flag, a target against the site's policy."""
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Collection
 from datetime import datetime
 from itertools import islice
@@ -62,41 +61,8 @@ LINK_KEYS = (
     "password",
     "analytics",
 )
-# A campaign takes a link's keys but the ones that name one slug, and its own.
-CAMPAIGN_KEYS = (
-    *(k for k in LINK_KEYS if k != "aliases"),
-    "slug",
-    "utm",
-    "ref",
-    "distributors",
-)
-UTM_KEYS = ("source", "medium", "campaign", "content", "term")
-DEFAULT_UTM = {"source": "{code}", "medium": "distributor", "campaign": "{campaign}"}
-DISTRIBUTOR_KEYS = ("code", "name")
-MAX_CODE = 50
-_CODE = re.compile(rf"[A-Za-z0-9_\-]{{1,{MAX_CODE}}}")
-# A slug of ASCII letters, digits, '-', '_' and '~': its collision key is its lower case
-# (NFKC and case folding change nothing else, and none of it is trailing punctuation)
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9~_\-]*")
-MAX_PASSWORD = 200
-MIN_PASSWORD = 8  # shorter ones are warned of: the encrypted target is public
-# Words people write for a platform (devices:)
-_PLATFORM_WORDS = {
-    "iphone": "ios",
-    "ipad": "ios",
-    "apple": "ios",
-    "app_store": "ios",
-    "appstore": "ios",
-    "google_play": "android",
-    "play": "android",
-    "weixin": "wechat",
-    "pc": "desktop",
-    "web": "desktop",
-    "computer": "desktop",
-}
 MAX_TITLE = 300
 MAX_DESCRIPTION = 1000
-MAX_TAG = 50
 
 # Words people reach for that difflib would not match to the right key.
 _SYNONYMS = {

@@ -3,6 +3,7 @@ links that lead to other short links of the site (or round in a loop)."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 from .. import abuse, finder
@@ -15,9 +16,12 @@ from ..model import (
 from ..problems import Path
 from ..urls import host_and_path
 from .checker import (
-    _PLAIN_KEY,
     Checker,
 )
+
+# A slug of ASCII letters, digits, '-', '_' and '~': its collision key is its lower case
+# (NFKC and case folding change nothing else, and none of it is trailing punctuation)
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9~_\-]*")
 
 
 class CrossRules(Checker):

@@ -19,18 +19,32 @@ from ..problems import Path, shown
 from ..times import zone
 from ..urls import UrlError, host_name
 from .checker import (
-    _PLATFORM_WORDS,
     LINK_KEYS,
     MAX_DESCRIPTION,
-    MAX_PASSWORD,
-    MAX_TAG,
     MAX_TITLE,
-    MIN_PASSWORD,
     Checker,
     _kind,
     _listed,
     did_you_mean,
 )
+
+MAX_PASSWORD = 200
+MIN_PASSWORD = 8  # shorter ones are warned of: the encrypted target is public
+# Words people write for a platform (devices:)
+_PLATFORM_WORDS = {
+    "iphone": "ios",
+    "ipad": "ios",
+    "apple": "ios",
+    "app_store": "ios",
+    "appstore": "ios",
+    "google_play": "android",
+    "play": "android",
+    "weixin": "wechat",
+    "pc": "desktop",
+    "web": "desktop",
+    "computer": "desktop",
+}
+MAX_TAG = 50
 
 
 class LinkRules(Checker):
