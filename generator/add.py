@@ -96,6 +96,7 @@ class OptionProblem:
     option: str
     message: str
     hint: str | None = None
+    rule: str = field(kw_only=True)  # as Problem's (problems.RULES)
 
 
 @dataclass(frozen=True)
@@ -501,6 +502,7 @@ def add(
                     option,
                     f"{name!r} is taken{on} {taken_by(name, other, path.name)}",
                     "choose another",
+                    rule="add-slug-taken",
                 )
             )
         elif set(published_keys(name, link.domains, linkset)) & set(reserved):
@@ -510,13 +512,14 @@ def add(
                     f"{name!r} was published before (links.lock) and may still be in "
                     "people's hands",
                     "choose another",
+                    rule="add-slug-published",
                 )
             )
     try:
         written, key = keyed(link, slug, linkset, keys_of(linkset))
     except AddError as exc:
         if not own:
-            own.append(OptionProblem("--domain", str(exc)))
+            own.append(OptionProblem("--domain", str(exc), rule="add-domain"))
             return text, slug, own
         # a slug taken as it is written is a key already, and said so once, as taken: the
         # other options are checked under a free key, so that every mistake is said at once
@@ -570,7 +573,8 @@ def _on_option(name: str, problem: Problem, link: NewLink) -> OptionProblem:
         option = "the new link"  # a generated slug is never the user's mistake
     if name == "domains" and not link.domains:
         option = "the new link"
-    return OptionProblem(option, without_key(problem.message, name), problem.hint)
+    message = without_key(problem.message, name)
+    return OptionProblem(option, message, problem.hint, rule=problem.rule)
 
 
 def without_key(message: str, name: str) -> str:
@@ -594,6 +598,7 @@ def _not_utf8(link: NewLink) -> list[Problem | OptionProblem]:
                             OPTIONS[name],
                             "is not UTF-8 text",
                             "set the terminal's encoding to UTF-8 (e.g. LANG=C.UTF-8)",
+                            rule="add-not-utf8",
                         )
                     )
     return out

@@ -902,7 +902,7 @@ def add(
         for p in problems:
             if isinstance(p, adder.OptionProblem):  # the option, never a line not written
                 option = "--expires-in" if p.option == "--expires" and expires_in else p.option
-                click.echo(f"error: {option}: {p.message}", err=True)
+                click.echo(f"error: {option}: {p.message} ({p.rule})", err=True)
                 if p.hint:
                     click.echo(f"    hint: {p.hint}", err=True)
         if in_file:

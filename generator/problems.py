@@ -149,6 +149,11 @@ RULES: dict[str, str] = {
     "own-slug-missing": "a link to this site's domain names no slug of the file (a warning)",
     "redirect-chain": "a link to another short link of the site (a warning)",
     "redirect-loop": "short links that send visitors round in a circle",
+    # add
+    "add-slug-taken": "a slug given to 'add' is taken by a link of the file",
+    "add-slug-published": "a slug given to 'add' was published before (links.lock)",
+    "add-domain": "the link cannot be written on the domain given to 'add'",
+    "add-not-utf8": "an argument of 'add' is not UTF-8 text",
     # links.lock
     "lock-line": "a lock line that is not 'name target'",
     "lock-unreadable": "links.lock cannot be read",
