@@ -344,3 +344,12 @@ def test_the_formats_carry_the_rule() -> None:
             "rule": "url-scheme",
         }
     ]
+
+
+def test_every_key_of_a_site_and_a_link_has_its_checker() -> None:
+    from generator.validate import LINK_KEYS, SITE_KEYS
+    from generator.validate.links import KEY_CHECKS
+    from generator.validate.site import SITE_CHECKS
+
+    assert list(KEY_CHECKS) == list(LINK_KEYS)
+    assert {*SITE_CHECKS, "domain", "domains"} == set(SITE_KEYS)

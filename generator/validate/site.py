@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -39,41 +40,14 @@ class SiteRules(Checker):
             return Site()
         self.unknown_keys(data, SITE_KEYS, ("site",), "site")
         domain, domains = self.site_domains(data)
-        analytics = self.analytics(data["analytics"]) if "analytics" in data else None
-        tzname = self.timezone(data["timezone"]) if "timezone" in data else "UTC"
-        home, home_moved = (
-            self.home(data["home"], ("site", "home")) if "home" in data else (None, None)
-        )
-        status = DEFAULT_STATUS
-        if "status" in data:
-            status = self.status(data["status"], ("site", "status")) or DEFAULT_STATUS
-        hosts = self.hosts(data["hosts"]) if "hosts" in data else ()
-        plans = self.plans(data["plans"]) if "plans" in data else ()
-        language = self.language(data["language"]) if "language" in data else "en"
-        links_json = self.flag(data, "links_json", ("site",), default=True)
-        if not links_json and (said := exposed_problem(hosts)):  # hosts: site.hosts
+        fields: dict[str, Any] = {"domain": domain, "domains": domains}
+        for key, check in SITE_CHECKS.items():  # each key present, in the table's order
+            if key in data:
+                fields.update(check(self, data))
+        hosts = fields.get("hosts", ())
+        if not fields.get("links_json", True) and (said := exposed_problem(hosts)):
             self.error("links-json-exposed", ("site", "links_json"), *said)
-        qr = self.qr(data)
-        preview = self.preview(data)
-        allow = self.domains(data, "allow_domains")
-        deny = self.domains(data, "deny_domains")
-        site = Site(
-            allow_domains=allow,
-            deny_domains=deny,
-            domains=domains,
-            analytics=analytics,
-            domain=domain,
-            timezone=tzname,
-            home=home,
-            home_repoint_from=home_moved,
-            status=status,
-            hosts=hosts,
-            plans=plans,
-            language=language,
-            links_json=links_json,
-            qr=qr,
-            preview=preview,
-        )
+        site = Site(**fields)
         for target, where in self.homes:  # a visitor is sent there like to any link's target
             self.policy(target, where, site)
         return site
@@ -422,3 +396,23 @@ class SiteRules(Checker):
                 "<slug>+.html for every link",
             )
         return True
+
+
+# Each key of site: and its checker, which gives Site's fields for it (the cfgv style);
+# 'domain' and 'domains' are read together first (SiteRules.site_domains).
+SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
+    "analytics": lambda c, d: {"analytics": c.analytics(d["analytics"])},
+    "timezone": lambda c, d: {"timezone": c.timezone(d["timezone"])},
+    "home": lambda c, d: dict(
+        zip(("home", "home_repoint_from"), c.home(d["home"], ("site", "home")), strict=True)
+    ),
+    "status": lambda c, d: {"status": c.status(d["status"], ("site", "status")) or DEFAULT_STATUS},
+    "hosts": lambda c, d: {"hosts": c.hosts(d["hosts"])},
+    "plans": lambda c, d: {"plans": c.plans(d["plans"])},
+    "language": lambda c, d: {"language": c.language(d["language"])},
+    "links_json": lambda c, d: {"links_json": c.flag(d, "links_json", ("site",), default=True)},
+    "qr": lambda c, d: {"qr": c.qr(d)},
+    "preview": lambda c, d: {"preview": c.preview(d)},
+    "allow_domains": lambda c, d: {"allow_domains": c.domains(d, "allow_domains")},
+    "deny_domains": lambda c, d: {"deny_domains": c.domains(d, "deny_domains")},
+}
