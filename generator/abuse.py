@@ -103,9 +103,9 @@ def _unicode_label(label: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)  # hosts repeat: a shop's links share a few
-def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
-    """(message, hint) for each trick ``host`` (lowercase ASCII, punycode) shows."""
-    found: list[tuple[str, str]] = []
+def host_warnings(host: str) -> tuple[tuple[str, str, str], ...]:
+    """(rule, message, hint) for each trick ``host`` (lowercase ASCII, punycode) shows."""
+    found: list[tuple[str, str, str]] = []
     allow = "if it is right, add the domain to site.allow_domains"
     bare = host[1:-1] if host.startswith("[") else host
     ip = None
@@ -116,12 +116,14 @@ def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
             ip = "number"  # 3232235777 or 0x7f.1: browsers read it as an address
     if ip is not None:
         found.append((
+            "target-ip-address",
             f"the target's host {host} is an IP address: no name says whose it is",
             f"use the site's domain name; {allow}",
         ))  # fmt: skip
         return tuple(found)
     if host in SHORTENERS or any(host.endswith("." + s) for s in SHORTENERS):
         found.append((
+            "target-shortener",
             f"the target is another short link ({host}): where it ends can change unseen",
             "link to the final address instead",
         ))  # fmt: skip
@@ -132,21 +134,29 @@ def host_warnings(host: str) -> tuple[tuple[str, str], ...]:
         shown = _unicode_label(label)
         scripts = {s for s in map(_script, shown or "") if s}
         if shown is None:
-            found.append((f"the host {host} has a malformed punycode label {label!r}", allow))
+            found.append(
+                (
+                    "target-punycode",
+                    f"the host {host} has a malformed punycode label {label!r}",
+                    allow,
+                )
+            )
         elif len(scripts) > 1:
             names = " and ".join(x.title() for x in sorted(scripts))
             found.append((
+                "target-lookalike",
                 f"the host {host} ({shown}) mixes {names} "
                 "letters in one name: a look-alike of another domain?",
                 allow,
             ))  # fmt: skip
         elif scripts & _LOOKALIKE_SCRIPTS:
             found.append((
+                "target-lookalike",
                 f"the host {host} is written in {next(iter(scripts)).title()} letters "
                 f"({shown}), which look like Latin ones: a look-alike of another domain?",
                 allow,
             ))  # fmt: skip
-    looks = [f for f in found if "look-alike" in f[0]]
+    looks = [f for f in found if f[0] == "target-lookalike"]
     if len(looks) > 1:  # one look-alike warning a host, not one a label
         found = [f for f in found if f not in looks[1:]]
     return tuple(found)
@@ -202,8 +212,8 @@ def readable(host: str) -> str:
     return f"{host} ({'.'.join(labels)})"
 
 
-def url_warnings(url: str, host: str, allowed: Collection[str]) -> list[tuple[str, str]]:
-    """(message, hint) for each trick a normalised target URL shows; none for a host
+def url_warnings(url: str, host: str, allowed: Collection[str]) -> list[tuple[str, str, str]]:
+    """(rule, message, hint) for each trick a normalised target URL shows; none for a host
     in ``allowed`` (the site's own word that it is fine)."""
     if allowed and matches(host, allowed):
         return []
@@ -214,6 +224,7 @@ def url_warnings(url: str, host: str, allowed: Collection[str]) -> list[tuple[st
     if "@" in authority:
         shown = authority.rpartition("@")[0]
         found.append((
+            "target-userinfo",
             f"the target has {shown!r} before '@': it goes to {host}, not to {shown}",
             "remove the part before '@' (browsers treat it as a user name)",
         ))  # fmt: skip

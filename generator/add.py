@@ -11,7 +11,7 @@ else as a YAML double-quoted string (JSON's escapes, which YAML accepts); a bare
 becomes YAML of its own: ``--starts "2026-01-01\\n    status: 301"`` is a wrong date,
 not a new key.
 
-The new link is checked twice, by the same rules as links.yaml (validate.py), before
+The new link is checked twice, by the same rules as links.yaml (generator/validate/), before
 anything is written: first alone, its keys placed at what the user gave (an option of
 ``add``, a cell of ``import``'s CSV: ``check_entry``), so a mistake is reported
 where it was made; then the whole would-be file, for what only the whole file shows
@@ -96,6 +96,7 @@ class OptionProblem:
     option: str
     message: str
     hint: str | None = None
+    rule: str = field(kw_only=True)  # as Problem's (problems.RULES)
 
 
 @dataclass(frozen=True)
@@ -460,7 +461,7 @@ def site_of(text: str, name: str) -> Any:
 def check_entry(
     site: Any, entry: Entry, filename: str
 ) -> tuple[Link | None, list[tuple[str, Problem]]]:
-    """A new link checked by links.yaml's own rules (validate.py), with the file's own
+    """A new link checked by links.yaml's own rules (generator/validate/), with the file's own
     ``site`` (its zone, status, domains, allow and deny lists): the link when it passes,
     and each problem with the key it is about, at the place the entry gave for it."""
     positions: dict[tuple[object, ...], tuple[int, int, int, int]] = {}
@@ -494,7 +495,7 @@ def add(
         written, key = keyed(link, slug, linkset, keys_of(linkset))
     except AddError as exc:
         if not own:
-            return text, slug, [OptionProblem("--domain", str(exc))]
+            return text, slug, [OptionProblem("--domain", str(exc), rule="add-domain")]
         # a slug taken as it is written is a key already, and said so once, as taken: the
         # other options are checked under a free key, so that every mistake is said at once
         free = generate_slug(everywhere | set(reserved))
@@ -519,10 +520,10 @@ def _taken(
         other = taken.get(slugrules.collision_key(name))
         if other is not None:
             said = f"{name!r} is taken{on} {taken_by(name, other, filename)}"
-            out.append(OptionProblem(option, said, "choose another"))
+            out.append(OptionProblem(option, said, "choose another", rule="add-slug-taken"))
         elif set(published_keys(name, link.domains, linkset)) & set(reserved):
             said = f"{name!r} was published before (links.lock) and may still be in people's hands"
-            out.append(OptionProblem(option, said, "choose another"))
+            out.append(OptionProblem(option, said, "choose another", rule="add-slug-published"))
     return out
 
 
@@ -617,7 +618,8 @@ def _on_option(name: str, problem: Problem, link: NewLink) -> OptionProblem:
         option = "the new link"  # a generated slug is never the user's mistake
     if name == "domains" and not link.domains:
         option = "the new link"
-    return OptionProblem(option, without_key(problem.message, name), problem.hint)
+    message = without_key(problem.message, name)
+    return OptionProblem(option, message, problem.hint, rule=problem.rule)
 
 
 def without_key(message: str, name: str) -> str:
@@ -641,6 +643,7 @@ def _not_utf8(link: NewLink) -> list[Problem | OptionProblem]:
                             OPTIONS[name],
                             "is not UTF-8 text",
                             "set the terminal's encoding to UTF-8 (e.g. LANG=C.UTF-8)",
+                            rule="add-not-utf8",
                         )
                     )
     return out

@@ -123,7 +123,10 @@ def check(
         if said:
             line, col = doc.locate(("site", "links_json"))
             result.problems = sorted(
-                [*result.problems, Problem(line, col, ERROR, *said, doc.filename)]
+                [
+                    *result.problems,
+                    Problem(line, col, ERROR, *said, doc.filename, rule="links-json-exposed"),
+                ]
             )
             result.linkset = None
     locked = lock.read(lock.lock_path(path))

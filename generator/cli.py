@@ -835,7 +835,7 @@ def _print_add_problems(problems: Sequence[object]) -> None:
 
     for p in problems:
         if isinstance(p, OptionProblem):
-            click.echo(f"error: {p.option}: {p.message}", err=True)
+            click.echo(f"error: {p.option}: {p.message} ({p.rule})", err=True)
             if p.hint:
                 click.echo(f"    hint: {p.hint}", err=True)
     in_file = [p for p in problems if isinstance(p, Problem)]

@@ -6,7 +6,7 @@ that CSV, and the exports of other short-link services, by their column names
 separated by commas, or by semicolons or tabs as Excel writes them in many languages).
 
 Every cell is checked as strictly as the same key in links.yaml, by the same code: a
-row becomes the mapping links.yaml would hold for it and goes through validate.py with
+row becomes the mapping links.yaml would hold for it and goes through generator/validate/ with
 the file's own ``site:`` (``add.check_entry``), its problems placed at the row's
 cells. Nothing is dropped quietly: a date that is not one, a title with a line break,
 an unknown column, a slug that is taken by another link, all refuse their row, and a
@@ -204,6 +204,7 @@ def decode(raw: bytes, name: str) -> str:
                     f"the file is not {encoding.upper()} text (byte 0x{bad} cannot be read)",
                     SAVE_AS_UTF8,
                     name,
+                    rule="file-encoding",
                 )
             ]
         ) from None
@@ -231,7 +232,9 @@ def read_table(text: str, name: str) -> Table:
         text = text.split("\n", 1)[1] if "\n" in text else ""
     if not text.strip():
         hint = "its first row names the columns: slug,url"
-        raise ImportError_([Problem(1, 1, ERROR, "the file is empty", hint, name)])
+        raise ImportError_(
+            [Problem(1, 1, ERROR, "the file is empty", hint, name, rule="import-empty")]
+        )
     best: list[str] = []
     for delimiter in delimiters:
         try:
@@ -244,7 +247,9 @@ def read_table(text: str, name: str) -> Table:
             best = max(best, header, key=len)
             continue
         return _rows(text, name, delimiter, header, fmt, columns, sep_line)
-    raise ImportError_([Problem(1 + sep_line, 1, ERROR, *_unknown_header(best), name)])
+    raise ImportError_(
+        [Problem(1 + sep_line, 1, ERROR, *_unknown_header(best), name, rule="import-header")]
+    )
 
 
 def _unknown_header(header: list[str]) -> tuple[str, str]:
@@ -313,6 +318,7 @@ def _read_rows(
                         "a cell with a comma or a line break in it is written in double "
                         'quotes ("a, b"); a quote inside it is doubled ("say ""hi""")',
                         name,
+                        rule="csv-cells",
                     )
                 )
             elif any(c.strip() for c in cells):  # (a row of empty cells is no row)
@@ -331,6 +337,7 @@ def _read_rows(
                 "a cell with a comma, a quote or a line break in it is written in double "
                 'quotes, a quote inside it doubled: "say ""hi"""',
                 name,
+                rule="csv-syntax",
             )
         )
     return rows
@@ -354,6 +361,7 @@ def _unnamed_column_problems(
                         "without a name",
                         "name the column in the first row, or empty it",
                         name,
+                        rule="csv-unnamed-column",
                     )
                 )
     return problems
@@ -379,6 +387,7 @@ def _header_problems(
                     f"columns {letter(seen[key])} and {letter(i)} are both {head.strip()!r}",
                     "keep one of them: which one is meant cannot be told",
                     name,
+                    rule="csv-duplicate-column",
                 )
             )
         else:
@@ -415,6 +424,7 @@ def _header_problems(
                 f"column {letter(i)} {head.strip()!r} is not one import reads",
                 hint,
                 name,
+                rule="csv-unknown-column",
             )
         )
     return out
@@ -522,14 +532,18 @@ class _Importer:
         self.mine: dict[tuple[str | None, str], int] = {}  # the rows' slugs, to their rows
         self.bad: dict[int, list[Problem]] = {}
 
-    def error(self, row: Row, name: str, message: str, hint: str | None = None) -> None:
-        self.problem(row, name, message, hint, ERROR)
+    def error(self, rule: str, row: Row, name: str, message: str, hint: str | None = None) -> None:
+        self.problem(rule, row, name, message, hint, ERROR)
 
-    def problem(self, row: Row, name: str, message: str, hint: str | None, severity: str) -> None:
+    def problem(
+        self, rule: str, row: Row, name: str, message: str, hint: str | None, severity: str
+    ) -> None:
         index = self.table.columns.get(name, 0)
         head = self.table.header[index].strip() or name
         where = f"row {row.number}, column {letter(index)} ({head})"
-        p = Problem(row.line, index + 1, severity, f"{where}: {message}", hint, self.table.name)
+        p = Problem(
+            row.line, index + 1, severity, f"{where}: {message}", hint, self.table.name, rule=rule
+        )
         if severity == ERROR:
             self.bad.setdefault(row.number, []).append(p)
         else:
@@ -561,31 +575,36 @@ class _Importer:
             if added_nothing:
                 self.report.skipped.append((row.line, item.slug, why))
                 return None
-            self.error(row, "campaign", why, hint)
+            self.error("import-campaign", row, "campaign", why, hint)
             return item
         for name in ("distributor_code", "distributor_name"):
             if values.get(name, "").strip():
                 self.error(
+                    "import-distributor",
                     row,
                     name,
                     "a distributor is one of a campaign's, and the row names no campaign",
                     "fill in its campaign, or empty the cell",
                 )
         if not item.slug:
-            self.error(row, "slug", "no slug", "write the short path, e.g. spring-sale")
+            self.error(
+                "import-no-slug", row, "slug", "no slug", "write the short path, e.g. spring-sale"
+            )
         if not values["url"]:
-            self.error(row, "url", "no URL", "write where the link goes: https://...")
+            self.error(
+                "import-no-url", row, "url", "no URL", "write where the link goes: https://..."
+            )
         if not item.slug or not values["url"]:
             return item
         entry = self.entry(row, item)
         link, found = adder.check_entry(self.site_raw, entry, self.table.name)
         for name, p in found:
             if p.is_error:
-                self.error(row, name, adder.without_key(p.message, name), p.hint)
+                self.error(p.rule, row, name, adder.without_key(p.message, name), p.hint)
         if row.number in self.bad:
             return item
         if link is None:  # (every refusal has a message: never dropped without one)
-            self.error(row, "slug", "cannot be made into a link")
+            self.error("import-refused", row, "slug", "cannot be made into a link")
             return item
         item.link = link
         if self.same_as_the_files(item):
@@ -647,6 +666,7 @@ class _Importer:
                 if other is not None:
                     what = f"link {other.slug!r}" if other.slug != s else "a link"
                     self.error(
+                        "import-slug-taken",
                         row,
                         name,
                         f"{s!r} is taken{on} by {what} of {self.path.name} (line "
@@ -656,6 +676,7 @@ class _Importer:
                     break
                 if key in self.mine and self.mine[key] != row.number:
                     self.error(
+                        "import-duplicate-row",
                         row,
                         name,
                         f"{s!r} is in row {self.mine[key]} already{on}",
@@ -667,6 +688,7 @@ class _Importer:
                 keys = set(adder.published_keys(s, domains, self.linkset))
                 if set(lock.own_keys(s, domains, self.linkset.site)) & self.published:
                     self.error(
+                        "import-slug-locked",
                         row,
                         name,
                         f"{s!r} is one name with a slug of {self.path.name} to links.lock "
@@ -676,6 +698,7 @@ class _Importer:
                     )
                 elif keys & self.reserved:
                     self.error(
+                        "import-slug-published",
                         row,
                         name,
                         f"{s!r} was published before (links.lock) and may still be in "
@@ -802,7 +825,7 @@ def _whole_file(work: _Importer, good: list[_Row]) -> tuple[str | None, list[Pro
         try:
             new, item.key = work.written(item, keys)
         except adder.AddError as exc:
-            work.error(item.row, "domains", str(exc))
+            work.error("import-domains", item.row, "domains", str(exc))
             continue
         keys.add(item.key)
         lines.extend(adder.entry_lines(new, item.key, indent, step, entry=i))
@@ -811,7 +834,9 @@ def _whole_file(work: _Importer, good: list[_Row]) -> tuple[str | None, list[Pro
     try:
         insertion = adder.insert_lines(work.source, lines)
     except adder.AddError as exc:
-        raise ImportError_([Problem(1, 1, ERROR, str(exc), None, str(work.path))]) from None
+        raise ImportError_(
+            [Problem(1, 1, ERROR, str(exc), None, str(work.path), rule="import-insert")]
+        ) from None
     in_file: list[Problem] = []
     warnings = []
     for p in check_text(insertion.text, str(work.path)).problems:
@@ -824,13 +849,13 @@ def _whole_file(work: _Importer, good: list[_Row]) -> tuple[str | None, list[Pro
         key = placed.key if placed.key in work.table.columns else "slug"
         message = adder.without_key(p.message, key)
         if p.is_error:
-            work.error(item.row, key, message, p.hint)
+            work.error(p.rule, item.row, key, message, p.hint)
         else:
-            warnings.append((item.row, key, message, p.hint))
+            warnings.append((p.rule, item.row, key, message, p.hint))
     if in_file or any(x.row.number in work.bad for x in good):
         return None, in_file
-    for row, key, message, hint in warnings:  # the new links' own, once they go in
-        work.problem(row, key, message, hint, WARNING)
+    for rule, row, key, message, hint in warnings:  # the new links' own, once they go in
+        work.problem(rule, row, key, message, hint, WARNING)
     return insertion.text, []
 
 

@@ -401,12 +401,13 @@ def fit_problems(
             if where.domain:
                 message = f"{where.domain}: {message}"
             hint = _hint(reading, tally, plan, names)
-            out.append(Problem(*where.at, severity, message, hint, where.file))
+            rule = "host-limit" if over else "host-limit-near"
+            out.append(Problem(*where.at, severity, message, hint, where.file, rule=rule))
     if past:
         message, hint = _unchosen(past, tally, names)
         if where.domain:
             message = f"{where.domain}: {message}"
-        out.insert(0, Problem(*where.at, WARNING, message, hint, where.file))
+        out.insert(0, Problem(*where.at, WARNING, message, hint, where.file, rule="hosts-unchosen"))
     return out
 
 

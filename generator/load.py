@@ -155,8 +155,8 @@ class _Frame:
     discard: bool = False
 
 
-def _problem(filename: str, mark: Any, message: str, hint: str | None = None) -> Problem:
-    return Problem(mark.line + 1, mark.column + 1, ERROR, message, hint, filename)
+def _problem(rule: str, filename: str, mark: Any, message: str, hint: str | None = None) -> Problem:
+    return Problem(mark.line + 1, mark.column + 1, ERROR, message, hint, filename, rule=rule)
 
 
 # Far past any links file (a million links is about 230 MB): more is not read at all.
@@ -217,11 +217,27 @@ def read_text(path: FsPath) -> tuple[str | None, list[Problem]]:
         raw = read_bytes(path)
     except FileNotFoundError:
         return None, [
-            Problem(1, 1, ERROR, f"{path} does not exist", "create it, or pass the path", name)
+            Problem(
+                1,
+                1,
+                ERROR,
+                f"{path} does not exist",
+                "create it, or pass the path",
+                name,
+                rule="file-missing",
+            )
         ]
     except NotAFile:
         return None, [
-            Problem(1, 1, ERROR, f"{path} is not a regular file", "pass the links file", name)
+            Problem(
+                1,
+                1,
+                ERROR,
+                f"{path} is not a regular file",
+                "pass the links file",
+                name,
+                rule="file-not-regular",
+            )
         ]
     except TooLarge:
         return None, [
@@ -232,17 +248,36 @@ def read_text(path: FsPath) -> tuple[str | None, list[Problem]]:
                 f"{path} is larger than {MAX_FILE_BYTES >> 20} MiB",
                 "a links file of a million links is about 230 MB: is this the right file?",
                 name,
+                rule="file-too-large",
             )
         ]
     except OSError as exc:
-        return None, [Problem(1, 1, ERROR, f"cannot read {path}: {exc.strerror}", None, name)]
+        return None, [
+            Problem(
+                1,
+                1,
+                ERROR,
+                f"cannot read {path}: {exc.strerror}",
+                None,
+                name,
+                rule="file-unreadable",
+            )
+        ]
     return decode(raw, name)
 
 
 def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None, [
-            Problem(1, 1, ERROR, "the file is UTF-16", "save it as UTF-8 instead", filename)
+            Problem(
+                1,
+                1,
+                ERROR,
+                "the file is UTF-16",
+                "save it as UTF-8 instead",
+                filename,
+                rule="file-encoding",
+            )
         ]
     try:
         text = raw.decode("utf-8")
@@ -258,6 +293,7 @@ def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
                 f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
                 "save the file as UTF-8",
                 filename,
+                rule="file-encoding",
             )
         ]
     return text.removeprefix("\ufeff"), []
@@ -339,6 +375,7 @@ def _invisible_line_break(text: str, filename: str) -> Problem | None:
             f"the file contains the invisible line break {what}",
             "remove it: YAML reads a new line there, which editors and GitHub do not show",
             filename,
+            rule="hidden-line-break",
         )
     bom = text.find("\n\ufeff")
     if bom >= 0:  # libyaml skips it there, PyYAML's pure-Python parser reads it as text
@@ -350,6 +387,7 @@ def _invisible_line_break(text: str, filename: str) -> Problem | None:
             "a byte order mark (U+FEFF, invisible) starts this line",
             "remove it: it is left over from joining two files",
             filename,
+            rule="byte-order-mark",
         )
     return None
 
@@ -378,7 +416,11 @@ def _read_events(text: str, cls: type, doc: Document, problems: list[Problem]) -
         problems.append(_bad_character(text, exc.start, filename))
         return False
     except yaml.YAMLError as exc:  # pragma: no cover - every error PyYAML raises is above
-        problems.append(Problem(1, 1, ERROR, f"YAML: {shown(str(exc), 300)}", None, filename))
+        problems.append(
+            Problem(
+                1, 1, ERROR, f"YAML: {shown(str(exc), 300)}", None, filename, rule="yaml-syntax"
+            )
+        )
         return False
     finally:
         if loader is not None:
@@ -397,6 +439,7 @@ def _bad_character(text: str, index: int, filename: str) -> Problem:
             f"the text contains the lone surrogate U+{ord(char):04X}, which is no character",
             "it comes from bytes that are not UTF-8: write the text as UTF-8",
             filename,
+            rule="lone-surrogate",
         )
     return Problem(
         line,
@@ -405,6 +448,7 @@ def _bad_character(text: str, index: int, filename: str) -> Problem:
         f"the file contains the control character U+{ord(char):04X}",
         "remove it (it often comes from copying text out of a chat or a PDF)",
         filename,
+        rule="control-character",
     )
 
 
@@ -438,7 +482,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, filename: str, cls: ty
         message = "could not find expected ':' after the key on this line"
         hint = "a key needs ':' and a space after it: 'slug: https://...'"
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename)
+    return Problem(line, col, ERROR, f"YAML syntax: {message}", hint, filename, rule="yaml-syntax")
 
 
 # What PyYAML (either parser) says on the line after a key that lacks its ':'.
@@ -538,6 +582,7 @@ class _Composer:
                 self.stack.pop()
             elif isinstance(ev, yaml.AliasEvent):
                 self.refuse(
+                    "yaml-alias",
                     ev,
                     f"YAML alias *{ev.anchor} is not allowed",
                     "write the value out in full: aliases are refused so that a small file "
@@ -553,6 +598,7 @@ class _Composer:
         if self.documents > 1:
             self.problems.append(
                 _problem(
+                    "yaml-documents",
                     self.fname,
                     ev.start_mark,
                     "more than one YAML document ('---') in the file",
@@ -563,9 +609,9 @@ class _Composer:
             self.stack.clear()
             self.stack.append(_Frame(container=[], path=("<extra>",), depth=0, discard=True))
 
-    def refuse(self, ev: Any, message: str, hint: str) -> None:
+    def refuse(self, rule: str, ev: Any, message: str, hint: str) -> None:
         """One problem, and the node in its place (a key or a value) kept as invalid."""
-        self.problems.append(_problem(self.fname, ev.start_mark, message, hint))
+        self.problems.append(_problem(rule, self.fname, ev.start_mark, message, hint))
         if self.expecting_key():
             self.take_key(_DISCARD, ev)
         else:
@@ -589,12 +635,13 @@ class _Composer:
             # ``!!python/object/apply:os.system [...]`` and the like: one message, and the
             # list or mapping under the tag is skipped, not kept as if untagged (which
             # gave a second message about the same value, such as "expected a URL").
-            self.refuse(ev, f"YAML tag {ev.tag} is not supported", "remove the tag")
+            self.refuse("yaml-tag", ev, f"YAML tag {ev.tag} is not supported", "remove the tag")
             self.skip_depth = 1
             return
         depth = (self.stack[-1].depth + 1) if self.stack else 1
         if self.expecting_key():
             self.refuse(
+                "yaml-complex-key",
                 ev,
                 "a key must be a plain value, not a list or mapping",
                 "check for a stray '?' or '[' before the key",
@@ -604,6 +651,7 @@ class _Composer:
         if depth > MAX_DEPTH:
             self.problems.append(
                 _problem(
+                    "yaml-depth",
                     self.fname,
                     ev.start_mark,
                     f"nesting deeper than {MAX_DEPTH} levels",
@@ -662,6 +710,7 @@ class _Composer:
             first = positions[path]
             self.problems.append(
                 _problem(
+                    "duplicate-key",
                     self.fname,
                     ev.start_mark,
                     f"duplicate key {_show(key)} (first on line {first[0]})",
@@ -690,6 +739,7 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
     if tag == "tag:yaml.org,2002:merge":
         problems.append(
             _problem(
+                "yaml-merge-key",
                 fname,
                 ev.start_mark,
                 "YAML merge keys ('<<') are not supported",
@@ -699,7 +749,13 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         return INVALID
     if tag not in _STANDARD_SCALAR_TAGS:
         problems.append(
-            _problem(fname, ev.start_mark, f"YAML tag {tag} is not supported", "remove the tag")
+            _problem(
+                "yaml-tag",
+                fname,
+                ev.start_mark,
+                f"YAML tag {tag} is not supported",
+                "remove the tag",
+            )
         )
         return INVALID
     if tag in _NUMBER_TAGS and len(ev.value) > MAX_NUMBER:
@@ -707,6 +763,7 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         base60 = " (base 60: YAML 1.1 reads '1:30' as 90)" if ":" in ev.value else ""
         problems.append(
             _problem(
+                "yaml-number-too-long",
                 fname,
                 ev.start_mark,
                 f"YAML reads {shown(ev.value)} as a number{base60}; a number here has "
@@ -734,7 +791,9 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         # message has a position already, and the value may be megabytes long
         what = tag.rsplit(":", 1)[-1]
         why = getattr(exc, "problem", None) or str(exc)
-        problems.append(_problem(fname, ev.start_mark, f"invalid {what} {shown(ev.value)}: {why}"))
+        problems.append(
+            _problem("yaml-value", fname, ev.start_mark, f"invalid {what} {shown(ev.value)}: {why}")
+        )
         return INVALID
     except _UNRESOLVED:
         return _untyped(ev, tag, fname, problems)
@@ -750,6 +809,7 @@ def _untyped(ev: Any, tag: str, fname: str, problems: list[Problem]) -> Invalid:
     what = tag.rsplit(":", 1)[-1]
     problems.append(
         _problem(
+            "yaml-tag",
             fname,
             ev.start_mark,
             f"{shown(ev.value)} is not a {what}, which its YAML tag !!{what} says it is",

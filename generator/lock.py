@@ -93,7 +93,7 @@ EXPIRED = "expired"  # the variant of a slug once it has expired: no platform is
 @functools.lru_cache(maxsize=1024)
 def domain_key(domain: str) -> str:
     """A domain as lock names compare it, however a line spells it: lower case, punycode,
-    no trailing dot (as validate.py writes site.domains). Text that is no host name stays
+    no trailing dot (as generator/validate/ writes site.domains). Text that is no host name stays
     as written (lower case): it names no domain of the site, so it holds no slug of it."""
     if not domain or any(c in domain for c in "@/:?#[]\\"):
         return domain.lower()
@@ -230,6 +230,7 @@ def parse(text: str, name: str) -> Lock:
                     "restore the line from the base branch: git checkout origin/main -- "
                     f"{Path(name).name}",
                     file=name,
+                    rule="lock-line",
                 )
             )
             continue
@@ -266,7 +267,11 @@ def read(path: Path) -> Lock | None:
     except OSError as exc:
         said = (f"cannot read it: {exc.strerror or exc}", None)
     if said is not None:
-        return Lock(name, problems=[Problem(1, 1, ERROR, *said, file=name)], readable=False)
+        return Lock(
+            name,
+            problems=[Problem(1, 1, ERROR, *said, file=name, rule="lock-unreadable")],
+            readable=False,
+        )
     text, problems = load.decode(raw, name)
     if text is None:
         return Lock(name, problems=problems, readable=False)
@@ -438,6 +443,7 @@ def _domain_problems(linkset: LinkSet, lock: Lock, locate: Locate, file: str) ->
                 "links.yaml names none: its slugs cannot be held to their lines",
                 f"name the short domain: 'domain: {domain}' under site (or site.domains)",
                 file=file,
+                rule="lock-domain-missing",
             )
         ]
     named: list[tuple[str, tuple[object, ...]]] = [
@@ -457,6 +463,7 @@ def _domain_problems(linkset: LinkSet, lock: Lock, locate: Locate, file: str) ->
                         f"write the domain exactly as {lock_name} does ({locked}); a "
                         "look-alike of a published domain is refused",
                         file=file,
+                        rule="lock-domain-lookalike",
                     )
                 )
     return problems
@@ -480,7 +487,7 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
         said = _judged(name, target, moved, lock.entries, forms, own, found, lock_name)
         if said is not None:
             line, column = locate(path)  # only for a message: a deep one reads the file again
-            problems.append(Problem(line, column, *said, file=file))
+            problems.append(Problem(line, column, *said[1:], file=file, rule=said[0]))
     return problems
 
 
@@ -493,9 +500,9 @@ def _judged(
     own: int,
     found: tuple[int, str, list[Entry]] | None,
     lock_name: str,
-) -> tuple[str, str, str] | None:
+) -> tuple[str, str, str, str] | None:
     """What ``check`` says of one published name other than the usual case (recorded with
-    its target, no 'repoint_from'): severity, message and hint, or None."""
+    its target, no 'repoint_from'): rule id, severity, message and hint, or None."""
     entry = found[2][-1] if found else None
     child = ":" in name  # a device's or expired target: it continues its slug's lines
     if child and (entry is None or same(entry.target, target)):
@@ -515,21 +522,24 @@ def _judged(
     if not same(entry.target, target):
         if moved is not None and same(entry.target, moved):
             return (
+                "lock-not-updated",
                 ERROR,
                 f"{name!r} moves from {entry.target} to {target} (repoint_from), "
                 f"and {lock_name} does not record it yet",
                 f"run 'shortlinks lock' and commit {lock_name}",
             )
         where = f"{lock_name}:{entry.line}" if entry.line else None
-        return (ERROR, *_moved_silently(name, entry.target, target, where))
+        return ("lock-moved", ERROR, *_moved_silently(name, entry.target, target, where))
     if found and (before := _previous(entries, forms, found)) and same(before.target, moved):
         return (
+            "repointed",
             WARNING,
             f"{name!r} was moved from {moved} to {target} (repoint_from)",
             "people who kept the old link now land on the new target; remove "
             "'repoint_from' once this is merged",
         )
     return (
+        "repoint-from-stale",
         WARNING,
         f"'repoint_from' of {name!r} names {moved}, which it no longer moves from",
         "remove 'repoint_from'",
@@ -553,7 +563,7 @@ def since(
     its own and needs its own override."""
     problems: list[Problem] = [
         Problem(p.line, p.column, ERROR, f"the base's lock is unreadable: {p.message}",
-                file=base.name)
+                file=base.name, rule="lock-base-unreadable")
         for p in base.problems
     ]  # fmt: skip
     if not base.readable or not head.readable:
@@ -616,6 +626,7 @@ def against(base: Lock, head: Lock, linkset: LinkSet, locate: Locate, file: str)
                 "every published link where it was published",
                 f"restore it: git checkout {base.name} -- {Path(head.name).name}",
                 file=head.name,
+                rule="lock-deleted",
             )
         )
     derived: dict[str, list[Entry]] = {}  # the lines the base's links.yaml adds
@@ -710,6 +721,7 @@ def _forgotten(
                 "once merged, nothing would remember where it was published pointing to",
                 f"keep its record: add the line {said} to {lock_name}",
                 file=file,
+                rule="lock-forgotten",
             )
         )
     return problems
@@ -731,6 +743,7 @@ def _lost(before: list[Entry], after: list[Entry], base: Lock, head: Lock) -> Pr
             f"{base.name} (its line {entry.line}): published slugs are never forgotten",
             f"restore it (git checkout {base.name} -- {head_name}), then run 'shortlinks lock'",
             file=head.name,
+            rule="lock-line-changed",
         )
     return None
 
@@ -830,7 +843,9 @@ def _unlawful(
             f"{before[-1].target} to {entry.target} without 'repoint_from'"
         )
         hint = f"{_override(entry.slug, before[-1].target)}, or keep its target"
-    return Problem(line, column, ERROR, message, hint, file=file if path else head.name)
+    return Problem(
+        line, column, ERROR, message, hint, file=file if path else head.name, rule="lock-edited"
+    )
 
 
 @dataclass
@@ -874,7 +889,7 @@ def update(linkset: LinkSet, lock: Lock | None, locate: Locate, file: str) -> Up
         if moved_from is None or not same(history[-1].target, moved_from):
             line, column = locate(path)
             said = _moved_silently(name, history[-1].target, target)
-            refused.append(Problem(line, column, ERROR, *said, file=file))
+            refused.append(Problem(line, column, ERROR, *said, file=file, rule="lock-moved"))
             continue
         if i < own:  # its own lines (either spelling of a one-domain site's): one more
             entries[k].append(Entry(name if k == key(name) else history[-1].slug, target, 0))

@@ -73,8 +73,8 @@ def _allowed(ch: str) -> bool:
     return ch in PUNCTUATION or ch == "/" or unicodedata.category(ch)[0] in "LMN"
 
 
-def slug_problems(slug: str) -> list[tuple[str, str | None]]:
-    """Everything wrong with ``slug`` as (message, hint) pairs; empty when it is fine.
+def slug_problems(slug: str) -> list[tuple[str, str, str | None]]:
+    """Everything wrong with ``slug`` as (rule, message, hint); empty when it is fine.
 
     Reserved names are also compared in the form ``collision_key`` gives (letter case and
     character width ignored): the docs say ``ｉｎｄｅｘ`` is the same slug as ``index``, so it
@@ -93,12 +93,16 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
         if wide.isalnum() and wide not in RESERVED:  # no '/', '.' or '_' as people see it
             return []
     if not slug:
-        return [("a slug cannot be empty", None)]
+        return [("slug-empty", "a slug cannot be empty", None)]
     q = shown(slug)
-    out: list[tuple[str, str | None]] = []
+    out: list[tuple[str, str, str | None]] = []
     if len(slug) > MAX_SLUG_CHARS:
         out.append(
-            (f"slug is {len(slug)} characters long; the limit is {MAX_SLUG_CHARS}", "shorten it")
+            (
+                "slug-too-long",
+                f"slug is {len(slug)} characters long; the limit is {MAX_SLUG_CHARS}",
+                "shorten it",
+            )
         )
     bad = _character_problem(slug, q)
     if bad is not None:
@@ -108,6 +112,7 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
     if _reserved(slug, segments):
         out.append(
             (
+                "slug-reserved",
                 f"slug {q} is reserved for the site's own files",
                 "choose another slug (see 'Reserved slugs' in docs/links-yaml.md)",
             )
@@ -115,7 +120,7 @@ def slug_problems(slug: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def _character_problem(slug: str, q: str) -> tuple[str, str | None] | None:
+def _character_problem(slug: str, q: str) -> tuple[str, str, str | None] | None:
     """The first character a slug may not hold (``q``: the slug as messages quote it)."""
     for i, ch in enumerate("" if _ASCII_SLUG.fullmatch(slug) else slug):
         if not _allowed(ch):
@@ -124,34 +129,52 @@ def _character_problem(slug: str, q: str) -> tuple[str, str | None] | None:
             else:
                 what = f"the character {ch!r}"
             return (
+                "slug-character",
                 f"slug {q} contains {what} at position {i + 1}",
                 "use letters, digits, '-', '_', '.', '~' and '/' between words",
             )
     return None
 
 
-def _path_problems(slug: str, q: str, segments: list[str]) -> list[tuple[str, str | None]]:
+def _path_problems(slug: str, q: str, segments: list[str]) -> list[tuple[str, str, str | None]]:
     """What is wrong with the slug as a path of folders and a file: its slashes, dots,
     parts too long for a file name, and a part ending in .html."""
-    out: list[tuple[str, str | None]] = []
+    out: list[tuple[str, str, str | None]] = []
     if slug.startswith("/") or slug.endswith("/"):
-        out.append((f"slug {q} starts or ends with '/'", f"write it as {shown(slug.strip('/'))}"))
+        out.append(
+            (
+                "slug-slash",
+                f"slug {q} starts or ends with '/'",
+                f"write it as {shown(slug.strip('/'))}",
+            )
+        )
     if ".." in slug:
-        out.append((f"slug {q} contains '..'", "use a single '.'"))
+        out.append(("slug-dots", f"slug {q} contains '..'", "use a single '.'"))
     if any(not s for s in segments):
-        out.append((f"slug {q} contains '//'", "use a single '/'"))
+        out.append(("slug-slash", f"slug {q} contains '//'", "use a single '/'"))
     if any(s.startswith(".") for s in segments if s):
         out.append(
-            (f"slug {q} has a part starting with '.'", "hosts hide such files; drop the '.'")
+            (
+                "slug-hidden",
+                f"slug {q} has a part starting with '.'",
+                "hosts hide such files; drop the '.'",
+            )
         )
     if any(len(s.encode()) > MAX_SEGMENT_BYTES for s in segments):
-        out.append((f"slug {q} has a part too long for a file name", "shorten it"))
+        out.append(
+            ("slug-part-too-long", f"slug {q} has a part too long for a file name", "shorten it")
+        )
     if any(s.casefold().endswith((".html", ".htm")) for s in segments):
         # a page is '<slug>.html': 'a.html/b' would need a folder where a's page is
         out.append(
-            (f"slug {q} ends in .html", "the pages themselves are .html files; drop it")
+            (
+                "slug-html",
+                f"slug {q} ends in .html",
+                "the pages themselves are .html files; drop it",
+            )
             if slug.casefold().endswith((".html", ".htm"))
             else (
+                "slug-html",
                 f"slug {q} has a part ending in .html",
                 "the pages themselves are .html files; drop it",
             )

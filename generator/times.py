@@ -18,9 +18,12 @@ from .problems import shown
 
 
 class TimeError(ValueError):
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    """A time zone or date that cannot be read; carries a hint and its rule id."""
+
+    def __init__(self, message: str, hint: str | None = None, *, rule: str) -> None:
         super().__init__(message)
         self.hint = hint
+        self.rule = rule
 
 
 # The longest IANA name is 32 characters; anything much longer is not a zone, and is neither
@@ -76,6 +79,7 @@ def _not_a_zone(name: str) -> TimeError | None:
         return TimeError(
             f"time zone {shown(name)} depends on the machine that builds the site",
             f"name the zone the dates are meant in: {EXAMPLES}",
+            rule="time-zone",
         )
     inner = name
     if name.startswith("/") and "/zoneinfo/" in name:  # /usr/share/zoneinfo/Europe/Berlin
@@ -84,29 +88,36 @@ def _not_a_zone(name: str) -> TimeError | None:
         inner = inner.split("/", 1)[1]
     if inner != name or name.startswith("/"):
         what = f"time zone {shown(name)} is a file of this machine, not an IANA zone name"
-        return TimeError(what, f"did you mean {inner!r}?" if inner in names else f"use {EXAMPLES}")
+        return TimeError(
+            what,
+            f"did you mean {inner!r}?" if inner in names else f"use {EXAMPLES}",
+            rule="time-zone",
+        )
     if m := OFFSET.fullmatch(name.strip()):
         sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
         what = f"time zone {shown(name)} is an offset, not an IANA zone name"
         if not hours and not minutes:
-            return TimeError(what, "did you mean 'UTC'?")
+            return TimeError(what, "did you mean 'UTC'?", rule="time-zone")
         etc = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
         meant = f"{etc!r} (IANA turns the sign around) or " if not minutes and etc in names else ""
         return TimeError(
             what,
             f"did you mean {meant}the place's zone, such as 'Asia/Shanghai'? A place's zone"
             " also follows its daylight-saving changes",
+            rule="time-zone",
         )
     if POSIX_TZ.fullmatch(name.strip()):  # what the TZ variable takes: 'CST-8', 'EST5EDT,M3..'
         return TimeError(
             f"time zone {shown(name)} is a POSIX TZ string, not an IANA zone name",
             f"use {EXAMPLES}",
+            rule="time-zone",
         )
     same = [n for n in names if n.lower() == folded]
     if same:  # a file system that ignores letter case (macOS, Windows) finds 'asia/shanghai'
         return TimeError(
             f"time zone {shown(name)} is not written as IANA writes it",
             f"did you mean {same[0]!r}?",
+            rule="time-zone",
         )
     return None
 
@@ -123,22 +134,26 @@ def zone(name: object) -> ZoneInfo:
     raises OSError for a name too long for a file) or difflib (whose work grows with the
     name's length: minutes for a 50 MB value)."""
     if not isinstance(name, str) or not name.strip():
-        raise TimeError(f"expected a time zone name, got {shown(name)}", f"e.g. {EXAMPLES}")
+        raise TimeError(
+            f"expected a time zone name, got {shown(name)}", f"e.g. {EXAMPLES}", rule="time-zone"
+        )
     unknown = f"unknown time zone {shown(name)}"
     if len(name) > MAX_ZONE_NAME:
-        raise TimeError(unknown, f"use {EXAMPLES}")
+        raise TimeError(unknown, f"use {EXAMPLES}", rule="time-zone")
     if name not in iana_names():
         refused = _not_a_zone(name)
         if refused is not None:
             raise refused
         close = difflib.get_close_matches(name, sorted(iana_names()), n=1, cutoff=0.8)
         hint = f"did you mean {close[0]!r}?" if close else f"use {EXAMPLES}"
-        raise TimeError(unknown, hint)
+        raise TimeError(unknown, hint, rule="time-zone")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         # an IANA name this machine cannot read: tzdata (a dependency) is missing or broken
-        raise TimeError(unknown, "reinstall shortlinks with its dependencies (tzdata)") from None
+        raise TimeError(
+            unknown, "reinstall shortlinks with its dependencies (tzdata)", rule="time-zone"
+        ) from None
 
 
 def parse_iso(text: str) -> date | datetime:
@@ -169,12 +184,14 @@ def instant(value: object, tz: tzinfo, *, end_of_day: bool) -> datetime:
             raise TimeError(
                 f"{shown(value)} is not a valid date ({detail})",
                 "write a date as 2026-12-31 or a time as 2026-12-31T18:00:00+08:00",
+                rule="date-value",
             ) from None
     if isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise TimeError(
             f"{value.isoformat()!r} is out of range: the year must be from {FIRST_YEAR} "
             f"to {LAST_YEAR}",
             "write a real date; for a link that never expires, leave 'expires' out",
+            rule="date-range",
         )
     if isinstance(value, datetime):
         if value.tzinfo is None:
@@ -186,6 +203,7 @@ def instant(value: object, tz: tzinfo, *, end_of_day: bool) -> datetime:
     raise TimeError(
         f"expected a date, got {type(value).__name__} {shown(value)}",
         "write a date as 2026-12-31",
+        rule="date-value",
     )
 
 

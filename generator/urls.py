@@ -41,9 +41,10 @@ _DEVIATIONS = re.compile("([ßς])")
 class UrlError(ValueError):
     """A URL that cannot be a target; carries a hint for the user."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, *, rule: str) -> None:
         super().__init__(message)
         self.hint = hint
+        self.rule = rule
 
 
 def _bad_char(value: str) -> tuple[int, str] | None:
@@ -79,6 +80,7 @@ def _ipv6(host: str) -> str:
         raise UrlError(
             f"the host {host!r} is not an IPv6 address",
             "write a domain name, or an IPv6 address in brackets such as [2001:db8::1]",
+            rule="url-host",
         ) from None
     best, at = 1, -1  # the longest run of two or more zero groups (the first of equals)
     i = 0
@@ -103,18 +105,23 @@ def _ascii_host(host: str) -> str:
     out = []
     for label in labels:
         if not label:
-            raise UrlError(f"the host {host!r} has an empty label", "check for a doubled '.'")
+            raise UrlError(
+                f"the host {host!r} has an empty label", "check for a doubled '.'", rule="url-host"
+            )
         if label.isascii():
             ascii_label = label.lower()
         else:
             try:
                 ascii_label = _idna_label(label)
             except UnicodeError as exc:
-                raise UrlError(f"the host {host!r} is not a valid domain name: {exc}") from None
+                raise UrlError(
+                    f"the host {host!r} is not a valid domain name: {exc}", rule="url-host"
+                ) from None
         if not _HOST_LABEL.match(ascii_label) or len(ascii_label) > 63:
             raise UrlError(
                 f"the host {host!r} is not a valid domain name",
                 "a host has letters, digits, '-' and '.' only",
+                rule="url-host",
             )
         out.append(ascii_label)
     return ".".join(out)
@@ -193,6 +200,7 @@ def parse_target(value: object) -> Target:
         raise UrlError(
             f"expected a URL, got {type(value).__name__} {value!r}",
             "write the URL as text, e.g. https://example.com/page",
+            rule="url-not-text",
         )
     scheme = _checked_scheme(value)
     fast = _SIMPLE_START.match(value)
@@ -224,9 +232,16 @@ def _checked_scheme(value: str) -> str:
     empty, too long, holds a character that has no place in it, is relative, has another
     scheme, or has a backslash before its query."""
     if not value:
-        raise UrlError("the URL is empty", "write an absolute URL, e.g. https://example.com/page")
+        raise UrlError(
+            "the URL is empty",
+            "write an absolute URL, e.g. https://example.com/page",
+            rule="url-empty",
+        )
     if len(value) > MAX_URL_LENGTH:
-        raise UrlError(f"the URL is {len(value)} characters long; the limit is {MAX_URL_LENGTH}")
+        raise UrlError(
+            f"the URL is {len(value)} characters long; the limit is {MAX_URL_LENGTH}",
+            rule="url-too-long",
+        )
     bad = _bad_char(value)
     if bad is not None:
         i, ch = bad
@@ -236,22 +251,31 @@ def _checked_scheme(value: str) -> str:
             if ch == " "
             else "remove it (it often comes from copying text out of a chat or a PDF)"
         )
-        raise UrlError(f"the URL contains {name} at character {i + 1}", hint)
+        raise UrlError(f"the URL contains {name} at character {i + 1}", hint, rule="url-character")
     m = _SCHEME.match(value)
     if not m:
         if value.startswith("//"):
-            raise UrlError("a protocol-relative URL is not allowed", "start it with https:")
+            raise UrlError(
+                "a protocol-relative URL is not allowed",
+                "start it with https:",
+                rule="url-relative",
+            )
         if value.startswith(("/", ".", "?", "#")):
             raise UrlError(
                 "relative URLs are not allowed: a short link needs a full address",
                 "write an absolute URL, e.g. https://example.com" + value,
+                rule="url-relative",
             )
-        raise UrlError("the URL has no scheme", f"did you mean https://{value} ?")
+        raise UrlError(
+            "the URL has no scheme", f"did you mean https://{value} ?", rule="url-scheme"
+        )
     scheme = m.group(1).lower()
     if scheme in _DANGEROUS:
-        raise UrlError(f"{scheme}: URLs are refused: {_DANGEROUS[scheme]}", None)
+        raise UrlError(f"{scheme}: URLs are refused: {_DANGEROUS[scheme]}", None, rule="url-scheme")
     if scheme not in ("http", "https"):
-        raise UrlError(f"only http and https URLs are allowed, not {scheme}:", None)
+        raise UrlError(
+            f"only http and https URLs are allowed, not {scheme}:", None, rule="url-scheme"
+        )
     slash = _backslash_before_query(value) if "\\" in value else -1
     if slash >= 0:
         # Browsers read '\\' as '/' in an http(s) URL: 'https://a.example\\@evil.example/'
@@ -260,6 +284,7 @@ def _checked_scheme(value: str) -> str:
         raise UrlError(
             f"the URL contains a backslash at character {slash + 1}",
             "browsers read it as '/': write '/' (or %5C for a backslash in the path)",
+            rule="url-backslash",
         )
     return scheme
 
@@ -270,9 +295,9 @@ def _split_target(value: str, scheme: str) -> Target:
         parts = urlsplit(value)
         port = parts.port
     except ValueError as exc:
-        raise UrlError(f"the URL is malformed: {exc}") from None
+        raise UrlError(f"the URL is malformed: {exc}", rule="url-malformed") from None
     if not value[len(scheme) + 1 :].startswith("//") or not parts.hostname:
-        raise UrlError("the URL has no host", "write it as https://host/path")
+        raise UrlError("the URL has no host", "write it as https://host/path", rule="url-host")
     netloc = parts.netloc
     userinfo = ""
     if "@" in netloc:

@@ -86,18 +86,20 @@ def test_a_generated_slug_reads_aloud_and_collides_with_nothing(
 def test_nothing_is_written_when_the_link_is_wrong(bundled: Path) -> None:
     before = bundled.read_bytes()
     code, out = run("https://x.example", str(bundled), "--slug", "GH")  # 'gh' in another case
-    assert (code, out) == (1, "error: --slug: 'GH' is taken by link 'gh' of links.yaml (line 13)\n"
+    assert (code, out) == (1, "error: --slug: 'GH' is taken by link 'gh' of links.yaml (line 13) "
+                              "(add-slug-taken)\n"
                               "    hint: choose another\n" + NOT_ADDED)  # fmt: skip
     # taken as it is written: said once, and the other options are still checked
     code, out = run("https://x.example", str(bundled), "--slug", "gh", "--expires", "2026-02-30")
-    assert (code, out) == (1, "error: --slug: 'gh' is taken by a link of links.yaml (line 13)\n"
+    assert (code, out) == (1, "error: --slug: 'gh' is taken by a link of links.yaml (line 13) "
+                              "(add-slug-taken)\n"
                               "    hint: choose another\n"
                               "error: --expires: '2026-02-30' is not a valid date (day is out "
-                              "of range for month)\n"
+                              "of range for month) (date-value)\n"
                               "    hint: write a date as 2026-12-31 or a time as "
                               "2026-12-31T18:00:00+08:00\n" + NOT_ADDED)  # fmt: skip
     code, out = run("not a url", str(bundled), "--slug", "fresh")
-    assert (code, out) == (1, "error: URL: the URL contains SPACE at character 4\n"
+    assert (code, out) == (1, "error: URL: the URL contains SPACE at character 4 (url-character)\n"
                               "    hint: percent-encode a space as %20\n" + NOT_ADDED)  # fmt: skip
     code, out = run("https://x.example", str(bundled), "--expires-in", "soon")
     assert (code, out) == (1, "error: --expires-in 'soon': write a number and h, d or w, "
@@ -142,17 +144,20 @@ def test_every_mistake_is_named_by_its_option_never_by_a_line_not_written(bundle
                     "--alias", "a b", "--alias", "sale", "--tag", "bad\x1b[31m")  # fmt: skip
     assert code == 1
     assert out == (
-        "error: --alias: 'sale' is taken by link 'spring-sale' of links.yaml (line 17)\n"
+        "error: --alias: 'sale' is taken by link 'spring-sale' of links.yaml (line 17) "
+        "(add-slug-taken)\n"
         "    hint: choose another\n"
-        f"error: --starts: 'next friday' is not a valid date (not an ISO 8601 date)\n{DATE_HINT}"
-        "error: --expires: '2026-02-30' is not a valid date (day is out of range for month)\n"
+        "error: --starts: 'next friday' is not a valid date (not an ISO 8601 date) "
+        f"(date-value)\n{DATE_HINT}"
+        "error: --expires: '2026-02-30' is not a valid date (day is out of range for month) "
+        "(date-value)\n"
         f"{DATE_HINT}"
-        "error: --title: text contains a control character or a line break\n"
+        "error: --title: text contains a control character or a line break (text-control)\n"
         "    hint: keep it on one line\n"
         "error: --alias: slug 'a b' contains whitespace or a control character (SPACE) at "
-        "position 2\n"
+        "position 2 (slug-character)\n"
         "    hint: use letters, digits, '-', '_', '.', '~' and '/' between words\n"
-        "error: --tag: text contains a control character or a line break\n"
+        "error: --tag: text contains a control character or a line break (text-control)\n"
         "    hint: keep it on one line\n" + NOT_ADDED
     )
     assert bundled.read_bytes() == before
@@ -161,7 +166,7 @@ def test_every_mistake_is_named_by_its_option_never_by_a_line_not_written(bundle
                     "--expires-in", "1d")  # fmt: skip
     assert out == (
         "error: --starts: link 'f' starts (2027-01-01T00:00:00+08:00) at or after it expires "
-        "(2026-11-27T00:00:00+08:00)\n"
+        "(2026-11-27T00:00:00+08:00) (starts-after-expires)\n"
         "    hint: a bare date in 'expires' lasts through the end of that day\n" + NOT_ADDED
     )
 
@@ -214,9 +219,9 @@ def test_a_problem_of_the_whole_file_is_on_the_users_own_lines(tmp_path: Path) -
     code, out = run("https://go.example.com/spring-x1", str(path), "--slug", "c")
     assert code == 1
     assert out == (
-        "error: URL: redirect loop: c -> spring-x1 -> c\n"
+        "error: URL: redirect loop: c -> spring-x1 -> c (redirect-loop)\n"
         "    hint: point one elsewhere\n"
-        f"{path}:8:20: error: redirect loop: spring-x1 -> c -> spring-x1\n"
+        f"{path}:8:20: error: redirect loop: spring-x1 -> c -> spring-x1 (redirect-loop)\n"
         "    hint: point one elsewhere\n"
         "1 error, 0 warnings\n" + NOT_ADDED
     )
@@ -229,16 +234,17 @@ def test_place_moves_the_lines_after_the_new_ones_back() -> None:
     ins = adder.insert_lines(text, lines)
     assert ins.text.splitlines()[2:5] == ["  b:", '    url: "https://b.example"', '    title: "B"']
     assert (ins.start, ins.count) == (2, 3)
-    after = Problem(8, 1, "error", "x", file="l.yaml")  # 'other: 1' in the new text
+    # 'other: 1' in the new text
+    after = Problem(8, 1, "error", "x", file="l.yaml", rule="url-scheme")
     assert adder.place(after, ins) == adder.Placed(replace(after, line=5))
-    before = Problem(2, 3, "error", "x")
+    before = Problem(2, 3, "error", "x", rule="url-scheme")
     assert adder.place(before, ins) == adder.Placed(before)
-    on_title = Problem(5, 12, "error", "x")
+    on_title = Problem(5, 12, "error", "x", rule="url-scheme")
     assert adder.place(on_title, ins) == adder.Placed(on_title, 0, "title")
     short = adder.entry_lines(adder.NewLink("https://b.example"), "b", "  ", "  ")
     ins = adder.insert_lines(text, short)
-    assert adder.place(Problem(3, 3, "error", "x"), ins).key == "slug"
-    assert adder.place(Problem(3, 6, "error", "x"), ins).key == "url"
+    assert adder.place(Problem(3, 3, "error", "x", rule="url-scheme"), ins).key == "slug"
+    assert adder.place(Problem(3, 6, "error", "x", rule="url-scheme"), ins).key == "url"
 
 
 def test_a_slug_whose_key_is_taken_on_another_domain_is_written_with_its_domain(
@@ -253,7 +259,7 @@ def test_a_slug_whose_key_is_taken_on_another_domain_is_written_with_its_domain(
                     "--domain", "x.example.org", "--domain", "go.example.com")  # fmt: skip
     assert (code, out) == (1, "error: --domain: 'only' is a key of links.yaml already, of a "
                               "link on other domains: write this link once a domain "
-                              "('only@<domain>')\n" + NOT_ADDED)  # fmt: skip
+                              "('only@<domain>') (add-domain)\n" + NOT_ADDED)  # fmt: skip
     code, out = run("https://x.example", str(path), "--slug", "only", "--domain", "go.example.com")
     assert code == 0, out
     assert path.read_text().endswith("  only@go.example.com: https://x.example\n")  # as 'only'

@@ -129,6 +129,6 @@ def test_the_docs_example_is_what_check_prints() -> None:
     shown = next(b for b in blocks(doc, "text") if "must be true or false" in b)
     (p,) = problems_of(SITE + LINK + "    forward_query: no\n")
     assert shown.strip().splitlines() == [
-        f"links.yaml:{p.line}:{p.column}: error: {p.message}",
+        f"links.yaml:{p.line}:{p.column}: error: {p.message} ({p.rule})",
         f"    hint: {p.hint}",
     ]

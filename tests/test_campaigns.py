@@ -183,7 +183,8 @@ def test_import_never_turns_a_campaign_link_into_a_link_of_its_own(
     out = run("import", "all.csv", str(fewer), "--dry-run", code=1)
     assert (
         "all.csv:6:9: error: row 6, column I (campaign): a link of campaign 'spring': add "
-        "distributor 'c03' to its distributors in fewer.yaml rather than a link of its own\n"
+        "distributor 'c03' to its distributors in fewer.yaml rather than a link of its own "
+        "(import-campaign)\n"
         "    hint: campaign links are made by the campaign, not imported; or remove the row\n"
     ) in out
 

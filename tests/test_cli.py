@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.problems import RULES
 from tests.conftest import FIXTURES, ROOT
 
 TEN_MISTAKES = [
@@ -52,7 +54,9 @@ def test_ten_mistakes_give_ten_errors_exit_1_and_no_output_change(
     assert [tuple(e.split(": error: ")[0].split(":")[1:]) for e in errors] == [
         (str(line), str(col)) for line, col, _ in TEN_MISTAKES
     ]
-    assert [e.split(": error: ")[1] for e in errors] == [m for _, _, m in TEN_MISTAKES]
+    said = [re.fullmatch(r"(.*) \(([a-z0-9-]+)\)", e.split(": error: ")[1]) for e in errors]
+    assert [m.group(1) for m in said if m] == [m for _, _, m in TEN_MISTAKES]
+    assert {m.group(2) for m in said if m} <= set(RULES)
     assert "10 errors, 0 warnings" in result.stderr
     assert "nothing was written" in result.stderr
     after = {p: p.read_bytes() for p in (workdir / "out").rglob("*") if p.is_file()}
@@ -64,7 +68,7 @@ def test_check_text_output(runner: CliRunner, workdir: Path) -> None:
     result = runner.invoke(main, ["check"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "links.yaml:3:13: error: unknown time zone 'Asia/Shanghia'"
+    assert lines[0] == "links.yaml:3:13: error: unknown time zone 'Asia/Shanghia' (time-zone)"
     assert lines[1] == "    hint: did you mean 'Asia/Shanghai'?"
     assert lines[-1] == "10 errors, 0 warnings"
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
@@ -77,7 +81,7 @@ def test_check_github_annotations(runner: CliRunner, workdir: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 10
     assert lines[0] == (
-        "::error file=links.yaml,line=3,col=13::unknown time zone 'Asia/Shanghia'"
+        "::error file=links.yaml,line=3,col=13,title=time-zone::unknown time zone 'Asia/Shanghia'"
         "%0Adid you mean 'Asia/Shanghai'?"
     )
 
@@ -88,7 +92,7 @@ def test_check_picks_github_format_under_actions(
     (workdir / "links.yaml").write_text("links:\n  a b: https://a.example\n")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = runner.invoke(main, ["check"])
-    assert result.stdout.startswith("::error file=links.yaml,line=2,col=3::")
+    assert result.stdout.startswith("::error file=links.yaml,line=2,col=3,title=slug-character::")
 
 
 def test_check_json(runner: CliRunner, workdir: Path) -> None:
@@ -103,6 +107,7 @@ def test_check_json(runner: CliRunner, workdir: Path) -> None:
             "message": "only http and https URLs are allowed, not ftp:",
             "hint": None,
             "file": "links.yaml",
+            "rule": "url-scheme",
         }
     ]
 

@@ -56,7 +56,7 @@ def test_readme_error_example_is_what_check_prints() -> None:
     assert len(found) == 1
     p = found[0]
     assert shown == [
-        f"links.yaml:{p.line}:{p.column}: error: {p.message}",
+        f"links.yaml:{p.line}:{p.column}: error: {p.message} ({p.rule})",
         f"    hint: {p.hint}",
     ]
 
@@ -74,7 +74,7 @@ def test_walkthrough_error_example_is_what_check_prints(doc: Path) -> None:
     assert len(found) == 1
     p = found[0]
     assert shown == [
-        f"links.yaml:{p.line}:{p.column}: error: {p.message}",
+        f"links.yaml:{p.line}:{p.column}: error: {p.message} ({p.rule})",
         f"    hint: {p.hint}",
     ]
 
@@ -112,7 +112,7 @@ def test_links_yaml_doc_timezone_example_is_what_check_prints() -> None:
     found = problems_of("site:\n  domain: go.example.com\n  timezone: localtime\nlinks: {}\n")
     p = next(p for p in found if p.is_error)
     assert shown == [
-        f"links.yaml:{p.line}:{p.column}: error: {p.message}",
+        f"links.yaml:{p.line}:{p.column}: error: {p.message} ({p.rule})",
         f"    hint: {p.hint}",
     ]
 

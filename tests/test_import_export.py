@@ -104,7 +104,7 @@ def test_import_then_again_skips_what_is_there_and_refuses_what_differs(bundled:
     assert out.splitlines()[0] == "in.csv:3: skipped docs: already in links.yaml, the same link"
     assert out.endswith(
         "in.csv:2:1: error: row 2, column A (slug): 'gh' is taken by a link of links.yaml "
-        "(line 13): nothing there is overwritten\n"
+        "(line 13): nothing there is overwritten (import-slug-taken)\n"
         "    hint: give the row another slug, or change the link in links.yaml\n"
         f"1 error, 0 warnings\n{NOT_IMPORTED}\n"
     )
@@ -131,7 +131,7 @@ def test_a_date_that_is_not_one_refuses_the_import(
         bundled,
     )
     assert out == (
-        f"in.csv:3:3: error: row 3, column C ({column}): {why}\n{DATE_HINT}"
+        f"in.csv:3:3: error: row 3, column C ({column}): {why} (date-value)\n{DATE_HINT}"
         f"1 error, 0 warnings\n{NOT_IMPORTED}\n"
     )
 
@@ -140,7 +140,7 @@ def test_a_year_out_of_range_says_how_to_write_never(bundled: Path) -> None:
     out = refused("slug,url,expires\nx,https://x.example,9999-12-31\n", bundled)
     assert out == (
         "in.csv:2:3: error: row 2, column C (expires): '9999-12-31' is out of range: the year "
-        "must be from 1000 to 9998\n"
+        "must be from 1000 to 9998 (date-range)\n"
         "    hint: write a real date; for a link that never expires, leave 'expires' out\n"
         f"1 error, 0 warnings\n{NOT_IMPORTED}\n"
     )
@@ -149,21 +149,22 @@ def test_a_year_out_of_range_says_how_to_write_never(bundled: Path) -> None:
 LONG = "x" * 301
 # column header, cell (as written in the CSV), the column's letter, message, hint
 MISTAKES = [
-    ("url", "not a url", "B", "the URL contains SPACE at character 4",
+    ("url", "not a url", "B", "the URL contains SPACE at character 4 (url-character)",
      "percent-encode a space as %20"),
     ("url", "javascript:alert(1)", "B",
-     "javascript: URLs are refused: it would run code on the short domain", None),
-    ("url", "example.com/x", "B", "the URL has no scheme", "did you mean https://example.com/x ?"),
-    ("title", '"two\nlines"', "C", "text contains a control character or a line break",
+     "javascript: URLs are refused: it would run code on the short domain (url-scheme)", None),
+    ("url", "example.com/x", "B", "the URL has no scheme (url-scheme)", "did you mean https://example.com/x ?"),
+    ("title", '"two\nlines"', "C", "text contains a control character or a line break (text-control)",
      "keep it on one line"),
-    ("title", LONG, "C", "text is 301 characters long; the limit is 300", None),
-    ("description", "x" * 1001, "C", "text is 1001 characters long; the limit is 1000", None),
-    ("description", "bell\x07", "C", "text contains a control character or a line break",
+    ("title", LONG, "C", "text is 301 characters long; the limit is 300 (text-too-long)", None),
+    ("description", "x" * 1001, "C", "text is 1001 characters long; the limit is 1000 (text-too-long)", None),
+    ("description", "bell\x07", "C", "text contains a control character or a line break (text-control)",
      "keep it on one line"),
-    ("tags", "fine;bad\x1b[31m", "C", "text contains a control character or a line break",
+    ("tags", "fine;bad\x1b[31m", "C", "text contains a control character or a line break (text-control)",
      "keep it on one line"),
     ("aliases", "ok;a b", "C",
-     "slug 'a b' contains whitespace or a control character (SPACE) at position 2",
+     "slug 'a b' contains whitespace or a control character (SPACE) at position 2 "
+     "(slug-character)",
      "use letters, digits, '-', '_', '.', '~' and '/' between words"),
     ("domains", "go.example.com", "C",
      None, None),  # a file of one site: left out, and said so (below)
@@ -199,7 +200,7 @@ def test_the_files_own_site_rules_apply(tmp_path: Path, monkeypatch: pytest.Monk
     out = refused("slug,url\nfree,https://www.evil.example/login\n", links)
     assert out == (
         "in.csv:2:2: error: row 2, column B (url): targets on www.evil.example are refused by "
-        "site.deny_domains\n"
+        "site.deny_domains (deny-domains)\n"
         "    hint: link somewhere else, or take the domain off the list\n"
         f"1 error, 0 warnings\n{NOT_IMPORTED}\n"
     )
@@ -218,16 +219,19 @@ def test_every_mistake_of_every_row_at_once_then_skip_bad(bundled: Path) -> None
     out = refused(text, bundled)
     assert out == (
         "in.csv:4:1: error: row 3, column A (slug): 'GH' is taken by link 'gh' of links.yaml "
-        "(line 13): nothing there is overwritten\n"
+        "(line 13): nothing there is overwritten (import-slug-taken)\n"
         "    hint: give the row another slug, or change the link in links.yaml\n"
-        "in.csv:5:2: error: row 4, column B (url): the URL contains SPACE at character 4\n"
+        "in.csv:5:2: error: row 4, column B (url): the URL contains SPACE at character 4 "
+        "(url-character)\n"
         "    hint: percent-encode a space as %20\n"
         "in.csv:5:3: error: row 4, column C (expires): '2026-02-30' is not a valid date (day "
-        f"is out of range for month)\n{DATE_HINT}"
-        "in.csv:6:1: error: row 5, column A (slug): 'new-one' is in row 2 already\n"
+        f"is out of range for month) (date-value)\n{DATE_HINT}"
+        "in.csv:6:1: error: row 5, column A (slug): 'new-one' is in row 2 already "
+        "(import-duplicate-row)\n"
         "    hint: one row a link (slugs differing only in letter case are the same)\n"
         "in.csv:7:4: error: row 6, column D (starts): link 'late' starts "
-        "(2026-06-01T00:00:00+08:00) at or after it expires (2026-01-02T00:00:00+08:00)\n"
+        "(2026-06-01T00:00:00+08:00) at or after it expires (2026-01-02T00:00:00+08:00) "
+        "(starts-after-expires)\n"
         "    hint: a bare date in 'expires' lasts through the end of that day\n"
         "5 errors, 0 warnings\n"
         "error: nothing imported: 4 row(s) refused; fix them, or import the others with "
@@ -268,9 +272,9 @@ def test_a_problem_only_the_whole_file_shows_is_placed_on_the_row_and_the_files_
     text = "slug,url\nb,https://go.example.com/a\nc,https://c.example\n"
     out = refused(text, links)
     assert out == (
-        "in.csv:2:2: error: row 2, column B (url): redirect loop: b -> a -> b\n"
+        "in.csv:2:2: error: row 2, column B (url): redirect loop: b -> a -> b (redirect-loop)\n"
         "    hint: point one elsewhere\n"
-        "l.yaml:4:6: error: redirect loop: a -> b -> a\n"
+        "l.yaml:4:6: error: redirect loop: a -> b -> a (redirect-loop)\n"
         "    hint: point one elsewhere\n"
         "2 errors, 0 warnings\n"
         f"{NOT_IMPORTED}\n"
@@ -289,7 +293,7 @@ def test_a_quoted_line_break_moves_the_line_on_and_the_row_stays(bundled: Path) 
     out = refused(text, bundled)
     assert out.startswith(
         "in.csv:6:3: error: row 4, column C (description): text contains a control character "
-        "or a line break\n"
+        "or a line break (text-control)\n"
     )
 
 
@@ -297,55 +301,55 @@ def test_a_quoted_line_break_moves_the_line_on_and_the_row_stays(bundled: Path) 
 
 HEADER_CASES = [
     ("slug,url,expiry\nx,https://x.example,2026-12-31\n",
-     "in.csv:1:3: error: column C 'expiry' is not one import reads\n"
+     "in.csv:1:3: error: column C 'expiry' is not one import reads (csv-unknown-column)\n"
      "    hint: did you mean 'expires'?\n"),
     ("slug,url,status\nx,https://x.example,301\n",
-     "in.csv:1:3: error: column C 'status' is not one import reads\n"
+     "in.csv:1:3: error: column C 'status' is not one import reads (csv-unknown-column)\n"
      "    hint: import does not set 'status': remove the column, and set it in links.yaml "
      "after importing\n"),
     ("slug,url,notes\nx,https://x.example,hello\n",
-     "in.csv:1:3: error: column C 'notes' is not one import reads\n"
+     "in.csv:1:3: error: column C 'notes' is not one import reads (csv-unknown-column)\n"
      "    hint: the columns are slug, url, expires, starts, title, description, aliases, tags, "
      "campaign, distributor_code, distributor_name, domains: remove the others\n"),
     ("slug,url,Title,title\nx,https://x.example,A,B\n",
-     "in.csv:1:4: error: columns C and D are both 'title'\n"
+     "in.csv:1:4: error: columns C and D are both 'title' (csv-duplicate-column)\n"
      "    hint: keep one of them: which one is meant cannot be told\n"),
     ("slug,title\nx,X\n",
-     "in.csv:1:1: error: the header row has no 'url' column\n"
+     "in.csv:1:1: error: the header row has no 'url' column (import-header)\n"
      "    hint: add it: where each link goes\n"),
     ("url,title\nhttps://x.example,X\n",
-     "in.csv:1:1: error: the header row has no 'slug' column\n"
+     "in.csv:1:1: error: the header row has no 'slug' column (import-header)\n"
      "    hint: add it: the short path of each link\n"),
     ("foo,bar\n1,2\n",
-     "in.csv:1:1: error: the header row names no known format: got 'foo', 'bar'\n"
+     "in.csv:1:1: error: the header row names no known format: got 'foo', 'bar' (import-header)\n"
      "    hint: the first row names the columns: slug and url at least (this tool's export: "
      "slug,url,expires,starts,title,description,aliases,tags,campaign,distributor_code,"
      "distributor_name,domains); or the columns of shlink, yourls, kutt, bitly\n"),
     ("slug,url,state,left\nx,https://x.example,active,\n",
-     "in.csv:1:3: error: column C 'state' is not one import reads\n"
+     "in.csv:1:3: error: column C 'state' is not one import reads (csv-unknown-column)\n"
      "    hint: this looks like 'shortlinks list --format csv' (dates in words); "
      "'shortlinks export' writes what import reads\n"
-     "in.csv:1:4: error: column D 'left' is not one import reads\n"
+     "in.csv:1:4: error: column D 'left' is not one import reads (csv-unknown-column)\n"
      "    hint: this looks like 'shortlinks list --format csv' (dates in words); "
      "'shortlinks export' writes what import reads\n"),
-    ("", "in.csv:1:1: error: the file is empty\n"
+    ("", "in.csv:1:1: error: the file is empty (import-empty)\n"
      "    hint: its first row names the columns: slug,url\n"),
     ('slug,url\n"x,https://x.example\n',
      "in.csv:2:1: error: row 2 cannot be read as CSV: a quoted cell is never closed (its "
-     "closing '\"' is missing)\n"
+     "closing '\"' is missing) (csv-syntax)\n"
      "    hint: a cell with a comma, a quote or a line break in it is written in double "
      'quotes, a quote inside it doubled: "say ""hi"""\n'),
     ('slug,url\nx,https://x.example\n"y"z,https://y.example\n',
      "in.csv:3:1: error: row 3 cannot be read as CSV: text follows the '\"' that closes a "
-     "quoted cell\n"
+     "quoted cell (csv-syntax)\n"
      "    hint: a cell with a comma, a quote or a line break in it is written in double "
      'quotes, a quote inside it doubled: "say ""hi"""\n'),
     ("slug,url\nx,https://x.example,surplus\n",
-     "in.csv:2:3: error: row 2 has 3 cells, and the header names 2 columns\n"
+     "in.csv:2:3: error: row 2 has 3 cells, and the header names 2 columns (csv-cells)\n"
      '    hint: a cell with a comma or a line break in it is written in double quotes ("a, '
      'b"); a quote inside it is doubled ("say ""hi""")\n'),
     ("slug,url,\nx,https://x.example,lost?\n",
-     "in.csv:2:3: error: row 2, column C: a value in a column without a name\n"
+     "in.csv:2:3: error: row 2, column C: a value in a column without a name (csv-unnamed-column)\n"
      "    hint: name the column in the first row, or empty it\n"),
 ]  # fmt: skip
 
@@ -366,7 +370,8 @@ def test_a_file_that_is_not_utf8_is_refused_where_the_byte_is(bundled: Path) -> 
     code, out = run("import", "in.csv")
     assert code == 1
     assert out == (
-        "in.csv:2:24: error: the file is not UTF-8 text (byte 0xe9 cannot be read)\n"
+        "in.csv:2:24: error: the file is not UTF-8 text (byte 0xe9 cannot be read) "
+        "(file-encoding)\n"
         "    hint: save it as UTF-8 text (Excel: File > Save As > 'CSV UTF-8')\n"
         "1 error, 0 warnings\nerror: nothing imported from in.csv\n"
     )
@@ -482,7 +487,7 @@ def test_another_services_date_is_checked_too(bundled: Path) -> None:
     out = refused("address,target,expire_in\nabc,https://a.example,2 hours\n", bundled)
     assert out.startswith(
         "in.csv:2:3: error: row 2, column C (expire_in): '2 hours' is not a valid date "
-        "(not an ISO 8601 date)\n"
+        "(not an ISO 8601 date) (date-value)\n"
     )
 
 
@@ -539,10 +544,10 @@ def test_with_site_domains_a_slug_is_taken_on_its_own_domains(
     out = refused(text, links)
     assert out == (
         "in.csv:5:1: error: row 5, column A (slug): 'SALE' is taken on go.example.com by link "
-        "'sale' of links.yaml (line 4): nothing there is overwritten\n"
+        "'sale' of links.yaml (line 4): nothing there is overwritten (import-slug-taken)\n"
         "    hint: give the row another slug, or change the link in links.yaml\n"
         "in.csv:6:3: error: row 6, column C (domains): 'other.example' is not one of "
-        "site.domains\n"
+        "site.domains (link-domains)\n"
         "    hint: domains: go.example.com, sale.example.cn\n"
         "2 errors, 0 warnings\n"
         "error: nothing imported: 2 row(s) refused; fix them, or import the others with "
@@ -564,7 +569,7 @@ def test_a_distributor_without_a_campaign_is_refused(bundled: Path) -> None:
     out = refused("slug,url,distributor_code\nx,https://x.example,a01\n", bundled)
     assert out == (
         "in.csv:2:3: error: row 2, column C (distributor_code): a distributor is one of a "
-        "campaign's, and the row names no campaign\n"
+        "campaign's, and the row names no campaign (import-distributor)\n"
         "    hint: fill in its campaign, or empty the cell\n"
         f"1 error, 0 warnings\n{NOT_IMPORTED}\n"
     )

@@ -259,7 +259,7 @@ def test_import_refuses_published_slugs(repo: Path) -> None:
     assert code == 1, out
     assert (
         "in.csv:2:1: error: row 2, column A (slug): 'docs' was published before (links.lock) "
-        "and may still be in people's hands\n"
+        "and may still be in people's hands (import-slug-published)\n"
     ) in out
     lock_before = (repo / "links.lock").read_bytes()
     code, out = _run("import", "in.csv", "--skip-bad")
@@ -574,7 +574,7 @@ def test_import_refuses_a_slug_the_lock_reads_as_one_of_the_files(repo: Path) ->
     assert (
         "in.csv:2:1: error: row 2, column A (slug): 'gh.' is one name with a slug of "
         "links.yaml to links.lock and the 404 page (letter case, width and trailing "
-        "punctuation aside)\n"
+        "punctuation aside) (import-slug-locked)\n"
     ) in out, out
     assert (repo / "links.yaml").read_text(encoding="utf-8") == before
 

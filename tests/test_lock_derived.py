@@ -237,11 +237,11 @@ def test_removing_a_published_name_only_links_yaml_records_says_the_line_to_add(
     assert out.splitlines() == [
         "links.yaml:5:3: error: 'blog' leaves links.yaml, where main publishes it pointing "
         "to https://blog.example.com/, and links.lock has no line for it: once merged, "
-        "nothing would remember where it was published pointing to",
+        "nothing would remember where it was published pointing to (lock-forgotten)",
         "    hint: keep its record: add the line 'blog https://blog.example.com/' to links.lock",
         "links.yaml:5:3: error: 'news' leaves links.yaml, where main publishes it pointing "
         "to https://blog.example.com/, and links.lock has no line for it: once merged, "
-        "nothing would remember where it was published pointing to",
+        "nothing would remember where it was published pointing to (lock-forgotten)",
         "    hint: keep its record: add the line 'news https://blog.example.com/' to links.lock",
         "2 errors, 0 warnings",
     ]

@@ -385,5 +385,5 @@ def test_the_pull_request_check_runs_as_a_command_on_a_real_repository(
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
     )
     assert run.returncode == 1, run.stdout + run.stderr
-    assert run.stdout.startswith("::error file=links.yaml,line=8,col=14::")
+    assert run.stdout.startswith("::error file=links.yaml,line=8,col=14,title=lock-moved::")
     assert f"once it expires, 'gh' would send its visitors to {EVIL}" in run.stdout

@@ -189,7 +189,7 @@ def test_serve_rebuilds_on_every_input_and_says_what_it_did(tmp_path: Path) -> N
         mark = len(server.said)
         links.write_text("links:\n  gh: https://github.com/acme-corp\n  bad: nowhere\n")
         assert server.verdict() == "not rebuilt: the last good site is still served"
-        assert server.said[mark] == "links.yaml:3:8: error: the URL has no scheme"
+        assert server.said[mark] == "links.yaml:3:8: error: the URL has no scheme (url-scheme)"
         assert server.get("/gh")[:2] == (302, "https://github.com/acme-corp")
         assert server.get("/bad")[0] == 404
         assert server.proc.poll() is None
@@ -221,7 +221,7 @@ def test_a_file_that_never_built_is_not_called_the_last_good_site(tmp_path: Path
     links.write_text("links:\n  gh: nowhere\n")
     server = Serve(tmp_path)
     try:
-        assert server.said[0] == "links.yaml:2:7: error: the URL has no scheme"
+        assert server.said[0] == "links.yaml:2:7: error: the URL has no scheme (url-scheme)"
         assert server.said[-2] == "not built: nothing to serve until links.yaml builds"
         assert server.get("/gh")[0] == 503
         replace(links, GH)

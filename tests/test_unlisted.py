@@ -88,7 +88,7 @@ def test_github_pages_with_another_host_is_refused_at_links_json(tmp_path: Path,
     assert (
         f"{tmp_path / 'links.yaml'}:3:15: error: the site does not list its links"
         " (links_json: false), but hosts github-pages, nginx would serve rule files that list"
-        " them: shortlinks.nginx.conf (github-pages)\n"
+        " them: shortlinks.nginx.conf (github-pages) (links-json-exposed)\n"
     ) in output
 
 

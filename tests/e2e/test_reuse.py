@@ -79,7 +79,9 @@ def test_the_action_never_runs_a_generator_of_the_repository_it_checks(tmp_path:
     assert plain.stdout == "all fine\n"  # the folder would take over a plain -m
     run = _run_action(tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert run.stdout.startswith("::error file=links.yaml,line=2,col=7::"), run.stdout
+    assert run.stdout.startswith("::error file=links.yaml,line=2,col=7,title=url-character::"), (
+        run.stdout
+    )
     assert "all fine" not in run.stdout
 
 

@@ -1,0 +1,521 @@
+"""The ``links:`` section: each slug and what it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from .. import slugs as slugrules
+from ..load import INVALID
+from ..model import (
+    PERMANENT,
+    PLATFORMS,
+    Link,
+    Site,
+    Target,
+)
+from ..problems import Path, shown
+from ..times import zone
+from ..urls import UrlError, host_name
+from .checker import (
+    LINK_KEYS,
+    MAX_DESCRIPTION,
+    MAX_TITLE,
+    Checker,
+    _kind,
+    _listed,
+    did_you_mean,
+)
+
+MAX_PASSWORD = 200
+MIN_PASSWORD = 8  # shorter ones are warned of: the encrypted target is public
+# Words people write for a platform (devices:)
+_PLATFORM_WORDS = {
+    "iphone": "ios",
+    "ipad": "ios",
+    "apple": "ios",
+    "app_store": "ios",
+    "appstore": "ios",
+    "google_play": "android",
+    "play": "android",
+    "weixin": "wechat",
+    "pc": "desktop",
+    "web": "desktop",
+    "computer": "desktop",
+}
+MAX_TAG = 50
+
+
+class LinkRules(Checker):
+    def links(self, raw: Any, site: Site) -> list[Link]:
+        if raw is None:
+            if "links" not in (self.doc.data or {}) and "campaigns" not in (self.doc.data or {}):
+                self.error(
+                    "no-links",
+                    (),
+                    "the file has no 'links:' section",
+                    "add 'links:' with one slug per line",
+                )
+            elif not (self.doc.data or {}).get("campaigns"):
+                self.warn(
+                    "empty-links", ("links",), "'links' is empty: the site will have no short links"
+                )
+            return []
+        data = self.mapping(raw, ("links",), "'links'")
+        if data is None:
+            return []
+        tz = zone(site.timezone)
+        out = []
+        for slug, value in data.items():
+            link = self.link(slug, value, site, tz)
+            if link is not None:
+                out.append(link)
+        return out
+
+    def slug(self, slug: Any, path: Path, what: str = "slug") -> bool:
+        if not isinstance(slug, str):
+            written = self.doc.key_text(path) if what == "slug" else None
+            shown = written if written is not None else repr(slug)
+            self.error(
+                "slug-not-text",
+                path,
+                f"{what} {shown} is read by YAML as {_kind(slug)}, not as text",
+                f"quote it: '{shown}'",
+                at="key" if what == "slug" else "value",
+            )
+            return False
+        ok = True
+        for rule, message, hint in slugrules.slug_problems(slug):
+            self.error(rule, path, message, hint, at="key" if what == "slug" else "value")
+            ok = False
+        return ok
+
+    def split_key(self, key: Any, path: Path, site: Site) -> tuple[Any, str | None]:
+        """``slug@domain`` -> (slug, domain): the same slug on another of site.domains
+        (a slug has no '@', so the key reads one way only)."""
+        if not isinstance(key, str) or "@" not in key:
+            return key, None
+        slug, _, name = key.rpartition("@")
+        names = self.domain_rank(site)
+        if not names:
+            self.error(
+                "slug-domain",
+                path,
+                f"{shown(key)}: '@{shown(name)}' names a domain, and site.domains lists none",
+                "list the short domains under site.domains, or drop the '@' part",
+                at="key",
+            )
+            return slug, None
+        found = self.known_domain(name, names)
+        if found is None:
+            self.error(
+                "slug-domain",
+                path,
+                f"{shown(name)} (in {shown(key)}) is not one of site.domains",
+                f"domains: {_listed(names)}",
+                at="key",
+            )
+        return slug, found
+
+    def domain_rank(self, site: Site) -> dict[str, int]:
+        """site.domains' names, each with its place in the list: made once, not a list for
+        every link that names a domain (looked up in, and indexed, that cost each such link
+        the length of site.domains)."""
+        if self._ranked is None or self._ranked[0] is not site:
+            self._ranked = (site, {d.name: i for i, d in enumerate(site.domains)})
+        return self._ranked[1]
+
+    _ranked: tuple[Site, dict[str, int]] | None = None
+
+    @staticmethod
+    def known_domain(name: Any, names: Collection[str]) -> str | None:
+        """``name`` as site.domains has it (lowercase, punycode), or None."""
+        if not isinstance(name, str) or not name:
+            return None
+        try:
+            bare = host_name(name)
+        except UrlError:
+            return None
+        return bare if bare in names else None
+
+    def link_domains(self, value: Any, path: Path, site: Site) -> tuple[str, ...]:
+        """A link's ``domains:``: names from site.domains, or ``all``."""
+        names = self.domain_rank(site)
+        if value is INVALID:
+            return ()
+        if not names:
+            self.error(
+                "link-domains",
+                path,
+                "'domains' names the short domains a link lives on, and site.domains lists none",
+                "list them under site.domains first (the first is the default)",
+                at="key",
+            )
+            return ()
+        if value == "all":
+            return tuple(names)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.error("link-domains", path, "domains must be a list of site.domains, or 'all'")
+            return ()
+        out: dict[str, None] = {}
+        for i, name in enumerate(value):
+            found = self.known_domain(name, names)
+            if found is None:
+                if name is not INVALID:
+                    self.error(
+                        "link-domains",
+                        (*path, i),
+                        f"{shown(name)} is not one of site.domains",
+                        f"domains: {_listed(names)}",
+                    )
+            else:
+                out.setdefault(found)
+        return tuple(sorted(out, key=names.__getitem__))
+
+    def devices(self, value: Any, path: Path, site: Site) -> tuple[tuple[str, Target], ...]:
+        """``devices: {ios: URL, android: URL, desktop: URL, wechat: URL}``."""
+        data = self.mapping(value, path, "'devices'")
+        if data is None:
+            return ()
+        found: dict[str, Target] = {}
+        for name, url in data.items():
+            word = name.lower().replace("-", "_").replace(" ", "_") if isinstance(name, str) else ""
+            if name not in PLATFORMS:
+                guess = _PLATFORM_WORDS.get(word) or did_you_mean(name, PLATFORMS)
+                self.error(
+                    "unknown-platform",
+                    (*path, name),
+                    f"unknown platform {shown(name)} in devices",
+                    f"did you mean '{guess}'?"
+                    if guess
+                    else f"platforms: {', '.join(PLATFORMS)} (any other visitor gets 'url')",
+                    at="key",
+                )
+                continue
+            target = self.target(url, (*path, name))
+            if target is not None:
+                self.policy(target, (*path, name), site)
+                found[name] = target
+        if isinstance(value, dict) and not value:
+            self.error(
+                "devices-empty",
+                path,
+                "devices is empty",
+                "name a platform and its URL, or remove it",
+            )
+        return tuple((p, found[p]) for p in PLATFORMS if p in found)
+
+    def password(self, value: Any, path: Path) -> str | None:
+        if value is INVALID:
+            return None
+        if not isinstance(value, str) or not value:
+            # 'password: 01234567' is read by YAML as a number (octal, here): never guessed at
+            self.error(
+                "password-not-text",
+                path,
+                f"password must be text, got {_kind(value)}",
+                "put it in quotes: password: '01234567'",
+            )
+            return None
+        text = self.text(value, path, MAX_PASSWORD)
+        if text is None:
+            return None
+        if len(text) < MIN_PASSWORD:
+            self.warn(
+                "password-short",
+                path,
+                f"the password is {len(text)} characters long: the encrypted target is "
+                "published, and short passwords are guessed offline",
+                f"use {MIN_PASSWORD} characters or more (see docs/links-yaml.md, 'password')",
+            )
+        return text
+
+    def link(self, key: Any, value: Any, site: Site, tz: Any) -> Link | None:
+        path: Path = ("links", key)
+        on = None
+        slug = key
+        if key.__class__ is str and "@" in key:  # 'slug@domain' (a slug has no '@')
+            slug, on = self.split_key(key, path, site)
+        slug_ok = self.slug(slug, path)
+        line = self.doc.locate(path, "key")[0]
+        if value is INVALID:
+            return None
+        if value.__class__ is str:  # the short form, most links: as quick as it can be
+            target = self.target(value, path)
+            if target:
+                self.policy(target, path, site)
+            if not (slug_ok and target):
+                return None
+            if on is None and not site.domains and site.analytics is None:
+                return Link(slug, target, line, site.status)
+            return Link(
+                slug,
+                target,
+                line,
+                site.status,
+                domains=(on,) if on else self._default_domains(site),
+                counted=site.analytics is not None,
+                source=path if on else (),
+            )
+        if value is None:
+            self.error(
+                "no-url", path, f"link {slug!r} has no URL", "write 'slug: https://...'", at="key"
+            )
+            return None
+        if not isinstance(value, dict):
+            self.target(value, path)  # a number, a list: said as what a URL cannot be
+            return None
+
+        self.unknown_keys(value, LINK_KEYS, path, f"link {slug!r}")
+        fields = self.link_fields(slug, value, path, site, tz)
+        if fields is None or not slug_ok:
+            return None
+        if on is not None:
+            if "domains" in value:
+                self.error(
+                    "link-domains",
+                    (*path, "domains"),
+                    f"{shown(key)} names its domain after '@' and in 'domains'",
+                    "keep one of them",
+                    at="key",
+                )
+            fields["domains"] = (on,)
+        elif not fields["domains"]:
+            fields["domains"] = self._default_domains(site)
+        return Link(slug=slug, line=line, **fields, source=path if on else ())
+
+    @staticmethod
+    def _default_domains(site: Site) -> tuple[str, ...]:
+        """Where a link that names no domain lives: the first of site.domains."""
+        return (site.domains[0].name,) if site.domains else ()
+
+    def link_fields(
+        self, slug: Any, value: dict, path: Path, site: Site, tz: Any
+    ) -> dict[str, Any] | None:
+        """The keys of a link written out in full (or of a campaign), as Link's fields but
+        its slug and line; None when it has no valid target. Each key is read by its own
+        checker (``KEY_CHECKS``), in the table's order; then the rules between keys."""
+        keys = _Keys(slug, value, path, site, tz, _defaults(site))
+        for key, check in KEY_CHECKS.items():
+            if key in value:
+                check(self, keys)
+        self.between_keys(keys)
+        return keys.fields if keys.fields["target"] is not None else None
+
+    def between_keys(self, k: _Keys) -> None:
+        """The rules of a link that read more than one of its keys."""
+        fields, value, path = k.fields, k.value, k.path
+        if "url" not in value and not any(did_you_mean(x, LINK_KEYS) == "url" for x in value):
+            # (a misspelt url key has its own error with a "did you mean")
+            self.error(
+                "no-url", path, f"link {k.slug!r} has no 'url'", "add 'url: https://...'", at="key"
+            )
+        starts, expires = fields["starts"], fields["expires"]
+        if starts and expires and starts >= expires:
+            self.error(
+                "starts-after-expires",
+                (*path, "starts"),
+                f"link {k.slug!r} starts ({starts.isoformat()}) at or after it expires "
+                f"({expires.isoformat()})",
+                "a bare date in 'expires' lasts through the end of that day",
+            )
+        if fields["status"] in PERMANENT and expires is not None:
+            # Inherited from site.status: quietly use the temporary twin.
+            fields["status"] = 302 if fields["status"] == 301 else 307
+        if fields["password"] is not None and fields["open_in_browser"]:
+            self.error(
+                "password-open-in-browser",
+                (*path, "open_in_browser"),
+                f"link {k.slug!r} has a password, and its open-in-browser page would show "
+                "the target to anyone",
+                "remove 'open_in_browser' (the password page works in WeChat too)",
+                at="key",
+            )
+
+    # -- one checker a key (KEY_CHECKS) -------------------------------------
+
+    def key_url(self, k: _Keys) -> None:
+        target = self.target(k.value["url"], (*k.path, "url"))
+        if target:
+            self.policy(target, (*k.path, "url"), k.site)
+        k.fields["target"] = target
+
+    def key_starts(self, k: _Keys) -> None:
+        k.fields["starts"] = self.when(k.value, "starts", k.path, k.tz, end_of_day=False)
+
+    def key_expires(self, k: _Keys) -> None:
+        k.fields["expires"] = self.when(k.value, "expires", k.path, k.tz, end_of_day=True)
+
+    def key_status(self, k: _Keys) -> None:
+        status = self.status(k.value["status"], (*k.path, "status")) or k.site.status
+        if status in PERMANENT and "expires" in k.value:
+            self.error(
+                "permanent-expires",
+                (*k.path, "status"),
+                f"link {k.slug!r} expires, so it cannot use the permanent status {status}",
+                "browsers cache 301/308 forever and would keep redirecting after expiry; "
+                "remove 'status' (302 is the default)",
+            )
+        k.fields["status"] = status
+
+    def key_title(self, k: _Keys) -> None:
+        k.fields["title"] = self.text(k.value["title"], (*k.path, "title"), MAX_TITLE)
+
+    def key_description(self, k: _Keys) -> None:
+        where = (*k.path, "description")
+        k.fields["description"] = self.text(
+            k.value["description"], where, MAX_DESCRIPTION, multiline=True
+        )
+
+    def key_image(self, k: _Keys) -> None:
+        image = self.target(k.value["image"], (*k.path, "image"))
+        if image is not None and image.url.startswith("http://"):
+            self.warn(
+                "image-http",
+                (*k.path, "image"),
+                "the card image is on plain http: most chat apps will not load it",
+                "use an https:// address",
+            )
+        k.fields["image"] = image
+
+    def key_open_in_browser(self, k: _Keys) -> None:
+        k.fields["open_in_browser"] = self.flag(k.value, "open_in_browser", k.path, default=False)
+
+    def key_aliases(self, k: _Keys) -> None:
+        k.fields["aliases"] = self.aliases(k.value.get("aliases"), k.path)
+
+    def key_tags(self, k: _Keys) -> None:
+        k.fields["tags"] = self.tags(k.value["tags"], (*k.path, "tags"))
+
+    def key_forward_query(self, k: _Keys) -> None:
+        k.fields["forward_query"] = self.flag(k.value, "forward_query", k.path, default=True)
+
+    def key_expired(self, k: _Keys) -> None:
+        expired = self.target(k.value["expired"], (*k.path, "expired"))
+        if expired:
+            self.policy(expired, (*k.path, "expired"), k.site)
+        if "expires" not in k.value:
+            self.warn(
+                "expired-unused",
+                (*k.path, "expired"),
+                f"link {k.slug!r} has 'expired' but no 'expires', so it is never used",
+                "add 'expires: YYYY-MM-DD' or remove 'expired'",
+                at="key",
+            )
+        k.fields["expired"] = expired
+
+    def key_repoint_from(self, k: _Keys) -> None:
+        # compared with links.lock by check (lock.py)
+        where = (*k.path, "repoint_from")
+        k.fields["repoint_from"] = self.target(k.value["repoint_from"], where)
+
+    def key_domains(self, k: _Keys) -> None:
+        where = (*k.path, "domains")
+        k.fields["domains"] = self.link_domains(k.value["domains"], where, k.site)
+
+    def key_devices(self, k: _Keys) -> None:
+        k.fields["devices"] = self.devices(k.value["devices"], (*k.path, "devices"), k.site)
+
+    def key_password(self, k: _Keys) -> None:
+        k.fields["password"] = self.password(k.value["password"], (*k.path, "password"))
+
+    def key_analytics(self, k: _Keys) -> None:
+        flag = self.flag(k.value, "analytics", k.path, default=True)
+        if k.site.analytics is None:
+            self.warn(
+                "analytics-unused",
+                (*k.path, "analytics"),
+                "'analytics' has no effect: site.analytics names no counter",
+                "configure site.analytics, or remove it from the link",
+                at="key",
+            )
+        k.fields["counted"] = k.fields["counted"] and flag
+
+    def tags(self, value: Any, path: Path) -> tuple[str, ...]:
+        """Labels for people and tools (``shortlinks list --tag``); never part of a URL."""
+        if isinstance(value, str):
+            value = [value]
+        if value is INVALID:
+            return ()
+        if not isinstance(value, list):
+            self.error(
+                "tags-list",
+                path,
+                f"tags must be a list of words, got {_kind(value)}",
+                "tags: [sale]",
+            )
+            return ()
+        out: dict[str, None] = {}  # in order, each once: a list's 'in' made 40,000 tags cost 33 s
+        for i, tag in enumerate(value):
+            if tag is INVALID:
+                continue
+            text = self.text(tag, (*path, i), MAX_TAG)
+            if text is not None and text.strip():
+                out.setdefault(text.strip())
+        return tuple(out)
+
+    def aliases(self, value: Any, path: Path) -> tuple[str, ...]:
+        apath = (*path, "aliases")
+        if isinstance(value, str):
+            value = [value]
+        if value is INVALID:
+            return ()
+        if not isinstance(value, list):
+            self.error(
+                "aliases-list",
+                apath,
+                f"aliases must be a list of slugs, got {_kind(value)}",
+                "aliases: [sale, promo]",
+            )
+            return ()
+        out = []
+        for i, alias in enumerate(value):
+            if alias is INVALID:
+                continue
+            if self.slug(alias, (*apath, i), what="alias"):
+                out.append(alias)
+        return tuple(out)
+
+
+@dataclass
+class _Keys:
+    """A link's mapping as its key checkers read it, and the fields they make of it."""
+
+    slug: Any
+    value: dict
+    path: Path
+    site: Site
+    tz: Any
+    fields: dict[str, Any]
+
+
+def _defaults(site: Site) -> dict[str, Any]:
+    """Link's fields for the keys a link leaves out."""
+    return {
+        "target": None,
+        "status": site.status,
+        "starts": None,
+        "expires": None,
+        "title": None,
+        "description": None,
+        "image": None,
+        "open_in_browser": False,
+        "aliases": (),
+        "tags": (),
+        "forward_query": True,
+        "expired": None,
+        "repoint_from": None,
+        "domains": (),
+        "devices": (),
+        "password": None,
+        "counted": site.analytics is not None,
+    }
+
+
+# Each key of a link and its checker, in the order they are read (the cfgv style).
+KEY_CHECKS: dict[str, Callable[[LinkRules, _Keys], None]] = {
+    key: getattr(LinkRules, f"key_{key}") for key in LINK_KEYS
+}

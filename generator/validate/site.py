@@ -1,0 +1,418 @@
+"""The ``site:`` section: where the site is, how it answers, which hosts it is built for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from .. import analytics
+from ..hosts import HOSTS, exposed_problem
+from ..i18n import LANGUAGES
+from ..load import INVALID
+from ..model import (
+    ANALYTICS,
+    DEFAULT_STATUS,
+    Analytics,
+    Domain,
+    Site,
+    Target,
+)
+from ..problems import Path, shown
+from ..times import TimeError, zone
+from ..urls import UrlError, host_name
+from .checker import (
+    ANALYTICS_KEYS,
+    DOMAIN_KEYS,
+    HOME_KEYS,
+    SITE_KEYS,
+    Checker,
+    did_you_mean,
+)
+
+
+class SiteRules(Checker):
+    def site(self, raw: Any) -> Site:
+        if raw is None:
+            return Site()
+        data = self.mapping(raw, ("site",), "'site'")
+        if data is None:
+            return Site()
+        self.unknown_keys(data, SITE_KEYS, ("site",), "site")
+        domain, domains = self.site_domains(data)
+        fields: dict[str, Any] = {"domain": domain, "domains": domains}
+        for key, check in SITE_CHECKS.items():  # each key present, in the table's order
+            if key in data:
+                fields.update(check(self, data))
+        hosts = fields.get("hosts", ())
+        if not fields.get("links_json", True) and (said := exposed_problem(hosts)):
+            self.error("links-json-exposed", ("site", "links_json"), *said)
+        site = Site(**fields)
+        for target, where in self.homes:  # a visitor is sent there like to any link's target
+            self.policy(target, where, site)
+        return site
+
+    def site_domains(self, data: dict) -> tuple[str | None, tuple[Domain, ...]]:
+        """site.domain, or site.domains (whose first is the default): never both."""
+        domain = data.get("domain")
+        if domain is not None:
+            domain = self.domain(domain)
+        domains = self.short_domains(data) if "domains" in data else ()
+        if domains and "domain" in data:
+            self.error(
+                "domain-and-domains",
+                ("site", "domain"),
+                "site has both 'domain' and 'domains'",
+                "list every short domain under 'domains' (the first is the default) and "
+                "remove 'domain'",
+                at="key",
+            )
+        if domains:
+            domain = domains[0].name
+        return domain, domains
+
+    def timezone(self, value: Any) -> str:
+        """site.timezone: an IANA zone name (times.zone), UTC when it is not one."""
+        try:
+            zone(value)
+            return value
+        except TimeError as exc:
+            self.error(exc.rule, ("site", "timezone"), str(exc), exc.hint)
+            return "UTC"
+
+    def home(self, value: Any, path: Path) -> tuple[Target | None, Target | None]:
+        """Where a short domain's '/' goes: a URL, or ``{url: ..., repoint_from: ...}`` to
+        move a published one on deliberately (links.lock records it: lock.py)."""
+        if not isinstance(value, dict):
+            target = self.target(value, path)
+            if target is not None:
+                self.homes.append((target, path))
+            return target, None
+        self.unknown_keys(value, HOME_KEYS, path, "home")
+        if "url" not in value:
+            self.error(
+                "home-no-url", path, "home has no 'url'", "home: {url: https://...}", at="key"
+            )
+            return None, None
+        target = self.target(value["url"], (*path, "url"))
+        if target is not None:
+            self.homes.append((target, (*path, "url")))
+        moved = None
+        if "repoint_from" in value:
+            moved = self.target(value["repoint_from"], (*path, "repoint_from"))
+        return target, moved
+
+    def domains(self, data: dict, key: str) -> tuple[str, ...]:
+        """A list of domains as targets' hosts are compared: lowercase, punycode."""
+        path = ("site", key)
+        value = data.get(key)
+        if key not in data or value is INVALID:
+            return ()
+        if not isinstance(value, list):
+            self.error("domain-list", path, f"{key} must be a list of domains like [example.com]")
+            return ()
+        out = []
+        for i, name in enumerate(value):
+            bare = name.strip().lstrip(".") if isinstance(name, str) else ""
+            try:
+                if not bare or "/" in bare or "@" in bare:
+                    raise UrlError("not a bare domain", rule="domain-list")
+                out.append(host_name(bare))
+            except UrlError:
+                self.error(
+                    "domain-list",
+                    (*path, i),
+                    f"{shown(name)} in {key} is not a domain like example.com",
+                )
+        return tuple(out)
+
+    def language(self, value: Any) -> str:
+        if value is INVALID:
+            return "en"
+        if value in LANGUAGES:
+            return value
+        guess = did_you_mean(value, LANGUAGES) if isinstance(value, str) else None
+        if isinstance(value, str) and value.lower().startswith("zh"):
+            guess = "zh"
+        self.error(
+            "unknown-language",
+            ("site", "language"),
+            f"unknown language {shown(value)}",
+            f"did you mean '{guess}'?" if guess else f"languages: {', '.join(LANGUAGES)}",
+        )
+        return "en"
+
+    def hosts(self, value: Any) -> tuple[str, ...]:
+        path = ("site", "hosts")
+        if isinstance(value, str):
+            value = [value]
+        if value is INVALID:
+            return ()
+        if not isinstance(value, list) or not value:
+            self.error(
+                "hosts-list",
+                path,
+                "hosts must be a list of host names",
+                f"known hosts: {', '.join(HOSTS)}",
+            )
+            return ()
+        out = []
+        for i, name in enumerate(value):
+            if name in HOSTS:
+                out.append(name)
+                continue
+            guess = did_you_mean(name, tuple(HOSTS)) if isinstance(name, str) else None
+            self.error(
+                "unknown-host",
+                (*path, i),
+                f"unknown host {shown(name)}",
+                f"did you mean '{guess}'?" if guess else f"known hosts: {', '.join(HOSTS)}",
+            )
+        return tuple(out)
+
+    def plans(self, value: Any) -> tuple[tuple[str, str], ...]:
+        """site.plans: the plan the site is on, for each host whose caps depend on it
+        (generator/limits.py checks the build against them)."""
+        path: Path = ("site", "plans")
+        choices = {name: host.limits.plans for name, host in HOSTS.items() if host.limits.plans}
+        known = ", ".join(f"{name} ({' or '.join(plans)})" for name, plans in choices.items())
+        data = self.mapping(value, path, "'plans'")
+        if data is None:
+            return ()
+        out = []
+        for name, plan in data.items():
+            if name not in HOSTS:
+                guess = did_you_mean(name, tuple(HOSTS)) if isinstance(name, str) else None
+                hint = f"did you mean '{guess}'?" if guess else f"hosts with plans: {known}"
+                self.error(
+                    "unknown-host", (*path, name), f"unknown host {shown(name)}", hint, at="key"
+                )
+            elif name not in choices:
+                self.error(
+                    "plan-none",
+                    (*path, name),
+                    f"there is no plan to choose for {HOSTS[name].title}",
+                    f"its limits are the same on every plan; hosts with plans: {known}",
+                    at="key",
+                )
+            elif plan not in choices[name]:
+                self.error(
+                    "unknown-plan",
+                    (*path, name),
+                    f"unknown plan {shown(plan)} for {HOSTS[name].title}",
+                    f"{name}: {' or '.join(choices[name])} (the first is the default)",
+                )
+            else:
+                out.append((name, plan))
+        return tuple(out)
+
+    def short_domains(self, data: dict) -> tuple[Domain, ...]:
+        """site.domains: each a host name, or ``{domain: ..., home: ...}``; the first is
+        the default (links that name no domain live there)."""
+        path: Path = ("site", "domains")
+        value = data["domains"]
+        if value is INVALID:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.error(
+                "site-domains",
+                path,
+                "domains must be a list of host names, the default first",
+                "domains: [go.example.com, sale.example.cn]",
+            )
+            return ()
+        out: list[Domain] = []
+        seen: dict[str, int] = {}
+        for i, item in enumerate(value):
+            where: Path = (*path, i)
+            home = home_moved = None
+            if isinstance(item, dict):
+                self.unknown_keys(item, DOMAIN_KEYS, where, "a domain")
+                if "home" in item:
+                    home, home_moved = self.home(item["home"], (*where, "home"))
+                if "domain" not in item:
+                    self.error("site-domains", where, "this domain has no 'domain: <host name>'")
+                    continue
+                name = self.domain(item["domain"], (*where, "domain"))
+            elif item is INVALID:
+                continue
+            else:
+                name = self.domain(item, where)
+            if name is None:
+                continue
+            if name in seen:
+                self.error(
+                    "duplicate-domain",
+                    where,
+                    f"domain {name} is listed twice (also item {seen[name] + 1})",
+                )
+                continue
+            if name == "domains.json":  # the build's own list, beside the domains' folders
+                self.error(
+                    "domain-reserved",
+                    where,
+                    "'domains.json' is the name of the build's list of domains",
+                )
+                continue
+            seen[name] = i
+            out.append(Domain(name, home, home_moved))
+        return tuple(out)
+
+    def analytics(self, value: Any) -> Analytics | None:
+        """site.analytics: which counter, which site on it, and (self-hosted) where."""
+        path: Path = ("site", "analytics")
+        data = self.mapping(value, path, "'analytics'")
+        if data is None:
+            return None
+        self.unknown_keys(data, ANALYTICS_KEYS, path, "analytics")
+        provider = data.get("provider")
+        if provider not in ANALYTICS:
+            if "provider" in data and provider is not INVALID:
+                guess = did_you_mean(provider, ANALYTICS)
+                self.error(
+                    "analytics-provider",
+                    (*path, "provider"),
+                    f"unknown analytics provider {shown(provider)}",
+                    f"did you mean '{guess}'?" if guess else f"providers: {', '.join(ANALYTICS)}",
+                )
+            elif "provider" not in data:
+                self.error(
+                    "analytics-provider",
+                    path,
+                    "analytics has no 'provider'",
+                    f"one of {', '.join(ANALYTICS)}",
+                )
+            return None
+        code = data.get("site")
+        if code is INVALID:
+            return None
+        if not isinstance(code, str) or not code.strip() or not code.isprintable():
+            self.error(
+                "analytics-site",
+                (*path, "site") if "site" in data else path,
+                f"analytics needs 'site': {analytics.SITE_HELP[provider]}",
+            )
+            return None
+        base = None
+        if "url" in data:
+            base = self.counter_url(data["url"], (*path, "url"))
+            if base is None:
+                return None
+        try:
+            endpoint = analytics.endpoint(provider, code.strip(), base.url if base else None)
+        except ValueError as exc:
+            self.error("analytics-site", (*path, "site"), str(exc))
+            return None
+        return Analytics(provider, code.strip(), endpoint)
+
+    def counter_url(self, value: Any, path: Path) -> Target | None:
+        """site.analytics.url, a self-hosted counter's address: nothing but the address."""
+        base = self.target(value, path)
+        if base is None:
+            return None
+        parts = urlsplit(base.url)
+        if "@" in parts.netloc or parts.query or parts.fragment or "?" in base.url:
+            self.error(
+                "analytics-url",
+                path,
+                "the counter's url must be its address alone: no user, query or fragment",
+                "url: https://stats.example.com (every page would publish the rest)",
+            )
+            return None
+        if base.url.startswith("http://"):
+            self.warn(
+                "analytics-http",
+                path,
+                "the counter is on plain http: browsers block its beacon from an https page",
+                "use its https:// address",
+            )
+        return base
+
+    def domain(self, value: Any, path: Path = ("site", "domain")) -> str | None:
+        if not isinstance(value, str) or not value:
+            self.error(
+                "domain-name",
+                path,
+                f"domain must be a host name like go.example.com, got {shown(value)}",
+            )
+            return None
+        if any(mark in value for mark in ("://", "/", "@", ":", "?", "#")):  # no user or port
+            bare = value.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
+            bare = bare.partition(":")[0].partition("?")[0].partition("#")[0]
+            self.error(
+                "domain-name",
+                path,
+                f"domain {shown(value)} must be a bare host name",
+                f"write {shown(bare)}",
+            )
+            return None
+        try:
+            return host_name(value)
+        except UrlError as exc:
+            self.error(
+                "domain-name", path, f"domain {shown(value)} is not a valid host name", exc.hint
+            )
+            return None
+
+    def qr(self, data: dict) -> bool | Literal["files"]:
+        """``site.qr``: true (drawn on the preview page), "files" (per-link files as well),
+        or false (no code)."""
+        value = data.get("qr", True)
+        if isinstance(value, bool):  # and not written yes/no/on/off (flag says so)
+            return self.flag(data, "qr", ("site",), default=True, expected="true, false or files")
+        if value == "files":
+            return value
+        if value is not INVALID:
+            self.error(
+                "qr-value",
+                ("site", "qr"),
+                f"qr must be true, false or files, not {shown(value)}",
+                "true draws each link's code on its preview page; files also writes "
+                "_qr/<slug>.svg and .png for every link; false shows none",
+            )
+        return True
+
+    def preview(self, data: dict) -> Literal[True, "files"]:
+        """``site.preview``: true (one shared page draws every preview) or "files" (a
+        preview page a link, as builds used to write)."""
+        value = data.get("preview", True)
+        if value is True:  # and not written yes/on (flag says so)
+            self.flag(data, "preview", ("site",), default=True, expected="true or files")
+            return True
+        if value == "files":
+            return "files"
+        if value is not INVALID:
+            said = shown(value)
+            if value is False:  # as written: false, or YAML 1.1's no or off
+                written = self.doc.yaml11_boolean(("site", "preview"))
+                said = "false" if written is None else shown(written)
+            self.error(
+                "preview-value",
+                ("site", "preview"),
+                f"preview must be true or files, not {said}",
+                "true answers every '/<slug>+' with one shared page; files writes "
+                "<slug>+.html for every link",
+            )
+        return True
+
+
+# Each key of site: and its checker, which gives Site's fields for it (the cfgv style);
+# 'domain' and 'domains' are read together first (SiteRules.site_domains).
+SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
+    "analytics": lambda c, d: {"analytics": c.analytics(d["analytics"])},
+    "timezone": lambda c, d: {"timezone": c.timezone(d["timezone"])},
+    "home": lambda c, d: dict(
+        zip(("home", "home_repoint_from"), c.home(d["home"], ("site", "home")), strict=True)
+    ),
+    "status": lambda c, d: {"status": c.status(d["status"], ("site", "status")) or DEFAULT_STATUS},
+    "hosts": lambda c, d: {"hosts": c.hosts(d["hosts"])},
+    "plans": lambda c, d: {"plans": c.plans(d["plans"])},
+    "language": lambda c, d: {"language": c.language(d["language"])},
+    "links_json": lambda c, d: {"links_json": c.flag(d, "links_json", ("site",), default=True)},
+    "qr": lambda c, d: {"qr": c.qr(d)},
+    "preview": lambda c, d: {"preview": c.preview(d)},
+    "allow_domains": lambda c, d: {"allow_domains": c.domains(d, "allow_domains")},
+    "deny_domains": lambda c, d: {"deny_domains": c.domains(d, "deny_domains")},
+}
