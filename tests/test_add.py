@@ -400,18 +400,25 @@ def test_a_taken_or_once_published_slug_is_refused_by_its_option(tmp_path: Path)
     assert used == "GH"
     assert problems == [
         adder.OptionProblem(
-            "--slug", "'GH' is taken by link 'gh' of links.yaml (line 2)", "choose another"
+            "--slug",
+            "'GH' is taken by link 'gh' of links.yaml (line 2)",
+            "choose another",
+            rule="add-slug-taken",
         ),
         adder.OptionProblem(
             "--alias",
             "'old' was published before (links.lock) and may still be in people's hands",
             "choose another",
+            rule="add-slug-published",
         ),
     ]
 
 
 def test_a_date_given_by_expires_in_is_said_of_that_option() -> None:
-    wrong = [adder.OptionProblem("--expires", "is past"), adder.OptionProblem("--slug", "x")]
+    wrong = [
+        adder.OptionProblem("--expires", "is past", rule="date-range"),
+        adder.OptionProblem("--slug", "x", rule="add-slug-taken"),
+    ]
     assert adder.as_given(wrong, expires_in=False) == wrong
     assert [p.option for p in adder.as_given(wrong, expires_in=True)] == ["--expires-in", "--slug"]
 
