@@ -32,6 +32,12 @@ _DANGEROUS = {
 _SAFE = "-._~!$&'()*+,;=:@/?%"
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SIMPLE_START = re.compile(r"https?://([A-Za-z0-9.\-]+)(?=[/?#]|$)")
+# A target already in the form parse_target makes of it (a lowercase http(s) scheme and
+# host, a path with no '.', '%' or "'", a query with no '%' or "'", no fragment): most of
+# a file's targets. Its host still goes through _ascii_host, which must give it back.
+_NORMAL = re.compile(
+    r"https?://([a-z0-9.\-]+)/[A-Za-z0-9\-_~!$&()*+,;=:@/]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/?]+)?"
+)
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]*[A-Za-z0-9_])?$")
 # IDNA 2003 (Python's "idna" codec) maps these to other letters ('straße' -> 'strasse');
 # browsers keep them (https://url.spec.whatwg.org/#idna: UTS #46, nontransitional).
@@ -200,6 +206,9 @@ def parse_target(value: object) -> Target:
         raise UrlError("the URL is empty", "write an absolute URL, e.g. https://example.com/page")
     if len(value) > MAX_URL_LENGTH:
         raise UrlError(f"the URL is {len(value)} characters long; the limit is {MAX_URL_LENGTH}")
+    normal = _NORMAL.fullmatch(value)
+    if normal is not None and _ascii_host(normal.group(1)) == normal.group(1):
+        return Target(url=value, display=value)
     bad = _bad_char(value)
     if bad is not None:
         i, ch = bad
