@@ -326,7 +326,15 @@ class _Checker:
 
     def policy(self, target: Target, path: Path, site: Site) -> None:
         """The site's allow and deny lists, then the abuse heuristics (abuse.py)."""
-        host = abuse.host_of(target.url)
+        url = target.url
+        host = abuse.host_of(url)
+        # without a user name the verdict is the host's alone: a host found fine once is
+        # not looked at again (a shop's 100,000 links name a few hosts)
+        fine = self._fine_hosts
+        if fine is None or fine[0] is not site:
+            fine = self._fine_hosts = (site, set())
+        if host in fine[1] and "@" not in url:
+            return
         deny, allow = self.policy_sets(site)
         if deny and abuse.matches(host, deny):
             self.error(
@@ -341,8 +349,13 @@ class _Checker:
                 "add the domain to site.allow_domains if links may go there",
             )
         else:
-            for message, hint in abuse.url_warnings(target.url, host, site.allow_domains):
+            said = abuse.url_warnings(url, host, site.allow_domains)
+            for message, hint in said:
                 self.warn(path, message, hint)
+            if not said and "@" not in url:
+                fine[1].add(host)
+
+    _fine_hosts: tuple[Site, set[str]] | None = None
 
     def policy_sets(self, site: Site) -> tuple[frozenset[str], frozenset[str]]:
         """site.deny_domains and site.allow_domains as sets, made once (abuse.matches)."""
@@ -1242,27 +1255,42 @@ class _Checker:
     def collisions(self, links: list[Link]) -> None:
         """Two slugs that differ only in case (or width) are one link to a person; on
         different domains they are different links."""
-        seen: dict[object, tuple[str, Path, str]] = {}  # its line is only looked up when needed
+        # each slug's link and place (0: its slug, else alias i - 1): its position is only
+        # looked up for a message
+        seen: dict[object, tuple[str, Link, int]] = {}
         several = bool(self.doc_domains)
         plain = _PLAIN_KEY.fullmatch
+        normal, wide = finder.normal, slugrules.collision_key
+        if not several:  # one site: when no two keys are equal (the usual case), done
+            keys = [
+                slug.lower() if plain(slug) else normal(wide(slug))
+                for link in links
+                for slug in (link.slugs if link.aliases else (link.slug,))
+            ]
+            if len(set(keys)) == len(keys):
+                return
         for link in links:
             for i, slug in enumerate(link.slugs if link.aliases else (link.slug,)):
                 # as links.lock groups its lines (lock.key): case, width and trailing
                 # punctuation aside, as the 404 page's finder reads a slug ('gh.' is 'gh')
                 key = slug.lower() if plain(slug) else finder.normal(slugrules.collision_key(slug))
+                if not several and key not in seen:  # the usual case, at once
+                    seen[key] = (slug, link, i)
+                    continue
                 # one site: the key alone (the usual case, kept as quick as it was)
                 spots = [(d, key) for d in link.domains] if several else (key,)
                 for spot in spots:
                     if spot not in seen:
                         # the position, found only for a message: the path and where in it
-                        seen[spot] = (slug, link.path, "key" if i == 0 else i - 1)  # type: ignore[assignment]
+                        seen[spot] = (slug, link, i)
                         continue
                     domain = spot[0] if several else None
                     path: Path = link.path if i == 0 else (*link.path, "aliases", i - 1)
                     at = "value" if i or (link.source and link.source[0] != "links") else "key"
-                    other, other_path, other_at = seen[spot]
-                    if other_at != "key":
-                        other_path, other_at = (*other_path, "aliases", other_at), "value"
+                    other, other_link, other_i = seen[spot]
+                    other_path, other_at = other_link.path, "key"
+                    if other_i:
+                        other_path, other_at = (*other_path, "aliases", other_i - 1), "value"
                     elif other_path[0] != "links":
                         other_at = "value"
                     line = self.doc.locate(other_path, other_at)[0]
