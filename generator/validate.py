@@ -11,7 +11,7 @@ import difflib
 import re
 import string
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any, Literal
 from urllib.parse import quote, unquote, urlsplit
@@ -163,6 +163,7 @@ class _Checker:
         self.doc = doc
         self.pending: list[PendingProblem] = []
         self.homes: list[tuple[Target, Path]] = []  # checked by site policy once it is known
+        self._instants: dict[tuple[date, Any, bool], datetime] = {}  # (when)
 
     def error(self, path: Path, message: str, hint: str | None = None, at: str = "value") -> None:
         self.pending.append(PendingProblem(tuple(path), ERROR, message, hint, at))
@@ -1114,11 +1115,20 @@ class _Checker:
     ) -> datetime | None:
         if key not in value or value[key] is INVALID:
             return None
+        written = value[key]
+        # a file names few days, each many times (the reader gives each one date object):
+        # each day's instant is made once
+        day = (written, tz, end_of_day) if written.__class__ is date else None
+        if day is not None and day in self._instants:
+            return self._instants[day]
         try:
-            return instant(value[key], tz, end_of_day=end_of_day)
+            at = instant(written, tz, end_of_day=end_of_day)
         except TimeError as exc:
             self.error((*path, key), f"{key}: {exc}", exc.hint)
             return None
+        if day is not None:
+            self._instants[day] = at
+        return at
 
     def text(self, value: Any, path: Path, limit: int, multiline: bool = False) -> str | None:
         if value is INVALID:
