@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -559,6 +558,9 @@ def _build_site(
     """One site (one domain) into ``out``: plan, edge rules, render, write, and what was
     written held against the caps of its hosts before it is put in place (limits.py): a
     host that could not take it refuses the build, and the output stays as it was."""
+    # (imported here: multiprocessing's machinery, which ``check`` never starts)
+    from concurrent.futures.process import BrokenProcessPool
+
     plan = make_plan(linkset, job.now)  # what each link does at this instant
     edge = edge_of(plan, job.hosts)  # the hosts, and the pages their rules stand for
     result.plan = plan
