@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import importlib.metadata
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -191,6 +189,8 @@ def _where(doc: Document) -> limits.Where:
 def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | None) -> str:
     """A digest of everything a build's output depends on, but the clock: the links file,
     the generator's own code and templates, a user's templates and the chosen hosts."""
+    import importlib.metadata  # here: 20 ms at start-up that ``check`` does not need
+
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{__version__}\0{sorted(hosts or ())}\0".encode())
     for package in _OUTPUT_PACKAGES:  # their versions shape the output too
@@ -561,6 +561,9 @@ def _build_site(
     """One site (one domain) into ``out``: plan, edge rules, render, write, and what was
     written held against the caps of its hosts before it is put in place (limits.py): a
     host that could not take it refuses the build, and the output stays as it was."""
+    # (imported here: multiprocessing's machinery, which ``check`` never starts)
+    from concurrent.futures.process import BrokenProcessPool
+
     plan = make_plan(linkset, job.now)  # what each link does at this instant
     edge = edge_of(plan, job.hosts)  # the hosts, and the pages their rules stand for
     result.plan = plan

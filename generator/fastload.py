@@ -256,20 +256,24 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                     kl, kc, _vl, _vc, kt = positions[p_path]
                     positions[p_path] = (kl, kc, p_line, p_col, kt)
 
-        # close what this line's indentation ends
-        while True:
-            top_indent, top, _ = stack[-1]
-            if indent > top_indent:
-                raise _NotPlain  # deeper than its container, with no key open: continuation
-            if indent == top_indent:
-                if isinstance(top, list) and not is_item:
-                    stack.pop()  # a list at its key's indentation ends at the next key
-                    continue
-                break
-            stack.pop()
-            if not stack:
-                raise _NotPlain
-        top_indent, top, path = stack[-1]
+        # close what this line's indentation ends (nothing, on most lines: the next key of
+        # the same mapping)
+        frame = stack[-1]
+        if indent != frame[0] or frame[1].__class__ is not dict:
+            while True:
+                top_indent, top, _ = stack[-1]
+                if indent > top_indent:
+                    raise _NotPlain  # deeper than its container, with no key open: continuation
+                if indent == top_indent:
+                    if isinstance(top, list) and not is_item:
+                        stack.pop()  # a list at its key's indentation ends at the next key
+                        continue
+                    break
+                stack.pop()
+                if not stack:
+                    raise _NotPlain
+            frame = stack[-1]
+        top_indent, top, path = frame
 
         if isinstance(top, list):
             if not is_item:
@@ -315,7 +319,8 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                 raise _NotPlain
             if key_text[0] in _INDICATORS or key_text[0] == "-" or " #" in key_text:
                 raise _NotPlain
-            key = _scalar(key_text)
+            # (_scalar, without its call for a key no resolver may type: most of them)
+            key = key_text if key_text[0] not in _RESOLVERS else _scalar(key_text)
         if colon > _MAX_KEY:
             raise _NotPlain  # PyYAML refuses so long a key: the slow path says where
         if key in top:
@@ -339,7 +344,16 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                 raise _NotPlain  # the list is one level deeper still
             value = _flow_list(value_text, number, vcol, positions, entry_path)
         else:
-            value = _scalar(_plain(_split_value(value_text)))
+            # _scalar(_plain(_split_value(value_text))), inline: it runs for most lines
+            cut = value_text.find(" #")
+            value = (value_text[:cut] if cut >= 0 else value_text).rstrip(" ")
+            first = value[0]  # (not empty: value_text starts with neither ' ' nor '#')
+            if first in _INDICATORS or (first == "-" and (len(value) == 1 or value[1] == " ")):
+                raise _NotPlain
+            if ": " in value or value[-1] == ":":
+                raise _NotPlain  # (no " #" is left in it: cut above)
+            if first in _RESOLVERS:
+                value = _scalar(value)
         top[key] = value
         if len(entry_path) <= _KEPT:
             positions[entry_path] = (number, indent + 1, number, vcol, key_text)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -118,6 +117,9 @@ def side_by_side(
     exception is raised here; a worker killed raises ``BrokenProcessPool``."""
     if not there:
         return here(), []
+    # (imported here: multiprocessing's machinery, which ``check`` never starts)
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         len(there), mp_context=context, initializer=_start, initargs=(tuple(there), setup)

@@ -79,8 +79,10 @@ def next_change(links: tuple[Link, ...], now: datetime) -> Change | None:
 def make_plan(linkset: LinkSet, now: datetime) -> Plan:
     entries = []
     add = entries.append
+    active = State.active
     for link in linkset.links:
-        state = state_at(link, now)
+        # a link with neither date (most) is active: state_at's answer, without its call
+        state = active if link.starts is None and link.expires is None else state_at(link, now)
         add(Entry(link.slug, link, state))
         for alias in link.aliases:
             add(Entry(alias, link, state))

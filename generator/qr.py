@@ -18,7 +18,6 @@ import io
 import os
 import sqlite3
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -200,6 +199,8 @@ def codes(urls: Iterable[str], cache: QrCache | None = None) -> dict[str, tuple[
     if len(missing) >= _PARALLEL_FROM and workers > 1:
         size = max(50, len(missing) // (workers * 8))
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+        from concurrent.futures import ProcessPoolExecutor  # (not at every start)
+
         # 'spawn': a fresh interpreter, safe even when the caller runs threads (serve)
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             for chunk, results in zip(chunks, pool.map(_make_many, chunks), strict=True):

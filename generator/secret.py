@@ -27,8 +27,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 ITERATIONS = 600_000  # OWASP Password Storage Cheat Sheet, for PBKDF2-HMAC-SHA256
 SALT_LABEL = b"shortlinks password salt v1"
 SALT_BYTES = 16
@@ -65,6 +63,9 @@ def payload(target: str, devices: Iterable[tuple[str, str]] = ()) -> bytes:
 
 
 def seal(password: str, salt: bytes, plaintext: bytes) -> Sealed:
+    # imported here: only a site with passwords needs it, and ``check`` imports this module
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     k = key(password, salt)
     iv = hmac.new(k, plaintext, hashlib.sha256).digest()[:IV_BYTES]
     return Sealed(salt, iv, AESGCM(k).encrypt(iv, plaintext, None))

@@ -32,6 +32,12 @@ _DANGEROUS = {
 _SAFE = "-._~!$&'()*+,;=:@/?%"
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SIMPLE_START = re.compile(r"https?://([A-Za-z0-9.\-]+)(?=[/?#]|$)")
+# A target already in the form parse_target makes of it (a lowercase http(s) scheme and
+# host, a path with no '.', '%' or "'", a query with no '%' or "'", no fragment): most of
+# a file's targets. Its host still goes through _ascii_host, which must give it back.
+_NORMAL = re.compile(
+    r"https?://([a-z0-9.\-]+)/[A-Za-z0-9\-_~!$&()*+,;=:@/]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/?]+)?"
+)
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]*[A-Za-z0-9_])?$")
 # IDNA 2003 (Python's "idna" codec) maps these to other letters ('straße' -> 'strasse');
 # browsers keep them (https://url.spec.whatwg.org/#idna: UTS #46, nontransitional).
@@ -202,6 +208,10 @@ def parse_target(value: object) -> Target:
             "write the URL as text, e.g. https://example.com/page",
             rule="url-not-text",
         )
+    if len(value) <= MAX_URL_LENGTH:  # most targets: already in the form this returns
+        normal = _NORMAL.fullmatch(value)
+        if normal is not None and _ascii_host(normal.group(1)) == normal.group(1):
+            return Target(url=value, display=value)
     scheme = _checked_scheme(value)
     fast = _SIMPLE_START.match(value)
     if fast:  # no user, port or IPv6 literal: split as urlsplit would, without its cost

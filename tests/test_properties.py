@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
+from unittest import mock
 from urllib.parse import unquote
 
 import html5lib
@@ -41,7 +42,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import i18n
+from generator import i18n, urls
 from generator.build import CheckResult, check_text
 from generator.hosts import HOSTS, UNLISTED_DEFAULT, exposed, s3
 from generator.hosts import apache as apache_host
@@ -1582,3 +1583,35 @@ def test_check_refuses_noncharacters(key: str, char: str) -> None:
     1 found them): check refuses them (the text strategies leave them out, ``_html_safe``,
     so that the properties' examples go to what check accepts)."""
     assert _text_refused(key, char)
+
+
+def _target_read(url: str) -> tuple[str, str | None]:
+    try:
+        target = parse_target(url)
+    except UrlError as exc:
+        return str(exc), exc.hint
+    return target.url, target.display
+
+
+# URLs of its shape (the shortcut's) and just past it: a few characters, often repeated
+_NEAR_NORMAL = st.from_regex(
+    r"(?:https?|HTTPS?)://[a-z.\-_A]{0,6}(?:[/?#][a-z.\-/?#%'A~@:]{0,8})?",
+    fullmatch=True,
+)
+
+
+@settings(PROFILE)
+@given(url=st.from_regex(urls._NORMAL, fullmatch=True) | _NEAR_NORMAL)
+@example(url="https://a..example/x")
+@example(url="https://a.example./x")
+@example(url="http://-a.example/x?y")
+@example(url="https://a.example/./x")
+@example(url="https://a.example/x?'")
+@example(url="https://A.example/x")
+def test_a_target_in_its_normal_form_reads_as_the_general_reading_makes_it(url: str) -> None:
+    """parse_target returns a target already in its normal form as written, after one match
+    (urls._NORMAL): without that shortcut, the general reading gives the same target, or
+    the same error."""
+    quick = _target_read(url)
+    with mock.patch.object(urls, "_NORMAL", re.compile(r"(?!)")):
+        assert _target_read(url) == quick

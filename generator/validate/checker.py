@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
@@ -112,6 +112,7 @@ class Checker:
         self.doc = doc
         self.pending: list[PendingProblem] = []
         self.homes: list[tuple[Target, Path]] = []  # checked by site policy once it is known
+        self._instants: dict[tuple[date, Any, bool], datetime] = {}  # (when)
 
     def error(
         self, rule: str, path: Path, message: str, hint: str | None = None, at: str = "value"
@@ -181,11 +182,20 @@ class Checker:
     ) -> datetime | None:
         if key not in value or value[key] is INVALID:
             return None
+        written = value[key]
+        # a file names few days, each many times (the reader gives each one date object):
+        # each day's instant is made once
+        day = (written, tz, end_of_day) if written.__class__ is date else None
+        if day is not None and day in self._instants:
+            return self._instants[day]
         try:
-            return instant(value[key], tz, end_of_day=end_of_day)
+            at = instant(written, tz, end_of_day=end_of_day)
         except TimeError as exc:
             self.error(exc.rule, (*path, key), f"{key}: {exc}", exc.hint)
             return None
+        if day is not None:
+            self._instants[day] = at
+        return at
 
     def text(self, value: Any, path: Path, limit: int, multiline: bool = False) -> str | None:
         if value is INVALID:
@@ -250,7 +260,15 @@ class Checker:
 
     def policy(self, target: Target, path: Path, site: Site) -> None:
         """The site's allow and deny lists, then the abuse heuristics (abuse.py)."""
-        host = abuse.host_of(target.url)
+        url = target.url
+        host = abuse.host_of(url)
+        # without a user name the verdict is the host's alone: a host found fine once is
+        # not looked at again (a shop's 100,000 links name a few hosts)
+        fine = self._fine_hosts
+        if fine is None or fine[0] is not site:
+            fine = self._fine_hosts = (site, set())
+        if host in fine[1] and "@" not in url:
+            return
         deny, allow = self.policy_sets(site)
         if deny and abuse.matches(host, deny):
             self.error(
@@ -267,8 +285,13 @@ class Checker:
                 "add the domain to site.allow_domains if links may go there",
             )
         else:
-            for rule, message, hint in abuse.url_warnings(target.url, host, site.allow_domains):
+            said = abuse.url_warnings(url, host, site.allow_domains)
+            for rule, message, hint in said:
                 self.warn(rule, path, message, hint)
+            if not said and "@" not in url:
+                fine[1].add(host)
+
+    _fine_hosts: tuple[Site, set[str]] | None = None
 
     def policy_sets(self, site: Site) -> tuple[frozenset[str], frozenset[str]]:
         """site.deny_domains and site.allow_domains as sets, made once (abuse.matches)."""

@@ -31,6 +31,15 @@ class CrossRules(Checker):
         seen: dict[object, tuple[str, Path, str]] = {}  # its line is only looked up when needed
         several = bool(self.doc_domains)
         plain = _PLAIN_KEY.fullmatch
+        if not several:  # one site: when no two keys are equal (the usual case), done
+            normal, wide = finder.normal, slugrules.collision_key
+            keys = [
+                slug.lower() if plain(slug) else normal(wide(slug))
+                for link in links
+                for slug in (link.slugs if link.aliases else (link.slug,))
+            ]
+            if len(set(keys)) == len(keys):
+                return
         for link in links:
             for i, slug in enumerate(link.slugs if link.aliases else (link.slug,)):
                 # as links.lock groups its lines (lock.key): case, width and trailing
