@@ -17,10 +17,11 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, domains, listing, lock
+from . import __version__, domains, lock
 from . import qr as qrcodes
 from .atomic import replace_file
 from .build import BuildResult, build, check
+from .commands import listing
 from .hosts import HOSTS
 from .model import Domain, LinkSet
 from .problems import Format, Problem, format_github, format_json, format_text, summary
@@ -467,7 +468,7 @@ def diff(base: str, head: str, file_: str, fmt: str, now: datetime | None) -> No
 
     Each of BASE and HEAD is a links file or a git ref (its links file is read from git).
     """
-    from . import diff as differ
+    from .commands import diff as differ
 
     try:
         before = differ.read_side(base, file_)
@@ -519,7 +520,7 @@ def verify(
 
     Exit 0 when every link answers as built, 1 when any does not (or the file has problems).
     """
-    from . import verify as verifier
+    from .commands import verify as verifier
     from .plan import make_plan
 
     if not base_url.startswith(("http://", "https://")):
@@ -601,8 +602,8 @@ def targets_cmd(
 
     Exit 0 when none is as bad as --fail-on, 1 when one is (or the file has problems, or
     no target answered at all: offline)."""
-    from . import targets as health
-    from . import verify as verifier
+    from .commands import targets as health
+    from .commands import verify as verifier
 
     linkset = _linkset_or_exit(file)
     found = health.places(linkset, _clock(now))
@@ -794,8 +795,8 @@ def add(
     now: datetime | None,
 ) -> None:
     """Add a link to the links file, keeping every other line of it as it is."""
-    from . import add as adder
     from . import qr as codes
+    from .commands import add as adder
 
     if expires and expires_in:
         raise click.UsageError("give --expires or --expires-in, not both")
@@ -831,7 +832,7 @@ def add(
 def _print_add_problems(problems: Sequence[object]) -> None:
     """``add``'s problems: those of an option by its name (never a line not written),
     those of the user's own file at their line."""
-    from .add import OptionProblem
+    from .commands.add import OptionProblem
 
     for p in problems:
         if isinstance(p, OptionProblem):
@@ -876,7 +877,7 @@ def serve(
     Builds FILE with the same checks and options as `build` into a temporary folder and
     builds again when FILE, its links.lock or a file of --templates changes. Ctrl-C,
     SIGTERM or SIGHUP stop it: the folder is removed, exit code 0."""
-    from . import serve as server_mod
+    from .commands import serve as server_mod
 
     if not file.is_file():
         click.echo(f"error: {file} does not exist", err=True)
@@ -941,8 +942,8 @@ def import_links(csv_file: Path, file: Path, dry_run: bool, skip_bad: bool) -> N
     file is ever overwritten. A row that is a link of the file already, or one a
     campaign of the file makes, is skipped and said so.
     """
-    from . import add as adder
-    from . import importer
+    from .commands import add as adder
+    from .commands import importer
 
     linkset = _linkset_or_exit(file)
     fmt = _default_format()
@@ -990,7 +991,7 @@ def export_links(file: Path, output: Path | None) -> None:
     """Every link as CSV (slug,url,expires,starts,title,description,aliases,tags, and
     campaign,distributor_code,distributor_name for the links a campaign made, and domains),
     which import reads back. Keys without a column are named on standard error."""
-    from . import importer
+    from .commands import importer
 
     linkset = _linkset_or_exit(file)
     text = importer.export_csv(linkset)
@@ -1028,7 +1029,7 @@ def sheet_cmd(
 ) -> None:
     """A campaign's QR codes to print: a card a distributor (the code of their short URL,
     their name and code), 12 on an A4 page. For the team, never part of the site."""
-    from . import sheet as sheets
+    from .commands import sheet as sheets
 
     if (output is None) == (folder is None):
         raise click.UsageError("give -o OUT.svg (A4 pages) or --per-distributor DIR (a card each)")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import add as adder
 from generator.build import check
 from generator.cli import main
+from generator.commands import add as adder
 from generator.model import LinkSet, Site
 from generator.problems import Problem
 from tests.conftest import ROOT

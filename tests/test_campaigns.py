@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import sheet
 from generator.build import check
 from generator.cli import main
+from generator.commands import sheet
 
 NOW = "2026-11-25T08:00:00Z"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -457,7 +457,7 @@ def test_the_page_number_is_in_the_site_language(links: Path, tmp_path: Path) ->
 
 
 def test_a_sheet_shows_the_campaign_target_unless_it_is_password_protected() -> None:
-    from generator import listing
+    from generator.commands import listing
 
     def heading(text: str) -> tuple[str, str | None]:
         linkset = check(_write(text)).linkset

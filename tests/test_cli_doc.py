@@ -45,7 +45,7 @@ def test_every_command_has_an_example() -> None:
 
 @pytest.mark.slow
 def test_the_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import serve as server_mod
+    from generator.commands import serve as server_mod
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "links.yaml").write_bytes((ROOT / "links.yaml").read_bytes() + CAMPAIGN.encode())
@@ -68,7 +68,7 @@ def test_the_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
                 servers.append((server, stop, preview))
                 continue
             if args[0] == "targets":  # every target answers 200 (no network here)
-                from generator import verify
+                from generator.commands import verify
 
                 with monkeypatch.context() as m:
                     m.setattr(verify, "ask", lambda *a, **k: verify.Answer(200, None, ""))

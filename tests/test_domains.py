@@ -371,7 +371,7 @@ def test_serve_and_verify_work_one_domain_at_a_time(tmp_path: Path) -> None:
     import threading
     from datetime import datetime, timezone
 
-    from generator import serve as server_mod
+    from generator.commands import serve as server_mod
 
     (tmp_path / "links.yaml").write_text(TWO)
     said: list[str] = []

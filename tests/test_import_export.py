@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import importer
 from generator.build import check
 from generator.cli import main
+from generator.commands import importer
 from tests.conftest import ROOT
 
 NOT_IMPORTED = (

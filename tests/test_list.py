@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import listing
 from generator.build import check
 from generator.cli import main
+from generator.commands import listing
 
 LINKS = """\
 site:

@@ -26,9 +26,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import importer
-from generator.add import _q, when_text
 from generator.build import check_text
+from generator.commands import importer
+from generator.commands.add import _q, when_text
 from generator.lock import key as lock_key
 from generator.slugs import slug_problems
 from generator.urls import UrlError, parse_target

@@ -259,7 +259,7 @@ def test_a_stop_signal_while_a_request_is_answered_still_stops_the_server() -> N
     socketserver reported it as the request's error and served on, never stopping."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from generator.serve import StopSignals
+    from generator.commands.serve import StopSignals
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

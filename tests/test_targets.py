@@ -23,10 +23,11 @@ from typing import ClassVar
 import pytest
 from click.testing import CliRunner
 
-from generator import lock, targets
+from generator import lock
 from generator.build import check as check_file
 from generator.cli import main
-from generator.targets import Place, Settings, Verdict
+from generator.commands import targets
+from generator.commands.targets import Place, Settings, Verdict
 from tests.conftest import require_tool
 from tests.relay import clear_proxies, proxy_to
 

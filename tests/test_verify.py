@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import serve as server_mod
 from generator.cli import main
+from generator.commands import serve as server_mod
 from tests.relay import clear_proxies, proxy_to
 
 # every test asks a live server over real sockets, most through a proxy

@@ -948,7 +948,7 @@ def test_a_build_refused_for_its_place_makes_no_lock_file(tmp_path: Path) -> Non
 def test_serve_builds_under_the_lock_and_rebuilds(tmp_path: Path) -> None:
     """serve builds into a folder of its own, under the same lock: the first build and
     a rebuild after the links file changed both happen, and say so."""
-    from generator.serve import Preview
+    from generator.commands.serve import Preview
 
     links, _out = _fixture_site(tmp_path)
     said: list[str] = []

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import sheet
 from generator.cli import main
+from generator.commands import sheet
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import sheet
 from generator.build import build
 from generator.cli import main
+from generator.commands import sheet
 from generator.i18n import messages
 from tests.conftest import NOW, ROOT, STRICT
 from tests.e2e.test_http import PagesHandler, serve

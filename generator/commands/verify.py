@@ -34,8 +34,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import unescape
 
-from .model import State
-from .plan import Entry, Plan
+from ..model import State
+from ..plan import Entry, Plan
 
 REDIRECTS = (301, 302, 303, 307, 308)
 _CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')

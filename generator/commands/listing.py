@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..model import Campaign, Link, LinkSet, State
+from ..names import did_you_mean
+from ..plan import Plan
+from ..times import describe, zone
 from .markdown import code, md_cell
-from .model import Campaign, Link, LinkSet, State
-from .names import did_you_mean
-from .plan import Plan
-from .times import describe, zone
 
 SOON = timedelta(days=7)
 STATES = ("active", "scheduled", "expired", "expiring")

@@ -38,14 +38,14 @@ from typing import Any
 
 import yaml
 
-from . import slugs as slugrules
-from .atomic import replace_file
-from .build import check_text
-from .load import Document, load_text
-from .lock import reserved_keys
-from .model import Link, LinkSet, Site
-from .problems import Problem
-from .validate import validate_partial
+from .. import slugs as slugrules
+from ..atomic import replace_file
+from ..build import check_text
+from ..load import Document, load_text
+from ..lock import reserved_keys
+from ..model import Link, LinkSet, Site
+from ..problems import Problem
+from ..validate import validate_partial
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 LENGTH = 6

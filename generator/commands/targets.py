@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
 
+from ..model import PERMANENT, Link, LinkSet, State
+from ..plan import state_at
 from . import verify
 from .markdown import code, md_cell
-from .model import PERMANENT, Link, LinkSet, State
-from .plan import state_at
 
 AGENT = "shortlinks-targets (a check that the links' targets answer)"
 ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8"

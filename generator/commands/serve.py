@@ -29,12 +29,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 
-from .build import build
-from .lock import lock_path
-from .pages import PREVIEW_PAGE
-from .plan import Change
-from .problems import format_text
-from .rules import Kind, Rule, edge_rules, expected_location
+from ..build import build
+from ..lock import lock_path
+from ..pages import PREVIEW_PAGE
+from ..plan import Change
+from ..problems import format_text
+from ..rules import Kind, Rule, edge_rules, expected_location
 
 # What a file is, as far as a look at it without reading it tells: inode, size, and
 # modification and change times in ns. An edit in place changes the times (and mostly the

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import segno
 
-from .model import Campaign, Link, Site, Target
-from .urls import quote_path
+from ..model import Campaign, Link, Site, Target
+from ..urls import quote_path
 
 # A4 portrait, in millimetres (the SVG's user unit). 3 x 4 cards of 60 mm fit inside 10 mm
 # margins with 5 mm between them, under a header band: large enough for a phone to scan

@@ -47,14 +47,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .. import lock
+from .. import slugs as slugrules
+from ..build import check_text
+from ..model import Link, LinkSet
+from ..problems import ERROR, WARNING, Problem
+from ..times import instant, zone
+from ..validate import LINK_KEYS, did_you_mean
 from . import add as adder
-from . import lock
-from . import slugs as slugrules
-from .build import check_text
-from .model import Link, LinkSet
-from .problems import ERROR, WARNING, Problem
-from .times import instant, zone
-from .validate import LINK_KEYS, did_you_mean
 
 COLUMNS = (
     "slug",

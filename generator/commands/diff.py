@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import gitfiles
-from .load import load_text
+from .. import gitfiles
+from ..load import load_text
+from ..model import Link, LinkSet
+from ..problems import Problem
+from ..times import describe, zone
+from ..validate import validate_partial
 from .markdown import md_cell
-from .model import Link, LinkSet
-from .problems import Problem
-from .times import describe, zone
-from .validate import validate_partial
 
 SOON = timedelta(days=7)
 
