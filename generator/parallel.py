@@ -42,9 +42,12 @@ def workers(items: int, asked: int | None) -> int:
     return max(1, min(asked, items // 1000 or 1))
 
 
-def split(items: Sequence[T], count: int) -> tuple[Sequence[T], list[Sequence[T]]]:
-    """``items`` shared among ``count`` processes: (this one's share, each worker's)."""
-    mine = len(items) if count == 1 else int(len(items) * OWN_SHARE / count)
+def split(
+    items: Sequence[T], count: int, own: float = OWN_SHARE
+) -> tuple[Sequence[T], list[Sequence[T]]]:
+    """``items`` shared among ``count`` processes: (this one's share, each worker's);
+    ``own``: this one's share to a worker's."""
+    mine = len(items) if count == 1 else int(len(items) * own / count)
     rest = len(items) - mine
     shares = [
         items[mine + rest * i // (count - 1) : mine + rest * (i + 1) // (count - 1)]

@@ -241,26 +241,59 @@ def iter_site_files(plan: Plan, pages: Pages, edge: Edge, keep: bool = False) ->
     """The files of the site as a whole: landing, 404, robots, links.json, rule files;
     then (the generator's value) the report. ``keep``: keep each host's file contents in
     the report, not only their names."""
-    names, left_out = edge.hosts, edge.left_out
-    # the site's own files, then each host's: none may claim a path twice
+    yield from own_files(plan, pages).items()
+    yield from data_files(plan, pages)
+    return (yield from host_files(plan, edge, keep))
+
+
+def site_parts(
+    plan: Plan, pages: Pages, edge: Edge
+) -> list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]]:
+    """``iter_site_files`` but its cheap pages (``own_files``, made by the caller), in
+    parts that can be made side by side (a build makes each in a worker of its own): the
+    preview shards, links.json, and last the hosts' files, a ``Rendered`` whose report is
+    the whole site's (``iter_site_files``')."""
+    parts: list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]] = []
+    if plan.site.preview is True:
+        count = previews.shard_count(len(plan.entries))
+        parts.append(lambda: preview_shards(plan, pages, count))
+    if plan.site.links_json:
+        parts.append(lambda: iter([("links.json", links_json(plan))]))
+    parts.append(lambda: Rendered(host_files(plan, edge)))
+    return parts
+
+
+def own_files(plan: Plan, pages: Pages) -> dict[str, bytes]:
+    """The site's pages and robots.txt: what ``iter_site_files`` gives first."""
     own = shared_pages(plan, pages)
     own["robots.txt"] = ROBOTS.encode()
+    return own
+
+
+def data_files(plan: Plan, pages: Pages) -> Iterator[tuple[str, bytes | jsonout.Chunks]]:
+    """The shared preview's data (its shards) and links.json: what ``iter_site_files``
+    gives after ``own_files``, before the hosts' files."""
     if plan.site.preview is True:  # the data of the shared preview page of every '/slug+'
         count = previews.shard_count(len(plan.entries))
         if pages is UNMADE_PAGES:  # only the paths count (limits.py sizes them apart)
-            own.update((f"{PREVIEW_SHARDS}/{i}.json", UNMADE) for i in range(count))
+            yield from ((f"{PREVIEW_SHARDS}/{i}.json", UNMADE) for i in range(count))
         else:
-            own.update(preview_shards(plan, pages, count))
+            yield from preview_shards(plan, pages, count)
     if plan.site.links_json:  # it lists every slug: 'links_json: false' keeps them unlisted
-        own["links.json"] = links_json(plan)
-    yield from own.items()
+        yield "links.json", links_json(plan)
+
+
+def host_files(plan: Plan, edge: Edge, keep: bool = False) -> Files:
+    """Each host's files, then the report; none may claim a path the site's own files
+    (``own_files``, ``data_files``) or another host's have."""
+    names, left_out = edge.hosts, edge.left_out
     notes: list[str] = []
     if left_out:
         notes.append(
             f"{len(left_out)} link page(s) left out: files override redirects on "
             f"{HOSTS[names[0]].title}, so those links are answered by its rules alone"
         )
-    claimed = set(own)
+    claimed = set(own_files(plan, UNMADE_PAGES)) | {p for p, _ in data_files(plan, UNMADE_PAGES)}
     # made once, for every host; not at all when none answers at the edge (GitHub Pages)
     rules = edge.rules
     if rules is None:
