@@ -246,7 +246,9 @@ def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> 
         # everywhere, so that every host gives the same answer.
         longest = cloudflare.line_chars or 0
         too_long = [r for r, ls in candidates if any(len(x) > longest for _, x in ls)]
-        candidates = [(r, ls) for r, ls in candidates if r not in too_long]
+        if too_long:  # each rule has a path of its own: known by its identity, at once
+            long_ids = {id(r) for r in too_long}
+            candidates = [(r, ls) for r, ls in candidates if id(r) not in long_ids]
 
     def distinct(lines: list[tuple[str, str]]) -> list[str]:
         return list(dict.fromkeys(x for _, x in lines))

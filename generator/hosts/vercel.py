@@ -67,7 +67,11 @@ def in_config(rule: Rule) -> bool:
         return False
     if "$" in rule.location or ":" in rule.location.split("://", 1)[-1]:
         return False  # '$1' and ':name' in a destination are filled from the source
-    return max(len(source(rule.path)), len(rule.location)) <= MAX_CONFIG_CHARS
+    if len(rule.location) > MAX_CONFIG_CHARS:
+        return False
+    # a character of the path is at most 12 once percent-encoded ('\\+' 2): a short one
+    # fits, and its pattern is not made twice (nearly every rule)
+    return 12 * len(rule.path) <= MAX_CONFIG_CHARS or len(source(rule.path)) <= MAX_CONFIG_CHARS
 
 
 def in_bulk(rule: Rule) -> bool:
@@ -78,7 +82,9 @@ def in_bulk(rule: Rule) -> bool:
         return False
     if "$" in rule.location:  # as in vercel.json, in case bulk destinations are templates
         return False
-    return max(len(quote_path(rule.path)), len(rule.location)) <= MAX_BULK_CHARS
+    if len(rule.location) > MAX_BULK_CHARS:
+        return False
+    return 12 * len(rule.path) <= MAX_BULK_CHARS or len(quote_path(rule.path)) <= MAX_BULK_CHARS
 
 
 def config_redirect(rule: Rule) -> dict[str, object]:
