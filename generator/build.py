@@ -579,7 +579,7 @@ def _build_site(
     # files (preview shards, links.json, the hosts' rule files) are each made by a worker
     # of their own, side by side with the pages. One process: all of it, one after another.
     count = parallel.workers(len(plan.entries), job.workers)
-    mine, theirs = parallel.split(plan.entries, count, 1.0 if count > 1 else parallel.OWN_SHARE)
+    mine, theirs = parallel.split(plan.entries, count)
     bar = parallel.Progress(len(plan.entries), progress)
     env = environment(job.templates)
     listing = limits.Tally()  # every file of the output and its size (write.py)

@@ -20,9 +20,9 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 PARALLEL_FROM = 5000  # links below which one process is quicker than starting others
-# This process renders a smaller share of the pages than each worker (measured best at
-# 100,000 links): it also renders the rule files and joins the manifest.
-OWN_SHARE = 0.6
+# This process's share of the pages to each worker's: as large, now that the site's other
+# files (preview shards, links.json, rule files) are each made by a worker of their own.
+OWN_SHARE = 1.0
 
 
 def forks() -> bool:
@@ -42,12 +42,9 @@ def workers(items: int, asked: int | None) -> int:
     return max(1, min(asked, items // 1000 or 1))
 
 
-def split(
-    items: Sequence[T], count: int, own: float = OWN_SHARE
-) -> tuple[Sequence[T], list[Sequence[T]]]:
-    """``items`` shared among ``count`` processes: (this one's share, each worker's);
-    ``own``: this one's share to a worker's."""
-    mine = len(items) if count == 1 else int(len(items) * own / count)
+def split(items: Sequence[T], count: int) -> tuple[Sequence[T], list[Sequence[T]]]:
+    """``items`` shared among ``count`` processes: (this one's share, each worker's)."""
+    mine = len(items) if count == 1 else int(len(items) * OWN_SHARE / count)
     rest = len(items) - mine
     shares = [
         items[mine + rest * i // (count - 1) : mine + rest * (i + 1) // (count - 1)]
