@@ -147,9 +147,11 @@ def stamps(folder: Path) -> dict[str, int]:
 
 
 def written(output: str) -> int:
-    """'...; 12 written, 0 removed' in the build's first line."""
-    first = output.splitlines()[0]
-    return int(first.rsplit(";", 1)[1].split()[0]) if "written" in first else 0
+    """'...; 12 written, 0 removed' in the build's 'Built' line (after any warning)."""
+    for line in output.splitlines():
+        if line.startswith("Built ") and "written" in line:
+            return int(line.rsplit(";", 1)[1].split()[0])
+    return 0
 
 
 def measure(
