@@ -63,11 +63,16 @@ class Progress:
         self.mine = 0
         self.shared = multiprocessing.get_context("fork").Value("q", 0) if forks() else None
         self.pending = 0
+        self.untold = 0  # done here since last told
 
     def step(self, n: int) -> None:
-        """In this process: ``n`` more done."""
+        """In this process: ``n`` more done, told in batches (the workers' count is behind a
+        lock, and a bar asks whether it is on a terminal); ``tell`` says the rest."""
         self.mine += n
-        self.tell()
+        self.untold += n
+        if self.untold >= 256:
+            self.untold = 0
+            self.tell()
 
     def tell(self) -> None:
         """Show how far all the processes are."""
