@@ -35,6 +35,7 @@ from .render import (
     RenderReport,
     edge_of,
     iter_pages,
+    merge_reports,
     own_files,
     render,
     site_parts,
@@ -590,7 +591,7 @@ def _build_site(
         shards: list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]] = [
             partial(_shard, plan, env, edge, share, bar, job.cache_dir) for share in theirs
         ]
-        reports: list[RenderReport] = []  # the hosts' part's, from its worker
+        reports: list[RenderReport] = []  # the hosts' parts', from their workers
         files: Iterable[tuple[str, bytes | jsonout.Chunks]]
         if count > 1:
             files = chain(
@@ -598,7 +599,7 @@ def _build_site(
                 own_files(plan, pages).items(),
             )
             shards += site_parts(plan, pages, edge)
-            report = lambda: reports[0]  # noqa: E731
+            report = lambda: merge_reports(edge, reports)  # noqa: E731
         else:
             files = rendered = render(plan, pages, edge, mine, bar.step, codes)
             report = lambda: rendered.report  # noqa: E731
