@@ -10,6 +10,7 @@ write it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -124,17 +125,24 @@ def side_by_side(
     if not there:
         return here(), []
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        len(there), mp_context=context, initializer=_start, initargs=(tuple(there), setup)
-    ) as pool:
-        futures = [pool.submit(_run, i) for i in range(len(there))]
-        mine = here()
-        pending = set(futures)
-        while pending:
-            _done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            if waiting is not None:
-                waiting()
-        return mine, [future.result() for future in futures]
+    # what exists now (the plan, the model) is left out of the collector's passes, here
+    # and in the workers: a pass would write to every object's header, and so copy each
+    # page of memory the workers share with this process, in every worker
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            len(there), mp_context=context, initializer=_start, initargs=(tuple(there), setup)
+        ) as pool:
+            futures = [pool.submit(_run, i) for i in range(len(there))]
+            mine = here()
+            pending = set(futures)
+            while pending:
+                _done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                if waiting is not None:
+                    waiting()
+            return mine, [future.result() for future in futures]
+    finally:
+        gc.unfreeze()
 
 
 def all_true(checks: Sequence[Callable[[], bool]], setup: Callable[[], None] | None = None) -> bool:
