@@ -32,6 +32,11 @@ they are not installed (their rows say so).
     .venv/bin/python bench/scale.py                        # 1k, 10k, 100k, 1M; writes nothing
     .venv/bin/python bench/scale.py --write docs/performance.md
     .venv/bin/python bench/scale.py --sizes 1000,10000 --runs 5
+    .venv/bin/python bench/scale.py --sizes 100000 --runs 1 \
+        --cases "first build;first build, every host;no change;one link;Hugo"
+
+``--cases`` (names separated by ``;``) runs only those cases; the two first builds always
+run (the cases after them start from their output).
 
 Sizes of a million links and more are built with ``site.qr: false`` (two million QR codes
 would take half an hour to make once, and 4 GB of cache), and skip PyYAML, Hugo and MkDocs.
@@ -48,6 +53,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,12 +147,16 @@ def stamps(folder: Path) -> dict[str, int]:
 
 
 def written(output: str) -> int:
-    """'...; 12 written, 0 removed' in the build's first line."""
-    first = output.splitlines()[0]
-    return int(first.rsplit(";", 1)[1].split()[0]) if "written" in first else 0
+    """'...; 12 written, 0 removed' in the build's 'Built' line (after any warning)."""
+    for line in output.splitlines():
+        if line.startswith("Built ") and "written" in line:
+            return int(line.rsplit(";", 1)[1].split()[0])
+    return 0
 
 
-def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
+def measure(
+    n: int, work: Path, runs: int, others: bool, only: set[str] | None = None
+) -> dict[str, Case]:
     print(f"== {n:,} links", flush=True)
     links = work / "links.yaml"
     text = corpus.links_yaml(n)
@@ -161,9 +171,12 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
     build = [*SHORTLINKS, "build", "links.yaml", "-o", str(out), "--now", NOW]
     cases: dict[str, Case] = {}
 
+    def wanted(name: str) -> bool:
+        return only is None or name in only or name in BUILDS[:2]
+
     def case(name: str, times: int, prepare: object = None, cmd: list[str] = build) -> Case:
         c = cases.setdefault(name, Case())
-        for _ in range(times):
+        for _ in range(times if wanted(name) else 0):
             if callable(prepare):
                 prepare()
             c.runs.append(run(cmd, work, env))
@@ -214,12 +227,41 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
         links.write_text(body.replace(old, new, 1), encoding="utf-8")
 
     one = case("one link", runs, change_one)
-    one.note = f"{max(written(r.output) for r in one.runs)} site files written"
+    one.note = f"{max((written(r.output) for r in one.runs), default=0)} site files written"
     case("check", runs, cmd=[*SHORTLINKS, "check", "links.yaml"])
     if n < HUGE and _has_libyaml():
         case("CSafeLoader", runs, cmd=[PYTHON, "-c", PARSE, "links.yaml"])
 
     # the floor: the same files, from a fixed template
+    clean_floor = measure_floor if wanted("floor") else lambda *_: clean()
+    clean_floor(work, runs, case, clean, n)
+    others_ = others and n <= OTHERS_UP_TO
+    if others_ and wanted("Hugo") and shutil.which("hugo"):
+        hugo = shutil.which("hugo") or "hugo"
+        site = work / "hugo"
+        make_hugo_site(site, n)
+        public = site / "public"
+        cases["Hugo"] = Case()
+        case("Hugo", runs, lambda: shutil.rmtree(public, ignore_errors=True),
+             [hugo, "--quiet", "-s", str(site), "-d", str(public)])  # fmt: skip
+        cases["Hugo"].files, cases["Hugo"].links = count_files(public), n
+        cases["Hugo"].note = run([hugo, "version"], work).output.split()[1]
+        shutil.rmtree(site, ignore_errors=True)
+    mkdocs = shutil.which("mkdocs") or os.environ.get("MKDOCS")
+    if others_ and wanted("MkDocs") and mkdocs:
+        site = work / "mkdocs"
+        make_mkdocs_site(site, n)
+        case("MkDocs", runs, lambda: shutil.rmtree(site / "site", ignore_errors=True),
+             [mkdocs, "build", "-q", "-f", str(site / "mkdocs.yml")])  # fmt: skip
+        cases["MkDocs"].files, cases["MkDocs"].links = count_files(site / "site"), n
+        shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    return {name: c for name, c in cases.items() if c.runs}
+
+
+def measure_floor(work: Path, runs: int, case: Callable[..., Case], clean: Callable[[], None],
+                  n: int) -> None:  # fmt: skip
+    """The floor: bench/floor.py writes the files of the build just measured."""
     manifest = (work / "._site.manifest").read_text(encoding="utf-8").splitlines()[1:]
     paths = work / "paths.json"
     paths.write_text(json.dumps([line.split("\t")[0] for line in manifest]), encoding="utf-8")
@@ -235,29 +277,6 @@ def measure(n: int, work: Path, runs: int, others: bool) -> dict[str, Case]:
     )
     floor.files, floor.links = len(manifest), n
     shutil.rmtree(floor_out, ignore_errors=True)
-
-    if others and n <= OTHERS_UP_TO:
-        hugo = shutil.which("hugo")
-        if hugo:
-            site = work / "hugo"
-            make_hugo_site(site, n)
-            public = site / "public"
-            cases["Hugo"] = Case()
-            case("Hugo", runs, lambda: shutil.rmtree(public, ignore_errors=True),
-                 [hugo, "--quiet", "-s", str(site), "-d", str(public)])  # fmt: skip
-            cases["Hugo"].files, cases["Hugo"].links = count_files(public), n
-            cases["Hugo"].note = run([hugo, "version"], work).output.split()[1]
-            shutil.rmtree(site, ignore_errors=True)
-        mkdocs = shutil.which("mkdocs") or os.environ.get("MKDOCS")
-        if mkdocs:
-            site = work / "mkdocs"
-            make_mkdocs_site(site, n)
-            case("MkDocs", runs, lambda: shutil.rmtree(site / "site", ignore_errors=True),
-                 [mkdocs, "build", "-q", "-f", str(site / "mkdocs.yml")])  # fmt: skip
-            cases["MkDocs"].files, cases["MkDocs"].links = count_files(site / "site"), n
-            shutil.rmtree(site, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
-    return cases
 
 
 def _has_libyaml() -> bool:
@@ -322,23 +341,24 @@ def table(results: dict[int, dict[str, Case]], where: str) -> str:
         cells = []
         for n in sizes:
             c = results[n].get(name)
-            floor = results[n]["floor"].seconds
-            full = results[n]["full build"].seconds
             if c is None or not c.runs:
                 cells.append("-")
                 continue
+            floor_case = results[n].get("floor")
+            full = results[n].get("full build") or results[n]["first build, every host"]
             text = f"{c.seconds:.2f} s"
+            hugo = results[n].get("Hugo")
             if name in BUILDS:
-                text += f" (**{c.seconds / floor:.2f}x** floor"
-                hugo = results[n].get("Hugo")
-                if hugo is not None and hugo.runs:
-                    text += f", {c.seconds / hugo.seconds:.2f}x Hugo"
-                text += ")"
-            elif name in ("Hugo", "MkDocs"):  # their own file count: compared a file
-                per_file = (c.seconds / c.files) / (floor / results[n]["floor"].files)
+                ratios = [f"**{c.seconds / floor_case.seconds:.2f}x** floor"] if floor_case else []
+                if hugo is not None:
+                    ratios.append(f"{c.seconds / hugo.seconds:.2f}x Hugo")
+                text += f" ({', '.join(ratios)})" if ratios else ""
+            elif name in ("Hugo", "MkDocs") and floor_case:  # their own file count
+                per_file = (c.seconds / c.files) / (floor_case.seconds / floor_case.files)
                 text += f" for {c.files:,} files ({per_file:.2f}x the floor's cost a file)"
             elif name in ("no change", "comment", "one link"):
-                text += f" ({100 * c.seconds / full:.0f}% of full)"
+                what = "full" if "full build" in results[n] else "the first build, every host"
+                text += f" ({100 * c.seconds / full.seconds:.0f}% of {what})"
             elif name == "check" and results[n].get("CSafeLoader"):
                 parse = results[n]["CSafeLoader"].seconds
                 text += f" (**{c.seconds / parse:.2f}x** CSafeLoader's parse)"
@@ -392,14 +412,17 @@ def main() -> None:
     parser.add_argument("--dir", default="/dev/shm" if Path("/dev/shm").is_dir() else None)
     parser.add_argument("--no-others", action="store_true", help="skip Hugo and MkDocs")
     parser.add_argument("--write", type=Path, help="put the table in this Markdown file")
+    parser.add_argument("--cases", help="only these cases, separated by ';' (see above)")
     args = parser.parse_args()
+    only = {c.strip() for c in args.cases.split(";")} if args.cases else None
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, Case]] = {}
     with tempfile.TemporaryDirectory(prefix="shortlinks-bench-", dir=args.dir) as tmp:
         for n in sizes:
             work = Path(tmp) / str(n)
             work.mkdir()
-            results[n] = measure(n, work, args.runs if n < HUGE else 1, not args.no_others)
+            runs = args.runs if n < HUGE else 1
+            results[n] = measure(n, work, runs, not args.no_others, only)
             shutil.rmtree(work, ignore_errors=True)
     where = "tmpfs" if args.dir and args.dir.startswith("/dev/shm") else f"the disk ({args.dir})"
     text = table(results, where)

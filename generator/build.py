@@ -10,16 +10,17 @@ import gc
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 import jinja2
 
-from . import __version__, limits, lock, parallel, qr
+from . import __version__, jsonout, limits, lock, parallel, qr
 from .atomic import replace_file
 from .hosts import HOSTS, exposed_problem
 from .load import Document, load_file, load_text, read_bytes
@@ -27,7 +28,16 @@ from .model import LinkSet, State
 from .pages import Pages, builtin_templates, environment
 from .plan import Change, Entry, Plan, make_plan
 from .problems import ERROR, Problem
-from .render import Edge, RenderReport, edge_of, iter_pages, render
+from .render import (
+    Edge,
+    RenderReport,
+    edge_of,
+    iter_pages,
+    merge_reports,
+    own_files,
+    render,
+    site_parts,
+)
 from .validate import validate
 from .write import (
     OutputError,
@@ -572,26 +582,43 @@ def _build_site(
     result.next_change = plan.next_change
 
     # The pages shared out among forked workers, each rendering and writing its share;
-    # this process renders its own share, then the site's own files and the hosts'.
-    mine, theirs = parallel.split(plan.entries, parallel.workers(len(plan.entries), job.workers))
+    # this process renders its own share and the site's own pages, and the site's other
+    # files (preview shards, links.json, the hosts' rule files) are each made by a worker
+    # of their own, side by side with the pages. One process: all of it, one after another.
+    count = parallel.workers(len(plan.entries), job.workers)
+    mine, theirs = parallel.split(plan.entries, count)
     bar = parallel.Progress(len(plan.entries), progress)
     env = environment(job.templates)
     listing = limits.Tally()  # every file of the output and its size (write.py)
     cache = qr.QrCache(job.cache_dir)
     try:
         codes = lambda urls: qr.codes(urls, cache)  # noqa: E731
-        files = render(plan, Pages(plan, env), edge, mine, bar.step, codes)
+        pages = Pages(plan, env)
+        shards: list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]] = [
+            partial(_shard, plan, env, edge, share, bar, job.cache_dir) for share in theirs
+        ]
+        reports: list[RenderReport] = []  # the hosts' parts', from their workers
+        files: Iterable[tuple[str, bytes | jsonout.Chunks]]
+        if count > 1:
+            files = chain(
+                iter_pages(plan, pages, edge.left_out, mine, bar.step, codes),
+                own_files(plan, pages).items(),
+            )
+            shards += site_parts(plan, pages, edge)
+            report = lambda: merge_reports(edge, reports)  # noqa: E731
+        else:
+            files = rendered = render(plan, pages, edge, mine, bar.step, codes)
+            report = lambda: rendered.report  # noqa: E731
         written = write_site(
             out,
             files,
-            lambda: _header(plan, edge, files.report, listing, job, result, domain),
+            lambda: _header(plan, edge, report(), listing, job, result, domain),
             counted=lambda n: setattr(result, "files", n),
-            shards=[
-                partial(_shard, plan, env, edge, share, bar, job.cache_dir) for share in theirs
-            ],
+            shards=shards,
             waiting=bar.tell,
             every=job.force,
             listed=listing.take,
+            reports=lambda found: reports.extend(r for r in found if r is not None),
         )
     except limits.DoesNotFit:  # the problems say which host and what to do
         return result

@@ -10,6 +10,7 @@ write it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -19,9 +20,9 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 PARALLEL_FROM = 5000  # links below which one process is quicker than starting others
-# This process renders a smaller share of the pages than each worker (measured best at
-# 100,000 links): it also renders the rule files and joins the manifest.
-OWN_SHARE = 0.6
+# This process's share of the pages to each worker's: as large, now that the site's other
+# files (preview shards, links.json, rule files) are each made by a worker of their own.
+OWN_SHARE = 1.0
 
 
 def forks() -> bool:
@@ -62,11 +63,16 @@ class Progress:
         self.mine = 0
         self.shared = multiprocessing.get_context("fork").Value("q", 0) if forks() else None
         self.pending = 0
+        self.untold = 0  # done here since last told
 
     def step(self, n: int) -> None:
-        """In this process: ``n`` more done."""
+        """In this process: ``n`` more done, told in batches (the workers' count is behind a
+        lock, and a bar asks whether it is on a terminal); ``tell`` says the rest."""
         self.mine += n
-        self.tell()
+        self.untold += n
+        if self.untold >= 256:
+            self.untold = 0
+            self.tell()
 
     def tell(self) -> None:
         """Show how far all the processes are."""
@@ -121,17 +127,24 @@ def side_by_side(
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        len(there), mp_context=context, initializer=_start, initargs=(tuple(there), setup)
-    ) as pool:
-        futures = [pool.submit(_run, i) for i in range(len(there))]
-        mine = here()
-        pending = set(futures)
-        while pending:
-            _done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            if waiting is not None:
-                waiting()
-        return mine, [future.result() for future in futures]
+    # what exists now (the plan, the model) is left out of the collector's passes, here
+    # and in the workers: a pass would write to every object's header, and so copy each
+    # page of memory the workers share with this process, in every worker
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            len(there), mp_context=context, initializer=_start, initargs=(tuple(there), setup)
+        ) as pool:
+            futures = [pool.submit(_run, i) for i in range(len(there))]
+            mine = here()
+            pending = set(futures)
+            while pending:
+                _done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                if waiting is not None:
+                    waiting()
+            return mine, [future.result() for future in futures]
+    finally:
+        gc.unfreeze()
 
 
 def all_true(checks: Sequence[Callable[[], bool]], setup: Callable[[], None] | None = None) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from typing import cast
@@ -215,33 +215,99 @@ def iter_site_files(plan: Plan, pages: Pages, edge: Edge, keep: bool = False) ->
     """The files of the site as a whole: landing, 404, robots, links.json, rule files;
     then (the generator's value) the report. ``keep``: keep each host's file contents in
     the report, not only their names."""
-    names, left_out = edge.hosts, edge.left_out
-    # the site's own files, then each host's: none may claim a path twice
+    yield from own_files(plan, pages).items()
+    yield from data_files(plan, pages)
+    return (yield from host_files(plan, edge, keep))
+
+
+def site_parts(
+    plan: Plan, pages: Pages, edge: Edge
+) -> list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]]:
+    """``iter_site_files`` but its cheap pages (``own_files``, made by the caller), in
+    parts that can be made side by side (a build makes each in a worker of its own): the
+    preview shards, links.json, and last the hosts' files, a ``Rendered`` whose report is
+    the whole site's (``iter_site_files``')."""
+    parts: list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]] = []
+    if plan.site.preview is True:
+        count = previews.shard_count(len(plan.entries))
+        parts.append(lambda: preview_shards(plan, pages, count))
+    if plan.site.links_json:
+        parts.append(lambda: iter([("links.json", links_json(plan))]))
+    for group in host_groups(edge.hosts):
+        parts.append(lambda group=group: Rendered(host_files(plan, edge, group=group)))
+    return parts
+
+
+def host_groups(names: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """``names`` in one group, or two (in order) when many hosts answer at the edge: their
+    rule files are the longest part of a build's own files, and each group makes the edge
+    rules for itself, which is worth it only then."""
+    ruled = [name for name in names if HOSTS[name].statuses]
+    if len(ruled) < 4:
+        return [names]
+    cut = names.index(ruled[len(ruled) // 2])
+    return [names[:cut], names[cut:]]
+
+
+def merge_reports(edge: Edge, parts: Sequence[RenderReport]) -> RenderReport:
+    """The report of ``host_files`` of every host, from those of its groups (in order)."""
+    outputs: dict[str, HostOutput] = {}
+    ruled: dict[str, int] = {}
+    claimed: set[str] = set()
+    for part in parts:
+        for name, out in part.hosts.items():
+            if set(out.files) & claimed:  # a programming error, as in host_files
+                raise RuntimeError(f"host {name} writes {sorted(set(out.files) & claimed)}")
+            claimed |= set(out.files)
+        outputs.update(part.hosts)
+        ruled.update(part.rules)
+    notes = tuple(note for part in parts for note in part.notes)
+    return RenderReport(notes, outputs, {name: ruled.get(name, 0) for name in edge.hosts})
+
+
+def own_files(plan: Plan, pages: Pages) -> dict[str, bytes]:
+    """The site's pages and robots.txt: what ``iter_site_files`` gives first."""
     own = shared_pages(plan, pages)
     own["robots.txt"] = ROBOTS.encode()
+    return own
+
+
+def data_files(plan: Plan, pages: Pages) -> Iterator[tuple[str, bytes | jsonout.Chunks]]:
+    """The shared preview's data (its shards) and links.json: what ``iter_site_files``
+    gives after ``own_files``, before the hosts' files."""
     if plan.site.preview is True:  # the data of the shared preview page of every '/slug+'
         count = previews.shard_count(len(plan.entries))
         if pages is UNMADE_PAGES:  # only the paths count (limits.py sizes them apart)
-            own.update((f"{PREVIEW_SHARDS}/{i}.json", UNMADE) for i in range(count))
+            yield from ((f"{PREVIEW_SHARDS}/{i}.json", UNMADE) for i in range(count))
         else:
-            own.update(preview_shards(plan, pages, count))
+            yield from preview_shards(plan, pages, count)
     if plan.site.links_json:  # it lists every slug: 'links_json: false' keeps them unlisted
-        own["links.json"] = links_json(plan)
-    yield from own.items()
+        yield "links.json", links_json(plan)
+
+
+def host_files(
+    plan: Plan, edge: Edge, keep: bool = False, group: tuple[str, ...] | None = None
+) -> Files:
+    """Each host's files, then the report; none may claim a path the site's own files
+    (``own_files``, ``data_files``) or another host's have. ``group``: only these hosts'
+    (``host_groups``), with a report whose ``rules`` are as the hosts said them, for
+    ``merge_reports``."""
+    names, left_out = edge.hosts, edge.left_out
+    mine = names if group is None else group
     notes: list[str] = []
-    if left_out:
+    if left_out and names[0] in mine:
         notes.append(
             f"{len(left_out)} link page(s) left out: files override redirects on "
             f"{HOSTS[names[0]].title}, so those links are answered by its rules alone"
         )
-    claimed = set(own)
+    claimed = set(own_files(plan, UNMADE_PAGES)) | {p for p, _ in data_files(plan, UNMADE_PAGES)}
     # made once, for every host; not at all when none answers at the edge (GitHub Pages)
     rules = edge.rules
     if rules is None:
-        rules = edge_rules(plan) if any(HOSTS[name].statuses for name in names) else ()
+        rules = edge_rules(plan) if any(HOSTS[name].statuses for name in mine) else ()
     outputs: dict[str, HostOutput] = {}
     ruled: dict[str, int] = {}
-    for name in names:
+    for name in mine:
         out = HOSTS[name].render(plan, frozenset(names), rules)
         clash = set(out.files) & claimed
         if clash:  # two hosts claiming one file is a programming error, not user input
@@ -255,6 +321,8 @@ def iter_site_files(plan: Plan, pages: Pages, edge: Edge, keep: bool = False) ->
         notes.extend(out.notes)
         ruled.update(out.ruled)  # a file several hosts read: each of theirs
         outputs[name] = out if keep else replace(out, files=dict.fromkeys(out.files, b""))
+    if group is not None:
+        return RenderReport(tuple(notes), outputs, ruled)
     return RenderReport(tuple(notes), outputs, {name: ruled.get(name, 0) for name in names})
 
 

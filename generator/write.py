@@ -713,6 +713,7 @@ class _Sink:
         self.part = root / f"{_PART}{n}"
         self.changed: list[str] = []
         self.clashes: list[str] = []
+        self.report: object = None  # a worker's stream's own report, if it has one
 
     def take(self, pairs: Pairs) -> _Sink:
         before, folder, out = self.before, self.folder, self.out
@@ -788,20 +789,23 @@ def _take_all(
         lambda: _Sink(root, out, before, 0).take(files), there, waiting, setup=_in_worker
     )
     sinks = [mine]
-    for n, (changed, clashes) in enumerate(theirs, 1):
+    for n, (changed, clashes, report) in enumerate(theirs, 1):
         sink = _Sink.__new__(_Sink)
         sink.part, sink.changed, sink.clashes = root / f"{_PART}{n}", changed, clashes
+        sink.report = report
         sinks.append(sink)
     return sinks
 
 
 def _take_shard(
     root: Path, out: Path, before: dict[str, bytes] | None, n: int, make: Callable[[], Pairs]
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], object]:
     """In a worker: its share written, and what the parent needs of its sink (its lines
-    are in its part file)."""
-    sink = _Sink(root, out, before, n).take(make())
-    return sink.changed, sink.clashes
+    are in its part file), with the stream's ``report`` once it has all come, if it has
+    one (render.py's ``Rendered``)."""
+    stream = make()
+    sink = _Sink(root, out, before, n).take(stream)
+    return sink.changed, sink.clashes, getattr(stream, "report", None)
 
 
 def _write_state(path: Path, sinks: list[_Sink], header: dict, generation: int) -> int:
@@ -863,6 +867,7 @@ def write_site(
     waiting: Callable[[], None] | None = None,
     every: bool = False,
     listed: Callable[[Iterator[tuple[str, int]]], None] | None = None,
+    reports: Callable[[list[object]], None] | None = None,
 ) -> WriteResult:
     """Make ``out`` hold exactly ``files``, writing only what differs from the last build.
 
@@ -876,7 +881,9 @@ def write_site(
     ``listed`` is given every file the output will hold and its size, the marker too,
     once all are written and before any is in place: it may still stop the build by
     raising (nothing changes then; generator/limits.py does when a host cannot take them).
-    The caller holds the output's lock (``output_lock``)."""
+    ``reports`` is given, before ``header`` is asked for, the ``report`` of each of
+    ``shards``' streams (None for a stream without one). The caller holds the output's
+    lock (``output_lock``)."""
     out = out.absolute()
     if out.is_symlink():  # the folder it points to is the output: swap that one, not the link
         out = out.resolve()
@@ -896,6 +903,8 @@ def write_site(
     generation = _next_generation(out)
 
     def head(sinks: list[_Sink]) -> dict:
+        if reports is not None:
+            reports([sink.report for sink in sinks[1:]])
         if counted is not None:
             counted(_count_lines(sinks))
         if listed is not None:

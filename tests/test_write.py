@@ -320,6 +320,9 @@ def test_pages_written_by_forked_workers_are_those_of_one_process(tmp_path: Path
     one = build(links, tmp_path / "one", NOW, workers=1)
     two = build(links, tmp_path / "two", NOW, workers=2)
     assert one.written and two.written and one.files == two.files > 6000
+    # what the hosts' files said, made in a worker of their own, as one process says it
+    assert (two.notes, two.rules, two.states) == (one.notes, one.rules, one.states)
+    assert one.notes and sum(one.rules.values()) > 0
     a, b = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert a == b
     manifests = [state_path(tmp_path / name).read_text() for name in ("one", "two")]

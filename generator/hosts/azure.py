@@ -114,8 +114,8 @@ def preview_route(slug: str, shared: bool = True) -> Route:
     return Route("preview", {"route": _enc(f"/{slug}+"), "rewrite": _enc(page)})
 
 
-def wanted(plan: Plan, edge: Sequence[Rule]) -> Iterator[tuple[str, Callable[[], Route]]]:
-    """Every route the site could use, most wanted first, as (kind, maker): the links' (all
+def wanted(plan: Plan, edge: Sequence[Rule]) -> Iterator[tuple[str, str, Callable[[], Route]]]:
+    """Every route the site could use, most wanted first, as (kind, path, maker): the links' (all
     rules, plus the pages of links not active yet), by priority; folders; previews, by
     priority. Made one at a time: at a million links most are only counted, never made."""
     rules = [r for r in edge if r.path != "/" or expressible(r)]
@@ -125,12 +125,32 @@ def wanted(plan: Plan, edge: Sequence[Rule]) -> Iterator[tuple[str, Callable[[],
         if path not in ruled:  # not active yet: the page, via a rewrite
             rules.append(Rule(path, Kind.redirect, 200, f"{entry.slug}.html", None, False))
     for rule in by_priority(rules):
-        yield "link", partial(link_route, rule)
+        yield "link", rule.path, partial(link_route, rule)
     for folder in folders(plan):
-        yield "folder", partial(folder_route, folder)
+        yield "folder", folder, partial(folder_route, folder)
     # previews in the order of by_priority: links that never expire first, then by path
     for entry in sorted(plan.entries, key=lambda e: (e.link.expires is not None, "/" + e.slug)):
-        yield "preview", partial(preview_route, entry.slug, plan.site.preview is True)
+        yield (
+            "preview",
+            f"/{entry.slug}+",
+            partial(preview_route, entry.slug, plan.site.preview is True),
+        )
+
+
+# one route's members as ``document`` indents them (entries of ``routes`` are flat: strings
+# and numbers), by json's C encoder: an indented dump is json's pure-Python one
+_FLAT = json.JSONEncoder(ensure_ascii=False, separators=(",\n   ", ": ")).encode
+
+
+def route_size(entry: dict[str, object]) -> int:
+    """The bytes one more route adds to ``document``: its lines, indented twice, and the
+    ",\n" before the next (what ``document([entry])`` adds to ``document([])``, plus 2)."""
+    return len(_FLAT(entry).encode()) + 14
+
+
+# No route of a path costs less than this and the path's UTF-8 bytes: its "route" is the
+# path, percent-encoded (at least a byte a byte), and a "rewrite" or "redirect" of 1 or more
+_LEAST = route_size({"route": "", "rewrite": "/"})
 
 
 def document(routes: list[dict[str, object]]) -> str:
@@ -179,17 +199,17 @@ class Azure:
         in file order, folders, previews in file order)."""
         empty = len(document([]).encode())
         budget = self._max_bytes - empty
-        smallest = len(json.dumps({"route": "/", "rewrite": "/"}, indent=1).encode()) + 2
         kept: list[Route] = []
         left: Counter[str] = Counter()
         used = 0
-        for what, make in wanted(plan, rules):
-            if budget - used < smallest:
+        for what, path, make in wanted(plan, rules):
+            # a route that cannot fit what is left is not made (most, at 100,000 links)
+            if budget - used < _LEAST + len(path) and budget - used < _LEAST + len(path.encode()):
                 left[what] += 1
                 continue
             route = make()
             # one more route in the file: its lines, indented once more, and ",\n"
-            size = len(document([route.entry]).encode()) - empty + 2
+            size = route_size(route.entry)
             if used + size <= budget:
                 kept.append(route)
                 used += size

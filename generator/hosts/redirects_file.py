@@ -195,11 +195,13 @@ class _FileOutput(HostOutput):
     kept: dict[str, list[Rule]] = field(default_factory=dict)
 
 
-def _sources(rule: Rule) -> list[str]:
+def _sources(rule: Rule, encoded: str | None = None) -> list[str]:
     """The rule's path as written: percent-encoded, as Netlify's and Cloudflare's docs
     ask; a non-ASCII path also raw, because Netlify's local server (netlify-cli)
-    decodes the request path before matching and never matches the encoded form."""
-    encoded = url_path(rule.path)
+    decodes the request path before matching and never matches the encoded form.
+    ``encoded``: ``url_path(rule.path)``, when made already."""
+    if encoded is None:
+        encoded = url_path(rule.path)
     return [encoded] if encoded == rule.path else [encoded, rule.path]
 
 
@@ -213,9 +215,10 @@ def _lines_of(rule: Rule, hosts: Sequence[str], gitlab_only: bool) -> list[tuple
                 out.append(("netlify", f"{src}  {url_path('/' + rule.page)}  410!"))
         return out
     to = f"{rule.location}  {rule.status}"
+    encoded = url_path(rule.path)
     if "netlify" in hosts and netlify_keeps_promise(rule):
-        out.extend(("netlify", f"{src}  {to}!") for src in _sources(rule))
-    plain = f"{url_path(rule.path)}  {to}"
+        out.extend(("netlify", f"{src}  {to}!") for src in _sources(rule, encoded))
+    plain = f"{encoded}  {to}"
     cloudflare = "cloudflare" in hosts and host_keeps_promise(rule)
     if cloudflare and cloudflare_serves_as_is(rule.location or ""):
         out.append(("cloudflare", plain))  # Cloudflare matches the encoded form either way

@@ -95,11 +95,12 @@ def script(items: Iterable[dict[str, str | None]], excluded: list[str]) -> Itera
         "# /slug is answered by the object at key 'slug'",
     ]
     yield "\n".join(head) + "\n"
+    fixed = f" --content-type={q(HTML)} --cache-control={q(CACHE)}"  # the same for every object
     for item in items:
         # '--key=VALUE': a slug may start with '-', which must not read as an option
         cmd = (
             f'aws s3api put-object --bucket "$BUCKET" --key={q(item["key"] or "")} '
-            f"--body={q(item['body'] or '')} --content-type={q(HTML)} --cache-control={q(CACHE)}"
+            f"--body={q(item['body'] or '')}{fixed}"
         )
         if item["website_redirect_location"]:
             cmd += f" --website-redirect-location={q(item['website_redirect_location'])}"

@@ -82,7 +82,12 @@ def in_config(rule: Rule) -> bool:
         return False
     if "$" in rule.location or ":" in rule.location.split("://", 1)[-1]:
         return False  # '$1' and ':name' in a destination are filled from the source
-    return max(len(source(rule.path)), len(rule.location)) <= (LIMITS.line_chars or 0)
+    longest = LIMITS.line_chars or 0
+    if len(rule.location) > longest:
+        return False
+    # a character of the path is at most 12 once percent-encoded ('\+' 2): a short one
+    # fits, and its pattern is not made twice (nearly every rule)
+    return 12 * len(rule.path) <= longest or len(source(rule.path)) <= longest
 
 
 def in_bulk(rule: Rule) -> bool:
@@ -93,7 +98,10 @@ def in_bulk(rule: Rule) -> bool:
         return False
     if "$" in rule.location:  # as in vercel.json, in case bulk destinations are templates
         return False
-    return max(len(quote_path(rule.path)), len(rule.location)) <= (BULK_LIMITS.line_chars or 0)
+    longest = BULK_LIMITS.line_chars or 0
+    if len(rule.location) > longest:
+        return False
+    return 12 * len(rule.path) <= longest or len(quote_path(rule.path)) <= longest
 
 
 def config_redirect(rule: Rule) -> dict[str, object]:
