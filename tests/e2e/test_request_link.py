@@ -314,17 +314,17 @@ def test_an_edited_request_updates_the_open_pull_request(tmp_path: Path) -> None
 # (the answers, the errors the comment shows in its code block)
 # fmt: off
 REFUSED = [
-    (form(url="https://x.example/$(touch pwned-url)"), "Target URL: the URL contains SPACE at character 26\n    hint: percent-encode a space as %20"),
-    (form(slug="$(touch pwned-slug)"), "Wanted slug: slug '$(touch pwned-slug)' contains the character '$' at position 1\n    hint: use letters, digits, '-', '_', '.', '~' and '/' between words"),
-    (form(slug="`touch pwned-tick`"), "Wanted slug: slug '`touch pwned-tick`' contains the character '`' at position 1\n    hint: use letters, digits, '-', '_', '.', '~' and '/' between words"),
+    (form(url="https://x.example/$(touch pwned-url)"), "Target URL: the URL contains SPACE at character 26 (url-character)\n    hint: percent-encode a space as %20"),
+    (form(slug="$(touch pwned-slug)"), "Wanted slug: slug '$(touch pwned-slug)' contains the character '$' at position 1 (slug-character)\n    hint: use letters, digits, '-', '_', '.', '~' and '/' between words"),
+    (form(slug="`touch pwned-tick`"), "Wanted slug: slug '`touch pwned-tick`' contains the character '`' at position 1 (slug-character)\n    hint: use letters, digits, '-', '_', '.', '~' and '/' between words"),
     (form(slug="spring\nstatus: 301"), "Wanted slug: write it on one line (it has 2)"),
     (form(title="x\n  status: 301"), "Title: write it on one line (it has 2)"),
-    (form(url="javascript:alert(document.cookie)"), "Target URL: javascript: URLs are refused: it would run code on the short domain"),
+    (form(url="javascript:alert(document.cookie)"), "Target URL: javascript: URLs are refused: it would run code on the short domain (url-scheme)"),
     (form(title="a" * 10_000), "Title: 10000 characters are too long; at most 300"),
     (form(slug="ѕale"), "Wanted slug: 'ѕale' mixes Cyrillic and Latin letters, which look alike: use one script"),
     (form(slug="\u0455\u0430\u04cf\u0435"), "Wanted slug: 'ѕаӏе' looks like the slug 'sale', which is in use"),
-    (form(slug="sale"), "Wanted slug: 'sale' is taken by a link of links.yaml (line 5)\n    hint: choose another"),
-    (form(expires="31/12/2026"), "Expires: '31/12/2026' is not a valid date (not an ISO 8601 date)\n    hint: write a date as 2026-12-31 or a time as 2026-12-31T18:00:00+08:00"),
+    (form(slug="sale"), "Wanted slug: 'sale' is taken by a link of links.yaml (line 5) (add-slug-taken)\n    hint: choose another"),
+    (form(expires="31/12/2026"), "Expires: '31/12/2026' is not a valid date (not an ISO 8601 date) (date-value)\n    hint: write a date as 2026-12-31 or a time as 2026-12-31T18:00:00+08:00"),
 ]
 # fmt: on
 
