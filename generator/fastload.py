@@ -268,7 +268,7 @@ def fast_load(text: str) -> tuple[Any, dict[Path, tuple]] | None:
 def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
     """``fast_load``'s reader: one loop over the lines, deliberately one function.
 
-    Most lines of a links file are a key and a plain value, a few hundred nanoseconds each
+    Most lines of a links file are a key and a plain value, about a microsecond each
     here; a function call costs about a hundred. So what runs on most lines (a mapping
     entry, its plain value, the indentation that closes mappings, a nested mapping opened
     under its key) stays inline, and only rarer lines call out: block list items
