@@ -41,6 +41,7 @@ from .render import (
 from .validate import validate
 from .write import (
     OutputError,
+    WriteResult,
     check_location,
     check_output,
     intact,
@@ -419,6 +420,17 @@ def _build_domains(
     listed = {"domains": names, "default": names[0], "inputs": job.inputs}
     listed = json.dumps(listed, indent=1) + "\n"
     marker = out / DOMAINS_FILE
+    _retire_gone(out, names, marker, result)
+    if not marker.is_file() or marker.read_text(encoding="utf-8") != listed:
+        replace_file(marker, listed)
+    result.written = True
+    _sum_up(result)
+    return result
+
+
+def _retire_gone(out: Path, names: list[str], marker: Path, result: BuildResult) -> None:
+    """The folders of the domains the last build listed in ``marker`` and ``names`` no
+    longer has: removed, and ``result.notes`` say so."""
     for gone in _read_domains(marker)[0]:
         folder = out / gone
         # a domain taken off site.domains: its folder is ours (our marker) and would
@@ -435,11 +447,6 @@ def _build_domains(
                 )
             else:
                 result.notes.append(f"{gone} is no longer in site.domains: removed {folder}/")
-    if not marker.is_file() or marker.read_text(encoding="utf-8") != listed:
-        replace_file(marker, listed)
-    result.written = True
-    _sum_up(result)
-    return result
 
 
 def _sum_up(result: BuildResult) -> None:
@@ -576,11 +583,44 @@ def _build_site(
 
     plan = make_plan(linkset, job.now)  # what each link does at this instant
     edge = edge_of(plan, job.hosts)  # the hosts, and the pages their rules stand for
+    _planned(result, plan)
+    try:
+        written = _render_and_write(plan, edge, out, job, result, progress, domain)
+    except limits.DoesNotFit:  # the problems say which host and what to do
+        return result
+    except (jinja2.TemplateError, OutputError, BrokenProcessPool, OSError) as exc:
+        result.error = _failure(exc, out)
+        return result
+    result.written = True
+    result.changed = (written.written, written.removed)
+    if written.kept:
+        shown = ", ".join(written.kept[:5]) + (" ..." if len(written.kept) > 5 else "")
+        result.notes.append(
+            f"took {out}/ over: {len(written.kept)} file(s) this build does not write were "
+            f"kept ({shown}); remove those that are not yours"
+        )
+    return result
+
+
+def _planned(result: BuildResult, plan: Plan) -> None:
+    """What the result says of the plan: its states, timezone and next change."""
     result.plan = plan
     result.states = Counter(plan.state_of(link).value for link in plan.links)
     result.timezone = plan.site.timezone
     result.next_change = plan.next_change
 
+
+def _render_and_write(
+    plan: Plan,
+    edge: Edge,
+    out: Path,
+    job: _Job,
+    result: BuildResult,
+    progress: Callable[[int, int], None] | None,
+    domain: str | None,
+) -> WriteResult:
+    """The site's files rendered and written into ``out`` (write.py), the pages shared
+    out among worker processes; what was written."""
     # The pages shared out among forked workers, each rendering and writing its share;
     # this process renders its own share and the site's own pages, and the site's other
     # files (preview shards, links.json, the hosts' rule files) are each made by a worker
@@ -620,41 +660,33 @@ def _build_site(
             listed=listing.take,
             reports=lambda found: reports.extend(r for r in found if r is not None),
         )
-    except limits.DoesNotFit:  # the problems say which host and what to do
-        return result
-    except jinja2.TemplateSyntaxError as exc:
-        result.error = f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
-        return result
-    except jinja2.TemplateError as exc:
-        result.error = f"template error: {exc}"
-        return result
-    except OutputError as exc:
-        result.error = str(exc)
-        return result
-    except BrokenProcessPool:  # a worker killed (the kernel's OOM killer, say)
-        result.error = (
-            f"a worker process writing {out} ended before its pages were written; the "
-            "previous output is as it was (build again)"
-        )
-        return result
-    except OSError as exc:  # a full disk, a folder not writable: said, never a traceback
-        result.error = (
-            f"could not write {out}: {exc}; the previous output is as it was "
-            "(free space or choose another -o, then build again)"
-        )
-        return result
     finally:
         cache.close()
     bar.tell()  # every worker has finished: the bar shows all of it
-    result.written = True
-    result.changed = (written.written, written.removed)
-    if written.kept:
-        shown = ", ".join(written.kept[:5]) + (" ..." if len(written.kept) > 5 else "")
-        result.notes.append(
-            f"took {out}/ over: {len(written.kept)} file(s) this build does not write were "
-            f"kept ({shown}); remove those that are not yours"
+    return written
+
+
+def _failure(exc: Exception, out: Path) -> str:
+    """What the user is told of a build that failed before its output was put in place."""
+    # (imported here: multiprocessing's machinery, which ``check`` never starts)
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"template error: {exc}"
+    if isinstance(exc, OutputError):
+        return str(exc)
+    if isinstance(exc, BrokenProcessPool):  # a worker killed (the kernel's OOM killer, say)
+        return (
+            f"a worker process writing {out} ended before its pages were written; the "
+            "previous output is as it was (build again)"
         )
-    return result
+    # OSError: a full disk, a folder not writable: said, never a traceback
+    return (
+        f"could not write {out}: {exc}; the previous output is as it was "
+        "(free space or choose another -o, then build again)"
+    )
 
 
 def _shard(

@@ -196,6 +196,56 @@ def _flow_list(text: str, line: int, col: int, positions: dict, path: Path) -> l
     return out
 
 
+def _empty(
+    mapping: dict, key: Any, path: Path, line: int, col: int, positions: dict[Path, tuple]
+) -> None:
+    """``key:`` with nothing under it: None, its value's position that of its ':' end."""
+    mapping[key] = None
+    if len(path) <= _KEPT:
+        kl, kc, _vl, _vc, kt = positions[path]
+        positions[path] = (kl, kc, line, col, kt)
+
+
+def _item(
+    content: str,
+    indent: int,
+    number: int,
+    top: list,
+    path: Path,
+    depth: int,
+    positions: dict[Path, tuple],
+) -> None:
+    """A block list's item, ``- value`` on one line (``content``), appended to ``top``.
+    Not in ``_parse``'s loop: a links file's lists are mostly flow lists (``[a, b]``)."""
+    rest = content[2:] if len(content) > 1 else ""
+    value_text = rest.lstrip(" ")
+    col = indent + 1 + (len(content) - len(value_text))
+    if not value_text or value_text[0] == "#":
+        raise _NotPlain  # an item on the next lines, or an empty one
+    item_path = (*path, len(top))
+    if value_text[0] in "'\"":
+        value, end = _quoted(value_text, col)
+        _rest_is_comment(value_text[end:])
+    elif value_text[0] == "[":
+        if depth >= _MAX_DEPTH:
+            raise _NotPlain  # the list is one level deeper still
+        value = _flow_list(value_text, number, col, positions, item_path)
+    else:
+        value = _scalar(_plain(_split_value(value_text)))
+    top.append(value)
+    if len(item_path) <= _KEPT:
+        positions[item_path] = (number, col, number, col, None)
+
+
+def _quoted_key(content: str, indent: int) -> tuple[str, int]:
+    """A quoted key at the start of ``content``: its text and the index of its ':'."""
+    key_text, end = _quoted(content, indent + 1)
+    after = content[end:]
+    if not after.startswith(":") or (len(after) > 1 and after[1] != " "):
+        raise _NotPlain
+    return key_text, end
+
+
 def fast_load(text: str) -> tuple[Any, dict[Path, tuple]] | None:
     """The document's values and positions, or None when the slow path must read it.
 
@@ -216,6 +266,17 @@ def fast_load(text: str) -> tuple[Any, dict[Path, tuple]] | None:
 
 
 def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
+    """``fast_load``'s reader: one loop over the lines, deliberately one function.
+
+    Most lines of a links file are a key and a plain value, read in about 2.5 us each
+    here; a function call costs about 0.1 us, 4% more on every line. So what runs on most
+    lines (a mapping entry, its plain value, the indentation that closes mappings, a
+    nested mapping opened under its key) stays inline, and only rarer lines call out:
+    block list items (``_item``), quoted keys (``_quoted_key``), keys with no value
+    (``_empty``). Splitting those cost nothing measurable: ``shortlinks check`` of
+    bench/corpus.py's 100,000 links, CPU time, interleaved runs (tests/test_layout.py
+    allows its length).
+    """
     positions: dict[Path, tuple] = {}
     root: dict = {}
     # frames: [indent, container, path]; a list frame's indent is that of its '-'
@@ -251,10 +312,7 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                 if len(stack) > _MAX_DEPTH:
                     raise _NotPlain  # load.py refuses it, with words
             else:
-                p_map[p_key] = None  # 'key:' with nothing under it
-                if len(p_path) <= _KEPT:
-                    kl, kc, _vl, _vc, kt = positions[p_path]
-                    positions[p_path] = (kl, kc, p_line, p_col, kt)
+                _empty(p_map, p_key, p_path, p_line, p_col, positions)
 
         # close what this line's indentation ends (nothing, on most lines: the next key of
         # the same mapping)
@@ -278,36 +336,15 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
         if isinstance(top, list):
             if not is_item:
                 raise _NotPlain
-            rest = content[2:] if len(content) > 1 else ""
-            value_text = rest.lstrip(" ")
-            col = indent + 1 + (len(content) - len(value_text))
-            if not value_text or value_text[0] == "#":
-                raise _NotPlain  # an item on the next lines, or an empty one
-            item_path = (*path, len(top))
-            if value_text[0] in "'\"":
-                value, end = _quoted(value_text, col)
-                _rest_is_comment(value_text[end:])
-            elif value_text[0] == "[":
-                if len(stack) >= _MAX_DEPTH:
-                    raise _NotPlain  # the list is one level deeper still
-                value = _flow_list(value_text, number, col, positions, item_path)
-            else:
-                value = _scalar(_plain(_split_value(value_text)))
-            top.append(value)
-            if len(item_path) <= _KEPT:
-                positions[item_path] = (number, col, number, col, None)
+            _item(content, indent, number, top, path, len(stack), positions)
             continue
 
         if is_item:
             raise _NotPlain
         # a mapping entry: key, ':', value
         if content[0] in "'\"":
-            key_text, end = _quoted(content, indent + 1)
+            key_text, colon = _quoted_key(content, indent)
             key: Any = key_text
-            after = content[end:]
-            if not after.startswith(":") or (len(after) > 1 and after[1] != " "):
-                raise _NotPlain
-            colon = end
         else:
             colon = content.find(": ")
             if colon < 0:
@@ -359,11 +396,7 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
             positions[entry_path] = (number, indent + 1, number, vcol, key_text)
 
     if pending is not None:
-        p_indent, p_map, p_key, p_path, p_line, p_col = pending
-        p_map[p_key] = None
-        if len(p_path) <= _KEPT:
-            kl, kc, _vl, _vc, kt = positions[p_path]
-            positions[p_path] = (kl, kc, p_line, p_col, kt)
+        _empty(*pending[1:], positions)
     if not seen_content:
         raise _NotPlain  # an empty file: the slow path says so
     return root, positions

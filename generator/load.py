@@ -736,41 +736,12 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         tag = loader.resolve(yaml.ScalarNode, ev.value, ev.implicit)
     if tag == "tag:yaml.org,2002:value":  # a lone '=' (YAML 1.1); plain text to us
         return ev.value
-    if tag == "tag:yaml.org,2002:merge":
-        problems.append(
-            _problem(
-                "yaml-merge-key",
-                fname,
-                ev.start_mark,
-                "YAML merge keys ('<<') are not supported",
-                "write the keys out in each link",
-            )
-        )
-        return INVALID
-    if tag not in _STANDARD_SCALAR_TAGS:
-        problems.append(
-            _problem(
-                "yaml-tag",
-                fname,
-                ev.start_mark,
-                f"YAML tag {tag} is not supported",
-                "remove the tag",
-            )
-        )
+    if tag == "tag:yaml.org,2002:merge" or tag not in _STANDARD_SCALAR_TAGS:
+        problems.append(_unsupported_tag(tag, ev, fname))
         return INVALID
     if tag in _NUMBER_TAGS and len(ev.value) > MAX_NUMBER:
         # refused before PyYAML builds it: see fastload.MAX_NUMBER for what that would cost
-        base60 = " (base 60: YAML 1.1 reads '1:30' as 90)" if ":" in ev.value else ""
-        problems.append(
-            _problem(
-                "yaml-number-too-long",
-                fname,
-                ev.start_mark,
-                f"YAML reads {shown(ev.value)} as a number{base60}; a number here has "
-                f"at most {MAX_NUMBER} characters",
-                "put it in quotes if it is text",
-            )
-        )
+        problems.append(_number_too_long(ev, fname))
         return INVALID
     if tag.endswith(":timestamp"):
         # Left to validation, which knows the site's time zone and says which field is
@@ -797,6 +768,38 @@ def _construct_scalar(loader: Any, ev: Any, fname: str, problems: list[Problem])
         return INVALID
     except _UNRESOLVED:
         return _untyped(ev, tag, fname, problems)
+
+
+def _unsupported_tag(tag: str, ev: Any, fname: str) -> Problem:
+    """The problem of a merge key ('<<') or of a tag other than YAML's standard ones."""
+    if tag == "tag:yaml.org,2002:merge":
+        return _problem(
+            "yaml-merge-key",
+            fname,
+            ev.start_mark,
+            "YAML merge keys ('<<') are not supported",
+            "write the keys out in each link",
+        )
+    return _problem(
+        "yaml-tag",
+        fname,
+        ev.start_mark,
+        f"YAML tag {tag} is not supported",
+        "remove the tag",
+    )
+
+
+def _number_too_long(ev: Any, fname: str) -> Problem:
+    """The problem of a scalar YAML reads as a number longer than ``MAX_NUMBER``."""
+    base60 = " (base 60: YAML 1.1 reads '1:30' as 90)" if ":" in ev.value else ""
+    return _problem(
+        "yaml-number-too-long",
+        fname,
+        ev.start_mark,
+        f"YAML reads {shown(ev.value)} as a number{base60}; a number here has "
+        f"at most {MAX_NUMBER} characters",
+        "put it in quotes if it is text",
+    )
 
 
 # What PyYAML's constructors raise when given a value its resolver would not have given

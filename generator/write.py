@@ -991,33 +991,10 @@ def _write_changes(
     try:
         sinks = _take_all(stage, out, old.files, pairs, shards, waiting)
         _stop_at("written")
-        clashes = [rel for sink in sinks for rel in sink.clashes]
-        if clashes:
-            shown = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
-            raise OutputError(
-                f"{out} holds {len(clashes)} file(s) that shortlinks did not write and would "
-                f"now write ({shown}); move them away or choose another -o"
-            )
+        _refuse_clashes(out, sinks)
         changed = [rel for sink in sinks for rel in sink.changed]
         header = head(sinks)
-        remaining = old.files  # what is left in it once this build's files are taken out
-        for sink in sinks:
-            with open(sink.part, encoding="utf-8") as part:
-                for line in part:
-                    remaining.pop(line.partition("\t")[0], None)
-        if old.adopted:  # not known to be ours: kept, and no longer listed
-            result.kept = sorted(remaining)
-            remaining = {}
-        removed = sorted(remaining)
-        unsafe = [rel for rel in removed if not _safe_rel(rel)]
-        if unsafe:  # a manifest edited, or restored from elsewhere: never delete outside
-            raise OutputError(
-                f"the manifest of {out} lists {len(unsafe)} path(s) outside it "
-                f"({', '.join(repr(u) for u in unsafe[:3])}): it was not written by "
-                "shortlinks; remove the folder and build again"
-            )
-        if old.legacy:  # the manifest of an earlier version, inside the output: gone
-            removed.append(MANIFEST)
+        removed = _removed(out, old, sinks, result)
         result.written, result.removed = len(changed), len(removed)
         if not changed and not removed and not old.adopted and not old.unmarked:
             if old.header != header:  # the manifest alone: one rename is atomic
@@ -1029,19 +1006,15 @@ def _write_changes(
         total = _write_state(nxt, sinks, header, generation)
         _drop_parts(sinks)
         _stop_at("state")
-        if _swappable(out):
-            try:
-                previous = _swap_in(out, stage, replace, removed, total + len(removed))
-            except _NoTree:
-                pass  # no room for a second tree (tmpfs counts each hard link): the journal
-            else:
-                committed = True
-                _stop_at("swapped")
-                os.replace(nxt, state_path(out))
-                _stop_at("promoted")
-                shutil.rmtree(previous, ignore_errors=True)
-                _seal(state_path(out))  # unlinking the previous tree's links bumped ctimes
-                return result
+        previous = _swapped_in(out, stage, replace, removed, total + len(removed))
+        if previous is not None:
+            committed = True
+            _stop_at("swapped")
+            os.replace(nxt, state_path(out))
+            _stop_at("promoted")
+            shutil.rmtree(previous, ignore_errors=True)
+            _seal(state_path(out))  # unlinking the previous tree's links bumped ctimes
+            return result
         journal = _journal(out)
         replace_file(  # the point of no return: from here on, it is finished
             journal, json.dumps({"stage": stage.name, "replace": replace, "remove": removed})
@@ -1060,6 +1033,54 @@ def _write_changes(
         if not committed:
             with contextlib.suppress(FileNotFoundError):
                 nxt.unlink()
+
+
+def _refuse_clashes(out: Path, sinks: list[_Sink]) -> None:
+    """OutputError when this build would write over files of ``out`` that are not ours."""
+    clashes = [rel for sink in sinks for rel in sink.clashes]
+    if clashes:
+        shown = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
+        raise OutputError(
+            f"{out} holds {len(clashes)} file(s) that shortlinks did not write and would "
+            f"now write ({shown}); move them away or choose another -o"
+        )
+
+
+def _removed(out: Path, old: Manifest, sinks: list[_Sink], result: WriteResult) -> list[str]:
+    """The files of the last build (``old``) that this one no longer writes, to be removed,
+    sorted; those of an adopted output are kept instead (``result.kept``)."""
+    remaining = old.files  # what is left in it once this build's files are taken out
+    for sink in sinks:
+        with open(sink.part, encoding="utf-8") as part:
+            for line in part:
+                remaining.pop(line.partition("\t")[0], None)
+    if old.adopted:  # not known to be ours: kept, and no longer listed
+        result.kept = sorted(remaining)
+        remaining = {}
+    removed = sorted(remaining)
+    unsafe = [rel for rel in removed if not _safe_rel(rel)]
+    if unsafe:  # a manifest edited, or restored from elsewhere: never delete outside
+        raise OutputError(
+            f"the manifest of {out} lists {len(unsafe)} path(s) outside it "
+            f"({', '.join(repr(u) for u in unsafe[:3])}): it was not written by "
+            "shortlinks; remove the folder and build again"
+        )
+    if old.legacy:  # the manifest of an earlier version, inside the output: gone
+        removed.append(MANIFEST)
+    return removed
+
+
+def _swapped_in(
+    out: Path, stage: Path, replace: list[str], remove: list[str], files: int
+) -> Path | None:
+    """``_swap_in`` where the output can be swapped whole and a second tree fits; None:
+    apply the changes under a journal instead."""
+    if not _swappable(out):
+        return None
+    try:
+        return _swap_in(out, stage, replace, remove, files)
+    except _NoTree:
+        return None  # no room for a second tree (tmpfs counts each hard link): the journal
 
 
 def _swappable(out: Path) -> bool:

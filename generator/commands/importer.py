@@ -394,6 +394,12 @@ def _header_problems(
             seen[key] = i
     if fmt != "shortlinks":
         return out
+    return out + _unknown_columns(name, header, line)
+
+
+def _unknown_columns(name: str, header: list[str], line: int) -> list[Problem]:
+    """The columns of a file in this tool's format that import does not read."""
+    out: list[Problem] = []
     known = {_norm(c) for cols in FORMATS["shortlinks"].values() for c in cols}
     for i, head in enumerate(header):
         key = _norm(head)

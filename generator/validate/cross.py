@@ -53,40 +53,45 @@ class CrossRules(Checker):
                         seen[spot] = (slug, link.path, "key" if i == 0 else i - 1)  # type: ignore[assignment]
                         continue
                     domain = spot[0] if several else None
-                    path: Path = link.path if i == 0 else (*link.path, "aliases", i - 1)
-                    at = "value" if i or (link.source and link.source[0] != "links") else "key"
-                    other, other_path, other_at = seen[spot]
-                    if other_at != "key":
-                        other_path, other_at = (*other_path, "aliases", other_at), "value"
-                    elif other_path[0] != "links":
-                        other_at = "value"
-                    line = self.doc.locate(other_path, other_at)[0]
-                    same = other == slug
-                    on = f" on {domain}" if domain and len(self.doc_domains) > 1 else ""
-                    msg = (
-                        f"slug {slug!r} is already used{on} on line {line}"
-                        if same
-                        else f"slug {slug!r} collides with {other!r}{on} (line {line})"
-                    )
-                    if same:
-                        hint = None
-                    elif slugrules.collision_key(other) == slugrules.collision_key(slug):
-                        hint = (
-                            "slugs that differ only in letter case or width are the same to people "
-                            "and to case-insensitive hosts; pick one"
-                        )
-                    else:
-                        hint = (
-                            "slugs that differ only in trailing punctuation are one name to "
-                            "links.lock, and the 404 page sends one to the other; pick one"
-                        )
-                    if same and on:
-                        hint = (
-                            f"a slug may be used once a domain: write '{slug}@<domain>' for another"
-                        )
-                    rule = "duplicate-slug" if same else "slug-collision"
-                    self.error(rule, path, msg, hint, at=at)
+                    self._collided(link, i, slug, domain, seen[spot])
                     break
+
+    def _collided(
+        self, link: Link, i: int, slug: str, domain: str | None, first: tuple[str, Path, str]
+    ) -> None:
+        """The error of ``slug`` (``link``'s ``i``-th: 0 its slug, then its aliases), whose
+        key is that of ``first``, seen before it (its slug, path and where in it)."""
+        path: Path = link.path if i == 0 else (*link.path, "aliases", i - 1)
+        at = "value" if i or (link.source and link.source[0] != "links") else "key"
+        other, other_path, other_at = first
+        if other_at != "key":
+            other_path, other_at = (*other_path, "aliases", other_at), "value"
+        elif other_path[0] != "links":
+            other_at = "value"
+        line = self.doc.locate(other_path, other_at)[0]
+        same = other == slug
+        on = f" on {domain}" if domain and len(self.doc_domains) > 1 else ""
+        msg = (
+            f"slug {slug!r} is already used{on} on line {line}"
+            if same
+            else f"slug {slug!r} collides with {other!r}{on} (line {line})"
+        )
+        if same:
+            hint = None
+        elif slugrules.collision_key(other) == slugrules.collision_key(slug):
+            hint = (
+                "slugs that differ only in letter case or width are the same to people "
+                "and to case-insensitive hosts; pick one"
+            )
+        else:
+            hint = (
+                "slugs that differ only in trailing punctuation are one name to "
+                "links.lock, and the 404 page sends one to the other; pick one"
+            )
+        if same and on:
+            hint = f"a slug may be used once a domain: write '{slug}@<domain>' for another"
+        rule = "duplicate-slug" if same else "slug-collision"
+        self.error(rule, path, msg, hint, at=at)
 
     doc_domains: tuple[str, ...] = ()
 

@@ -22,8 +22,6 @@ from tests.conftest import NOW
 from tests.e2e.test_browser import new_context
 from tests.e2e.test_http import PagesHandler, TargetHandler, serve
 
-pytestmark = pytest.mark.e2e
-
 SLOW_COUNTER = 3.0  # seconds the collector takes to answer each beacon
 PASSWORD = "open sesame 42"
 

@@ -19,8 +19,6 @@ from generator.build import build
 from tests.conftest import NOW
 from tests.e2e.test_http import PagesHandler, TargetHandler, serve
 
-pytestmark = pytest.mark.e2e
-
 
 def new_context(browser: object, at: datetime = NOW, **options: object) -> object:
     """A fresh browser context whose clock reads ``at``: the pages check the visitor's

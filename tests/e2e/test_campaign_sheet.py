@@ -14,8 +14,6 @@ from generator.cli import main
 from generator.commands import sheet
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.e2e
-
 OUT = ROOT / "tests" / "artifacts" / "screenshots"
 PX = 96 / 25.4  # CSS pixels a millimetre
 SCALE = 2  # device pixels a CSS pixel: 8 a module, plenty for the decoder

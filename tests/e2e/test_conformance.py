@@ -32,8 +32,6 @@ from tests.conftest import FIXTURES, NOW, STRICT
 from tests.e2e.engines import STARTERS, Engine, Missing
 from tests.sites import render_site
 
-pytestmark = pytest.mark.e2e
-
 QUERIES = ("", "a=1&b=x%20y")
 
 # What visitors add to a short link, as a browser sends it ('?' and all): every one must

@@ -17,8 +17,6 @@ from tests.conftest import NOW
 from tests.e2e.test_browser import EDGE, IN_APP, new_context
 from tests.e2e.test_http import PagesHandler, TargetHandler, serve
 
-pytestmark = pytest.mark.e2e
-
 PASSWORD = "correct horse battery"
 
 

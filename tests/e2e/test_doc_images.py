@@ -28,8 +28,6 @@ from generator.i18n import messages
 from tests.conftest import NOW, ROOT, STRICT
 from tests.e2e.test_http import PagesHandler, serve
 
-pytestmark = pytest.mark.e2e
-
 IMAGES = ROOT / "docs" / "images"
 WRITE = os.environ.get("SHORTLINKS_WRITE_DOC_IMAGES") == "1"
 LANGUAGES = ("en", "zh")

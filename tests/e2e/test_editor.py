@@ -21,8 +21,6 @@ from tests.conftest import ROOT, STRICT
 from tests.e2e.lsp import Missing, Server
 from tests.schema_messages import EDITOR_FIXTURES, SCHEMA_FILE, mistakes, schema_node
 
-pytestmark = pytest.mark.e2e
-
 ERROR = 1  # LSP DiagnosticSeverity.Error
 
 

@@ -26,8 +26,6 @@ from tests.conftest import ROOT
 from tests.e2e.workflow_runner import Run, Store, run_workflow
 from tests.relay import PROXY_VARS
 
-pytestmark = pytest.mark.e2e
-
 WORKFLOW = ROOT / ".github/workflows/health.yml"
 TOKEN = "the-job-token"
 TARGETS_MARK = "<!-- shortlinks-health: targets -->"

@@ -244,7 +244,6 @@ def rules_host(site: Path) -> Iterator[str]:
     yield from serve(RulesHandler, site)
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize(("slug", "extra", "expected", "fragment"), FOLLOW)
 def test_every_slug_reaches_its_target_on_a_file_host(
     pages_host: str, target: str, site: Path, slug: str, extra: str, expected: str, fragment: str
@@ -260,7 +259,6 @@ def test_every_slug_reaches_its_target_on_a_file_host(
     assert status == 200
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize(("slug", "extra", "expected", "fragment"), FOLLOW)
 def test_every_slug_reaches_its_target_on_a_rules_host(
     rules_host: str, target: str, site: Path, slug: str, extra: str, expected: str, fragment: str
@@ -279,7 +277,6 @@ def test_every_slug_reaches_its_target_on_a_rules_host(
         assert by_script == target + expected + fragment
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("slug", "needle"),
     [("gone", "This link has expired"), ("later", "This link is not active yet")],
@@ -294,7 +291,6 @@ def test_expired_and_scheduled_pages_answer(pages_host: str, slug: str, needle: 
         assert b"<script" not in body
 
 
-@pytest.mark.e2e
 def test_unknown_slug_gets_the_404_page(pages_host: str, rules_host: str) -> None:
     for base in (pages_host, rules_host):
         status, _, body = fetch(f"{base}/no-such-link")
@@ -302,7 +298,6 @@ def test_unknown_slug_gets_the_404_page(pages_host: str, rules_host: str) -> Non
         assert "This short link does not exist" in body.decode()
 
 
-@pytest.mark.e2e
 def test_rules_host_uses_rules_for_the_links_that_have_one(rules_host: str) -> None:
     # the targets here are http://, so only Netlify's lines ('302!') are written: a rule
     # where the visitor's query is dropped, the page where it is passed on (Netlify would

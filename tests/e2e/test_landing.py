@@ -13,8 +13,6 @@ from tests.conftest import NOW, STRICT
 from tests.e2e.engines import STARTERS, Missing
 from tests.e2e.test_conformance import get
 
-pytestmark = pytest.mark.e2e
-
 
 @pytest.mark.parametrize("name", sorted(STARTERS))
 def test_root_is_the_landing_page_without_home(name: str) -> None:

@@ -8,11 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT
-
-pytestmark = pytest.mark.e2e
 
 
 def links_file(path: Path, n: int) -> None:

@@ -24,8 +24,6 @@ import yaml
 from tests.conftest import ROOT
 from tests.e2e.workflow_runner import Run, Store, files_digest, run_workflow
 
-pytestmark = pytest.mark.e2e
-
 WORKFLOW = ROOT / ".github/workflows/publish.yml"
 HOSTS = ("github-pages", "netlify", "cloudflare")
 

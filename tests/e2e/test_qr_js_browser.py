@@ -21,8 +21,6 @@ from tests.conftest import ROOT, STRICT, require_tool
 from tests.e2e.engines import NPM
 from tests.e2e.test_http import PagesHandler, serve
 
-pytestmark = pytest.mark.e2e
-
 OUT = ROOT / "tests" / "artifacts" / "screenshots"
 SCALE = 2  # device pixels a CSS pixel
 SHOWN = 300  # CSS pixels an image is wide

@@ -30,8 +30,6 @@ from generator.load import load_text
 from generator.validate import validate
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.e2e
-
 WORKFLOW = yaml.safe_load((ROOT / ".github/workflows/request-link.yml").read_text())
 RIGHTS = "I own the target page, or have the right to link to it."
 BASE = """\

@@ -27,8 +27,6 @@ from tests.conftest import FIXTURES, NOW, STRICT
 from tests.e2e.engines import free_port, wait_for_port
 from tests.sites import render_site
 
-pytestmark = pytest.mark.e2e
-
 BIN = Path(sys.executable).parent
 
 

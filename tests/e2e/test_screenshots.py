@@ -14,8 +14,6 @@ from tests.conftest import NOW, ROOT, STRICT
 from tests.e2e.test_browser import DRAWN, IN_APP
 from tests.e2e.test_http import PagesHandler, serve
 
-pytestmark = pytest.mark.e2e
-
 OUT = ROOT / "tests" / "artifacts" / "screenshots"
 AFTER = datetime(2027, 1, 1, tzinfo=timezone.utc)  # 'soon' has expired by then
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}

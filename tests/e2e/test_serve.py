@@ -9,12 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT
 from tests.e2e.engines import free_port, wait_for_port
-
-pytestmark = pytest.mark.e2e
 
 
 def get(port: int, path: str) -> tuple[int, str | None, bytes]:

@@ -19,8 +19,6 @@ from tests.e2e.test_browser import new_context
 from tests.e2e.test_http import PagesHandler, TargetHandler, serve
 from tests.e2e.two_domains import DOMAINS, PASSWORD, build_sites
 
-pytestmark = pytest.mark.e2e
-
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"

@@ -28,8 +28,6 @@ from tests.e2e.test_browser import DRAWN, watch_csp
 from tests.e2e.test_conformance import get
 from tests.e2e.two_domains import DOMAINS, build_sites
 
-pytestmark = pytest.mark.e2e
-
 TARGET = "https://t.example"  # never followed: the engines answer, nothing is fetched
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "

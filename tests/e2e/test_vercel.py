@@ -27,8 +27,6 @@ from generator.write import write_site
 from tests.conftest import FIXTURES, NOW, STRICT, require_tool
 from tests.sites import render_site
 
-pytestmark = pytest.mark.e2e
-
 HERE = Path(__file__).resolve().parent
 ROUTING = HERE / "npm" / "node_modules" / "@vercel" / "routing-utils"
 

@@ -13,8 +13,6 @@ from generator.cli import main
 from tests.conftest import NOW
 from tests.e2e.test_http import PagesHandler, RulesHandler, serve
 
-pytestmark = pytest.mark.e2e
-
 LINKS = """\
 site:
   domain: go.example.com

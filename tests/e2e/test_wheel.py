@@ -21,7 +21,6 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess[str]:  # type: 
     return proc
 
 
-@pytest.mark.e2e
 def test_wheel_installs_and_builds_elsewhere(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     try:

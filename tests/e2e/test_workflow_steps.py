@@ -25,8 +25,6 @@ import yaml
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.e2e
-
 BASE = """\
 site:
   domain: go.example.com

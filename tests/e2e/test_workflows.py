@@ -14,8 +14,6 @@ import yaml
 
 from tests.conftest import ROOT, STRICT, require_tool
 
-pytestmark = pytest.mark.e2e
-
 HERE = Path(__file__).resolve().parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
