@@ -30,6 +30,8 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import attrgetter
 
 import jinja2
 
@@ -249,9 +251,11 @@ def _site_files(
         out = [(path, _made_size(data, sized)) for path, data in listing]
         return _previews(out, plan, plan, env, sized)
     step = len(plan.entries) / SHARE
-    picked = {id(plan.entries[int(i * step)].link) for i in range(SHARE)}
-    links = tuple(link for link in plan.links if id(link) in picked)
-    entries = tuple(entry for entry in plan.entries if id(entry.link) in picked)
+    picked = {id(plan.entries[int(i * step)].link) for i in range(SHARE)}.__contains__
+    # (the whole plan gone through in C: a generator's steps took 20 ms at 100,000 links)
+    links = tuple(compress(plan.links, map(picked, map(id, plan.links))))
+    owner = map(id, map(attrgetter("link"), plan.entries))
+    entries = tuple(compress(plan.entries, map(picked, owner)))
     part = replace(plan, links=links, entries=entries)
     rendered = Rendered(iter_site_files(part, UNMADE_PAGES, edge_of(part, hosts)))
     made = list(rendered)

@@ -13,6 +13,7 @@ of new short URLs, on every core when there are many.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -20,24 +21,36 @@ import sqlite3
 from collections.abc import Iterable
 from multiprocessing import get_context
 from pathlib import Path
-
-import segno
+from typing import TYPE_CHECKING
 
 from . import domains
 from .model import LinkSet
 from .names import did_you_mean
 from .urls import quote_path
 
+if TYPE_CHECKING:
+    import segno
+
 FOLDER = "_qr"
 SVG_SCALE = 10  # pixels a module in the SVG's nominal size
 PNG_SCALE = 10  # print shops ask for 300 dpi: a 25-module code is then 3 cm wide
 # the parameters a cached code was made with: a change in any of them makes new codes
-_RECIPE = f"segno {segno.__version__}; error m; svg {SVG_SCALE}; png {PNG_SCALE}; border 4"
+# (segno's version added where a code is first looked up: ``_recipe``)
+_RECIPE = f"error m; svg {SVG_SCALE}; png {PNG_SCALE}; border 4"
 _PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 
 
 def _code(url: str) -> segno.QRCode:
+    import segno  # here: 20 ms at start-up (it imports urllib.request) that ``check`` needs not
+
     return segno.make(url, error="m", boost_error=False)
+
+
+@functools.cache
+def _recipe() -> str:
+    import segno
+
+    return f"segno {segno.__version__}; {_RECIPE}"
 
 
 def svg(url: str, scale: int = 4, inline: bool = False) -> str:
@@ -151,7 +164,7 @@ class QrCache:
 
     @staticmethod
     def _key(url: str) -> bytes:
-        return hashlib.sha256(f"{_RECIPE}\n{url}".encode()).digest()
+        return hashlib.sha256(f"{_recipe()}\n{url}".encode()).digest()
 
     def get(self, urls: list[str]) -> dict[str, tuple[bytes, bytes]]:
         if self.db is None or not urls:

@@ -43,6 +43,24 @@ def test_next_change_is_the_first_future_instant() -> None:
     assert later.next_change is None
 
 
+def test_next_change_at_a_shared_instant_is_the_first_link_s_its_start_first() -> None:
+    """Links changing at the same instant (written in other zones, too): the first in the
+    file, and of one link its start before its expiry; the instant as that link has it."""
+    east = timezone(timedelta(hours=8))
+    at = datetime(2026, 12, 15, tzinfo=UTC)
+    first = Link("a", T, 1, expires=at.astimezone(east))
+    second = Link("b", T, 2, starts=at, expires=at + TICK)
+    both = Link("c", T, 3, starts=at, expires=at)
+    for links, change in [
+        ((first, second), ("a", "expires", east)),
+        ((second, first), ("b", "starts", UTC)),
+        ((both, first), ("c", "starts", UTC)),
+        ((Link("d", T, 4, starts=START - TICK),), None),  # started before now: no change
+    ]:
+        got = make_plan(LinkSet(Site(), links), START).next_change
+        assert (got and (got.slug, got.what, got.at.tzinfo)) == change
+
+
 def test_aliases_become_entries_with_the_link_state() -> None:
     link = Link("s", T, 1, aliases=("a", "b"), expires=END)
     plan = make_plan(LinkSet(Site(), (link,)), END)
