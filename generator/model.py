@@ -21,52 +21,32 @@ DEFAULT_STATUS = 302
 
 
 def quick_init(cls: T) -> T:
-    """``cls`` (a frozen, slotted dataclass) made by a constructor of the same signature at a
-    quarter of the dataclass's cost, for classes made a million times at a million links
-    (tests/test_plan.py compares both on every field).
-
-    A frozen class's own ``__setattr__`` refuses every assignment, so its ``__init__`` sets
-    each field through ``object.__setattr__``, and the interpreter's quick store into a
-    slot is never taken. Here ``__new__`` makes the object as a twin class with the very
-    same slots and no ``__setattr__`` of its own, assigns each field plainly, and then
-    makes it a ``cls`` (the same layout: Python allows the change of class). Once made it
-    is a frozen ``cls`` like any other; copies and pickles go through the constructor."""
-    names, params, defaults = [], [], {}
+    """``cls`` (a frozen, slotted dataclass) with an ``__init__`` of the same signature that
+    sets each slot through its own descriptor, where the dataclass's goes through
+    ``object.__setattr__`` by name: half the cost, for classes made a million times at a
+    million links (tests/test_plan.py compares both on every field)."""
+    names, params, setters = [], [], {}
     for f in fields(cls):
         if f.default_factory is not MISSING:
             raise TypeError(f"{cls.__name__}.{f.name}: a default factory is not supported")
         names.append(f.name)
         params.append(f.name if f.default is MISSING else f"{f.name}=_d_{f.name}")
-        defaults[f"_d_{f.name}"] = f.default
-    slots = cls.__dict__["__slots__"]
-    if tuple(slots) != tuple(names):
-        raise TypeError(f"{cls.__name__}: its slots are not its fields")
-    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
-    # the class and its twin are the closure's cells (quicker to reach than globals)
-    body = "".join(f"        self.{name} = {name}\n" for name in names)
+        setters[f"_d_{f.name}"] = f.default
+        setters[f"_s_{f.name}"] = cls.__dict__[f.name].__set__
+    # the setters are the closure's cells (quicker to reach than globals)
+    body = "".join(f"        _s_{name}(self, {name})\n" for name in names)
     source = (
-        f"def make(_cls, _twin, {', '.join(defaults)}):\n"
-        f"    def __new__(_klass, {', '.join(params)}):\n"
-        "        self = _twin()\n"
-        f"{body}"
-        "        self.__class__ = _cls\n"
-        "        return self\n"
-        "    return __new__\n"
+        f"def make({', '.join(setters)}):\n"
+        f"    def __init__(self, {', '.join(params)}):\n{body}"
+        "    return __init__\n"
     )
     namespace: dict = {}
     exec(source, {}, namespace)  # as dataclasses makes its __init__
-    new = namespace["make"](cls, twin, **defaults)
-    new.__qualname__ = f"{cls.__qualname__}.__new__"
-    new.__doc__ = cls.__init__.__doc__
-    new.__annotations__ = dict(cls.__init__.__annotations__)
-    cls.__new__ = new  # type: ignore[assignment]
-    # object's own __init__, which lets the arguments through when __new__ took them
-    del cls.__init__  # type: ignore[misc]
-
-    def __reduce__(self: object) -> tuple[type, tuple]:
-        return cls, tuple(getattr(self, name) for name in names)
-
-    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    init = namespace["make"](**setters)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    init.__annotations__ = dict(cls.__init__.__annotations__)
+    cls.__init__ = init  # type: ignore[misc]
     return cls
 
 
