@@ -522,8 +522,9 @@ class Pages:
         """404.html, with the table that finds mangled links (generator/finder.py)."""
         found = finder.table(e.slug for e in self.plan.entries)
         shared = self.plan.site.preview is True  # '/slug+' drawn here by the shared script
+        not_found = self.plan.site.not_found  # where a path found nothing for goes
         script = None
-        if found or shared:
+        if found or shared or not_found:
             script = self._inline(
                 "404.js",
                 table=found,
@@ -531,5 +532,8 @@ class Pages:
                 # \uXXXX escapes: plain ASCII in the script, whatever the characters
                 trailing_class="".join(f"\\u{ord(c):04x}" for c in finder.TRAILING),
                 shared_preview=shared,
+                not_found=not_found.url if not_found else None,
             )
-        return self._render("404.html", script=script, shared=shared, connect_self=shared)
+        return self._render(
+            "404.html", script=script, shared=shared, connect_self=shared, not_found=not_found
+        )
