@@ -12,8 +12,11 @@
     spelt '/slug%2B' (which those two and Azure do not serve) goes to '/slug+'. Past
     finder.MAX_SLUGS there is no table: the page only loads the preview script. With
     site.not_found (F), a path the table has nothing for, and that is no preview, goes there:
-    none of the unknown path, query or fragment goes with it. -#}
-(function(T,F){var l=location,p,v,G=function(){if(F&&!v)l.replace(F)};try{p=decodeURIComponent(l.pathname)}catch(e){return G()}v=/[^\/]\+$/.test(p);
+    none of the unknown path, query or fragment goes with it. With counting on
+    (site.analytics), such a path is counted first, as an orphan visit (_beacon.js: the
+    path goes escaped, as a link page's does); a path the finder sends on is counted by the
+    page it goes to, and a preview is not counted. -#}
+(function(T,F){var l=location,p,v,G=function(){if(v)return;{% if beacon %}{% include "_beacon.js" %}{% endif %}if(F)l.replace(F)};try{p=decodeURIComponent(l.pathname)}catch(e){return G()}v=/[^\/]\+$/.test(p);
 {%- if shared_preview %}if(v){var s=document.createElement("script");s.src="/_shortlinks/preview.js";document.head.appendChild(s);return}{% endif %}
 {%- if table %}if(v)p=p.slice(0,-1);
 var E=function(s){return new TextEncoder().encode(s)},H=function(b,s){for(var i=0;i<b.length;i++){s=Math.imul((s^b[i])>>>0,16777619)>>>0}return s},X=function(x){return("0000000"+x.toString(16)).slice(-8)};
