@@ -410,7 +410,8 @@ def _moved_silently(
             f"once it expires, {slug!r} would send its visitors to {target}; it was "
             f"published pointing to {locked}{at}, and people and printed QR codes still "
             "use it",
-            f"remove 'expired' (its expired page answers instead), set it to {locked}, or "
+            f"remove 'expired' (or site.expired: its expired page answers instead), set it to "
+            f"{locked}, or "
             f"move it deliberately: add 'repoint_from: {locked}' to the link",
         )
     if kind == "root":

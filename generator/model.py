@@ -202,6 +202,11 @@ class Site:
     analytics: Analytics | None = None
     # where '/' went when site.home is moved on deliberately (links.lock: lock.py)
     home_repoint_from: Target | None = None
+    # where a link that expires goes once expired when it names no 'expired' of its own
+    # (validation gives it to such links: downstream, a link's 'expired' is the effective one)
+    expired: Target | None = None
+    # where an unknown slug goes once the 404 page's finder has nothing to offer
+    not_found: Target | None = None
 
     @property
     def base_url(self) -> str | None:

@@ -187,7 +187,9 @@ class Pages:
         """``counted``: the page's script sends a beacon, which its policy must allow;
         ``shared``: it may load the site's shared scripts (``policy``); ``connect_self``:
         it fetches the site's own files (the shared preview's shards)."""
-        connect = self._counter if counted else "'self'" if connect_self else None
+        connect = self._counter if counted else None
+        if connect_self:  # the site itself first, then the counter (the 404 page: both)
+            connect = f"'self' {connect}" if connect else "'self'"
         values["script"] = script
         # hashes, fixed words and a validated origin: nothing in it needs escaping
         values["csp"] = Markup(self._policy(script or None, styled, connect, shared))
@@ -522,8 +524,10 @@ class Pages:
         """404.html, with the table that finds mangled links (generator/finder.py)."""
         found = finder.table(e.slug for e in self.plan.entries)
         shared = self.plan.site.preview is True  # '/slug+' drawn here by the shared script
+        not_found = self.plan.site.not_found  # where a path found nothing for goes
+        counted = self.plan.site.analytics is not None  # an orphan visit: an unknown slug's
         script = None
-        if found or shared:
+        if found or shared or not_found or counted:
             script = self._inline(
                 "404.js",
                 table=found,
@@ -531,5 +535,15 @@ class Pages:
                 # \uXXXX escapes: plain ASCII in the script, whatever the characters
                 trailing_class="".join(f"\\u{ord(c):04x}" for c in finder.TRAILING),
                 shared_preview=shared,
+                not_found=not_found.url if not_found else None,
+                beacon=counted,
+                orphan=True,
             )
-        return self._render("404.html", script=script, shared=shared, connect_self=shared)
+        return self._render(
+            "404.html",
+            script=script,
+            counted=counted,
+            shared=shared,
+            connect_self=shared,
+            not_found=not_found,
+        )

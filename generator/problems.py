@@ -87,6 +87,7 @@ RULES: dict[str, str] = {
     "analytics-site": "site.analytics has no usable 'site'",
     "analytics-url": "the counter's url has a user, query or fragment",
     "analytics-http": "the counter is on plain http (a warning)",
+    "not-found-short-domain": "site.not_found is a path on the site's own short domain (a loop)",
     # Links
     "no-links": "the file has no 'links:' section (and no campaigns)",
     "empty-links": "'links' is empty (a warning)",

@@ -10,13 +10,19 @@
     not serve (Azure past its 20 KB; S3 reads '+' as a space) goes to '/slug%2B.html', which
     every host but Netlify's and Firebase's servers decode to the file 'slug+.html', and one
     spelt '/slug%2B' (which those two and Azure do not serve) goes to '/slug+'. Past
-    finder.MAX_SLUGS there is no table: the page only loads the preview script. -#}
-(function(T){var l=location,p,v;try{p=decodeURIComponent(l.pathname)}catch(e){return}v=/[^\/]\+$/.test(p);
+    finder.MAX_SLUGS there is no table: the page only loads the preview script. With
+    site.not_found (F), a path the table has nothing for, and that is no preview, goes there:
+    none of the unknown path, query or fragment goes with it. With counting on
+    (site.analytics), such a path is counted first, as an orphan visit (_beacon.js: the
+    path goes escaped, as a link page's does); a path the finder sends on is counted by the
+    page it goes to, and a preview is not counted. -#}
+(function(T,F){var l=location,p,v,G=function(){if(v)return;{% if beacon %}{% include "_beacon.js" %}{% endif %}if(F)l.replace(F)};try{p=decodeURIComponent(l.pathname)}catch(e){return G()}v=/[^\/]\+$/.test(p);
 {%- if shared_preview %}if(v){var s=document.createElement("script");s.src="/_shortlinks/preview.js";document.head.appendChild(s);return}{% endif %}
 {%- if table %}if(v)p=p.slice(0,-1);
 var E=function(s){return new TextEncoder().encode(s)},H=function(b,s){for(var i=0;i<b.length;i++){s=Math.imul((s^b[i])>>>0,16777619)>>>0}return s},X=function(x){return("0000000"+x.toString(16)).slice(-8)};
-var n=p.normalize("NFKC").toLowerCase().replace(/[{{ trailing_class }}\/\s]+$/,"").replace(/^\/+|\/+$/g,"");if(!n)return;
-var b=E(n),c=T[X(H(b,2166136261))+X(H(b,{{ seed2 }}))];if(!c)return;
+var n=p.normalize("NFKC").toLowerCase().replace(/[{{ trailing_class }}\/\s]+$/,"").replace(/^\/+|\/+$/g,"");if(!n)return G();
+var b=E(n),c=T[X(H(b,2166136261))+X(H(b,{{ seed2 }}))];if(!c)return G();
 var o=new Uint8Array(c.length/2),i,w;for(i=0;i<o.length;i++){if(i%4==0)w=H(E(n+"\u0000"+(i/4)),2166136261);o[i]=parseInt(c.substr(2*i,2),16)^(w>>>(24-8*(i%4))&255)}
 var s=new TextDecoder().decode(o);l.replace("/"+encodeURI(s)+(v?/%2b$/i.test(l.pathname)?"+":"%2B.html":"/"+s===p?".html":"")+l.search+l.hash)
-{%- endif %}})({{ table|tojson }})
+{%- else %}G()
+{%- endif %}})({{ table|tojson }},{{ not_found|tojson }})

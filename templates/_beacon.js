@@ -6,14 +6,16 @@
     (goatcounter.com/help/pixel); Plausible's /api/event with n, u, d, r
     (plausible.io/docs/events-api); Umami's /api/send with type and payload (umami.is/docs).
     The counter's address and site are the same on every page (pages.py), so they are
-    written in here as fixed text, through tojson. -#}
+    written in here as fixed text, through tojson. On the 404 page (``orphan``: a visit of
+    a slug the site does not have, Shlink's 'orphan visit'), Plausible's event is named
+    "404", as Plausible's own 404 tracking names it; the others tell it by its title. -#}
 try{var n=navigator,g=encodeURIComponent,r=document.referrer;
 {%- if analytics.provider == "goatcounter" -%}
 n.sendBeacon({{ analytics.endpoint|tojson }}+"?p="+g(location.pathname)+"&t="+g(document.title)+"&r="+g(r)+"&q="+g(location.search)+"&rnd="+Math.random().toString(36).slice(2))
 {%- else -%}
 n.sendBeacon({{ analytics.endpoint|tojson }},new Blob([JSON.stringify(
 {%- if analytics.provider == "plausible" -%}
-{n:"pageview",u:location.href,d:{{ analytics.site|tojson }},r:r||null}
+{n:{{ ("404" if orphan is defined and orphan else "pageview")|tojson }},u:location.href,d:{{ analytics.site|tojson }},r:r||null}
 {%- else -%}
 {type:"event",payload:{website:{{ analytics.site|tojson }},hostname:location.hostname,url:location.pathname+location.search,referrer:r,title:document.title,language:n.language,screen:screen.width+"x"+screen.height}}
 {%- endif -%}

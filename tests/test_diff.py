@@ -137,3 +137,32 @@ def test_links_of_several_domains_are_told_apart_and_secrets_are_not_shown(
     assert "~ vip  devices: (none) -> ios: https://apps.apple.com/app/id1" in lines
     changed = [line for line in lines if line.startswith("~ vip  password")]
     assert len(changed) == 1 and "secret" not in run.output
+
+
+def test_the_sites_fallbacks_are_shown_and_site_expired_on_each_link_it_reaches(
+    tmp_path: Path,
+) -> None:
+    links = "links:\n  sale:\n    url: https://shop.example.com/sale\n    expires: 2026-12-31\n"
+    (tmp_path / "base.yaml").write_text(links)
+    (tmp_path / "head.yaml").write_text(
+        "site:\n  not_found: https://www.example.com/\n"
+        "  expired: https://shop.example.com/offers\n" + links
+    )
+    code, out = run(str(tmp_path / "base.yaml"), str(tmp_path / "head.yaml"))
+    assert code == 0
+    assert out.splitlines() == [
+        "~ site.not_found: (none) -> https://www.example.com/",
+        "~ site.expired: (none) -> https://shop.example.com/offers",
+        "~ sale  expired: (none) -> https://shop.example.com/offers",
+        "0 added, 1 changed, 0 removed, 0 expiring within 7 days",
+    ]
+    code, out = run(str(tmp_path / "base.yaml"), str(tmp_path / "head.yaml"), "--format", "json")
+    assert json.loads(out)["site"][0] == {
+        "field": "site.not_found",
+        "before": "",
+        "after": "https://www.example.com/",
+    }
+    code, out = run(
+        str(tmp_path / "base.yaml"), str(tmp_path / "head.yaml"), "--format", "markdown"
+    )
+    assert "#### Site" in out and "| site.not_found |  | https://www.example.com/ |" in out

@@ -190,3 +190,20 @@ def test_an_unknown_tag_is_an_error_with_the_close_ones() -> None:
 def test_every_state_of_the_listing_is_a_choice_of_list() -> None:
     assert listing.STATES == ("active", "scheduled", "expired", "expiring")
     assert "[active|scheduled|expired|expiring]" in run("list", "--help")
+
+
+def test_json_shows_the_effective_expired_url_site_expired_too(tmp_path: Path) -> None:
+    text = LINKS.replace("site:\n", "site:\n  expired: https://a.example/offers\n", 1)
+    text += "  own:\n    url: https://a.example/own\n    expires: 2026-10-01\n"
+    text += "    expired: https://a.example/mine\n"
+    (tmp_path / "links.yaml").write_text(text, encoding="utf-8")
+    rows = {r["slug"]: r["expired"] for r in json.loads(run("--format", "json"))}
+    assert rows == {
+        "forever": None,
+        "soon": "https://a.example/offers",
+        "later-end": "https://a.example/offers",
+        "next": None,
+        "gone": "https://a.example/offers",
+        "优惠券": None,
+        "own": "https://a.example/mine",
+    }

@@ -387,3 +387,30 @@ def test_the_pull_request_check_runs_as_a_command_on_a_real_repository(
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.startswith("::error file=links.yaml,line=8,col=14,title=lock-moved::")
     assert f"once it expires, 'gh' would send its visitors to {EVIL}" in run.stdout
+
+
+def test_a_site_wide_expired_url_is_held_like_a_links_own(main_branch: Path) -> None:
+    """site.expired is each expiring link's 'expired' when it has none: giving it to a
+    published link whose visitors got the expired page moves them, as its own would."""
+    links = main_branch / "links.yaml"
+    site_wide = BASE.replace(
+        "  home: https://www.example.com\n", f"  home: https://www.example.com\n  expired: {EVIL}\n"
+    )
+    links.write_text(site_wide, encoding="utf-8")
+    code, out = _run("check", "--base", "main")
+    assert code == 1, out
+    assert (
+        f"links.yaml:11:5: error: once it expires, 'promo' would send its visitors to {EVIL}" in out
+    ), out
+    assert "'sale" not in out, out  # its own 'expired' wins
+    # moved deliberately, on the link
+    links.write_text(
+        site_wide.replace(
+            "    expires: 2020-01-01\n  sale:",
+            "    expires: 2020-01-01\n    repoint_from: https://shop.example.com/promo\n  sale:",
+        ),
+        encoding="utf-8",
+    )
+    code, out = _run("lock")
+    assert code == 0, out
+    assert f"promo:expired {EVIL}" in (main_branch / "links.lock").read_text(encoding="utf-8")

@@ -362,3 +362,21 @@ def test_a_copy_of_qr_js_in_the_templates_folder_is_published_as_it_is(tmp_path:
     (tmp_path / "qr.js").write_text("var ShortlinksQR = {{ not jinja }};\n")
     files = render_text("site:\n  domain: go.example.com\nlinks:\n  gh: https://a\n", tmp_path)
     assert files["_shortlinks/qr.js"] == b"var ShortlinksQR = {{ not jinja }};\n"
+
+
+def test_site_expired_builds_the_site_a_links_own_expired_builds() -> None:
+    """site.expired takes the path of a link's own 'expired' exactly: every file of every
+    host (pages, previews, rule files, links.json) is the same byte for byte."""
+    links = (
+        "links:\n  gone:\n    url: https://a.example/gone\n    expires: 2026-01-01\n{own}"
+        "  later:\n    url: https://a.example/later\n    expires: 2099-01-01\n{own}"
+        "  plain: https://a.example/plain\n"
+    )
+    own = "    expired: https://a.example/offers\n"
+    site_wide = render_text(
+        "site:\n  domain: go.example.com\n  expired: https://a.example/offers\n"
+        + links.format(own="")
+    )
+    per_link = render_text("site:\n  domain: go.example.com\n" + links.format(own=own))
+    assert site_wide == per_link
+    assert b"https://a.example/offers" in per_link["gone.html"]

@@ -85,6 +85,7 @@ ROWS = [
     ("analytics-site", "site:\n  analytics: {provider: plausible}\n" + L, "links.yaml:2:14: error: analytics needs 'site': the site's domain as added to Plausible (go.example.com) (analytics-site)"),
     ("analytics-url", "site:\n  analytics: {provider: plausible, site: go.example.com, url: 'https://stats.example.com/?a=1'}\n" + L, "links.yaml:2:63: error: the counter's url must be its address alone: no user, query or fragment (analytics-url)"),
     ("analytics-http", "site:\n  analytics: {provider: plausible, site: go.example.com, url: 'http://stats.example.com'}\n" + L, 'links.yaml:2:63: warning: the counter is on plain http: browsers block its beacon from an https page (analytics-http)'),
+    ("not-found-short-domain", "site:\n  domain: go.example.com\n  not_found: https://go.example.com/missing\n" + L, "links.yaml:3:14: error: not_found https://go.example.com/missing is on the short domain go.example.com: an unknown slug sent there comes back to the not-found page (not-found-short-domain)"),
     ("no-links", "site:\n  domain: go.example.com\n", "links.yaml:1:1: error: the file has no 'links:' section (no-links)"),
     ("empty-links", "links:\n", "links.yaml:1:7: warning: 'links' is empty: the site will have no short links (empty-links)"),
     ("no-url", "links:\n  a:\n", "links.yaml:2:3: error: link 'a' has no URL (no-url)"),

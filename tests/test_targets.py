@@ -553,3 +553,9 @@ def test_list_expiring_within_a_window_as_markdown(tmp_path: Path) -> None:
     assert listed("--within", "72h", "--format", "json")[1].count('"slug"') == 1
     code, out = listed("--within", "soon")
     assert code == 2 and "'soon' is not a length of time; write it like 7d, 48h or 2w" in out
+
+
+def test_site_not_found_is_asked_too(tmp_path: Path) -> None:
+    text = LINKS.replace("site:\n", "site:\n  not_found: https://www.example.com/sorry\n", 1)
+    found = targets.places(linkset(tmp_path, text), NOW)
+    assert found[-1] == targets.Place("site.not_found", "https://www.example.com/sorry")

@@ -679,3 +679,35 @@ def test_slugs_one_to_the_lock_collide_with_a_hint_that_says_why() -> None:
         "slugs that differ only in trailing punctuation are one name to links.lock, and the "
         "404 page sends one to the other; pick one"
     )
+
+
+def test_site_expired_is_the_expired_url_of_each_expiring_link_without_one() -> None:
+    text = (
+        "site:\n  expired: https://example.com/over\nlinks:\n  plain: https://example.com/a\n"
+        "  ends:\n    url: https://example.com/b\n    expires: 2030-01-01\n"
+        "  own:\n    url: https://example.com/c\n    expires: 2030-01-01\n"
+        "    expired: https://example.com/mine\n"
+    )
+    doc, loaded = load_text(text)
+    linkset, problems = validate(doc)
+    assert loaded == problems == [] and linkset is not None
+    expired = {link.slug: link.expired and link.expired.url for link in linkset.links}
+    assert expired == {
+        "plain": None,  # never expires
+        "ends": "https://example.com/over",
+        "own": "https://example.com/mine",
+    }
+
+
+def test_site_fallbacks_are_held_by_the_domain_policy() -> None:
+    for key in ("expired", "not_found"):
+        p = one_problem(
+            f"site:\n  deny_domains: [evil.example]\n  {key}: https://evil.example/x\n"
+            "links:\n  a: https://example.com/\n"
+        )
+        assert (p.rule, p.line, p.column) == ("deny-domains", 3, 5 + len(key))
+
+
+def test_not_found_may_be_the_short_domains_root() -> None:
+    text = "site:\n  domain: go.example.com\n  not_found: https://go.example.com/\n"
+    assert problems_of(text + "links:\n  a: https://example.com/\n") == []

@@ -44,6 +44,10 @@ FIELDS = (
     "counted",
 )
 
+# The site's keys that decide where visitors go and no link shows: where unknown slugs go.
+# (site.expired shows on each link it reaches, as its effective 'expired'; shown here too.)
+SITE_FIELDS = ("not_found", "expired")
+
 
 class SourceError(Exception):
     """A side of the diff could not be read (no such file, no such ref)."""
@@ -96,10 +100,11 @@ class Diff:
     changed: list[Change] = field(default_factory=list)
     expiring: list[Link] = field(default_factory=list)  # in HEAD, within SOON of now
     broken: list[str] = field(default_factory=list)  # written in HEAD, but with a mistake
+    site: list[tuple[str, str, str]] = field(default_factory=list)  # site.<SITE_FIELDS>
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.broken)
+        return not (self.added or self.removed or self.changed or self.broken or self.site)
 
 
 def _key(link: Link) -> str:
@@ -161,6 +166,11 @@ def compare(
     out.expiring = [
         link for link in head.links if link.expires and now < link.expires <= now + SOON
     ]
+    for name in SITE_FIELDS:
+        a = getattr(base.site, name) if base else None
+        b = getattr(head.site, name)
+        if (a and a.url) != (b and b.url):
+            out.site.append((f"site.{name}", a.url if a else "", b.url if b else ""))
     return out
 
 
@@ -190,6 +200,10 @@ def markdown(
             for link in diff.added
         ]
         lines.append("")
+    if diff.site:
+        lines += ["#### Site", "", "| key | before | after |", "|---|---|---|"]
+        lines += [f"| {name} | {esc(a)} | {esc(b)} |" for name, a, b in diff.site]
+        lines.append("")
     if diff.changed:
         lines += ["#### Changed", "", "| slug | field | before | after |", "|---|---|---|---|"]
         for change in diff.changed:
@@ -216,7 +230,8 @@ def markdown(
 
 def text(diff: Diff, head: LinkSet) -> str:
     tz = zone(head.site.timezone)
-    lines = [f"+ {_key(link)}  {_goes(link)}" for link in diff.added]
+    lines = [f"~ {name}: {a or '(none)'} -> {b or '(none)'}" for name, a, b in diff.site]
+    lines += [f"+ {_key(link)}  {_goes(link)}" for link in diff.added]
     for change in diff.changed:
         for name, a, b in change.fields:
             lines.append(f"~ {change.slug}  {name}: {a or '(none)'} -> {b or '(none)'}")
@@ -246,5 +261,6 @@ def as_json(diff: Diff) -> str:
         "removed": [_key(link) for link in diff.removed],
         "expiring": [_key(link) for link in diff.expiring],
         "broken": diff.broken,
+        "site": [{"field": f, "before": a, "after": b} for f, a, b in diff.site],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

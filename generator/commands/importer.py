@@ -918,7 +918,8 @@ def left_out(linkset: LinkSet) -> dict[str, int]:
             "image": link.image is not None,
             "open_in_browser": link.open_in_browser,
             "forward_query": not link.forward_query,
-            "expired": link.expired is not None,
+            # site.expired is no key of the link's (validation gave it to the link)
+            "expired": link.expired is not None and link.expired != site.expired,
             "repoint_from": link.repoint_from is not None,
             "devices": bool(link.devices),
             "password": link.password is not None,

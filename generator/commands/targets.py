@@ -132,7 +132,8 @@ class Settings:
 def places(linkset: LinkSet, now: datetime) -> list[Place]:
     """Every place the file sends visitors at ``now`` or later, in the file's order: a
     link's target and device targets unless it has ended, its ``expired`` URL when it
-    expires, and the home of each domain. A new kind of target belongs here."""
+    expires, the home of each domain, and site.not_found. A new kind of target belongs
+    here."""
     several = len(linkset.site.domains) > 1
     out: list[Place] = []
     for link in linkset.links:
@@ -142,6 +143,8 @@ def places(linkset: LinkSet, now: datetime) -> list[Place]:
         if home is not None:
             on = f"@{domain.name}" if several and domain is not None else ""
             out.append(Place(f"/{on}", home.url))
+    if linkset.site.not_found is not None:  # where unknown slugs go (not in links.lock)
+        out.append(Place("site.not_found", linkset.site.not_found.url))
     return out
 
 

@@ -38,6 +38,8 @@ SITE_KEYS = (
     "deny_domains",
     "domains",
     "analytics",
+    "expired",
+    "not_found",
 )
 ANALYTICS_KEYS = ("provider", "site", "url")
 DOMAIN_KEYS = ("domain", "home")

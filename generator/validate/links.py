@@ -303,7 +303,11 @@ class LinkRules(Checker):
             if key in value:
                 check(self, keys)
         self.between_keys(keys)
-        return keys.fields if keys.fields["target"] is not None else None
+        fields = keys.fields
+        if fields["expires"] is not None and fields["expired"] is None:
+            # site.expired: such a link goes there once expired, exactly as if it said so
+            fields["expired"] = site.expired
+        return fields if fields["target"] is not None else None
 
     def between_keys(self, k: _Keys) -> None:
         """The rules of a link that read more than one of its keys."""

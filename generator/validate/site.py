@@ -20,7 +20,7 @@ from ..model import (
 )
 from ..problems import Path, shown
 from ..times import TimeError, zone
-from ..urls import UrlError, host_name
+from ..urls import UrlError, host_and_path, host_name
 from .checker import (
     ANALYTICS_KEYS,
     DOMAIN_KEYS,
@@ -50,7 +50,31 @@ class SiteRules(Checker):
         site = Site(**fields)
         for target, where in self.homes:  # a visitor is sent there like to any link's target
             self.policy(target, where, site)
+        if site.not_found is not None:
+            self.not_found_loop(site)
         return site
+
+    def fallback(self, value: Any, path: Path) -> Target | None:
+        """site.expired and site.not_found: a URL, held by the site's policy like a home."""
+        target = self.target(value, path)
+        if target is not None:
+            self.homes.append((target, path))
+        return target
+
+    def not_found_loop(self, site: Site) -> None:
+        """An unknown path sent back to the short domain comes back to the 404 page: only
+        the root of a short domain (its home or landing page) is somewhere to go."""
+        url = site.not_found.url  # type: ignore[union-attr]
+        host, path = host_and_path(url)
+        ours = {d.name for d in site.domains} | ({site.domain} if site.domain else set())
+        if host in ours and path not in ("", "/"):
+            self.error(
+                "not-found-short-domain",
+                ("site", "not_found"),
+                f"not_found {url} is on the short domain {host}: an unknown slug sent there "
+                "comes back to the not-found page",
+                f"point it at a page of another site, or at https://{host}/ (the root)",
+            )
 
     def site_domains(self, data: dict) -> tuple[str | None, tuple[Domain, ...]]:
         """site.domain, or site.domains (whose first is the default): never both."""
@@ -415,4 +439,6 @@ SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
     "preview": lambda c, d: {"preview": c.preview(d)},
     "allow_domains": lambda c, d: {"allow_domains": c.domains(d, "allow_domains")},
     "deny_domains": lambda c, d: {"deny_domains": c.domains(d, "deny_domains")},
+    "expired": lambda c, d: {"expired": c.fallback(d["expired"], ("site", "expired"))},
+    "not_found": lambda c, d: {"not_found": c.fallback(d["not_found"], ("site", "not_found"))},
 }

@@ -175,8 +175,9 @@ def _visit(browser: object, url: str, wait_for: str, **options: object) -> list[
     return violations
 
 
-def _beacon_of(provider: str, site_id: str, event: tuple) -> dict:
-    """The beacon's fields, in a form common to the three formats."""
+def _beacon_of(provider: str, site_id: str, event: tuple, orphan: bool = False) -> dict:
+    """The beacon's fields, in a form common to the three formats (``orphan``: the 404
+    page's, which Plausible is sent as the event "404")."""
     _at, _who, path, info = event
     assert info["cookie"] is None
     assert info["method"] == "POST"  # sendBeacon always POSTs
@@ -190,7 +191,7 @@ def _beacon_of(provider: str, site_id: str, event: tuple) -> dict:
     data = json.loads(info["body"])
     if provider == "plausible":
         assert path == "/api/event"
-        assert data["n"] == "pageview" and data["d"] == site_id
+        assert data["n"] == ("404" if orphan else "pageview") and data["d"] == site_id
         url = urllib.parse.urlsplit(data["u"])
         return {"path": url.path, "query": "?" + url.query if url.query else ""}
     assert path == "/api/send"
@@ -246,6 +247,45 @@ def test_a_link_with_analytics_false_sends_nothing(
     assert _visit(browser, host + "/quiet", "/quiet") == []
     time.sleep(0.3)  # a beacon, if any, would have arrived by now
     assert LOG.of("counter") == []
+
+
+def test_an_unknown_slug_is_counted_as_an_orphan_visit(
+    browser: object, site: tuple[str, str], target: str
+) -> None:
+    """The 404 page counts a path it finds no link for (Shlink's 'orphan visit'), escaped
+    as a link page's path is; a mangled link it sends on is counted once, by its page."""
+    provider, host = site
+    LOG.clear()
+    context = new_context(browser)
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "CSP" in m.text else None)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation',"
+        " e => console.log('CSP violation: ' + e.violatedDirective))"
+    )
+    try:
+        response = page.goto(host + "/no-such-link%22%3C?ref=%3Cb%3E")
+        assert response is not None and response.status == 404
+        page.wait_for_load_state("load")
+        deadline = time.monotonic() + 10
+        while not LOG.of("counter") and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        assert page.url.startswith(host + "/no-such-link")  # no site.not_found: it stays
+    finally:
+        context.close()
+    beacons = LOG.of("counter")
+    assert len(beacons) == 1, beacons
+    assert _beacon_of(provider, SITES[provider], beacons[0], orphan=True) == {
+        "path": "/no-such-link%22%3C",
+        "query": "?ref=%3Cb%3E",
+    }
+    assert violations == []
+    LOG.clear()
+    assert _visit(browser, host + "/SALE", "utm_source=chat") == []
+    assert [_beacon_of(provider, SITES[provider], b)["path"] for b in LOG.of("counter")] == [
+        "/sale"
+    ]
 
 
 def test_the_page_allows_the_counter_and_nothing_else(site: tuple[str, str], counter: str) -> None:

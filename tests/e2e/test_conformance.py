@@ -119,6 +119,13 @@ def test_every_path_behaves_as_the_host_module_promises(
     engine: Engine, fixture_site: tuple[Path, Plan]
 ) -> None:
     site, plan = fixture_site
+    failures = _misbehaving(engine, site, plan)
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
+def _misbehaving(engine: Engine, site: Path, plan: Plan) -> list[str]:
+    """Every path of the plan, with and without a query, against what the host module
+    promises: a rule's redirect or 410, else the page."""
     all_hosts = frozenset(HOSTS)
     ruled: dict[str, Rule] = {r.path: r for r in HOSTS[engine.name].ruled(plan, all_hosts)}
     behaviour = HOSTS[engine.name].behaviour
@@ -144,7 +151,7 @@ def test_every_path_behaves_as_the_host_module_promises(
                 got = (status, body)
             if got != want:
                 failures.append(f"{path}?{query}: want {want!r:.200}, got {got!r:.200}")
-    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+    return failures
 
 
 def test_the_engine_answers_by_rule_where_it_can(
@@ -510,6 +517,103 @@ def test_in_a_browser_a_preview_opens_however_its_plus_is_spelt(
             read = [r.text for r in zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(shot)))]
             if read != [short]:
                 failures.append(f"{spelt}: QR code read as {read}")
+    finally:
+        context.close()
+    failures += violations
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
+# A second site, tests/fixtures/fallbacks.yaml: site.not_found and site.expired, on every
+# engine.
+NOT_FOUND = "https://www.example.com/sorry?from=go"
+EXPIRED = "https://www.example.com/offers"
+
+
+@pytest.fixture(scope="module")
+def fallbacks_site() -> Iterator[tuple[Path, Plan]]:
+    root = Path(tempfile.mkdtemp(prefix="shortlinks-fallbacks-"))
+    root.chmod(0o755)
+    result = check(FIXTURES / "fallbacks.yaml")
+    assert result.linkset is not None, result.problems
+    plan = make_plan(result.linkset, NOW)
+    write_site(root / "_site", render_site(plan, environment()).files)
+    yield root / "_site", plan
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=sorted(STARTERS))
+def fallbacks_engine(
+    request: pytest.FixtureRequest, fallbacks_site: tuple[Path, Plan]
+) -> Iterator[Engine]:
+    name = request.param
+    site, _plan = fallbacks_site
+    work = Path(tempfile.mkdtemp(prefix=f"shortlinks-fallbacks-{name}-"))
+    work.chmod(0o755)
+    try:
+        eng = STARTERS[name](site, work)
+    except Missing as exc:
+        message = f"{exc} is not installed (the README's test command installs it)"
+        if STRICT:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield eng
+    eng.stop()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def test_with_fallbacks_every_path_behaves_and_unknown_ones_get_the_404_page(
+    fallbacks_engine: Engine, fallbacks_site: tuple[Path, Plan]
+) -> None:
+    """site.expired is the expired link's own 'expired' on every host: a redirect rule
+    where the host can, else its page; an unknown path is still answered with the 404
+    page (404), which sends the visitor on: no host rule could without losing the
+    finder."""
+    engine = fallbacks_engine
+    site, plan = fallbacks_site
+    failures = _misbehaving(engine, site, plan)
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+    gone = {r.path: r for r in edge_rules(plan)}["/gone"]
+    assert (gone.kind, gone.location) == (Kind.redirect, EXPIRED)
+    status, _loc, body = get(engine.base, "/no-such-link")
+    assert (status, body) == (404, (site / "404.html").read_bytes())
+
+
+def test_in_a_browser_the_fallbacks_are_followed(
+    fallbacks_engine: Engine, fallbacks_site: tuple[Path, Plan], browser: object
+) -> None:
+    """In Chromium on each engine: an unknown slug lands on site.not_found exactly (nothing
+    of its path, query or fragment); a mangled link still goes to its link, a preview is
+    still drawn; an expired link without its own 'expired' lands on site.expired, where its
+    page answers (a rule's redirect is checked over HTTP above)."""
+    from tests.e2e.test_browser import watch_csp
+
+    engine = fallbacks_engine
+    _site, plan = fallbacks_site
+    ruled = {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
+    context = browser.new_context()  # type: ignore[attr-defined]
+    context.clock.set_fixed_time(NOW)
+    context.route(ELSEWHERE, lambda route: route.fulfill(status=200, body="target"))
+    page = context.new_page()
+    violations = watch_csp(page)
+    failures = []
+    try:
+        for path, want in (
+            ("/no-such-link?x=%3Cb%3E#top", NOT_FOUND),
+            ("/no/such/link", NOT_FOUND),
+            ("/TEMP)", "https://t.example/temp"),
+            ("/gone", EXPIRED),
+            ("/moved", "https://t.example/shop"),
+        ):
+            if path in ruled:
+                continue
+            page.goto(engine.base + path)
+            page.wait_for_url(LANDING, timeout=15_000)
+            if page.url != want:
+                failures.append(f"{path}: want {want}, landed on {page.url}")
+        page.goto(engine.base + "/temp+")
+        shown = page.wait_for_selector("#short", timeout=15_000)
+        if shown is None or shown.text_content() != "https://go.example.com/temp":
+            failures.append(f"/temp+: {page.url}")
     finally:
         context.close()
     failures += violations

@@ -397,3 +397,35 @@ def test_404_page_stays_for_unknown_links_and_never_loops(tmp_path: Path, typed:
         check=False,
     )
     assert proc.returncode == 3, (proc.stdout, proc.stderr)  # "the script did not redirect"
+
+
+NOT_FOUND = "https://www.example.com/sorry?from=go"
+
+
+@pytest.mark.parametrize(
+    ("typed", "goes"),
+    [
+        # nothing found: site.not_found, with nothing of the unknown path, query or fragment
+        ("/nothing-here?utm=a%20b#top", NOT_FOUND),
+        ("/%E0%A4%A?x=<b>", NOT_FOUND),  # not even decodable
+        ("/temp.html", NOT_FOUND),
+        # the finder first: a mangled link still goes to its link, a preview is still drawn
+        ("/Temp).?utm=a%20b#top", "/temp?utm=a%20b#top"),
+        ("/temp+", "load /_shortlinks/preview.js"),
+        ("/nothing-here+", "load /_shortlinks/preview.js"),
+    ],
+)
+def test_with_not_found_the_404_page_sends_what_it_finds_nothing_for_there(
+    tmp_path: Path, typed: str, goes: str
+) -> None:
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / "conformance.yaml").read_text(encoding="utf-8")
+    site = text.replace("site:\n", f"site:\n  not_found: '{NOT_FOUND}'\n", 1)
+    (tmp_path / "links.yaml").write_text(site, encoding="utf-8")
+    result = build(tmp_path / "links.yaml", tmp_path / "_site", now=NOW)
+    assert result.written, result.problems
+    page = tmp_path / "_site" / "404.html"
+    # without JavaScript: a link there, in place of the one to the home page
+    assert f'<a href="{NOT_FOUND}">Go to {NOT_FOUND}</a>' in page.read_text(encoding="utf-8")
+    assert run_script(page, f"https://go.example.com{typed}") == goes
