@@ -97,7 +97,7 @@ class Link:
     title: str | None = None
     description: str | None = None  # shown on the preview page and in link previews
     image: Target | None = None  # the picture of a link preview (Open Graph)
-    open_in_browser: bool = False  # inside WeChat/QQ, ask to open in the browser instead
+    open_in_browser: bool = False  # inside an app's in-app browser, leave it for the browser
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()  # labels for people and tools (shortlinks list --tag)
     forward_query: bool = True

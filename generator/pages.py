@@ -240,7 +240,7 @@ class Pages:
             expired_url=expired.url if expired else None,
             title=title,
             expired_at=expired_at,
-            # WeChat and QQ visitors: the open-in-your-browser view, in place
+            # in-app browsers (WeChat, QQ, Instagram...): the open-in-your-browser view, in place
             hint=link is not None and link.open_in_browser,
         )
         card = None

@@ -7,11 +7,16 @@
     A link with 'devices' picks its target by the visitor's user agent first (_devices.js).
     An expiring link checks the visitor's clock first: from its 'expires' instant on, it
     goes to the 'expired' URL, or shows its expired page in place (_view.js, views.js), even
-    before the site is rebuilt. A link with 'open_in_browser' sends
-    WeChat's and QQ's in-app browsers (which block or warn on many targets) no further: it
-    shows in its place a page asking to open it in a browser, with the address to copy
-    (_view.js, views.js); not WeChat's when the link names a 'wechat' target of its own
-    (made for WeChat).
+    before the site is rebuilt. A link with 'open_in_browser' sends the in-app browsers
+    of chat and social apps (which block or warn on many targets, or hide the address) no
+    further: it shows in its place a page asking to open it in a browser, with the address
+    to copy (_view.js), and the shared views.js tries the app's own way out first (LINE's
+    parameter, an Android intent); not WeChat's when the link names a 'wechat' target of
+    its own (made for WeChat). Each app is recognised by the token it puts in its user
+    agent: WeChat 'MicroMessenger', QQ ' QQ/', Instagram, Facebook 'FBAV' (beside its
+    'FBAN' and 'FB_IAB'), TikTok 'musical_ly' (iOS) and 'Bytedance' (Android, with Douyin),
+    Douyin 'aweme', LINE 'Line/', Weibo, Alipay ('AlipayClient'). Kept short: every
+    visitor's page carries it (docs/links-yaml.md, "open_in_browser", names the sources).
     Values come in through tojson, which escapes '<', '>', '&' and quotes, so no URL can
     close the script. -#}
 (function(t{% if devices %},D{% endif %}{% if expires_ms %},e,x{% endif %}){var l=location;
@@ -19,5 +24,5 @@
 {%- if expired_at or hint %}{% include "_view.js" %}{% endif -%}
 {%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_at %}if(!x){Z("expired",{{ title|tojson }},{{ expired_at|tojson }});return}{% endif %}t=x}{% if devices %}else{{ '{' }}{% include "_devices.js" %}}{% endif %}{% elif devices %}{% include "_devices.js" %}{% endif -%}
 {% include "_merge.js" %}
-{%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger|\bQQ\//i.test(navigator.userAgent)){Z("open",{{ title|tojson }},t);return}{% endif -%}
+{%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger| QQ\/|Instagram|FBAV|musical_ly|Bytedance|aweme|Line\/|Weibo|Alipay/.test(navigator.userAgent)){Z("open",{{ title|tojson }},t);return}{% endif -%}
 l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})

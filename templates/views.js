@@ -3,15 +3,31 @@
       ["expired", title, when]: the expired page, once the visitor's clock is past the
         link's 'expires' and it has no 'expired' URL (the rebuilt site answers with
         expired.html; until then, and on a site that is not rebuilt, this is it);
-      ["open", title, address]: for a link with 'open_in_browser', inside WeChat and QQ
-        (which block or warn on many sites): asks to open the link in a browser, with the
-        address it would have gone to (the visitor's query merged in, the device's target)
-        and a copy button, with a fallback for in-app browsers without the clipboard API.
+      ["open", title, address]: for a link with 'open_in_browser', inside an app's
+        in-app browser (redirect.js names the apps; they block or warn on many sites, or
+        hide the address): first the app's own way out where there is one, from its user
+        agent again:
+          LINE ('Line/'): the address with 'openExternalBrowser=1' added to its query, which
+            LINE opens in the default browser, on iOS and Android alike;
+          on Android, but for WeChat and QQ (which refuse to hand pages to other apps): an
+            intent: URL for the address, which hands it to the default browser (its
+            S.browser_fallback_url, the address itself, when no app takes it); the view
+            below stays for an app that ignores it;
+        then, but for LINE, it asks to open the link in a browser, with the address it
+        would have gone to (the visitor's query merged in, the device's target) and a copy
+        button, with a fallback for in-app browsers without the clipboard API.
+        Sources: docs/links-yaml.md, "open_in_browser". The intent's data is the address
+        after its scheme (Android's Intent.parseUri splits at the last '#', which is ours),
+        its fallback the address percent-encoded whole, so no address can end the intent
+        early or add to it; every target is http or https (validate).
     Every value is set as text (textContent), never as markup; the words (generator/i18n.py)
     come in through tojson. A placeholder is filled by a function, so a '$' in a title is
     itself. The page is hidden while the view is built; a page without its own style gets
     the shared one ('/_shortlinks/style.css', style.css) and shows once it has loaded. -#}
-(function(a,W){if(!a)return;var d=document,h=d.documentElement;
+(function(a,W){if(!a)return;var d=document,h=d.documentElement,u=navigator.userAgent,t=a[2],i,b;
+if(a[0]=="open"){i=t.indexOf("#");if(i<0)i=t.length;b=t.slice(0,i);
+if(/Line\//.test(u)){h.hidden=false;location.replace(b+(b.indexOf("?")<0?"?":/[?&]$/.test(b)?"":"&")+"openExternalBrowser=1"+t.slice(i));return}
+i=t.indexOf(":");if(/Android/.test(u)&&!/MicroMessenger| QQ\//.test(u))location.replace("intent"+t.slice(i)+"#Intent;scheme="+t.slice(0,i)+";S.browser_fallback_url="+encodeURIComponent(t)+";end")}
 function E(p,n,x){var e=p.appendChild(d.createElement(n));if(x!=null)e.textContent=x;return e}
 function F(s,v){return s.replace(/\{(\w+)\}/g,function(m,k){return k in v?v[k]:m})}
 function show(){var b=d.body,m,g;b.innerHTML="";m=E(b,"main");

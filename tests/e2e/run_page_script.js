@@ -1,6 +1,10 @@
 // Runs the inline script of a redirect page (or of 404.html) the way a browser would, with
 // a stand-in `location`, and prints the URL the page asks the browser to load.
 // Usage: node run_page_script.js PAGE.html 'https://go.example.com/slug?x=1#frag'
+// The visitor's user agent is PAGE_UA when given ("node" otherwise). A page that shows one of
+// the shared views in place (_view.js) prints "view " and the view's values as JSON; with
+// PAGE_VIEWS (the site's _shortlinks/views.js), that script runs next, up to the point where
+// it would draw the view, and any URL it asks for follows on a line of its own.
 "use strict";
 const fs = require("fs");
 const vm = require("vm");
@@ -41,14 +45,26 @@ const document = {
   title: "",
   addEventListener() {},
   createElement: () => ({}),
+  documentElement: {},
   head: {
     appendChild(element) {
       loaded = element.src;
     },
   },
 };
-const navigator = { userAgent: "node" };
-vm.runInNewContext(scripts[0], { location, document, navigator, Date: FixedDate, TextEncoder, TextDecoder });
+const navigator = { userAgent: process.env.PAGE_UA || "node" };
+const window = {};
+vm.runInNewContext(scripts[0], { location, document, navigator, window, Date: FixedDate, TextEncoder, TextDecoder });
+if (window.shortlinksView) {
+  process.stdout.write("view " + JSON.stringify([...window.shortlinksView]));
+  if (process.env.PAGE_VIEWS) {
+    document.readyState = "loading"; // the view is drawn once the document is read: not here
+    const views = fs.readFileSync(process.env.PAGE_VIEWS, "utf8");
+    vm.runInNewContext(views, { location, document, navigator, window });
+  }
+  if (replaced !== null) process.stdout.write("\n" + replaced);
+  process.exit(0);
+}
 if (replaced === null && loaded !== null) {
   process.stdout.write("load " + loaded);
   process.exit(0);

@@ -1,4 +1,7 @@
-(function(a,W){if(!a)return;var d=document,h=d.documentElement;
+(function(a,W){if(!a)return;var d=document,h=d.documentElement,u=navigator.userAgent,t=a[2],i,b;
+if(a[0]=="open"){i=t.indexOf("#");if(i<0)i=t.length;b=t.slice(0,i);
+if(/Line\//.test(u)){h.hidden=false;location.replace(b+(b.indexOf("?")<0?"?":/[?&]$/.test(b)?"":"&")+"openExternalBrowser=1"+t.slice(i));return}
+i=t.indexOf(":");if(/Android/.test(u)&&!/MicroMessenger| QQ\//.test(u))location.replace("intent"+t.slice(i)+"#Intent;scheme="+t.slice(0,i)+";S.browser_fallback_url="+encodeURIComponent(t)+";end")}
 function E(p,n,x){var e=p.appendChild(d.createElement(n));if(x!=null)e.textContent=x;return e}
 function F(s,v){return s.replace(/\{(\w+)\}/g,function(m,k){return k in v?v[k]:m})}
 function show(){var b=d.body,m,g;b.innerHTML="";m=E(b,"main");
