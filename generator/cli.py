@@ -6,9 +6,7 @@ Exit codes: 0 fine, 1 the links file (or the output folder) has a problem,
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import gc
 import os
 import re
 import sys
@@ -375,7 +373,6 @@ def build_cmd(
     force: bool,
 ) -> None:
     """Check FILE (default: links.yaml) and write the site to OUTPUT."""
-    _no_last_collection()
     with Progress("Building") as bar:
         result = build(
             file,
@@ -418,20 +415,6 @@ def build_cmd(
         )
     else:
         click.echo("Next change: none scheduled")
-
-
-def _no_last_collection() -> None:
-    """At exit, what the build made (the model, the plan: millions of objects at 100,000
-    links) is left out of the collector's last full pass, which the interpreter makes as
-    it ends and which would walk all of it (a third of a second at 100,000 links). It is
-    freed all the same."""
-    global _EXIT_FROZEN
-    if not _EXIT_FROZEN:
-        _EXIT_FROZEN = True
-        atexit.register(gc.freeze)
-
-
-_EXIT_FROZEN = False
 
 
 def _say_built(file: Path, output: Path, result: BuildResult) -> None:
