@@ -581,7 +581,8 @@ def _build_site(
     # (imported here: multiprocessing's machinery, which ``check`` never starts)
     from concurrent.futures.process import BrokenProcessPool
 
-    plan = make_plan(linkset, job.now)  # what each link does at this instant
+    with _no_gc_pauses():  # else the collector's first full pass walks the whole model
+        plan = make_plan(linkset, job.now)  # what each link does at this instant
     edge = edge_of(plan, job.hosts)  # the hosts, and the pages their rules stand for
     _planned(result, plan)
     try:

@@ -8,6 +8,7 @@ all come, a ``RenderReport``: the notes for the user and each host's output.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
@@ -348,7 +349,16 @@ def preview_shards(plan: Plan, pages: Pages, count: int) -> Iterator[tuple[str, 
     """The shared preview's data files: every entry's record, sealed with its slug, in
     ``count`` shards (previews.py)."""
     records = ((e.slug, pages.preview_data(e)) for e in plan.entries)
-    for i, shard in enumerate(previews.shards(records, count)):
+    # a few small objects a record and no cycle: the collector paused, else its passes
+    # walk every record made so far again and again (a full pass among them)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        made = previews.shards(records, count)
+    finally:
+        if collecting:
+            gc.enable()
+    for i, shard in enumerate(made):
         yield (
             f"{PREVIEW_SHARDS}/{i}.json",
             (json.dumps(shard, separators=(",", ":")) + "\n").encode(),
