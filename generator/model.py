@@ -202,6 +202,8 @@ class Site:
     analytics: Analytics | None = None
     # where '/' went when site.home is moved on deliberately (links.lock: lock.py)
     home_repoint_from: Target | None = None
+    # named utm templates (site.utm): (name, ((field, value), ...)), as written
+    utm: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def base_url(self) -> str | None:

@@ -38,6 +38,7 @@ SITE_KEYS = (
     "deny_domains",
     "domains",
     "analytics",
+    "utm",
 )
 ANALYTICS_KEYS = ("provider", "site", "url")
 DOMAIN_KEYS = ("domain", "home")
@@ -60,6 +61,7 @@ LINK_KEYS = (
     "devices",
     "password",
     "analytics",
+    "utm",
 )
 MAX_TITLE = 300
 MAX_DESCRIPTION = 1000

@@ -26,12 +26,12 @@ from .checker import (
     DOMAIN_KEYS,
     HOME_KEYS,
     SITE_KEYS,
-    Checker,
     did_you_mean,
 )
+from .utm import UtmRules
 
 
-class SiteRules(Checker):
+class SiteRules(UtmRules):
     def site(self, raw: Any) -> Site:
         if raw is None:
             return Site()
@@ -415,4 +415,5 @@ SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
     "preview": lambda c, d: {"preview": c.preview(d)},
     "allow_domains": lambda c, d: {"allow_domains": c.domains(d, "allow_domains")},
     "deny_domains": lambda c, d: {"deny_domains": c.domains(d, "deny_domains")},
+    "utm": lambda c, d: {"utm": c.utm_templates(d["utm"])},
 }

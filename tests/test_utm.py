@@ -1,0 +1,165 @@
+"""UTM on any link: site.utm templates and a link's utm, merged into its targets at
+validation, so the lock, list, diff, the pages and the rule files all see the merged URL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.load import load_text
+from generator.validate import validate
+from tests.conftest import problems_of
+
+SITE = """\
+site:
+  utm:
+    newsletter: {source: newsletter, medium: email}
+links:
+"""
+
+
+def targets(text: str) -> dict[str, str]:
+    doc, problems = load_text(SITE + text)
+    assert doc is not None, problems
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    return {link.slug: link.target.url for link in linkset.links}
+
+
+# fmt: off
+# (the link under 'links:', the target it gets)
+MERGED = [
+    ("  a:\n    url: https://shop.example.com/\n    utm: newsletter\n",
+     "https://shop.example.com/?utm_source=newsletter&utm_medium=email"),
+    # the link's own fields over the template's, in UTM order whatever the written order
+    ("  a:\n    url: https://shop.example.com/\n"
+     "    utm: {campaign: spring, template: newsletter, medium: sms}\n",
+     "https://shop.example.com/?utm_source=newsletter&utm_medium=sms&utm_campaign=spring"),
+    # after the target's own query, before its fragment
+    ("  a:\n    url: https://shop.example.com/p?lang=en#top\n    utm: {source: poster}\n",
+     "https://shop.example.com/p?lang=en&utm_source=poster#top"),
+    # a parameter the URL has with the same value is not added twice
+    ("  a:\n    url: https://shop.example.com/?utm_source=newsletter\n    utm: newsletter\n",
+     "https://shop.example.com/?utm_source=newsletter&utm_medium=email"),
+    # values percent-encoded: space, '&', '=', '#', '<', non-ASCII; a number as written
+    ("  a:\n    url: https://shop.example.com/\n    utm: {campaign: 'a&b=c #1 <x> 春', id: 2027}\n",
+     "https://shop.example.com/?utm_campaign=a%26b%3Dc%20%231%20%3Cx%3E%20%E6%98%A5&utm_id=2027"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("link", "target"), MERGED)
+def test_utm_is_merged_into_the_target(link: str, target: str) -> None:
+    assert targets(link)["a"] == target
+
+
+def test_device_targets_get_the_parameters_and_expired_does_not() -> None:
+    doc, _ = load_text(
+        SITE + "  a:\n    url: https://example.com/app\n    utm: newsletter\n"
+        "    expires: 2027-01-01\n    expired: https://example.com/over\n"
+        "    devices: {ios: 'https://apps.apple.com/app/id1?mt=8'}\n"
+    )
+    assert doc is not None
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    (link,) = linkset.links
+    assert link.devices == (("ios", link.devices[0][1]),) and link.devices[0][1].url == (
+        "https://apps.apple.com/app/id1?mt=8&utm_source=newsletter&utm_medium=email"
+    )
+    assert link.expired is not None and link.expired.url == "https://example.com/over"
+
+
+def test_a_clash_is_an_error_at_the_utm_key() -> None:
+    (p,) = problems_of(
+        SITE + "  a:\n    url: https://example.com/?utm_medium=sms\n    utm: newsletter\n"
+    )
+    assert (p.line, p.column, p.rule) == (7, 10, "utm-clash")
+    assert p.message == (
+        "the URL already has utm_medium='sms', and utm sets medium to 'email' (utm-clash)"
+    ).removesuffix(" (utm-clash)")
+
+
+def test_a_misspelt_template_or_field_gets_a_did_you_mean() -> None:
+    found = problems_of(
+        SITE + "  a:\n    url: https://e.example/\n    utm: {template: newsleter, utm_source: x}\n"
+    )
+    assert [(p.rule, p.hint) for p in found] == [
+        ("utm-template", "did you mean 'newsletter'?"),
+        ("utm-key", "did you mean 'source'?"),
+    ]
+
+
+def test_site_templates_are_checked_too() -> None:
+    found = problems_of(
+        "site:\n  utm:\n    'a b': {source: x}\n    ok: {sorce: x, medium: [1]}\nlinks:\n  a: https://e.example/\n"
+    )
+    assert [(p.line, p.rule) for p in found] == [
+        (3, "utm-template"),
+        (4, "utm-key"),
+        (4, "utm-value"),
+    ]
+
+
+def test_a_campaigns_utm_stays_its_own() -> None:
+    doc, _ = load_text(
+        SITE.replace("links:\n", "") + "campaigns:\n  spring:\n    url: https://shop.example.com/\n"
+        "    utm: {medium: poster}\n    distributors: [a01]\n"
+    )
+    assert doc is not None
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    assert linkset.links[0].target.url == (
+        "https://shop.example.com/?utm_source=a01&utm_medium=poster&utm_campaign=spring"
+    )
+
+
+def test_list_shows_the_merged_target_and_adding_utm_to_a_published_link_is_a_move(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    links = tmp_path / "links.yaml"
+    links.write_text(SITE + "  a:\n    url: https://shop.example.com/\n")
+    run = CliRunner().invoke(main, ["lock"])
+    assert run.exit_code == 0, run.output
+    links.write_text(SITE + "  a:\n    url: https://shop.example.com/\n    utm: newsletter\n")
+    run = CliRunner().invoke(main, ["check"])
+    assert run.exit_code == 1
+    assert "add 'repoint_from: https://shop.example.com/' to the link" in run.output
+    links.write_text(
+        SITE + "  a:\n    url: https://shop.example.com/\n    utm: newsletter\n"
+        "    repoint_from: https://shop.example.com/\n"
+    )
+    run = CliRunner().invoke(main, ["lock"])
+    assert run.exit_code == 0, run.output
+    merged = "https://shop.example.com/?utm_source=newsletter&utm_medium=email"
+    assert f"a {merged}" in (tmp_path / "links.lock").read_text()
+    run = CliRunner().invoke(main, ["list", "--format", "json"])
+    assert run.exit_code == 0, run.output
+    assert [item["url"] for item in json.loads(run.output)] == [merged]
+
+
+def test_diff_shows_the_merged_target(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text(SITE + "  a:\n    url: https://shop.example.com/\n")
+    (tmp_path / "head.yaml").write_text(
+        SITE + "  a:\n    url: https://shop.example.com/\n    utm: {source: poster}\n"
+    )
+    run = CliRunner().invoke(
+        main,
+        [
+            "diff",
+            str(tmp_path / "base.yaml"),
+            str(tmp_path / "head.yaml"),
+            "--now",
+            "2026-11-25T08:00:00Z",
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    assert (
+        "~ a  target: https://shop.example.com/ -> https://shop.example.com/?utm_source=poster"
+        in run.output.splitlines()
+    )
