@@ -759,6 +759,7 @@ Examples:
   shortlinks add https://shop.example.com/winter --expires-in 2w --title "Winter sale"
   shortlinks add https://github.com/acme --slug gh
   shortlinks add https://example.com/x --alias x2 --tag campaign --dry-run
+  shortlinks add https://shop.example.com/spring --utm newsletter --utm-campaign spring
 """
 
 
@@ -778,6 +779,13 @@ Examples:
     multiple=True,
     help="With site.domains: a domain it lives on (repeatable; default: the first).",
 )
+@click.option("--utm", "utm_template", metavar="TEMPLATE", help="A utm template of site.utm.")
+@click.option("--utm-source", help="utm_source added to the target (the utm key).")
+@click.option("--utm-medium", help="utm_medium added to the target.")
+@click.option("--utm-campaign", help="utm_campaign added to the target.")
+@click.option("--utm-term", help="utm_term added to the target.")
+@click.option("--utm-content", help="utm_content added to the target.")
+@click.option("--utm-id", help="utm_id added to the target.")
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
 @_now_option("The instant --expires-in counts from.", hidden=True)
 def add(
@@ -791,6 +799,13 @@ def add(
     aliases: tuple[str, ...],
     tags: tuple[str, ...],
     domains: tuple[str, ...],
+    utm_template: str | None,
+    utm_source: str | None,
+    utm_medium: str | None,
+    utm_campaign: str | None,
+    utm_term: str | None,
+    utm_content: str | None,
+    utm_id: str | None,
     dry_run: bool,
     now: datetime | None,
 ) -> None:
@@ -805,8 +820,18 @@ def add(
         if expires_in:
             expires = adder.expires_in(expires_in, _clock(now), zone(linkset.site.timezone))
         names = tuple(_domain(linkset, d, str(file)).name for d in domains)
+        given = (
+            ("template", utm_template),
+            ("source", utm_source),
+            ("medium", utm_medium),
+            ("campaign", utm_campaign),
+            ("term", utm_term),
+            ("content", utm_content),
+            ("id", utm_id),
+        )
+        utm = tuple((k, v) for k, v in given if v is not None)
         new = adder.NewLink(
-            url, slug, expires, starts, title, aliases=aliases, tags=tags, domains=names
+            url, slug, expires, starts, title, aliases=aliases, tags=tags, domains=names, utm=utm
         )
         text, used, problems = adder.add(file, new, linkset, lock.reserved(file))
     except adder.AddError as exc:

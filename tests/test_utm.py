@@ -163,3 +163,33 @@ def test_diff_shows_the_merged_target(tmp_path: Path) -> None:
         "~ a  target: https://shop.example.com/ -> https://shop.example.com/?utm_source=poster"
         in run.output.splitlines()
     )
+
+
+def test_add_writes_the_utm_key_and_refuses_a_clash_by_its_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "links.yaml").write_text(SITE + "  a: https://e.example/\n")
+    run = CliRunner().invoke(
+        main,
+        [
+            *("add", "https://shop.example.com/", "--slug", "sp", "--utm", "newsletter"),
+            *("--utm-campaign", "spring sale", "--utm-content", "a, {b}", "--dry-run"),
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    assert run.output.splitlines()[1:4] == [
+        "  sp:",
+        "    url: https://shop.example.com/",
+        '    utm: {template: newsletter, campaign: "spring sale", content: "a, {b}"}',
+    ]
+    run = CliRunner().invoke(
+        main, ["add", "https://shop.example.com/?utm_source=x", "--utm-source", "y"]
+    )
+    assert run.exit_code == 1
+    assert run.output.splitlines()[0] == (
+        "error: --utm: the URL already has utm_source='x', and utm sets source to 'y' (utm-clash)"
+    )
+    run = CliRunner().invoke(main, ["add", "https://shop.example.com/", "--utm", "newsletter"])
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "links.yaml").read_text().endswith("    utm: newsletter\n")
