@@ -193,3 +193,24 @@ def test_add_writes_the_utm_key_and_refuses_a_clash_by_its_option(
     run = CliRunner().invoke(main, ["add", "https://shop.example.com/", "--utm", "newsletter"])
     assert run.exit_code == 0, run.output
     assert (tmp_path / "links.yaml").read_text().endswith("    utm: newsletter\n")
+
+
+def test_export_writes_the_merged_url_and_import_takes_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "links.yaml").write_text(
+        SITE
+        + "  a:\n    url: https://shop.example.com/\n    utm: {template: newsletter, term: 春}\n"
+    )
+    run = CliRunner().invoke(main, ["export"])
+    assert run.exit_code == 0, run.output
+    merged = "https://shop.example.com/?utm_source=newsletter&utm_medium=email&utm_term=%E6%98%A5"
+    assert run.stdout.splitlines()[1].startswith(f"a,{merged},")
+    (tmp_path / "links.csv").write_text(run.stdout.replace("a,", "b,", 1))
+    run = CliRunner().invoke(main, ["import", "links.csv"])
+    assert run.exit_code == 0, run.output
+    assert targets((tmp_path / "links.yaml").read_text().removeprefix(SITE)) == {
+        "a": merged,
+        "b": merged,
+    }
