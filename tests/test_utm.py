@@ -214,3 +214,25 @@ def test_export_writes_the_merged_url_and_import_takes_it_back(
         "a": merged,
         "b": merged,
     }
+
+
+def test_the_rule_files_and_the_preview_page_carry_the_merged_target() -> None:
+    from generator.pages import environment
+    from generator.plan import make_plan
+    from tests.conftest import NOW
+    from tests.sites import render_site
+    from tests.test_previews import record_of
+
+    doc, _ = load_text(
+        SITE.replace("site:\n", "site:\n  domain: go.example.com\n")
+        + "  a:\n    url: https://shop.example.com/\n    utm: {source: '\"><script>x</script>'}\n"
+    )
+    assert doc is not None
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    files = render_site(make_plan(linkset, NOW), environment()).files
+    merged = "https://shop.example.com/?utm_source=%22%3E%3Cscript%3Ex%3C%2Fscript%3E"
+    for name in ("a.html", "links.json", "vercel.json", "shortlinks.nginx.conf"):
+        assert merged.split("?")[1].encode() in files[name], name
+    assert record_of(files, "a")["u"] == [merged, merged]
+    assert not any(b"<script>x" in body for body in files.values())
