@@ -76,16 +76,17 @@ class UtmRules(Checker):
     def utm_value(self, value: Any, path: Path) -> str | None:
         if value is INVALID:
             return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            # (a float is refused: YAML reads 'content: 1.50' as 1.5)
             self.error(
                 "utm-value",
                 path,
                 f"a utm value must be text, got {_kind(value)}",
-                "utm: {source: newsletter, medium: email}",
+                "put it in quotes: utm: {content: '1.50'}",
             )
             return None
         if not isinstance(value, str):
-            value = str(value)  # 'campaign: 2027' is read by YAML as a number
+            value = str(value)  # 'campaign: 2027' is read by YAML as a number, as written
         text = self.text(value, path, MAX_UTM_VALUE)
         if text is None:
             return None
