@@ -236,3 +236,21 @@ def test_the_rule_files_and_the_preview_page_carry_the_merged_target() -> None:
         assert merged.split("?")[1].encode() in files[name], name
     assert record_of(files, "a")["u"] == [merged, merged]
     assert not any(b"<script>x" in body for body in files.values())
+
+
+def test_a_device_target_that_clashes_is_named() -> None:
+    (p,) = problems_of(
+        SITE + "  a:\n    url: https://example.com/\n    utm: newsletter\n"
+        "    devices: {ios: 'https://apps.apple.com/x?utm_source=app'}\n"
+    )
+    assert (p.rule, p.message) == (
+        "utm-clash",
+        "the ios target already has utm_source='app', and utm sets source to 'newsletter'",
+    )
+
+
+def test_a_target_too_long_with_its_parameters_is_said_at_utm() -> None:
+    url = "https://example.com/" + "x" * 4070
+    (p,) = problems_of(SITE + f"  a:\n    url: {url}\n    utm: newsletter\n")
+    assert (p.line, p.rule) == (7, "url-too-long")
+    assert p.message.startswith("the URL, with its utm parameters added: the URL is 4129 ")

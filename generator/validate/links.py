@@ -446,7 +446,7 @@ class LinkRules(UtmRules):
         k.fields["target"] = self.with_utm(target, params, where)
         devices = []
         for platform, device in k.fields["devices"]:
-            tracked = self.with_utm(device, params, where)
+            tracked = self.with_utm(device, params, where, f"the {platform} target")
             if tracked is not None:
                 devices.append((platform, tracked))
         k.fields["devices"] = tuple(devices)

@@ -137,7 +137,9 @@ class UtmRules(Checker):
             self.error("utm-form", path, "utm is empty", "name a template or the fields to add")
         return tuple((k, merged[k]) for k in UTM_FIELDS if k in merged)
 
-    def with_utm(self, target: Target, params: Params, path: Path) -> Target | None:
+    def with_utm(
+        self, target: Target, params: Params, path: Path, what: str = "the URL"
+    ) -> Target | None:
         """``target`` with the utm parameters added to its query (before any fragment),
         each value percent-encoded; one it already has with the same value is left as it
         is, one with another value is a clash (an error, None)."""
@@ -154,7 +156,7 @@ class UtmRules(Checker):
                     self.error(
                         "utm-clash",
                         path,
-                        f"the URL already has {name}={shown(present[name])}, and utm sets "
+                        f"{what} already has {name}={shown(present[name])}, and utm sets "
                         f"{key} to {shown(value)}",
                         f"remove {name} from the URL, or '{key}' from utm (or make them equal)",
                     )
@@ -166,7 +168,7 @@ class UtmRules(Checker):
         try:
             merged = parse_target(_added(target.url, added))
         except UrlError as exc:  # too long with the parameters
-            self.error(exc.rule, path, f"with its utm parameters: {exc}", exc.hint)
+            self.error(exc.rule, path, f"{what}, with its utm parameters added: {exc}", exc.hint)
             return None
         return Target(url=merged.url, display=_added(target.display, added))
 
