@@ -759,6 +759,7 @@ Examples:
   shortlinks add https://shop.example.com/winter --expires-in 2w --title "Winter sale"
   shortlinks add https://github.com/acme --slug gh
   shortlinks add https://example.com/x --alias x2 --tag campaign --dry-run
+  shortlinks add https://shop.example.com/spring --utm newsletter --utm-campaign spring
 """
 
 
@@ -778,6 +779,13 @@ Examples:
     multiple=True,
     help="With site.domains: a domain it lives on (repeatable; default: the first).",
 )
+@click.option("--utm", "utm_template", metavar="TEMPLATE", help="A utm template of site.utm.")
+@click.option("--utm-source", help="utm_source added to the target (the utm key).")
+@click.option("--utm-medium", help="utm_medium added to the target.")
+@click.option("--utm-campaign", help="utm_campaign added to the target.")
+@click.option("--utm-term", help="utm_term added to the target.")
+@click.option("--utm-content", help="utm_content added to the target.")
+@click.option("--utm-id", help="utm_id added to the target.")
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
 @_now_option("The instant --expires-in counts from.", hidden=True)
 def add(
@@ -793,6 +801,7 @@ def add(
     domains: tuple[str, ...],
     dry_run: bool,
     now: datetime | None,
+    **utm_options: str | None,
 ) -> None:
     """Add a link to the links file, keeping every other line of it as it is."""
     from . import qr as codes
@@ -805,8 +814,9 @@ def add(
         if expires_in:
             expires = adder.expires_in(expires_in, _clock(now), zone(linkset.site.timezone))
         names = tuple(_domain(linkset, d, str(file)).name for d in domains)
+        utm = adder.utm_given(utm_options)
         new = adder.NewLink(
-            url, slug, expires, starts, title, aliases=aliases, tags=tags, domains=names
+            url, slug, expires, starts, title, aliases=aliases, tags=tags, domains=names, utm=utm
         )
         text, used, problems = adder.add(file, new, linkset, lock.reserved(file))
     except adder.AddError as exc:

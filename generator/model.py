@@ -207,6 +207,8 @@ class Site:
     expired: Target | None = None
     # where an unknown slug goes once the 404 page's finder has nothing to offer
     not_found: Target | None = None
+    # named utm templates (site.utm): (name, ((field, value), ...)), as written
+    utm: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def base_url(self) -> str | None:

@@ -144,6 +144,12 @@ RULES: dict[str, str] = {
     "distributor-list": "distributors is missing or not a list of {code, name}",
     "distributor-code": "a distributor's code is not letters, digits, '-' or '_'",
     "duplicate-code": "two distributors of a campaign with one code",
+    # UTM on links (site.utm, a link's utm)
+    "utm-form": "a link's utm is neither a template's name nor a mapping, or is empty",
+    "utm-key": "a utm field other than source, medium, campaign, term, content, id",
+    "utm-value": "a utm value that is not text, or is empty",
+    "utm-template": "a utm template name that is not letters, digits, '-', '_', or not in site.utm",
+    "utm-clash": "the target already has a utm parameter with another value",
     # Across links
     "duplicate-slug": "a slug used twice (on one domain)",
     "slug-collision": "two slugs that differ only in letter case, width or trailing punctuation",

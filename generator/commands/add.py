@@ -63,6 +63,7 @@ OPTIONS = {
     "aliases": "--alias",
     "tags": "--tag",
     "domains": "--domain",
+    "utm": "--utm",
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN = re.compile(r"[^\W_][\w.~/@-]*")  # a letter or digit of any script first
@@ -87,6 +88,9 @@ class NewLink:
     tags: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()  # of site.domains; empty: the default one
     description: str | None = None
+    # the utm key: ("template", name) and (field, value) pairs, as --utm and --utm-<field>
+    # give them
+    utm: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,6 +253,7 @@ def entry_lines(
         or link.aliases
         or link.tags
         or link.domains
+        or link.utm
     )
     out = [Line("", entry, ((1, "slug"),))] if style.blank else []
     if simple and style.short:
@@ -270,10 +275,20 @@ def entry_lines(
         items = getattr(link, name)
         if items:
             values[name] = f"[{', '.join(plain(x) for x in items)}]"
+    if link.utm:
+        values["utm"] = utm_text(link.utm)
     rank = {name: i for i, name in enumerate(style.order)}
     for name in sorted(values, key=lambda n: rank.get(n, len(rank))):
         out.append(Line(f"{inner}{name}: {values[name]}", entry, ((1, name),)))
     return out
+
+
+def utm_text(utm: tuple[tuple[str, str], ...]) -> str:
+    """The utm key's value: a template's name alone, else a flow mapping (each value
+    plain when YAML reads it back as this text, else double-quoted)."""
+    if len(utm) == 1 and utm[0][0] == "template":
+        return plain(utm[0][1])
+    return "{" + ", ".join(f"{k}: {plain(v)}" for k, v in utm) + "}"
 
 
 def quoted(value: str, quote: str = '"') -> str:
@@ -300,6 +315,9 @@ def entry_values(link: NewLink) -> dict[str, Any]:
     for name in ("aliases", "tags", "domains"):
         if getattr(link, name):
             values[name] = list(getattr(link, name))
+    if link.utm:
+        given = dict(link.utm)
+        values["utm"] = given["template"] if list(given) == ["template"] else given
     return values
 
 
@@ -584,6 +602,16 @@ def as_given(
     ]
 
 
+def utm_given(options: dict[str, str | None]) -> tuple[tuple[str, str], ...]:
+    """The ``--utm`` (a template's name) and ``--utm-<field>`` options given, as the
+    ``utm`` of a NewLink: (field, value) pairs, the template first (click names them
+    ``utm_template``, ``utm_source``...)."""
+    order = ("template", "source", "medium", "campaign", "term", "content", "id")
+    return tuple(
+        (name, value) for name in order if (value := options.get(f"utm_{name}")) is not None
+    )
+
+
 def base_url(link: NewLink, site: Site) -> str | None:
     """Where the new link's short URL lives: its first domain, else the site's; None
     when the site names no domain (the URL is then only a path)."""
@@ -633,6 +661,8 @@ def _not_utf8(link: NewLink) -> list[Problem | OptionProblem]:
     out: list[Problem | OptionProblem] = []
     for name in OPTIONS:
         value = link.slug if name == "slug" else getattr(link, name)
+        if name == "utm":
+            value = tuple(v for _k, v in link.utm)
         for text in value if isinstance(value, tuple) else (value,):
             if isinstance(text, str):
                 try:

@@ -28,7 +28,7 @@ from .links import LinkRules
 
 # A campaign takes a link's keys but the ones that name one slug, and its own.
 CAMPAIGN_KEYS = (
-    *(k for k in LINK_KEYS if k != "aliases"),
+    *(k for k in LINK_KEYS if k not in ("aliases", "utm")),
     "slug",
     "utm",
     "ref",
@@ -86,7 +86,7 @@ class CampaignRules(LinkRules):
             )
         pattern = self.slug_pattern(data, path, name)
         params = self.tracking(data, path)
-        fields = self.link_fields(name, data, path, site, tz)
+        fields = self.link_fields(name, data, path, site, tz, own=("utm",))
         people = self.distributors(data.get("distributors"), path, name)
         if fields is None or pattern is None or params is None or people is None:
             return None

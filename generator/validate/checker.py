@@ -40,6 +40,7 @@ SITE_KEYS = (
     "analytics",
     "expired",
     "not_found",
+    "utm",
 )
 ANALYTICS_KEYS = ("provider", "site", "url")
 DOMAIN_KEYS = ("domain", "home")
@@ -62,6 +63,7 @@ LINK_KEYS = (
     "devices",
     "password",
     "analytics",
+    "utm",
 )
 MAX_TITLE = 300
 MAX_DESCRIPTION = 1000

@@ -22,11 +22,11 @@ from .checker import (
     LINK_KEYS,
     MAX_DESCRIPTION,
     MAX_TITLE,
-    Checker,
     _kind,
     _listed,
     did_you_mean,
 )
+from .utm import UtmRules
 
 MAX_PASSWORD = 200
 MIN_PASSWORD = 8  # shorter ones are warned of: the encrypted target is public
@@ -47,7 +47,7 @@ _PLATFORM_WORDS = {
 MAX_TAG = 50
 
 
-class LinkRules(Checker):
+class LinkRules(UtmRules):
     def links(self, raw: Any, site: Site) -> list[Link]:
         if raw is None:
             if "links" not in (self.doc.data or {}) and "campaigns" not in (self.doc.data or {}):
@@ -293,14 +293,15 @@ class LinkRules(Checker):
         return (site.domains[0].name,) if site.domains else ()
 
     def link_fields(
-        self, slug: Any, value: dict, path: Path, site: Site, tz: Any
+        self, slug: Any, value: dict, path: Path, site: Site, tz: Any, own: tuple[str, ...] = ()
     ) -> dict[str, Any] | None:
         """The keys of a link written out in full (or of a campaign), as Link's fields but
         its slug and line; None when it has no valid target. Each key is read by its own
-        checker (``KEY_CHECKS``), in the table's order; then the rules between keys."""
+        checker (``KEY_CHECKS``), in the table's order; then the rules between keys.
+        ``own``: keys the caller reads its own way (a campaign's ``utm``)."""
         keys = _Keys(slug, value, path, site, tz, _defaults(site))
         for key, check in KEY_CHECKS.items():
-            if key in value:
+            if key in value and key not in own:
                 check(self, keys)
         self.between_keys(keys)
         fields = keys.fields
@@ -437,6 +438,22 @@ class LinkRules(Checker):
                 at="key",
             )
         k.fields["counted"] = k.fields["counted"] and flag
+
+    def key_utm(self, k: _Keys) -> None:
+        # read last (LINK_KEYS): the url and the devices are known; 'expired' is left as
+        # written (docs/links-yaml.md, 'utm')
+        where = (*k.path, "utm")
+        params = self.link_utm(k.value["utm"], where, k.site)
+        target = k.fields["target"]
+        if not params or target is None:
+            return
+        k.fields["target"] = self.with_utm(target, params, where)
+        devices = []
+        for platform, device in k.fields["devices"]:
+            tracked = self.with_utm(device, params, where, f"the {platform} target")
+            if tracked is not None:
+                devices.append((platform, tracked))
+        k.fields["devices"] = tuple(devices)
 
     def tags(self, value: Any, path: Path) -> tuple[str, ...]:
         """Labels for people and tools (``shortlinks list --tag``); never part of a URL."""

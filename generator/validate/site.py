@@ -26,12 +26,12 @@ from .checker import (
     DOMAIN_KEYS,
     HOME_KEYS,
     SITE_KEYS,
-    Checker,
     did_you_mean,
 )
+from .utm import UtmRules
 
 
-class SiteRules(Checker):
+class SiteRules(UtmRules):
     def site(self, raw: Any) -> Site:
         if raw is None:
             return Site()
@@ -441,4 +441,5 @@ SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
     "deny_domains": lambda c, d: {"deny_domains": c.domains(d, "deny_domains")},
     "expired": lambda c, d: {"expired": c.fallback(d["expired"], ("site", "expired"))},
     "not_found": lambda c, d: {"not_found": c.fallback(d["not_found"], ("site", "not_found"))},
+    "utm": lambda c, d: {"utm": c.utm_templates(d["utm"])},
 }

@@ -38,9 +38,14 @@ site:
   domain: go.example.com
   timezone: Asia/Shanghai
   qr: files  # the per-link files as well: the preview draws its code either way
+  utm:
+    newsletter: {{source: newsletter, medium: email}}
 links:
   plain: {target}/plain
   withquery: {target}/q?utm_source=chat
+  news:
+    url: {target}/news?lang=en
+    utm: {{template: newsletter, campaign: spring, content: a b}}
   frag: {target}/doc#install
   fixed:
     url: {target}/fixed?lang=en
@@ -100,6 +105,12 @@ CASES = [
     ("/plain?a=1&b=x%20y", "/plain?a=1&b=x%20y"),
     ("/plain#top", "/plain#top"),
     ("/withquery?a=1", "/q?utm_source=chat&a=1"),
+    # utm merged into the target at build, the visitor's query after it
+    (
+        "/news?a=1&b=x%20y",
+        "/news?lang=en&utm_source=newsletter&utm_medium=email&utm_campaign=spring"
+        "&utm_content=a%20b&a=1&b=x%20y",
+    ),
     ("/frag?a=1#mine", "/doc?a=1#install"),  # the target's fragment wins
     ("/fixed?a=1", "/fixed?lang=en"),  # forward_query: false
     ("/promo?x=2", "/sale?x=2"),  # an alias

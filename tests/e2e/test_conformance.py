@@ -213,8 +213,9 @@ def test_docs_name_the_engine_and_version_that_was_run(engine: Engine) -> None:
 # docs/hosts.md, so that a change that quietly drops (or adds) rules fails. Every other
 # path must be answered by its page, which the engine tests check.
 _EVERY_REDIRECT = {
-    "/", "/temp", "/perm", "/p308", "/t307", "/withq", "/frag", "/fixed", "/noq", "/permfixed",
-    "/sale", "/promo", "/特卖", "/优惠券", "/moved", "/dollar", "/team/docs", "/long", "/huge",
+    "/", "/temp", "/perm", "/p308", "/t307", "/withq", "/frag", "/news", "/fixed", "/noq",
+    "/permfixed", "/sale", "/promo", "/特卖", "/优惠券", "/moved", "/dollar", "/team/docs",
+    "/long", "/huge",
 }  # fmt: skip
 _GONE = {"/gone", "/过期"}
 _REDIRECTS_FILE = {
@@ -401,8 +402,9 @@ def test_paths_around_a_slug_get_one_answer_on_every_engine(
 
 
 # The forwarding links of the fixture: a target without a query, with one, with a
-# fragment, the home redirect, a Unicode slug to an escaped target.
-FORWARDING = ("/temp", "/withq", "/frag", "/", "/优惠券")
+# fragment, with utm parameters merged in, the home redirect, a Unicode slug to an escaped
+# target.
+FORWARDING = ("/temp", "/withq", "/frag", "/news", "/", "/优惠券")
 
 
 def test_the_visitors_query_reaches_the_target_byte_for_byte(
