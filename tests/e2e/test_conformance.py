@@ -92,11 +92,10 @@ def fixture_site() -> Iterator[tuple[Path, Plan]]:
     shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module", params=sorted(STARTERS))
-def engine(request: pytest.FixtureRequest, fixture_site: tuple[Path, Plan]) -> Iterator[Engine]:
-    name = request.param
-    site, _plan = fixture_site
-    work = Path(tempfile.mkdtemp(prefix=f"shortlinks-{name}-"))
+def _serving(name: str, site: Path, prefix: str) -> Iterator[Engine]:
+    """Engine ``name`` serving ``site`` from a work folder of its own, stopped and removed
+    after (kept with SHORTLINKS_KEEP_LOGS=1); missing, it fails under CI and skips else."""
+    work = Path(tempfile.mkdtemp(prefix=f"{prefix}{name}-"))
     work.chmod(0o755)
     try:
         eng = STARTERS[name](site, work)
@@ -109,6 +108,11 @@ def engine(request: pytest.FixtureRequest, fixture_site: tuple[Path, Plan]) -> I
     eng.stop()
     if os.environ.get("SHORTLINKS_KEEP_LOGS") != "1":
         shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=sorted(STARTERS))
+def engine(request: pytest.FixtureRequest, fixture_site: tuple[Path, Plan]) -> Iterator[Engine]:
+    yield from _serving(request.param, fixture_site[0], "shortlinks-")
 
 
 def paths_of(plan: Plan) -> list[str]:
@@ -547,20 +551,7 @@ def fallbacks_site() -> Iterator[tuple[Path, Plan]]:
 def fallbacks_engine(
     request: pytest.FixtureRequest, fallbacks_site: tuple[Path, Plan]
 ) -> Iterator[Engine]:
-    name = request.param
-    site, _plan = fallbacks_site
-    work = Path(tempfile.mkdtemp(prefix=f"shortlinks-fallbacks-{name}-"))
-    work.chmod(0o755)
-    try:
-        eng = STARTERS[name](site, work)
-    except Missing as exc:
-        message = f"{exc} is not installed (the README's test command installs it)"
-        if STRICT:
-            pytest.fail(message)
-        pytest.skip(message)
-    yield eng
-    eng.stop()
-    shutil.rmtree(work, ignore_errors=True)
+    yield from _serving(request.param, fallbacks_site[0], "shortlinks-fallbacks-")
 
 
 def test_with_fallbacks_every_path_behaves_and_unknown_ones_get_the_404_page(
