@@ -235,6 +235,10 @@ class Pages:
             devices={p: t.url for p, t in link.devices}
             if link is not None and link.devices
             else None,
+            # matched in lower case (tags ignore case: RFC 5646, 2.1.1)
+            languages={g.lower(): t.url for g, t in link.languages}
+            if link is not None and link.languages
+            else None,
             forward_query=forward_query,
             expires_ms=None if expires is None else self._ms(expires),
             expired_url=expired.url if expired else None,
