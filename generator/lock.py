@@ -353,8 +353,9 @@ Published = tuple[str, str, str | None, tuple[object, ...]]
 def _published(linkset: LinkSet) -> Iterator[Published]:
     """(name, target, repoint_from, its path in links.yaml) of every slug and alias, of
     each of their device targets (``slug:ios``), language targets (``slug:lang:zh``) and
-    expired targets (``slug:expired``), and of the site's root (``/``). With several domains every name says its domain
-    (``slug@domain``), the default's too: reordering the list moves nothing."""
+    expired targets (``slug:expired``), and of the site's root (``/``). With several
+    domains every name says its domain (``slug@domain``), the default's too: reordering
+    the list moves nothing."""
     several = len(linkset.site.domains) > 1
     for link in linkset.links:
         moved = link.repoint_from.url if link.repoint_from else None

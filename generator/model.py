@@ -134,8 +134,9 @@ class Link:
         """Served by its page, never by an edge rule, while active: crawlers read a card
         only from a page (they follow an HTTP redirect to the target and read the
         target's tags); the in-app-browser hint and the device choice need the visitor's
-        user agent, and the language choice its languages; a password is asked by the page (no rule may hold the target); and a
-        counted click is counted by the page's beacon."""
+        user agent, and the language choice its languages (no edge rule matches them yet);
+        a password is asked by the page (no rule may hold the target); and a counted click
+        is counted by the page's beacon."""
         return (
             self.has_card
             or self.open_in_browser
