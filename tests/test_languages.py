@@ -1,0 +1,188 @@
+"""Language targets (``languages:``): the tags check accepts, what links.lock records, and
+where the link's page sends a visitor by navigator.languages (run in node, the page's own
+script; tests/e2e/test_browser.py runs it in Chromium)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import languages as tags
+from generator.build import build
+from generator.load import load_text
+from generator.lock import _published
+from generator.validate import validate
+from tests.conftest import NOW
+from tests.test_properties import csp_matches_inline_code, parse_html, redirect_page
+
+LINKS = """\
+site:
+  domain: go.example.com
+links:
+  app:
+    url: https://example.com/app
+    devices: {ios: https://example.com/ios}
+    languages:
+      zh: https://example.com/zh
+      zh-tw: https://example.com/tw
+      zh-Hant: https://example.com/hant
+  docs:
+    url: https://example.com/docs
+    languages: {ja: https://example.com/ja, fil: https://example.com/fil}
+    utm: {source: short}
+"""
+
+CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120"
+IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile"
+
+
+def linkset_of(text: str):  # type: ignore[no-untyped-def]
+    doc, problems = load_text(text)
+    assert doc is not None, problems
+    linkset, problems = validate(doc)
+    return linkset, problems
+
+
+@pytest.mark.parametrize(
+    ("written", "tag"),
+    [
+        ("zh", "zh"),
+        ("ZH-tw", "zh-TW"),
+        ("zh-hant-tw", "zh-Hant-TW"),
+        ("es-419", "es-419"),
+        ("yue", "yue"),
+        ("xx", None),  # no ISO 639-1 code
+        ("zh_TW", None),
+        ("chinese", None),
+        ("zh-TWN", None),
+        ("", None),
+        (12, None),
+    ],
+)
+def test_a_tag_is_read_in_its_canonical_case_or_refused(written: object, tag: str | None) -> None:
+    assert tags.canonical(written) == tag
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("zh_TW", "zh-TW"), ("Chinese", "zh"), ("cn", "zh"), ("jp", "ja"), ("xx", None)],
+)
+def test_check_says_which_tag_was_meant(written: str, meant: str | None) -> None:
+    _, problems = linkset_of(
+        f"links:\n  a:\n    url: https://e.example/\n    languages:\n      {written}: https://e.example/x\n"
+    )
+    (problem,) = problems
+    assert (problem.line, problem.column, problem.rule) == (5, 7, "language-tag")
+    assert problem.message == f"'{written}' in languages is no language tag"
+    assert (problem.hint == f"did you mean '{meant}'?") == (meant is not None)
+
+
+def test_the_targets_keep_their_order_in_canonical_case_and_take_the_utm() -> None:
+    linkset, problems = linkset_of(LINKS)
+    assert problems == []
+    app, docs = linkset.links
+    assert [(g, t.url) for g, t in app.languages] == [
+        ("zh", "https://example.com/zh"),
+        ("zh-TW", "https://example.com/tw"),
+        ("zh-Hant", "https://example.com/hant"),
+    ]
+    assert [t.url for _, t in docs.languages] == [
+        "https://example.com/ja?utm_source=short",
+        "https://example.com/fil?utm_source=short",
+    ]
+    assert app.needs_page and docs.needs_page
+
+
+def test_links_lock_records_each_language_target_as_a_published_name() -> None:
+    linkset, _ = linkset_of(LINKS)
+    names = {name: url for name, url, _, _ in _published(linkset)}
+    assert names["app:lang:zh"] == "https://example.com/zh"
+    assert names["app:lang:zh-TW"] == "https://example.com/tw"
+    assert names["app:ios"] == "https://example.com/ios"
+    assert names["docs:lang:ja"] == "https://example.com/ja?utm_source=short"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    root = tmp_path_factory.mktemp("languages")
+    (root / "links.yaml").write_text(LINKS, encoding="utf-8")
+    result = build(root / "links.yaml", root / "_site", NOW)
+    assert result.written, result.problems
+    return {p.name: p.read_bytes() for p in (root / "_site").glob("*.html")}
+
+
+def test_the_page_carries_the_targets_in_lower_case_under_its_csp(
+    built: dict[str, bytes],
+) -> None:
+    page = redirect_page(built["app.html"], "app.html")
+    assert page["refresh"] == page["canonical"] == "https://example.com/app"  # no script
+    assert page["script"] == [
+        "https://example.com/app",
+        {"ios": "https://example.com/ios"},
+        {
+            "zh": "https://example.com/zh",
+            "zh-tw": "https://example.com/tw",
+            "zh-hant": "https://example.com/hant",
+        },
+    ]
+    for name in ("app.html", "docs.html"):
+        csp_matches_inline_code(parse_html(built[name], name), name)
+
+
+def visit(page: bytes, languages: list[str], agent: str = CHROME, search: str = "") -> str:
+    """Where the page's script sends a visitor (node, with the browser's globals stubbed)."""
+    (script,) = parse_html(page, "page").iter("script")
+    harness = (
+        f"var navigator={{languages:{json.dumps(languages)},userAgent:{json.dumps(agent)},"
+        "maxTouchPoints:0};"
+        f"var location={{search:{json.dumps(search)},hash:'',replace:function(u){{"
+        "process.stdout.write(u)}};" + (script.text or "")
+    )
+    node = shutil.which("node")
+    if node is None:  # under CI the test must fail, not pass unseen
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("node is not installed")
+    return subprocess.run(
+        [node, "-e", harness], capture_output=True, text=True, check=True, timeout=30
+    ).stdout
+
+
+@pytest.mark.parametrize(
+    ("wanted", "goes"),
+    [
+        (["zh-TW"], "https://example.com/tw"),  # the exact tag
+        (["zh-tw", "en"], "https://example.com/tw"),  # case ignored
+        (["zh-CN"], "https://example.com/zh"),  # its primary subtag
+        (["zh-Hant-HK"], "https://example.com/hant"),  # the tag less its last subtag first
+        (["en-US", "zh-CN"], "https://example.com/zh"),  # the first of the visitor's that has one
+        (["en-US", "fr"], "https://example.com/app"),  # none: the link's url
+        ([], "https://example.com/app"),
+    ],
+)
+def test_the_page_goes_to_the_first_wanted_language_it_has(
+    built: dict[str, bytes], wanted: list[str], goes: str
+) -> None:
+    assert visit(built["app.html"], wanted) == goes
+
+
+def test_a_device_target_wins_over_a_language_target(built: dict[str, bytes]) -> None:
+    assert visit(built["app.html"], ["zh-TW"], IPHONE) == "https://example.com/ios"
+
+
+def test_a_three_letter_tag_is_no_two_letter_one_cut_short(built: dict[str, bytes]) -> None:
+    # 'fil' (Filipino) must not be read as 'fi' (Finnish), nor 'fi' as 'fil'
+    page = built["docs.html"]
+    assert visit(page, ["fil-PH"], search="?x=1") == "https://example.com/fil?utm_source=short&x=1"
+    assert visit(page, ["fi"]) == "https://example.com/docs?utm_source=short"
+
+
+def test_check_refuses_a_password_with_languages(tmp_path: Path) -> None:
+    _, problems = linkset_of(
+        "links:\n  a:\n    url: https://e.example/\n    password: correct-horse\n"
+        "    languages: {zh: https://e.example/zh}\n"
+    )
+    assert [p.rule for p in problems] == ["password-languages"]
