@@ -186,3 +186,28 @@ def test_check_refuses_a_password_with_languages(tmp_path: Path) -> None:
         "    languages: {zh: https://e.example/zh}\n"
     )
     assert [p.rule for p in problems] == ["password-languages"]
+
+
+def test_a_language_target_added_to_a_published_link_is_a_move(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    links = tmp_path / "links.yaml"
+    head = "site:\n  domain: go.example.com\nlinks:\n"
+    links.write_text(head + "  app: https://example.com/app\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["lock", str(links)]).exit_code == 0
+    moved = "  app:\n    url: https://example.com/app\n    languages:\n      ZH: https://evil.example.net/\n"
+    links.write_text(head + moved, encoding="utf-8")
+    result = runner.invoke(main, ["check", str(links)])
+    assert result.exit_code == 1
+    assert (
+        "links.yaml:7:7: error: 'app:lang:zh' was published pointing to https://example.com/app"
+        in result.output
+    )
+    links.write_text(head + moved + "    repoint_from: https://example.com/app\n", encoding="utf-8")
+    assert runner.invoke(main, ["lock", str(links)]).exit_code == 0
+    assert "app:lang:zh https://evil.example.net/\n" in (tmp_path / "links.lock").read_text()
+    result = runner.invoke(main, ["check", str(links)])
+    assert result.exit_code == 0 and "warning: 'app:lang:zh' was moved" in result.output
