@@ -211,3 +211,19 @@ def test_a_language_target_added_to_a_published_link_is_a_move(tmp_path: Path) -
     assert "app:lang:zh https://evil.example.net/\n" in (tmp_path / "links.lock").read_text()
     result = runner.invoke(main, ["check", str(links)])
     assert result.exit_code == 0 and "warning: 'app:lang:zh' was moved" in result.output
+
+
+def test_diff_shows_a_language_target_added(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    (tmp_path / "a.yaml").write_text("links:\n  app: https://example.com/app\n")
+    (tmp_path / "b.yaml").write_text(
+        "links:\n  app:\n    url: https://example.com/app\n"
+        "    languages: {zh-tw: https://example.com/tw}\n"
+    )
+    result = CliRunner().invoke(main, ["diff", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")])
+    assert result.output.splitlines()[0] == (
+        "~ app  languages: (none) -> zh-TW: https://example.com/tw"
+    )
