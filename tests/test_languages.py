@@ -5,8 +5,6 @@ script; tests/e2e/test_browser.py runs it in Chromium)."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from generator.build import build
 from generator.load import load_text
 from generator.lock import _published
 from generator.validate import validate
-from tests.conftest import NOW
+from tests.conftest import NOW, require_tool
 from tests.test_properties import csp_matches_inline_code, parse_html, redirect_page
 
 LINKS = """\
@@ -113,7 +111,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     (root / "links.yaml").write_text(LINKS, encoding="utf-8")
     result = build(root / "links.yaml", root / "_site", NOW)
     assert result.written, result.problems
-    return {p.name: p.read_bytes() for p in (root / "_site").glob("*.html")}
+    site = root / "_site"
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
 def test_the_page_carries_the_targets_in_lower_case_under_its_csp(
@@ -143,9 +142,7 @@ def visit(page: bytes, languages: list[str], agent: str = CHROME, search: str = 
         f"var location={{search:{json.dumps(search)},hash:'',replace:function(u){{"
         "process.stdout.write(u)}};" + (script.text or "")
     )
-    node = shutil.which("node")
-    if node is None:  # under CI the test must fail, not pass unseen
-        (pytest.fail if os.environ.get("CI") else pytest.skip)("node is not installed")
+    node = require_tool("node")
     return subprocess.run(
         [node, "-e", harness], capture_output=True, text=True, check=True, timeout=30
     ).stdout
@@ -227,3 +224,36 @@ def test_diff_shows_a_language_target_added(tmp_path: Path) -> None:
     assert result.output.splitlines()[0] == (
         "~ app  languages: (none) -> zh-TW: https://example.com/tw"
     )
+
+
+LANGUAGE_ITEMS = [
+    "zh: https://example.com/zh",
+    "zh-TW: https://example.com/tw",
+    "zh-Hant: https://example.com/hant",
+]
+
+
+def test_the_preview_lists_every_language_target(built: dict[str, bytes], tmp_path: Path) -> None:
+    from generator.pages import environment
+    from generator.plan import make_plan
+    from generator.write import write_site
+    from tests.sites import render_site
+    from tests.test_previews import draw, record_of, text_of
+    from tests.test_properties import no_qr
+
+    assert record_of(built, "app")["G"] == [  # type: ignore[index]
+        ["zh", "https://example.com/zh", "https://example.com/zh"],
+        ["zh-TW", "https://example.com/tw", "https://example.com/tw"],
+        ["zh-Hant", "https://example.com/hant", "https://example.com/hant"],
+    ]
+    site = tmp_path / "_site"
+    write_site(site, {k: v for k, v in built.items() if not k.startswith(".")})
+    main = draw(site, "/app+")["main"]
+    lists = [node for node in main[2:] if node[0] == "ul"]
+    assert [text_of(li) for li in lists[1][2:]] == LANGUAGE_ITEMS
+    linkset, _ = linkset_of(LINKS.replace("site:\n", "site:\n  preview: files\n", 1))
+    files = render_site(make_plan(linkset, NOW), environment(), qr_codes=no_qr).files
+    root = parse_html(files["app+.html"], "app+.html")  # a preview page a link
+    items = ["".join(li.itertext()) for li in root.iter("li")]
+    assert items[1:] == LANGUAGE_ITEMS
+    csp_matches_inline_code(root, "app+.html")
