@@ -257,3 +257,12 @@ def test_the_preview_lists_every_language_target(built: dict[str, bytes], tmp_pa
     items = ["".join(li.itertext()) for li in root.iter("li")]
     assert items[1:] == LANGUAGE_ITEMS
     csp_matches_inline_code(root, "app+.html")
+
+
+def test_the_build_says_what_languages_cost(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(LINKS, encoding="utf-8")
+    result = build(tmp_path / "links.yaml", tmp_path / "_site", NOW)
+    assert (
+        "2 link(s) with 'languages' answered by their page on every host (a page instead of "
+        "an edge rule: it reads the visitor's navigator.languages)"
+    ) in result.notes
