@@ -266,3 +266,12 @@ def test_the_build_says_what_languages_cost(tmp_path: Path) -> None:
         "2 link(s) with 'languages' answered by their page on every host (a page instead of "
         "an edge rule: it reads the visitor's navigator.languages)"
     ) in result.notes
+
+
+def test_targets_asks_each_language_target() -> None:
+    from generator.commands.targets import places
+
+    linkset, _ = linkset_of(LINKS)
+    found = [(p.name, p.url) for p in places(linkset, NOW)]
+    assert ("app:lang:zh-TW", "https://example.com/tw") in found
+    assert ("docs:lang:fil", "https://example.com/fil?utm_source=short") in found
