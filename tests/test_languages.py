@@ -275,3 +275,34 @@ def test_targets_asks_each_language_target() -> None:
     found = [(p.name, p.url) for p in places(linkset, NOW)]
     assert ("app:lang:zh-TW", "https://example.com/tw") in found
     assert ("docs:lang:fil", "https://example.com/fil?utm_source=short") in found
+
+
+def test_a_campaigns_language_targets_carry_each_distributors_parameters() -> None:
+    linkset, problems = linkset_of(
+        "links: {}\ncampaigns:\n  c:\n    url: https://example.com/c\n"
+        "    languages: {zh: https://example.com/c-zh}\n    distributors: [a01]\n"
+    )
+    assert [p.rule for p in problems if p.is_error] == []
+    (link,) = [link for link in linkset.links if link.campaign == "c"]
+    assert [(g, t.url) for g, t in link.languages] == [
+        ("zh", "https://example.com/c-zh?utm_source=a01&utm_medium=distributor&utm_campaign=c")
+    ]
+
+
+def test_a_language_target_back_to_its_own_link_is_a_loop() -> None:
+    _, problems = linkset_of(
+        "site:\n  domain: go.example.com\nlinks:\n  app:\n    url: https://example.com/app\n"
+        "    languages:\n      zh-tw: https://go.example.com/app\n"
+        "      ja: https://go.example.com/docs\n  docs: https://example.com/docs\n"
+    )
+    said = [(p.line, p.column, p.rule, p.message) for p in problems]
+    assert said == [
+        (7, 14, "redirect-loop", "redirect loop: app (zh-TW) -> app"),
+        (
+            8,
+            11,
+            "redirect-chain",
+            "the ja target of 'app' is another short link ('docs'), which costs visitors an "
+            "extra hop",
+        ),
+    ]
