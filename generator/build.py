@@ -724,6 +724,12 @@ def _header(
     against the caps of the hosts (limits.py): ``limits.DoesNotFit`` when one cannot take
     them (or, under --strict, comes near a cap), and nothing is put in place."""
     result.notes = list(report.notes)
+    languages = sum(1 for link in plan.links if link.languages)
+    if languages:  # docs/hosts.md: no edge rule matches the visitor's languages yet
+        result.notes.append(
+            f"{languages} link(s) with 'languages' answered by their page on every host (a "
+            "page instead of an edge rule: it reads the visitor's navigator.languages)"
+        )
     result.rules = dict(report.rules)
     chosen = bool(job.hosts or plan.site.hosts)
     where = replace(job.where, domain=domain)

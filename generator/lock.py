@@ -30,6 +30,8 @@ Names. Each reads one way only: a slug has none of '@' and ':' and never starts 
 
 - ``slug``: a slug or alias, where it sends visitors while active (its ``url``);
 - ``slug:platform`` (``app:ios``): a link's target for one device (``devices``);
+- ``slug:lang:tag`` (``app:lang:zh-TW``): a link's target for one language (``languages``),
+  the tag in its canonical case (compared ignoring case, as tags are);
 - ``slug:expired``: where it sends visitors once it has expired (its ``expired`` URL). A
   link that expires without one answers with its expired page, which sends nobody
   anywhere, so it needs no line;
@@ -89,6 +91,7 @@ HEADER = """\
 
 ROOT = "/"  # the name of the site's root: no slug starts with '/'
 EXPIRED = "expired"  # the variant of a slug once it has expired: no platform is called so
+LANG = "lang:"  # before a language tag: 'slug:lang:zh' (a platform has no ':')
 
 
 @functools.lru_cache(maxsize=1024)
@@ -349,9 +352,10 @@ Published = tuple[str, str, str | None, tuple[object, ...]]
 
 def _published(linkset: LinkSet) -> Iterator[Published]:
     """(name, target, repoint_from, its path in links.yaml) of every slug and alias, of
-    each of their device targets (``slug:ios``) and expired targets (``slug:expired``),
-    and of the site's root (``/``). With several domains every name says its domain
-    (``slug@domain``), the default's too: reordering the list moves nothing."""
+    each of their device targets (``slug:ios``), language targets (``slug:lang:zh``) and
+    expired targets (``slug:expired``), and of the site's root (``/``). With several
+    domains every name says its domain (``slug@domain``), the default's too: reordering
+    the list moves nothing."""
     several = len(linkset.site.domains) > 1
     for link in linkset.links:
         moved = link.repoint_from.url if link.repoint_from else None
@@ -368,6 +372,10 @@ def _published(linkset: LinkSet) -> Iterator[Published]:
                 for platform, target in link.devices:
                     where = (*link.path, "devices", platform)
                     yield f"{slug}{on}:{platform}", target.url, moved, where
+                for tag, target in link.languages:
+                    # at 'languages': its key may be spelt in another case than the tag
+                    where = (*link.path, "languages")
+                    yield f"{slug}{on}:{LANG}{tag}", target.url, moved, where
                 if ends is not None:
                     yield f"{slug}{on}:{EXPIRED}", ends, moved, (*ends_at, "expired")
     yield from _roots(linkset.site)

@@ -109,6 +109,9 @@ class Link:
     # per-platform targets, chosen on its page by user agent: (platform, target), in
     # PLATFORMS order; the link's own target serves every other visitor
     devices: tuple[tuple[str, Target], ...] = ()
+    # per-language targets, chosen on its page by navigator.languages: (BCP 47 tag, as
+    # written in its canonical case, target), in the order written; a device target wins
+    languages: tuple[tuple[str, Target], ...] = ()
     password: str | None = None  # its page asks for it; the target is only stored encrypted
     counted: bool = False  # its page sends one analytics beacon (site.analytics)
     campaign: str | None = None  # the campaign that made it (campaigns:), and for whom
@@ -131,12 +134,14 @@ class Link:
         """Served by its page, never by an edge rule, while active: crawlers read a card
         only from a page (they follow an HTTP redirect to the target and read the
         target's tags); the in-app-browser hint and the device choice need the visitor's
-        user agent; a password is asked by the page (no rule may hold the target); and a
-        counted click is counted by the page's beacon."""
+        user agent, and the language choice its languages (no edge rule matches them yet);
+        a password is asked by the page (no rule may hold the target); and a counted click
+        is counted by the page's beacon."""
         return (
             self.has_card
             or self.open_in_browser
             or bool(self.devices)
+            or bool(self.languages)
             or self.password is not None
             or self.counted
         )

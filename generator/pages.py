@@ -235,6 +235,10 @@ class Pages:
             devices={p: t.url for p, t in link.devices}
             if link is not None and link.devices
             else None,
+            # matched in lower case (tags ignore case: RFC 5646, 2.1.1)
+            languages={g.lower(): t.url for g, t in link.languages}
+            if link is not None and link.languages
+            else None,
             forward_query=forward_query,
             expires_ms=None if expires is None else self._ms(expires),
             expired_url=expired.url if expired else None,
@@ -350,6 +354,7 @@ class Pages:
         base = self.plan.site.base_url
         short_url = f"{base}/{quote_path(entry.slug)}" if base else None
         devices: dict[str, Target] | None = None
+        languages: tuple[tuple[str, Target], ...] | None = None
         locked = False
         if entry.state is State.scheduled:
             target, state_text = None, self.t["preview_starts"]
@@ -363,6 +368,7 @@ class Pages:
             locked = link.password is not None
             target = None if locked else link.target
             devices = dict(link.devices) if link.devices and not locked else None
+            languages = link.languages or None  # never with a password (validation)
             state_text = (
                 self.t["preview_expires"].format(when=self._when(link.expires, end=True))
                 if link.expires
@@ -377,6 +383,7 @@ class Pages:
             short_url=short_url,
             target=target,
             devices=devices,
+            languages=languages,
             locked=locked,
             title=link.title,
             description=link.description,
@@ -413,11 +420,12 @@ class Pages:
 
     def preview_record(self, entry: Entry) -> dict[str, object]:
         """What the shared preview shows of one slug (templates/preview_shared.js reads it):
-        the slug ``s``, title ``t``, description ``d``; the target ``u`` and device targets
-        ``D`` only while the link is active at build time and has no password (``l``); the
-        start and expiry instants (``a``, ``e``: the visitor's clock picks the state) with
-        their text (``A``, ``E``), and the public ``expired`` URL ``x``. Targets as [URL,
-        display]. What the per-link preview page (``preview``) keeps unpublished stays so."""
+        the slug ``s``, title ``t``, description ``d``; the target ``u``, device targets
+        ``D`` and language targets ``G`` only while the link is active at build time and
+        has no password (``l``); the start and expiry instants (``a``, ``e``: the visitor's
+        clock picks the state) with their text (``A``, ``E``), and the public ``expired``
+        URL ``x``. Targets as [URL, display]. What the per-link preview page (``preview``)
+        keeps unpublished stays so."""
         link = entry.link
         record: dict[str, object] = {"s": entry.slug}
         if link.title:
@@ -430,6 +438,8 @@ class Pages:
             record["u"] = [link.target.url, link.target.display]
             if link.devices:
                 record["D"] = [[p, t.url, t.display] for p, t in link.devices]
+            if link.languages:
+                record["G"] = [[g, t.url, t.display] for g, t in link.languages]
         if link.starts is not None:
             record["a"], record["A"] = _ms(link.starts), self._when(link.starts)
         if link.expires is not None:
@@ -457,6 +467,11 @@ class Pages:
             out.append(f'"D":[{devices}]')
         if expires is not None:
             out.append(f'"E":{text(when(expires, end=True))}')
+        if active and link.languages:
+            langs = ",".join(
+                f"[{text(g)},{text(t.url)},{text(t.display)}]" for g, t in link.languages
+            )
+            out.append(f'"G":[{langs}]')
         if starts is not None:
             out.append(f'"a":{self._ms(starts)}')
         if link.description:
@@ -493,6 +508,7 @@ class Pages:
             "expired": t["preview_expired"],
             "starts": t["preview_starts"],
             "devices": t["preview_devices"],
+            "languages": t["preview_languages"],
             "locked": t["preview_locked"],
             "not_found_title": t["not_found_title"],
             "not_found_heading": t["not_found_heading"],

@@ -97,7 +97,7 @@ def test_a_file_without_campaigns_lists_no_campaign_fields_in_csv() -> None:
 # Every key of a row of `list --format json`, in order, as docs/cli.md lists them.
 JSON_KEYS = [
     "slug", "url", "state", "left", "starts", "expires", "title", "description", "status",
-    "aliases", "tags", "domains", "devices", "expired", "password", "forward_query",
+    "aliases", "tags", "domains", "devices", "languages", "expired", "password", "forward_query",
     "open_in_browser", "campaign", "distributor_code", "distributor_name",
 ]  # fmt: skip
 
@@ -119,6 +119,7 @@ def test_json_gives_machine_values_every_key_on_every_row() -> None:
         "tags": ["winter"],
         "domains": [],
         "devices": [],
+        "languages": [],
         "expired": None,
         "password": False,
         "forward_query": True,
@@ -151,6 +152,8 @@ links:
     devices:
       ios: https://apps.apple.com/app/id1
       android: https://play.google.com/store/apps/details?id=a
+    languages:
+      zh-tw: https://a.example/tw
     forward_query: false
     open_in_browser: true
   secret:
@@ -173,6 +176,7 @@ links:
         {"platform": "ios", "url": "https://apps.apple.com/app/id1"},
         {"platform": "android", "url": "https://play.google.com/store/apps/details?id=a"},
     ]
+    assert app["languages"] == [{"language": "zh-TW", "url": "https://a.example/tw"}]
     assert (app["forward_query"], app["open_in_browser"], app["password"]) == (False, True, False)
     assert rows["secret"]["password"] is True
     assert "open sesame" not in json.dumps(rows)

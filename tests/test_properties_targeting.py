@@ -5,8 +5,8 @@ a second domain (whose links must stay in its own folder).
 
 Same budget and profiles as tests/test_properties.py (derandomized in CI, ``deep`` for a
 local hunt), and its readers: every page parses under html5lib's strict mode and its
-policy lists exactly its own inline code; a device target comes back exactly from the
-page's script; a password link's target and its device targets are in no file of the
+policy lists exactly its own inline code; a device or language target comes back exactly
+from the page's script; a password link's target and its device targets are in no file of the
 site; a distributor's name is in no file of the site; a campaign link's target is its
 campaign's url with that distributor's parameters, decoded exactly.
 """
@@ -151,3 +151,44 @@ def test_device_password_and_campaign_values_stay_where_they_belong(
         else:
             assert ("utm_source", code) in pairs and ("utm_campaign", "c") in pairs
         assert link.slug == f"c-{code}"
+
+
+TAGS = ("zh", "zh-TW", "zh-Hant", "en-GB", "yue", "es-419")
+
+
+@st.composite
+def language_files(draw: st.DrawFn) -> str:
+    """A links file with a language link of untrusted targets, maybe device targets too."""
+    target = targets(refusable=False)
+    chosen = draw(st.lists(st.sampled_from(TAGS), min_size=1, max_size=4, unique=True))
+    lines = [
+        "site:",
+        "  domain: go.example.com",
+        "links:",
+        "  app:",
+        f"    url: {yq(draw(target))}",
+    ]
+    if draw(st.booleans()):
+        lines += ["    devices:", f"      ios: {yq(draw(target))}"]
+    lines += ["    languages:", *(f"      {tag}: {yq(draw(target))}" for tag in chosen)]
+    return "\n".join(lines) + "\n"
+
+
+@settings(PROFILE, max_examples=max(60, PROFILE.max_examples // 4))
+@given(text=language_files())
+def test_language_targets_come_back_exactly_from_the_pages_script(text: str) -> None:
+    result = checked(text)
+    if not result.ok:
+        assert result.errors
+        return
+    linkset = result.linkset
+    assert linkset is not None
+    (app,) = linkset.links
+    site = render(make_plan(linkset, NOW))
+    for name, data in site.files.items():
+        if name.endswith(".html"):
+            csp_matches_inline_code(parse_html(data, name), name)
+    (script,) = parse_html(site.files["app.html"], "app.html").iter("script")
+    args = script_args(script.text or "")
+    assert args[0] == app.target.url
+    assert args[-1] == {tag.lower(): t.url for tag, t in app.languages}

@@ -40,6 +40,7 @@ FIELDS = (
     "open_in_browser",
     "domains",
     "devices",
+    "languages",
     "password",
     "counted",
 )
@@ -122,7 +123,7 @@ def _goes(link: Link) -> str:
 
 def _value(link: Link, name: str, tz: object) -> str:
     value = getattr(link, name)
-    if name == "devices":
+    if name in ("devices", "languages"):
         return ", ".join(f"{p}: {t.url}" for p, t in value)
     if name == "password":  # the file holds it in the clear; the summary does not repeat it
         return f"(set, {hashlib.sha256(value.encode()).hexdigest()[:6]})" if value else ""

@@ -154,6 +154,8 @@ def _link_places(link: Link, now: datetime) -> Iterator[Place]:
         yield Place(name, link.target.url)
         for platform, target in link.devices:
             yield Place(f"{name}:{platform}", target.url)
+        for tag, target in link.languages:
+            yield Place(f"{name}:lang:{tag}", target.url)
     if link.expires is not None and link.expired is not None:
         yield Place(f"{name}:expired", link.expired.url)
 

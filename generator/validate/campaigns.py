@@ -153,6 +153,10 @@ class CampaignRules(LinkRules):
                 devices = tuple(
                     (p, parse_target(_tracked(t.url, params, values))) for p, t in fields["devices"]
                 )
+                languages = tuple(
+                    (g, parse_target(_tracked(t.url, params, values)))
+                    for g, t in fields["languages"]
+                )
             except UrlError as exc:  # too long with the parameters, say
                 self.error(exc.rule, where, f"{person.code}: {exc}", exc.hint)
                 continue
@@ -160,7 +164,13 @@ class CampaignRules(LinkRules):
                 Link(
                     slug=slug,
                     line=self.doc.locate(where)[0],
-                    **{**fields, "target": target, "repoint_from": moved, "devices": devices},
+                    **{
+                        **fields,
+                        "target": target,
+                        "repoint_from": moved,
+                        "devices": devices,
+                        "languages": languages,
+                    },
                     campaign=name,
                     distributor=person,
                     source=where,

@@ -112,10 +112,12 @@ class CrossRules(Checker):
         else:  # a set, not a loop over the domains for each link (there may be thousands)
             pointing = [link for link in links if abuse.host_of(link.target.url) in mine]
         # device targets too: an iPhone sent back to its own short link loops as well
+        # and language targets alike (named by their 'languages' key)
         devices = [
-            (link, platform, t)
+            (link, key, name, t)
             for link in links
-            for platform, t in link.devices
+            for key, named in (("devices", link.devices), ("languages", link.languages))
+            for name, t in named
             if (ours[0] in t.url if len(ours) == 1 else abuse.host_of(t.url) in mine)
         ]
         if not pointing and not devices:
@@ -163,14 +165,15 @@ class CrossRules(Checker):
                     f"point it straight at {hop.target.display}",
                 )
 
-    def device_hops(self, routes: _Routes, devices: list[tuple[Link, str, Target]]) -> None:
-        """Each device target that is one of our own short links: a loop (its page sends
-        the visitor on by 'url', back to this link), or an extra hop."""
-        for link, platform, t in devices:
+    def device_hops(self, routes: _Routes, devices: list[tuple[Link, str, str, Target]]) -> None:
+        """Each device or language target that is one of our own short links: a loop (its
+        page sends the visitor on by 'url', back to this link), or an extra hop."""
+        for link, key, platform, t in devices:
             hop, _host, _name = routes.next_hop(link, t.url)
             if hop is None:
                 continue
-            dpath: Path = (*link.path, "devices", platform)
+            written = _written(self.doc.data, link, key, platform)
+            dpath: Path = (*link.path, key, written)
             i, j = routes.index[id(link)], routes.index[id(hop)]
             if routes.hops.reaches(j, i):
                 cycle = [f"{link.slug} ({platform})", *routes.route(j, routes.hops.steps(j, i))]
@@ -189,6 +192,21 @@ class CrossRules(Checker):
                     f"({hop.slug!r}), which costs visitors an extra hop",
                     f"point it straight at {hop.target.display}",
                 )
+
+
+def _written(data: object, link: Link, key: str, name: str) -> str:
+    """The key a device or language target is written under in links.yaml: a language tag
+    may be spelt in another case than its canonical one (``zh-tw`` for ``zh-TW``)."""
+    if key != "languages":
+        return name
+    node: object = data
+    for step in (*link.path, key):
+        node = node.get(step) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        for written in node:
+            if isinstance(written, str) and written.lower() == name.lower():
+                return written
+    return name
 
 
 class _Routes:

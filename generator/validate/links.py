@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
+from .. import languages as langtags
 from .. import slugs as slugrules
 from ..load import INVALID
 from ..model import (
@@ -208,6 +209,49 @@ class LinkRules(UtmRules):
             )
         return tuple((p, found[p]) for p in PLATFORMS if p in found)
 
+    def languages(self, value: Any, path: Path, site: Site) -> tuple[tuple[str, Target], ...]:
+        """``languages: {zh: URL, zh-TW: URL, ...}``: BCP 47 tags (languages.py)."""
+        data = self.mapping(value, path, "'languages'")
+        if data is None:
+            return ()
+        found: dict[str, Target] = {}
+        for name, url in data.items():
+            tag = langtags.canonical(name)
+            if tag is None:
+                guess = langtags.guess(name)
+                self.error(
+                    "language-tag",
+                    (*path, name),
+                    f"{shown(name)} in languages is no language tag",
+                    f"did you mean '{guess}'?"
+                    if guess
+                    else "write a BCP 47 tag: a language (ISO 639-1, 'zh'), then at most a "
+                    "script and a region ('zh-Hant', 'zh-TW')",
+                    at="key",
+                )
+                continue
+            if tag in found:
+                self.error(
+                    "duplicate-language",
+                    (*path, name),
+                    f"{shown(name)} in languages names {tag} again",
+                    "tags ignore letter case: keep one of them",
+                    at="key",
+                )
+                continue
+            target = self.target(url, (*path, name))
+            if target is not None:
+                self.policy(target, (*path, name), site)
+                found[tag] = target
+        if isinstance(value, dict) and not value:
+            self.error(
+                "languages-empty",
+                path,
+                "languages is empty",
+                "name a language and its URL, or remove it",
+            )
+        return tuple(found.items())
+
     def password(self, value: Any, path: Path) -> str | None:
         if value is INVALID:
             return None
@@ -339,6 +383,15 @@ class LinkRules(UtmRules):
                 "remove 'open_in_browser' (the password page works in WeChat too)",
                 at="key",
             )
+        if fields["password"] is not None and fields["languages"]:
+            self.error(
+                "password-languages",
+                (*path, "languages"),
+                f"link {k.slug!r} has a password, and its password page does not choose "
+                "by language",
+                "remove 'languages', or make a link a language without a password",
+                at="key",
+            )
 
     # -- one checker a key (KEY_CHECKS) -------------------------------------
 
@@ -424,6 +477,10 @@ class LinkRules(UtmRules):
     def key_devices(self, k: _Keys) -> None:
         k.fields["devices"] = self.devices(k.value["devices"], (*k.path, "devices"), k.site)
 
+    def key_languages(self, k: _Keys) -> None:
+        where = (*k.path, "languages")
+        k.fields["languages"] = self.languages(k.value["languages"], where, k.site)
+
     def key_password(self, k: _Keys) -> None:
         k.fields["password"] = self.password(k.value["password"], (*k.path, "password"))
 
@@ -454,6 +511,12 @@ class LinkRules(UtmRules):
             if tracked is not None:
                 devices.append((platform, tracked))
         k.fields["devices"] = tuple(devices)
+        languages = []
+        for tag, lang in k.fields["languages"]:
+            tracked = self.with_utm(lang, params, where, f"the {tag} target")
+            if tracked is not None:
+                languages.append((tag, tracked))
+        k.fields["languages"] = tuple(languages)
 
     def tags(self, value: Any, path: Path) -> tuple[str, ...]:
         """Labels for people and tools (``shortlinks list --tag``); never part of a URL."""
@@ -531,6 +594,7 @@ def _defaults(site: Site) -> dict[str, Any]:
         "repoint_from": None,
         "domains": (),
         "devices": (),
+        "languages": (),
         "password": None,
         "counted": site.analytics is not None,
     }

@@ -86,6 +86,10 @@ links:
     url: {target}/winter
     title: Winter <b>sale</b> $& {{when}}
     expires: 2026-12-31
+  hello:
+    url: {target}/hello-en
+    devices: {{ios: {target}/hello-ios}}
+    languages: {{zh: {target}/hello-zh, zh-tw: {target}/hello-tw}}
 """,
         encoding="utf-8",
     )
@@ -131,6 +135,40 @@ def test_the_browser_lands_on_the_exact_target(
     page = context.new_page()
     try:
         page.goto(host + short)
+        page.wait_for_url(target + "/**", timeout=10_000)
+        assert page.url == target + landing
+    finally:
+        context.close()
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
+# (the browser's locale, which sets navigator.languages and Accept-Language; its user
+# agent, None for Chromium's own; where it must land)
+LANGUAGE_CASES = [
+    ("zh-TW", None, "/hello-tw?a=1"),  # the exact tag
+    ("zh-CN", None, "/hello-zh?a=1"),  # its primary subtag
+    ("en-US", None, "/hello-en?a=1"),  # none: the link's url
+    ("zh-TW", IPHONE, "/hello-ios?a=1"),  # a device target comes first
+]
+
+
+@pytest.mark.parametrize(("locale", "agent", "landing"), LANGUAGE_CASES)
+def test_a_language_link_sends_each_visitor_by_their_browsers_languages(
+    browser: object, host: str, target: str, locale: str, agent: str | None, landing: str
+) -> None:
+    options: dict[str, object] = {"locale": locale}
+    if agent is not None:
+        options["user_agent"] = agent
+    context = new_context(browser, **options)
+    page = context.new_page()
+    try:
+        assert page.evaluate("navigator.languages")[0] == locale
+        page.goto(host + "/hello?a=1")
         page.wait_for_url(target + "/**", timeout=10_000)
         assert page.url == target + landing
     finally:

@@ -475,6 +475,39 @@ def test_in_a_browser_the_page_lands_on_the_same_url_as_a_rule(
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
+# (the browser's locale, which sets navigator.languages and Accept-Language, where the
+# fixture's language link must send it)
+LANGUAGE_LANDINGS = (
+    ("zh-TW", "https://t.example/hello-tw?a=1"),  # the exact tag
+    ("zh-CN", "https://t.example/hello-zh?a=1"),  # its primary subtag
+    ("en-US", "https://t.example/hello-en?a=1"),  # none: the link's url
+)
+
+
+def test_in_a_browser_a_language_link_goes_by_the_visitors_languages(
+    engine: Engine, fixture_site: tuple[Path, Plan], browser: object
+) -> None:
+    """No host has an edge rule for a language link (its page answers, unchanged: checked
+    over HTTP above); in Chromium, with a locale a context, the page's script lands on the
+    language's target, the visitor's query after it."""
+    _site, plan = fixture_site
+    assert "/hello" not in {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
+    failures = []
+    for locale, want in LANGUAGE_LANDINGS:
+        context = browser.new_context(locale=locale)  # type: ignore[attr-defined]
+        context.clock.set_fixed_time(NOW)
+        context.route(ELSEWHERE, lambda route: route.fulfill(status=200, body="target"))
+        page = context.new_page()
+        try:
+            page.goto(engine.base + "/hello?a=1")
+            page.wait_for_url(LANDING, timeout=15_000)
+            if page.url != want:
+                failures.append(f"{locale}: want {want}, landed on {page.url}")
+        finally:
+            context.close()
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
 def test_in_a_browser_a_preview_opens_however_its_plus_is_spelt(
     engine: Engine, browser: object
 ) -> None:
