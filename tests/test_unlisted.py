@@ -108,3 +108,23 @@ def test_a_host_not_known_to_keep_its_rule_files_private_is_refused_alone(
     assert code == 1
     assert not out.exists()
     assert "vercel-redirects.json (vercel)" in output
+
+
+def test_what_a_host_keeps_private_is_what_its_module_declares() -> None:
+    """A new host is one module: what it never serves is its ``hides``, read by
+    kept_private, never a list of host names beside it."""
+    from generator.hosts import private_files
+    from generator.hosts.base import Hides
+
+    kinds = {
+        Hides.nothing: frozenset(),
+        Hides.private: frozenset(private_files()),
+        Hides.host_files: frozenset(f for h in HOSTS.values() for f in h.files),
+    }
+    for name, host in HOSTS.items():
+        hides = host.hides
+        expected = kinds[hides] if isinstance(hides, Hides) else hides
+        assert kept_private(name) == expected, name
+        if not isinstance(hides, Hides):  # its own files, by name
+            assert hides <= set(host.files), name
+    assert {n for n, h in HOSTS.items() if h.hides is Hides.private} == {"apache", "caddy", "nginx"}

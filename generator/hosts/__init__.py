@@ -5,10 +5,9 @@ they are enforced, its files are reserved slugs (slugs.py) and kept from the oth
 
 from __future__ import annotations
 
-from . import redirects_file, vercel
 from .apache import Apache
 from .azure import Azure
-from .base import Behaviour, Host, HostOutput, Limits
+from .base import Behaviour, Hides, Host, HostOutput, Limits
 from .caddy import Caddy
 from .firebase import Firebase
 from .github_pages import GitHubPages
@@ -55,20 +54,21 @@ UNLISTED_DEFAULT = ("github-pages",)
 
 
 def kept_private(host: str) -> frozenset[str]:
-    """The files of the folder that ``host`` reads and never serves; every other file in
-    it is served to whoever asks for it by name. Unproven means served."""
-    if host in ("nginx", "apache", "caddy"):  # their own rule file answers these with 404
+    """The files of the folder that ``host`` reads and never serves, as it declares them
+    (``Host.hides``); every other file in it is served to whoever asks for it by name.
+
+    Netlify and Cloudflare Pages: "This file will not itself be served as a static asset,
+    but will instead be parsed by Cloudflare Pages"
+    (developers.cloudflare.com/pages/configuration/redirects/); Netlify reads the same
+    two files at deploy (docs.netlify.com/routing/redirects/)."""
+    hides = HOSTS[host].hides
+    if hides is Hides.private:
         return frozenset(private_files())
-    if host == "s3":  # s3-publish.sh uploads the folder without any rule file (s3.py)
+    if hides is Hides.host_files:
         return host_files()
-    # "This file will not itself be served as a static asset, but will instead be parsed
-    # by Cloudflare Pages" (developers.cloudflare.com/pages/configuration/redirects/);
-    # Netlify reads the same two files at deploy (docs.netlify.com/routing/redirects/)
-    if host in ("netlify", "cloudflare"):
-        return frozenset({redirects_file.FILE, redirects_file.HEADERS_FILE})
-    if host == "vercel":  # the project's configuration, read at deploy
-        return frozenset({vercel.FILE})
-    return frozenset()  # github-pages, gitlab, firebase, azure: anything in the folder
+    if hides is Hides.nothing:
+        return frozenset()
+    return frozenset(hides)
 
 
 def private_hosts() -> list[str]:

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from .. import jsonout
 from ..plan import Plan
 from ..rules import Kind, Rule, given, query_separator
-from .base import Behaviour, HostOutput, Limits
+from .base import Behaviour, Hides, HostOutput, Limits
 
 FILE = ".htaccess"
 
@@ -134,6 +134,7 @@ class Apache:
     name = "apache"
     title = "Apache httpd"
     files = (FILE,)
+    hides = Hides.private  # its .htaccess answers them with 404
     statuses = frozenset({301, 302, 303, 307, 308, 410})
     limits = LIMITS
     behaviour = Behaviour(

@@ -37,7 +37,7 @@ from .. import qr
 from ..pages import PREVIEW_PAGE, SHARED_FOLDER
 from ..plan import Plan
 from ..rules import Kind, Rule, by_priority, given
-from .base import Behaviour, Cap, HostOutput, Limits
+from .base import Behaviour, Cap, Hides, HostOutput, Limits
 
 FILE = "staticwebapp.config.json"
 MIB = 1024 * 1024
@@ -166,6 +166,7 @@ class Azure:
     name = "azure"
     title = "Azure Static Web Apps"
     files = (FILE,)
+    hides = Hides.nothing
     statuses = frozenset({301, 302, 410})
     limits = LIMITS
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Protocol
 
 from ..plan import Plan
@@ -105,6 +106,16 @@ class Behaviour:
     files_override_rules: bool = False
 
 
+class Hides(Enum):
+    """Which files of the folder a host reads and never serves, as a kind (a host that hides
+    only some files of its own names them instead: ``Host.hides``). Every other file in the
+    folder is served to whoever asks for it by name; unproven means served."""
+
+    nothing = "nothing"  # the folder as it is: every file, its own included
+    private = "private"  # its rules answer every host's rule file and the manifest with 404
+    host_files = "host files"  # the folder is uploaded without any host's files
+
+
 @dataclass
 class HostOutput:
     """What a host adds to the site: files, how many rules it wrote, notes to print, and
@@ -132,6 +143,7 @@ class Host(Protocol):
     name: str
     title: str
     files: tuple[str, ...]
+    hides: Hides | frozenset[str]  # what it never serves: a kind, or its own files by name
     statuses: frozenset[int]
     limits: Limits
     behaviour: Behaviour

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from .. import jsonout
 from ..plan import Plan
 from ..rules import Kind, Rule, given, query_separator
-from .base import Behaviour, HostOutput, Limits
+from .base import Behaviour, Hides, HostOutput, Limits
 
 FILE = "shortlinks.caddy"
 
@@ -91,6 +91,7 @@ class Caddy:
     name = "caddy"
     title = "Caddy"
     files = (FILE,)
+    hides = Hides.private  # its snippet answers them with 404
     statuses = frozenset({301, 302, 303, 307, 308, 410})
     limits = Limits(source="none ([docs](https://caddyserver.com/docs/caddyfile/matchers))")
     behaviour = Behaviour(

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from ..plan import Plan
 from ..rules import Rule
-from .base import Behaviour, Cap, HostOutput, Limits
+from .base import Behaviour, Cap, Hides, HostOutput, Limits
 
 FILE = "firebase.json"
 # Every '/<slug>+' answered by the shared preview page: a rewrite applies where no file
@@ -36,6 +36,7 @@ class Firebase:
     name = "firebase"
     title = "Firebase Hosting"
     files = (FILE,)
+    hides = Hides.nothing
     statuses = frozenset({301, 302})
     limits = Limits(
         source="no number ([docs](https://firebase.google.com/docs/hosting/full-config#redirects))",

@@ -15,13 +15,14 @@ from collections.abc import Sequence
 
 from ..plan import Plan
 from ..rules import Rule
-from .base import Behaviour, Cap, HostOutput, Limits
+from .base import Behaviour, Cap, Hides, HostOutput, Limits
 
 
 class GitHubPages:
     name = "github-pages"
     title = "GitHub Pages"
     files = ("CNAME", ".nojekyll")
+    hides = Hides.nothing
     statuses: frozenset[int] = frozenset()
     limits = Limits(
         source="no rules exist ([docs](https://docs.github.com/en/pages))",

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from .. import jsonout
 from ..plan import Plan
 from ..rules import Kind, Rule, given, query_separator
-from .base import Behaviour, HostOutput, Limits
+from .base import Behaviour, Hides, HostOutput, Limits
 
 FILE = "shortlinks.nginx.conf"
 
@@ -99,6 +99,7 @@ class Nginx:
     name = "nginx"
     title = "nginx"
     files = (FILE,)
+    hides = Hides.private  # its include file answers them with 404
     statuses = frozenset({301, 302, 303, 307, 308, 410})
     limits = LIMITS
     behaviour = Behaviour(

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from ..plan import Plan
 from ..rules import Kind, Rule, fit, given
 from ..urls import quote_path
-from .base import Behaviour, Cap, HostOutput, Limits, overflow_note
+from .base import Behaviour, Cap, Hides, HostOutput, Limits, overflow_note
 
 FILE = "_redirects"
 HEADERS_FILE = "_headers"  # read by Netlify and Cloudflare Pages, not GitLab Pages
@@ -168,10 +168,12 @@ class RedirectsHost:
         limits: Limits,
         behaviour: Behaviour,
         why: str,
+        hides: Hides | frozenset[str] = Hides.nothing,
     ) -> None:
         self.name = name
         self.title = title
         self.files = files
+        self.hides = hides
         self.statuses = statuses
         self.limits = limits
         self.behaviour = behaviour
@@ -375,6 +377,7 @@ NETLIFY = RedirectsHost(
         verified_by="netlify-cli 27.10.2 (`netlify serve --offline`), Node 22.23.3 from npm",
     ),
     "it would not pass the query string on byte for byte, or would not drop it",
+    frozenset({FILE, HEADERS_FILE}),  # read at deploy, never served (see kept_private)
 )
 CLOUDFLARE = RedirectsHost(
     "cloudflare",
@@ -415,6 +418,7 @@ CLOUDFLARE = RedirectsHost(
     ),
     "it would not pass the query string on as the link asks, has no 410, "
     "or would rewrite the target",
+    frozenset({FILE, HEADERS_FILE}),  # read at deploy, never served (see kept_private)
 )
 GITLAB = RedirectsHost(
     "gitlab",

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from .. import jsonout
 from ..plan import Plan
 from ..rules import Kind, Rule, given
-from .base import Behaviour, HostOutput, Limits
+from .base import Behaviour, Hides, HostOutput, Limits
 
 WEBSITE = "s3-website.json"
 MANIFEST = "s3-objects.json"
@@ -111,6 +111,7 @@ class S3:
     name = "s3"
     title = "Amazon S3 website"
     files = (WEBSITE, MANIFEST, SCRIPT)
+    hides = Hides.host_files  # s3-publish.sh uploads the folder without any rule file
     statuses = frozenset({301})
     limits = Limits(
         rules=50,

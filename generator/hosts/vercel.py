@@ -127,6 +127,7 @@ class Vercel:
     name = "vercel"
     title = "Vercel"
     files = (FILE, BULK)
+    hides = frozenset({FILE})  # the project's configuration, read at deploy
     statuses = frozenset({301, 302, 303, 307, 308})
     limits = LIMITS
     bulk = BULK_LIMITS
