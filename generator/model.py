@@ -109,6 +109,9 @@ class Link:
     # per-platform targets, chosen on its page by user agent: (platform, target), in
     # PLATFORMS order; the link's own target serves every other visitor
     devices: tuple[tuple[str, Target], ...] = ()
+    # rotation and A/B (variants:): (target, weight) each, weights positive; the page picks
+    # one by weight and keeps a visitor on it; ``target`` is the first (the no-JS fallback)
+    variants: tuple[tuple[Target, int], ...] = ()
     password: str | None = None  # its page asks for it; the target is only stored encrypted
     counted: bool = False  # its page sends one analytics beacon (site.analytics)
     campaign: str | None = None  # the campaign that made it (campaigns:), and for whom
@@ -132,11 +135,12 @@ class Link:
         only from a page (they follow an HTTP redirect to the target and read the
         target's tags); the in-app-browser hint and the device choice need the visitor's
         user agent; a password is asked by the page (no rule may hold the target); and a
-        counted click is counted by the page's beacon."""
+        counted click is counted by the page's beacon; variants are picked by the page."""
         return (
             self.has_card
             or self.open_in_browser
             or bool(self.devices)
+            or bool(self.variants)
             or self.password is not None
             or self.counted
         )

@@ -235,6 +235,10 @@ class Pages:
             devices={p: t.url for p, t in link.devices}
             if link is not None and link.devices
             else None,
+            variants=[[t.url, w] for t, w in link.variants]
+            if link is not None and link.variants
+            else None,
+            variants_key=link.slug if link is not None else None,
             forward_query=forward_query,
             expires_ms=None if expires is None else self._ms(expires),
             expired_url=expired.url if expired else None,

@@ -4,7 +4,9 @@
     HTTP redirect (RFC 9110, 10.2.2).
     A counted link (site.analytics) sends its click-count beacon first (_beacon.js),
     which the redirect does not wait for.
-    A link with 'devices' picks its target by the visitor's user agent first (_devices.js).
+    A link with 'devices' picks its target by the visitor's user agent first (_devices.js);
+    a link with 'variants' picks one by weight, before the beacon, which reports it
+    (_variants.js).
     An expiring link checks the visitor's clock first: from its 'expires' instant on, it
     goes to the 'expired' URL, or shows its expired page in place (_view.js, views.js), even
     before the site is rebuilt. A link with 'open_in_browser' sends the in-app browsers
@@ -19,10 +21,11 @@
     visitor's page carries it (docs/links-yaml.md, "open_in_browser", names the sources).
     Values come in through tojson, which escapes '<', '>', '&' and quotes, so no URL can
     close the script. -#}
-(function(t{% if devices %},D{% endif %}{% if expires_ms %},e,x{% endif %}){var l=location;
+(function(t{% if devices %},D{% endif %}{% if variants %},V{% endif %}{% if expires_ms %},e,x{% endif %}){var l=location;
+{%- if variants %}{% include "_variants.js" %}{% endif -%}
 {%- if beacon %}{% include "_beacon.js" %}{% endif -%}
 {%- if expired_at or hint %}{% include "_view.js" %}{% endif -%}
 {%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_at %}if(!x){Z("expired",{{ title|tojson }},{{ expired_at|tojson }});return}{% endif %}t=x}{% if devices %}else{{ '{' }}{% include "_devices.js" %}}{% endif %}{% elif devices %}{% include "_devices.js" %}{% endif -%}
 {% include "_merge.js" %}
 {%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger| QQ\/|Instagram|FBAV|musical_ly|Bytedance|aweme|Line\/|Weibo|Alipay/.test(navigator.userAgent)){Z("open",{{ title|tojson }},t);return}{% endif -%}
-l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})
+l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if variants %},{{ variants|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})

@@ -61,6 +61,7 @@ LINK_KEYS = (
     "repoint_from",
     "domains",
     "devices",
+    "variants",
     "password",
     "analytics",
     "utm",
