@@ -1,6 +1,7 @@
 """variants: rotation and A/B. Read as a list of targets with weights, the first being the
 link's target; never an edge rule; each variant after the first locked as ``slug:vN``; the
-page's script picks by weight and keeps the visitor on the choice."""
+page's script picks by weight and keeps the visitor on the choice (run in node:
+tests/e2e/test_variants_script.py)."""
 
 from __future__ import annotations
 
