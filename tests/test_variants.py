@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -161,3 +162,33 @@ def test_lock_records_each_variant_and_refuses_a_silent_replacement(
         "ab:v2 https://b.example.com/",
         "ab:v2 https://c.example.com/",
     ]
+
+
+def test_list_and_diff_show_every_variant_with_its_weight(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text(AB)
+    (tmp_path / "head.yaml").write_text(AB.replace("weight: 3", "weight: 4"))
+    run = CliRunner().invoke(main, ["list", str(tmp_path / "base.yaml"), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    (row,) = json.loads(run.output)
+    assert (row["url"], row["variants"]) == (
+        "https://a.example.com/",
+        [
+            {"url": "https://a.example.com/", "weight": 3},
+            {"url": "https://b.example.com/", "weight": 1},
+        ],
+    )
+    run = CliRunner().invoke(
+        main,
+        [
+            "diff",
+            str(tmp_path / "base.yaml"),
+            str(tmp_path / "head.yaml"),
+            "--now",
+            "2026-11-25T08:00:00Z",
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    assert (
+        "~ ab  variants: https://a.example.com/ (weight 3), https://b.example.com/ (weight 1)"
+        " -> https://a.example.com/ (weight 4), https://b.example.com/ (weight 1)"
+    ) in run.output.splitlines()

@@ -40,6 +40,7 @@ FIELDS = (
     "open_in_browser",
     "domains",
     "devices",
+    "variants",
     "password",
     "counted",
 )
@@ -124,6 +125,8 @@ def _value(link: Link, name: str, tz: object) -> str:
     value = getattr(link, name)
     if name == "devices":
         return ", ".join(f"{p}: {t.url}" for p, t in value)
+    if name == "variants":
+        return ", ".join(f"{t.url} (weight {w})" for t, w in value)
     if name == "password":  # the file holds it in the clear; the summary does not repeat it
         return f"(set, {hashlib.sha256(value.encode()).hexdigest()[:6]})" if value else ""
     if name == "counted":

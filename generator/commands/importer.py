@@ -902,6 +902,7 @@ NOT_EXPORTED = (
     "expired",
     "repoint_from",
     "devices",
+    "variants",
     "password",
 )
 
@@ -922,6 +923,7 @@ def left_out(linkset: LinkSet) -> dict[str, int]:
             "expired": link.expired is not None and link.expired != site.expired,
             "repoint_from": link.repoint_from is not None,
             "devices": bool(link.devices),
+            "variants": bool(link.variants),
             "password": link.password is not None,
         }
         for key, yes in has.items():

@@ -242,6 +242,7 @@ def record(row: Row, plan: Plan) -> dict[str, Any]:
         "tags": list(link.tags),
         "domains": list(link.domains),
         "devices": [{"platform": name, "url": t.url} for name, t in link.devices],
+        "variants": [{"url": t.url, "weight": w} for t, w in link.variants],
         "expired": link.expired.url if link.expired is not None else None,
         "password": link.password is not None,
         "forward_query": link.forward_query,
