@@ -86,6 +86,11 @@ links:
     url: {target}/winter
     title: Winter <b>sale</b> $& {{when}}
     expires: 2026-12-31
+  ab:
+    variants:
+      - {target}/va
+      - url: {target}/vb?x=1
+        weight: 3
 """,
         encoding="utf-8",
     )
@@ -584,3 +589,66 @@ def test_the_home_redirect_passes_the_query_on(
             assert page.url == target + "/home?ref=short&a=1"
         finally:
             context.close()
+
+
+def fixed_random(page: object, value: int) -> None:
+    """The page's random source made to give ``value`` (the pick is then known)."""
+    page.add_init_script(  # type: ignore[attr-defined]
+        f"crypto.getRandomValues = a => {{ a.fill({value}); return a }};"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "landing"), [(0, "/va?s=1"), (1, "/vb?x=1&s=1"), (3, "/vb?x=1&s=1"), (4, "/va?s=1")]
+)
+def test_variants_are_picked_by_weight_and_the_visitor_is_kept_on_one(
+    browser: object, host: str, target: str, value: int, landing: str
+) -> None:
+    context = new_context(browser)
+    try:
+        page = context.new_page()  # type: ignore[attr-defined]
+        violations = watch_csp(page)
+        fixed_random(page, value)
+        page.goto(host + "/ab?s=1")
+        page.wait_for_url(target + "/**", timeout=10_000)
+        assert page.url == target + landing
+        # back again, with a random source that would pick the other one: kept
+        again = context.new_page()  # type: ignore[attr-defined]
+        fixed_random(again, 0 if landing.startswith("/vb") else 1)
+        again.goto(host + "/ab?s=1")
+        again.wait_for_url(target + "/**", timeout=10_000)
+        assert again.url == target + landing
+        assert violations == []
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
+def test_variants_still_redirect_when_storage_is_blocked(
+    browser: object, host: str, target: str
+) -> None:
+    context = new_context(browser)
+    try:
+        page = context.new_page()  # type: ignore[attr-defined]
+        page.add_init_script(
+            "Object.defineProperty(window, 'localStorage', {get() {"
+            " throw new DOMException('blocked', 'SecurityError') }});"
+        )
+        fixed_random(page, 2)
+        page.goto(host + "/ab")
+        page.wait_for_url(target + "/**", timeout=10_000)
+        assert page.url == target + "/vb?x=1"
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
+def test_without_javascript_variants_go_to_the_first(
+    browser: object, host: str, target: str
+) -> None:
+    context = new_context(browser, java_script_enabled=False)
+    try:
+        page = context.new_page()  # type: ignore[attr-defined]
+        page.goto(host + "/ab")
+        page.wait_for_url(target + "/**", timeout=10_000)
+        assert page.url == target + "/va"
+    finally:
+        context.close()  # type: ignore[attr-defined]
