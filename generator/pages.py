@@ -354,6 +354,7 @@ class Pages:
         base = self.plan.site.base_url
         short_url = f"{base}/{quote_path(entry.slug)}" if base else None
         devices: dict[str, Target] | None = None
+        variants: tuple[tuple[Target, int], ...] = ()
         locked = False
         if entry.state is State.scheduled:
             target, state_text = None, self.t["preview_starts"]
@@ -367,6 +368,7 @@ class Pages:
             locked = link.password is not None
             target = None if locked else link.target
             devices = dict(link.devices) if link.devices and not locked else None
+            variants = link.variants if not locked else ()
             state_text = (
                 self.t["preview_expires"].format(when=self._when(link.expires, end=True))
                 if link.expires
@@ -381,6 +383,7 @@ class Pages:
             short_url=short_url,
             target=target,
             devices=devices,
+            variants=variants,
             locked=locked,
             title=link.title,
             description=link.description,
@@ -418,7 +421,8 @@ class Pages:
     def preview_record(self, entry: Entry) -> dict[str, object]:
         """What the shared preview shows of one slug (templates/preview_shared.js reads it):
         the slug ``s``, title ``t``, description ``d``; the target ``u`` and device targets
-        ``D`` only while the link is active at build time and has no password (``l``); the
+        ``D`` and variants ``V`` ([URL, display, weight]) only while the link is active at
+        build time and has no password (``l``); the
         start and expiry instants (``a``, ``e``: the visitor's clock picks the state) with
         their text (``A``, ``E``), and the public ``expired`` URL ``x``. Targets as [URL,
         display]. What the per-link preview page (``preview``) keeps unpublished stays so."""
@@ -434,6 +438,8 @@ class Pages:
             record["u"] = [link.target.url, link.target.display]
             if link.devices:
                 record["D"] = [[p, t.url, t.display] for p, t in link.devices]
+            if link.variants:
+                record["V"] = [[t.url, t.display, w] for t, w in link.variants]
         if link.starts is not None:
             record["a"], record["A"] = _ms(link.starts), self._when(link.starts)
         if link.expires is not None:
@@ -461,6 +467,9 @@ class Pages:
             out.append(f'"D":[{devices}]')
         if expires is not None:
             out.append(f'"E":{text(when(expires, end=True))}')
+        if active and link.variants:
+            variants = ",".join(f"[{text(t.url)},{text(t.display)},{w}]" for t, w in link.variants)
+            out.append(f'"V":[{variants}]')
         if starts is not None:
             out.append(f'"a":{self._ms(starts)}')
         if link.description:
@@ -497,6 +506,8 @@ class Pages:
             "expired": t["preview_expired"],
             "starts": t["preview_starts"],
             "devices": t["preview_devices"],
+            "variants": t["preview_variants"],
+            "weight": t["preview_weight"],
             "locked": t["preview_locked"],
             "not_found_title": t["not_found_title"],
             "not_found_heading": t["not_found_heading"],

@@ -192,3 +192,32 @@ def test_list_and_diff_show_every_variant_with_its_weight(tmp_path: Path) -> Non
         "~ ab  variants: https://a.example.com/ (weight 3), https://b.example.com/ (weight 1)"
         " -> https://a.example.com/ (weight 4), https://b.example.com/ (weight 1)"
     ) in run.output.splitlines()
+
+
+def test_the_preview_shows_every_variant_with_its_weight() -> None:
+    from generator import previews
+    from generator.pages import Pages, environment
+
+    doc, _ = load_text(
+        "site:\n  domain: go.example.com\n  preview: files\n"
+        + AB.replace("https://b.example.com/", "'https://b.example.com/<b>'")
+        + "    expires: 2026-12-31\n"
+    )
+    assert doc is not None
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    plan = make_plan(linkset, NOW)
+    pages = Pages(plan, environment())
+    (entry,) = plan.entries
+    record = pages.preview_record(entry)
+    assert record["V"] == [
+        ["https://a.example.com/", "https://a.example.com/", 3],
+        ["https://b.example.com/%3Cb%3E", "https://b.example.com/<b>", 1],
+    ]
+    assert pages.preview_data(entry) == previews.encode(record)
+    page = pages.preview(entry).decode()
+    assert (
+        '<li><a class="target" href="https://b.example.com/%3Cb%3E" rel="nofollow noopener">'
+        "https://b.example.com/&lt;b&gt;</a> · weight 1</li>"
+    ) in page
+    assert "by weight, and the same one on later visits" in page

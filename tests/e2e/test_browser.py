@@ -652,3 +652,23 @@ def test_without_javascript_variants_go_to_the_first(
         assert page.url == target + "/va"
     finally:
         context.close()  # type: ignore[attr-defined]
+
+
+def test_the_preview_of_a_link_with_variants_lists_each_with_its_weight(
+    browser: object, host: str, target: str
+) -> None:
+    context = new_context(browser)
+    try:
+        page = context.new_page()  # type: ignore[attr-defined]
+        violations = watch_csp(page)
+        page.goto(host + "/ab+")
+        page.wait_for_selector("li .target")
+        items = page.locator("li")
+        assert [items.nth(i).inner_text() for i in range(items.count())] == [
+            f"{target}/va · weight 1",
+            f"{target}/vb?x=1 · weight 3",
+        ]
+        assert page.locator("li .target").nth(1).get_attribute("href") == target + "/vb?x=1"
+        assert violations == []
+    finally:
+        context.close()  # type: ignore[attr-defined]
