@@ -475,8 +475,8 @@ def test_in_a_browser_variants_are_picked_by_the_page_on_every_engine(
     engine: Engine, fixture_site: tuple[Path, Plan], browser: object
 ) -> None:
     """A link with variants has no rule on any host (only its page can pick one): each
-    engine serves its page, and Chromium, its random source fixed, lands on the variant the
-    weights give (1 of 4 for the first, 3 of 4 for the second), the visitor's query after
+    engine serves its page, and Chromium, its random source fixed, lands on the variant it
+    gives (even: the first, odd: the second, of equal weights), the visitor's query after
     its own."""
     _site, plan = fixture_site
     assert "/ab" not in {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
