@@ -53,6 +53,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "in Browser”, or copy the address below into your browser:",
         "preview_devices": "On these devices it goes elsewhere:",
         "preview_languages": "For these languages it goes elsewhere:",
+        "preview_variants": "It sends each visitor to one of these, by weight, and the same "
+        "one on later visits:",
+        "preview_weight": "weight",
         "preview_locked": "It is protected by a password: where it goes is shown only to those "
         "who open it with the password.",
         "device_wechat": "In WeChat",
@@ -103,6 +106,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "或将下面的地址复制到浏览器：",
         "preview_devices": "在以下设备上前往别处：",
         "preview_languages": "以下语言的访客前往别处：",
+        "preview_variants": "按权重把每位访客送往其中之一，再次访问时仍是同一个：",
+        "preview_weight": "权重",
         "preview_locked": "此链接受密码保护：只有输入密码打开它的人才能看到它指向哪里。",
         "device_wechat": "微信内",
         "device_ios": "iPhone 和 iPad",

@@ -32,6 +32,8 @@ Names. Each reads one way only: a slug has none of '@' and ':' and never starts 
 - ``slug:platform`` (``app:ios``): a link's target for one device (``devices``);
 - ``slug:lang:tag`` (``app:lang:zh-TW``): a link's target for one language (``languages``),
   the tag in its canonical case (compared ignoring case, as tags are);
+- ``slug:vN`` (``ab:v2``): a link's Nth variant (``variants``), from the second on (the
+  first is its target, the slug's own line); no platform is called so;
 - ``slug:expired``: where it sends visitors once it has expired (its ``expired`` URL). A
   link that expires without one answers with its expired page, which sends nobody
   anywhere, so it needs no line;
@@ -90,6 +92,7 @@ HEADER = """\
 """
 
 ROOT = "/"  # the name of the site's root: no slug starts with '/'
+VARIANT = "v"  # slug:v2, slug:v3...: a link's variants after its first
 EXPIRED = "expired"  # the variant of a slug once it has expired: no platform is called so
 LANG = "lang:"  # before a language tag: 'slug:lang:zh' (a platform has no ':')
 
@@ -376,6 +379,10 @@ def _published(linkset: LinkSet) -> Iterator[Published]:
                     # at 'languages': its key may be spelt in another case than the tag
                     where = (*link.path, "languages")
                     yield f"{slug}{on}:{LANG}{tag}", target.url, moved, where
+                # the first variant is the link's target (the slug's own line)
+                for n, (target, _weight) in enumerate(link.variants[1:], 2):
+                    where = (*link.path, "variants", n - 1)
+                    yield f"{slug}{on}:{VARIANT}{n}", target.url, moved, where
                 if ends is not None:
                     yield f"{slug}{on}:{EXPIRED}", ends, moved, (*ends_at, "expired")
     yield from _roots(linkset.site)
@@ -397,12 +404,15 @@ def _roots(site: Site) -> Iterator[Published]:
 
 
 def _kind(name: str) -> str:
-    """'slug', 'root', 'expired' or 'device': what a name stands for, for messages."""
+    """'slug', 'root', 'expired', 'variant' or 'device': what a name stands for, for
+    messages."""
     base, colon, variant = name.partition(":")
     if base.startswith(ROOT):
         return "root"
     if not colon:
         return "slug"
+    if re.fullmatch(rf"{VARIANT}[0-9]+", variant, re.I):
+        return "variant"
     return "expired" if variant.lower() == EXPIRED else "device"
 
 

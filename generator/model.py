@@ -112,6 +112,10 @@ class Link:
     # per-language targets, chosen on its page by navigator.languages: (BCP 47 tag, as
     # written in its canonical case, target), in the order written; a device target wins
     languages: tuple[tuple[str, Target], ...] = ()
+    # rotation and A/B (variants:): (target, weight) each, weights positive; the page picks
+    # one by weight and keeps a visitor on it; ``target`` is the first (the no-JS fallback);
+    # never with languages, devices or a password (validation)
+    variants: tuple[tuple[Target, int], ...] = ()
     password: str | None = None  # its page asks for it; the target is only stored encrypted
     counted: bool = False  # its page sends one analytics beacon (site.analytics)
     campaign: str | None = None  # the campaign that made it (campaigns:), and for whom
@@ -136,12 +140,13 @@ class Link:
         target's tags); the in-app-browser hint and the device choice need the visitor's
         user agent, and the language choice its languages (no edge rule matches them yet);
         a password is asked by the page (no rule may hold the target); and a counted click
-        is counted by the page's beacon."""
+        is counted by the page's beacon; variants are picked by the page."""
         return (
             self.has_card
             or self.open_in_browser
             or bool(self.devices)
             or bool(self.languages)
+            or bool(self.variants)
             or self.password is not None
             or self.counted
         )

@@ -239,6 +239,10 @@ class Pages:
             languages={g.lower(): t.url for g, t in link.languages}
             if link is not None and link.languages
             else None,
+            variants=[[t.url, w] for t, w in link.variants]
+            if link is not None and link.variants
+            else None,
+            variants_key=link.slug if link is not None else None,
             forward_query=forward_query,
             expires_ms=None if expires is None else self._ms(expires),
             expired_url=expired.url if expired else None,
@@ -355,6 +359,7 @@ class Pages:
         short_url = f"{base}/{quote_path(entry.slug)}" if base else None
         devices: dict[str, Target] | None = None
         languages: tuple[tuple[str, Target], ...] | None = None
+        variants: tuple[tuple[Target, int], ...] = ()
         locked = False
         if entry.state is State.scheduled:
             target, state_text = None, self.t["preview_starts"]
@@ -369,6 +374,7 @@ class Pages:
             target = None if locked else link.target
             devices = dict(link.devices) if link.devices and not locked else None
             languages = link.languages or None  # never with a password (validation)
+            variants = link.variants if not locked else ()
             state_text = (
                 self.t["preview_expires"].format(when=self._when(link.expires, end=True))
                 if link.expires
@@ -384,6 +390,7 @@ class Pages:
             target=target,
             devices=devices,
             languages=languages,
+            variants=variants,
             locked=locked,
             title=link.title,
             description=link.description,
@@ -421,11 +428,11 @@ class Pages:
     def preview_record(self, entry: Entry) -> dict[str, object]:
         """What the shared preview shows of one slug (templates/preview_shared.js reads it):
         the slug ``s``, title ``t``, description ``d``; the target ``u``, device targets
-        ``D`` and language targets ``G`` only while the link is active at build time and
-        has no password (``l``); the start and expiry instants (``a``, ``e``: the visitor's
-        clock picks the state) with their text (``A``, ``E``), and the public ``expired``
-        URL ``x``. Targets as [URL, display]. What the per-link preview page (``preview``)
-        keeps unpublished stays so."""
+        ``D``, language targets ``G`` and variants ``V`` ([URL, display, weight]) only while
+        the link is active at build time and has no password (``l``); the start and expiry
+        instants (``a``, ``e``: the visitor's clock picks the state) with their text (``A``,
+        ``E``), and the public ``expired`` URL ``x``. Targets as [URL, display]. What the
+        per-link preview page (``preview``) keeps unpublished stays so."""
         link = entry.link
         record: dict[str, object] = {"s": entry.slug}
         if link.title:
@@ -440,6 +447,8 @@ class Pages:
                 record["D"] = [[p, t.url, t.display] for p, t in link.devices]
             if link.languages:
                 record["G"] = [[g, t.url, t.display] for g, t in link.languages]
+            if link.variants:
+                record["V"] = [[t.url, t.display, w] for t, w in link.variants]
         if link.starts is not None:
             record["a"], record["A"] = _ms(link.starts), self._when(link.starts)
         if link.expires is not None:
@@ -472,6 +481,9 @@ class Pages:
                 f"[{text(g)},{text(t.url)},{text(t.display)}]" for g, t in link.languages
             )
             out.append(f'"G":[{langs}]')
+        if active and link.variants:
+            variants = ",".join(f"[{text(t.url)},{text(t.display)},{w}]" for t, w in link.variants)
+            out.append(f'"V":[{variants}]')
         if starts is not None:
             out.append(f'"a":{self._ms(starts)}')
         if link.description:
@@ -509,6 +521,8 @@ class Pages:
             "starts": t["preview_starts"],
             "devices": t["preview_devices"],
             "languages": t["preview_languages"],
+            "variants": t["preview_variants"],
+            "weight": t["preview_weight"],
             "locked": t["preview_locked"],
             "not_found_title": t["not_found_title"],
             "not_found_heading": t["not_found_heading"],

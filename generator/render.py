@@ -301,6 +301,13 @@ def host_files(
             f"{len(left_out)} link page(s) left out: files override redirects on "
             f"{HOSTS[names[0]].title}, so those links are answered by its rules alone"
         )
+    rotating = sum(1 for link in plan.links if link.variants)
+    if rotating and names and names[0] in mine:
+        # a cost the user chose: say it once (docs/hosts.md)
+        notes.append(
+            f"{rotating} link(s) with variants are answered by their page on every host, "
+            "never by an edge rule (only the page can pick a variant): one HTML hop slower"
+        )
     claimed = set(own_files(plan, UNMADE_PAGES)) | {p for p, _ in data_files(plan, UNMADE_PAGES)}
     # made once, for every host; not at all when none answers at the edge (GitHub Pages)
     rules = edge.rules

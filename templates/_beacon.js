@@ -8,16 +8,19 @@
     The counter's address and site are the same on every page (pages.py), so they are
     written in here as fixed text, through tojson. On the 404 page (``orphan``: a visit of
     a slug the site does not have, Shlink's 'orphan visit'), Plausible's event is named
-    "404", as Plausible's own 404 tracking names it; the others tell it by its title. -#}
+    "404", as Plausible's own 404 tracking names it; the others tell it by its title. A link
+    with variants reports the one its page picked ('j', 1 for the first: _variants.js):
+    GoatCounter as "?variant=N" after the path, Plausible as the custom property 'variant'
+    (its 'p'), Umami as event data (its 'data'). -#}
 try{var n=navigator,g=encodeURIComponent,r=document.referrer;
 {%- if analytics.provider == "goatcounter" -%}
-n.sendBeacon({{ analytics.endpoint|tojson }}+"?p="+g(location.pathname)+"&t="+g(document.title)+"&r="+g(r)+"&q="+g(location.search)+"&rnd="+Math.random().toString(36).slice(2))
+n.sendBeacon({{ analytics.endpoint|tojson }}+"?p="+g(location.pathname{% if variants is defined and variants %}+"?variant="+j{% endif %})+"&t="+g(document.title)+"&r="+g(r)+"&q="+g(location.search)+"&rnd="+Math.random().toString(36).slice(2))
 {%- else -%}
 n.sendBeacon({{ analytics.endpoint|tojson }},new Blob([JSON.stringify(
 {%- if analytics.provider == "plausible" -%}
-{n:{{ ("404" if orphan is defined and orphan else "pageview")|tojson }},u:location.href,d:{{ analytics.site|tojson }},r:r||null}
+{n:{{ ("404" if orphan is defined and orphan else "pageview")|tojson }},u:location.href,d:{{ analytics.site|tojson }},r:r||null{% if variants is defined and variants %},p:{variant:String(j)}{% endif %}}
 {%- else -%}
-{type:"event",payload:{website:{{ analytics.site|tojson }},hostname:location.hostname,url:location.pathname+location.search,referrer:r,title:document.title,language:n.language,screen:screen.width+"x"+screen.height}}
+{type:"event",payload:{website:{{ analytics.site|tojson }},hostname:location.hostname,url:location.pathname+location.search,referrer:r,title:document.title,language:n.language,screen:screen.width+"x"+screen.height{% if variants is defined and variants %},data:{variant:j}{% endif %}}}
 {%- endif -%}
 )],{type:"text/plain"}))
 {%- endif -%}

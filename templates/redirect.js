@@ -6,7 +6,9 @@
     which the redirect does not wait for.
     A link with 'devices' picks its target by the visitor's user agent first (_devices.js);
     one with 'languages', by the visitor's languages when no device target was picked
-    (_languages.js).
+    (_languages.js); one with 'variants' picks a variant by weight, before the beacon, which
+    reports it (_variants.js). A link has 'variants' or those two, never both (validation:
+    'variants-conflict'), so no choice overrides another.
     An expiring link checks the visitor's clock first: from its 'expires' instant on, it
     goes to the 'expired' URL, or shows its expired page in place (_view.js, views.js), even
     before the site is rebuilt. A link with 'open_in_browser' sends the in-app browsers
@@ -22,10 +24,11 @@
     Values come in through tojson, which escapes '<', '>', '&' and quotes, so no URL can
     close the script. -#}
 {%- set choose %}{% if devices %}{% include "_devices.js" %}{% endif %}{% if languages %}{% include "_languages.js" %}{% endif %}{% endset -%}
-(function(t{% if devices %},D{% endif %}{% if languages %},L{% endif %}{% if expires_ms %},e,x{% endif %}){var l=location;
+(function(t{% if devices %},D{% endif %}{% if languages %},L{% endif %}{% if variants %},V{% endif %}{% if expires_ms %},e,x{% endif %}){var l=location;
+{%- if variants %}{% include "_variants.js" %}{% endif -%}
 {%- if beacon %}{% include "_beacon.js" %}{% endif -%}
 {%- if expired_at or hint %}{% include "_view.js" %}{% endif -%}
 {%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_at %}if(!x){Z("expired",{{ title|tojson }},{{ expired_at|tojson }});return}{% endif %}t=x}{% if choose %}else{{ '{' }}{{ choose }}}{% endif %}{% elif choose %}{{ choose }}{% endif -%}
 {% include "_merge.js" %}
 {%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger| QQ\/|Instagram|FBAV|musical_ly|Bytedance|aweme|Line\/|Weibo|Alipay/.test(navigator.userAgent)){Z("open",{{ title|tojson }},t);return}{% endif -%}
-l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if languages %},{{ languages|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})
+l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if languages %},{{ languages|tojson }}{% endif %}{% if variants %},{{ variants|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})

@@ -97,7 +97,8 @@ def test_a_file_without_campaigns_lists_no_campaign_fields_in_csv() -> None:
 # Every key of a row of `list --format json`, in order, as docs/cli.md lists them.
 JSON_KEYS = [
     "slug", "url", "state", "left", "starts", "expires", "title", "description", "status",
-    "aliases", "tags", "domains", "devices", "languages", "expired", "password", "forward_query",
+    "aliases", "tags", "domains", "devices", "languages", "variants", "expired", "password",
+    "forward_query",
     "open_in_browser", "campaign", "distributor_code", "distributor_name",
 ]  # fmt: skip
 
@@ -120,6 +121,7 @@ def test_json_gives_machine_values_every_key_on_every_row() -> None:
         "domains": [],
         "devices": [],
         "languages": [],
+        "variants": [],
         "expired": None,
         "password": False,
         "forward_query": True,

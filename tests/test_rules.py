@@ -103,6 +103,9 @@ ROWS = [
     ("duplicate-language", "links:\n  a:\n    url: https://example.com/\n    languages: {zh-TW: https://example.com/a, zh-tw: https://example.com/b}\n", "links.yaml:4:47: error: 'zh-tw' in languages names zh-TW again (duplicate-language)"),
     ("languages-empty", "links:\n  a:\n    url: https://example.com/\n    languages: {}\n", 'links.yaml:4:16: error: languages is empty (languages-empty)'),
     ("password-languages", "links:\n  a:\n    url: https://example.com/\n    password: correct-horse\n    languages: {zh: https://example.com/zh}\n", "links.yaml:5:5: error: link 'a' has a password, and its password page does not choose by language (password-languages)"),
+    ("variants-list", "links:\n  a:\n    variants: [https://example.com/]\n", "links.yaml:3:15: error: variants must be a list of at least 2 {url, weight}, got 1 (variants-list)"),
+    ("variant-weight", "links:\n  a:\n    variants: [https://example.com/, {url: https://example.org/, weight: 0}]\n", "links.yaml:3:74: error: a variant's weight must be a whole number from 1 to 1000000, got 0 (variant-weight)"),
+    ("variants-conflict", "links:\n  a:\n    url: https://example.com/\n    variants: [https://example.com/, https://example.org/]\n", "links.yaml:3:5: error: link 'a' has both 'variants' and 'url' (variants-conflict)"),
     ("password-not-text", "links:\n  a:\n    url: https://example.com/\n    password: 12345678\n", 'links.yaml:4:15: error: password must be text, got a number (12345678) (password-not-text)'),
     ("password-short", "links:\n  a:\n    url: https://example.com/\n    password: abc\n", 'links.yaml:4:15: warning: the password is 3 characters long: the encrypted target is published, and short passwords are guessed offline (password-short)'),
     ("password-open-in-browser", "links:\n  a:\n    url: https://example.com/\n    password: correct-horse\n    open_in_browser: true\n", "links.yaml:5:5: error: link 'a' has a password, and its open-in-browser page would show the target to anyone (password-open-in-browser)"),
@@ -152,6 +155,11 @@ ROWS = [
     ("own-slug-missing", S + "links:\n  a: https://go.example.com/b\n", "links.yaml:4:6: warning: link 'a' points to go.example.com/b, which is not a slug in this file (own-slug-missing)"),
     ("redirect-chain", S + "links:\n  a: https://go.example.com/b\n  b: https://example.com/\n", "links.yaml:4:6: warning: link 'a' points to another short link ('b'), which costs visitors an extra hop (redirect-chain)"),
     ("redirect-loop", S + "links:\n  a: https://go.example.com/b\n  b: https://go.example.com/a\n", 'links.yaml:4:6: error: redirect loop: a -> b -> a (redirect-loop)'),
+]
+# A second way to break a rule that has its row above: (rule, links.yaml, the first line
+# ``check`` prints for it, the hint it gives).
+AGAIN = [
+    ("variants-conflict", "links:\n  a:\n    variants: [https://example.com/, https://example.org/]\n    languages: {zh: https://example.com/zh}\n", "links.yaml:4:5: error: link 'a' has both 'variants' and 'languages' (variants-conflict)", "keep one of them: a link with variants has no 'languages'"),
 ]
 
 CLI_ROWS = [
@@ -212,6 +220,15 @@ def test_a_links_file_breaking_the_rule_is_told_so_by_its_id(
 ) -> None:
     problems = check_text(text, "links.yaml").problems
     assert line in [format_text(p).split("\n")[0] for p in problems], problems
+
+
+@pytest.mark.parametrize(("rule", "text", "line", "hint"), AGAIN, ids=[r[0] for r in AGAIN])
+def test_a_links_file_breaking_the_rule_another_way_is_told_so_and_how(
+    rule: str, text: str, line: str, hint: str
+) -> None:
+    problems = check_text(text, "links.yaml").problems
+    told = [p for p in problems if format_text(p).split("\n")[0] == line]
+    assert [(p.rule, p.hint) for p in told] == [(rule, hint)], problems
 
 
 @pytest.mark.parametrize(("rule", "files", "args", "line"), CLI_ROWS, ids=[r[0] for r in CLI_ROWS])

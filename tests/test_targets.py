@@ -325,6 +325,8 @@ links:
     devices:
       ios: https://apps.apple.com/app/id1
       android: https://play.google.com/store/apps/details?id=x
+    languages:
+      zh: https://example.cn/app
   sale:
     url: https://shop.example.com/sale
     expires: 2026-12-31
@@ -337,6 +339,8 @@ links:
     url: https://shop.example.com/soon
     starts: 2027-01-01
   same: https://github.com/acme
+  ab:
+    variants: [https://example.com/a, https://example.com/b]
 campaigns:
   spring:
     url: https://shop.example.com/spring
@@ -352,7 +356,9 @@ def linkset(tmp_path: Path, text: str = LINKS) -> targets.LinkSet:
     return checked.linkset
 
 
-def test_places_are_every_target_device_expired_campaign_and_home(tmp_path: Path) -> None:
+def test_places_are_every_target_device_language_variant_expired_campaign_and_home(
+    tmp_path: Path,
+) -> None:
     found = targets.places(linkset(tmp_path), NOW)
     spring = next(p for p in found if p.name.startswith("spring"))
     assert [(p.name, p.url) for p in found if p is not spring] == [
@@ -360,11 +366,14 @@ def test_places_are_every_target_device_expired_campaign_and_home(tmp_path: Path
         ("app", "https://example.com/app"),
         ("app:ios", "https://apps.apple.com/app/id1"),
         ("app:android", "https://play.google.com/store/apps/details?id=x"),
+        ("app:lang:zh", "https://example.cn/app"),
         ("sale", "https://shop.example.com/sale"),
         ("sale:expired", "https://shop.example.com/"),
         ("summer:expired", "https://shop.example.com/autumn"),  # ended: its target is not
         ("soon", "https://shop.example.com/soon"),  # not started yet: asked all the same
         ("same", "https://github.com/acme"),
+        ("ab", "https://example.com/a"),
+        ("ab:v2", "https://example.com/b"),
         ("/@go.example.com", "https://www.example.com/"),
         ("/@go.example.cn", "https://www.example.cn/"),
     ]
@@ -374,7 +383,7 @@ def test_places_are_every_target_device_expired_campaign_and_home(tmp_path: Path
 def test_places_hold_every_target_links_lock_records(tmp_path: Path) -> None:
     """links.lock records everywhere a published short URL can send visitors; the health
     check asks each of them (but an ended link's own target): a new kind of target in the
-    lock (variants, say) fails here until places() asks it too."""
+    lock fails here until places() asks it too."""
     links = linkset(tmp_path)
     ended = {x.target.url for x in links.links if x.expires is not None and x.expires <= NOW}
     locked = {target for _name, target, _moved, _path in lock._published(links)}

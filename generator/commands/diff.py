@@ -41,6 +41,7 @@ FIELDS = (
     "domains",
     "devices",
     "languages",
+    "variants",
     "password",
     "counted",
 )
@@ -125,6 +126,8 @@ def _value(link: Link, name: str, tz: object) -> str:
     value = getattr(link, name)
     if name in ("devices", "languages"):
         return ", ".join(f"{p}: {t.url}" for p, t in value)
+    if name == "variants":
+        return ", ".join(f"{t.url} (weight {w})" for t, w in value)
     if name == "password":  # the file holds it in the clear; the summary does not repeat it
         return f"(set, {hashlib.sha256(value.encode()).hexdigest()[:6]})" if value else ""
     if name == "counted":

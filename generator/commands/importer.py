@@ -903,6 +903,7 @@ NOT_EXPORTED = (
     "repoint_from",
     "devices",
     "languages",
+    "variants",
     "password",
 )
 
@@ -924,6 +925,7 @@ def left_out(linkset: LinkSet) -> dict[str, int]:
             "repoint_from": link.repoint_from is not None,
             "devices": bool(link.devices),
             "languages": bool(link.languages),
+            "variants": bool(link.variants),
             "password": link.password is not None,
         }
         for key, yes in has.items():

@@ -26,9 +26,9 @@ first, and GET again when HEAD gets an error answer (some servers refuse HEAD, w
 and 5xx retried after the Retry-After the server asks for (capped) or a backoff. When not
 one target answers at all the machine is offline, and that is said once (``Unreachable``).
 
-Where a link may send visitors is ``places``'s business alone: a future kind of target
-(variants of a link, say) is one more ``Place`` there, and the test that compares it with
-links.lock's names (tests/test_targets.py) says when one is missing.
+Where a link may send visitors is ``places``'s business alone: a new kind of target is one
+more ``Place`` there, and the test that compares it with links.lock's names
+(tests/test_targets.py) says when one is missing.
 """
 
 from __future__ import annotations
@@ -156,6 +156,9 @@ def _link_places(link: Link, now: datetime) -> Iterator[Place]:
             yield Place(f"{name}:{platform}", target.url)
         for tag, target in link.languages:
             yield Place(f"{name}:lang:{tag}", target.url)
+        # the first variant is the link's target (above), as in links.lock
+        for n, (target, _weight) in enumerate(link.variants[1:], 2):
+            yield Place(f"{name}:v{n}", target.url)
     if link.expires is not None and link.expired is not None:
         yield Place(f"{name}:expired", link.expired.url)
 

@@ -62,6 +62,7 @@ LINK_KEYS = (
     "domains",
     "devices",
     "languages",
+    "variants",
     "password",
     "analytics",
     "utm",

@@ -46,6 +46,8 @@ _PLATFORM_WORDS = {
     "computer": "desktop",
 }
 MAX_TAG = 50
+MIN_VARIANTS = 2
+MAX_WEIGHT = 1_000_000  # the page's pick is exact up to 2**32 in total
 
 
 class LinkRules(UtmRules):
@@ -357,7 +359,11 @@ class LinkRules(UtmRules):
     def between_keys(self, k: _Keys) -> None:
         """The rules of a link that read more than one of its keys."""
         fields, value, path = k.fields, k.value, k.path
-        if "url" not in value and not any(did_you_mean(x, LINK_KEYS) == "url" for x in value):
+        if (
+            "url" not in value
+            and "variants" not in value
+            and not any(did_you_mean(x, LINK_KEYS) == "url" for x in value)
+        ):
             # (a misspelt url key has its own error with a "did you mean")
             self.error(
                 "no-url", path, f"link {k.slug!r} has no 'url'", "add 'url: https://...'", at="key"
@@ -481,6 +487,87 @@ class LinkRules(UtmRules):
         where = (*k.path, "languages")
         k.fields["languages"] = self.languages(k.value["languages"], where, k.site)
 
+    def key_variants(self, k: _Keys) -> None:
+        where = (*k.path, "variants")
+        variants = self.variants(k.value["variants"], where, k.site)
+        # the page picks a variant or a target for the visitor's device or languages, never
+        # both: which would win is no question a file should have to answer
+        for other in ("url", "devices", "languages", "password"):
+            if other in k.value:
+                self.error(
+                    "variants-conflict",
+                    (*k.path, other),
+                    f"link {k.slug!r} has both 'variants' and {other!r}",
+                    "the first variant is the link's target (and where visitors without "
+                    "JavaScript go): remove 'url'"
+                    if other == "url"
+                    else f"keep one of them: a link with variants has no {other!r}",
+                    at="key",
+                )
+        if variants:
+            k.fields["variants"] = variants
+            k.fields["target"] = variants[0][0]
+
+    def variants(self, value: Any, path: Path, site: Site) -> tuple[tuple[Target, int], ...]:
+        """``variants: [{url, weight}, ...]`` (a bare URL weighs 1): at least two; None of
+        them when any is wrong (a link never publishes half its rotation)."""
+        if value is INVALID:
+            return ()
+        if not isinstance(value, list) or len(value) < MIN_VARIANTS:
+            self.error(
+                "variants-list",
+                path,
+                f"variants must be a list of at least {MIN_VARIANTS} {{url, weight}}, got "
+                + (
+                    f"{len(value)}"
+                    if isinstance(value, list)
+                    else "one URL"
+                    if isinstance(value, str)
+                    else _kind(value)
+                ),
+                "variants: [{url: https://a.example/, weight: 3}, {url: https://b.example/}]",
+            )
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            variant = self.variant(item, (*path, i), site)
+            if variant is not None:
+                out.append(variant)
+        return tuple(out) if len(out) == len(value) else ()
+
+    def variant(self, item: Any, path: Path, site: Site) -> tuple[Target, int] | None:
+        if item is INVALID:
+            return None
+        if isinstance(item, str):
+            item = {"url": item}
+        if not isinstance(item, dict) or "url" not in item:
+            self.error(
+                "variants-list",
+                path,
+                f"a variant must be a URL or {{url, weight}}, got {_kind(item)}"
+                if not isinstance(item, dict)
+                else "a variant has no 'url'",
+                "{url: https://a.example/, weight: 2}",
+            )
+            return None
+        self.unknown_keys(item, ("url", "weight"), path, "a variant")
+        target = self.target(item["url"], (*path, "url"))
+        if target is not None:
+            self.policy(target, (*path, "url"), site)
+        weight = item.get("weight", 1)
+        if weight is INVALID:
+            return None
+        if weight.__class__ is not int or not 0 < weight <= MAX_WEIGHT:
+            self.error(
+                "variant-weight",
+                (*path, "weight"),
+                f"a variant's weight must be a whole number from 1 to {MAX_WEIGHT}, "
+                f"got {shown(weight) if isinstance(weight, str) else repr(weight)}",
+                "weight: 3 sends three visitors there for each one of a variant of weight 1",
+            )
+            return None
+        return (target, weight) if target is not None else None
+
     def key_password(self, k: _Keys) -> None:
         k.fields["password"] = self.password(k.value["password"], (*k.path, "password"))
 
@@ -517,6 +604,14 @@ class LinkRules(UtmRules):
             if tracked is not None:
                 languages.append((tag, tracked))
         k.fields["languages"] = tuple(languages)
+        variants = []
+        for i, (variant, weight) in enumerate(k.fields["variants"]):
+            tracked = self.with_utm(variant, params, where, f"variant {i + 1}")
+            if tracked is not None:
+                variants.append((tracked, weight))
+        k.fields["variants"] = tuple(variants)
+        if variants:
+            k.fields["target"] = variants[0][0]
 
     def tags(self, value: Any, path: Path) -> tuple[str, ...]:
         """Labels for people and tools (``shortlinks list --tag``); never part of a URL."""
@@ -595,6 +690,7 @@ def _defaults(site: Site) -> dict[str, Any]:
         "domains": (),
         "devices": (),
         "languages": (),
+        "variants": (),
         "password": None,
         "counted": site.analytics is not None,
     }

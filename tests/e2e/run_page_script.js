@@ -5,6 +5,11 @@
 // the shared views in place (_view.js) prints "view " and the view's values as JSON; with
 // PAGE_VIEWS (the site's _shortlinks/views.js), that script runs next, up to the point where
 // it would draw the view, and any URL it asks for follows on a line of its own.
+// The page's random source (crypto.getRandomValues) gives PAGE_RANDOM (a 32-bit number) when
+// given; its localStorage starts as PAGE_STORAGE (JSON of key -> value), or throws on every
+// access when PAGE_STORAGE is "blocked"; with PAGE_STORAGE, what it holds afterwards and the
+// beacon's body or URL (navigator.sendBeacon) follow the URL on lines of their own, as
+// "storage {...}" and "beacon ...".
 "use strict";
 const fs = require("fs");
 const vm = require("vm");
@@ -52,9 +57,58 @@ const document = {
     },
   },
 };
-const navigator = { userAgent: process.env.PAGE_UA || "node" };
+let beacon = null;
+const navigator = {
+  userAgent: process.env.PAGE_UA || "node",
+  sendBeacon(to, body) {
+    beacon = body === undefined ? to : body.text;
+    return true;
+  },
+};
 const window = {};
-vm.runInNewContext(scripts[0], { location, document, navigator, window, Date: FixedDate, TextEncoder, TextDecoder });
+const crypto = {
+  getRandomValues(array) {
+    if (process.env.PAGE_RANDOM === undefined) return require("crypto").getRandomValues(array);
+    array.fill(Number(process.env.PAGE_RANDOM));
+    return array;
+  },
+};
+const blocked = process.env.PAGE_STORAGE === "blocked";
+const stored = blocked || !process.env.PAGE_STORAGE ? {} : JSON.parse(process.env.PAGE_STORAGE);
+const localStorage = {
+  getItem(key) {
+    if (blocked) throw new Error("SecurityError");
+    return key in stored ? stored[key] : null;
+  },
+  setItem(key, value) {
+    if (blocked) throw new Error("SecurityError");
+    stored[key] = String(value);
+  },
+};
+class TextBlob {
+  constructor(parts) {
+    this.text = parts.join("");
+  }
+}
+process.on("exit", () => {
+  if (process.env.PAGE_STORAGE) {
+    process.stdout.write("\nstorage " + JSON.stringify(stored));
+    if (beacon !== null) process.stdout.write("\nbeacon " + beacon);
+  }
+});
+vm.runInNewContext(scripts[0], {
+  location,
+  document,
+  navigator,
+  window,
+  crypto,
+  localStorage,
+  Blob: TextBlob,
+  Uint32Array,
+  Date: FixedDate,
+  TextEncoder,
+  TextDecoder,
+});
 if (window.shortlinksView) {
   process.stdout.write("view " + JSON.stringify([...window.shortlinksView]));
   if (process.env.PAGE_VIEWS) {

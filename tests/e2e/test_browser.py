@@ -90,6 +90,11 @@ links:
     url: {target}/hello-en
     devices: {{ios: {target}/hello-ios}}
     languages: {{zh: {target}/hello-zh, zh-tw: {target}/hello-tw}}
+  ab:
+    variants:
+      - {target}/va
+      - url: {target}/vb?x=1
+        weight: 3
 """,
         encoding="utf-8",
     )
@@ -622,3 +627,86 @@ def test_the_home_redirect_passes_the_query_on(
             assert page.url == target + "/home?ref=short&a=1"
         finally:
             context.close()
+
+
+def fixed_random(page: object, value: int) -> None:
+    """The page's random source made to give ``value`` (the pick is then known)."""
+    page.add_init_script(  # type: ignore[attr-defined]
+        f"crypto.getRandomValues = a => {{ a.fill({value}); return a }};"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "landing"), [(0, "/va?s=1"), (1, "/vb?x=1&s=1"), (3, "/vb?x=1&s=1"), (4, "/va?s=1")]
+)
+def test_variants_are_picked_by_weight_and_the_visitor_is_kept_on_one(
+    browser: object, host: str, target: str, value: int, landing: str
+) -> None:
+    context = new_context(browser)
+    try:
+        page = context.new_page()  # type: ignore[attr-defined]
+        violations = watch_csp(page)
+        fixed_random(page, value)
+        page.goto(host + "/ab?s=1")
+        page.wait_for_url(target + "/**", timeout=10_000)
+        assert page.url == target + landing
+        # back again, with a random source that would pick the other one: kept
+        again = context.new_page()  # type: ignore[attr-defined]
+        fixed_random(again, 0 if landing.startswith("/vb") else 1)
+        again.goto(host + "/ab?s=1")
+        again.wait_for_url(target + "/**", timeout=10_000)
+        assert again.url == target + landing
+        assert violations == []
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
+def test_variants_still_redirect_when_storage_is_blocked(
+    browser: object, host: str, target: str
+) -> None:
+    context = new_context(browser)
+    try:
+        page = context.new_page()  # type: ignore[attr-defined]
+        page.add_init_script(
+            "Object.defineProperty(window, 'localStorage', {get() {"
+            " throw new DOMException('blocked', 'SecurityError') }});"
+        )
+        fixed_random(page, 2)
+        page.goto(host + "/ab")
+        page.wait_for_url(target + "/**", timeout=10_000)
+        assert page.url == target + "/vb?x=1"
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
+def test_without_javascript_variants_go_to_the_first(
+    browser: object, host: str, target: str
+) -> None:
+    context = new_context(browser, java_script_enabled=False)
+    try:
+        page = context.new_page()  # type: ignore[attr-defined]
+        page.goto(host + "/ab")
+        page.wait_for_url(target + "/**", timeout=10_000)
+        assert page.url == target + "/va"
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
+def test_the_preview_of_a_link_with_variants_lists_each_with_its_weight(
+    browser: object, host: str, target: str
+) -> None:
+    context = new_context(browser)
+    try:
+        page = context.new_page()  # type: ignore[attr-defined]
+        violations = watch_csp(page)
+        page.goto(host + "/ab+")
+        page.wait_for_selector("li .target")
+        items = page.locator("li")
+        assert [items.nth(i).inner_text() for i in range(items.count())] == [
+            f"{target}/va · weight 1",
+            f"{target}/vb?x=1 · weight 3",
+        ]
+        assert page.locator("li .target").nth(1).get_attribute("href") == target + "/vb?x=1"
+        assert violations == []
+    finally:
+        context.close()  # type: ignore[attr-defined]

@@ -508,6 +508,32 @@ def test_in_a_browser_a_language_link_goes_by_the_visitors_languages(
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
+def test_in_a_browser_variants_are_picked_by_the_page_on_every_engine(
+    engine: Engine, fixture_site: tuple[Path, Plan], browser: object
+) -> None:
+    """A link with variants has no rule on any host (only its page can pick one): each
+    engine serves its page, and Chromium, its random source fixed, lands on the variant it
+    gives (even: the first, odd: the second, of equal weights), the visitor's query after
+    its own."""
+    _site, plan = fixture_site
+    assert "/ab" not in {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
+    failures = []
+    for value, want in ((0, "https://t.example/va?a=1"), (1, "https://t.example/vb?x=1&a=1")):
+        context = browser.new_context()  # type: ignore[attr-defined]
+        context.clock.set_fixed_time(NOW)
+        context.route(ELSEWHERE, lambda route: route.fulfill(status=200, body="target"))
+        context.add_init_script(f"crypto.getRandomValues = a => {{ a.fill({value}); return a }};")
+        try:
+            page = context.new_page()
+            page.goto(engine.base + "/ab?a=1")
+            page.wait_for_url(LANDING, timeout=15_000)
+            if page.url != want:
+                failures.append(f"random {value}: want {want}, landed on {page.url}")
+        finally:
+            context.close()
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
 def test_in_a_browser_a_preview_opens_however_its_plus_is_spelt(
     engine: Engine, browser: object
 ) -> None:
