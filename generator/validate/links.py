@@ -198,9 +198,8 @@ class LinkRules(UtmRules):
                     at="key",
                 )
                 continue
-            target = self.target(url, (*path, name))
+            target = self.allowed_target(url, (*path, name), site)
             if target is not None:
-                self.policy(target, (*path, name), site)
                 found[name] = target
         if isinstance(value, dict) and not value:
             self.error(
@@ -210,6 +209,14 @@ class LinkRules(UtmRules):
                 "name a platform and its URL, or remove it",
             )
         return tuple((p, found[p]) for p in PLATFORMS if p in found)
+
+    def allowed_target(self, url: Any, path: Path, site: Site) -> Target | None:
+        """A named target of a link (a device's, a language's): read as any target (None
+        when it is no URL), then held to the site's allow and deny lists (an error said)."""
+        target = self.target(url, path)
+        if target is not None:
+            self.policy(target, path, site)
+        return target
 
     def languages(self, value: Any, path: Path, site: Site) -> tuple[tuple[str, Target], ...]:
         """``languages: {zh: URL, zh-TW: URL, ...}``: BCP 47 tags (languages.py)."""
@@ -241,9 +248,8 @@ class LinkRules(UtmRules):
                     at="key",
                 )
                 continue
-            target = self.target(url, (*path, name))
+            target = self.allowed_target(url, (*path, name), site)
             if target is not None:
-                self.policy(target, (*path, name), site)
                 found[tag] = target
         if isinstance(value, dict) and not value:
             self.error(
