@@ -19,14 +19,20 @@ _ITEM = json.JSONEncoder(ensure_ascii=False).encode
 def with_list(head: dict[str, Any], key: str, items: Iterable[Any]) -> Chunks:
     """``{**head, key: items}`` as JSON, the head indented, each item on its own line:
     made as it is written (``Chunks``), never whole in memory."""
+    return with_texts(head, key, map(_ITEM, items))
+
+
+def with_texts(head: dict[str, Any], key: str, texts: Iterable[str]) -> Chunks:
+    """``with_list`` with each item already written as JSON (``texts``): for a writer
+    that makes an item's text without making the item (render.py's links.json)."""
     text = json.dumps(head, ensure_ascii=False, indent=1)
     start = (text[:-2] + ",\n" if head else "{\n") + f" {json.dumps(key)}: ["
 
     def lines() -> Iterator[str]:
         yield start
         sep = "\n  "
-        for item in items:
-            yield sep + _ITEM(item)
+        for item in texts:
+            yield sep + item
             sep = ",\n  "
         yield "\n ]\n}\n"
 
