@@ -18,6 +18,13 @@ and Python's hashlib does that in C (the 404 page's FNV-1a keystream, in pure Py
 would cost about 0.3 ms a record); the shared script carries a small synchronous
 SHA-256, so it needs no secure context (WebCrypto does not exist on plain http pages).
 
+Where the site publishes links.json (``site.links_json``, the default), which lists every
+slug and every published target already, the records are filed as they are (JSON objects,
+not sealed): the seal would hide nothing that file does not show, and costs a third of the
+time of the shards at 100,000 links (and the visitor's browser the keystream). A record
+holds nothing links.json keeps back: no target of a link behind a password or not
+started yet (``Pages.preview_data``). A site with ``links_json: false`` seals them.
+
 A slug whose normal form (``finder.normal``: case, width, trailing punctuation) differs
 from it is also filed under the normal form, unless another slug has that normal form:
 ``/Sale+`` and ``/sale)+`` find the preview of ``Sale`` as the 404 page finds its link.
@@ -88,20 +95,29 @@ def encode(record: dict[str, object]) -> bytes:
     return _ENCODE(record).encode()
 
 
-def shards(records: Iterable[tuple[str, bytes]], count: int) -> list[dict[str, str]]:
+def shards(
+    records: Iterable[tuple[str, bytes]], count: int, sealed: bool = True
+) -> list[dict[str, str | bytes]]:
     """``count`` shards of the records, given as (slug, encoded record); a slug is filed
     under its normal form too when that differs and no other slug shares it. Two paths
     whose keys collide (64 bits: about one chance in 10^7 at a million slugs) are both
-    left out rather than one shown for the other."""
-    out: list[dict[str, str]] = [{} for _ in range(count)]
-    by_norm: dict[str, list[str]] = {}
+    left out rather than one shown for the other. ``sealed``: each record sealed with its
+    path (a str); else the record itself (bytes, JSON: ``dump`` writes it as it is)."""
+    out: list[dict[str, str | bytes]] = [{} for _ in range(count)]
     data: dict[str, bytes] = {}
+    # the normal forms that differ from their slug, and the slugs of each
+    by_norm: dict[str, list[str]] = {}
+    normal = finder.normal
     for slug, record in records:
         data[slug] = record
-        by_norm.setdefault(finder.normal(slug), []).append(slug)
+        norm = normal(slug)
+        if norm != slug:
+            by_norm.setdefault(norm, []).append(slug)
     paths = dict.fromkeys(data, "")
     for norm, found in by_norm.items():
-        if len(found) == 1 and norm and norm != found[0] and norm not in data:
+        # one slug has it, and no slug is it (nor another's normal form that equals it:
+        # then that slug is in data)
+        if len(found) == 1 and norm and norm not in data:
             paths[norm] = found[0]  # a mangled spelling, filed under its normal form
     keys = {path: key_of(path) for path in paths}
     seen: dict[str, int] = {}
@@ -110,5 +126,20 @@ def shards(records: Iterable[tuple[str, bytes]], count: int) -> list[dict[str, s
     for path, slug in paths.items():
         key = keys[path]
         if seen[key] == 1:
-            out[shard_of(key, count)][key] = seal(data[slug or path], path)
+            record = data[slug or path]
+            out[shard_of(key, count)][key] = seal(record, path) if sealed else record
     return [dict(sorted(shard.items())) for shard in out]
+
+
+def dump(shard: dict[str, str | bytes]) -> bytes:
+    """One shard file: a JSON object, each key's sealed record as a string, or its record
+    as it is (already JSON: ``encode``), one line."""
+    return (
+        b"{"
+        + b",".join(
+            b'"%s":%s'
+            % (key.encode(), json.dumps(value).encode() if isinstance(value, str) else value)
+            for key, value in shard.items()
+        )
+        + b"}\n"
+    )

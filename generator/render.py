@@ -9,7 +9,6 @@ all come, a ``RenderReport``: the notes for the user and each host's output.
 from __future__ import annotations
 
 import gc
-import json
 from collections import Counter
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -414,23 +413,21 @@ def shared_pages(plan: Plan, pages: Pages) -> dict[str, bytes]:
 
 
 def preview_shards(plan: Plan, pages: Pages, count: int) -> Iterator[tuple[str, bytes]]:
-    """The shared preview's data files: every entry's record, sealed with its slug, in
-    ``count`` shards (previews.py)."""
+    """The shared preview's data files: every entry's record (sealed with its slug where
+    the site keeps its slugs unlisted), in ``count`` shards (previews.py)."""
     records = ((e.slug, pages.preview_data(e)) for e in plan.entries)
     # a few small objects a record and no cycle: the collector paused, else its passes
     # walk every record made so far again and again (a full pass among them)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        made = previews.shards(records, count)
+        # sealed only where links.json does not list every slug already (previews.py)
+        made = previews.shards(records, count, sealed=not plan.site.links_json)
     finally:
         if collecting:
             gc.enable()
     for i, shard in enumerate(made):
-        yield (
-            f"{PREVIEW_SHARDS}/{i}.json",
-            (json.dumps(shard, separators=(",", ":")) + "\n").encode(),
-        )
+        yield f"{PREVIEW_SHARDS}/{i}.json", previews.dump(shard)
 
 
 class _Unmade:

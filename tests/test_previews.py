@@ -98,7 +98,11 @@ def record_of(files: dict[str, bytes], path: str) -> dict | None:
     count = sum(1 for f in files if f.startswith("_shortlinks/previews/"))
     key = previews.key_of(path)
     shard = json.loads(files[f"_shortlinks/previews/{previews.shard_of(key, count)}.json"])
-    return json.loads(unseal.preview(shard[key], path)) if key in shard else None
+    if key not in shard:
+        return None
+    found = shard[key]
+    # sealed (a string) where the site keeps its slugs unlisted; else the record itself
+    return json.loads(unseal.preview(found, path)) if isinstance(found, str) else found
 
 
 def records(files: dict[str, bytes]) -> dict[str, dict]:
@@ -122,6 +126,25 @@ def test_a_record_opens_only_with_its_path() -> None:
 )
 def test_the_number_of_shards_grows_with_the_site_up_to_a_cap(paths: int, count: int) -> None:
     assert previews.shard_count(paths) == count
+
+
+def test_records_are_sealed_only_where_links_json_does_not_list_the_slugs() -> None:
+    listed, unlisted = built(), built(SITE.replace("site:\n", "site:\n  links_json: false\n"))
+    for files, sealed in ((listed, False), (unlisted, True)):
+        kinds = {
+            type(value)
+            for name, data in files.items()
+            if name.startswith("_shortlinks/previews/")
+            for value in json.loads(data).values()
+        }
+        assert kinds == ({str} if sealed else {dict})
+    assert records(listed) == records(unlisted)  # the same records either way
+    listing = json.loads(listed["links.json"])
+    # a listed site's records show nothing links.json keeps back (a locked or later target)
+    for link in listing["links"]:
+        if link["url"] is None:
+            found = record_of(listed, link["slug"])
+            assert found is not None and "u" not in found and "D" not in found
 
 
 def test_the_shards_name_no_slug_and_no_target() -> None:

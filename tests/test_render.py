@@ -123,6 +123,12 @@ def test_hostile_title_and_url_are_escaped_everywhere() -> None:
             assert doc["links"][0]["title"] == HOSTILE_TITLE
             assert "<" not in doc["links"][0]["url"]
             continue
+        if name.startswith("_shortlinks/previews/"):
+            # the shared previews' records: data as well (unsealed where links.json is
+            # published), each title in a JSON string, set as text by the preview script
+            titles = [r.get("t") for r in json.loads(text).values()]
+            assert titles and all(t == HOSTILE_TITLE for t in titles), name
+            continue
         assert "<script>alert" not in text, name
         assert "</script><script>" not in text, name
         if name.endswith(".html"):
