@@ -49,8 +49,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preview_needs": "Showing where a short link goes needs JavaScript: turn it on, or open "
         "the short link itself.",
         "hint_heading": "Open this link in your browser",
-        "hint_text": "This app may block the page. Tap ··· at the top right and choose “Open "
-        "in Browser”, or copy the address below into your browser:",
+        # {app}: hint_app_<app> or, for an app not recognised, hint_app; {steps}: the app's
+        # own hint_steps_<app> (its _android one on Android) or, where its wording could
+        # not be confirmed, hint_steps (hint(): sources in docs/links-yaml.md)
+        "hint_text": "{app} may block the page. {steps}, or copy the address below into your "
+        "browser:",
+        "hint_app": "This app",
+        "hint_steps": "Tap ··· at the top right, then “Open in Browser”",
+        "hint_app_wechat": "WeChat",
+        "hint_steps_wechat": "Tap ··· at the top right, then “Open in Browser”",
+        "hint_app_qq": "QQ",
+        "hint_steps_qq": "Tap ··· at the top right, then “Open in Browser”",
+        "hint_app_instagram": "Instagram",
+        "hint_steps_instagram": "Tap ··· at the top right, then “Open in external browser” (or "
+        "“Open in Safari”)",
+        "hint_steps_instagram_android": "Tap ⋮ at the top right, then “Open in Chrome”",
+        "hint_app_facebook": "Facebook",
+        "hint_steps_facebook": "Tap ··· at the top right, then “Open in external browser” (or "
+        "“Open in Safari”)",
+        "hint_steps_facebook_android": "Tap ⋮ at the top right, then “Open in Chrome”",
+        "hint_app_tiktok": "TikTok",
+        "hint_app_douyin": "Douyin",
+        "hint_app_weibo": "Weibo",
+        "hint_app_alipay": "Alipay",
         "preview_devices": "On these devices it goes elsewhere:",
         "preview_languages": "For these languages it goes elsewhere:",
         "preview_variants": "It sends each visitor to one of these, by weight, and the same "
@@ -102,8 +123,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preview_needs": "显示短链接的去向需要启用 JavaScript：请开启 JavaScript，"
         "或直接打开这个短链接。",
         "hint_heading": "请在浏览器中打开",
-        "hint_text": "当前应用可能会拦截此页面。请点击右上角 ··· 选择“在浏览器中打开”，"
-        "或将下面的地址复制到浏览器：",
+        "hint_text": "{app}可能会拦截此页面。{steps}，或将下面的地址复制到浏览器：",
+        "hint_app": "当前应用",
+        "hint_steps": "请点击右上角 ··· 选择“在浏览器中打开”",
+        "hint_app_wechat": "微信",
+        "hint_steps_wechat": "请点击右上角 ···，选择“在浏览器打开”",
+        "hint_app_qq": "QQ",
+        "hint_steps_qq": "请点击右上角 ···，选择“在浏览器打开”",
+        "hint_app_instagram": "Instagram",
+        "hint_steps_instagram": "请点击右上角 ···，选择在外部浏览器（或 Safari）中打开",
+        "hint_steps_instagram_android": "请点击右上角 ⋮，选择在 Chrome 中打开",
+        "hint_app_facebook": "Facebook",
+        "hint_steps_facebook": "请点击右上角 ···，选择在外部浏览器（或 Safari）中打开",
+        "hint_steps_facebook_android": "请点击右上角 ⋮，选择在 Chrome 中打开",
+        "hint_app_tiktok": "TikTok",
+        "hint_app_douyin": "抖音",
+        "hint_app_weibo": "微博",
+        "hint_app_alipay": "支付宝",
         "preview_devices": "在以下设备上前往别处：",
         "preview_languages": "以下语言的访客前往别处：",
         "preview_variants": "按权重把每位访客送往其中之一，再次访问时仍是同一个：",
@@ -124,8 +160,42 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+# The in-app browsers whose hint names them (templates/views.js tells them apart by
+# user agent, in this order; LINE is not here: its page leaves for the browser itself).
+HINT_APPS = ("wechat", "qq", "instagram", "facebook", "douyin", "tiktok", "weibo", "alipay")
+
+
 def messages(language: str) -> dict[str, str]:
     return MESSAGES[language]
+
+
+def hint(language: str, app: str | None = None, *, android: bool = False) -> str:
+    """What the open-in-your-browser view asks of a visitor inside ``app``'s in-app
+    browser (None: one not told apart), on Android or elsewhere."""
+    t = MESSAGES[language]
+    name = t.get(f"hint_app_{app}", t["hint_app"])
+    steps = t.get(f"hint_steps_{app}", t["hint_steps"])
+    if android:
+        steps = t.get(f"hint_steps_{app}_android", steps)
+    return t["hint_text"].format(app=name, steps=steps)
+
+
+def hint_apps(language: str) -> dict[str, list[str]]:
+    """Each app's words for views.js, which puts them together as hint() does:
+    ``[name]``, ``[name, steps]`` or ``[name, steps, steps on Android]`` (the view falls
+    back on hint_steps, and on Android on the app's steps, for those it lacks)."""
+    t = MESSAGES[language]
+    out: dict[str, list[str]] = {}
+    for app in HINT_APPS:
+        words = [
+            t[f"hint_app_{app}"],
+            t.get(f"hint_steps_{app}", ""),
+            t.get(f"hint_steps_{app}_android", ""),
+        ]
+        while not words[-1]:
+            words.pop()
+        out[app] = words
+    return out
 
 
 def describe(at: datetime, tz: tzinfo, language: str = "en", *, end: bool = False) -> str:

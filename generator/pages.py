@@ -410,6 +410,9 @@ class Pages:
             "home": self.common["home_url"],
             "hint_heading": t["hint_heading"],
             "hint_text": t["hint_text"],
+            "hint_app": t["hint_app"],
+            "hint_steps": t["hint_steps"],
+            "hint_apps": i18n.hint_apps(self.language),
             "copy": t["preview_copy"],
             "copied": t["preview_copied"],
         }

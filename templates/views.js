@@ -13,7 +13,9 @@
             intent: URL for the address, which hands it to the default browser (its
             S.browser_fallback_url, the address itself, when no app takes it); the view
             below stays for an app that ignores it;
-        then, but for LINE, it asks to open the link in a browser, with the address it
+        then, but for LINE, it asks to open the link in a browser, in the words for that
+        app (W.hint_apps, generator/i18n.py hint(): the app named, and what to tap in it,
+        on Android its own where it differs; else hint_app, hint_steps), with the address it
         would have gone to (the visitor's query merged in, the device's target) and a copy
         button, with a fallback for in-app browsers without the clipboard API.
         Sources: docs/links-yaml.md, "open_in_browser". The intent's data is the address
@@ -25,14 +27,14 @@
     itself. The page is hidden while the view is built; a page without its own style gets
     the shared one ('/_shortlinks/style.css', style.css) and shows once it has loaded. -#}
 (function(a,W){if(!a)return;var d=document,h=d.documentElement,u=navigator.userAgent,t=a[2],i,b;
-if(a[0]=="open"){i=t.indexOf("#");if(i<0)i=t.length;b=t.slice(0,i);
+if(a[0]=="open"){var P={wechat:/MicroMessenger/,qq:/ QQ\//,instagram:/Instagram/,facebook:/FBAV/,douyin:/aweme/,tiktok:/musical_ly|Bytedance/,weibo:/Weibo/,alipay:/Alipay/},k,n=W.hint_app,x=W.hint_steps;for(k in P)if(P[k].test(u)){k=W.hint_apps[k];n=k[0];x=/Android/.test(u)&&k[2]||k[1]||x;break}i=t.indexOf("#");if(i<0)i=t.length;b=t.slice(0,i);
 if(/Line\//.test(u)){h.hidden=false;location.replace(b+(b.indexOf("?")<0?"?":/[?&]$/.test(b)?"":"&")+"openExternalBrowser=1"+t.slice(i));return}
 i=t.indexOf(":");if(/Android/.test(u)&&!/MicroMessenger| QQ\//.test(u))location.replace("intent"+t.slice(i)+"#Intent;scheme="+t.slice(0,i)+";S.browser_fallback_url="+encodeURIComponent(t)+";end")}
 function E(p,n,x){var e=p.appendChild(d.createElement(n));if(x!=null)e.textContent=x;return e}
 function F(s,v){return s.replace(/\{(\w+)\}/g,function(m,k){return k in v?v[k]:m})}
 function show(){var b=d.body,m,g;b.innerHTML="";m=E(b,"main");
 if(a[0]=="expired"){d.title=W.expired_title;E(m,"h1",W.expired_heading);E(m,"p",F(a[1]?W.expired_named:W.expired_plain,{title:a[1],when:a[2]}));E(E(m,"p"),"a",W.go_to).href=W.home}
-if(a[0]=="open"){d.title=W.hint_heading;E(m,"h1",W.hint_heading);if(a[1])E(m,"p",a[1]);E(m,"p",W.hint_text);var s=E(E(m,"p"),"span",a[2]),c=E(E(m,"p"),"button",W.copy);s.parentNode.className="target";s.id="short";c.type="button";c.id="copy";
+if(a[0]=="open"){d.title=W.hint_heading;E(m,"h1",W.hint_heading);if(a[1])E(m,"p",a[1]);E(m,"p",F(W.hint_text,{app:n,steps:x})).id="steps";var s=E(E(m,"p"),"span",a[2]),c=E(E(m,"p"),"button",W.copy);s.parentNode.className="target";s.id="short";c.type="button";c.id="copy";
 c.addEventListener("click",function(){function done(){c.textContent=W.copied}function other(){var r=d.createRange(),g=getSelection();r.selectNodeContents(s);g.removeAllRanges();g.addRange(r);if(d.execCommand("copy"))done()}if(navigator.clipboard)navigator.clipboard.writeText(a[2]).then(done,other);else other()})}
 if(d.querySelector("style")){h.hidden=false;return}g=E(d.head,"link");g.rel="stylesheet";g.href="/_shortlinks/style.css";g.onload=g.onerror=function(){h.hidden=false}}
 if(d.readyState=="loading")d.addEventListener("DOMContentLoaded",show);else show()})(window.shortlinksView,{{ words|tojson }})

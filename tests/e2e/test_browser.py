@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import i18n
 from generator.build import build
 from tests.conftest import NOW
 from tests.e2e.test_http import PagesHandler, TargetHandler, serve
@@ -554,6 +555,76 @@ def test_in_app_browsers_get_their_way_out_and_other_links_go_at_once(
             assert [u for u in asked if u.startswith("intent:")] == [intent(address)]
         else:
             assert [u for u in asked if u.startswith("intent:")] == []
+    finally:
+        context.close()
+
+
+# Each app's view, as the visitor reads it: the app named, and what to tap in that app (the
+# English words of generator/i18n.py; the Chinese ones: tests/test_i18n.py).
+STEPS = {
+    "wechat": "WeChat may block the page. Tap ··· at the top right, then “Open in Browser”",
+    "qq": "QQ may block the page. Tap ··· at the top right, then “Open in Browser”",
+    "instagram": "Instagram may block the page. Tap ··· at the top right, then “Open in "
+    "external browser” (or “Open in Safari”)",
+    "instagram-android": "Instagram may block the page. Tap ⋮ at the top right, then “Open in "
+    "Chrome”",
+    "facebook": "Facebook may block the page. Tap ··· at the top right, then “Open in external "
+    "browser” (or “Open in Safari”)",
+    "facebook-android": "Facebook may block the page. Tap ⋮ at the top right, then “Open in "
+    "Chrome”",
+    "tiktok": "TikTok may block the page. Tap ··· at the top right, then “Open in Browser”",
+    "douyin": "Douyin may block the page. Tap ··· at the top right, then “Open in Browser”",
+    "weibo": "Weibo may block the page. Tap ··· at the top right, then “Open in Browser”",
+    "alipay": "Alipay may block the page. Tap ··· at the top right, then “Open in Browser”",
+}
+HELD = [row for row in UA if row[3] in ("hint", "intent")]  # LINE leaves; browsers go on
+
+
+@pytest.mark.parametrize(
+    ("app", "system", "ua", "does"), HELD, ids=[f"{a}-{s}" for a, s, _, _ in HELD]
+)
+def test_each_in_app_browser_is_told_what_to_tap_in_that_app(
+    browser: object, host: str, app: str, system: str, ua: str, does: str
+) -> None:
+    context = new_context(browser, user_agent=ua)
+    try:
+        page = context.new_page()
+        page.goto(host + "/shop", wait_until="commit")  # an intent asked for may end the load
+        open_in_place(page)
+        assert page.get_by_role("heading").inner_text() == "Open this link in your browser"
+        steps = STEPS.get(f"{app}-{system}", STEPS[app])
+        assert page.inner_text("#steps") == steps + ", or copy the address below into your browser:"
+        assert page.inner_text("#steps") == i18n.hint("en", app, android=system == "android")
+    finally:
+        context.close()
+
+
+def test_an_in_app_browser_not_told_apart_gets_the_generic_steps(
+    browser: object, host: str
+) -> None:
+    """The view as the shared views.js shows it to an app it does not know (an app the
+    page held back but views.js cannot name: the generic words, no app named)."""
+    snapchat = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Mobile/15E148 Snapchat/12.65.0.36 (like Safari/8614.4.6.1.6, panda)"
+    )
+    context = new_context(browser, user_agent=snapchat)
+    try:
+        page = context.new_page()
+        # what _view.js's Z() does in a link's page: the view's values, then the shared script
+        body = (
+            "<!doctype html><meta charset=utf-8><title>x</title><script>"
+            'window.shortlinksView=["open","","https://t.example/x"]</script>'
+            '<script src="/_shortlinks/views.js"></script>'
+        )
+        page.route(host + "/held", lambda route: route.fulfill(body=body, content_type="text/html"))
+        page.goto(host + "/held")
+        open_in_place(page)
+        assert page.inner_text("#steps") == (
+            "This app may block the page. Tap ··· at the top right, then “Open in Browser”, "
+            "or copy the address below into your browser:"
+        )
+        assert page.inner_text("#short") == "https://t.example/x"
     finally:
         context.close()
 

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from generator.build import build
 from generator.cli import main
 from generator.commands import sheet
-from generator.i18n import messages
+from generator.i18n import hint, messages
 from tests.conftest import NOW, ROOT, STRICT
 from tests.e2e.test_http import PagesHandler, serve
 
@@ -252,6 +252,7 @@ def test_picture_of_each_page(
         assert t["not_found_hint"] in text
     else:
         assert heading == t["hint_heading"]
+        assert page.locator("#steps").inner_text() == hint(language, "wechat")  # in WeChat
         assert page.locator("#short").inner_text() == TARGET + "&from=group"
     box = page.evaluate(
         "(() => { const r = document.querySelector('main').getBoundingClientRect();"
