@@ -95,3 +95,24 @@ def test_the_shared_views_js_tells_the_apps_apart_in_the_order_of_hint_apps(
     words = i18n.messages(language)
     for key in ("hint_text", "hint_steps", "hint_app_wechat", "hint_steps_facebook_android"):
         assert words[key] not in page, key
+
+
+def test_every_token_that_shows_the_hint_picks_an_app_or_lines_own_way_out() -> None:
+    """redirect.js decides that a visitor is in an app (on every link's page, kept short);
+    views.js then names the app: each token of the first must be one of the second's,
+    LINE's excepted (its page leaves for the browser by itself: views.js)."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    page = (templates / "redirect.js").read_text(encoding="utf-8")
+    shared = (templates / "views.js").read_text(encoding="utf-8")
+    found = re.search(r"/(MicroMessenger\|[^\n]*?)/\.test\(navigator\.userAgent\)", page)
+    assert found, "the hint's test in redirect.js"
+    tokens = set(found.group(1).split("|"))
+    named = re.search(r"var P=\{([^}]*)\}", shared)
+    assert named, "the apps of views.js"
+    apps = {
+        t for part in re.findall(r":/((?:\\/|[^/])*)/", named.group(1)) for t in part.split("|")
+    }
+    assert tokens - apps == {r"Line\/"}, tokens - apps
+    assert apps <= tokens, apps - tokens
