@@ -572,3 +572,52 @@ def test_the_limits_the_docs_give_are_those_the_host_keeps_within(name: str) -> 
             assert f"{number:,}" in limits.source, (number, limits.source)
     if limits.file_bytes is not None:
         assert f"{limits.file_bytes // 1024} K" in limits.source, limits.source
+
+
+def _azure_fit_one_by_one(plan: Plan, rules: list) -> tuple[list, dict[str, int]]:
+    """Azure's routes fitted the plain way: every wanted route, each measured (what
+    ``Azure._fit`` did before it stopped at a full file)."""
+    from collections import Counter
+
+    from generator.hosts import azure
+
+    budget = azure.LIMITS.file_bytes - len(azure.document([]).encode())
+    kept, left, used = [], Counter(), 0
+    for what, _count, routes in azure.wanted(plan, rules):
+        for _path, make in routes():
+            route = make()
+            size = azure.route_size(route.entry)
+            if used + size <= budget:
+                kept.append(route)
+                used += size
+            else:
+                left[what] += 1
+    return kept, dict(left)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        many(5),  # everything fits
+        many(150, extra="\n    forward_query: false"),  # links fit, previews do not
+        many(400, extra="\n    forward_query: false", expiring_every=3),  # links do not
+        # nested slugs (folders), Unicode ones, and a long path that cannot fit the end
+        "links:\n"
+        + "".join(f"  team{i}/docs/p{i}: https://t.example/{i}\n" for i in range(120))
+        + "".join(f"  特卖{i}: https://t.example/u{i}\n" for i in range(60))
+        + f"  {'z' * 99}: https://t.example/long\n",
+    ],
+)
+def test_azure_stops_at_a_full_file_with_the_routes_and_counts_of_measuring_each(
+    text: str,
+) -> None:
+    from generator.hosts import azure
+    from generator.rules import edge_rules
+
+    plan = plan_of(text)
+    rules = edge_rules(plan)
+    kept, left = HOSTS["azure"]._fit(plan, rules)
+    expected_kept, expected_left = _azure_fit_one_by_one(plan, rules)
+    assert {r.entry["route"] for r in kept} == {r.entry["route"] for r in expected_kept}
+    assert {k: v for k, v in left.items() if v} == expected_left
+    assert len(azure.document([r.entry for r in kept]).encode()) <= azure.LIMITS.file_bytes

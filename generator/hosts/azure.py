@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import quote, unquote
@@ -114,27 +114,37 @@ def preview_route(slug: str, shared: bool = True) -> Route:
     return Route("preview", {"route": _enc(f"/{slug}+"), "rewrite": _enc(page)})
 
 
-def wanted(plan: Plan, edge: Sequence[Rule]) -> Iterator[tuple[str, str, Callable[[], Route]]]:
-    """Every route the site could use, most wanted first, as (kind, path, maker): the links' (all
-    rules, plus the pages of links not active yet), by priority; folders; previews, by
-    priority. Made one at a time: at a million links most are only counted, never made."""
+Wanted = tuple[str, int, Callable[[], Iterable[tuple[str, Callable[[], Route]]]]]
+
+
+def wanted(plan: Plan, edge: Sequence[Rule]) -> list[Wanted]:
+    """Every route the site could use, most wanted first, in three groups (kind, how many,
+    its routes as (path, maker)): the links' (all rules, plus the pages of links not active
+    yet), by priority; folders; previews, by priority. Each group is ordered and made only
+    when asked for, one route at a time: at 100,000 links the file is full within the first
+    few hundred links, and the rest are only counted."""
     rules = [r for r in edge if r.path != "/" or expressible(r)]
     ruled = {r.path for r in rules} | {"/"}
     for entry in plan.entries:
         path = "/" + entry.slug
         if path not in ruled:  # not active yet: the page, via a rewrite
             rules.append(Rule(path, Kind.redirect, 200, f"{entry.slug}.html", None, False))
-    for rule in by_priority(rules):
-        yield "link", rule.path, partial(link_route, rule)
-    for folder in folders(plan):
-        yield "folder", folder, partial(folder_route, folder)
-    # previews in the order of by_priority: links that never expire first, then by path
-    for entry in sorted(plan.entries, key=lambda e: (e.link.expires is not None, "/" + e.slug)):
-        yield (
-            "preview",
-            f"/{entry.slug}+",
-            partial(preview_route, entry.slug, plan.site.preview is True),
-        )
+    shared = plan.site.preview is True
+    found = folders(plan)
+
+    def links() -> Iterator[tuple[str, Callable[[], Route]]]:
+        return ((rule.path, partial(link_route, rule)) for rule in by_priority(rules))
+
+    def previews() -> Iterator[tuple[str, Callable[[], Route]]]:
+        # in the order of by_priority: links that never expire first, then by path
+        ordered = sorted(plan.entries, key=lambda e: (e.link.expires is not None, "/" + e.slug))
+        return ((f"/{e.slug}+", partial(preview_route, e.slug, shared)) for e in ordered)
+
+    return [
+        ("link", len(rules), links),
+        ("folder", len(found), lambda: ((f, partial(folder_route, f)) for f in found)),
+        ("preview", len(plan.entries), previews),
+    ]
 
 
 # one route's members as ``document`` indents them (entries of ``routes`` are flat: strings
@@ -203,19 +213,29 @@ class Azure:
         kept: list[Route] = []
         left: Counter[str] = Counter()
         used = 0
-        for what, path, make in wanted(plan, rules):
-            # a route that cannot fit what is left is not made (most, at 100,000 links)
-            if budget - used < _LEAST + len(path) and budget - used < _LEAST + len(path.encode()):
-                left[what] += 1
-                continue
-            route = make()
-            # one more route in the file: its lines, indented once more, and ",\n"
-            size = route_size(route.entry)
-            if used + size <= budget:
-                kept.append(route)
-                used += size
-            else:
-                left[what] += 1
+        for what, count, routes in wanted(plan, rules):
+            seen = 0
+            # no route is smaller than _LEAST and a path of one character ("/")
+            if budget - used >= _LEAST + 1:
+                for path, make in routes():
+                    seen += 1
+                    # a route that cannot fit what is left is not made
+                    if budget - used < _LEAST + len(path) and budget - used < _LEAST + len(
+                        path.encode()
+                    ):
+                        left[what] += 1
+                    else:
+                        route = make()
+                        # one more route in the file: its lines, indented once more, and ",\n"
+                        size = route_size(route.entry)
+                        if used + size <= budget:
+                            kept.append(route)
+                            used += size
+                        else:
+                            left[what] += 1
+                    if budget - used < _LEAST + 1:  # full: the rest are only counted
+                        break
+            left[what] += count - seen
         order = {"/" + e.slug: i for i, e in enumerate(plan.entries)}
 
         def place(route: Route) -> int:  # '/' first, and '/slug+' where '/slug' is
