@@ -15,7 +15,7 @@ function X(b){for(var s="",i=0;i<b.length;i++)s+=(b[i]<16?"0":"")+b[i].toString(
 function O(c,s){var b=atob(c),k=H(U("shortlinks preview seal\u0000"+s)),o=new Uint8Array(b.length),i,z;
 for(i=0;i<b.length;i++){if(i%32==0)z=H(k.concat([i>>>29&255,i>>>21&255,i>>>13&255,i>>>5&255]));o[i]=b.charCodeAt(i)^z[i%32]}return JSON.parse(new TextDecoder().decode(o))}
 function G(s,f){var k=X(H(U("shortlinks preview key\u0000"+s))).slice(0,16),x=new XMLHttpRequest();
-x.open("GET","/_shortlinks/previews/"+parseInt(k.slice(0,8),16)%N+".json");x.onload=function(){var r=null;try{if(x.status==200){r=JSON.parse(x.responseText)[k];r=r?O(r,s):null}}catch(e){r=null}f(r)};x.onerror=function(){f(null)};x.send()}
+x.open("GET","/_shortlinks/previews/"+parseInt(k.slice(0,8),16)%N+".json");x.onload=function(){var r=null;try{if(x.status==200){r=JSON.parse(x.responseText)[k];r=r?typeof r=="string"?O(r,s):r:null}}catch(e){r=null}f(r)};x.onerror=function(){f(null)};x.send()}
 function E(m,t,x,k){var e=m.appendChild(d.createElement(t));if(x!=null)e.textContent=x;if(k)e.className=k;return e}
 function A(m,t){var a=E(m,"a",t[1]);if(/^https?:/i.test(t[0]))a.href=t[0];a.rel="nofollow noopener";return a}
 function T(s,w){return s.replace("{when}",function(){return w})}
