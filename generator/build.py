@@ -633,7 +633,7 @@ def _render_and_write(
     listing = limits.Tally()  # every file of the output and its size (write.py)
     cache = qr.QrCache(job.cache_dir)
     try:
-        codes = lambda urls: qr.codes(urls, cache)  # noqa: E731
+        codes = lambda urls: qr.codes(urls, cache, plan.site.qr_style)  # noqa: E731
         pages = Pages(plan, env)
         shards: list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]] = [
             partial(_shard, plan, env, edge, share, bar, job.cache_dir) for share in theirs
@@ -703,7 +703,7 @@ def _shard(
     cache = qr.QrCache(cache_dir)
     try:
         pages = Pages(plan, env)
-        codes = lambda urls: qr.codes(urls, cache)  # noqa: E731
+        codes = lambda urls: qr.codes(urls, cache, plan.site.qr_style)  # noqa: E731
         yield from iter_pages(plan, pages, edge.left_out, share, bar.add, codes)
     finally:
         bar.flush()

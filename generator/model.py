@@ -187,6 +187,22 @@ class Analytics:
 
 
 @dataclass(frozen=True)
+class QrStyle:
+    """How the site's QR codes look (``site.qr`` written as a mapping): the colour of the
+    dark modules, of the light ones and the quiet zone, in modules. Validation has made
+    sure a reader can still tell them apart (docs/links-yaml.md, ``qr``)."""
+
+    dark: str = "#000000"  # '#rrggbb', lowercase
+    light: str = "#ffffff"
+    quiet_zone: int = 4  # ISO/IEC 18004's quiet zone
+
+    @property
+    def recipe(self) -> str:
+        """What a cached code made in this style is keyed by (qr.QrCache)."""
+        return f"dark {self.dark}; light {self.light}; border {self.quiet_zone}"
+
+
+@dataclass(frozen=True)
 class Site:
     domain: str | None = None  # the default domain (the first of ``domains``)
     timezone: str = "UTC"
@@ -200,6 +216,9 @@ class Site:
     # QR codes: True, drawn on each preview page by the shared qr.js; "files", per-link
     # files in _qr/ as well (for users who link to the image); False, none
     qr: bool | Literal["files"] = True
+    # the codes' colours and quiet zone when site.qr says so; None: black on white with a
+    # quiet zone of 4 modules, the codes (and the files) as they always were
+    qr_style: QrStyle | None = None
     # previews at '/<slug>+': True, one shared page drawing each from shared data files
     # (generator/previews.py); "files", a page a link ('<slug>+.html')
     preview: Literal[True, "files"] = True

@@ -396,6 +396,7 @@ class Pages:
             description=link.description,
             state_text=state_text,
             qr=shows_qr,
+            qr_style=self.plan.site.qr_style,
         )
 
     def views(self) -> bytes:
@@ -532,13 +533,18 @@ class Pages:
             **{f"device_{p}": t[f"device_{p}"] for p in ("wechat", "ios", "android", "desktop")},
         }
         base = self.plan.site.base_url
+        style = self.plan.site.qr_style
+        qr: bool | dict[str, object] = bool(self.plan.site.qr and base)
+        if qr and style is not None:
+            qr = {"dark": style.dark, "light": style.light, "quiet": style.quiet_zone}
         text = self._template(
             "preview_shared.js",
             {
                 "words": words,
                 "shards": shards,
                 "base": base,
-                "qr": bool(self.plan.site.qr and base),
+                "qr": qr,
+                "qr_style": style is not None,
                 "trailing_class": "".join(f"\\u{ord(c):04x}" for c in finder.TRAILING),
             },
         )

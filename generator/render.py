@@ -156,7 +156,7 @@ def render(
     edge: Edge,
     entries: Iterable[Entry],
     progress: Callable[[int], None] | None = None,
-    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
+    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] | None = None,
     keep: bool = False,
 ) -> Rendered:
     """The files of ``entries`` (all of the plan's, or this process's share of them:
@@ -179,7 +179,7 @@ def iter_pages(
     left_out: Collection[str],
     entries: Iterable[Entry],
     progress: Callable[[int], None] | None = None,
-    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
+    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """The files of each of ``entries`` (any share of them: builds render shares side by
     side): its page, preview, QR codes, and the pages its script may go to; no page for
@@ -189,7 +189,8 @@ def iter_pages(
     short_urls: dict[str, str] = {}
 
     def codes() -> Iterator[tuple[str, bytes]]:
-        made = qr_codes(list(short_urls.values()))
+        urls = list(short_urls.values())
+        made = qr_codes(urls) if qr_codes else qr.codes(urls, style=plan.site.qr_style)
         for slug, url in short_urls.items():
             svg_path, png_path = qr.paths(slug)
             svg_bytes, png_bytes = made[url]

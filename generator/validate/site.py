@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from ..model import (
     DEFAULT_STATUS,
     Analytics,
     Domain,
+    QrStyle,
     Site,
     Target,
 )
@@ -380,23 +382,111 @@ class SiteRules(UtmRules):
             )
             return None
 
-    def qr(self, data: dict) -> bool | Literal["files"]:
+    def qr(self, data: dict) -> dict[str, Any]:
         """``site.qr``: true (drawn on the preview page), "files" (per-link files as well),
-        or false (no code)."""
+        false (no code), or a mapping: ``files`` and how the codes look (``qr_style``)."""
         value = data.get("qr", True)
+        if isinstance(value, dict):
+            return self.qr_mapping(value)
         if isinstance(value, bool):  # and not written yes/no/on/off (flag says so)
-            return self.flag(data, "qr", ("site",), default=True, expected="true, false or files")
+            flag = self.flag(data, "qr", ("site",), default=True, expected="true, false or files")
+            return {"qr": flag}
         if value == "files":
-            return value
+            return {"qr": value}
         if value is not INVALID:
             self.error(
                 "qr-value",
                 ("site", "qr"),
-                f"qr must be true, false or files, not {shown(value)}",
+                f"qr must be true, false, files or a mapping, not {shown(value)}",
                 "true draws each link's code on its preview page; files also writes "
-                "_qr/<slug>.svg and .png for every link; false shows none",
+                "_qr/<slug>.svg and .png for every link; false shows none; "
+                "{dark: '#1a237e', light: '#ffffff', quiet_zone: 4} styles them",
             )
-        return True
+        return {"qr": True}
+
+    def qr_mapping(self, data: dict) -> dict[str, Any]:
+        """``qr: {files, dark, light, quiet_zone}``: the codes' colours and quiet zone, each
+        held to what a phone's reader still scans (a code that does not scan is an error)."""
+        path: Path = ("site", "qr")
+        for key in [k for k in data if k in QR_SYNONYMS]:
+            self.error(
+                "unknown-key",
+                (*path, key),
+                f"unknown key {key!r} in qr",
+                f"did you mean '{QR_SYNONYMS[key]}'? (dark: the colour of the code's dark "
+                "modules, light: of its background)",
+                at="key",
+            )
+        self.unknown_keys({k: v for k, v in data.items() if k not in QR_SYNONYMS},
+                          QR_KEYS, path, "qr")  # fmt: skip
+        files = self.flag(data, "files", path, default=False)
+        default = QrStyle()
+        dark = self.qr_colour(data, "dark", default.dark)
+        light = self.qr_colour(data, "light", default.light)
+        quiet = self.quiet_zone(data, default.quiet_zone)
+        if dark is not None and light is not None:
+            self.qr_contrast(data, dark, light)
+        style = QrStyle(dark or default.dark, light or default.light, quiet)
+        return {"qr": "files" if files else True, "qr_style": None if style == default else style}
+
+    def qr_colour(self, data: dict, key: str, default: str) -> str | None:
+        """A colour of the codes: '#rgb' or '#rrggbb' (no names, no transparency: what is
+        behind a transparent code is not known), lowercase and 6 digits; None when wrong."""
+        if key not in data:
+            return default
+        value = data[key]
+        if value is INVALID:
+            return None
+        if isinstance(value, str) and HEX_COLOUR.fullmatch(value.strip()):
+            digits = value.strip()[1:].lower()
+            return "#" + (digits if len(digits) == 6 else "".join(c * 2 for c in digits))
+        message = f"qr {key} must be a colour like '#1a237e', not {shown(value)}"
+        hint = f"write it as '#rrggbb' in quotes: {key}: '{default}'"
+        if value is None:  # `dark: #1a237e` unquoted: YAML reads a comment, and nothing
+            message = f"qr {key} is empty"
+            hint = f"quote the colour: {key}: '#1a237e' (after a space, '#' starts a comment)"
+        self.error("qr-colour", ("site", "qr", key), message, hint)
+        return None
+
+    def quiet_zone(self, data: dict, default: int) -> int:
+        """The light margin around a code, in modules: ISO/IEC 18004 asks for 4; phone
+        readers find a code with 2 when what surrounds it is light as well, and not below."""
+        value = data.get("quiet_zone", default)
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if whole and QUIET_ZONE_MIN <= value <= QUIET_ZONE_MAX:
+            return value
+        if value is not INVALID:
+            self.error(
+                "qr-quiet-zone",
+                ("site", "qr", "quiet_zone"),
+                f"quiet_zone must be a whole number of modules from {QUIET_ZONE_MIN} to "
+                f"{QUIET_ZONE_MAX}, not {shown(value)}",
+                f"4 is what the QR standard asks; below {QUIET_ZONE_MIN} readers cannot find "
+                "the code's edge",
+            )
+        return default
+
+    def qr_contrast(self, data: dict, dark: str, light: str) -> None:
+        """The dark modules darker than the light ones, by a contrast ratio of at least
+        QR_CONTRAST_MIN: many readers do not read an inverted code at all."""
+        where: Path = ("site", "qr", "dark" if "dark" in data else "light")
+        ratio = contrast_ratio(dark, light)
+        if luminance(dark) >= luminance(light):
+            self.error(
+                "qr-inverted",
+                where,
+                f"qr dark {dark} is not darker than light {light}: many readers cannot "
+                "read an inverted code",
+                "swap them: the modules dark, the background light",
+            )
+        elif ratio < QR_CONTRAST_MIN:
+            self.error(
+                "qr-contrast",
+                where,
+                f"qr dark {dark} on light {light} has a contrast ratio of {ratio:.1f}:1, "
+                f"below the {QR_CONTRAST_MIN}:1 phones need to scan it in poor light",
+                "a darker dark or a lighter light (black on white is 21:1)",
+            )
 
     def preview(self, data: dict) -> Literal[True, "files"]:
         """``site.preview``: true (one shared page draws every preview) or "files" (a
@@ -422,6 +512,37 @@ class SiteRules(UtmRules):
         return True
 
 
+QR_KEYS = ("files", "dark", "light", "quiet_zone")
+# what people write for 'dark' and 'light' (the names the QR standard gives the modules,
+# which say what a reader needs of them, and have one spelling)
+QR_SYNONYMS = {
+    "colour": "dark",
+    "color": "dark",
+    "foreground": "dark",
+    "fg": "dark",
+    "background": "light",
+    "bg": "light",
+}
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+QUIET_ZONE_MIN, QUIET_ZONE_MAX = 2, 20
+# WCAG's contrast ratio for text; on white it leaves the dark modules under 18% luminance,
+# a symbol contrast above ISO/IEC 15415's 70% for its best grade
+QR_CONTRAST_MIN = 4.5
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of '#rrggbb' (WCAG 2: sRGB made linear, weighted)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """WCAG's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    a, b = sorted((luminance(one), luminance(other)))
+    return (b + 0.05) / (a + 0.05)
+
+
 # Each key of site: and its checker, which gives Site's fields for it (the cfgv style);
 # 'domain' and 'domains' are read together first (SiteRules.site_domains).
 SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
@@ -435,7 +556,7 @@ SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
     "plans": lambda c, d: {"plans": c.plans(d["plans"])},
     "language": lambda c, d: {"language": c.language(d["language"])},
     "links_json": lambda c, d: {"links_json": c.flag(d, "links_json", ("site",), default=True)},
-    "qr": lambda c, d: {"qr": c.qr(d)},
+    "qr": lambda c, d: c.qr(d),
     "preview": lambda c, d: {"preview": c.preview(d)},
     "allow_domains": lambda c, d: {"allow_domains": c.domains(d, "allow_domains")},
     "deny_domains": lambda c, d: {"deny_domains": c.domains(d, "deny_domains")},
