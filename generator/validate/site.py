@@ -389,7 +389,8 @@ class SiteRules(UtmRules):
         if isinstance(value, dict):
             return self.qr_mapping(value)
         if isinstance(value, bool):  # and not written yes/no/on/off (flag says so)
-            flag = self.flag(data, "qr", ("site",), default=True, expected="true, false or files")
+            expected = "true, false, files or a mapping"
+            flag = self.flag(data, "qr", ("site",), default=True, expected=expected)
             return {"qr": flag}
         if value == "files":
             return {"qr": value}
