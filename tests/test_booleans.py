@@ -67,7 +67,7 @@ def _boolean_keys(schema: dict, path: tuple[str, ...] = ()) -> set[tuple[str, st
 
 def _boolean_branch(schema: dict) -> bool:
     """A property written as one of several shapes, true or false among them (site.qr)."""
-    return any(sub.get("type") == "boolean" for sub in schema.get("oneOf", []))
+    return any(True in sub.get("enum", []) for sub in schema.get("oneOf", []))
 
 
 def test_the_table_has_every_boolean_key_of_the_schema() -> None:
