@@ -328,3 +328,26 @@ def test_a_campaign_sheet_draws_every_code_in_the_sites_style(
     assert sheet_codes(Path("cards/b02.svg").read_text(encoding="utf-8")) == [
         ("#1a237e", "#fff8e1", "https://go.example.com/spring-b02"),
     ]
+
+
+def test_the_campaign_guides_style_example_makes_its_sheet_in_those_colours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/campaigns.md: its links file with the style its "QR sheet" section shows."""
+    from tests.conftest import ROOT
+
+    guide = (ROOT / "docs" / "campaigns.md").read_text(encoding="utf-8")
+    links, *examples = re.findall(r"```yaml\n(.*?)```", guide, re.S)
+    (style,) = [e for e in examples if "qr:" in e]
+    qr_line = next(line for line in style.splitlines() if line.startswith("  qr:"))
+    monkeypatch.chdir(tmp_path)
+    Path("links.yaml").write_text(
+        links.replace("  timezone: Asia/Shanghai\n", f"  timezone: Asia/Shanghai\n{qr_line}\n"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["sheet", "spring", "-o", "spring.svg"])
+    assert result.exit_code == 0, result.output
+    assert sheet_codes(Path("spring.svg").read_text(encoding="utf-8")) == [
+        ("#1a237e", "#fff8e1", f"https://go.example.com/spring-{code}")
+        for code in ("a01", "b02", "c03")
+    ]
