@@ -524,8 +524,9 @@ def _hint(r: Reading, tally: Tally, plan: Plan, names: Sequence[str]) -> str:
             if r.cap == "site_files"
             else size_text(tally.bytes_under(qr.FOLDER))
         )
+        say = "'files: false' under site.qr" if plan.site.qr_style else "'qr: true' under site"
         ways.append(
-            f"'qr: true' under site (the default) leaves out the QR code files ({saved}): "
+            f"{say} (the default) leaves out the QR code files ({saved}): "
             "the preview draws each code in the browser"
         )
     previews_files = len(plan.entries) if plan.site.preview == "files" else 0
