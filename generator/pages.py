@@ -63,6 +63,8 @@ VIEWS = f"{SHARED_FOLDER}/views.js"
 STYLE = f"{SHARED_FOLDER}/style.css"
 # The QR encoder that draws a link's code on its preview page (templates/qr.js, as it is).
 QR_SCRIPT = f"{SHARED_FOLDER}/qr.js"
+# site.qr's logo, which qr.js draws into each preview's code (as it is: a PNG check read)
+QR_LOGO = f"{SHARED_FOLDER}/qr-logo.png"
 # The shared preview (the default, unless site.preview is 'files'): one page that hosts with
 # a pattern rule answer '/<slug>+' with, its script (which the 404 page loads too), and the
 # shards of the previews' records (generator/previews.py).
@@ -397,6 +399,7 @@ class Pages:
             state_text=state_text,
             qr=shows_qr,
             qr_style=self.plan.site.qr_style,
+            qr_logo=f"/{QR_LOGO}",
         )
 
     def views(self) -> bytes:
@@ -537,6 +540,8 @@ class Pages:
         qr: bool | dict[str, object] = bool(self.plan.site.qr and base)
         if qr and style is not None:
             qr = {"dark": style.dark, "light": style.light, "quiet": style.quiet_zone}
+            if style.logo:
+                qr.update(logo=f"/{QR_LOGO}", logoSize=style.logo_size)
         text = self._template(
             "preview_shared.js",
             {

@@ -15,9 +15,11 @@ of new short URLs, on every core when there are many.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import io
+import math
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -42,10 +44,38 @@ _RECIPE = f"error m; svg {SVG_SCALE}; png {PNG_SCALE}; border 4"
 _PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 
 
-def _code(url: str) -> segno.QRCode:
+def _code(url: str, level: str = "m") -> segno.QRCode:
     import segno  # here: 20 ms at start-up (it imports urllib.request) that ``check`` needs not
 
-    return segno.make(url, error="m", boost_error=False)
+    return segno.make(url, error=level, boost_error=False)
+
+
+def logo_plate(modules: int, size: float) -> tuple[int, int]:
+    """Where a logo goes on a code of ``modules`` a side (quiet zone left out): the first
+    module of the light plate under it, and the plate's side in modules. The plate is
+    whole modules, ``size`` of the code's side rounded up, as odd as the code so that it
+    sits exactly at the centre; the logo fits inside it half a module from its edge.
+    templates/qr.js places it by the same arithmetic."""
+    plate = math.ceil(size * modules - 1e-9)
+    if (modules - plate) % 2:
+        plate += 1
+    return (modules - plate) // 2, plate
+
+
+def logo_svg(style: QrStyle, modules: int, unit: float = 1.0) -> str:
+    """The plate and the logo (a data: URL: the file stays self-contained) as SVG, in
+    ``unit``s a module, the quiet zone included in the position."""
+    assert style.logo is not None
+    first, plate = logo_plate(modules, style.logo_size)
+    at = (style.quiet_zone + first) * unit
+    inner = at + unit / 2
+    data = base64.b64encode(style.logo).decode("ascii")
+    return (
+        f'<rect x="{at:g}" y="{at:g}" width="{plate * unit:g}" height="{plate * unit:g}" '
+        f'fill="{style.light}"/><image x="{inner:g}" y="{inner:g}" '
+        f'width="{(plate - 1) * unit:g}" height="{(plate - 1) * unit:g}" '
+        f'href="data:image/png;base64,{data}"/>'
+    )
 
 
 @functools.cache
@@ -58,7 +88,7 @@ def _recipe() -> str:
 def svg(url: str, scale: int = 4, inline: bool = False, style: QrStyle | None = None) -> str:
     """The SVG markup (no XML declaration). Inline in a page it has a viewBox and no fixed
     size, so the page's CSS sizes it."""
-    return _svg(_code(url), scale, inline, style)
+    return _svg(_code(url, style.level if style else "m"), scale, inline, style)
 
 
 def _svg(code: segno.QRCode, scale: int, inline: bool = False, style: QrStyle | None = None) -> str:
@@ -70,14 +100,21 @@ def _svg(code: segno.QRCode, scale: int, inline: bool = False, style: QrStyle | 
         code.save(out, kind="svg", scale=scale, border=style.quiet_zone, xmldecl=False,
                   svgclass=None, lineclass=None, dark=style.dark, light=style.light,
                   omitsize=inline)  # fmt: skip
-    return out.getvalue().decode("ascii")
+    text = out.getvalue().decode("ascii")
+    if style is not None and style.logo:
+        modules = code.symbol_size(border=0)[0]
+        end = text.rindex("</svg>")
+        text = text[:end] + logo_svg(style, modules, scale) + text[end:]
+    return text
 
 
 def png(url: str, scale: int = PNG_SCALE, style: QrStyle | None = None) -> bytes:
-    return _png(_code(url), scale, style)
+    return _png(_code(url, style.level if style else "m"), scale, style)
 
 
 def _png(code: segno.QRCode, scale: int, style: QrStyle | None = None) -> bytes:
+    if style is not None and style.logo:
+        return _png_with_logo(code, scale, style)
     out = io.BytesIO()
     if style is None:
         code.save(out, kind="png", scale=scale, border=4)
@@ -87,9 +124,44 @@ def _png(code: segno.QRCode, scale: int, style: QrStyle | None = None) -> bytes:
     return out.getvalue()
 
 
+def _png_with_logo(code: segno.QRCode, scale: int, style: QrStyle) -> bytes:
+    """The code drawn row by row (segno draws no logo), the plate and logo put over it."""
+    from . import pngimage
+
+    dark = pngimage.rgb(style.dark) * scale
+    light = pngimage.rgb(style.light) * scale
+    rows = []
+    for row in code.matrix_iter(scale=1, border=style.quiet_zone):
+        line = b"".join(dark if on else light for on in row)
+        rows.extend([line] * scale)
+    modules = code.symbol_size(border=0)[0]
+    first, plate = logo_plate(modules, style.logo_size)
+    at = (style.quiet_zone + first) * scale
+    for i, part in enumerate(_plate(style, plate * scale, scale)):
+        line = rows[at + i]
+        rows[at + i] = line[: at * 3] + part + line[(at + plate * scale) * 3 :]
+    return pngimage.write(rows, len(rows))
+
+
+@functools.lru_cache(maxsize=16)
+def _plate(style: QrStyle, side: int, scale: int) -> list[bytes]:
+    """The rows of the light plate, ``side`` pixels, with the logo fitted inside it half a
+    module from its edge; the same for every code of a version, so made once."""
+    from . import pngimage
+
+    assert style.logo is not None
+    light = pngimage.rgb(style.light)
+    margin = scale // 2
+    inner = side - 2 * margin
+    logo = pngimage.fitted(pngimage.read(style.logo), inner, light)
+    edge = light * margin
+    blank = light * side
+    return [blank] * margin + [edge + row + edge for row in logo] + [blank] * margin
+
+
 def make(url: str, style: QrStyle | None = None) -> tuple[bytes, bytes]:
     """The SVG and PNG files of one URL, from a single encoding."""
-    code = _code(url)
+    code = _code(url, style.level if style else "m")
     return _svg(code, SVG_SCALE, style=style).encode("ascii"), _png(code, PNG_SCALE, style)
 
 

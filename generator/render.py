@@ -23,6 +23,7 @@ from .pages import (
     PREVIEW_PAGE,
     PREVIEW_SCRIPT,
     PREVIEW_SHARDS,
+    QR_LOGO,
     QR_SCRIPT,
     STYLE,
     VIEWS,
@@ -309,6 +310,13 @@ def host_files(
             f"{rotating} link(s) with variants are answered by their page on every host, "
             "never by an edge rule (only the page can pick a variant): one HTML hop slower"
         )
+    style = plan.site.qr_style
+    drawn = plan.site.qr and plan.site.base_url  # else no code, and no logo file
+    if style and style.logo and drawn and names and names[0] in mine:
+        notes.append(  # a cost the user chose, said once (docs/hosts.md)
+            f"site.qr's logo is one more shared file, /{QR_LOGO} ({len(style.logo):,} bytes), "
+            "which each preview loads to draw it into the code"
+        )
     claimed = set(own_files(plan, UNMADE_PAGES)) | {p for p, _ in data_files(plan, UNMADE_PAGES)}
     # made once, for every host; not at all when none answers at the edge (GitHub Pages)
     rules = edge.rules
@@ -347,6 +355,9 @@ def shared_pages(plan: Plan, pages: Pages) -> dict[str, bytes]:
     }
     if plan.site.qr and plan.site.base_url:  # a code needs the short URL: site.domain
         own[QR_SCRIPT] = pages.qr_script()
+        style = plan.site.qr_style
+        if style is not None and style.logo:  # drawn into each code by qr.js
+            own[QR_LOGO] = style.logo
     if plan.site.preview is True:  # one shared preview page for every '/slug+'
         own[PREVIEW_PAGE] = pages.preview_page()
         own[PREVIEW_SCRIPT] = pages.preview_script(previews.shard_count(len(plan.entries)))

@@ -14,22 +14,28 @@
  * 10 unless given; level is "L", "M", "Q" or "H", M unless given; style is optional,
  * {dark, light, quiet}: the colours of the dark and light modules ("#rgb" or "#rrggbb";
  * black and white unless given, and anything else is ignored) and the quiet zone in
- * modules (4 unless given; 0 to 40):
+ * modules (4 unless given; 0 to 40). show() and init() may draw a logo at the centre:
+ * an image of the page's own site (a canvas must stay readable), on a plate of the light
+ * colour whose side is logoSize of the code's (0.2 unless given; 0.1 to 0.3), the level
+ * then H unless given; an image that does not load leaves the code without it:
  *   ShortlinksQR.matrix(text, level) -> {size, version, mask, modules: boolean[row][col]}
  *   ShortlinksQR.svg(text, scale, level, style) -> SVG markup, black on white by default
  *   ShortlinksQR.png(text, scale, level, style) -> a data: URL of a PNG (drawn on a canvas)
- *   ShortlinksQR.show(img, text, {svgLink, pngLink, name, scale, level, dark, light, quiet})
+ *   ShortlinksQR.show(img, text, {svgLink, pngLink, name, scale, level, dark, light, quiet,
+ *       logo, logoSize})
  *       draws the code into the <img> as a PNG (WeChat's long-press "scan the QR code in
  *       the image" reads PNGs; it does not reliably read SVG images) and points the two
  *       links at the SVG and PNG files, to be saved as <name>-qr.svg and <name>-qr.png.
  *   ShortlinksQR.init(root) -> what the script does by itself once the page has loaded:
  *       every <img data-qr="TEXT" data-qr-name="NAME" id="ID"> (data-qr-level,
- *       data-qr-dark, data-qr-light and data-qr-quiet optional) gets its code, every <a data-qr-svg="ID"> and <a data-qr-png="ID"> the download of
+ *       data-qr-dark, data-qr-light, data-qr-quiet, data-qr-logo and data-qr-logo-size
+ *       optional) gets its code, every <a data-qr-svg="ID"> and <a data-qr-png="ID"> the download of
  *       that image's code. A text too long for any code leaves its image as it was.
  *   ShortlinksQR.version -> "1.1.0"
- * No inline handlers, no eval, no network: besides allowing this file in script-src, the
- * page's Content-Security-Policy needs only "img-src data:" (the image and both downloads
- * are data: URLs, and no directive governs a download).
+ * No inline handlers, no eval, no network but a logo: besides allowing this file in
+ * script-src, the page's Content-Security-Policy needs only "img-src data:" (the image and
+ * both downloads are data: URLs, and no directive governs a download), and 'self' with a
+ * logo.
  *
  * ES5 on purpose (var, function, no arrows, no classes, no typed arrays): the in-app
  * browsers of WeChat (X5, XWeb), QQ and older Android WebViews run it as they are.
@@ -553,7 +559,31 @@ var ShortlinksQR = (function () {
     };
   }
 
-  function svgOf(code, scale, style) {
+  // Where the logo goes (generator/qr.py's logo_plate): the plate's first module and its
+  // side in modules, a share of the code's side rounded up, as odd as the code.
+  function plateOf(size, share) {
+    var plate = Math.ceil(share * size - 1e-9);
+    if ((size - plate) % 2) plate++;
+    return [(size - plate) / 2, plate];
+  }
+
+  function logoShare(value) {
+    var share = Number(value);
+    return value !== undefined && value !== null && value !== "" && share >= 0.1 &&
+      share <= 0.3 ? share : 0.2;
+  }
+
+  // The logo drawn on a canvas of its own: as a data: URL it goes into the SVG download,
+  // which must stand alone.
+  function logoUrl(picture) {
+    var canvas = document.createElement("canvas");
+    canvas.width = picture.naturalWidth;
+    canvas.height = picture.naturalHeight;
+    canvas.getContext("2d").drawImage(picture, 0, 0);
+    return canvas.toDataURL("image/png");
+  }
+
+  function svgOf(code, scale, style, logo) {
     var st = styleOf(style);
     var q = st.quiet;
     var side = code.size + 2 * q;
@@ -567,10 +597,19 @@ var ShortlinksQR = (function () {
     return '<svg xmlns="http://www.w3.org/2000/svg" width="' + pixels + '" height="' + pixels +
       '" viewBox="0 0 ' + side + " " + side + '" shape-rendering="crispEdges">' +
       '<rect width="' + side + '" height="' + side + '" fill="' + st.light + '"/>' +
-      '<path fill="' + st.dark + '" d="' + path + '"/></svg>';
+      '<path fill="' + st.dark + '" d="' + path + '"/>' + (logo ? logoSvg(code, st, logo) : "") +
+      "</svg>";
   }
 
-  function pngOf(code, scale, style) {
+  function logoSvg(code, st, logo) {
+    var at = plateOf(code.size, logo.share);
+    var x = at[0] + st.quiet;
+    return '<rect x="' + x + '" y="' + x + '" width="' + at[1] + '" height="' + at[1] +
+      '" fill="' + st.light + '"/><image x="' + (x + 0.5) + '" y="' + (x + 0.5) + '" width="' +
+      (at[1] - 1) + '" height="' + (at[1] - 1) + '" href="' + logo.url + '"/>';
+  }
+
+  function pngOf(code, scale, style, logo) {
     var st = styleOf(style);
     var s = scaleOf(scale);
     var canvas = document.createElement("canvas");
@@ -582,6 +621,20 @@ var ShortlinksQR = (function () {
     var all = runs(code);
     for (var i = 0; i < all.length; i++) {
       g.fillRect((all[i][1] + st.quiet) * s, (all[i][0] + st.quiet) * s, all[i][2] * s, s);
+    }
+    if (logo) {
+      var at = plateOf(code.size, logo.share);
+      var x = (at[0] + st.quiet) * s;
+      g.fillStyle = st.light;
+      g.fillRect(x, x, at[1] * s, at[1] * s);
+      // fitted into the plate half a module from its edge, its aspect kept, centred
+      var box = (at[1] - 1) * s;
+      var k = Math.min(box / logo.picture.naturalWidth, box / logo.picture.naturalHeight);
+      var w = Math.round(logo.picture.naturalWidth * k);
+      var h = Math.round(logo.picture.naturalHeight * k);
+      var m = Math.floor(s / 2);
+      g.drawImage(logo.picture, x + m + Math.floor((box - w) / 2), x + m + Math.floor((box - h) / 2),
+        w, h);
     }
     return canvas.toDataURL("image/png");
   }
@@ -595,18 +648,32 @@ var ShortlinksQR = (function () {
 
   function show(img, text, options) {
     options = options || {};
-    var code = encode(text, options.level);
+    var level = options.level || (options.logo ? "H" : null);
+    var code = encode(text, level);
     var style = { dark: options.dark, light: options.light, quiet: options.quiet };
-    img.src = pngOf(code, options.scale, style);
-    if (options.pngLink) {
-      options.pngLink.href = img.src;
-      options.pngLink.setAttribute("download", fileName(options.name, "png"));
+    function draw(logo) {
+      img.src = pngOf(code, options.scale, style, logo);
+      if (options.pngLink) {
+        options.pngLink.href = img.src;
+        options.pngLink.setAttribute("download", fileName(options.name, "png"));
+      }
+      if (options.svgLink) {
+        options.svgLink.href = "data:image/svg+xml;charset=utf-8," +
+          encodeURIComponent(svgOf(code, options.scale, style, logo));
+        options.svgLink.setAttribute("download", fileName(options.name, "svg"));
+      }
     }
-    if (options.svgLink) {
-      options.svgLink.href = "data:image/svg+xml;charset=utf-8," +
-        encodeURIComponent(svgOf(code, options.scale, style));
-      options.svgLink.setAttribute("download", fileName(options.name, "svg"));
-    }
+    if (!options.logo) return draw(null);
+    var picture = new Image();
+    picture.onload = function () {
+      try {
+        draw({ picture: picture, url: logoUrl(picture), share: logoShare(options.logoSize) });
+      } catch (e) {
+        draw(null); // a canvas the image made unreadable (another site's): no logo
+      }
+    };
+    picture.onerror = function () { draw(null); };
+    picture.src = options.logo;
   }
 
   function linkFor(doc, attribute, id) {
@@ -629,6 +696,8 @@ var ShortlinksQR = (function () {
           dark: img.getAttribute("data-qr-dark"),
           light: img.getAttribute("data-qr-light"),
           quiet: img.getAttribute("data-qr-quiet"),
+          logo: img.getAttribute("data-qr-logo"),
+          logoSize: img.getAttribute("data-qr-logo-size"),
           svgLink: id ? linkFor(doc, "data-qr-svg", id) : null,
           pngLink: id ? linkFor(doc, "data-qr-png", id) : null
         });

@@ -8,6 +8,7 @@ accepted must scan.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import re
@@ -241,7 +242,9 @@ def test_a_build_writes_the_files_in_the_sites_style(tmp_path: Path) -> None:
     # the shared preview draws it so too: qr.js is told the style
     script = (out / "_shortlinks" / "preview.js").read_text(encoding="utf-8")
     assert script.endswith(',{"dark": "#1a237e", "light": "#fff8e1", "quiet": 2})\n')
-    assert "name:s,dark:Q.dark,light:Q.light,quiet:Q.quiet}" in script
+    assert (
+        "name:s,dark:Q.dark,light:Q.light,quiet:Q.quiet,logo:Q.logo,logoSize:Q.logoSize}" in script
+    )
 
 
 def test_a_preview_page_of_its_own_carries_the_style_for_qr_js(tmp_path: Path) -> None:
@@ -351,3 +354,171 @@ def test_the_campaign_guides_style_example_makes_its_sheet_in_those_colours(
         ("#1a237e", "#fff8e1", f"https://go.example.com/spring-{code}")
         for code in ("a01", "b02", "c03")
     ]
+
+
+# --- a logo ---------------------------------------------------------------------------------
+
+LOGO = Path(__file__).parent / "fixtures" / "qr-logo.png"
+NAVY = (26, 35, 126)  # the fixture logo's own colour, at its centre's left
+
+
+def logo_site(folder: Path, style: str) -> Path:
+    (folder / "brand").mkdir(exist_ok=True)
+    (folder / "brand" / "logo.png").write_bytes(LOGO.read_bytes())
+    path = folder / "links.yaml"
+    path.write_text(site(style), encoding="utf-8")
+    return path
+
+
+def test_a_logo_is_read_by_check_and_raises_error_correction_to_h(tmp_path: Path) -> None:
+    from generator.build import check
+
+    path = logo_site(tmp_path, "{logo: brand/logo.png, logo_size: 0.3}")
+    linkset = check(path).linkset
+    assert linkset is not None and linkset.site.qr_style is not None
+    style = linkset.site.qr_style
+    assert (style.logo, style.logo_size, style.level) == (LOGO.read_bytes(), 0.3, "h")
+    assert QrStyle().level == "m"
+
+
+@pytest.mark.parametrize("size", [0.1, 0.2, 0.3])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://go.example.com/a",
+        "https://go.example.com/%E4%BC%98%E6%83%A0",
+        "https://go.example.com/"
+        + "spring-sale-2026-" * 8,  # version 10 at H: alignment in the middle
+    ],
+)
+def test_each_code_with_a_logo_reads_back_and_shows_the_logo(size: float, url: str) -> None:
+    style = QrStyle("#1a237e", "#fff8e1", 4, LOGO.read_bytes(), size)
+    svg, png = qr.make(url, style)
+    assert read_png(png) == [url]
+    import PIL.Image
+
+    image = PIL.Image.open(io.BytesIO(png)).convert("RGB")
+    modules = qr._code(url, "h").symbol_size(border=0)[0]
+    first, plate = qr.logo_plate(modules, size)
+    assert plate >= size * modules and (modules - plate) % 2 == 0
+    at = (4 + first) * qr.PNG_SCALE
+    assert image.getpixel((at, at)) == rgb("#fff8e1")  # the plate's corner
+    assert image.getpixel((at - 1, at - 1)) in (rgb("#1a237e"), rgb("#fff8e1"))
+    middle = image.size[0] // 2
+    assert image.getpixel((middle, middle - plate * 3)) == NAVY  # the logo, in its colours
+    text = svg.decode()
+    assert text.count("<image ") == 1
+    assert f'href="data:image/png;base64,{base64.b64encode(LOGO.read_bytes()).decode()}"' in text
+
+
+def test_the_logo_and_its_size_are_part_of_the_cache_key() -> None:
+    url = "https://go.example.com/a"
+    plain = QrStyle("#1a237e")
+    logo = QrStyle("#1a237e", logo=LOGO.read_bytes())
+    larger = QrStyle("#1a237e", logo=LOGO.read_bytes(), logo_size=0.3)
+    other = QrStyle("#1a237e", logo=LOGO.read_bytes() + b"\0")
+    keys = {qr.QrCache._key(url, s) for s in (plain, logo, larger, other)}
+    assert len(keys) == 4
+
+
+def test_a_build_with_a_logo_shares_it_once_and_says_so(tmp_path: Path) -> None:
+    path = logo_site(tmp_path, "{files: true, logo: brand/logo.png, logo_size: 0.25}")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert (out / "_shortlinks" / "qr-logo.png").read_bytes() == LOGO.read_bytes()
+    assert (
+        "note: site.qr's logo is one more shared file, /_shortlinks/qr-logo.png (768 bytes), "
+        "which each preview loads to draw it into the code"
+    ) in result.output.splitlines()
+    for slug, url in (
+        ("a", "https://go.example.com/a"),
+        ("优惠", "https://go.example.com/%E4%BC%98%E6%83%A0"),
+    ):
+        assert read_png((out / "_qr" / f"{slug}.png").read_bytes()) == [url]
+    script = (out / "_shortlinks" / "preview.js").read_text(encoding="utf-8")
+    assert script.endswith(
+        ',{"dark": "#000000", "light": "#ffffff", "logo": "/_shortlinks/qr-logo.png", '
+        '"logoSize": 0.25, "quiet": 4})\n'
+    )
+
+
+def test_without_a_logo_there_is_no_logo_file(tmp_path: Path) -> None:
+    (tmp_path / "links.yaml").write_text(site("{dark: '#1a237e'}"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", str(tmp_path / "links.yaml"), "-o", str(out), "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    assert not (out / "_shortlinks" / "qr-logo.png").exists()
+    assert "site.qr's logo" not in result.output
+
+
+def test_a_preview_page_of_its_own_names_the_logo_for_qr_js(tmp_path: Path) -> None:
+    path = logo_site(tmp_path, "{logo: brand/logo.png}")
+    path.write_text(path.read_text().replace("  qr:", "  preview: files\n  qr:"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert (
+        'data-qr-quiet="4" data-qr-logo="/_shortlinks/qr-logo.png" data-qr-logo-size="0.2" alt='
+    ) in (out / "a+.html").read_text(encoding="utf-8")
+
+
+def test_shortlinks_qr_draws_the_logo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    logo_site(tmp_path, "{logo: brand/logo.png}")
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.png", "a.svg"):
+        result = CliRunner().invoke(main, ["qr", "a", "-o", name])
+        assert result.exit_code == 0, result.output
+    assert read_png(Path("a.png").read_bytes()) == ["https://go.example.com/a"]
+    assert '<image x="' in Path("a.svg").read_text()
+
+
+def test_a_campaign_sheet_draws_the_logo_on_every_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each card's code with the logo put over it as the SVG says, read back."""
+    import PIL.Image
+    import zxingcpp
+
+    logo_site(tmp_path, "{logo: brand/logo.png, logo_size: 0.3}")
+    monkeypatch.chdir(tmp_path)
+    Path("links.yaml").write_text(
+        Path("links.yaml").read_text().split("links:")[0]
+        + "campaigns:\n  spring:\n    url: https://shop.example.com/spring\n"
+        "    distributors: [a01, b02]\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["sheet", "spring", "-o", "spring.svg"])
+    assert result.exit_code == 0, result.output
+    root = ET.fromstring(Path("spring.svg").read_bytes())
+    found = []
+    for code in root.iter(f"{SVG}svg"):
+        if code.get("class") != "qr":
+            continue
+        side = int(code.get("viewBox", "").split()[2])
+        path = code.find(f"{SVG}path")
+        assert path is not None
+        image = PIL.Image.new("RGB", (side * 8, side * 8), (255, 255, 255))
+        x = y = 0.0
+        for op, a, b in re.findall(r"([MmHh])(-?[\d.]+)(?: (-?[\d.]+))?", path.get("d", "")):
+            if op == "M":
+                x, y = float(a), float(b)
+            elif op == "m":
+                x, y = x + float(a), y + float(b)
+            else:
+                end = float(a) if op == "H" else x + float(a)
+                image.paste((0, 0, 0), (int(x) * 8, int(y) * 8, int(end) * 8, int(y) * 8 + 8))
+                x = end
+        rects = [r for r in code.iter(f"{SVG}rect")][1:]  # the first: the background
+        (plate,), (logo,) = rects, list(code.iter(f"{SVG}image"))
+        box = [round(float(plate.get(k, "")) * 8) for k in ("x", "y", "width", "height")]
+        image.paste((255, 255, 255), (box[0], box[1], box[0] + box[2], box[1] + box[3]))
+        href = logo.get("href", "")
+        assert href == "data:image/png;base64," + base64.b64encode(LOGO.read_bytes()).decode()
+        inner = [round(float(logo.get(k, "")) * 8) for k in ("x", "y", "width", "height")]
+        picture = PIL.Image.open(LOGO).resize((inner[2], inner[3]))
+        image.paste(picture, (inner[0], inner[1]), picture)
+        found += [r.text for r in zxingcpp.read_barcodes(image)]
+    assert found == ["https://go.example.com/spring-a01", "https://go.example.com/spring-b02"]

@@ -24,6 +24,7 @@ from pathlib import Path
 import segno
 
 from ..model import Campaign, Link, QrStyle, Site, Target
+from ..qr import logo_svg
 from ..urls import quote_path
 
 # A4 portrait, in millimetres (the SVG's user unit). 3 x 4 cards of 60 mm fit inside 10 mm
@@ -200,7 +201,7 @@ def _code(card: Card, x: float, y: float, style: QrStyle | None = None) -> str:
     """The QR code as a nested SVG: segno's path, scaled to CODE mm by the viewBox (the
     quiet zone inside it: a wider one makes the modules smaller, never the card larger)."""
     style = style or QrStyle()  # validated colours: '#rrggbb', nothing to escape
-    qr = segno.make(card.url, error="m", boost_error=False)
+    qr = segno.make(card.url, error=style.level, boost_error=False)
     out = io.BytesIO()
     qr.save(out, kind="svg", scale=1, border=style.quiet_zone, xmldecl=False, svgclass=None,
             lineclass=None, omitsize=True, dark="#000", nl=False)  # fmt: skip
@@ -212,7 +213,8 @@ def _code(card: Card, x: float, y: float, style: QrStyle | None = None) -> str:
         f'<svg class="qr" id="qr-{_esc(card.code)}" x="{_n(x)}" y="{_n(y)}" '
         f'width="{_n(CODE)}" height="{_n(CODE)}" viewBox="0 0 {side} {side}">'
         f'<rect width="{side}" height="{side}" fill="{light}"/>'
-        f'<path stroke="{dark}" d="{found.group(1)}"/></svg>'
+        f'<path stroke="{dark}" d="{found.group(1)}"/>'
+        f"{logo_svg(style, qr.symbol_size(border=0)[0]) if style.logo else ''}</svg>"
     )
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path as PathOnDisk
+from pathlib import PurePath
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from .. import analytics
+from .. import analytics, pngimage
 from ..hosts import HOSTS, exposed_problem
 from ..i18n import LANGUAGES
 from ..load import INVALID
@@ -427,8 +429,91 @@ class SiteRules(UtmRules):
         quiet = self.quiet_zone(data, default.quiet_zone)
         if dark is not None and light is not None:
             self.qr_contrast(data, dark, light)
-        style = QrStyle(dark or default.dark, light or default.light, quiet)
+        logo = self.qr_logo(data["logo"]) if "logo" in data else None
+        size = self.logo_size(data, default.logo_size)
+        style = QrStyle(dark or default.dark, light or default.light, quiet, logo, size)
         return {"qr": "files" if files else True, "qr_style": None if style == default else style}
+
+    def qr_logo(self, value: Any) -> bytes | None:
+        """``logo``: a PNG file, its path from the links file's folder, read here so that
+        rendering never reads the disk. Only PNG: what every design tool exports, and what
+        the codes' PNG files can be drawn with in pure Python; an SVG can carry scripts and
+        links, and is never put into a page (export it as PNG)."""
+        path: Path = ("site", "qr", "logo")
+        if value is INVALID:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(
+                "qr-logo-file",
+                path,
+                f"logo must be the path of a PNG file, not {shown(value)}",
+                "logo: brand/logo.png (from the links file's folder)",
+            )
+            return None
+        folder = PurePath(self.doc.filename).parent
+        file = PathOnDisk(folder, value.strip())
+        try:
+            if not file.is_file():
+                raise FileNotFoundError
+            if file.stat().st_size > LOGO_MAX_BYTES:
+                self.error(
+                    "qr-logo-file",
+                    path,
+                    f"logo {shown(value)} is {file.stat().st_size:,} bytes, more than "
+                    f"{LOGO_MAX_BYTES // 1024} KB",
+                    "a logo of 512 x 512 pixels is plenty: every code of the site carries it",
+                )
+                return None
+            data = file.read_bytes()
+        except OSError:
+            self.error(
+                "qr-logo-file",
+                path,
+                f"logo {shown(value)} is not a file that can be read",
+                f"the path is from the links file's folder ({folder}/)",
+            )
+            return None
+        try:
+            pngimage.check(data)
+        except pngimage.PngError as exc:
+            self.error(
+                "qr-logo-type",
+                path,
+                f"logo {shown(value)}: {exc}",
+                _logo_hint(data),
+            )
+            return None
+        return data
+
+    def logo_size(self, data: dict, default: float) -> float:
+        """``logo_size``: the logo's side as a share of the code's; error correction H
+        recovers 30% of the codewords, and a logo of at most 0.3 hides about a tenth of the
+        modules, leaving two thirds of that for creases, smudges and glare."""
+        if "logo_size" not in data:
+            return default
+        value = data["logo_size"]
+        path: Path = ("site", "qr", "logo_size")
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and LOGO_SIZE_MIN <= value <= LOGO_SIZE_MAX:
+            if "logo" not in data:
+                self.error(
+                    "qr-logo-size",
+                    path,
+                    "logo_size without a logo",
+                    "add logo: brand/logo.png, or remove logo_size",
+                    at="key",
+                )
+            return float(value)
+        if value is not INVALID:
+            self.error(
+                "qr-logo-size",
+                path,
+                f"logo_size must be a share of the code's side from {LOGO_SIZE_MIN} to "
+                f"{LOGO_SIZE_MAX}, not {shown(value)}",
+                f"a larger logo hides more than error correction recovers; {default} is the "
+                "default",
+            )
+        return default
 
     def qr_colour(self, data: dict, key: str, default: str) -> str | None:
         """A colour of the codes: '#rgb' or '#rrggbb' (no names, no transparency: what is
@@ -513,7 +598,7 @@ class SiteRules(UtmRules):
         return True
 
 
-QR_KEYS = ("files", "dark", "light", "quiet_zone")
+QR_KEYS = ("files", "dark", "light", "quiet_zone", "logo", "logo_size")
 # what people write for 'dark' and 'light' (the names the QR standard gives the modules,
 # which say what a reader needs of them, and have one spelling)
 QR_SYNONYMS = {
@@ -542,6 +627,23 @@ def contrast_ratio(one: str, other: str) -> float:
     """WCAG's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
     a, b = sorted((luminance(one), luminance(other)))
     return (b + 0.05) / (a + 0.05)
+
+
+LOGO_SIZE_MIN, LOGO_SIZE_MAX = 0.1, 0.3
+LOGO_MAX_BYTES = 256 * 1024
+
+
+def _logo_hint(data: bytes) -> str:
+    """What to do with a logo file that is no PNG this reads, by what it is."""
+    start = data[:512].lstrip().lower()
+    if data.startswith(b"\xff\xd8\xff"):
+        return "it is a JPEG: save it as PNG (8 bits a channel, not interlaced)"
+    if start.startswith((b"<svg", b"<?xml")) or b"<svg" in start:
+        return (
+            "it is an SVG: export it as PNG (an SVG can carry scripts and links, and is "
+            "never put into the pages)"
+        )
+    return "save it as PNG, 8 bits a channel, not interlaced (any design tool exports one)"
 
 
 # Each key of site: and its checker, which gives Site's fields for it (the cfgv style);
