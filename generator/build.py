@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -217,12 +218,27 @@ def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | N
             if file.is_file() and "__pycache__" not in file.parts:
                 h.update(f"\0{file.relative_to(root).as_posix()}\0".encode())
                 h.update(file.read_bytes())
+    links = b""
     for part, file in ((b"links", path), (b"lock", lock.lock_path(path))):
         try:  # /dev/zero, a pipe, a huge file: never read here (check says what is wrong)
-            h.update(b"\0" + part + b"\0" + read_bytes(file, pipes=False))
+            data = read_bytes(file, pipes=False)
+            h.update(b"\0" + part + b"\0" + data)
+            links = links or data
         except OSError:
             h.update(b"\0" + part + b" unreadable")
+    for name in sorted(set(_LOGO.findall(links))):  # site.qr's logo: read by check, not here
+        file = path.parent / name.decode("utf-8", "replace").strip()
+        try:
+            h.update(b"\0logo\0" + name + b"\0" + read_bytes(file, pipes=False))
+        except OSError:
+            h.update(b"\0logo\0" + name + b" unreadable")
     return h.hexdigest()
+
+
+# Where a links file may name site.qr's logo (a file the build's output depends on), in
+# block or flow style; a line that only looks like one costs a file read, never a wrong
+# 'up to date'.
+_LOGO = re.compile(rb"""\blogo\s*:\s*['"]?([^'",}\r\n#]+?)['"]?\s*(?:[,}#\r\n]|$)""")
 
 
 # Libraries whose version can change the bytes of a build: the page engine and its

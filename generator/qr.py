@@ -4,8 +4,9 @@ One SVG (for screens, vector print and the preview page) and one PNG (for office
 and print shops) per link, under ``_qr/``: a folder starting with ``_`` cannot collide
 with a slug. Error correction level M (15%) survives a crease or a smudge on a flyer while
 keeping the code small; segno picks the smallest version that fits. ``site.qr`` may give
-the codes other colours and another quiet zone (``QrStyle``, held by validation to what a
-reader scans): every code of the site is drawn in it, and it is part of the cache's key.
+the codes other colours, another quiet zone and a logo (``QrStyle``, held by validation to
+what a reader scans): every code of the site is drawn in it, and it is part of the cache's
+key. Under a logo the level is H (30%), which recovers the modules the logo hides.
 
 A code costs segno about 5 ms of CPU (SVG and PNG), most of it choosing the mask: at
 100,000 links that is minutes, for images that depend on nothing but the short URL. So

@@ -522,3 +522,27 @@ def test_a_campaign_sheet_draws_the_logo_on_every_card(
         image.paste(picture, (inner[0], inner[1]), picture)
         found += [r.text for r in zxingcpp.read_barcodes(image)]
     assert found == ["https://go.example.com/spring-a01", "https://go.example.com/spring-b02"]
+
+
+def test_a_changed_logo_file_is_no_up_to_date_build(tmp_path: Path) -> None:
+    """The logo is an input of the build like the links file: the same links file with
+    another logo makes the site again, the new logo in it."""
+    import PIL.Image
+
+    path = logo_site(tmp_path, "{files: true, logo: brand/logo.png}")
+    out = tmp_path / "out"
+
+    def build() -> str:
+        result = CliRunner().invoke(main, ["build", str(path), "-o", str(out), "--no-cache"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert build().startswith("Built ")
+    assert build().startswith("Up to date: ")
+    other = io.BytesIO()
+    PIL.Image.new("RGB", (64, 64), (200, 0, 0)).save(other, "PNG")
+    (tmp_path / "brand" / "logo.png").write_bytes(other.getvalue())
+    assert build().startswith("Built ")
+    assert (out / "_shortlinks" / "qr-logo.png").read_bytes() == other.getvalue()
+    image = PIL.Image.open(out / "_qr" / "a.png").convert("RGB")
+    assert image.getpixel((image.size[0] // 2, image.size[1] // 2)) == (200, 0, 0)
