@@ -226,13 +226,20 @@ def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | N
             links = links or data
         except OSError:
             h.update(b"\0" + part + b" unreadable")
-    for name in sorted(set(_LOGO.findall(links))):  # site.qr's logo: read by check, not here
-        file = path.parent / name.decode("utf-8", "replace").strip()
+    for file in logo_files(path, links):  # site.qr's logo: read by check, not here
+        name = file.as_posix().encode("utf-8", "replace")
         try:
             h.update(b"\0logo\0" + name + b"\0" + read_bytes(file, pipes=False))
         except OSError:
             h.update(b"\0logo\0" + name + b" unreadable")
     return h.hexdigest()
+
+
+def logo_files(path: Path, links: bytes) -> list[Path]:
+    """The files the links file ``path`` (its bytes: ``links``) may name as site.qr's
+    logo: inputs of a build beside it (``inputs_digest``, ``serve``'s watcher)."""
+    names = sorted({n.decode("utf-8", "replace").strip() for n in _LOGO.findall(links)})
+    return [path.parent / name for name in names]
 
 
 # Where a links file may name site.qr's logo (a file the build's output depends on), in
