@@ -408,8 +408,9 @@ class SiteRules(UtmRules):
         return {"qr": True}
 
     def qr_mapping(self, data: dict) -> dict[str, Any]:
-        """``qr: {files, dark, light, quiet_zone}``: the codes' colours and quiet zone, each
-        held to what a phone's reader still scans (a code that does not scan is an error)."""
+        """``qr: {files, dark, light, quiet_zone, logo, logo_size}``: how the codes look,
+        each held to what a phone's reader still scans (a code that does not scan is an
+        error)."""
         path: Path = ("site", "qr")
         for key in [k for k in data if k in QR_SYNONYMS]:
             self.error(
