@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -217,12 +218,34 @@ def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | N
             if file.is_file() and "__pycache__" not in file.parts:
                 h.update(f"\0{file.relative_to(root).as_posix()}\0".encode())
                 h.update(file.read_bytes())
+    links = b""
     for part, file in ((b"links", path), (b"lock", lock.lock_path(path))):
         try:  # /dev/zero, a pipe, a huge file: never read here (check says what is wrong)
-            h.update(b"\0" + part + b"\0" + read_bytes(file, pipes=False))
+            data = read_bytes(file, pipes=False)
+            h.update(b"\0" + part + b"\0" + data)
+            links = links or data
         except OSError:
             h.update(b"\0" + part + b" unreadable")
+    for file in logo_files(path, links):  # site.qr's logo: read by check, not here
+        name = file.as_posix().encode("utf-8", "replace")
+        try:
+            h.update(b"\0logo\0" + name + b"\0" + read_bytes(file, pipes=False))
+        except OSError:
+            h.update(b"\0logo\0" + name + b" unreadable")
     return h.hexdigest()
+
+
+def logo_files(path: Path, links: bytes) -> list[Path]:
+    """The files the links file ``path`` (its bytes: ``links``) may name as site.qr's
+    logo: inputs of a build beside it (``inputs_digest``, ``serve``'s watcher)."""
+    names = sorted({n.decode("utf-8", "replace").strip() for n in _LOGO.findall(links)})
+    return [path.parent / name for name in names]
+
+
+# Where a links file may name site.qr's logo (a file the build's output depends on), in
+# block or flow style; a line that only looks like one costs a file read, never a wrong
+# 'up to date'.
+_LOGO = re.compile(rb"""\blogo\s*:\s*['"]?([^'",}\r\n#]+?)['"]?\s*(?:[,}#\r\n]|$)""")
 
 
 # Libraries whose version can change the bytes of a build: the page engine and its
@@ -633,7 +656,7 @@ def _render_and_write(
     listing = limits.Tally()  # every file of the output and its size (write.py)
     cache = qr.QrCache(job.cache_dir)
     try:
-        codes = lambda urls: qr.codes(urls, cache)  # noqa: E731
+        codes = lambda urls: qr.codes(urls, cache, plan.site.qr_style)  # noqa: E731
         pages = Pages(plan, env)
         shards: list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]] = [
             partial(_shard, plan, env, edge, share, bar, job.cache_dir) for share in theirs
@@ -703,7 +726,7 @@ def _shard(
     cache = qr.QrCache(cache_dir)
     try:
         pages = Pages(plan, env)
-        codes = lambda urls: qr.codes(urls, cache)  # noqa: E731
+        codes = lambda urls: qr.codes(urls, cache, plan.site.qr_style)  # noqa: E731
         yield from iter_pages(plan, pages, edge.left_out, share, bar.add, codes)
     finally:
         bar.flush()

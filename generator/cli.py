@@ -684,7 +684,11 @@ def qr(slug: str, file: Path, output: Path | None, scale: int, domain: str | Non
     suffix = output.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise click.BadParameter("the file must end in .svg or .png", param_hint="-o")
-    data = codes.svg(url, scale=scale).encode() if suffix == ".svg" else codes.png(url, scale)
+    style = linkset.site.qr_style  # the site's colours and quiet zone (site.qr)
+    if suffix == ".svg":
+        data = codes.svg(url, scale=scale, style=style).encode()
+    else:
+        data = codes.png(url, scale, style)
     replace_file(output, data)  # atomic: never a half-written file
     click.echo(f"Wrote {output} ({url})")
 
@@ -1056,11 +1060,13 @@ def sheet_cmd(
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         for card in cards:
-            replace_file(folder / f"{card.code}.svg", sheets.card_svg(card))
+            replace_file(folder / f"{card.code}.svg", sheets.card_svg(card, linkset.site.qr_style))
         click.echo(f"Wrote {len(cards)} cards to {folder}")
         return
     assert output is not None
-    pages = sheets.pages(*sheets.heading(campaign, links), cards, linkset.site.language)
+    pages = sheets.pages(
+        *sheets.heading(campaign, links), cards, linkset.site.language, linkset.site.qr_style
+    )
     *paths, after = sheets.page_paths(output, len(pages) + 1)
     for path, page in zip(paths, pages, strict=True):
         replace_file(path, page)

@@ -30,6 +30,7 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import compress
 from operator import attrgetter
 
@@ -38,6 +39,7 @@ import jinja2
 from . import jsonout, previews, qr
 from .hosts import HOSTS, host_files
 from .hosts.base import Cap
+from .model import QrStyle
 from .pages import PREVIEW_SHARDS, Pages
 from .plan import Plan
 from .problems import ERROR, WARNING, Problem
@@ -203,16 +205,17 @@ def check_fit(
         step = max(1, len(plan.entries) // SAMPLE)
         sample = plan.entries[::step][:SAMPLE]
         left_out = pages_left_out(plan, names)
-        made = iter_pages(plan, Pages(plan, env), left_out, sample, None, _few_codes)
+        few = partial(_few_codes, style=plan.site.qr_style)
+        made = iter_pages(plan, Pages(plan, env), left_out, sample, None, few)
         sizes = ((path, _size(data)) for path, data in made if data is not UNMADE)
         tally.estimate(sizes, len(sample))
     return fit_problems(tally, plan, names, bool(hosts or plan.site.hosts), where)
 
 
-def _few_codes(urls: list[str]) -> dict[str, tuple[bytes, bytes]]:
+def _few_codes(urls: list[str], style: QrStyle | None) -> dict[str, tuple[bytes, bytes]]:
     """The QR codes of the first few of ``urls``, the others not made: a code costs more
     than the pages of its link, and codes of a site's short URLs differ little in size."""
-    made = qr.codes(urls[:CODES])
+    made = qr.codes(urls[:CODES], style=style)
     return {url: made.get(url, (UNMADE, UNMADE)) for url in urls}
 
 
@@ -521,8 +524,9 @@ def _hint(r: Reading, tally: Tally, plan: Plan, names: Sequence[str]) -> str:
             if r.cap == "site_files"
             else size_text(tally.bytes_under(qr.FOLDER))
         )
+        say = "'files: false' under site.qr" if plan.site.qr_style else "'qr: true' under site"
         ways.append(
-            f"'qr: true' under site (the default) leaves out the QR code files ({saved}): "
+            f"{say} (the default) leaves out the QR code files ({saved}): "
             "the preview draws each code in the browser"
         )
     previews_files = len(plan.entries) if plan.site.preview == "files" else 0

@@ -7,6 +7,7 @@ in the right time zone.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import datetime
 from enum import Enum
@@ -187,6 +188,35 @@ class Analytics:
 
 
 @dataclass(frozen=True)
+class QrStyle:
+    """How the site's QR codes look (``site.qr`` written as a mapping): the colour of the
+    dark modules, of the light ones and the quiet zone, in modules. Validation has made
+    sure a reader can still tell them apart (docs/links-yaml.md, ``qr``)."""
+
+    dark: str = "#000000"  # '#rrggbb', lowercase
+    light: str = "#ffffff"
+    quiet_zone: int = 4  # ISO/IEC 18004's quiet zone
+    # a PNG drawn at the centre, on a plate of the light colour, its side this share of the
+    # code's (quiet zone left out); error correction is then H, which recovers what it hides
+    logo: bytes | None = field(default=None, repr=False)
+    logo_size: float = 0.2
+
+    @property
+    def level(self) -> str:
+        """segno's error correction level: H (30%) under a logo, else M (15%)."""
+        return "h" if self.logo else "m"
+
+    @property
+    def recipe(self) -> str:
+        """What a cached code made in this style is keyed by (qr.QrCache)."""
+        out = f"dark {self.dark}; light {self.light}; border {self.quiet_zone}"
+        if self.logo:
+            digest = hashlib.sha256(self.logo).hexdigest()
+            out += f"; logo {digest} {self.logo_size}"
+        return out
+
+
+@dataclass(frozen=True)
 class Site:
     domain: str | None = None  # the default domain (the first of ``domains``)
     timezone: str = "UTC"
@@ -200,6 +230,9 @@ class Site:
     # QR codes: True, drawn on each preview page by the shared qr.js; "files", per-link
     # files in _qr/ as well (for users who link to the image); False, none
     qr: bool | Literal["files"] = True
+    # the codes' colours and quiet zone when site.qr says so; None: black on white with a
+    # quiet zone of 4 modules, the codes (and the files) as they always were
+    qr_style: QrStyle | None = None
     # previews at '/<slug>+': True, one shared page drawing each from shared data files
     # (generator/previews.py); "files", a page a link ('<slug>+.html')
     preview: Literal[True, "files"] = True

@@ -63,6 +63,8 @@ VIEWS = f"{SHARED_FOLDER}/views.js"
 STYLE = f"{SHARED_FOLDER}/style.css"
 # The QR encoder that draws a link's code on its preview page (templates/qr.js, as it is).
 QR_SCRIPT = f"{SHARED_FOLDER}/qr.js"
+# site.qr's logo, which qr.js draws into each preview's code (as it is: a PNG check read)
+QR_LOGO = f"{SHARED_FOLDER}/qr-logo.png"
 # The shared preview (the default, unless site.preview is 'files'): one page that hosts with
 # a pattern rule answer '/<slug>+' with, its script (which the 404 page loads too), and the
 # shards of the previews' records (generator/previews.py).
@@ -396,6 +398,8 @@ class Pages:
             description=link.description,
             state_text=state_text,
             qr=shows_qr,
+            qr_style=self.plan.site.qr_style,
+            qr_logo=f"/{QR_LOGO}",
         )
 
     def views(self) -> bytes:
@@ -535,13 +539,20 @@ class Pages:
             **{f"device_{p}": t[f"device_{p}"] for p in ("wechat", "ios", "android", "desktop")},
         }
         base = self.plan.site.base_url
+        style = self.plan.site.qr_style
+        qr: bool | dict[str, object] = bool(self.plan.site.qr and base)
+        if qr and style is not None:
+            qr = {"dark": style.dark, "light": style.light, "quiet": style.quiet_zone}
+            if style.logo:
+                qr.update(logo=f"/{QR_LOGO}", logoSize=style.logo_size)
         text = self._template(
             "preview_shared.js",
             {
                 "words": words,
                 "shards": shards,
                 "base": base,
-                "qr": bool(self.plan.site.qr and base),
+                "qr": qr,
+                "qr_style": style is not None,
                 "trailing_class": "".join(f"\\u{ord(c):04x}" for c in finder.TRAILING),
             },
         )

@@ -24,6 +24,7 @@ from .pages import (
     PREVIEW_PAGE,
     PREVIEW_SCRIPT,
     PREVIEW_SHARDS,
+    QR_LOGO,
     QR_SCRIPT,
     STYLE,
     VIEWS,
@@ -216,7 +217,7 @@ def render(
     edge: Edge,
     entries: Iterable[Entry],
     progress: Callable[[int], None] | None = None,
-    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
+    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] | None = None,
     keep: bool = False,
 ) -> Rendered:
     """The files of ``entries`` (all of the plan's, or this process's share of them:
@@ -239,7 +240,7 @@ def iter_pages(
     left_out: Collection[str],
     entries: Iterable[Entry],
     progress: Callable[[int], None] | None = None,
-    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
+    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """The files of each of ``entries`` (any share of them: builds render shares side by
     side): its page, preview, QR codes, and the pages its script may go to; no page for
@@ -249,7 +250,8 @@ def iter_pages(
     short_urls: dict[str, str] = {}
 
     def codes() -> Iterator[tuple[str, bytes]]:
-        made = qr_codes(list(short_urls.values()))
+        urls = list(short_urls.values())
+        made = qr_codes(urls) if qr_codes else qr.codes(urls, style=plan.site.qr_style)
         for slug, url in short_urls.items():
             svg_path, png_path = qr.paths(slug)
             svg_bytes, png_bytes = made[url]
@@ -368,6 +370,13 @@ def host_files(
             f"{rotating} link(s) with variants are answered by their page on every host, "
             "never by an edge rule (only the page can pick a variant): one HTML hop slower"
         )
+    style = plan.site.qr_style
+    drawn = plan.site.qr and plan.site.base_url  # else no code, and no logo file
+    if style and style.logo and drawn and names and names[0] in mine:
+        notes.append(  # a cost the user chose, said once (docs/hosts.md)
+            f"site.qr's logo is one more shared file, /{QR_LOGO} ({len(style.logo):,} bytes), "
+            "which each preview loads to draw it into the code"
+        )
     claimed = set(own_files(plan, UNMADE_PAGES)) | {p for p, _ in data_files(plan, UNMADE_PAGES)}
     # made once, for every host; not at all when none answers at the edge (GitHub Pages)
     rules = edge.rules
@@ -406,6 +415,9 @@ def shared_pages(plan: Plan, pages: Pages) -> dict[str, bytes]:
     }
     if plan.site.qr and plan.site.base_url:  # a code needs the short URL: site.domain
         own[QR_SCRIPT] = pages.qr_script()
+        style = plan.site.qr_style
+        if style is not None and style.logo:  # drawn into each code by qr.js
+            own[QR_LOGO] = style.logo
     if plan.site.preview is True:  # one shared preview page for every '/slug+'
         own[PREVIEW_PAGE] = pages.preview_page()
         own[PREVIEW_SCRIPT] = pages.preview_script(previews.shard_count(len(plan.entries)))

@@ -14,7 +14,8 @@
     Every value is set as text or as an attribute, never as markup; a target is a link
     only if it is http(s). The QR code is drawn by the shared qr.js, loaded here.
     Values: words (generator/i18n.py), shards (how many), base (the short domain's
-    'https://host', or null), qr (draw the code), trailing_class (finder.TRAILING). -#}
+    'https://host', or null), qr (draw the code: true, or site.qr's style as {dark, light,
+    quiet, logo, logoSize} when it has one, which qr_style says), trailing_class (finder.TRAILING). -#}
 (function(W,N,B,Q){var d=document,l=location,p;try{p=decodeURIComponent(l.pathname)}catch(e){return}
 if(!/[^\/]\+$/.test(p))return;p=p.replace(/^\/+/,"").slice(0,-1);
 function U(s){return Array.prototype.slice.call(new TextEncoder().encode(s))}
@@ -46,7 +47,7 @@ if(r.V&&!o){E(m,"p",W.variants);y=E(m,"ul");for(i=0;i<r.V.length;i++){v=E(y,"li"
 if(r.l&&!o)E(m,"p",W.locked);if(st)E(m,"p",st,"muted");
 if(u){y=E(m,"p",null,"short");v=E(y,"span",u);v.id="short";y.appendChild(d.createTextNode(" "));b=E(y,"button",W.copy);b.type="button";b.id="copy";C(b,u,v);
 if(Q){g=E(m,"figure",null,"qr");img=E(g,"img");img.id="qr";img.alt=W.qr+": "+u;img.width=img.height=240;z=E(g,"figcaption",W.qr+": ");i=E(z,"a","SVG");z.appendChild(d.createTextNode(" · "));v=E(z,"a","PNG");
-J(function(){window.ShortlinksQR.show(img,u,{svgLink:i,pngLink:v,name:s})})}}}
+J(function(){window.ShortlinksQR.show(img,u,{svgLink:i,pngLink:v,name:s{% if qr_style %},dark:Q.dark,light:Q.light,quiet:Q.quiet,logo:Q.logo,logoSize:Q.logoSize{% endif %}})})}}}
 function none(){var m=d.querySelector("main"),e=d.getElementById("loading");if(!e)return;m.innerHTML="";d.title=W.not_found_title;E(m,"h1",W.not_found_heading);E(m,"p",W.not_found_hint);E(E(m,"p"),"a",W.go_to).href=W.home}
 function norm(s){return s.normalize("NFKC").toLowerCase().replace(/[{{ trailing_class }}\/\s]+$/,"").replace(/^\/+|\/+$/g,"")}
 G(p,function(r){if(r)return show(r);var q=norm(p);if(q&&q!=p)G(q,function(r){r?show(r):none()});else none()})

@@ -71,7 +71,8 @@ def _branch(node: dict, pointer: str, value: Any) -> tuple[dict, str]:
         return node, pointer
     kind = _kind(value)
     for i, sub in enumerate(node["oneOf"]):
-        if sub.get("type") == kind:
+        types = sub.get("type")
+        if types == kind or (isinstance(types, list) and kind in types):
             return _branch(sub, f"{pointer}/oneOf/{i}", value)
     raise AssertionError(f"{pointer}: no branch of type {kind}")
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from generator import qr
 from generator.hosts import HostOutput
 from generator.pages import Pages
 from generator.plan import Plan
@@ -29,7 +28,7 @@ def render_site(
     env: jinja2.Environment,
     hosts: tuple[str, ...] | None = None,
     progress: Callable[[int], None] | None = None,
-    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] = qr.codes,
+    qr_codes: Callable[[list[str]], dict[str, tuple[bytes, bytes]]] | None = None,
 ) -> Site:
     """The whole site of ``plan`` in memory, its hosts' file contents kept."""
     made = edge_of(plan, hosts)

@@ -27,6 +27,7 @@ C = CAMPAIGN = "campaigns:\n  spring:\n    url: https://shop.example.com\n    di
 KEYS = [
     (("site", "links_json"), SITE + "  links_json: {v}\n" + LINK, 4, 15),
     (("site", "qr"), SITE + "  qr: {v}\n" + LINK, 4, 7),
+    (("site", "files"), SITE + "  qr:\n    files: {v}\n" + LINK, 5, 12),
     (("site", "preview"), SITE + "  preview: {v}\n" + LINK, 4, 12),
     (("links", "open_in_browser"), SITE + LINK + "    open_in_browser: {v}\n", 7, 22),
     (("links", "forward_query"), SITE + LINK + "    forward_query: {v}\n", 7, 20),
@@ -38,7 +39,7 @@ KEYS = [
 # fmt: on
 # what a key takes, where it is more than true or false; site.preview takes no false, so
 # YAML 1.1's no and off are refused as false is, with what it takes
-EXPECTED = {"qr": "true, false or files", "preview": "true or files"}
+EXPECTED = {"qr": "true, false, files or a mapping", "preview": "true or files"}
 PREVIEW_HINT = (
     "true answers every '/<slug>+' with one shared page; files writes <slug>+.html for every link"
 )
@@ -51,7 +52,8 @@ def _boolean_keys(schema: dict, path: tuple[str, ...] = ()) -> set[tuple[str, st
     every property that takes true or a word (site.qr, site.preview)."""
     found: set[tuple[str, str]] = set()
     for key, sub in schema.get("properties", {}).items():
-        if sub.get("type") == "boolean" or any(v is True for v in sub.get("enum", [])):
+        takes_true = any(v is True for v in sub.get("enum", []))
+        if sub.get("type") == "boolean" or takes_true or _boolean_branch(sub):
             found.add((path[0] if path else key, key))
         found |= _boolean_keys(sub, (*path, key))
     for word in ("additionalProperties", "items"):
@@ -61,6 +63,11 @@ def _boolean_keys(schema: dict, path: tuple[str, ...] = ()) -> set[tuple[str, st
         for sub in schema.get(word, []):
             found |= _boolean_keys(sub, path)
     return found
+
+
+def _boolean_branch(schema: dict) -> bool:
+    """A property written as one of several shapes, true or false among them (site.qr)."""
+    return any(True in sub.get("enum", []) for sub in schema.get("oneOf", []))
 
 
 def test_the_table_has_every_boolean_key_of_the_schema() -> None:

@@ -783,3 +783,20 @@ def test_the_hint_names_the_shared_preview_and_browser_qr_codes(
     assert (
         "'preview: true' under site (the default) leaves out the preview pages (30 files)" in hint
     )
+
+
+@pytest.mark.slow
+def test_with_a_qr_style_the_hint_says_files_false(tmp_path: Path, cap: SetCap) -> None:
+    """site.qr written as a mapping: the way out is its 'files: false', the style kept."""
+    links = "".join(f"  l{i:03d}: https://a.example/{i}\n" for i in range(30))
+    text = (
+        "site:\n  domain: go.example.com\n  hosts: [cloudflare]\n"
+        f"  qr: {{files: true, dark: '#1a237e'}}\nlinks:\n{links}"
+    )
+    source = write_links(tmp_path, text)
+    cap("cloudflare", "site_files", (("free", 50), ("paid", 60)))
+    ((*_, message, hint),) = shown(check(source, fits_at=NOW).problems)
+    assert "more than the 50 files" in message, message
+    assert (
+        "'files: false' under site.qr (the default) leaves out the QR code files (60 files)" in hint
+    )

@@ -275,8 +275,8 @@ def test_the_script_reads_the_same_through_the_template_engine() -> None:
     both give the same text."""
     source = SCRIPT.read_text(encoding="utf-8")
     assert environment().get_template("qr.js").render() + "\n" == source
-    assert source.startswith("/*! shortlinks QR encoder 1.0.0 ")
-    assert 'var VERSION = "1.0.0";' in source
+    assert source.startswith("/*! shortlinks QR encoder 1.1.0 ")
+    assert 'var VERSION = "1.1.0";' in source
 
 
 def image_of(rows: list[str], scale: int = 3) -> object:

@@ -290,3 +290,29 @@ def test_a_stop_signal_while_a_request_is_answered_still_stops_the_server() -> N
     client.join(timeout=HANG)
     assert errors == []
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+@pytest.mark.slow
+def test_a_new_logo_rebuilds(tmp_path: Path) -> None:
+    """site.qr's logo is an input like the links file: another logo is served at once."""
+    from tests.conftest import FIXTURES
+
+    (tmp_path / "logo.png").write_bytes((FIXTURES / "qr-logo.png").read_bytes())
+    (tmp_path / "links.yaml").write_text(
+        "site:\n  domain: go.example.com\n  qr: {logo: logo.png}\n" + GH
+    )
+    server = Serve(tmp_path)
+    try:
+        assert server.get("/_shortlinks/qr-logo.png")[2] == (FIXTURES / "qr-logo.png").read_bytes()
+        import io
+
+        import PIL.Image
+
+        made = io.BytesIO()
+        PIL.Image.new("RGB", (64, 64), (200, 0, 0)).save(made, "PNG")
+        other = made.getvalue()
+        (tmp_path / "logo.png").write_bytes(other)
+        assert re.match(r"rebuilt: \d+ files changed", server.verdict())
+        assert server.get("/_shortlinks/qr-logo.png")[2] == other
+    finally:
+        assert server.stop() == 0

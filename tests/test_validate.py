@@ -636,7 +636,7 @@ def test_site_qr_takes_true_false_or_files(written: str, model: object) -> None:
 def test_site_qr_refuses_anything_else_where_it_is(written: str) -> None:
     p = one_problem(f"site:\n  qr: {written}\nlinks:\n  a: https://a.example\n")
     assert (p.line, p.column) == (2, 7)
-    assert p.message.startswith("qr must be true, false or files, not ")
+    assert p.message.startswith("qr must be true, false, files or a mapping, not ")
     assert p.hint is not None and "_qr/<slug>.svg" in p.hint
 
 
@@ -658,7 +658,8 @@ def test_site_preview_refuses_anything_else_where_it_is(written: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "expected"), [("qr", "true, false or files"), ("preview", "true or files")]
+    ("key", "expected"),
+    [("qr", "true, false, files or a mapping"), ("preview", "true or files")],
 )
 def test_site_qr_and_preview_refuse_yaml_1_1_booleans_as_the_schema_does(
     key: str, expected: str

@@ -9,7 +9,7 @@ any other path is served from the folder (``/slug`` from ``slug.html``), unknown
 with ``404.html`` and 404.
 
 A watcher looks at every input of the build (the links file, the links.lock beside it,
-each file of ``--templates``) and builds again when one changes, and when the clock
+each file of ``--templates``, site.qr's logo) and builds again when one changes, and when the clock
 reaches the next link's start or end. Each build says what it did: rebuilt (how many
 files changed), unchanged, or not rebuilt (build's errors, the last good site kept).
 """
@@ -29,7 +29,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 
-from ..build import build
+from ..build import build, logo_files
+from ..load import read_bytes
 from ..lock import lock_path
 from ..pages import PREVIEW_PAGE
 from ..plan import Change
@@ -78,6 +79,7 @@ class Preview:
         self.hosts = hosts
         self.strict = strict
         self.cache_dir = cache_dir
+        self._logos: tuple[Stamp, list[Path]] | None = None
         self.root = Path(tempfile.mkdtemp(prefix="shortlinks-serve-"))
         self.site = self.root / "_site"
         self.folder = self.site  # what is served: the site, or one domain's folder of it
@@ -97,13 +99,24 @@ class Preview:
     def inputs(self) -> list[Path]:
         """Every file the build reads but the generator's own: the links file, its lock,
         and each file of the templates folder (one added or removed is a change too)."""
-        files = [self.file, lock_path(self.file)]
+        files = [self.file, lock_path(self.file), *self.logos()]
         if self.templates is not None:
             files.append(self.templates)
             for dirpath, dirnames, filenames in os.walk(self.templates):
                 dirnames.sort()
                 files += [Path(dirpath, name) for name in (*dirnames, *sorted(filenames))]
         return files
+
+    def logos(self) -> list[Path]:
+        """site.qr's logo file, looked for again only when the links file changed."""
+        now = stamp(self.file)
+        if self._logos is None or self._logos[0] != now:
+            try:
+                found = logo_files(self.file, read_bytes(self.file, pipes=False))
+            except OSError:
+                found = []
+            self._logos = (now, found)
+        return self._logos[1]
 
     def stamps(self) -> dict[Path, Stamp]:
         return {path: stamp(path) for path in self.inputs()}

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import segno
 
-from ..model import Campaign, Link, Site, Target
+from ..model import Campaign, Link, QrStyle, Site, Target
+from ..qr import logo_svg
 from ..urls import quote_path
 
 # A4 portrait, in millimetres (the SVG's user unit). 3 x 4 cards of 60 mm fit inside 10 mm
@@ -102,9 +103,14 @@ def page_paths(output: Path, count: int) -> list[Path]:
 
 
 def pages(
-    campaign: Campaign, title: str | None, all_cards: Sequence[Card], language: str = "en"
+    campaign: Campaign,
+    title: str | None,
+    all_cards: Sequence[Card],
+    language: str = "en",
+    style: QrStyle | None = None,
 ) -> list[str]:
-    """The SVG text of each A4 page, PER_PAGE cards a page (at least one page)."""
+    """The SVG text of each A4 page, PER_PAGE cards a page (at least one page); the codes
+    in the site's ``style`` (site.qr), black on white without one."""
     chunks = [all_cards[i : i + PER_PAGE] for i in range(0, len(all_cards), PER_PAGE)] or [[]]
     words = PAGE_WORDS.get(language, PAGE_WORDS["en"])
     out = []
@@ -114,7 +120,7 @@ def pages(
         for i, card in enumerate(chunk):
             x, y = card_position(i)
             parts.append(f'<g class="card" transform="translate({_n(x)} {_n(y)})">')
-            parts.append(_card_body(card))
+            parts.append(_card_body(card, style))
             parts.append("</g>")
         out.append(_document(PAGE_W, PAGE_H, f"{campaign.name} ({label})", parts))
     return out
@@ -130,9 +136,9 @@ def heading(campaign: Campaign, links: Sequence[Link]) -> tuple[Campaign, str | 
     return campaign, title
 
 
-def card_svg(card: Card) -> str:
+def card_svg(card: Card, style: QrStyle | None = None) -> str:
     """One card on its own (``--per-distributor``), the size it has on the sheet."""
-    return _document(CARD, CARD, f"{card.name} ({card.code})", [_card_body(card)])
+    return _document(CARD, CARD, f"{card.name} ({card.code})", [_card_body(card, style)])
 
 
 def card_position(index: int) -> tuple[float, float]:
@@ -173,7 +179,7 @@ def _header(campaign: Campaign, title: str | None, label: str) -> str:
     return "\n".join(lines)
 
 
-def _card_body(card: Card) -> str:
+def _card_body(card: Card, style: QrStyle | None = None) -> str:
     room = CARD - 6
     name, name_size = _fit(card.name, 4.5, room, 2.8)
     url, url_size = _fit(card.shown, 2.8, room, 2.0)
@@ -183,7 +189,7 @@ def _card_body(card: Card) -> str:
             # the cut line: light enough not to distract, visible enough to follow
             f'<rect class="cut" x="0.15" y="0.15" width="{_n(CARD - 0.3)}" '
             f'height="{_n(CARD - 0.3)}" rx="3" fill="none" stroke="#bbb" stroke-width="0.3"/>',
-            _code(card, (CARD - CODE) / 2, CODE_TOP),
+            _code(card, (CARD - CODE) / 2, CODE_TOP, style),
             _text(middle, 48, name, name_size, anchor="middle", weight="bold", cls="name"),
             _text(middle, 52.8, card.code, 3.2, anchor="middle", fill="#444", cls="code"),
             _text(middle, 57, url, url_size, anchor="middle", cls="url"),
@@ -191,20 +197,24 @@ def _card_body(card: Card) -> str:
     )
 
 
-def _code(card: Card, x: float, y: float) -> str:
-    """The QR code as a nested SVG: segno's path, scaled to CODE mm by the viewBox."""
-    qr = segno.make(card.url, error="m", boost_error=False)
+def _code(card: Card, x: float, y: float, style: QrStyle | None = None) -> str:
+    """The QR code as a nested SVG: segno's path, scaled to CODE mm by the viewBox (the
+    quiet zone inside it: a wider one makes the modules smaller, never the card larger)."""
+    style = style or QrStyle()  # validated colours: '#rrggbb', nothing to escape
+    qr = segno.make(card.url, error=style.level, boost_error=False)
     out = io.BytesIO()
-    qr.save(out, kind="svg", scale=1, border=4, xmldecl=False, svgclass=None, lineclass=None,
-            omitsize=True, dark="#000", nl=False)  # fmt: skip
+    qr.save(out, kind="svg", scale=1, border=style.quiet_zone, xmldecl=False, svgclass=None,
+            lineclass=None, omitsize=True, dark="#000", nl=False)  # fmt: skip
     found = re.search(r' d="([^"]+)"', out.getvalue().decode("ascii"))
     assert found is not None, "segno's SVG has a path"
-    side = qr.symbol_size(scale=1, border=4)[0]
+    side = qr.symbol_size(scale=1, border=style.quiet_zone)[0]
+    dark, light = ("#000", "#fff") if style == QrStyle() else (style.dark, style.light)
     return (
         f'<svg class="qr" id="qr-{_esc(card.code)}" x="{_n(x)}" y="{_n(y)}" '
         f'width="{_n(CODE)}" height="{_n(CODE)}" viewBox="0 0 {side} {side}">'
-        f'<rect width="{side}" height="{side}" fill="#fff"/>'
-        f'<path stroke="#000" d="{found.group(1)}"/></svg>'
+        f'<rect width="{side}" height="{side}" fill="{light}"/>'
+        f'<path stroke="{dark}" d="{found.group(1)}"/>'
+        f"{logo_svg(style, qr.symbol_size(border=0)[0]) if style.logo else ''}</svg>"
     )
 
 

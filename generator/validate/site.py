@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path as PathOnDisk
+from pathlib import PurePath
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from .. import analytics
+from .. import analytics, pngimage
 from ..hosts import HOSTS, exposed_problem
 from ..i18n import LANGUAGES
 from ..load import INVALID
@@ -15,6 +18,7 @@ from ..model import (
     DEFAULT_STATUS,
     Analytics,
     Domain,
+    QrStyle,
     Site,
     Target,
 )
@@ -380,23 +384,196 @@ class SiteRules(UtmRules):
             )
             return None
 
-    def qr(self, data: dict) -> bool | Literal["files"]:
+    def qr(self, data: dict) -> dict[str, Any]:
         """``site.qr``: true (drawn on the preview page), "files" (per-link files as well),
-        or false (no code)."""
+        false (no code), or a mapping: ``files`` and how the codes look (``qr_style``)."""
         value = data.get("qr", True)
+        if isinstance(value, dict):
+            return self.qr_mapping(value)
         if isinstance(value, bool):  # and not written yes/no/on/off (flag says so)
-            return self.flag(data, "qr", ("site",), default=True, expected="true, false or files")
+            expected = "true, false, files or a mapping"
+            flag = self.flag(data, "qr", ("site",), default=True, expected=expected)
+            return {"qr": flag}
         if value == "files":
-            return value
+            return {"qr": value}
         if value is not INVALID:
             self.error(
                 "qr-value",
                 ("site", "qr"),
-                f"qr must be true, false or files, not {shown(value)}",
+                f"qr must be true, false, files or a mapping, not {shown(value)}",
                 "true draws each link's code on its preview page; files also writes "
-                "_qr/<slug>.svg and .png for every link; false shows none",
+                "_qr/<slug>.svg and .png for every link; false shows none; "
+                "{dark: '#1a237e', light: '#ffffff', quiet_zone: 4} styles them",
             )
-        return True
+        return {"qr": True}
+
+    def qr_mapping(self, data: dict) -> dict[str, Any]:
+        """``qr: {files, dark, light, quiet_zone, logo, logo_size}``: how the codes look,
+        each held to what a phone's reader still scans (a code that does not scan is an
+        error)."""
+        path: Path = ("site", "qr")
+        for key in [k for k in data if k in QR_SYNONYMS]:
+            self.error(
+                "unknown-key",
+                (*path, key),
+                f"unknown key {key!r} in qr",
+                f"did you mean '{QR_SYNONYMS[key]}'? (dark: the colour of the code's dark "
+                "modules, light: of its background)",
+                at="key",
+            )
+        self.unknown_keys({k: v for k, v in data.items() if k not in QR_SYNONYMS},
+                          QR_KEYS, path, "qr")  # fmt: skip
+        files = self.flag(data, "files", path, default=False)
+        default = QrStyle()
+        dark = self.qr_colour(data, "dark", default.dark)
+        light = self.qr_colour(data, "light", default.light)
+        quiet = self.quiet_zone(data, default.quiet_zone)
+        if dark is not None and light is not None:
+            self.qr_contrast(data, dark, light)
+        logo = self.qr_logo(data["logo"]) if "logo" in data else None
+        size = self.logo_size(data, default.logo_size)
+        style = QrStyle(dark or default.dark, light or default.light, quiet, logo, size)
+        return {"qr": "files" if files else True, "qr_style": None if style == default else style}
+
+    def qr_logo(self, value: Any) -> bytes | None:
+        """``logo``: a PNG file, its path from the links file's folder, read here so that
+        rendering never reads the disk. Only PNG: what every design tool exports, and what
+        the codes' PNG files can be drawn with in pure Python; an SVG can carry scripts and
+        links, and is never put into a page (export it as PNG)."""
+        path: Path = ("site", "qr", "logo")
+        if value is INVALID:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(
+                "qr-logo-file",
+                path,
+                f"logo must be the path of a PNG file, not {shown(value)}",
+                "logo: brand/logo.png (from the links file's folder)",
+            )
+            return None
+        folder = PurePath(self.doc.filename).parent
+        file = PathOnDisk(folder, value.strip())
+        try:
+            if not file.is_file():
+                raise FileNotFoundError
+            if file.stat().st_size > LOGO_MAX_BYTES:
+                self.error(
+                    "qr-logo-file",
+                    path,
+                    f"logo {shown(value)} is {file.stat().st_size:,} bytes, more than "
+                    f"{LOGO_MAX_BYTES // 1024} KB",
+                    "a logo of 512 x 512 pixels is plenty: every code of the site carries it",
+                )
+                return None
+            data = file.read_bytes()
+        except OSError:
+            self.error(
+                "qr-logo-file",
+                path,
+                f"logo {shown(value)} is not a file that can be read",
+                f"the path is from the links file's folder ({folder}/)",
+            )
+            return None
+        try:
+            pngimage.check(data)
+        except pngimage.PngError as exc:
+            self.error(
+                "qr-logo-type",
+                path,
+                f"logo {shown(value)}: {exc}",
+                _logo_hint(data),
+            )
+            return None
+        return data
+
+    def logo_size(self, data: dict, default: float) -> float:
+        """``logo_size``: the logo's side as a share of the code's; error correction H
+        recovers 30% of the codewords, and a logo of at most 0.3 hides about a tenth of the
+        modules, leaving two thirds of that for creases, smudges and glare."""
+        if "logo_size" not in data:
+            return default
+        value = data["logo_size"]
+        path: Path = ("site", "qr", "logo_size")
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and LOGO_SIZE_MIN <= value <= LOGO_SIZE_MAX:
+            if "logo" not in data:
+                self.error(
+                    "qr-logo-size",
+                    path,
+                    "logo_size without a logo",
+                    "add logo: brand/logo.png, or remove logo_size",
+                    at="key",
+                )
+            return float(value)
+        if value is not INVALID:
+            self.error(
+                "qr-logo-size",
+                path,
+                f"logo_size must be a share of the code's side from {LOGO_SIZE_MIN} to "
+                f"{LOGO_SIZE_MAX}, not {shown(value)}",
+                f"a larger logo hides more than error correction recovers; {default} is the "
+                "default",
+            )
+        return default
+
+    def qr_colour(self, data: dict, key: str, default: str) -> str | None:
+        """A colour of the codes: '#rgb' or '#rrggbb' (no names, no transparency: what is
+        behind a transparent code is not known), lowercase and 6 digits; None when wrong."""
+        if key not in data:
+            return default
+        value = data[key]
+        if value is INVALID:
+            return None
+        if isinstance(value, str) and HEX_COLOUR.fullmatch(value.strip()):
+            digits = value.strip()[1:].lower()
+            return "#" + (digits if len(digits) == 6 else "".join(c * 2 for c in digits))
+        message = f"qr {key} must be a colour like '#1a237e', not {shown(value)}"
+        hint = f"write it as '#rrggbb' in quotes: {key}: '{default}'"
+        if value is None:  # `dark: #1a237e` unquoted: YAML reads a comment, and nothing
+            message = f"qr {key} is empty"
+            hint = f"quote the colour: {key}: '#1a237e' (after a space, '#' starts a comment)"
+        self.error("qr-colour", ("site", "qr", key), message, hint)
+        return None
+
+    def quiet_zone(self, data: dict, default: int) -> int:
+        """The light margin around a code, in modules: ISO/IEC 18004 asks for 4; phone
+        readers find a code with 2 when what surrounds it is light as well, and not below."""
+        value = data.get("quiet_zone", default)
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if whole and QUIET_ZONE_MIN <= value <= QUIET_ZONE_MAX:
+            return value
+        if value is not INVALID:
+            self.error(
+                "qr-quiet-zone",
+                ("site", "qr", "quiet_zone"),
+                f"quiet_zone must be a whole number of modules from {QUIET_ZONE_MIN} to "
+                f"{QUIET_ZONE_MAX}, not {shown(value)}",
+                f"4 is what the QR standard asks; below {QUIET_ZONE_MIN} readers cannot find "
+                "the code's edge",
+            )
+        return default
+
+    def qr_contrast(self, data: dict, dark: str, light: str) -> None:
+        """The dark modules darker than the light ones, by a contrast ratio of at least
+        QR_CONTRAST_MIN: many readers do not read an inverted code at all."""
+        where: Path = ("site", "qr", "dark" if "dark" in data else "light")
+        ratio = contrast_ratio(dark, light)
+        if luminance(dark) >= luminance(light):
+            self.error(
+                "qr-inverted",
+                where,
+                f"qr dark {dark} is not darker than light {light}: many readers cannot "
+                "read an inverted code",
+                "swap them: the modules dark, the background light",
+            )
+        elif ratio < QR_CONTRAST_MIN:
+            self.error(
+                "qr-contrast",
+                where,
+                f"qr dark {dark} on light {light} has a contrast ratio of {ratio:.1f}:1, "
+                f"below the {QR_CONTRAST_MIN}:1 phones need to scan it in poor light",
+                "a darker dark or a lighter light (black on white is 21:1)",
+            )
 
     def preview(self, data: dict) -> Literal[True, "files"]:
         """``site.preview``: true (one shared page draws every preview) or "files" (a
@@ -422,6 +599,54 @@ class SiteRules(UtmRules):
         return True
 
 
+QR_KEYS = ("files", "dark", "light", "quiet_zone", "logo", "logo_size")
+# what people write for 'dark' and 'light' (the names the QR standard gives the modules,
+# which say what a reader needs of them, and have one spelling)
+QR_SYNONYMS = {
+    "colour": "dark",
+    "color": "dark",
+    "foreground": "dark",
+    "fg": "dark",
+    "background": "light",
+    "bg": "light",
+}
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+QUIET_ZONE_MIN, QUIET_ZONE_MAX = 2, 20
+# WCAG's contrast ratio for text; on white it leaves the dark modules under 18% luminance,
+# a symbol contrast above ISO/IEC 15415's 70% for its best grade
+QR_CONTRAST_MIN = 4.5
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of '#rrggbb' (WCAG 2: sRGB made linear, weighted)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """WCAG's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    a, b = sorted((luminance(one), luminance(other)))
+    return (b + 0.05) / (a + 0.05)
+
+
+LOGO_SIZE_MIN, LOGO_SIZE_MAX = 0.1, 0.3
+LOGO_MAX_BYTES = 256 * 1024
+
+
+def _logo_hint(data: bytes) -> str:
+    """What to do with a logo file that is no PNG this reads, by what it is."""
+    start = data[:512].lstrip().lower()
+    if data.startswith(b"\xff\xd8\xff"):
+        return "it is a JPEG: save it as PNG (8 bits a channel, not interlaced)"
+    if start.startswith((b"<svg", b"<?xml")) or b"<svg" in start:
+        return (
+            "it is an SVG: export it as PNG (an SVG can carry scripts and links, and is "
+            "never put into the pages)"
+        )
+    return "save it as PNG, 8 bits a channel, not interlaced (any design tool exports one)"
+
+
 # Each key of site: and its checker, which gives Site's fields for it (the cfgv style);
 # 'domain' and 'domains' are read together first (SiteRules.site_domains).
 SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
@@ -435,7 +660,7 @@ SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
     "plans": lambda c, d: {"plans": c.plans(d["plans"])},
     "language": lambda c, d: {"language": c.language(d["language"])},
     "links_json": lambda c, d: {"links_json": c.flag(d, "links_json", ("site",), default=True)},
-    "qr": lambda c, d: {"qr": c.qr(d)},
+    "qr": lambda c, d: c.qr(d),
     "preview": lambda c, d: {"preview": c.preview(d)},
     "allow_domains": lambda c, d: {"allow_domains": c.domains(d, "allow_domains")},
     "deny_domains": lambda c, d: {"deny_domains": c.domains(d, "deny_domains")},

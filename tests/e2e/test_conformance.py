@@ -538,8 +538,9 @@ def test_in_a_browser_a_preview_opens_however_its_plus_is_spelt(
     engine: Engine, browser: object
 ) -> None:
     """The preview is drawn however the host answered (the shared page with 200, or the 404
-    page), however its '+' is spelt: its target, state and short URL, and its QR code, read
-    back by zxing-cpp from a screenshot of the page, with no CSP violation."""
+    page), however its '+' is spelt: its target, state and short URL, and its QR code in
+    site.qr's colours with its logo, read back by zxing-cpp from a screenshot of the page,
+    with no CSP violation."""
     import io
 
     import PIL.Image
@@ -579,9 +580,21 @@ def test_in_a_browser_a_preview_opens_however_its_plus_is_spelt(
             # (no wait_for_function: it evaluates a string, which the page's policy forbids)
             expect(page.locator("#qr")).to_have_attribute("src", DRAWN)
             shot = page.locator("#qr").screenshot()
-            read = [r.text for r in zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(shot)))]
+            image = PIL.Image.open(io.BytesIO(shot)).convert("RGB")
+            read = [r.text for r in zxingcpp.read_barcodes(image)]
             if read != [short]:
                 failures.append(f"{spelt}: QR code read as {read}")
+            # in site.qr's colours: the two of nearly every pixel (the rest: edges smoothed)
+            colours = sorted(image.getcolors(1 << 16), reverse=True)
+            top = {colour for _n, colour in colours[:2]}
+            if top != {(0x1A, 0x23, 0x7E), (0xFF, 0xF8, 0xE1)}:
+                failures.append(f"{spelt}: QR code drawn in {colours[:4]}")
+            # and the logo in it, from the site's shared file: its yellow ring
+            yellow = (255, 193, 7)
+            if not any(
+                sum(abs(a - b) for a, b in zip(c, yellow, strict=True)) < 60 for _n, c in colours
+            ):
+                failures.append(f"{spelt}: no logo in the QR code")
     finally:
         context.close()
     failures += violations

@@ -357,6 +357,7 @@ def test_with_preview_files_the_404_page_sends_a_preview_to_its_file(
 
     text = (FIXTURES / "conformance.yaml").read_text(encoding="utf-8")
     (tmp_path / "links.yaml").write_text(text.replace("site:\n", "site:\n  preview: files\n", 1))
+    (tmp_path / "qr-logo.png").write_bytes((FIXTURES / "qr-logo.png").read_bytes())
     result = build(tmp_path / "links.yaml", tmp_path / "_site", now=NOW)
     assert result.written, result.problems
     visited = f"https://go.example.com{typed}?utm=a%20b#top"
@@ -423,6 +424,7 @@ def test_with_not_found_the_404_page_sends_what_it_finds_nothing_for_there(
     text = (FIXTURES / "conformance.yaml").read_text(encoding="utf-8")
     site = text.replace("site:\n", f"site:\n  not_found: '{NOT_FOUND}'\n", 1)
     (tmp_path / "links.yaml").write_text(site, encoding="utf-8")
+    (tmp_path / "qr-logo.png").write_bytes((FIXTURES / "qr-logo.png").read_bytes())
     result = build(tmp_path / "links.yaml", tmp_path / "_site", now=NOW)
     assert result.written, result.problems
     page = tmp_path / "_site" / "404.html"

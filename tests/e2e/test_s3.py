@@ -47,6 +47,7 @@ def site() -> Iterator[Path]:
     # a slug that starts with '-' must not be read as an option of the AWS CLI
     text += "  -dash:\n    url: https://t.example/dash\n    status: 301\n    forward_query: false\n"
     (root / "links.yaml").write_text(text)
+    (root / "qr-logo.png").write_bytes((FIXTURES / "qr-logo.png").read_bytes())  # site.qr's
     result = check(root / "links.yaml")
     assert result.linkset is not None, result.problems
     files = render_site(make_plan(result.linkset, NOW), environment()).files

@@ -1,4 +1,4 @@
-/*! shortlinks QR encoder 1.0.0 (MIT, part of shortlinks; written for it, not taken from
+/*! shortlinks QR encoder 1.1.0 (MIT, part of shortlinks; written for it, not taken from
  * another project).
  *
  * Draws QR codes in the browser so a site need not ship one image file a link. It
@@ -11,22 +11,31 @@
  * the standard does not allow; the test corrects that one step of segno's before comparing.)
  *
  * API, one global (a page loads it with one plain <script src>); scale is pixels a module,
- * 10 unless given; level is "L", "M", "Q" or "H", M unless given:
+ * 10 unless given; level is "L", "M", "Q" or "H", M unless given; style is optional,
+ * {dark, light, quiet}: the colours of the dark and light modules ("#rgb" or "#rrggbb";
+ * black and white unless given, and anything else is ignored) and the quiet zone in
+ * modules (4 unless given; 0 to 40). show() and init() may draw a logo at the centre:
+ * an image of the page's own site (a canvas must stay readable), on a plate of the light
+ * colour whose side is logoSize of the code's (0.2 unless given; 0.1 to 0.3), the level
+ * then H unless given; an image that does not load leaves the code without it:
  *   ShortlinksQR.matrix(text, level) -> {size, version, mask, modules: boolean[row][col]}
- *   ShortlinksQR.svg(text, scale, level) -> SVG markup, black on white
- *   ShortlinksQR.png(text, scale, level) -> a data: URL of a PNG (drawn on a canvas)
- *   ShortlinksQR.show(img, text, {svgLink, pngLink, name, scale, level})
+ *   ShortlinksQR.svg(text, scale, level, style) -> SVG markup, black on white by default
+ *   ShortlinksQR.png(text, scale, level, style) -> a data: URL of a PNG (drawn on a canvas)
+ *   ShortlinksQR.show(img, text, {svgLink, pngLink, name, scale, level, dark, light, quiet,
+ *       logo, logoSize})
  *       draws the code into the <img> as a PNG (WeChat's long-press "scan the QR code in
  *       the image" reads PNGs; it does not reliably read SVG images) and points the two
  *       links at the SVG and PNG files, to be saved as <name>-qr.svg and <name>-qr.png.
  *   ShortlinksQR.init(root) -> what the script does by itself once the page has loaded:
- *       every <img data-qr="TEXT" data-qr-name="NAME" id="ID"> (data-qr-level optional)
- *       gets its code, every <a data-qr-svg="ID"> and <a data-qr-png="ID"> the download of
+ *       every <img data-qr="TEXT" data-qr-name="NAME" id="ID"> (data-qr-level,
+ *       data-qr-dark, data-qr-light, data-qr-quiet, data-qr-logo and data-qr-logo-size
+ *       optional) gets its code, every <a data-qr-svg="ID"> and <a data-qr-png="ID"> the download of
  *       that image's code. A text too long for any code leaves its image as it was.
- *   ShortlinksQR.version -> "1.0.0"
- * No inline handlers, no eval, no network: besides allowing this file in script-src, the
- * page's Content-Security-Policy needs only "img-src data:" (the image and both downloads
- * are data: URLs, and no directive governs a download).
+ *   ShortlinksQR.version -> "1.1.0"
+ * No inline handlers, no eval, no network but a logo: besides allowing this file in
+ * script-src, the page's Content-Security-Policy needs only "img-src data:" (the image and
+ * both downloads are data: URLs, and no directive governs a download), and 'self' with a
+ * logo.
  *
  * ES5 on purpose (var, function, no arrows, no classes, no typed arrays): the in-app
  * browsers of WeChat (X5, XWeb), QQ and older Android WebViews run it as they are.
@@ -34,7 +43,7 @@
 var ShortlinksQR = (function () {
   "use strict";
 
-  var VERSION = "1.0.0";
+  var VERSION = "1.1.0";
   var QUIET = 4; // modules of light border on each side (the standard's minimum)
   var LEVELS = { L: 0, M: 1, Q: 2, H: 3 };
   // The error correction level as written in the format information (Table 12).
@@ -534,32 +543,98 @@ var ShortlinksQR = (function () {
     return s < 1 ? 1 : s;
   }
 
-  function svgOf(code, scale) {
-    var side = code.size + 2 * QUIET;
+  // The style asked for, each part checked: a colour goes into markup, so only "#rgb" or
+  // "#rrggbb" is taken; anything else, like a missing part, is the default.
+  function styleOf(style) {
+    style = style || {};
+    function colour(value, fallback) {
+      return /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(String(value)) ? String(value) : fallback;
+    }
+    var quiet = Math.floor(Number(style.quiet));
+    return {
+      dark: colour(style.dark, "#000"),
+      light: colour(style.light, "#fff"),
+      quiet: style.quiet === undefined || style.quiet === null || style.quiet === "" ||
+        !(quiet >= 0 && quiet <= 40) ? QUIET : quiet
+    };
+  }
+
+  // Where the logo goes (generator/qr.py's logo_plate): the plate's first module and its
+  // side in modules, a share of the code's side rounded up, as odd as the code.
+  function plateOf(size, share) {
+    var plate = Math.ceil(share * size - 1e-9);
+    if ((size - plate) % 2) plate++;
+    return [(size - plate) / 2, plate];
+  }
+
+  function logoShare(value) {
+    var share = Number(value);
+    return value !== undefined && value !== null && value !== "" && share >= 0.1 &&
+      share <= 0.3 ? share : 0.2;
+  }
+
+  // The logo drawn on a canvas of its own: as a data: URL it goes into the SVG download,
+  // which must stand alone.
+  function logoUrl(picture) {
+    var canvas = document.createElement("canvas");
+    canvas.width = picture.naturalWidth;
+    canvas.height = picture.naturalHeight;
+    canvas.getContext("2d").drawImage(picture, 0, 0);
+    return canvas.toDataURL("image/png");
+  }
+
+  function svgOf(code, scale, style, logo) {
+    var st = styleOf(style);
+    var q = st.quiet;
+    var side = code.size + 2 * q;
     var pixels = side * scaleOf(scale);
     var path = "";
     var all = runs(code);
     for (var i = 0; i < all.length; i++) {
-      path += "M" + (all[i][1] + QUIET) + " " + (all[i][0] + QUIET) + "h" + all[i][2] + "v1h-" +
+      path += "M" + (all[i][1] + q) + " " + (all[i][0] + q) + "h" + all[i][2] + "v1h-" +
         all[i][2] + "z";
     }
     return '<svg xmlns="http://www.w3.org/2000/svg" width="' + pixels + '" height="' + pixels +
       '" viewBox="0 0 ' + side + " " + side + '" shape-rendering="crispEdges">' +
-      '<rect width="' + side + '" height="' + side + '" fill="#fff"/>' +
-      '<path fill="#000" d="' + path + '"/></svg>';
+      '<rect width="' + side + '" height="' + side + '" fill="' + st.light + '"/>' +
+      '<path fill="' + st.dark + '" d="' + path + '"/>' + (logo ? logoSvg(code, st, logo) : "") +
+      "</svg>";
   }
 
-  function pngOf(code, scale) {
+  function logoSvg(code, st, logo) {
+    var at = plateOf(code.size, logo.share);
+    var x = at[0] + st.quiet;
+    return '<rect x="' + x + '" y="' + x + '" width="' + at[1] + '" height="' + at[1] +
+      '" fill="' + st.light + '"/><image x="' + (x + 0.5) + '" y="' + (x + 0.5) + '" width="' +
+      (at[1] - 1) + '" height="' + (at[1] - 1) + '" href="' + logo.url + '"/>';
+  }
+
+  function pngOf(code, scale, style, logo) {
+    var st = styleOf(style);
     var s = scaleOf(scale);
     var canvas = document.createElement("canvas");
-    canvas.width = canvas.height = (code.size + 2 * QUIET) * s;
+    canvas.width = canvas.height = (code.size + 2 * st.quiet) * s;
     var g = canvas.getContext("2d");
-    g.fillStyle = "#fff";
+    g.fillStyle = st.light;
     g.fillRect(0, 0, canvas.width, canvas.height);
-    g.fillStyle = "#000";
+    g.fillStyle = st.dark;
     var all = runs(code);
     for (var i = 0; i < all.length; i++) {
-      g.fillRect((all[i][1] + QUIET) * s, (all[i][0] + QUIET) * s, all[i][2] * s, s);
+      g.fillRect((all[i][1] + st.quiet) * s, (all[i][0] + st.quiet) * s, all[i][2] * s, s);
+    }
+    if (logo) {
+      var at = plateOf(code.size, logo.share);
+      var x = (at[0] + st.quiet) * s;
+      g.fillStyle = st.light;
+      g.fillRect(x, x, at[1] * s, at[1] * s);
+      // fitted into the plate half a module from its edge, its aspect kept, centred
+      var box = (at[1] - 1) * s;
+      var k = Math.min(box / logo.picture.naturalWidth, box / logo.picture.naturalHeight);
+      var w = Math.round(logo.picture.naturalWidth * k);
+      var h = Math.round(logo.picture.naturalHeight * k);
+      var m = Math.floor(s / 2);
+      g.drawImage(logo.picture, x + m + Math.floor((box - w) / 2), x + m + Math.floor((box - h) / 2),
+        w, h);
     }
     return canvas.toDataURL("image/png");
   }
@@ -573,17 +648,32 @@ var ShortlinksQR = (function () {
 
   function show(img, text, options) {
     options = options || {};
-    var code = encode(text, options.level);
-    img.src = pngOf(code, options.scale);
-    if (options.pngLink) {
-      options.pngLink.href = img.src;
-      options.pngLink.setAttribute("download", fileName(options.name, "png"));
+    var level = options.level || (options.logo ? "H" : null);
+    var code = encode(text, level);
+    var style = { dark: options.dark, light: options.light, quiet: options.quiet };
+    function draw(logo) {
+      img.src = pngOf(code, options.scale, style, logo);
+      if (options.pngLink) {
+        options.pngLink.href = img.src;
+        options.pngLink.setAttribute("download", fileName(options.name, "png"));
+      }
+      if (options.svgLink) {
+        options.svgLink.href = "data:image/svg+xml;charset=utf-8," +
+          encodeURIComponent(svgOf(code, options.scale, style, logo));
+        options.svgLink.setAttribute("download", fileName(options.name, "svg"));
+      }
     }
-    if (options.svgLink) {
-      options.svgLink.href = "data:image/svg+xml;charset=utf-8," +
-        encodeURIComponent(svgOf(code, options.scale));
-      options.svgLink.setAttribute("download", fileName(options.name, "svg"));
-    }
+    if (!options.logo) return draw(null);
+    var picture = new Image();
+    picture.onload = function () {
+      try {
+        draw({ picture: picture, url: logoUrl(picture), share: logoShare(options.logoSize) });
+      } catch (e) {
+        draw(null); // a canvas the image made unreadable (another site's): no logo
+      }
+    };
+    picture.onerror = function () { draw(null); };
+    picture.src = options.logo;
   }
 
   function linkFor(doc, attribute, id) {
@@ -603,6 +693,11 @@ var ShortlinksQR = (function () {
         show(img, img.getAttribute("data-qr"), {
           name: img.getAttribute("data-qr-name"),
           level: img.getAttribute("data-qr-level"),
+          dark: img.getAttribute("data-qr-dark"),
+          light: img.getAttribute("data-qr-light"),
+          quiet: img.getAttribute("data-qr-quiet"),
+          logo: img.getAttribute("data-qr-logo"),
+          logoSize: img.getAttribute("data-qr-logo-size"),
           svgLink: id ? linkFor(doc, "data-qr-svg", id) : null,
           pngLink: id ? linkFor(doc, "data-qr-png", id) : null
         });
@@ -623,8 +718,8 @@ var ShortlinksQR = (function () {
   return {
     version: VERSION,
     matrix: matrix,
-    svg: function (text, scale, level) { return svgOf(encode(text, level), scale); },
-    png: function (text, scale, level) { return pngOf(encode(text, level), scale); },
+    svg: function (text, scale, level, style) { return svgOf(encode(text, level), scale, style); },
+    png: function (text, scale, level, style) { return pngOf(encode(text, level), scale, style); },
     show: show,
     init: init
   };
