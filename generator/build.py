@@ -730,6 +730,13 @@ def _header(
             f"{languages} link(s) with 'languages' answered by their page on every host (a "
             "page instead of an edge rule: it reads the visitor's navigator.languages)"
         )
+    countries = sum(1 for link in plan.links if link.countries)
+    if countries:  # docs/hosts.md: only Netlify's and Vercel's rules know the country
+        result.notes.append(
+            f"{countries} link(s) with 'countries': only Netlify's and Vercel's edge rules "
+            "target a country (a page cannot know it); on the other hosts visitors there get "
+            "the link's own target ('check' names them)"
+        )
     result.rules = dict(report.rules)
     chosen = bool(job.hosts or plan.site.hosts)
     where = replace(job.where, domain=domain)

@@ -112,6 +112,9 @@ class Link:
     # per-language targets, chosen on its page by navigator.languages: (BCP 47 tag, as
     # written in its canonical case, target), in the order written; a device target wins
     languages: tuple[tuple[str, Target], ...] = ()
+    # per-country targets, chosen by an edge rule on the hosts that have one (a page cannot
+    # know the country): (ISO 3166-1 alpha-2 code, target), in the order written
+    countries: tuple[tuple[str, Target], ...] = ()
     # rotation and A/B (variants:): (target, weight) each, weights positive; the page picks
     # one by weight and keeps a visitor on it; ``target`` is the first (the no-JS fallback);
     # never with languages, devices or a password (validation)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import ClassVar
 
 from .model import State
 from .plan import Plan
@@ -31,6 +32,9 @@ class Rule:
     location: str | None = None  # ASCII target URL for redirects
     forward_query: bool = True
     expires: bool = False  # rules that never expire are kept first when space is short
+    # (ISO 3166-1 code, target URL) a host that targets countries answers first: only the
+    # rules of links with ``countries`` have any (``Targeted``)
+    countries: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @property
     def base(self) -> str:
@@ -47,6 +51,27 @@ class Rule:
     @property
     def has_query(self) -> bool:
         return "?" in self.base
+
+
+@dataclass(frozen=True, slots=True)
+class Targeted(Rule):
+    """The rule of a link with ``countries``: the countries' targets, each answered by
+    the hosts that target countries before the rule's own ``location`` (the others answer
+    every visitor with that)."""
+
+    countries: tuple[tuple[str, str], ...] = ()  # type: ignore[misc]
+
+    def to_country(self, location: str) -> Rule:
+        """The rule a country's visitors get: this one, to ``location``."""
+        return Rule(
+            self.path,
+            self.kind,
+            self.status,
+            self.page,
+            location,
+            self.forward_query,
+            self.expires,
+        )
 
 
 def query_separator(base: str) -> str:
@@ -97,6 +122,20 @@ def _edge_rules(plan: Plan) -> list[Rule]:
         if entry.state is State.active:
             if link.needs_page:
                 continue  # its page answers: a card for crawlers, a hint in WeChat
+            if link.countries:
+                out.append(
+                    Targeted(
+                        path,
+                        Kind.redirect,
+                        link.status,
+                        page,
+                        link.target.url,
+                        link.forward_query,
+                        link.expires is not None,
+                        tuple((code, t.url) for code, t in link.countries),
+                    )
+                )
+                continue
             out.append(
                 Rule(
                     path,

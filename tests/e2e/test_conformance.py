@@ -55,12 +55,14 @@ VISITOR_QUERIES = (
 )
 
 
-def fetch(base: str, target: str) -> tuple[int, str | None, bytes]:
+def fetch(
+    base: str, target: str, headers: dict[str, str] | None = None
+) -> tuple[int, str | None, bytes]:
     """GET exactly ``target`` (path and query as they go on the wire) without following
-    redirects."""
+    redirects; ``headers`` sent besides."""
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=15)
-    conn.request("GET", target, headers={"Accept": "text/html"})
+    conn.request("GET", target, headers={"Accept": "text/html", **(headers or {})})
     resp = conn.getresponse()
     body = resp.read()
     location = resp.getheader("Location")
@@ -219,13 +221,15 @@ def test_docs_name_the_engine_and_version_that_was_run(engine: Engine) -> None:
 _EVERY_REDIRECT = {
     "/", "/temp", "/perm", "/p308", "/t307", "/withq", "/frag", "/news", "/fixed", "/noq",
     "/permfixed", "/sale", "/promo", "/特卖", "/优惠券", "/moved", "/dollar", "/team/docs",
-    "/long", "/huge",
+    "/long", "/huge", "/geo", "/geo-q",
 }  # fmt: skip
 _GONE = {"/gone", "/过期"}
 _REDIRECTS_FILE = {
     "/",
     "/dollar",
     "/fixed",
+    "/geo",
+    "/geo-q",
     "/moved",
     "/p308",
     "/perm",
@@ -239,14 +243,14 @@ _REDIRECTS_FILE = {
 }  # fmt: skip  (query semantics kept; no fragment; '/long' and '/huge' over 1,000 characters)
 EXPECTED_RULED = {
     # only links that drop the visitor's query: Netlify re-encodes a forwarded one
-    "netlify": {"/fixed"} | _GONE,
+    "netlify": {"/fixed", "/geo"} | _GONE,
     "cloudflare": _REDIRECTS_FILE,
     "gitlab": set(),  # beside other hosts, every link is its page there
     "github-pages": set(),
     # no redirects: superstatic re-encodes the visitor's query and always appends it
     "firebase": set(),
     # redirects drop the query: only forward_query: false; 410 by rewrite
-    "azure": {"/fixed", "/noq", "/permfixed"} | _GONE,
+    "azure": {"/fixed", "/geo", "/noq", "/permfixed"} | _GONE,
     # no fragment, no '$', under 4,096 characters; forward_query: false in the bulk file
     "vercel": _EVERY_REDIRECT - {"/frag", "/dollar", "/huge"},
     "s3": {"/permfixed"},  # 301 and forward_query: false only
@@ -472,6 +476,45 @@ def test_in_a_browser_the_page_lands_on_the_same_url_as_a_rule(
                     failures.append(f"{path}{query}: want {want}, landed on {page.url}")
     finally:
         context.close()
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
+def as_if_in(country: str) -> dict[str, str]:
+    """The headers that tell each engine the visitor's country: netlify-cli takes it from
+    ``x-country`` (or the ``nf_country`` cookie; rules-proxy.js), as Netlify's edge fills
+    it in; Vercel's edge sets ``x-vercel-ip-country``. The other engines know no country."""
+    return {"x-country": country, "Cookie": f"nf_country={country}", "x-vercel-ip-country": country}
+
+
+# (country, path, where Netlify sends the visitor: the fixture's country links)
+COUNTRY_LANDINGS = (
+    ("CN", "/geo", "https://t.example/geo?c=cn"),
+    ("HK", "/geo", "https://t.example/geo?c=cn"),  # one line for both: Country=cn,hk
+    ("TW", "/geo?z=1", "https://t.example/geo?c=tw"),  # the query dropped, as promised
+    ("US", "/geo", None),  # none of its countries: as without one
+    ("cn", "/geo", "https://t.example/geo?c=cn"),  # the engine ignores the case
+    ("CN", "/geo-q", None),  # it passes the query on: its page on Netlify, for everyone
+)
+
+
+def test_a_country_link_goes_by_the_visitors_country_where_the_host_knows_it(
+    engine: Engine, fixture_site: tuple[Path, Plan]
+) -> None:
+    """netlify-cli answers a visitor from a country of ``geo`` with the country's target
+    (its Country= lines, matched by Netlify's own redirector); every other engine, told the
+    country in every header any host reads, answers exactly as without it (the link's own
+    rule or page): they know no country. Vercel's ``has`` is proved by
+    tests/e2e/test_vercel.py against Vercel's routing package."""
+    failures = []
+    for country, path, netlify in COUNTRY_LANDINGS:
+        plain = fetch(engine.base, path)
+        got = fetch(engine.base, path, as_if_in(country))
+        if engine.name == "netlify" and netlify is not None:
+            want: tuple[int, str | None] = (302, netlify)
+        else:
+            want = plain[:2]
+        if got[:2] != want or (want[0] == 200 and got[2] != plain[2]):
+            failures.append(f"{country} {path}: want {want}, got {got[:2]}")
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
