@@ -141,7 +141,8 @@ class Link:
         """Served by its page, never by an edge rule, while active: crawlers read a card
         only from a page (they follow an HTTP redirect to the target and read the
         target's tags); the in-app-browser hint and the device choice need the visitor's
-        user agent, and the language choice its languages (no edge rule matches them yet);
+        user agent, and the language choice its languages (nginx, Apache and Caddy also
+        choose by language at the edge: ``by_language_only``);
         a password is asked by the page (no rule may hold the target); and a counted click
         is counted by the page's beacon; variants are picked by the page."""
         return (
@@ -150,6 +151,19 @@ class Link:
             or bool(self.devices)
             or bool(self.languages)
             or bool(self.variants)
+            or self.password is not None
+            or self.counted
+        )
+
+    @property
+    def by_language_only(self) -> bool:
+        """Its page is needed for its languages alone: a host that matches the visitor's
+        Accept-Language can answer it with edge rules (rules.language_rules)."""
+        return bool(self.languages) and not (
+            self.has_card
+            or self.open_in_browser
+            or self.devices
+            or self.variants
             or self.password is not None
             or self.counted
         )

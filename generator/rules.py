@@ -35,6 +35,9 @@ class Rule:
     # (ISO 3166-1 code, target URL) a host that targets countries answers first: only the
     # rules of links with ``countries`` have any (``Targeted``)
     countries: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # (language tag, target URL), the most specific tag first: only the rules of
+    # ``language_rules``, which a host that matches Accept-Language asks for
+    languages: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @property
     def base(self) -> str:
@@ -60,9 +63,10 @@ class Targeted(Rule):
     every visitor with that)."""
 
     countries: tuple[tuple[str, str], ...] = ()  # type: ignore[misc]
+    languages: tuple[tuple[str, str], ...] = ()  # type: ignore[misc]
 
-    def to_country(self, location: str) -> Rule:
-        """The rule a country's visitors get: this one, to ``location``."""
+    def to_target(self, location: str) -> Rule:
+        """This rule to ``location``: what the visitors of one of its countries or languages get."""
         return Rule(
             self.path,
             self.kind,
@@ -159,6 +163,35 @@ def _edge_rules(plan: Plan) -> list[Rule]:
             else:
                 out.append(Rule(path, Kind.gone, 410, page, expires=False))
         # scheduled: the page answers ("not active yet"); no rule.
+    return out
+
+
+def language_rules(plan: Plan) -> list[Targeted]:
+    """The rules of the active links whose page is needed for their languages alone
+    (``Link.by_language_only``), for the hosts that match the visitor's Accept-Language
+    at the edge (nginx, Apache, Caddy). Not in ``edge_rules``: every other host answers
+    such a link with its page, as before. Each rule's ``languages`` are ordered most
+    specific tag first (more subtags), so that the first that finds the visitor's first
+    language is the one RFC 4647's lookup finds (the page's own choice)."""
+    out: list[Targeted] = []
+    for entry in plan.by_language:
+        link = entry.link
+        if entry.state is not State.active or not link.by_language_only:
+            continue
+        ordered = sorted(link.languages, key=lambda g: -g[0].count("-"))
+        out.append(
+            Targeted(
+                "/" + entry.slug,
+                Kind.redirect,
+                link.status,
+                f"{entry.slug}.html",
+                link.target.url,
+                link.forward_query,
+                link.expires is not None,
+                tuple((code, t.url) for code, t in link.countries),
+                tuple((tag, t.url) for tag, t in ordered),
+            )
+        )
     return out
 
 

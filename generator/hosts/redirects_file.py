@@ -127,7 +127,7 @@ def netlify_targets_countries(rule: Rule) -> bool:
     promise for every target (``netlify_keeps_promise``). The link's other visitors get
     the line of its own target, or its page."""
     return isinstance(rule, Targeted) and all(
-        netlify_keeps_promise(rule.to_country(location)) for _, location in rule.countries
+        netlify_keeps_promise(rule.to_target(location)) for _, location in rule.countries
     )
 
 

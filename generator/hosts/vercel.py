@@ -117,7 +117,7 @@ def vercel_targets_countries(rule: Rule) -> bool:
     return (
         isinstance(rule, Targeted)
         and in_config(rule)
-        and all(in_config(rule.to_country(location)) for _, location in rule.countries)
+        and all(in_config(rule.to_target(location)) for _, location in rule.countries)
     )
 
 
@@ -129,7 +129,7 @@ def country_redirects(rule: Rule) -> list[dict[str, object]]:
         return []
     out = []
     for code, location in rule.countries:
-        redirect = config_redirect(rule.to_country(location))
+        redirect = config_redirect(rule.to_target(location))
         redirect["has"] = [{"type": "header", "key": COUNTRY_HEADER, "value": code}]
         out.append(redirect)
     return out
