@@ -729,8 +729,9 @@ def _header(
         at_edge = sum(1 for link in languages if link.by_language_only)
         result.notes.append(
             f"{len(languages)} link(s) with 'languages' answered by their page (a page instead "
-            "of an edge rule: it reads the visitor's navigator.languages), except on nginx, "
-            f"Apache and Caddy, which match Accept-Language at the edge for {at_edge} of them"
+            "of an edge rule: it reads the visitor's navigator.languages), except on Vercel, "
+            f"nginx, Apache and Caddy, which match Accept-Language at the edge for {at_edge} "
+            "of them"
         )
     countries = sum(1 for link in plan.links if link.countries)
     if countries:  # docs/hosts.md: only Netlify's and Vercel's rules know the country

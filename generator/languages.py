@@ -126,6 +126,19 @@ def any_pattern(tags: list[str]) -> str:
     return r"(?:^|,)\s*(?:" + "|".join(_letters(t) for t in tags) + ")" + _REST
 
 
+def whole_first_pattern(tag: str) -> str:
+    """``first_pattern`` that matches the whole header, anchored at both ends: it finds the
+    same headers whether an engine searches with it or matches all of the value with it
+    (Vercel's ``has``)."""
+    return r"^\s*" + _letters(tag) + r"(?:-[^,;\s]*)?\s*(?:[;,].*)?$"
+
+
+def whole_any_pattern(tags: list[str]) -> str:
+    """``any_pattern`` that matches the whole header, as ``whole_first_pattern``."""
+    alternatives = "|".join(_letters(t) for t in tags)
+    return r"^(?:.*,)?\s*(?:" + alternatives + r")(?:-[^,;\s]*)?\s*(?:[;,].*)?$"
+
+
 def primary(tag: str) -> str:
     """The primary language subtag: ``zh`` of ``zh-Hant-TW``."""
     return tag.partition("-")[0]

@@ -264,8 +264,8 @@ def test_the_build_says_what_languages_cost(tmp_path: Path) -> None:
     result = build(tmp_path / "links.yaml", tmp_path / "_site", NOW)
     assert (
         "2 link(s) with 'languages' answered by their page (a page instead of an edge rule: "
-        "it reads the visitor's navigator.languages), except on nginx, Apache and Caddy, "
-        "which match Accept-Language at the edge for 1 of them"
+        "it reads the visitor's navigator.languages), except on Vercel, nginx, Apache and "
+        "Caddy, which match Accept-Language at the edge for 1 of them"
     ) in result.notes
 
 

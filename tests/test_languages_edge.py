@@ -12,7 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.languages import any_pattern, first_pattern
+from generator.languages import (
+    any_pattern,
+    first_pattern,
+    whole_any_pattern,
+    whole_first_pattern,
+)
 from generator.load import load_text
 from generator.pages import environment
 from generator.plan import make_plan
@@ -87,6 +92,14 @@ def test_the_edge_sends_a_visitor_where_the_page_would_or_to_the_page(
     page = page_choice(header, targets, rule.location or "")
     edge = edge_choice(header, rule)
     assert edge in (page, PAGE), (header, tags)
+    # Vercel's patterns, anchored at both ends, find the same headers searched or whole
+    for tag in tags:
+        found = bool(re.search(first_pattern(tag), header))
+        assert bool(re.search(whole_first_pattern(tag), header)) == found
+        assert bool(re.fullmatch(whole_first_pattern(tag), header)) == found
+    found = bool(re.search(any_pattern(tags), header))
+    assert bool(re.search(whole_any_pattern(tags), header)) == found
+    assert bool(re.fullmatch(whole_any_pattern(tags), header)) == found
     # the page is asked only when the first language finds none and a later one does
     first = header.split(",")[0]
     if edge == PAGE:
@@ -246,8 +259,60 @@ def test_caddy_matches_the_path_and_the_header_in_one_matcher(files: dict[str, b
 
 
 def test_no_other_host_answers_a_language_link(files: dict[str, bytes]) -> None:
-    assert b"/hello" not in files["_redirects"] and b"/hello" not in files["vercel.json"]
+    assert b"/hello" not in files["_redirects"]  # Netlify, Cloudflare: its page
     azure = json.loads(files["staticwebapp.config.json"])["routes"]
     assert [r for r in azure if r["route"] == "/hello"] == [
         {"route": "/hello", "rewrite": "/hello.html"}  # its page, as for any page of a link
     ]
+
+
+def test_vercel_has_a_redirect_a_language_and_the_links_own_missing_them(
+    files: dict[str, bytes],
+) -> None:
+    config = json.loads(files["vercel.json"])
+    hello = [r for r in config["redirects"] if r["source"] == "/hello"]
+    header = "accept-language"
+    assert hello == [
+        {
+            "source": "/hello",
+            "destination": "https://t.example/tw",
+            "statusCode": 302,
+            "has": [{"type": "header", "key": header, "value": whole_first_pattern("zh-TW")}],
+        },
+        {
+            "source": "/hello",
+            "destination": "https://t.example/zh",
+            "statusCode": 302,
+            "has": [{"type": "header", "key": header, "value": whole_first_pattern("zh")}],
+        },
+        {
+            "source": "/hello",
+            "destination": "https://t.example/en",
+            "statusCode": 302,
+            "missing": [
+                {"type": "header", "key": header, "value": whole_any_pattern(["zh-TW", "zh"])}
+            ],
+        },
+    ]
+    # '$1' would be filled from the source, and a link that drops the query is not taken
+    # by vercel.json: their pages answer (never the bulk file, which has no conditions)
+    sources = {r["source"] for r in config["redirects"]}
+    assert "/kept" not in sources and "/carded" not in sources
+    bulk = json.loads(files.get("vercel-redirects.json", b"[]"))
+    assert not any(b["source"] in ("/hello", "/kept") for b in bulk)
+
+
+def test_a_language_link_past_vercel_jsons_cap_keeps_its_page() -> None:
+    body = "".join(f"  l{i:04d}: https://t.example/{i}\n" for i in range(1023))
+    text = (
+        "links:\n  hello:\n    url: https://t.example/en\n    expires: 2099-01-01\n"
+        "    languages: {zh: https://t.example/zh}\n" + body
+    )
+    doc, _ = load_text(text)
+    linkset, problems = validate(doc)  # type: ignore[arg-type]
+    assert linkset is not None, problems
+    files = render_site(make_plan(linkset, NOW), environment(), ("vercel",)).files
+    config = json.loads(files["vercel.json"])
+    assert len(config["redirects"]) == 1023  # the links that never expire first
+    assert all(r["source"] != "/hello" for r in config["redirects"])
+    assert "vercel-redirects.json" not in files  # nothing for the bulk file: no conditions

@@ -28,6 +28,7 @@ from tests.conftest import FIXTURES, NOW, STRICT, require_tool
 from tests.sites import render_site
 
 HERE = Path(__file__).resolve().parent
+COUNTRY = "x-vercel-ip-country"
 ROUTING = HERE / "npm" / "node_modules" / "@vercel" / "routing-utils"
 
 
@@ -100,7 +101,25 @@ def test_a_country_redirect_answers_only_its_countrys_visitors(site: tuple[Path,
     got = answers(folder, list(asked))
     assert {k: (v or {}).get("location") for k, v in got.items()} == asked
     config = json.loads((folder / "vercel.json").read_text())
-    assert [r["source"] for r in config["redirects"] if "has" in r] == ["/geo-q"]
+    by_country = [r for r in config["redirects"] if r.get("has", [{}])[0].get("key") == COUNTRY]
+    assert [r["source"] for r in by_country] == ["/geo-q"]
+
+
+def test_a_language_link_goes_by_accept_language_as_on_the_other_edges(
+    site: tuple[Path, Plan],
+) -> None:
+    """``hello``'s redirects in vercel.json, read by Vercel's routing package and matched as
+    Vercel's ``has``/``missing`` read a header (whole value): the first language decides, a
+    later one leaves it to the page (no redirect: cleanUrls serves it), none or no header
+    gets the link's own target: the answers of nginx, Apache and Caddy
+    (tests/e2e/test_conformance.py's ACCEPT_LANGUAGES)."""
+    from tests.e2e.test_conformance import ACCEPT_LANGUAGES
+
+    folder, _plan = site
+    asked = {f"/hello\taccept-language: {h}": t for h, t in ACCEPT_LANGUAGES if h.strip()}
+    asked["/hello"] = "https://t.example/hello-en"
+    got = answers(folder, list(asked))
+    assert {k: v and v["location"] for k, v in got.items()} == asked
 
 
 def test_case_and_trailing_slash_as_documented(site: tuple[Path, Plan]) -> None:

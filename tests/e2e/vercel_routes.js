@@ -37,14 +37,17 @@ if (error) errors.push(`routes: ${error.code}: ${error.message}`);
 // A route's `has` conditions on headers, as Vercel's proxy reads them (Next.js's matchHas,
 // which Vercel's docs point to): the header must be sent, and match `value` as a whole
 // regular expression when there is one. Any other kind of condition never matches here.
+// `missing` is the other way round: the route applies only if no such header matches.
+function headerMatches(item, headers) {
+  if (item.type !== "header" || !(item.key in headers)) return false;
+  return item.value === undefined || new RegExp(`^${item.value}$`).test(headers[item.key]);
+}
+
 function conditionsHold(route, headers) {
-  for (const item of route.has || []) {
-    if (item.type !== "header" || !(item.key in headers)) return false;
-    if (item.value !== undefined && !new RegExp(`^${item.value}$`).test(headers[item.key])) {
-      return false;
-    }
-  }
-  return true;
+  return (
+    (route.has || []).every((item) => headerMatches(item, headers)) &&
+    !(route.missing || []).some((item) => headerMatches(item, headers))
+  );
 }
 
 const answers = {};
