@@ -162,13 +162,13 @@ def test_check_names_the_hosts_of_the_build_that_cannot_target_countries() -> No
         (
             6,
             "Netlify, Cloudflare Pages, nginx cannot target the countries of link 'shop': "
-            "visitors there get its own target",
+            "visitors there go where it sends everyone else",
         ),
         # it drops the query and its targets have their own: Netlify's lines, no vercel.json
         (
             13,
             "Cloudflare Pages, Vercel, nginx cannot target the countries of link 'fixed': "
-            "visitors there get its own target",
+            "visitors there go where it sends everyone else",
         ),
     ]
 
@@ -186,7 +186,8 @@ def test_a_link_its_page_answers_targets_countries_nowhere() -> None:
     ((line, col, message, hint),) = warnings_of(text)
     assert (line, col) == (7, 5)
     assert message == (
-        "Vercel cannot target the countries of link 'a': visitors there get its own target"
+        "Vercel cannot target the countries of link 'a': visitors there go where it sends "
+        "everyone else"
     )
     assert hint.startswith("its page answers it on every host")
     files = files_of(text)
@@ -301,8 +302,9 @@ def test_netlify_writes_no_country_line_it_would_not_answer_exactly(target: str)
         )
     ]
     assert said == [
-        "Netlify cannot target the countries of link 'shop': visitors there get its own target",
-        "Netlify cannot target the countries of link 'fixed': visitors there get its own target",
+        f"Netlify cannot target the countries of link '{slug}': visitors there go where it "
+        "sends everyone else"
+        for slug in ("shop", "fixed")
     ]
 
 
@@ -435,3 +437,24 @@ def test_the_previews_list_every_country_target() -> None:
         ["TW", "https://example.com/tw/shop", "https://example.com/tw/shop"],
     ]
     assert "C" not in record_of(built, "plain")  # type: ignore[operator]
+
+
+def test_a_language_links_countries_are_targeted_on_vercel_alone() -> None:
+    text = (
+        "site:\n  hosts: [vercel, nginx, netlify]\nlinks:\n  a:\n    url: https://e.example/\n"
+        "    languages: {zh: https://e.example/zh}\n    countries: {CN: https://e.example/cn}\n"
+    )
+    ((_line, _col, message, hint),) = warnings_of(text)
+    assert message.startswith("Netlify, nginx cannot target the countries of link 'a'")
+    assert hint.startswith("a link with languages has country rules only on Vercel")
+    config = json.loads(files_of(text)["vercel.json"])
+    assert [
+        (r["destination"], (r.get("has") or r.get("missing"))[0]["key"])
+        for r in config["redirects"]
+    ] == [
+        ("https://e.example/cn", "x-vercel-ip-country"),
+        ("https://e.example/zh", "accept-language"),
+        ("https://e.example/", "accept-language"),
+    ]
+    conf = files_of(text)["shortlinks.nginx.conf"].decode()
+    assert "e.example/cn" not in conf and "e.example/zh" in conf  # languages, no country

@@ -126,6 +126,8 @@ def netlify_targets_countries(rule: Rule) -> bool:
     ``Country=`` condition is a line like any other: only where Netlify keeps the query
     promise for every target (``netlify_keeps_promise``). The link's other visitors get
     the line of its own target, or its page."""
+    if rule.languages:
+        return False  # a language link: its page answers it on Netlify
     return isinstance(rule, Targeted) and all(
         netlify_keeps_promise(rule.to_target(location)) for _, location in rule.countries
     )

@@ -119,6 +119,7 @@ def vercel_targets_countries(rule: Rule) -> bool:
         isinstance(rule, Targeted)
         and in_config(rule)
         and all(in_config(rule.to_target(location)) for _, location in rule.countries)
+        and (not rule.languages or vercel_targets_languages(rule))
     )
 
 

@@ -150,17 +150,26 @@ class CrossRules(Checker):
                 link.forward_query,
                 False,
                 tuple((code, t.url) for code, t in link.countries),
+                # a language link's edge rule (rules.language_rules): only Vercel's also
+                # holds countries
+                tuple((tag, t.url) for tag, t in link.languages),
             )
-            can = TARGETS_COUNTRIES if not link.needs_page else {}
+            edge = not link.needs_page or link.by_language_only
+            can = TARGETS_COUNTRIES if edge else {}
             untargeted = [h for h in hosts if h not in can or not can[h](rule)]
             if not untargeted:
                 continue
             names = ", ".join(HOSTS[h].title for h in untargeted)
-            if link.needs_page:
+            if link.by_language_only:
                 why = (
-                    "its page answers it on every host (a card, devices, languages, "
-                    "variants, counting or open_in_browser), and a page cannot know the "
-                    "visitor's country"
+                    "a link with languages has country rules only on Vercel (in vercel.json: "
+                    "links that pass the query on, targets without a fragment); docs/hosts.md"
+                )
+            elif link.needs_page:
+                why = (
+                    "its page answers it on every host (a card, devices, variants, "
+                    "counting or open_in_browser), and a page cannot know the visitor's "
+                    "country"
                 )
             else:
                 why = (
@@ -172,7 +181,7 @@ class CrossRules(Checker):
                 "countries-untargeted",
                 (*link.path, "countries"),
                 f"{names} cannot target the countries of link {link.slug!r}: visitors "
-                "there get its own target",
+                "there go where it sends everyone else",
                 why,
                 at="key",
             )
