@@ -747,11 +747,21 @@ def _header(
     against the caps of the hosts (limits.py): ``limits.DoesNotFit`` when one cannot take
     them (or, under --strict, comes near a cap), and nothing is put in place."""
     result.notes = list(report.notes)
-    languages = sum(1 for link in plan.links if link.languages)
-    if languages:  # docs/hosts.md: no edge rule matches the visitor's languages yet
+    languages = [link for link in plan.links if link.languages]
+    if languages:  # docs/hosts.md, "Languages and countries"
+        at_edge = sum(1 for link in languages if link.by_language_only)
         result.notes.append(
-            f"{languages} link(s) with 'languages' answered by their page on every host (a "
-            "page instead of an edge rule: it reads the visitor's navigator.languages)"
+            f"{len(languages)} link(s) with 'languages' answered by their page (a page instead "
+            "of an edge rule: it reads the visitor's navigator.languages), except on Vercel, "
+            f"nginx, Apache and Caddy, which match Accept-Language at the edge for {at_edge} "
+            "of them"
+        )
+    countries = sum(1 for link in plan.links if link.countries)
+    if countries:  # docs/hosts.md: only Netlify's and Vercel's rules know the country
+        result.notes.append(
+            f"{countries} link(s) with 'countries': only Netlify's and Vercel's edge rules "
+            "target a country (a page cannot know it); on the other hosts visitors there get "
+            "the link's own target ('check' names them)"
         )
     result.rules = dict(report.rules)
     chosen = bool(job.hosts or plan.site.hosts)

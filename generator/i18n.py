@@ -74,6 +74,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_app_alipay": "Alipay",
         "preview_devices": "On these devices it goes elsewhere:",
         "preview_languages": "For these languages it goes elsewhere:",
+        "preview_countries": "Visitors in these countries go elsewhere, on hosts that know "
+        "the country (Netlify, Vercel):",
         "preview_variants": "It sends each visitor to one of these, by weight, and the same "
         "one on later visits:",
         "preview_weight": "weight",
@@ -142,6 +144,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_app_alipay": "支付宝",
         "preview_devices": "在以下设备上前往别处：",
         "preview_languages": "以下语言的访客前往别处：",
+        "preview_countries": "在能识别国家或地区的托管平台（Netlify、Vercel）上，"
+        "以下国家或地区的访客前往别处：",
         "preview_variants": "按权重把每位访客送往其中之一，再次访问时仍是同一个：",
         "preview_weight": "权重",
         "preview_locked": "此链接受密码保护：只有输入密码打开它的人才能看到它指向哪里。",

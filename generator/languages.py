@@ -102,6 +102,43 @@ def guess(tag: object) -> str | None:
     return canonical(low.replace("_", "-"))
 
 
+def _letters(tag: str) -> str:
+    """``tag`` as a pattern that ignores letter case without a flag (``zh-TW``:
+    ``[zZ][hH]-[tT][wW]``), which every engine's regular expressions read alike."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in tag)
+
+
+# One language of an Accept-Language header, after a tag: more subtags, spaces, then its
+# quality (';q=...'), the next language (','), or the end. A tag is letters, digits and '-'
+# (canonical() refuses anything else), so it needs no escaping.
+_REST = r"(?:-[^,;\s]*)?\s*(?:[;,]|$)"
+
+
+def first_pattern(tag: str) -> str:
+    """A regular expression that finds ``tag`` by lookup (RFC 4647, 3.4) from the FIRST
+    language of an Accept-Language header: that language is the tag, or the tag with more
+    subtags (``zh-Hant-TW`` finds ``zh-Hant`` and ``zh``)."""
+    return r"^\s*" + _letters(tag) + _REST
+
+
+def any_pattern(tags: list[str]) -> str:
+    """A regular expression that finds any of ``tags`` from ANY language of the header."""
+    return r"(?:^|,)\s*(?:" + "|".join(_letters(t) for t in tags) + ")" + _REST
+
+
+def whole_first_pattern(tag: str) -> str:
+    """``first_pattern`` that matches the whole header, anchored at both ends: it finds the
+    same headers whether an engine searches with it or matches all of the value with it
+    (Vercel's ``has``)."""
+    return r"^\s*" + _letters(tag) + r"(?:-[^,;\s]*)?\s*(?:[;,].*)?$"
+
+
+def whole_any_pattern(tags: list[str]) -> str:
+    """``any_pattern`` that matches the whole header, as ``whole_first_pattern``."""
+    alternatives = "|".join(_letters(t) for t in tags)
+    return r"^(?:.*,)?\s*(?:" + alternatives + r")(?:-[^,;\s]*)?\s*(?:[;,].*)?$"
+
+
 def primary(tag: str) -> str:
     """The primary language subtag: ``zh`` of ``zh-Hant-TW``."""
     return tag.partition("-")[0]

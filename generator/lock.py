@@ -32,6 +32,8 @@ Names. Each reads one way only: a slug has none of '@' and ':' and never starts 
 - ``slug:platform`` (``app:ios``): a link's target for one device (``devices``);
 - ``slug:lang:tag`` (``app:lang:zh-TW``): a link's target for one language (``languages``),
   the tag in its canonical case (compared ignoring case, as tags are);
+- ``slug:country:CODE`` (``shop:country:CN``): a link's target for visitors in one
+  country (``countries``), the ISO 3166-1 code in upper case;
 - ``slug:vN`` (``ab:v2``): a link's Nth variant (``variants``), from the second on (the
   first is its target, the slug's own line); no platform is called so;
 - ``slug:expired``: where it sends visitors once it has expired (its ``expired`` URL). A
@@ -95,6 +97,7 @@ ROOT = "/"  # the name of the site's root: no slug starts with '/'
 VARIANT = "v"  # slug:v2, slug:v3...: a link's variants after its first
 EXPIRED = "expired"  # the variant of a slug once it has expired: no platform is called so
 LANG = "lang:"  # before a language tag: 'slug:lang:zh' (a platform has no ':')
+COUNTRY = "country:"  # before a country code: 'slug:country:CN'
 
 
 @functools.lru_cache(maxsize=1024)
@@ -355,7 +358,8 @@ Published = tuple[str, str, str | None, tuple[object, ...]]
 
 def _published(linkset: LinkSet) -> Iterator[Published]:
     """(name, target, repoint_from, its path in links.yaml) of every slug and alias, of
-    each of their device targets (``slug:ios``), language targets (``slug:lang:zh``) and
+    each of their device targets (``slug:ios``), language targets (``slug:lang:zh``),
+    country targets (``slug:country:CN``) and
     expired targets (``slug:expired``), and of the site's root (``/``). With several
     domains every name says its domain (``slug@domain``), the default's too: reordering
     the list moves nothing."""
@@ -379,6 +383,9 @@ def _published(linkset: LinkSet) -> Iterator[Published]:
                     # at 'languages': its key may be spelt in another case than the tag
                     where = (*link.path, "languages")
                     yield f"{slug}{on}:{LANG}{tag}", target.url, moved, where
+                for code, target in link.countries:
+                    where = (*link.path, "countries", code)
+                    yield f"{slug}{on}:{COUNTRY}{code}", target.url, moved, where
                 # the first variant is the link's target (the slug's own line)
                 for n, (target, _weight) in enumerate(link.variants[1:], 2):
                     where = (*link.path, "variants", n - 1)

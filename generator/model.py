@@ -113,6 +113,9 @@ class Link:
     # per-language targets, chosen on its page by navigator.languages: (BCP 47 tag, as
     # written in its canonical case, target), in the order written; a device target wins
     languages: tuple[tuple[str, Target], ...] = ()
+    # per-country targets, chosen by an edge rule on the hosts that have one (a page cannot
+    # know the country): (ISO 3166-1 alpha-2 code, target), in the order written
+    countries: tuple[tuple[str, Target], ...] = ()
     # rotation and A/B (variants:): (target, weight) each, weights positive; the page picks
     # one by weight and keeps a visitor on it; ``target`` is the first (the no-JS fallback);
     # never with languages, devices or a password (validation)
@@ -139,7 +142,8 @@ class Link:
         """Served by its page, never by an edge rule, while active: crawlers read a card
         only from a page (they follow an HTTP redirect to the target and read the
         target's tags); the in-app-browser hint and the device choice need the visitor's
-        user agent, and the language choice its languages (no edge rule matches them yet);
+        user agent, and the language choice its languages (Vercel, nginx, Apache and Caddy
+        also choose by language at the edge: ``by_language_only``);
         a password is asked by the page (no rule may hold the target); and a counted click
         is counted by the page's beacon; variants are picked by the page."""
         return (
@@ -148,6 +152,19 @@ class Link:
             or bool(self.devices)
             or bool(self.languages)
             or bool(self.variants)
+            or self.password is not None
+            or self.counted
+        )
+
+    @property
+    def by_language_only(self) -> bool:
+        """Its page is needed for its languages alone: a host that matches the visitor's
+        Accept-Language can answer it with edge rules (rules.language_rules)."""
+        return bool(self.languages) and not (
+            self.has_card
+            or self.open_in_browser
+            or self.devices
+            or self.variants
             or self.password is not None
             or self.counted
         )

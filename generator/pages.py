@@ -361,6 +361,7 @@ class Pages:
         short_url = f"{base}/{quote_path(entry.slug)}" if base else None
         devices: dict[str, Target] | None = None
         languages: tuple[tuple[str, Target], ...] | None = None
+        countries: tuple[tuple[str, Target], ...] | None = None
         variants: tuple[tuple[Target, int], ...] = ()
         locked = False
         if entry.state is State.scheduled:
@@ -376,6 +377,7 @@ class Pages:
             target = None if locked else link.target
             devices = dict(link.devices) if link.devices and not locked else None
             languages = link.languages or None  # never with a password (validation)
+            countries = link.countries or None  # never with a password (validation)
             variants = link.variants if not locked else ()
             state_text = (
                 self.t["preview_expires"].format(when=self._when(link.expires, end=True))
@@ -392,6 +394,7 @@ class Pages:
             target=target,
             devices=devices,
             languages=languages,
+            countries=countries,
             variants=variants,
             locked=locked,
             title=link.title,
@@ -450,6 +453,8 @@ class Pages:
             record["l"] = 1
         elif entry.state is State.active:
             record["u"] = [link.target.url, link.target.display]
+            if link.countries:
+                record["C"] = [[c, t.url, t.display] for c, t in link.countries]
             if link.devices:
                 record["D"] = [[p, t.url, t.display] for p, t in link.devices]
             if link.languages:
@@ -476,6 +481,11 @@ class Pages:
         if starts is not None:
             out.append(f'"A":{text(when(starts))}')
         active = link.password is None and entry.state is State.active
+        if active and link.countries:
+            codes = ",".join(
+                f"[{text(c)},{text(t.url)},{text(t.display)}]" for c, t in link.countries
+            )
+            out.append(f'"C":[{codes}]')
         if active and link.devices:
             devices = ",".join(
                 f"[{text(p)},{text(t.url)},{text(t.display)}]" for p, t in link.devices
@@ -528,6 +538,7 @@ class Pages:
             "starts": t["preview_starts"],
             "devices": t["preview_devices"],
             "languages": t["preview_languages"],
+            "countries": t["preview_countries"],
             "variants": t["preview_variants"],
             "weight": t["preview_weight"],
             "locked": t["preview_locked"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from .model import Link, LinkSet, Site, State, Target, quick_init
 
@@ -53,6 +54,12 @@ class Plan:
 
     def state_of(self, link: Link) -> State:
         return state_at(link, self.now)
+
+    @cached_property
+    def by_language(self) -> tuple[Entry, ...]:
+        """The entries of links with ``languages``, found once, when a host that matches
+        Accept-Language asks (rules.language_rules)."""
+        return tuple(e for e in self.entries if e.link.languages)
 
 
 def state_at(link: Link, now: datetime) -> State:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import ClassVar
 
 from .model import State
 from .plan import Plan
@@ -31,6 +32,12 @@ class Rule:
     location: str | None = None  # ASCII target URL for redirects
     forward_query: bool = True
     expires: bool = False  # rules that never expire are kept first when space is short
+    # (ISO 3166-1 code, target URL) a host that targets countries answers first: only the
+    # rules of links with ``countries`` have any (``Targeted``)
+    countries: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # (language tag, target URL), the most specific tag first: only the rules of
+    # ``language_rules``, which a host that matches Accept-Language asks for
+    languages: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @property
     def base(self) -> str:
@@ -47,6 +54,28 @@ class Rule:
     @property
     def has_query(self) -> bool:
         return "?" in self.base
+
+
+@dataclass(frozen=True, slots=True)
+class Targeted(Rule):
+    """The rule of a link with ``countries``: the countries' targets, each answered by
+    the hosts that target countries before the rule's own ``location`` (the others answer
+    every visitor with that)."""
+
+    countries: tuple[tuple[str, str], ...] = ()  # type: ignore[misc]
+    languages: tuple[tuple[str, str], ...] = ()  # type: ignore[misc]
+
+    def to_target(self, location: str) -> Rule:
+        """This rule to ``location``: what the visitors of one of its countries or languages get."""
+        return Rule(
+            self.path,
+            self.kind,
+            self.status,
+            self.page,
+            location,
+            self.forward_query,
+            self.expires,
+        )
 
 
 def query_separator(base: str) -> str:
@@ -97,6 +126,20 @@ def _edge_rules(plan: Plan) -> list[Rule]:
         if entry.state is State.active:
             if link.needs_page:
                 continue  # its page answers: a card for crawlers, a hint in WeChat
+            if link.countries:
+                out.append(
+                    Targeted(
+                        path,
+                        Kind.redirect,
+                        link.status,
+                        page,
+                        link.target.url,
+                        link.forward_query,
+                        link.expires is not None,
+                        tuple((code, t.url) for code, t in link.countries),
+                    )
+                )
+                continue
             out.append(
                 Rule(
                     path,
@@ -120,6 +163,35 @@ def _edge_rules(plan: Plan) -> list[Rule]:
             else:
                 out.append(Rule(path, Kind.gone, 410, page, expires=False))
         # scheduled: the page answers ("not active yet"); no rule.
+    return out
+
+
+def language_rules(plan: Plan) -> list[Targeted]:
+    """The rules of the active links whose page is needed for their languages alone
+    (``Link.by_language_only``), for the hosts that match the visitor's Accept-Language
+    at the edge (Vercel, nginx, Apache, Caddy). Not in ``edge_rules``: every other host answers
+    such a link with its page, as before. Each rule's ``languages`` are ordered most
+    specific tag first (more subtags), so that the first that finds the visitor's first
+    language is the one RFC 4647's lookup finds (the page's own choice)."""
+    out: list[Targeted] = []
+    for entry in plan.by_language:
+        link = entry.link
+        if entry.state is not State.active or not link.by_language_only:
+            continue
+        ordered = sorted(link.languages, key=lambda g: -g[0].count("-"))
+        out.append(
+            Targeted(
+                "/" + entry.slug,
+                Kind.redirect,
+                link.status,
+                f"{entry.slug}.html",
+                link.target.url,
+                link.forward_query,
+                link.expires is not None,
+                tuple((code, t.url) for code, t in link.countries),
+                tuple((tag, t.url) for tag, t in ordered),
+            )
+        )
     return out
 
 

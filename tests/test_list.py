@@ -97,7 +97,8 @@ def test_a_file_without_campaigns_lists_no_campaign_fields_in_csv() -> None:
 # Every key of a row of `list --format json`, in order, as docs/cli.md lists them.
 JSON_KEYS = [
     "slug", "url", "state", "left", "starts", "expires", "title", "description", "status",
-    "aliases", "tags", "domains", "devices", "languages", "variants", "expired", "password",
+    "aliases", "tags", "domains", "devices", "languages", "countries", "variants", "expired",
+    "password",
     "forward_query",
     "open_in_browser", "campaign", "distributor_code", "distributor_name",
 ]  # fmt: skip
@@ -121,6 +122,7 @@ def test_json_gives_machine_values_every_key_on_every_row() -> None:
         "domains": [],
         "devices": [],
         "languages": [],
+        "countries": [],
         "variants": [],
         "expired": None,
         "password": False,
@@ -156,6 +158,8 @@ links:
       android: https://play.google.com/store/apps/details?id=a
     languages:
       zh-tw: https://a.example/tw
+    countries:
+      CN: https://a.example/cn
     forward_query: false
     open_in_browser: true
   secret:
@@ -179,6 +183,7 @@ links:
         {"platform": "android", "url": "https://play.google.com/store/apps/details?id=a"},
     ]
     assert app["languages"] == [{"language": "zh-TW", "url": "https://a.example/tw"}]
+    assert app["countries"] == [{"country": "CN", "url": "https://a.example/cn"}]
     assert (app["forward_query"], app["open_in_browser"], app["password"]) == (False, True, False)
     assert rows["secret"]["password"] is True
     assert "open sesame" not in json.dumps(rows)

@@ -41,6 +41,7 @@ FIELDS = (
     "domains",
     "devices",
     "languages",
+    "countries",
     "variants",
     "password",
     "counted",
@@ -124,7 +125,7 @@ def _goes(link: Link) -> str:
 
 def _value(link: Link, name: str, tz: object) -> str:
     value = getattr(link, name)
-    if name in ("devices", "languages"):
+    if name in ("devices", "languages", "countries"):
         return ", ".join(f"{p}: {t.url}" for p, t in value)
     if name == "variants":
         return ", ".join(f"{t.url} (weight {w})" for t, w in value)

@@ -903,6 +903,7 @@ NOT_EXPORTED = (
     "repoint_from",
     "devices",
     "languages",
+    "countries",
     "variants",
     "password",
 )
@@ -925,6 +926,7 @@ def left_out(linkset: LinkSet) -> dict[str, int]:
             "repoint_from": link.repoint_from is not None,
             "devices": bool(link.devices),
             "languages": bool(link.languages),
+            "countries": bool(link.countries),
             "variants": bool(link.variants),
             "password": link.password is not None,
         }

@@ -243,6 +243,7 @@ def record(row: Row, plan: Plan) -> dict[str, Any]:
         "domains": list(link.domains),
         "devices": [{"platform": name, "url": t.url} for name, t in link.devices],
         "languages": [{"language": tag, "url": t.url} for tag, t in link.languages],
+        "countries": [{"country": code, "url": t.url} for code, t in link.countries],
         "variants": [{"url": t.url, "weight": w} for t, w in link.variants],
         "expired": link.expired.url if link.expired is not None else None,
         "password": link.password is not None,

@@ -156,6 +156,8 @@ def _link_places(link: Link, now: datetime) -> Iterator[Place]:
             yield Place(f"{name}:{platform}", target.url)
         for tag, target in link.languages:
             yield Place(f"{name}:lang:{tag}", target.url)
+        for code, target in link.countries:
+            yield Place(f"{name}:country:{code}", target.url)
         # the first variant is the link's target (above), as in links.lock
         for n, (target, _weight) in enumerate(link.variants[1:], 2):
             yield Place(f"{name}:v{n}", target.url)

@@ -12,9 +12,9 @@ from .caddy import Caddy
 from .firebase import Firebase
 from .github_pages import GitHubPages
 from .nginx import Nginx
-from .redirects_file import CLOUDFLARE, GITLAB, NETLIFY
+from .redirects_file import CLOUDFLARE, GITLAB, NETLIFY, netlify_targets_countries
 from .s3 import S3
-from .vercel import Vercel
+from .vercel import Vercel, vercel_targets_countries
 
 HOSTS: dict[str, Host] = {
     h.name: h
@@ -31,6 +31,16 @@ HOSTS: dict[str, Host] = {
         Apache(),
         Caddy(),
     )
+}
+
+
+# The hosts that can answer a link's ``countries:`` at the edge, and whether they do for
+# one link's rule (a ``Targeted``): no other host knows the visitor's country (no GeoIP
+# offline on nginx, Apache and Caddy; none in the rules of the platforms), and a page
+# cannot know it. docs/hosts.md, "Languages and countries".
+TARGETS_COUNTRIES = {
+    "netlify": netlify_targets_countries,
+    "vercel": vercel_targets_countries,
 }
 
 

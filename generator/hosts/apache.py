@@ -33,8 +33,9 @@ import re
 from collections.abc import Sequence
 
 from .. import jsonout
+from ..languages import any_pattern, first_pattern
 from ..plan import Plan
-from ..rules import Kind, Rule, given, query_separator
+from ..rules import Kind, Rule, Targeted, given, language_rules, query_separator
 from .base import Behaviour, Hides, HostOutput, Limits
 
 FILE = ".htaccess"
@@ -110,6 +111,23 @@ def rule_line(rule: Rule) -> str:
     return f"RewriteCond %{{QUERY_STRING}} .\nRewriteRule {pat} {merged}? {flags}\n{exact}"
 
 
+def language_lines(rule: Targeted) -> str:
+    """Accept-Language matched by ``RewriteCond`` (each applies to the one ``RewriteRule``
+    after it, so it is written before each): the first of the visitor's languages that
+    finds one of the link's tags sends them to its target; one found further on, the page
+    decides (served as the footer would: ``END``); none, the link's own rule."""
+    out = []
+    for tag, url in rule.languages:
+        cond = f"RewriteCond %{{HTTP:Accept-Language}} {first_pattern(tag)}"
+        for line in rule_line(rule.to_target(url)).splitlines():
+            out.append(line if line.startswith("RewriteCond") else f"{cond}\n{line}")
+    found = any_pattern([tag for tag, _ in rule.languages])
+    out.append(f"RewriteCond %{{HTTP:Accept-Language}} {found}")
+    out.append(f"RewriteRule {pattern(rule.path)} {substitution(rule.page)} [END]")
+    out.append(rule_line(rule))
+    return "\n".join(out)
+
+
 # Apache reads configuration lines of at most 8,190 characters (HUGE_STRING_LEN);
 # a longer line in .htaccess makes every request under it a 500. Its declared limits,
 # read wherever they are enforced.
@@ -155,10 +173,25 @@ class Apache:
     def ruled(
         self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
     ) -> list[Rule]:
-        return [r for r in given(plan, rules) if expressible(r)]
+        kept: list[Rule] = [r for r in given(plan, rules) if expressible(r)]
+        return kept + self._by_language(plan)
+
+    @staticmethod
+    def _by_language(plan: Plan) -> list[Targeted]:
+        """The rules of language links it answers at the edge (``language_lines``)."""
+        if not plan.by_language:
+            return []
+        return [
+            r
+            for r in language_rules(plan)
+            if all(
+                len(x.encode()) <= (LIMITS.line_chars or 0) for x in language_lines(r).split("\n")
+            )
+        ]
 
     def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
-        kept = self.ruled(plan, selected, rules)
+        normal = [r for r in rules if expressible(r)]
+        by_language = self._by_language(plan)
         from . import private_files  # rule files and the manifest answer 404
 
         private = "|".join(re.escape(name) for name in private_files())
@@ -166,12 +199,14 @@ class Apache:
             itertools.chain(
                 [HEADER, f"RewriteRule ^(?:{private})$ - [R=404,L]\n"],
                 [PREVIEW] if plan.site.preview is True else [],
-                (rule_line(r) + "\n" for r in kept),
-                (gone_page(r) for r in kept if r.kind is Kind.gone),
+                (rule_line(r) + "\n" for r in normal),
+                (language_lines(r) + "\n" for r in by_language),
+                (gone_page(r) for r in normal if r.kind is Kind.gone),
                 [FOOTER],
             )
         )
-        left = len(rules) - len(kept)
+        kept = len(normal) + len(by_language)
+        left = len(rules) - len(normal)
         return HostOutput(
-            files={FILE: body}, rules=len(kept), left_to_pages=left, ruled={self.name: len(kept)}
+            files={FILE: body}, rules=kept, left_to_pages=left, ruled={self.name: kept}
         )

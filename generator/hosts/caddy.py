@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from .. import jsonout
+from ..languages import any_pattern, first_pattern
 from ..plan import Plan
-from ..rules import Kind, Rule, given, query_separator
+from ..rules import Kind, Rule, Targeted, given, language_rules, query_separator
 from .base import Behaviour, Hides, HostOutput, Limits
 
 FILE = "shortlinks.caddy"
@@ -87,6 +88,47 @@ def blocks(rule: Rule, n: int) -> list[str]:
     return out
 
 
+def language_blocks(rule: Targeted, n: int) -> list[str]:
+    """Accept-Language matched by ``header_regexp`` (RE2, on the header's value:
+    https://caddyserver.com/docs/caddyfile/matchers#header-regexp), the pattern in
+    backquotes (a Caddyfile's raw string), beside the path in one named matcher: the
+    first of the visitor's languages that finds one of the link's tags sends them to its
+    target; one found further on, the page decides (rewritten to its file, which
+    ``try_files`` then serves); none, the link's own redirect."""
+    where = _quote(rule.path)
+    code = rule.status
+    out: list[str] = []
+
+    def matcher(name: str, pattern: str, query: bool = False) -> list[str]:
+        return [
+            f"    {name} {{",
+            f"        path {where}",
+            f"        header_regexp Accept-Language `{pattern}`",
+            *(['        expression {query} != ""'] if query else []),
+            "    }",
+        ]
+
+    for i, (tag, url) in enumerate(rule.languages):
+        name = f"@sl{n}l{i}"
+        lang = rule.to_target(url)
+        if rule.forward_query:
+            sep = query_separator(lang.base)
+            merged = lang.base + sep + "{query}" + lang.fragment
+            out += matcher(name + "q", first_pattern(tag), query=True)
+            out.append(f"    redir {name}q {_quote(merged)} {code}")
+        out += matcher(name, first_pattern(tag))
+        out.append(f"    redir {name} {_quote(url)} {code}")
+    out += matcher(f"@sl{n}p", any_pattern([tag for tag, _ in rule.languages]))
+    out.append(f"    rewrite @sl{n}p {_quote('/' + rule.page)}")
+    return out + blocks(rule, n)
+
+
+def language_expressible(rule: Targeted) -> bool:
+    return all(
+        expressible(rule.to_target(u)) for u in (rule.location, *(u for _, u in rule.languages))
+    )
+
+
 class Caddy:
     name = "caddy"
     title = "Caddy"
@@ -108,10 +150,19 @@ class Caddy:
     def ruled(
         self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
     ) -> list[Rule]:
-        return [r for r in given(plan, rules) if expressible(r)]
+        kept: list[Rule] = [r for r in given(plan, rules) if expressible(r)]
+        return kept + self._by_language(plan)
+
+    @staticmethod
+    def _by_language(plan: Plan) -> list[Targeted]:
+        """The rules of language links it answers at the edge (``language_blocks``)."""
+        if not plan.by_language:
+            return []
+        return [r for r in language_rules(plan) if language_expressible(r)]
 
     def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
-        kept = self.ruled(plan, selected, rules)
+        normal = [r for r in rules if expressible(r)]
+        by_language = self._by_language(plan)
         from . import private_files  # rule files and the manifest answer 404
 
         head = [HEADER.rstrip("\n"), "route {"]
@@ -122,12 +173,15 @@ class Caddy:
 
         def parts() -> Iterator[str]:  # made as the file is written: 250 MB at 1M links
             yield "\n".join(head) + "\n"
-            for n, rule in enumerate(kept):
+            for n, rule in enumerate(normal):
                 yield "\n".join(blocks(rule, n)) + "\n"
+            for n, rule in enumerate(by_language, len(normal)):
+                yield "\n".join(language_blocks(rule, n)) + "\n"
             yield FOOTER
 
         body = jsonout.Chunks(parts())
-        left = len(rules) - len(kept)
+        kept = len(normal) + len(by_language)
+        left = len(rules) - len(normal)
         return HostOutput(
-            files={FILE: body}, rules=len(kept), left_to_pages=left, ruled={self.name: len(kept)}
+            files={FILE: body}, rules=kept, left_to_pages=left, ruled={self.name: kept}
         )

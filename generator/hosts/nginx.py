@@ -18,8 +18,9 @@ import re
 from collections.abc import Sequence
 
 from .. import jsonout
+from ..languages import any_pattern, first_pattern
 from ..plan import Plan
-from ..rules import Kind, Rule, given, query_separator
+from ..rules import Kind, Rule, Targeted, given, language_rules, query_separator
 from .base import Behaviour, Hides, HostOutput, Limits
 
 FILE = "shortlinks.nginx.conf"
@@ -95,6 +96,53 @@ def location_block(rule: Rule) -> str:
     )
 
 
+def _one_return(url: str, forward_query: bool) -> str | None:
+    """The one ``return`` parameter that sends a visitor to ``url`` as promised, or None
+    where it takes two (a target with a query of its own, passed the visitor's: nginx has
+    no ``if`` inside an ``if``)."""
+    if "$" in url or len(url.encode()) + 13 > (LIMITS.line_chars or 0):
+        return None
+    if not forward_query:
+        return _quote(url)
+    if "?" in url.split("#", 1)[0] or "#" in url:
+        return None
+    return _quote(url + "$is_args$args")
+
+
+def language_expressible(rule: Targeted) -> bool:
+    """A language link's rule as one location: each of its targets in one ``return``, and
+    a path ``rewrite`` takes as written (its page, for a visitor the page must decide)."""
+    return (
+        all(
+            _one_return(u, rule.forward_query)
+            for u in (rule.location or "", *(u for _, u in rule.languages))
+        )
+        and rule.path.isascii()
+        and not any(c in rule.path for c in ' "\\{};$')
+    )
+
+
+def language_block(rule: Targeted) -> str:
+    """Accept-Language matched in the location (``if`` with ``return`` or ``rewrite ...
+    last``, the two things safe inside it: https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if):
+    the first of the visitor's languages that finds one of the link's tags sends them to
+    its target; one found further on, the page decides (it reads navigator.languages);
+    none, the link's own target."""
+    code = rule.status
+    lines = [f"location = {_quote(rule.path)} {{"]
+    for tag, url in rule.languages:
+        to = _one_return(url, rule.forward_query)
+        pat = _quote(first_pattern(tag))
+        lines.append(f"    if ($http_accept_language ~ {pat}) {{ return {code} {to}; }}")
+    found = _quote(any_pattern([tag for tag, _ in rule.languages]))
+    lines.append(
+        f"    if ($http_accept_language ~ {found}) {{ rewrite ^ {_quote('/' + rule.page)} last; }}"
+    )
+    lines.append(f"    return {code} {_one_return(rule.location or '', rule.forward_query)};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
 class Nginx:
     name = "nginx"
     title = "nginx"
@@ -115,15 +163,31 @@ class Nginx:
     def ruled(
         self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
     ) -> list[Rule]:
-        return [r for r in given(plan, rules) if expressible(r)]
+        kept: list[Rule] = [r for r in given(plan, rules) if expressible(r)]
+        return kept + self._by_language(plan)
+
+    @staticmethod
+    def _by_language(plan: Plan) -> list[Rule]:
+        """The rules of language links it answers at the edge (``language_block``)."""
+        if not plan.by_language:
+            return []
+        return [r for r in language_rules(plan) if language_expressible(r)]
 
     def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
-        kept = self.ruled(plan, selected, rules)
+        normal = [r for r in rules if expressible(r)]
+        by_language = self._by_language(plan)
         head = [HEADER, private_block()]
         if plan.site.preview is True:
             head.append(PREVIEW_BLOCK)
-        body = jsonout.Chunks(itertools.chain(head, (location_block(r) + "\n" for r in kept)))
-        left = len(rules) - len(kept)
+        body = jsonout.Chunks(
+            itertools.chain(
+                head,
+                (location_block(r) + "\n" for r in normal),
+                (language_block(r) + "\n" for r in by_language),  # type: ignore[arg-type]
+            )
+        )
+        kept = normal + by_language
+        left = len(rules) - len(normal)
         notes = (
             [f"nginx: {left} rule(s) left to pages (a '$' in the target, or one over 4 KB)"]
             if left

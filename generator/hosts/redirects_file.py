@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..plan import Plan
-from ..rules import Kind, Rule, fit, given
+from ..rules import Kind, Rule, Targeted, fit, given
 from ..urls import quote_path
 from .base import Behaviour, Cap, Hides, HostOutput, Limits, overflow_note
 
@@ -119,6 +119,34 @@ def netlify_keeps_promise(rule: Rule) -> bool:
     if rule.forward_query or not host_keeps_promise(rule):
         return False
     return bool(rule.base.split("?", 1)[1].strip("&"))
+
+
+def netlify_targets_countries(rule: Rule) -> bool:
+    """Can Netlify answer each of the rule's countries (``Targeted``) with its target? A
+    ``Country=`` condition is a line like any other: only where Netlify keeps the query
+    promise for every target (``netlify_keeps_promise``). The link's other visitors get
+    the line of its own target, or its page."""
+    if rule.languages:
+        return False  # a language link: its page answers it on Netlify
+    return isinstance(rule, Targeted) and all(
+        netlify_keeps_promise(rule.to_target(location)) for _, location in rule.countries
+    )
+
+
+def _country_lines(rule: Rule, encoded: str) -> list[str]:
+    """Netlify's lines for the rule's countries, before any other line of its path (the
+    first match wins): one a target, its countries together (``Country=cn,hk``, the codes
+    in lower case as Netlify's docs write them:
+    https://docs.netlify.com/routing/redirects/redirect-options/#redirect-by-country-or-language).
+    Cloudflare Pages and GitLab Pages skip a line of four fields."""
+    by_target: dict[str, list[str]] = {}
+    for code, location in rule.countries:
+        by_target.setdefault(location, []).append(code.lower())
+    return [
+        f"{src}  {location}  {rule.status}!  Country={','.join(codes)}"
+        for location, codes in by_target.items()
+        for src in _sources(rule, encoded)
+    ]
 
 
 def gitlab_keeps_promise(rule: Rule) -> bool:
@@ -218,6 +246,8 @@ def _lines_of(rule: Rule, hosts: Sequence[str], gitlab_only: bool) -> list[tuple
         return out
     to = f"{rule.location}  {rule.status}"
     encoded = url_path(rule.path)
+    if rule.countries and "netlify" in hosts and netlify_targets_countries(rule):
+        out.extend(("", line) for line in _country_lines(rule, encoded))
     if "netlify" in hosts and netlify_keeps_promise(rule):
         out.extend(("netlify", f"{src}  {to}!") for src in _sources(rule, encoded))
     plain = f"{encoded}  {to}"
@@ -257,7 +287,8 @@ def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> 
     for rule in kept_rules:
         body.extend(by_rule[id(rule)])
         for host in dict.fromkeys(h for h, _ in owners[id(rule)]):
-            kept[host].append(rule)
+            if host:  # '': a country's line, which answers only that country
+                kept[host].append(rule)
     overflow = len(left) + len(too_long)
     notes = _notes(hosts, gitlab_only, len(kept_rules), overflow, len(rules), kept)
     if "cloudflare" in hosts and plan.site.preview is True:
@@ -275,7 +306,8 @@ def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> 
     )
 
 
-Lines = list[tuple[str, str]]  # (host, line) pairs: which host reads each line
+# (host, line) pairs: which host reads each line ('': Netlify, a country's line)
+Lines = list[tuple[str, str]]
 
 
 def _candidates(
@@ -290,7 +322,7 @@ def _candidates(
     # Cloudflare skips a line over its limit; the rule is left to its page everywhere,
     # so that every host gives the same answer.
     longest = CLOUDFLARE.limits.line_chars or 0
-    too_long = [r for r, ls in candidates if any(len(x) > longest for _, x in ls)]
+    too_long = [r for r, ls in candidates if any(len(x) > longest for h, x in ls if h)]
     long_ids = {id(r) for r in too_long}
     return [(r, ls) for r, ls in candidates if id(r) not in long_ids], too_long
 

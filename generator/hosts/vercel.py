@@ -33,8 +33,9 @@ import json
 import re
 from collections.abc import Sequence
 
+from ..languages import whole_any_pattern, whole_first_pattern
 from ..plan import Plan
-from ..rules import Kind, Rule, fit, given
+from ..rules import Kind, Rule, Targeted, fit, given, language_rules
 from ..urls import quote_path
 from .base import Behaviour, HostOutput, Limits, overflow_note
 
@@ -104,6 +105,76 @@ def in_bulk(rule: Rule) -> bool:
     return 12 * len(rule.path) <= longest or len(quote_path(rule.path)) <= longest
 
 
+# The visitor's country, as Vercel's edge sets it: an ISO 3166-1 alpha-2 code
+# (https://vercel.com/docs/headers/request-headers#x-vercel-ip-country), matched by a
+# redirect's ``has`` (https://vercel.com/docs/routing/redirects/configuration-redirects)
+COUNTRY_HEADER = "x-vercel-ip-country"
+
+
+def vercel_targets_countries(rule: Rule) -> bool:
+    """Does ``vercel.json`` answer each of the rule's countries (``Targeted``) with its
+    target? Only beside the rule's own redirect there, each target as ``in_config`` takes
+    it (bulk redirects have no conditions)."""
+    return (
+        isinstance(rule, Targeted)
+        and in_config(rule)
+        and all(in_config(rule.to_target(location)) for _, location in rule.countries)
+        and (not rule.languages or vercel_targets_languages(rule))
+    )
+
+
+def country_redirects(rule: Rule) -> list[dict[str, object]]:
+    """The redirects of the rule's countries, each before the rule's own (the first that
+    matches wins), on the exact value of the country header (``has`` reads ``value`` as a
+    pattern: a code is two capital letters, nothing in it to escape)."""
+    if not vercel_targets_countries(rule):
+        return []
+    out = []
+    for code, location in rule.countries:
+        redirect = config_redirect(rule.to_target(location))
+        redirect["has"] = [{"type": "header", "key": COUNTRY_HEADER, "value": code}]
+        out.append(redirect)
+    return out
+
+
+LANGUAGE_HEADER = "accept-language"
+
+
+def vercel_targets_languages(rule: Targeted) -> bool:
+    """Can ``vercel.json`` answer the rule of a language link (rules.language_rules): its
+    own target and each language's as ``in_config`` takes them?"""
+    return in_config(rule) and all(in_config(rule.to_target(u)) for _, u in rule.languages)
+
+
+def language_redirects(rule: Targeted) -> list[dict[str, object]]:
+    """A redirect a language, ``has`` its pattern on Accept-Language, before the link's
+    own, which is ``missing`` any language that finds a tag: a visitor whose later language
+    finds one gets no redirect, and ``cleanUrls`` serves the page. The patterns are
+    anchored at both ends (``whole_first_pattern``), so they find the same headers whether
+    Vercel matches the whole value or searches it."""
+    out = []
+    for tag, location in rule.languages:
+        redirect = config_redirect(rule.to_target(location))
+        redirect["has"] = [
+            {"type": "header", "key": LANGUAGE_HEADER, "value": whole_first_pattern(tag)}
+        ]
+        out.append(redirect)
+    own = config_redirect(rule)
+    found = whole_any_pattern([tag for tag, _ in rule.languages])
+    own["missing"] = [{"type": "header", "key": LANGUAGE_HEADER, "value": found}]
+    return [*out, own]
+
+
+def config_redirects(rule: Rule) -> list[dict[str, object]]:
+    """The rule's redirects in ``vercel.json``: its countries' first, then its languages'
+    (a language link's), then its own."""
+    if rule.languages:
+        return [*country_redirects(rule), *language_redirects(rule)]  # type: ignore[arg-type]
+    if rule.countries:
+        return [*country_redirects(rule), config_redirect(rule)]
+    return [config_redirect(rule)]
+
+
 def config_redirect(rule: Rule) -> dict[str, object]:
     out: dict[str, object] = {"source": source(rule.path), "destination": rule.location}
     if rule.status in (307, 308):
@@ -121,6 +192,14 @@ def bulk_redirect(rule: Rule) -> dict[str, object]:
         "caseSensitive": True,
         "preserveQueryParams": rule.forward_query,
     }
+
+
+def _redirects_of(rule: Rule) -> int:
+    """The redirects ``vercel.json`` spends on ``rule``."""
+    if not rule.countries and not rule.languages:
+        return 1
+    countries = len(rule.countries) if vercel_targets_countries(rule) else 0
+    return 1 + countries + len(rule.languages)
 
 
 class Vercel:
@@ -148,29 +227,38 @@ class Vercel:
         file_notes=(("vercel-redirects.json", "bulk"),),
     )
 
-    def _split(self, rules: Sequence[Rule]) -> tuple[list[Rule], list[Rule], list[Rule]]:
-        """(in vercel.json, in the bulk file, left to pages)."""
-        config, _rest = fit([r for r in rules if in_config(r)], lambda r: 1, self.limits.rules, 1)
+    def _split(
+        self, rules: Sequence[Rule], plan: Plan | None = None
+    ) -> tuple[list[Rule], list[Rule], list[Rule], int]:
+        """(in vercel.json, in the bulk file, left to pages, how many of those vercel.json
+        would take did not fit it)."""
+        # a rule with countries or languages costs a redirect more for each
+        # (config_redirects); a language link's rule is only ever in vercel.json, as the
+        # bulk file has no conditions: its page answers it past the cap
+        wanted: list[Rule] = [r for r in rules if in_config(r)]
+        if plan is not None and plan.by_language:
+            wanted += [r for r in language_rules(plan) if vercel_targets_languages(r)]
+        config, rest = fit(wanted, _redirects_of, self.limits.rules, 1)
         taken = {id(r) for r in config}
         candidates = [r for r in rules if id(r) not in taken and in_bulk(r)]
         bulk, _over = fit(candidates, lambda r: 1, self.bulk.rules, 1)
         placed = taken | {id(r) for r in bulk}
-        return config, bulk, [r for r in rules if id(r) not in placed]
+        return config, bulk, [r for r in rules if id(r) not in placed], len(rest)
 
     def ruled(
         self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule] | None = None
     ) -> list[Rule]:
-        config, bulk, _left = self._split(given(plan, rules))
+        config, bulk, _left, _over = self._split(given(plan, rules), plan)
         return config + bulk
 
     def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
-        config, bulk, left = self._split(rules)
+        config, bulk, left, over = self._split(rules, plan)
         doc: dict[str, object] = {
             "$schema": "https://openapi.vercel.sh/vercel.json",
             "cleanUrls": True,
             "trailingSlash": False,
             "headers": [{"source": "/(.*)", "headers": [{"key": "Cache-Control", "value": CACHE}]}],
-            "redirects": [config_redirect(r) for r in config],
+            "redirects": [x for r in config for x in config_redirects(r)],
         }
         if plan.site.preview is True:
             doc["rewrites"] = [PREVIEW_REWRITE]
@@ -193,14 +281,12 @@ class Vercel:
                     "Vercel bulk redirects", len(bulk), wanted - len(bulk), f"{self.bulk.rules:,}"
                 )
             )
-        if len(config) == self.limits.rules:
-            overflowing = [r for r in rules if in_config(r)]
-            if len(overflowing) > len(config):
-                notes.append(
-                    f"Vercel: {len(overflowing) - len(config)} of {len(overflowing)} redirects do "
-                    f"not fit vercel.json ({self.limits.rules:,}); they are in the bulk "
-                    "redirects file (links that never expire were kept in vercel.json first)"
-                )
+        if over:
+            notes.append(
+                f"Vercel: {over} of {over + len(config)} redirects do "
+                f"not fit vercel.json ({self.limits.rules:,}); they are in the bulk "
+                "redirects file (links that never expire were kept in vercel.json first)"
+            )
         return HostOutput(
             files=files,
             rules=len(config) + len(bulk),

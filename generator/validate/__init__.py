@@ -67,6 +67,7 @@ def validate_partial(doc: Document) -> tuple[LinkSet | None, list[Problem]]:
     links += made
     check.collisions(links)
     check.chains(site, links)
+    check.countries_targeted(site, links)
     problems = sorted(check.positioned())
     return LinkSet(site=site, links=tuple(links), campaigns=tuple(campaigns)), problems
 

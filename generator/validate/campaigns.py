@@ -157,6 +157,10 @@ class CampaignRules(LinkRules):
                     (g, parse_target(_tracked(t.url, params, values)))
                     for g, t in fields["languages"]
                 )
+                countries = tuple(
+                    (c, parse_target(_tracked(t.url, params, values)))
+                    for c, t in fields["countries"]
+                )
             except UrlError as exc:  # too long with the parameters, say
                 self.error(exc.rule, where, f"{person.code}: {exc}", exc.hint)
                 continue
@@ -170,6 +174,7 @@ class CampaignRules(LinkRules):
                         "repoint_from": moved,
                         "devices": devices,
                         "languages": languages,
+                        "countries": countries,
                     },
                     campaign=name,
                     distributor=person,

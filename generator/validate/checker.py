@@ -62,6 +62,7 @@ LINK_KEYS = (
     "domains",
     "devices",
     "languages",
+    "countries",
     "variants",
     "password",
     "analytics",

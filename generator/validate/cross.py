@@ -8,12 +8,14 @@ from urllib.parse import unquote
 
 from .. import abuse, finder
 from .. import slugs as slugrules
+from ..hosts import HOSTS, TARGETS_COUNTRIES
 from ..model import (
     Link,
     Site,
     Target,
 )
 from ..problems import Path
+from ..rules import Kind, Targeted
 from ..urls import host_and_path
 from .checker import (
     Checker,
@@ -116,7 +118,11 @@ class CrossRules(Checker):
         devices = [
             (link, key, name, t)
             for link in links
-            for key, named in (("devices", link.devices), ("languages", link.languages))
+            for key, named in (
+                ("devices", link.devices),
+                ("languages", link.languages),
+                ("countries", link.countries),
+            )
             for name, t in named
             if (ours[0] in t.url if len(ours) == 1 else abuse.host_of(t.url) in mine)
         ]
@@ -125,6 +131,60 @@ class CrossRules(Checker):
         routes = _Routes(site, ours, links, pointing)
         self.url_hops(routes, pointing)
         self.device_hops(routes, devices)
+
+    def countries_targeted(self, site: Site, links: list[Link]) -> None:
+        """A warning for each link with countries, naming the hosts of the build that do
+        not target them (site.hosts, else every host): visitors in those countries get the
+        link's own target there. A link its page answers has no edge rule to target them
+        on any host (a page cannot know the country)."""
+        hosts = [name for name in HOSTS if not site.hosts or name in site.hosts]
+        for link in links:
+            if not link.countries or link.password is not None:
+                continue  # with a password: an error of its own (password-countries)
+            rule = Targeted(
+                "/" + link.slug,
+                Kind.redirect,
+                link.status,
+                link.slug + ".html",
+                link.target.url,
+                link.forward_query,
+                False,
+                tuple((code, t.url) for code, t in link.countries),
+                # a language link's edge rule (rules.language_rules): only Vercel's also
+                # holds countries
+                tuple((tag, t.url) for tag, t in link.languages),
+            )
+            edge = not link.needs_page or link.by_language_only
+            can = TARGETS_COUNTRIES if edge else {}
+            untargeted = [h for h in hosts if h not in can or not can[h](rule)]
+            if not untargeted:
+                continue
+            names = ", ".join(HOSTS[h].title for h in untargeted)
+            if link.by_language_only:
+                why = (
+                    "a link with languages has country rules only on Vercel (in vercel.json: "
+                    "links that pass the query on, targets without a fragment); docs/hosts.md"
+                )
+            elif link.needs_page:
+                why = (
+                    "its page answers it on every host (a card, devices, variants, "
+                    "counting or open_in_browser), and a page cannot know the visitor's "
+                    "country"
+                )
+            else:
+                why = (
+                    "only Netlify (for 'forward_query: false' and targets with their own "
+                    "query) and Vercel (in vercel.json: links that pass the query on, "
+                    "targets without a fragment) have country rules; docs/hosts.md"
+                )
+            self.warn(
+                "countries-untargeted",
+                (*link.path, "countries"),
+                f"{names} cannot target the countries of link {link.slug!r}: visitors "
+                "there go where it sends everyone else",
+                why,
+                at="key",
+            )
 
     def url_hops(self, routes: _Routes, pointing: list[Link]) -> None:
         """Each link whose url is one of our own short links: a loop, an extra hop, or a

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
+from .. import countries as countrycodes
 from .. import languages as langtags
 from .. import slugs as slugrules
 from ..load import INVALID
@@ -260,6 +261,38 @@ class LinkRules(UtmRules):
             )
         return tuple(found.items())
 
+    def countries(self, value: Any, path: Path, site: Site) -> tuple[tuple[str, Target], ...]:
+        """``countries: {CN: URL, ...}``: ISO 3166-1 alpha-2 codes, upper case (countries.py)."""
+        data = self.mapping(value, path, "'countries'")
+        if data is None:
+            return ()
+        found: dict[str, Target] = {}
+        for name, url in data.items():
+            code = countrycodes.canonical(name)
+            if code is None:
+                guess = countrycodes.guess(name)
+                self.error(
+                    "country-code",
+                    (*path, name),
+                    f"{shown(name)} in countries is no country code",
+                    f"did you mean '{guess}'?"
+                    if guess
+                    else "write an ISO 3166-1 alpha-2 code in upper case ('CN', 'GB', 'US')",
+                    at="key",
+                )
+                continue
+            target = self.allowed_target(url, (*path, name), site)
+            if target is not None:
+                found[code] = target
+        if isinstance(value, dict) and not value:
+            self.error(
+                "countries-empty",
+                path,
+                "countries is empty",
+                "name a country and its URL, or remove it",
+            )
+        return tuple(found.items())
+
     def password(self, value: Any, path: Path) -> str | None:
         if value is INVALID:
             return None
@@ -404,6 +437,15 @@ class LinkRules(UtmRules):
                 "remove 'languages', or make a link a language without a password",
                 at="key",
             )
+        if fields["password"] is not None and fields["countries"]:
+            self.error(
+                "password-countries",
+                (*path, "countries"),
+                f"link {k.slug!r} has a password, and its country targets would let "
+                "visitors there past it",
+                "remove 'countries', or make a link a country without a password",
+                at="key",
+            )
 
     # -- one checker a key (KEY_CHECKS) -------------------------------------
 
@@ -488,6 +530,10 @@ class LinkRules(UtmRules):
 
     def key_devices(self, k: _Keys) -> None:
         k.fields["devices"] = self.devices(k.value["devices"], (*k.path, "devices"), k.site)
+
+    def key_countries(self, k: _Keys) -> None:
+        where = (*k.path, "countries")
+        k.fields["countries"] = self.countries(k.value["countries"], where, k.site)
 
     def key_languages(self, k: _Keys) -> None:
         where = (*k.path, "languages")
@@ -610,6 +656,12 @@ class LinkRules(UtmRules):
             if tracked is not None:
                 languages.append((tag, tracked))
         k.fields["languages"] = tuple(languages)
+        countries = []
+        for code, country in k.fields["countries"]:
+            tracked = self.with_utm(country, params, where, f"the {code} target")
+            if tracked is not None:
+                countries.append((code, tracked))
+        k.fields["countries"] = tuple(countries)
         variants = []
         for i, (variant, weight) in enumerate(k.fields["variants"]):
             tracked = self.with_utm(variant, params, where, f"variant {i + 1}")
@@ -696,6 +748,7 @@ def _defaults(site: Site) -> dict[str, Any]:
         "domains": (),
         "devices": (),
         "languages": (),
+        "countries": (),
         "variants": (),
         "password": None,
         "counted": site.analytics is not None,

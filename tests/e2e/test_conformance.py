@@ -55,12 +55,14 @@ VISITOR_QUERIES = (
 )
 
 
-def fetch(base: str, target: str) -> tuple[int, str | None, bytes]:
+def fetch(
+    base: str, target: str, headers: dict[str, str] | None = None
+) -> tuple[int, str | None, bytes]:
     """GET exactly ``target`` (path and query as they go on the wire) without following
-    redirects."""
+    redirects; ``headers`` sent besides."""
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=15)
-    conn.request("GET", target, headers={"Accept": "text/html"})
+    conn.request("GET", target, headers={"Accept": "text/html", **(headers or {})})
     resp = conn.getresponse()
     body = resp.read()
     location = resp.getheader("Location")
@@ -219,13 +221,15 @@ def test_docs_name_the_engine_and_version_that_was_run(engine: Engine) -> None:
 _EVERY_REDIRECT = {
     "/", "/temp", "/perm", "/p308", "/t307", "/withq", "/frag", "/news", "/fixed", "/noq",
     "/permfixed", "/sale", "/promo", "/特卖", "/优惠券", "/moved", "/dollar", "/team/docs",
-    "/long", "/huge",
+    "/long", "/huge", "/geo", "/geo-q",
 }  # fmt: skip
 _GONE = {"/gone", "/过期"}
 _REDIRECTS_FILE = {
     "/",
     "/dollar",
     "/fixed",
+    "/geo",
+    "/geo-q",
     "/moved",
     "/p308",
     "/perm",
@@ -239,20 +243,22 @@ _REDIRECTS_FILE = {
 }  # fmt: skip  (query semantics kept; no fragment; '/long' and '/huge' over 1,000 characters)
 EXPECTED_RULED = {
     # only links that drop the visitor's query: Netlify re-encodes a forwarded one
-    "netlify": {"/fixed"} | _GONE,
+    "netlify": {"/fixed", "/geo"} | _GONE,
     "cloudflare": _REDIRECTS_FILE,
     "gitlab": set(),  # beside other hosts, every link is its page there
     "github-pages": set(),
     # no redirects: superstatic re-encodes the visitor's query and always appends it
     "firebase": set(),
     # redirects drop the query: only forward_query: false; 410 by rewrite
-    "azure": {"/fixed", "/noq", "/permfixed"} | _GONE,
+    "azure": {"/fixed", "/geo", "/noq", "/permfixed"} | _GONE,
     # no fragment, no '$', under 4,096 characters; forward_query: false in the bulk file
-    "vercel": _EVERY_REDIRECT - {"/frag", "/dollar", "/huge"},
+    # and the language link, in vercel.json (has/missing on Accept-Language)
+    "vercel": (_EVERY_REDIRECT - {"/frag", "/dollar", "/huge"}) | {"/hello"},
     "s3": {"/permfixed"},  # 301 and forward_query: false only
-    "nginx": (_EVERY_REDIRECT - {"/dollar", "/huge"}) | _GONE,
-    "apache": (_EVERY_REDIRECT - {"/huge"}) | _GONE,
-    "caddy": _EVERY_REDIRECT | _GONE,
+    # and the language link, by Accept-Language (its page answers it everywhere else)
+    "nginx": (_EVERY_REDIRECT - {"/dollar", "/huge"}) | _GONE | {"/hello"},
+    "apache": (_EVERY_REDIRECT - {"/huge"}) | _GONE | {"/hello", "/hello-odd"},
+    "caddy": _EVERY_REDIRECT | _GONE | {"/hello", "/hello-odd"},
 }  # fmt: skip
 
 
@@ -475,6 +481,45 @@ def test_in_a_browser_the_page_lands_on_the_same_url_as_a_rule(
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
+def as_if_in(country: str) -> dict[str, str]:
+    """The headers that tell each engine the visitor's country: netlify-cli takes it from
+    ``x-country`` (or the ``nf_country`` cookie; rules-proxy.js), as Netlify's edge fills
+    it in; Vercel's edge sets ``x-vercel-ip-country``. The other engines know no country."""
+    return {"x-country": country, "Cookie": f"nf_country={country}", "x-vercel-ip-country": country}
+
+
+# (country, path, where Netlify sends the visitor: the fixture's country links)
+COUNTRY_LANDINGS = (
+    ("CN", "/geo", "https://t.example/geo?c=cn"),
+    ("HK", "/geo", "https://t.example/geo?c=cn"),  # one line for both: Country=cn,hk
+    ("TW", "/geo?z=1", "https://t.example/geo?c=tw"),  # the query dropped, as promised
+    ("US", "/geo", None),  # none of its countries: as without one
+    ("cn", "/geo", "https://t.example/geo?c=cn"),  # the engine ignores the case
+    ("CN", "/geo-q", None),  # it passes the query on: its page on Netlify, for everyone
+)
+
+
+def test_a_country_link_goes_by_the_visitors_country_where_the_host_knows_it(
+    engine: Engine, fixture_site: tuple[Path, Plan]
+) -> None:
+    """netlify-cli answers a visitor from a country of ``geo`` with the country's target
+    (its Country= lines, matched by Netlify's own redirector); every other engine, told the
+    country in every header any host reads, answers exactly as without it (the link's own
+    rule or page): they know no country. Vercel's ``has`` is proved by
+    tests/e2e/test_vercel.py against Vercel's routing package."""
+    failures = []
+    for country, path, netlify in COUNTRY_LANDINGS:
+        plain = fetch(engine.base, path)
+        got = fetch(engine.base, path, as_if_in(country))
+        if engine.name == "netlify" and netlify is not None:
+            want: tuple[int, str | None] = (302, netlify)
+        else:
+            want = plain[:2]
+        if got[:2] != want or (want[0] == 200 and got[2] != plain[2]):
+            failures.append(f"{country} {path}: want {want}, got {got[:2]}")
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
 # (the browser's locale, which sets navigator.languages and Accept-Language, where the
 # fixture's language link must send it)
 LANGUAGE_LANDINGS = (
@@ -484,25 +529,96 @@ LANGUAGE_LANDINGS = (
 )
 
 
+# Accept-Language as browsers send it, and where the fixture's language link ('hello': zh,
+# zh-TW, url hello-en) sends the visitor on nginx, Apache and Caddy: a target by the first
+# language, None for its page (a later language decides there), or the link's own target.
+ACCEPT_LANGUAGES = (
+    ("zh-TW", "https://t.example/hello-tw"),
+    ("zh-TW,zh;q=0.9,en;q=0.8", "https://t.example/hello-tw"),  # Chrome's list for zh-TW
+    ("zh-tw", "https://t.example/hello-tw"),  # letter case ignored, as by the page
+    (" zh-TW ; q=1", "https://t.example/hello-tw"),  # spaces
+    ("zh-CN,zh;q=0.9", "https://t.example/hello-zh"),  # lookup: zh-CN finds zh
+    ("zh-Hant-TW,en", "https://t.example/hello-zh"),  # zh-Hant-TW, zh-Hant, zh
+    ("zh", "https://t.example/hello-zh"),  # zh does not find zh-TW
+    ("en-US,en;q=0.9,zh-TW;q=0.8", None),  # a later language finds one: the page
+    ("en-US,en;q=0.9", "https://t.example/hello-en"),  # none finds one
+    ("zhx,en", "https://t.example/hello-en"),  # no tag of its
+    ("*", "https://t.example/hello-en"),
+    ("", "https://t.example/hello-en"),  # an empty header: none
+)
+
+
+def test_a_language_link_goes_by_the_accept_language_header_where_the_host_reads_it(
+    engine: Engine, fixture_site: tuple[Path, Plan]
+) -> None:
+    """nginx, Apache and Caddy answer the language link by the visitor's Accept-Language,
+    as docs/hosts.md says (the first language decides; a later one leaves it to the page;
+    none, the link's own target), the visitor's query after the target; every other engine
+    answers with the page, whatever the header."""
+    site, plan = fixture_site
+    page = (site / "hello.html").read_bytes()
+    at_edge = "/hello" in {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
+    assert at_edge == (engine.name in ("nginx", "apache", "caddy"))
+    failures = []
+    for header, target in ACCEPT_LANGUAGES:
+        for query in ("", "?a=1&b=x%20y"):
+            got = fetch(engine.base, "/hello" + query, {"Accept-Language": header})
+            if at_edge and target is not None:
+                ok = got[:2] == (302, target + query)
+            else:
+                ok = got[0] == 200 and got[2] == page
+            if not ok:
+                failures.append(f"{header!r} {query}: want {target}, got {got[:2]}")
+    # the odd one: its targets byte for byte where the engine has its rule, else its page
+    odd = "/hello-odd" in {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
+    page = (site / "hello-odd.html").read_bytes()
+    for header, query, target in (
+        ("ja-JP,en", "", "https://t.example/ja%22'$x;y?k=1"),
+        ("ja", "?a=1", "https://t.example/ja%22'$x;y?k=1&a=1"),
+        ("en", "?a=1", "https://t.example/odd%22'$x;y?a=1"),
+    ):
+        got = fetch(engine.base, "/hello-odd" + query, {"Accept-Language": header})
+        ok = got[:2] == (302, target) if odd else (got[0] == 200 and got[2] == page)
+        if not ok:
+            failures.append(f"/hello-odd {header!r} {query}: want {target}, got {got[:2]}")
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
 def test_in_a_browser_a_language_link_goes_by_the_visitors_languages(
     engine: Engine, fixture_site: tuple[Path, Plan], browser: object
 ) -> None:
-    """No host has an edge rule for a language link (its page answers, unchanged: checked
-    over HTTP above); in Chromium, with a locale a context, the page's script lands on the
-    language's target, the visitor's query after it."""
-    _site, plan = fixture_site
-    assert "/hello" not in {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
+    """In Chromium, with a locale a context (which sets navigator.languages and the
+    Accept-Language header alike), a language link lands on the language's target, the
+    visitor's query after it: through the edge's rule on nginx, Apache and Caddy, through
+    its page's script everywhere else."""
+    from playwright.sync_api import Error as PlaywrightError
+
     failures = []
     for locale, want in LANGUAGE_LANDINGS:
         context = browser.new_context(locale=locale)  # type: ignore[attr-defined]
         context.clock.set_fixed_time(NOW)
         context.route(ELSEWHERE, lambda route: route.fulfill(status=200, body="target"))
         page = context.new_page()
+        # a route sees no request a redirect leads to (Playwright's docs, page.route): the
+        # edge's answer is read from the response Chromium got for the link
+        answers: list[tuple[int, str | None]] = []
+        page.on(
+            "response",
+            lambda r, seen=answers: (
+                seen.append((r.status, r.headers.get("location")))
+                if r.url.startswith(engine.base)
+                else None
+            ),
+        )
         try:
-            page.goto(engine.base + "/hello?a=1")
-            page.wait_for_url(LANDING, timeout=15_000)
-            if page.url != want:
-                failures.append(f"{locale}: want {want}, landed on {page.url}")
+            try:
+                page.goto(engine.base + "/hello?a=1")
+                page.wait_for_url(LANDING, timeout=15_000)
+                landed = page.url
+            except PlaywrightError:  # the redirect's target, which no route answers
+                landed = next((loc for st, loc in answers if 300 < st < 400), None) or page.url
+            if landed != want:
+                failures.append(f"{locale}: want {want}, landed on {landed} ({answers})")
         finally:
             context.close()
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)

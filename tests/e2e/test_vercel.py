@@ -28,6 +28,7 @@ from tests.conftest import FIXTURES, NOW, STRICT, require_tool
 from tests.sites import render_site
 
 HERE = Path(__file__).resolve().parent
+COUNTRY = "x-vercel-ip-country"
 ROUTING = HERE / "npm" / "node_modules" / "@vercel" / "routing-utils"
 
 
@@ -83,6 +84,44 @@ def test_vercel_json_routes_answer_every_path_as_promised(site: tuple[Path, Plan
     assert not failures, "\n".join(failures)
 
 
+def test_a_country_redirect_answers_only_its_countrys_visitors(site: tuple[Path, Plan]) -> None:
+    """``geo-q``'s country redirect (``has`` on x-vercel-ip-country) answers a visitor
+    from CN, before the link's own; any other country, or none, gets the link's own;
+    ``geo`` drops the query, so vercel.json has neither it nor its countries (Vercel's
+    edge sets the header: https://vercel.com/docs/headers/request-headers)."""
+    folder, _plan = site
+    asked = {
+        "/geo-q": "https://t.example/geoq",
+        "/geo-q\tx-vercel-ip-country: CN": "https://t.example/geoq-cn",
+        "/geo-q\tx-vercel-ip-country: US": "https://t.example/geoq",
+        "/geo-q\tx-vercel-ip-country: XCN": "https://t.example/geoq",  # the whole value
+        "/geo-q\tx-country: CN": "https://t.example/geoq",  # Netlify's header: not Vercel's
+        "/geo\tx-vercel-ip-country: CN": None,  # in the bulk file, which has no conditions
+    }
+    got = answers(folder, list(asked))
+    assert {k: (v or {}).get("location") for k, v in got.items()} == asked
+    config = json.loads((folder / "vercel.json").read_text())
+    by_country = [r for r in config["redirects"] if r.get("has", [{}])[0].get("key") == COUNTRY]
+    assert [r["source"] for r in by_country] == ["/geo-q"]
+
+
+def test_a_language_link_goes_by_accept_language_as_on_the_other_edges(
+    site: tuple[Path, Plan],
+) -> None:
+    """``hello``'s redirects in vercel.json, read by Vercel's routing package and matched as
+    Vercel's ``has``/``missing`` read a header (whole value): the first language decides, a
+    later one leaves it to the page (no redirect: cleanUrls serves it), none or no header
+    gets the link's own target: the answers of nginx, Apache and Caddy
+    (tests/e2e/test_conformance.py's ACCEPT_LANGUAGES)."""
+    from tests.e2e.test_conformance import ACCEPT_LANGUAGES
+
+    folder, _plan = site
+    asked = {f"/hello\taccept-language: {h}": t for h, t in ACCEPT_LANGUAGES if h.strip()}
+    asked["/hello"] = "https://t.example/hello-en"
+    got = answers(folder, list(asked))
+    assert {k: v and v["location"] for k, v in got.items()} == asked
+
+
 def test_case_and_trailing_slash_as_documented(site: tuple[Path, Plan]) -> None:
     folder, _plan = site
     got = answers(folder, ["/TEMP", "/temp/"])
@@ -108,7 +147,7 @@ def test_bulk_redirects_file_follows_the_documented_rules(site: tuple[Path, Plan
         assert isinstance(entry["caseSensitive"], bool)
         assert isinstance(entry["preserveQueryParams"], bool)
     # the fixture's links that drop the visitor's query (vercel.json always passes it on)
-    assert set(sources) == {"/fixed", "/noq", "/permfixed"}
+    assert set(sources) == {"/fixed", "/geo", "/noq", "/permfixed"}
 
 
 def test_every_preview_path_is_rewritten_to_the_shared_preview_page(
