@@ -19,7 +19,7 @@ from typing import cast
 
 from . import jsonout, previews, qr
 from .hosts import HOSTS, UNLISTED_DEFAULT, HostOutput
-from .model import Link, State
+from .model import Link, State, Target
 from .pages import (
     PREVIEW_PAGE,
     PREVIEW_SCRIPT,
@@ -134,6 +134,9 @@ def link_record(plan: Plan, link: Link) -> dict[str, object]:
         "tags": list(link.tags),
         "forward_query": link.forward_query,
         "devices": {} if secret else {p: t.url for p, t in link.devices},
+        "languages": {} if secret else {g: t.url for g, t in link.languages},
+        "countries": {} if secret else {c: t.url for c, t in link.countries},
+        "variants": [] if secret else [{"url": t.url, "weight": w} for t, w in link.variants],
         "password": link.password is not None,
         "counted": link.counted,
         "campaign": link.campaign,
@@ -167,15 +170,25 @@ def _record_texts(plan: Plan) -> Iterator[str]:
     def seq(values: tuple[str, ...]) -> str:
         return "[" + ", ".join(map(text, values)) + "]" if values else "[]"
 
+    def mapping(pairs: tuple[tuple[str, Target], ...], secret: bool) -> str:
+        if not pairs or secret:
+            return "{}"
+        return "{" + ", ".join(f"{text(k)}: {text(t.url)}" for k, t in pairs) + "}"
+
     for link in plan.links:
         state = state_of(link)
         locked = link.password is not None
         secret = state is scheduled or locked
         slug = text(link.slug)
-        devices = (
-            "{" + ", ".join(f"{text(p)}: {text(t.url)}" for p, t in link.devices) + "}"
-            if link.devices and not secret
-            else "{}"
+        devices = mapping(link.devices, secret)
+        languages = mapping(link.languages, secret)
+        countries = mapping(link.countries, secret)
+        variants = (
+            "["
+            + ", ".join(f'{{"url": {text(t.url)}, "weight": {int(w)}}}' for t, w in link.variants)
+            + "]"
+            if link.variants and not secret
+            else "[]"
         )
         expired, image, who = link.expired, link.image, link.distributor
         yield (
@@ -189,7 +202,8 @@ def _record_texts(plan: Plan) -> Iterator[str]:
             f'"open_in_browser": {"true" if link.open_in_browser else "false"}, '
             f'"aliases": {seq(link.aliases)}, "tags": {seq(link.tags)}, '
             f'"forward_query": {"true" if link.forward_query else "false"}, '
-            f'"devices": {devices}, "password": {"true" if locked else "false"}, '
+            f'"devices": {devices}, "languages": {languages}, "countries": {countries}, '
+            f'"variants": {variants}, "password": {"true" if locked else "false"}, '
             f'"counted": {"true" if link.counted else "false"}, '
             f'"campaign": {opt(link.campaign)}, '
             f'"distributor": {"null" if who is None else text(who.code)}}}'

@@ -69,13 +69,22 @@ links:
     url: https://example.com/secret
     password: open sesame
   ab:
-    variants: [https://example.com/va, https://example.com/vb]
+    variants: [https://example.com/va, {url: https://example.com/vb, weight: 3}]
+  hello:
+    url: https://example.com/en
+    languages: {zh: https://example.com/zh, zh-TW: https://example.com/tw}
+    countries: {CN: https://example.com/cn}
+  soon:
+    url: https://example.com/soon
+    starts: 2099-01-01
+    languages: {ja: https://example.com/ja}
+    countries: {JP: https://example.com/jp}
 """
 
 
 def test_every_kind_of_record_is_written_as_the_encoder_writes_its_dict() -> None:
     pairs = texts_and_records(EVERY_KIND)
-    assert len(pairs) == 8
+    assert len(pairs) == 10
     for text, expected in pairs:
         assert text == expected
     by_slug = {json.loads(text)["slug"]: json.loads(text) for text, _ in pairs}
@@ -83,6 +92,17 @@ def test_every_kind_of_record_is_written_as_the_encoder_writes_its_dict() -> Non
     assert by_slug["secret"]["url"] is None and by_slug["secret"]["password"] is True
     assert by_slug["s-ann"]["distributor"] == "ann"
     assert by_slug["full"]["title"].startswith('Sale "50%" <b>')
+    assert by_slug["hello"]["languages"] == {
+        "zh": "https://example.com/zh",
+        "zh-TW": "https://example.com/tw",
+    }
+    assert by_slug["hello"]["countries"] == {"CN": "https://example.com/cn"}
+    assert by_slug["ab"]["variants"] == [
+        {"url": "https://example.com/va", "weight": 1},
+        {"url": "https://example.com/vb", "weight": 3},
+    ]
+    # not started yet: none of its targets is published
+    assert by_slug["soon"]["languages"] == by_slug["soon"]["countries"] == {}
 
 
 def test_a_site_without_a_domain_has_no_short_urls() -> None:
