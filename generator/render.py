@@ -145,6 +145,21 @@ def link_record(plan: Plan, link: Link) -> dict[str, object]:
     }
 
 
+def _json_opt(value: str | None) -> str:
+    return "null" if value is None else _json_text(value)
+
+
+def _json_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(map(_json_text, values)) + "]" if values else "[]"
+
+
+def _json_mapping(pairs: tuple[tuple[str, Target], ...], secret: bool) -> str:
+    """``{key: url}`` of ``pairs``, as json writes it; ``{}`` for a secret link's."""
+    if not pairs or secret:
+        return "{}"
+    return "{" + ", ".join(f"{_json_text(k)}: {_json_text(t.url)}" for k, t in pairs) + "}"
+
+
 def _record_texts(plan: Plan) -> Iterator[str]:
     """Each link's ``link_record`` as json's encoder writes it (``jsonout.with_list``: no
     ASCII escapes, ``", "`` and ``": "``), made without the dict: the same bytes (tests
@@ -164,25 +179,14 @@ def _record_texts(plan: Plan) -> Iterator[str]:
             said = isos[at] = text(at.astimezone(tz).isoformat())
         return said
 
-    def opt(value: str | None) -> str:
-        return "null" if value is None else text(value)
-
-    def seq(values: tuple[str, ...]) -> str:
-        return "[" + ", ".join(map(text, values)) + "]" if values else "[]"
-
-    def mapping(pairs: tuple[tuple[str, Target], ...], secret: bool) -> str:
-        if not pairs or secret:
-            return "{}"
-        return "{" + ", ".join(f"{text(k)}: {text(t.url)}" for k, t in pairs) + "}"
-
     for link in plan.links:
         state = state_of(link)
         locked = link.password is not None
         secret = state is scheduled or locked
         slug = text(link.slug)
-        devices = mapping(link.devices, secret)
-        languages = mapping(link.languages, secret)
-        countries = mapping(link.countries, secret)
+        devices = _json_mapping(link.devices, secret)
+        languages = _json_mapping(link.languages, secret)
+        countries = _json_mapping(link.countries, secret)
         variants = (
             "["
             + ", ".join(f'{{"url": {text(t.url)}, "weight": {int(w)}}}' for t, w in link.variants)
@@ -197,15 +201,15 @@ def _record_texts(plan: Plan) -> Iterator[str]:
             f'"status": {int(link.status)}, "state": "{state.value}", '
             f'"starts": {iso(link.starts)}, "expires": {iso(link.expires)}, '
             f'"expired_url": {"null" if expired is None else text(expired.url)}, '
-            f'"title": {opt(link.title)}, "description": {opt(link.description)}, '
+            f'"title": {_json_opt(link.title)}, "description": {_json_opt(link.description)}, '
             f'"image": {"null" if image is None else text(image.url)}, '
             f'"open_in_browser": {"true" if link.open_in_browser else "false"}, '
-            f'"aliases": {seq(link.aliases)}, "tags": {seq(link.tags)}, '
+            f'"aliases": {_json_list(link.aliases)}, "tags": {_json_list(link.tags)}, '
             f'"forward_query": {"true" if link.forward_query else "false"}, '
             f'"devices": {devices}, "languages": {languages}, "countries": {countries}, '
             f'"variants": {variants}, "password": {"true" if locked else "false"}, '
             f'"counted": {"true" if link.counted else "false"}, '
-            f'"campaign": {opt(link.campaign)}, '
+            f'"campaign": {_json_opt(link.campaign)}, '
             f'"distributor": {"null" if who is None else text(who.code)}}}'
         )
 
