@@ -1,6 +1,6 @@
 """``python -m generator`` runs the same CLI as ``shortlinks``."""
 
-from .cli import main
+from .cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
