@@ -339,6 +339,8 @@ class LinkRules(UtmRules):
             fields["domains"] = self._default_domains(site)
         return Link(slug=slug, line=line, **fields, source=path if on else ())
 
+    _link_defaults: tuple[Site, dict[str, Any]] | None = None  # (link_fields)
+
     @staticmethod
     def _default_domains(site: Site) -> tuple[str, ...]:
         """Where a link that names no domain lives: the first of site.domains."""
@@ -351,10 +353,12 @@ class LinkRules(UtmRules):
         its slug and line; None when it has no valid target. Each key is read by its own
         checker (``KEY_CHECKS``), in the table's order; then the rules between keys.
         ``own``: keys the caller reads its own way (a campaign's ``utm``)."""
-        keys = _Keys(slug, value, path, site, tz, _defaults(site))
-        for key, check in KEY_CHECKS.items():
-            if key in value and key not in own:
-                check(self, keys)
+        defaults = self._link_defaults
+        if defaults is None or defaults[0] is not site:
+            defaults = self._link_defaults = (site, _defaults(site))
+        keys = _Keys(slug, value, path, site, tz, defaults[1].copy())
+        for check in _checks_for(value, own):
+            check(self, keys)
         self.between_keys(keys)
         fields = keys.fields
         if fields["expires"] is not None and fields["expired"] is None:
@@ -706,3 +710,28 @@ def _defaults(site: Site) -> dict[str, Any]:
 KEY_CHECKS: dict[str, Callable[[LinkRules, _Keys], None]] = {
     key: getattr(LinkRules, f"key_{key}") for key in LINK_KEYS
 }
+
+# The checkers each shape of link calls, by its keys as written: a file's links come in a
+# few shapes (url and expires, url and title, ...), and each link trying every key of
+# KEY_CHECKS cost a tenth of link_fields. Unknown keys are part of a shape, so there are
+# only so many kept.
+_SHAPES: dict[tuple[str, ...], dict[tuple, tuple[Callable[[LinkRules, _Keys], None], ...]]] = {}
+_MAX_SHAPES = 1000
+
+
+def _checks_for(
+    value: dict, own: tuple[str, ...]
+) -> tuple[Callable[[LinkRules, _Keys], None], ...]:
+    """The checkers of ``value``'s keys but ``own``, in KEY_CHECKS order."""
+    shapes = _SHAPES.get(own)
+    if shapes is None:
+        shapes = _SHAPES[own] = {}
+    shape = tuple(value)
+    checks = shapes.get(shape)
+    if checks is None:
+        checks = tuple(
+            check for key, check in KEY_CHECKS.items() if key in value and key not in own
+        )
+        if len(shapes) < _MAX_SHAPES:
+            shapes[shape] = checks
+    return checks
