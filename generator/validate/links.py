@@ -29,6 +29,8 @@ from .checker import (
 )
 from .utm import UtmRules
 
+_simple_slug = slugrules.SIMPLE_SLUG.fullmatch
+_RESERVED = slugrules.RESERVED
 MAX_PASSWORD = 200
 MIN_PASSWORD = 8  # shorter ones are warned of: the encrypted target is public
 # Words people write for a platform (devices:)
@@ -77,6 +79,8 @@ class LinkRules(UtmRules):
         return out
 
     def slug(self, slug: Any, path: Path, what: str = "slug") -> bool:
+        if slug.__class__ is str and _simple_slug(slug) and slug.casefold() not in _RESERVED:
+            return True  # (slug_problems' first answer, without its call: most slugs)
         if not isinstance(slug, str):
             written = self.doc.key_text(path) if what == "slug" else None
             shown = written if written is not None else repr(slug)
@@ -292,7 +296,8 @@ class LinkRules(UtmRules):
         if key.__class__ is str and "@" in key:  # 'slug@domain' (a slug has no '@')
             slug, on = self.split_key(key, path, site)
         slug_ok = self.slug(slug, path)
-        line = self.doc.locate(path, "key")[0]
+        pos = self.doc.positions.get(path)  # (locate's first answer, without its call)
+        line = pos[0] if pos is not None else self.doc.locate(path, "key")[0]
         if value is INVALID:
             return None
         if value.__class__ is str:  # the short form, most links: as quick as it can be
