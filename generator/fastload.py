@@ -305,7 +305,10 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
     for piece in _pieces(text):
         for number, line in enumerate(piece.split("\n"), number + 1):  # noqa: B020
             content = line.lstrip(" ")
-            if not content or content[0] == "#":
+            if not content:
+                continue
+            lead = content[0]  # (read once: each index costs on every line)
+            if lead == "#":
                 continue
             indent = len(line) - len(content)
             if not seen_content:
@@ -314,7 +317,7 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                 seen_content = True
             elif indent == 0 and content.startswith(("---", "...")):
                 raise _NotPlain
-            is_item = content[0] == "-" and (len(content) == 1 or content[1] == " ")
+            is_item = lead == "-" and (len(content) == 1 or content[1] == " ")
 
             if pending is not None:
                 p_indent, p_map, p_key, p_path, p_line, p_col = pending
@@ -359,7 +362,7 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
             if is_item:
                 raise _NotPlain
             # a mapping entry: key, ':', value
-            if content[0] in "'\"":
+            if lead in "'\"":
                 key_text, colon = _quoted_key(content, indent)
                 key: Any = key_text
             else:
@@ -371,10 +374,10 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                 key_text = content[:colon]
                 if not key_text or key_text[-1] == " ":
                     raise _NotPlain
-                if key_text[0] in _INDICATORS or key_text[0] == "-" or " #" in key_text:
+                if lead in _INDICATORS or lead == "-" or " #" in key_text:  # (lead: its first)
                     raise _NotPlain
                 # (_scalar, without its call for a key no resolver may type: most of them)
-                key = key_text if key_text[0] not in _RESOLVERS else _scalar(key_text)
+                key = key_text if lead not in _RESOLVERS else _scalar(key_text)
             if colon > _MAX_KEY:
                 raise _NotPlain  # PyYAML refuses so long a key: the slow path says where
             if key in top:
@@ -382,7 +385,8 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
             raw = content[colon + 1 :]
             value_text = raw.lstrip(" ")
             vcol = indent + colon + 2 + (len(raw) - len(value_text))
-            if not value_text or value_text[0] == "#":
+            first = value_text[0] if value_text else "#"
+            if first == "#":
                 if value_text and value_text == raw:
                     raise _NotPlain
                 entry_path = (*path, key)
@@ -390,10 +394,10 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                     positions[entry_path] = (number, indent + 1, number, indent + 1, key_text)
                 pending = (indent, top, key, entry_path, number, indent + colon + 2)
                 continue
-            if value_text[0] in "'\"":
+            if first in "'\"":
                 value, end = _quoted(value_text, vcol)
                 _rest_is_comment(value_text[end:])
-            elif value_text[0] == "[":
+            elif first == "[":
                 if len(stack) >= _MAX_DEPTH:
                     raise _NotPlain  # the list is one level deeper still
                 value = _flow_list(value_text, number, vcol, positions, (*path, key))
@@ -401,7 +405,7 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                 # _scalar(_plain(_split_value(value_text))), inline: it runs for most lines
                 cut = value_text.find(" #")
                 value = (value_text[:cut] if cut >= 0 else value_text).rstrip(" ")
-                first = value[0]  # (not empty: value_text starts with neither ' ' nor '#')
+                # (first is value's first too: value_text starts with neither ' ' nor '#')
                 if first in _INDICATORS or (first == "-" and (len(value) == 1 or value[1] == " ")):
                     raise _NotPlain
                 if ": " in value or value[-1] == ":":
