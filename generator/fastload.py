@@ -376,8 +376,11 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                     raise _NotPlain
                 if lead in _INDICATORS or lead == "-" or " #" in key_text:  # (lead: its first)
                     raise _NotPlain
-                # (_scalar, without its call for a key no resolver may type: most of them)
-                key = key_text if lead not in _RESOLVERS else _scalar(key_text)
+                # (_scalar, without its call for a key no resolver may type or one read
+                # before: nearly all of them)
+                key = key_text if lead not in _RESOLVERS else _TYPED.get(key_text, _TYPED)
+                if key is _TYPED:
+                    key = _scalar(key_text)
             if colon > _MAX_KEY:
                 raise _NotPlain  # PyYAML refuses so long a key: the slow path says where
             if key in top:
@@ -411,7 +414,8 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                 if ": " in value or value[-1] == ":":
                     raise _NotPlain  # (no " #" is left in it: cut above)
                 if first in _RESOLVERS:
-                    value = _scalar(value)
+                    typed = _TYPED.get(value, _TYPED)  # (_scalar's first answer, inline)
+                    value = _scalar(value) if typed is _TYPED else typed
             top[key] = value
             if len(path) < _KEPT:  # (its path made only then: most entries are deeper)
                 positions[(*path, key)] = (number, indent + 1, number, vcol, key_text)
