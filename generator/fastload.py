@@ -44,10 +44,10 @@ _TYPES = {
     for t in ("bool", "null", "int", "float", "timestamp")
 }
 # Characters the YAML reader refuses, and characters it reads as line breaks or tabs: the
-# slow path knows what to say about each.
-_SPECIAL = re.compile(
-    "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# slow path knows what to say about each. Every character but '\n', ' '-'~', U+00A0-U+2027,
+# U+202A-U+D7FF, U+E000-U+FEFE, U+FF00-U+FFFD and past U+FFFF, written as what is left (the
+# same set, tested on every code point: compiled in a tenth of the time, 3 ms at each start).
+_SPECIAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 # A plain scalar cannot start with these (YAML 1.1 indicators); '-' only before a space.
 _INDICATORS = frozenset("?:,[]{}#&*!|>'\"%@`")
 
