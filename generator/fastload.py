@@ -300,6 +300,7 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
     pending: tuple | None = None
     seen_content = False
     number = 0
+    top_indent, top, path = stack[-1]  # the innermost frame's, kept as the stack changes
     # a piece of the text at a time: a list of every line would be 5 million strings at
     # 1M links, and reading one line at a time cost a tenth of the reading
     for piece in _pieces(text):
@@ -329,6 +330,7 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                         kl, kc, _vl, _vc, kt = positions[p_path]
                         positions[p_path] = (kl, kc, number, indent + 1, kt)
                     stack.append([indent, child, p_path])
+                    top_indent, top, path = indent, child, p_path
                     if len(stack) > _MAX_DEPTH:
                         raise _NotPlain  # load.py refuses it, with words
                 else:
@@ -336,8 +338,7 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
 
             # close what this line's indentation ends (nothing, on most lines: the next key of
             # the same mapping)
-            frame = stack[-1]
-            if indent != frame[0] or frame[1].__class__ is not dict:
+            if indent != top_indent or top.__class__ is not dict:
                 while True:
                     top_indent, top, _ = stack[-1]
                     if indent > top_indent:
@@ -350,10 +351,9 @@ def _parse(text: str) -> tuple[Any, dict[Path, tuple]]:
                     stack.pop()
                     if not stack:
                         raise _NotPlain
-                frame = stack[-1]
-            top_indent, top, path = frame
+                top_indent, top, path = stack[-1]
 
-            if isinstance(top, list):
+            if top.__class__ is list:
                 if not is_item:
                     raise _NotPlain
                 _item(content, indent, number, top, path, len(stack), positions)
