@@ -64,6 +64,15 @@ def host_of(url: str) -> str:
     return authority.partition(":")[0].lower()
 
 
+def host_start(url: str) -> str | None:
+    """The start of ``url`` up to the '/' after its host (``https://a.example/``), when
+    every URL that starts with it has the same ``host_of``; else None."""
+    plain = _PLAIN_HOST.match(url)
+    if plain is None or url[plain.end() - 1 : plain.end()] != "/":
+        return None
+    return url[: plain.end()]
+
+
 def matches(host: str, domains: Collection[str]) -> bool:
     """``host`` is one of ``domains`` or under one of them (both lowercase ASCII).
 

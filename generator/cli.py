@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -235,6 +235,34 @@ def main() -> None:
     """
 
 
+# True in the program itself (``run``), where exiting ends the process; not when ``main``
+# is called in a process that goes on (click's CliRunner, in the tests).
+_ENDS_PROCESS = False
+
+
+def run() -> None:
+    """The ``shortlinks`` program and ``python -m generator``: ``main``, in a process of
+    its own."""
+    global _ENDS_PROCESS
+    _ENDS_PROCESS = True
+    main()
+
+
+def _exit(code: int) -> NoReturn:
+    """End the command with ``code``. In the program, once its output is flushed, the
+    process ends at once: what the command made is not freed one object at a time first
+    (at 100,000 links, 0.13 s: a tenth of a check). If flushing fails (a closed pipe), it
+    exits the usual way, which reports that as always."""
+    if _ENDS_PROCESS:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            sys.exit(code)
+        os._exit(code)
+    sys.exit(code)
+
+
 @main.command("check", epilog=EXAMPLES_CHECK)
 @_FILE
 @click.option(
@@ -265,7 +293,7 @@ def check_cmd(file: Path, fmt: str | None, strict: bool, base: str | None) -> No
     if chosen is Format.text and not result.problems:
         n = len(result.linkset.links) if result.linkset else 0
         click.echo(f"{file}: {n} link{'s' * (n != 1)}, no problems")
-    sys.exit(1 if failed else 0)
+    _exit(1 if failed else 0)
 
 
 EXAMPLES_LOCK = """

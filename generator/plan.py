@@ -87,16 +87,22 @@ def make_plan(linkset: LinkSet, now: datetime) -> Plan:
     entries = []
     add = entries.append
     active = State.active
+    dated = []  # the links with a date, in order: only they change (next_change)
     for link in linkset.links:
         # a link with neither date (most) is active: state_at's answer, without its call
-        state = active if link.starts is None and link.expires is None else state_at(link, now)
+        if link.starts is None and link.expires is None:
+            state = active
+        else:
+            state = state_at(link, now)
+            dated.append(link)
         add(Entry(link.slug, link, state))
-        for alias in link.aliases:
-            add(Entry(alias, link, state))
+        if link.aliases:
+            for alias in link.aliases:
+                add(Entry(alias, link, state))
     return Plan(
         site=linkset.site,
         now=now,
         links=linkset.links,
         entries=tuple(entries),
-        next_change=next_change(linkset.links, now),
+        next_change=next_change(tuple(dated), now),
     )

@@ -65,8 +65,9 @@ RESERVED = _as_slugs(SITE_NAMES | host_files())
 _ASCII_SLUG = re.compile(r"[A-Za-z0-9/" + re.escape("".join(sorted(PUNCTUATION))) + "]*")
 
 
-# No '.', '/' or '_' (the rules below are about those), under both length limits.
-_SIMPLE_SLUG = re.compile(rf"[A-Za-z0-9~\-]{{1,{min(MAX_SLUG_CHARS, MAX_SEGMENT_BYTES)}}}")
+# No '.', '/' or '_' (the rules below are about those), under both length limits: a slug it
+# matches has no problem unless it is reserved (validate/links.py tries it first too).
+SIMPLE_SLUG = re.compile(rf"[A-Za-z0-9~\-]{{1,{min(MAX_SLUG_CHARS, MAX_SEGMENT_BYTES)}}}")
 
 
 def _allowed(ch: str) -> bool:
@@ -81,7 +82,7 @@ def slug_problems(slug: str) -> list[tuple[str, str, str | None]]:
     is reserved just as well. Messages quote a slug longer than the limit
     by its start and length only (``shown``): a slug can be megabytes long.
     """
-    if _SIMPLE_SLUG.fullmatch(slug) and slug.casefold() not in RESERVED:
+    if SIMPLE_SLUG.fullmatch(slug) and slug.casefold() not in RESERVED:
         return []  # letters, digits, '-' and '~' only, short: none of the rules below apply
     if (
         slug.isalnum()  # letters and digits of any script ('优惠券7'): each is _allowed

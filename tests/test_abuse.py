@@ -112,6 +112,29 @@ def test_the_quick_host_is_urlsplits(url: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "start"),
+    [
+        ("https://Shop.Example.com/a@b?c=d#e", "https://Shop.Example.com/"),
+        ("https://shop.example.com/p/1?x=1", "https://shop.example.com/"),
+        ("https://user:pw@host.example:8443/x", None),
+        ("https://a@b@host.example/", None),
+        ("http://[::1]/", None),
+        ("https://xn--pple-43d.com", None),
+        ("https://host.example?q=/x", None),
+        ("https://host.example#frag/x", None),
+    ],
+)
+def test_urls_that_start_as_one_does_have_its_host(url: str, start: str | None) -> None:
+    """What lets policy skip host_of for the links after the first to a host."""
+    from generator.abuse import host_of, host_start
+
+    assert host_start(url) == start
+    if start is not None:
+        for rest in ("", "x", "x@y.example/", ":8080/", "[::1]/", "?a#b", "/..//a"):
+            assert host_of(start + rest) == host_of(url)
+
+
+@pytest.mark.parametrize(
     ("one", "other", "alike"),
     [
         ("xn--g-1tb.example.com", "go.example.com", True),  # Cyrillic о

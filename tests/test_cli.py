@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -298,6 +299,26 @@ def test_a_title_that_is_not_utf8_from_a_real_command_line(tmp_path: Path) -> No
     assert b"Invalid value for '--title': the byte 0xff (character 5) is not UTF-8" in run.stderr
     assert links.read_text() == "links:\n  gh: https://github.com/acme\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["links.yaml"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture", ["ten-mistakes.yaml", "site.yaml"])
+def test_check_as_a_program_says_what_it_says_in_process(
+    fixture: str, workdir: Path, runner: CliRunner
+) -> None:
+    """The program ends at once when its answer is out (cli._exit): every line is out
+    first, the exit code is the same, into a pipe as on a terminal."""
+    import subprocess
+    import sys
+
+    shutil.copy(FIXTURES / fixture, workdir / "links.yaml")
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "check"], capture_output=True, env=env, check=False
+    )
+    said = runner.invoke(main, ["check"])
+    assert (run.returncode, run.stdout.decode()) == (said.exit_code, said.output)
+    assert run.stdout.strip() and not run.stderr
 
 
 def _takes_now(command: object) -> bool:

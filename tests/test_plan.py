@@ -110,6 +110,7 @@ def test_quick_init_is_the_dataclass_init(cls: type) -> None:
         (cls(*values[: len(required)]), own(*values[: len(required)])),
     ]:
         assert [getattr(made, n) for n in names] == [getattr(theirs, n) for n in names]
+        assert type(made) is cls  # (Link is made as its twin, then turned back)
     with pytest.raises(dataclasses.FrozenInstanceError):
         cls(*values).__setattr__(names[0], 1)
     with pytest.raises(TypeError):

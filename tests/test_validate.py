@@ -712,3 +712,21 @@ def test_site_fallbacks_are_held_by_the_domain_policy() -> None:
 def test_not_found_may_be_the_short_domains_root() -> None:
     text = "site:\n  domain: go.example.com\n  not_found: https://go.example.com/\n"
     assert problems_of(text + "links:\n  a: https://example.com/\n") == []
+
+
+def test_a_link_written_in_full_is_made_from_every_field_its_keys_give() -> None:
+    """validate/links.py makes such a Link positionally: its fields from 'status' to
+    'counted' are the keys link_fields fills (with 'target'), and the last three are
+    campaign, distributor and source."""
+    from dataclasses import fields
+
+    from generator.model import Link, Site
+    from generator.validate import links
+
+    names = [f.name for f in fields(Link)]
+    middle = list(links._STATUS_TO_COUNTED(dict(zip(names, names, strict=True))))
+    assert names == ["slug", "target", "line", *middle, "campaign", "distributor", "source"]
+    assert list(links._defaults(Site(domain="go.example.com"))) == ["target", *middle]
+    linkset, _ = validate(load_text(L("  a:\n    url: https://a.example\n    title: A\n"))[0])
+    assert linkset is not None
+    assert linkset.links[0] == Link("a", linkset.links[0].target, 3, title="A")

@@ -268,13 +268,19 @@ class Checker:
     def policy(self, target: Target, path: Path, site: Site) -> None:
         """The site's allow and deny lists, then the abuse heuristics (abuse.py)."""
         url = target.url
-        host = abuse.host_of(url)
         # without a user name the verdict is the host's alone: a host found fine once is
         # not looked at again (a shop's 100,000 links name a few hosts)
         fine = self._fine_hosts
         if fine is None or fine[0] is not site:
             fine = self._fine_hosts = (site, set())
+            self._fine_start = None
+        # and the links one after the other to one host (most), told by how they start
+        start = self._fine_start
+        if start is not None and url.startswith(start) and "@" not in url:
+            return
+        host = abuse.host_of(url)
         if host in fine[1] and "@" not in url:
+            self._fine_start = abuse.host_start(url)
             return
         deny, allow = self.policy_sets(site)
         if deny and abuse.matches(host, deny):
@@ -299,6 +305,7 @@ class Checker:
                 fine[1].add(host)
 
     _fine_hosts: tuple[Site, set[str]] | None = None
+    _fine_start: str | None = None  # a URL's start whose host is in _fine_hosts (host_start)
 
     def policy_sets(self, site: Site) -> tuple[frozenset[str], frozenset[str]]:
         """site.deny_domains and site.allow_domains as sets, made once (abuse.matches)."""

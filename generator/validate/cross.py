@@ -35,12 +35,10 @@ class CrossRules(Checker):
         plain = _PLAIN_KEY.fullmatch
         if not several:  # one site: when no two keys are equal (the usual case), done
             normal, wide = finder.normal, slugrules.collision_key
-            keys = [
-                slug.lower() if plain(slug) else normal(wide(slug))
-                for link in links
-                for slug in (link.slugs if link.aliases else (link.slug,))
-            ]
-            if len(set(keys)) == len(keys):
+            slugs = [link.slug for link in links]
+            slugs += [alias for link in links if link.aliases for alias in link.aliases]
+            keys = {slug.lower() if plain(slug) else normal(wide(slug)) for slug in slugs}
+            if len(keys) == len(slugs):
                 return
         for link in links:
             for i, slug in enumerate(link.slugs if link.aliases else (link.slug,)):
@@ -118,6 +116,7 @@ class CrossRules(Checker):
         devices = [
             (link, key, name, t)
             for link in links
+            if link.devices or link.languages or link.countries  # (most links have none)
             for key, named in (
                 ("devices", link.devices),
                 ("languages", link.languages),

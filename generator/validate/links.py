@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from operator import itemgetter
 from typing import Any
 
 from .. import countries as countrycodes
@@ -30,6 +32,8 @@ from .checker import (
 )
 from .utm import UtmRules
 
+_simple_slug = slugrules.SIMPLE_SLUG.fullmatch
+_RESERVED = slugrules.RESERVED
 MAX_PASSWORD = 200
 MIN_PASSWORD = 8  # shorter ones are warned of: the encrypted target is public
 # Words people write for a platform (devices:)
@@ -78,6 +82,8 @@ class LinkRules(UtmRules):
         return out
 
     def slug(self, slug: Any, path: Path, what: str = "slug") -> bool:
+        if slug.__class__ is str and _simple_slug(slug) and slug.casefold() not in _RESERVED:
+            return True  # (slug_problems' first answer, without its call: most slugs)
         if not isinstance(slug, str):
             written = self.doc.key_text(path) if what == "slug" else None
             shown = written if written is not None else repr(slug)
@@ -325,7 +331,8 @@ class LinkRules(UtmRules):
         if key.__class__ is str and "@" in key:  # 'slug@domain' (a slug has no '@')
             slug, on = self.split_key(key, path, site)
         slug_ok = self.slug(slug, path)
-        line = self.doc.locate(path, "key")[0]
+        pos = self.doc.positions.get(path)  # (locate's first answer, without its call)
+        line = pos[0] if pos is not None else self.doc.locate(path, "key")[0]
         if value is INVALID:
             return None
         if value.__class__ is str:  # the short form, most links: as quick as it can be
@@ -370,7 +377,12 @@ class LinkRules(UtmRules):
             fields["domains"] = (on,)
         elif not fields["domains"]:
             fields["domains"] = self._default_domains(site)
-        return Link(slug=slug, line=line, **fields, source=path if on else ())
+        # positionally (by keyword, its twenty names cost a link 0.6 us); after 'counted':
+        # campaign and distributor (a campaign's links only), then source
+        source = path if on else ()
+        return Link(slug, fields["target"], line, *_STATUS_TO_COUNTED(fields), None, None, source)
+
+    _link_defaults: tuple[Site, dict[str, Any]] | None = None  # (link_fields)
 
     @staticmethod
     def _default_domains(site: Site) -> tuple[str, ...]:
@@ -384,10 +396,12 @@ class LinkRules(UtmRules):
         its slug and line; None when it has no valid target. Each key is read by its own
         checker (``KEY_CHECKS``), in the table's order; then the rules between keys.
         ``own``: keys the caller reads its own way (a campaign's ``utm``)."""
-        keys = _Keys(slug, value, path, site, tz, _defaults(site))
-        for key, check in KEY_CHECKS.items():
-            if key in value and key not in own:
-                check(self, keys)
+        defaults = self._link_defaults
+        if defaults is None or defaults[0] is not site:
+            defaults = self._link_defaults = (site, _defaults(site))
+        keys = _Keys(slug, value, path, site, tz, defaults[1].copy())
+        for check in _checks_for(value, own):
+            check(self, keys)
         self.between_keys(keys)
         fields = keys.fields
         if fields["expires"] is not None and fields["expired"] is None:
@@ -755,7 +769,40 @@ def _defaults(site: Site) -> dict[str, Any]:
     }
 
 
+# Link's fields from 'status' to 'counted', in its order: with 'target', what _defaults
+# names (tests/test_validate.py holds the three together)
+_LINK_FIELDS = [f.name for f in dataclass_fields(Link)]
+_STATUS_TO_COUNTED = itemgetter(
+    *_LINK_FIELDS[_LINK_FIELDS.index("status") : _LINK_FIELDS.index("counted") + 1]
+)
+
+
 # Each key of a link and its checker, in the order they are read (the cfgv style).
 KEY_CHECKS: dict[str, Callable[[LinkRules, _Keys], None]] = {
     key: getattr(LinkRules, f"key_{key}") for key in LINK_KEYS
 }
+
+# The checkers each shape of link calls, by its keys as written: a file's links come in a
+# few shapes (url and expires, url and title, ...), and each link trying every key of
+# KEY_CHECKS cost a tenth of link_fields. Unknown keys are part of a shape, so there are
+# only so many kept.
+_SHAPES: dict[tuple[str, ...], dict[tuple, tuple[Callable[[LinkRules, _Keys], None], ...]]] = {}
+_MAX_SHAPES = 1000
+
+
+def _checks_for(
+    value: dict, own: tuple[str, ...]
+) -> tuple[Callable[[LinkRules, _Keys], None], ...]:
+    """The checkers of ``value``'s keys but ``own``, in KEY_CHECKS order."""
+    shapes = _SHAPES.get(own)
+    if shapes is None:
+        shapes = _SHAPES[own] = {}
+    shape = tuple(value)
+    checks = shapes.get(shape)
+    if checks is None:
+        checks = tuple(
+            check for key, check in KEY_CHECKS.items() if key in value and key not in own
+        )
+        if len(shapes) < _MAX_SHAPES:
+            shapes[shape] = checks
+    return checks
