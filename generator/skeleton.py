@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
 
@@ -249,6 +250,8 @@ class Skeletons:
         the fixed texts and the escaped values, without a loop over the parts."""
         names: dict[str, Any] = {"h": html_escape, "j": self._tojson, "r": _raw}
         items: list[str] = []
+        uses = Counter(part for part in parts if part.__class__ is not str)
+        once: list[str] = []  # a value written in one form in several places: escaped once
         for i, part in enumerate(parts):
             if part.__class__ is str:
                 if part:
@@ -256,7 +259,16 @@ class Skeletons:
                     items.append(f"T{i}")
             else:
                 slot, form = part
-                items.append(f"{'hjr'[form]}(v[{slot}])")
+                made = f"{'hjr'[form]}(v[{slot}])"
+                if uses[part] > 1:
+                    local = f"{'hjr'[form]}{slot}"
+                    if local not in once:
+                        once.append(local)
+                        items.append(f"({local} := {made})")
+                    else:
+                        items.append(local)
+                else:
+                    items.append(made)
         args = "".join(f", {n}={n}" for n in names)
         code = f"def fill(v{args}):\n    return ''.join(({', '.join(items)},))\n"
         scope: dict[str, Any] = {}
