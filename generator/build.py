@@ -238,14 +238,26 @@ def inputs_digest(path: Path, templates: Path | None, hosts: tuple[str, ...] | N
 def logo_files(path: Path, links: bytes) -> list[Path]:
     """The files the links file ``path`` (its bytes: ``links``) may name as site.qr's
     logo: inputs of a build beside it (``inputs_digest``, ``serve``'s watcher)."""
-    names = sorted({n.decode("utf-8", "replace").strip() for n in _LOGO.findall(links)})
-    return [path.parent / name for name in names]
+    found: set[str] = set()
+    at = 0
+    # (the key's word boundary looked at apart: a pattern that starts with the literal
+    # 'logo' is found by a quick scan, one that starts with '\b' is tried at every byte,
+    # 60 ms at 100,000 links)
+    while (m := _LOGO.search(links, at)) is not None:
+        start = m.start()
+        if start and _WORD.match(links, start - 1):  # 'xlogo:': no key of ours
+            at = start + 1
+            continue
+        found.add(m.group(1).decode("utf-8", "replace").strip())
+        at = m.end()
+    return [path.parent / name for name in sorted(found)]
 
 
 # Where a links file may name site.qr's logo (a file the build's output depends on), in
-# block or flow style; a line that only looks like one costs a file read, never a wrong
-# 'up to date'.
-_LOGO = re.compile(rb"""\blogo\s*:\s*['"]?([^'",}\r\n#]+?)['"]?\s*(?:[,}#\r\n]|$)""")
+# block or flow style, after a character that is not a word's; a line that only looks like
+# one costs a file read, never a wrong 'up to date'.
+_LOGO = re.compile(rb"""logo\s*:\s*['"]?([^'",}\r\n#]+?)['"]?\s*(?:[,}#\r\n]|$)""")
+_WORD = re.compile(rb"\w")
 
 
 # Libraries whose version can change the bytes of a build: the page engine and its

@@ -546,3 +546,22 @@ def test_a_changed_logo_file_is_no_up_to_date_build(tmp_path: Path) -> None:
     assert (out / "_shortlinks" / "qr-logo.png").read_bytes() == other.getvalue()
     image = PIL.Image.open(out / "_qr" / "a.png").convert("RGB")
     assert image.getpixel((image.size[0] // 2, image.size[1] // 2)) == (200, 0, 0)
+
+
+def test_the_logo_files_a_build_depends_on_are_found_in_block_and_flow_style() -> None:
+    from pathlib import Path
+
+    from generator.build import logo_files
+
+    text = (
+        b"site:\n  qr:\n    logo: 'brand/a.png'\n"
+        b"  other: {xlogo: no.png, logo: brand/b.png}\n"
+        b"  mylogo: no2.png\n"
+        b"links:\n  x: https://example.com/logo.png\n"
+        b'  y: {url: https://example.com/, title: "logo: no3"}\n'
+    )
+    found = logo_files(Path("/repo/links.yaml"), text)
+    # a line that only looks like a logo's costs a file read (never a wrong 'up to date'):
+    # "logo: no3" is one; 'xlogo' and 'mylogo' are other keys
+    assert [p.as_posix() for p in found] == ["/repo/brand/a.png", "/repo/brand/b.png", "/repo/no3"]
+    assert all(p.parent.as_posix().startswith("/repo") for p in found)
