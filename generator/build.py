@@ -641,7 +641,13 @@ def _build_site(
 def _planned(result: BuildResult, plan: Plan) -> None:
     """What the result says of the plan: its states, timezone and next change."""
     result.plan = plan
-    result.states = Counter(plan.state_of(link).value for link in plan.links)
+    # a link with neither 'starts' nor 'expires' is active: only the others are looked at
+    dated = [link for link in plan.links if link.starts is not None or link.expires is not None]
+    states = Counter(plan.state_of(link).value for link in dated)
+    undated = len(plan.links) - len(dated)
+    if undated:
+        states[State.active.value] += undated
+    result.states = states
     result.timezone = plan.site.timezone
     result.next_change = plan.next_change
 
@@ -678,7 +684,8 @@ def _render_and_write(
         if count > 1:
             files = chain(
                 iter_pages(plan, pages, edge.left_out, mine, bar.step, codes),
-                own_files(plan, pages).items(),
+                # made after this process's pages, beside the workers, not before them
+                _later(partial(own_files, plan, pages)),
             )
             shards += site_parts(plan, pages, edge)
             report = lambda: merge_reports(edge, reports)  # noqa: E731
@@ -700,6 +707,11 @@ def _render_and_write(
         cache.close()
     bar.tell()  # every worker has finished: the bar shows all of it
     return written
+
+
+def _later(make: Callable[[], dict[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+    """The files ``make`` returns, made only when the first is asked for."""
+    yield from make().items()
 
 
 def _failure(exc: Exception, out: Path) -> str:
