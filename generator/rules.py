@@ -195,6 +195,14 @@ def language_rules(plan: Plan) -> list[Targeted]:
     return out
 
 
+def language_rules_where(plan: Plan, expressible: Callable[[Targeted], bool]) -> list[Targeted]:
+    """``language_rules`` that one host can write (``expressible``): what each host that
+    matches Accept-Language answers at the edge; none made where no link has languages."""
+    if not plan.by_language:
+        return []
+    return [rule for rule in language_rules(plan) if expressible(rule)]
+
+
 def by_priority(rules: Sequence[Rule]) -> list[Rule]:
     """Which rules to keep when a host cannot take them all: the home redirect, then
     links that never expire (printed QR codes live longest), then by path."""

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from .. import jsonout
 from ..languages import any_pattern, first_pattern
 from ..plan import Plan
-from ..rules import Kind, Rule, Targeted, given, language_rules, query_separator
+from ..rules import Kind, Rule, Targeted, given, language_rules_where, query_separator
 from .base import Behaviour, Hides, HostOutput, Limits
 
 FILE = ".htaccess"
@@ -179,15 +179,12 @@ class Apache:
     @staticmethod
     def _by_language(plan: Plan) -> list[Targeted]:
         """The rules of language links it answers at the edge (``language_lines``)."""
-        if not plan.by_language:
-            return []
-        return [
-            r
-            for r in language_rules(plan)
-            if all(
+        return language_rules_where(
+            plan,
+            lambda r: all(
                 len(x.encode()) <= (LIMITS.line_chars or 0) for x in language_lines(r).split("\n")
-            )
-        ]
+            ),
+        )
 
     def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
         normal = [r for r in rules if expressible(r)]

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from .. import jsonout
 from ..languages import any_pattern, first_pattern
 from ..plan import Plan
-from ..rules import Kind, Rule, Targeted, given, language_rules, query_separator
+from ..rules import Kind, Rule, Targeted, given, language_rules_where, query_separator
 from .base import Behaviour, Hides, HostOutput, Limits
 
 FILE = "shortlinks.nginx.conf"
@@ -169,9 +169,7 @@ class Nginx:
     @staticmethod
     def _by_language(plan: Plan) -> list[Rule]:
         """The rules of language links it answers at the edge (``language_block``)."""
-        if not plan.by_language:
-            return []
-        return [r for r in language_rules(plan) if language_expressible(r)]
+        return language_rules_where(plan, language_expressible)
 
     def render(self, plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> HostOutput:
         normal = [r for r in rules if expressible(r)]
