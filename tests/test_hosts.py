@@ -621,3 +621,26 @@ def test_azure_stops_at_a_full_file_with_the_routes_and_counts_of_measuring_each
     assert {r.entry["route"] for r in kept} == {r.entry["route"] for r in expected_kept}
     assert {k: v for k, v in left.items() if v} == expected_left
     assert len(azure.document([r.entry for r in kept]).encode()) <= azure.LIMITS.file_bytes
+
+
+def test_s3_object_lines_are_the_encoded_objects() -> None:
+    """s3-objects.json's items are written as text (s3.object_texts), not encoded dicts:
+    each must be what json's encoder makes of ``s3.objects``' item, odd slugs included."""
+    from generator import jsonout
+    from generator.hosts import s3
+    from generator.rules import edge_rules
+
+    plan = plan_of(
+        "site:\n  domain: go.example.com\nlinks:\n"
+        "  plain: https://example.com/a\n"
+        "  moved:\n    url: https://example.com/b?x=1\n    status: 301\n"
+        "    forward_query: false\n"
+        '  优惠:\n    url: https://example.com/%E4%BC%98?q="x"\n    status: 301\n'
+        "    forward_query: false\n"
+        "  a_b~c: https://example.com/c\n"
+    )
+    rules = edge_rules(plan)
+    texts = list(s3.object_texts(plan, rules))
+    assert texts == [jsonout._ITEM(item) for item in s3.objects(plan, rules)]
+    assert any('"website_redirect_location": null' in t for t in texts)
+    assert any('"website_redirect_location": "https://' in t for t in texts)

@@ -244,17 +244,27 @@ def _lines_of(rule: Rule, hosts: Sequence[str], gitlab_only: bool) -> list[tuple
             for src in _sources(rule):
                 out.append(("netlify", f"{src}  {url_path('/' + rule.page)}  410!"))
         return out
+    # which hosts answer the rule, first: most rules of a large site are answered by no
+    # host of this file (their pages answer), and encoding the path is the dearer part
+    countries = bool(rule.countries) and "netlify" in hosts and netlify_targets_countries(rule)
+    netlify = "netlify" in hosts and netlify_keeps_promise(rule)
+    cloudflare = (
+        "cloudflare" in hosts
+        and host_keeps_promise(rule)
+        and cloudflare_serves_as_is(rule.location or "")
+    )
+    gitlab = gitlab_only and gitlab_keeps_promise(rule)
+    if not (countries or netlify or cloudflare or gitlab):
+        return out
     to = f"{rule.location}  {rule.status}"
     encoded = url_path(rule.path)
-    if rule.countries and "netlify" in hosts and netlify_targets_countries(rule):
+    if countries:
         out.extend(("", line) for line in _country_lines(rule, encoded))
-    if "netlify" in hosts and netlify_keeps_promise(rule):
+    if netlify:
         out.extend(("netlify", f"{src}  {to}!") for src in _sources(rule, encoded))
-    plain = f"{encoded}  {to}"
-    cloudflare = "cloudflare" in hosts and host_keeps_promise(rule)
-    if cloudflare and cloudflare_serves_as_is(rule.location or ""):
-        out.append(("cloudflare", plain))  # Cloudflare matches the encoded form either way
-    if gitlab_only and gitlab_keeps_promise(rule):
+    if cloudflare:  # Cloudflare matches the encoded form either way
+        out.append(("cloudflare", f"{encoded}  {to}"))
+    if gitlab:
         # Only in a GitLab-only build: its rules apply only where no file exists, so
         # the build leaves these pages out (render.py); beside other hosts the pages
         # must stay, and GitLab's lines would be dead weight in the shared file.
@@ -322,9 +332,14 @@ def _candidates(
     # Cloudflare skips a line over its limit; the rule is left to its page everywhere,
     # so that every host gives the same answer.
     longest = CLOUDFLARE.limits.line_chars or 0
-    too_long = [r for r, ls in candidates if any(len(x) > longest for h, x in ls if h)]
-    long_ids = {id(r) for r in too_long}
-    return [(r, ls) for r, ls in candidates if id(r) not in long_ids], too_long
+    fitting: list[tuple[Rule, Lines]] = []
+    too_long: list[Rule] = []
+    for rule, lines in candidates:
+        if max(len(x) for _, x in lines) > longest and any(len(x) > longest for h, x in lines if h):
+            too_long.append(rule)
+        else:
+            fitting.append((rule, lines))
+    return fitting, too_long
 
 
 def _budget(hosts: Sequence[str], gitlab_only: bool, header_bytes: int) -> tuple[int | None, ...]:
