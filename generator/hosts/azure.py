@@ -26,6 +26,7 @@ are written percent-encoded, ``+`` as it is: the form the local emulator matches
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,7 +37,7 @@ from urllib.parse import quote, unquote
 from .. import qr
 from ..pages import PREVIEW_PAGE, SHARED_FOLDER
 from ..plan import Plan
-from ..rules import Kind, Rule, by_priority, given
+from ..rules import Kind, Rule, given, in_priority
 from .base import Behaviour, Cap, Hides, HostOutput, Limits
 
 FILE = "staticwebapp.config.json"
@@ -92,12 +93,13 @@ def folders(plan: Plan) -> list[str]:
     """Every folder a build may write (the slugs' own, and the same under the folder of QR
     codes; the shared files' folder), but those that are a slug's path too: '/team' for
     'team/docs' and 'team' is the link."""
-    mine = {"/" + e.slug for e in plan.entries}
     slug_folders: dict[str, None] = {}
     for entry in plan.entries:
-        parts = entry.slug.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            slug_folders["/" + "/".join(parts[:i])] = None
+        if "/" in entry.slug:  # most slugs are in no folder
+            parts = entry.slug.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                slug_folders["/" + "/".join(parts[:i])] = None
+    mine = {"/" + e.slug for e in plan.entries} if slug_folders else set()
     out = [f for f in slug_folders if f not in mine]
     for top in (qr.FOLDER,):
         out += [f"/{top}", *(f"/{top}{f}" for f in slug_folders)]
@@ -133,12 +135,16 @@ def wanted(plan: Plan, edge: Sequence[Rule]) -> list[Wanted]:
     found = folders(plan)
 
     def links() -> Iterator[tuple[str, Callable[[], Route]]]:
-        return ((rule.path, partial(link_route, rule)) for rule in by_priority(rules))
+        return ((rule.path, partial(link_route, rule)) for rule in in_priority(rules))
 
     def previews() -> Iterator[tuple[str, Callable[[], Route]]]:
-        # in the order of by_priority: links that never expire first, then by path
-        ordered = sorted(plan.entries, key=lambda e: (e.link.expires is not None, "/" + e.slug))
-        return ((f"/{e.slug}+", partial(preview_route, e.slug, shared)) for e in ordered)
+        # in the order of in_priority: links that never expire first, then by path
+        entries = plan.entries
+        heap = [(e.link.expires is not None, "/" + e.slug, i) for i, e in enumerate(entries)]
+        heapq.heapify(heap)  # (as in_priority: the file is full long before the last)
+        while heap:
+            slug = entries[heapq.heappop(heap)[2]].slug
+            yield f"/{slug}+", partial(preview_route, slug, shared)
 
     return [
         ("link", len(rules), links),
@@ -236,11 +242,16 @@ class Azure:
                     if budget - used < _LEAST + 1:  # full: the rest are only counted
                         break
             left[what] += count - seen
-        order = {"/" + e.slug: i for i, e in enumerate(plan.entries)}
 
-        def place(route: Route) -> int:  # '/' first, and '/slug+' where '/slug' is
+        def path_of(route: Route) -> str:  # '/slug+' is placed where '/slug' is
             path = unquote(str(route.entry["route"]))
-            return order.get(path.removesuffix("+") if route.what == "preview" else path, -1)
+            return path.removesuffix("+") if route.what == "preview" else path
+
+        wanted_paths = {path_of(r) for r in kept}  # a few hundred: only they are looked up
+        order = {p: i for i, e in enumerate(plan.entries) if (p := "/" + e.slug) in wanted_paths}
+
+        def place(route: Route) -> int:  # '/' first, then in file order
+            return order.get(path_of(route), -1)
 
         links, previews = (sorted((r for r in kept if r.what == w), key=place)
                            for w in ("link", "preview"))  # fmt: skip
