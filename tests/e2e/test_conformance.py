@@ -520,6 +520,67 @@ def test_a_country_link_goes_by_the_visitors_country_where_the_host_knows_it(
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
+# (country, what Chromium opens, where it lands on Netlify, and on every other engine:
+# the link's own target, as docs/hosts.md promises where no edge rule knows the country)
+BROWSER_COUNTRY_LANDINGS = (
+    ("CN", "/geo", "https://t.example/geo?c=cn", "https://t.example/geo?c=world"),
+    ("TW", "/geo?z=1", "https://t.example/geo?c=tw", "https://t.example/geo?c=world"),
+    ("US", "/geo", "https://t.example/geo?c=world", "https://t.example/geo?c=world"),
+    # it passes the query on: its page on Netlify, which cannot know the country
+    ("CN", "/geo-q?a=1", "https://t.example/geoq?a=1", "https://t.example/geoq?a=1"),
+)
+
+
+def _landing(context: object, engine: Engine, path: str) -> tuple[str, list]:
+    """Where Chromium lands from ``path``: the page it was sent to, or, for a redirect of
+    the engine's, its Location (a route sees no request a redirect leads to: Playwright's
+    docs, page.route), with the engine's answers."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    page = context.new_page()  # type: ignore[attr-defined]
+    answers: list[tuple[int, str | None]] = []
+    page.on(
+        "response",
+        lambda r: (
+            answers.append((r.status, r.headers.get("location")))
+            if r.url.startswith(engine.base)
+            else None
+        ),
+    )
+    try:
+        page.goto(engine.base + path)
+        page.wait_for_url(LANDING, timeout=15_000)
+        return page.url, answers
+    except PlaywrightError:  # the redirect's target, which no route answers
+        return next((loc for st, loc in answers if 300 < st < 400), None) or page.url, answers
+
+
+def test_in_a_browser_a_country_link_goes_by_the_country_where_the_host_knows_it(
+    engine: Engine, fixture_site: tuple[Path, Plan], browser: object
+) -> None:
+    """Chromium, sending the country as each engine would be told it (the headers of
+    ``as_if_in``, the ``nf_country`` cookie set for the engine's address), lands on the
+    country's target on Netlify (netlify-cli's Country= lines), and on the link's own
+    target everywhere else, by rule or through its page: no other engine knows the
+    country, and a page cannot."""
+    failures = []
+    for country, path, netlify, others in BROWSER_COUNTRY_LANDINGS:
+        context = browser.new_context()  # type: ignore[attr-defined]
+        context.clock.set_fixed_time(NOW)
+        context.route(ELSEWHERE, lambda route: route.fulfill(status=200, body="target"))
+        headers = {k: v for k, v in as_if_in(country).items() if k != "Cookie"}
+        context.set_extra_http_headers(headers)
+        context.add_cookies([{"name": "nf_country", "value": country, "url": engine.base}])
+        try:
+            landed, answers = _landing(context, engine, path)
+        finally:
+            context.close()
+        want = netlify if engine.name == "netlify" else others
+        if landed != want:
+            failures.append(f"{country} {path}: want {want}, landed on {landed} ({answers})")
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
 # (the browser's locale, which sets navigator.languages and Accept-Language, where the
 # fixture's language link must send it)
 LANGUAGE_LANDINGS = (
