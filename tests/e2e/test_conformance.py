@@ -711,6 +711,65 @@ def test_in_a_browser_variants_are_picked_by_the_page_on_every_engine(
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
+# (app, system) of tests/e2e/test_in_app_script.py's table: one way out each
+IN_APP = (("instagram", "android"), ("line", "android"), ("facebook", "ios"))
+
+
+def test_in_a_browser_in_app_browsers_get_their_way_out_on_every_engine(
+    engine: Engine, fixture_site: tuple[Path, Plan], browser: object
+) -> None:
+    """An open_in_browser link has no rule on any host (only its page can read the user
+    agent): each engine serves its page, and Chromium, sending an app's user agent, gets
+    what docs/links-yaml.md promises for that app: Instagram on Android the intent: URL
+    of the target and the view in place, LINE the target with openExternalBrowser=1, and
+    Facebook on iOS the view in place, which goes nowhere; a browser goes on at once."""
+    from tests.e2e.test_browser import open_in_place
+    from tests.e2e.test_in_app_script import UA, intent
+
+    _site, plan = fixture_site
+    assert "/inapp" not in {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
+    address = "https://t.example/inapp?x=1&a=1"  # the visitor's query merged in
+    agents = {(app, system): (ua, does) for app, system, ua, does in UA}
+    rows = [(app, *agents[app, system]) for app, system in IN_APP]
+    assert [does for _, _, does in rows] == ["intent", "line", "hint"]
+    rows.append(("chrome", *agents["chrome", "android"]))
+    failures = []
+    for app, ua, does in rows:
+        context = browser.new_context(user_agent=ua)  # type: ignore[attr-defined]
+        context.clock.set_fixed_time(NOW)
+        landed: list[str] = []  # what reached the outside world (answered here)
+
+        def outside(route: object, seen: list[str] = landed) -> None:
+            seen.append(route.request.url)  # type: ignore[attr-defined]
+            route.fulfill(status=200, body="target")  # type: ignore[attr-defined]
+
+        context.route(ELSEWHERE, lambda route: outside(route))
+        page = context.new_page()
+        asked: list[str] = []  # what the page asked the browser to open, intent: URLs too
+        cdp = context.new_cdp_session(page)
+        cdp.send("Page.enable")
+        cdp.on("Page.frameRequestedNavigation", lambda e, seen=asked: seen.append(e["url"]))
+        try:
+            # not waiting for its load event: an intent asked for while it loads ends it
+            page.goto(engine.base + "/inapp?a=1", wait_until="commit")
+            if does in ("line", "go"):
+                page.wait_for_url(LANDING, timeout=15_000)
+                want = address + ("&openExternalBrowser=1" if does == "line" else "")
+                if page.url != want:
+                    failures.append(f"{app}: want {want}, landed on {page.url}")
+                continue
+            open_in_place(page)
+            page.evaluate("document.title")  # a round trip: an intent was asked before the view
+            intents = [u for u in asked if u.startswith("intent:")]
+            got = (page.url, page.inner_text("#short"), intents, landed)
+            want_intents = [intent(address)] if does == "intent" else []
+            if got != (engine.base + "/inapp?a=1", address, want_intents, []):
+                failures.append(f"{app}: {got}")
+        finally:
+            context.close()
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
 def test_in_a_browser_a_preview_opens_however_its_plus_is_spelt(
     engine: Engine, browser: object
 ) -> None:
