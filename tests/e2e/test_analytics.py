@@ -31,11 +31,20 @@ class Log:
 
     def __init__(self) -> None:
         self.events: list[tuple[float, str, str, dict]] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
 
     def add(self, who: str, path: str, info: dict) -> None:
         with self.lock:
             self.events.append((time.monotonic(), who, path, info))
+            self.lock.notify_all()
+
+    def beacons(self, at_least: int = 1) -> list[tuple[float, str, str, dict]]:
+        """The counter's beacons, once it has ``at_least`` of them (or after 10 seconds):
+        a beacon is queued by the browser and may reach the counter after the target has
+        loaded, so it is waited for, never looked for at once."""
+        with self.lock:
+            self.lock.wait_for(lambda: len(self.of("counter")) >= at_least, timeout=10)
+            return self.of("counter")
 
     def of(self, who: str) -> list[tuple[float, str, str, dict]]:
         with self.lock:
@@ -315,7 +324,7 @@ def test_the_beacon_says_which_variant_the_page_picked(
     LOG.clear()
     assert _visit(browser, host + "/ab?s=1", landing.partition("?")[0], random=random) == []
     assert [e[2] for e in LOG.of("target")] == [landing]
-    beacons = LOG.of("counter")
+    beacons = LOG.beacons()
     assert len(beacons) == 1, beacons
     assert _beacon_of(provider, SITES[provider], beacons[0]) == {
         "path": "/ab",
