@@ -625,8 +625,10 @@ def targets_cmd(
     max_wait: float,
     now: datetime | None,
 ) -> None:
-    """Ask every target of FILE (device and expired targets, campaigns' links and the
-    site's home too) and report the dead, moved and suspicious ones (docs/health.md).
+    """Ask every target of FILE (device, language, country and variant targets, named
+    slug:ios, slug:lang:TAG, slug:country:CODE and slug:v2, slug:v3, ...; expired targets,
+    campaigns' links and the site's home too) and report the dead, moved and suspicious
+    ones (docs/health.md).
 
     Exit 0 when none is as bad as --fail-on, 1 when one is (or the file has problems, or
     no target answered at all: offline)."""

@@ -79,6 +79,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preview_variants": "It sends each visitor to one of these, by weight, and the same "
         "one on later visits:",
         "preview_weight": "weight",
+        "preview_in_app": "In chat and social apps (WeChat, Instagram, LINE…) it asks visitors "
+        "to open it in their browser.",
         "preview_locked": "It is protected by a password: where it goes is shown only to those "
         "who open it with the password.",
         "device_wechat": "In WeChat",
@@ -148,6 +150,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "以下国家或地区的访客前往别处：",
         "preview_variants": "按权重把每位访客送往其中之一，再次访问时仍是同一个：",
         "preview_weight": "权重",
+        "preview_in_app": "在聊天和社交应用（微信、Instagram、LINE 等）中，"
+        "它会请访客在浏览器中打开。",
         "preview_locked": "此链接受密码保护：只有输入密码打开它的人才能看到它指向哪里。",
         "device_wechat": "微信内",
         "device_ios": "iPhone 和 iPad",

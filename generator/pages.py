@@ -363,7 +363,7 @@ class Pages:
         languages: tuple[tuple[str, Target], ...] | None = None
         countries: tuple[tuple[str, Target], ...] | None = None
         variants: tuple[tuple[Target, int], ...] = ()
-        locked = False
+        locked = in_app = False
         if entry.state is State.scheduled:
             target, state_text = None, self.t["preview_starts"]
             state_text = state_text.format(when=self._when(link.starts))  # type: ignore[arg-type]
@@ -379,6 +379,7 @@ class Pages:
             languages = link.languages or None  # never with a password (validation)
             countries = link.countries or None  # never with a password (validation)
             variants = link.variants if not locked else ()
+            in_app = link.open_in_browser and not locked  # never both (validation)
             state_text = (
                 self.t["preview_expires"].format(when=self._when(link.expires, end=True))
                 if link.expires
@@ -396,6 +397,7 @@ class Pages:
             languages=languages,
             countries=countries,
             variants=variants,
+            in_app=in_app,
             locked=locked,
             title=link.title,
             description=link.description,
@@ -441,7 +443,9 @@ class Pages:
         ``D``, language targets ``G`` and variants ``V`` ([URL, display, weight]) only while
         the link is active at build time and has no password (``l``); the start and expiry
         instants (``a``, ``e``: the visitor's clock picks the state) with their text (``A``,
-        ``E``), and the public ``expired`` URL ``x``. Targets as [URL, display]. What the
+        ``E``), the public ``expired`` URL ``x``, and ``o``: 1 when in-app browsers are
+        asked to open it in the browser (open_in_browser; while active, as ``u``). Targets
+        as [URL, display]. What the
         per-link preview page (``preview``) keeps unpublished stays so."""
         link = entry.link
         record: dict[str, object] = {"s": entry.slug}
@@ -461,6 +465,8 @@ class Pages:
                 record["G"] = [[g, t.url, t.display] for g, t in link.languages]
             if link.variants:
                 record["V"] = [[t.url, t.display, w] for t, w in link.variants]
+            if link.open_in_browser:
+                record["o"] = 1
         if link.starts is not None:
             record["a"], record["A"] = _ms(link.starts), self._when(link.starts)
         if link.expires is not None:
@@ -509,6 +515,8 @@ class Pages:
             out.append(f'"e":{self._ms(expires)}')
         if link.password is not None:
             out.append('"l":1')
+        if active and link.open_in_browser:
+            out.append('"o":1')
         out.append(f'"s":{text(entry.slug)}')
         if link.title:
             out.append(f'"t":{text(link.title)}')
@@ -541,6 +549,7 @@ class Pages:
             "countries": t["preview_countries"],
             "variants": t["preview_variants"],
             "weight": t["preview_weight"],
+            "in_app": t["preview_in_app"],
             "locked": t["preview_locked"],
             "not_found_title": t["not_found_title"],
             "not_found_heading": t["not_found_heading"],

@@ -366,6 +366,26 @@ def data_files(plan: Plan, pages: Pages) -> Iterator[tuple[str, bytes | jsonout.
         yield "links.json", links_json(plan)
 
 
+def page_cost_notes(plan: Plan) -> list[str]:
+    """Costs the user chose, said once (docs/hosts.md): keys that take a link's edge rule
+    away on every host, since only its page can do what they ask."""
+    notes = []
+    rotating = sum(1 for link in plan.links if link.variants)
+    if rotating:
+        notes.append(
+            f"{rotating} link(s) with variants are answered by their page on every host, "
+            "never by an edge rule (only the page can pick a variant): one HTML hop slower"
+        )
+    escaping = sum(1 for link in plan.links if link.open_in_browser)
+    if escaping:
+        notes.append(
+            f"{escaping} link(s) with open_in_browser are answered by their page on every "
+            "host, never by an edge rule (only the page can tell an in-app browser by its "
+            "user agent): one HTML hop slower"
+        )
+    return notes
+
+
 def host_files(
     plan: Plan, edge: Edge, keep: bool = False, group: tuple[str, ...] | None = None
 ) -> Files:
@@ -381,13 +401,8 @@ def host_files(
             f"{len(left_out)} link page(s) left out: files override redirects on "
             f"{HOSTS[names[0]].title}, so those links are answered by its rules alone"
         )
-    rotating = sum(1 for link in plan.links if link.variants)
-    if rotating and names and names[0] in mine:
-        # a cost the user chose: say it once (docs/hosts.md)
-        notes.append(
-            f"{rotating} link(s) with variants are answered by their page on every host, "
-            "never by an edge rule (only the page can pick a variant): one HTML hop slower"
-        )
+    if names and names[0] in mine:
+        notes += page_cost_notes(plan)
     style = plan.site.qr_style
     drawn = plan.site.qr and plan.site.base_url  # else no code, and no logo file
     if style and style.logo and drawn and names and names[0] in mine:

@@ -43,7 +43,7 @@ function show(r){var m=d.querySelector("main"),s=r.s,u=B?B+"/"+encodeURI(s):null
 m.innerHTML="";d.title=(r.t||u||s)+" · "+W.title;E(m,"h1",r.t||s);if(r.d)E(m,"p",r.d,"description");
 if(r.a&&now<r.a)st=T(W.starts,r.A);else if(o){t=r.x||null;st=T(W.expired,r.E)}else{t=r.u||null;st=r.e?T(W.expires,r.E):!t&&r.a&&!r.l?T(W.starts,r.A):""}
 if(t){E(m,"p",W.goes_to);A(E(m,"p",null,"target"),t);if(r.D&&!o){E(m,"p",W.devices);y=E(m,"ul");for(i=0;i<r.D.length;i++){v=E(y,"li",W["device_"+r.D[i][0]]+": ");A(v,[r.D[i][1],r.D[i][2]]).className="target"}}if(r.G&&!o){E(m,"p",W.languages);y=E(m,"ul");for(i=0;i<r.G.length;i++){v=E(y,"li",r.G[i][0]+": ");v.lang=r.G[i][0];A(v,[r.G[i][1],r.G[i][2]]).className="target"}}if(r.C&&!o){E(m,"p",W.countries);y=E(m,"ul");for(i=0;i<r.C.length;i++){v=E(y,"li",r.C[i][0]+": ");A(v,[r.C[i][1],r.C[i][2]]).className="target"}}
-if(r.V&&!o){E(m,"p",W.variants);y=E(m,"ul");for(i=0;i<r.V.length;i++){v=E(y,"li");A(v,r.V[i]).className="target";v.appendChild(d.createTextNode(" · "+W.weight+" "+r.V[i][2]))}}}
+if(r.V&&!o){E(m,"p",W.variants);y=E(m,"ul");for(i=0;i<r.V.length;i++){v=E(y,"li");A(v,r.V[i]).className="target";v.appendChild(d.createTextNode(" · "+W.weight+" "+r.V[i][2]))}}if(r.o&&!o)E(m,"p",W.in_app)}
 if(r.l&&!o)E(m,"p",W.locked);if(st)E(m,"p",st,"muted");
 if(u){y=E(m,"p",null,"short");v=E(y,"span",u);v.id="short";y.appendChild(d.createTextNode(" "));b=E(y,"button",W.copy);b.type="button";b.id="copy";C(b,u,v);
 if(Q){g=E(m,"figure",null,"qr");img=E(g,"img");img.id="qr";img.alt=W.qr+": "+u;img.width=img.height=240;z=E(g,"figcaption",W.qr+": ");i=E(z,"a","SVG");z.appendChild(d.createTextNode(" · "));v=E(z,"a","PNG");

@@ -439,6 +439,37 @@ def test_the_previews_list_every_country_target() -> None:
     assert "C" not in record_of(built, "plain")  # type: ignore[operator]
 
 
+def test_the_shared_preview_draws_every_country_target(tmp_path: Path) -> None:
+    """The default preview: preview.js draws the record's ``C`` under its heading, a code
+    and a link a target, in the file's order; a link without countries gets no list."""
+    from generator.write import write_site
+    from tests.test_previews import draw, text_of
+
+    write_site(tmp_path / "_site", files_of(LINKS))
+    main = draw(tmp_path / "_site", "/fixed+")["main"]
+    shown = [(node[0], text_of(node)) for node in main[2:]]
+    heading = (
+        "p",
+        "Visitors in these countries go elsewhere, on hosts that know the country (Netlify, "
+        "Vercel):",
+    )
+    assert heading in shown
+    (listed,) = [node for node in main[2:] if node[0] == "ul"]
+    assert shown.index(heading) + 1 == main[2:].index(listed)  # the list under its heading
+    assert [text_of(li) for li in listed[2:]] == [
+        "CN: https://example.cn/fixed?b=2",
+        "TW: https://example.com/tw?c=3",
+    ]
+    links = [li[3] for li in listed[2:]]  # each target a link of class 'target'
+    assert [(a[0], a[1].get("href"), a[1].get("className")) for a in links] == [
+        ("a", "https://example.cn/fixed?b=2", "target"),
+        ("a", "https://example.com/tw?c=3", "target"),
+    ]
+    plain = draw(tmp_path / "_site", "/plain+")["main"]
+    assert not [node for node in plain[2:] if node[0] == "ul"]
+    assert heading[1] not in text_of(plain)
+
+
 def test_a_language_links_countries_are_targeted_on_vercel_alone() -> None:
     text = (
         "site:\n  hosts: [vercel, nginx, netlify]\nlinks:\n  a:\n    url: https://e.example/\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -166,3 +167,86 @@ def test_the_sites_fallbacks_are_shown_and_site_expired_on_each_link_it_reaches(
         str(tmp_path / "base.yaml"), str(tmp_path / "head.yaml"), "--format", "markdown"
     )
     assert "#### Site" in out and "| site.not_found |  | https://www.example.com/ |" in out
+
+
+QR_SITE = "site:\n  domain: go.example.com\n  qr:\n    dark: '{dark}'\n{more}links:\n  gh: https://github.com/acme\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "text", "row"),
+    [
+        # (site.qr's style in BASE, in HEAD, the text line, the markdown row)
+        (
+            "",
+            "",
+            "~ site.qr: dark #1a237e -> #000000",
+            "| site.qr.dark | #1a237e | #000000 |",
+        ),
+        (
+            "",
+            "    quiet_zone: 6\n",
+            "~ site.qr: quiet_zone 4 -> 6",
+            "| site.qr.quiet_zone | 4 | 6 |",
+        ),
+        (
+            "    light: '#fff8e1'\n",
+            "",
+            "~ site.qr: light #fff8e1 -> #ffffff",
+            "| site.qr.light | #fff8e1 | #ffffff |",
+        ),
+    ],
+)
+def test_a_change_of_the_qr_codes_style_is_shown_in_every_format(
+    tmp_path: Path, before: str, after: str, text: str, row: str
+) -> None:
+    (tmp_path / "base.yaml").write_text(QR_SITE.format(dark="#1a237e", more=before))
+    dark = "#000000" if "dark" in text else "#1a237e"
+    (tmp_path / "head.yaml").write_text(QR_SITE.format(dark=dark, more=after))
+    files = (str(tmp_path / "base.yaml"), str(tmp_path / "head.yaml"))
+    code, out = run(*files)
+    assert code == 0
+    assert out.splitlines() == [text, "0 added, 0 changed, 0 removed, 0 expiring within 7 days"]
+    code, out = run(*files, "--format", "markdown")
+    assert "#### Site" in out and row in out
+    code, out = run(*files, "--format", "json")
+    key, before_cell, after_cell = (cell.strip() for cell in row.split("|")[1:4])
+    assert json.loads(out)["site"] == [{"field": key, "before": before_cell, "after": after_cell}]
+
+
+def test_qr_codes_turned_off_or_into_files_and_a_logo_are_shown(tmp_path: Path) -> None:
+    logo = Path(__file__).parent.parent / "docs" / "brand" / "logo.png"
+    (tmp_path / "logo.png").write_bytes(logo.read_bytes())
+    digest = hashlib.sha256(logo.read_bytes()).hexdigest()[:6]
+    links = "links:\n  gh: https://github.com/acme\n"
+    (tmp_path / "base.yaml").write_text("site:\n  domain: go.example.com\n" + links)
+    (tmp_path / "files.yaml").write_text(
+        "site:\n  domain: go.example.com\n  qr:\n    files: true\n    logo: logo.png\n"
+        "    logo_size: 0.25\n" + links
+    )
+    (tmp_path / "off.yaml").write_text("site:\n  domain: go.example.com\n  qr: false\n" + links)
+    code, out = run(str(tmp_path / "base.yaml"), str(tmp_path / "files.yaml"))
+    assert code == 0
+    assert out.splitlines() == [
+        "~ site.qr: true -> files",
+        f"~ site.qr: logo (none) -> (set, {digest})",
+        "~ site.qr: logo_size 0.2 -> 0.25",
+        "0 added, 0 changed, 0 removed, 0 expiring within 7 days",
+    ]
+    # codes turned off: their style no longer matters, and is not listed key by key
+    code, out = run(str(tmp_path / "files.yaml"), str(tmp_path / "off.yaml"))
+    assert out.splitlines() == [
+        "~ site.qr: files -> false",
+        "0 added, 0 changed, 0 removed, 0 expiring within 7 days",
+    ]
+
+
+def test_the_default_qr_style_written_out_is_no_change(tmp_path: Path) -> None:
+    links = "links:\n  gh: https://github.com/acme\n"
+    (tmp_path / "base.yaml").write_text(links)
+    (tmp_path / "head.yaml").write_text(
+        "site:\n  qr:\n    dark: '#000'\n    light: '#ffffff'\n    quiet_zone: 4\n" + links
+    )
+    code, out = run(str(tmp_path / "base.yaml"), str(tmp_path / "head.yaml"))
+    assert code == 0 and out.splitlines() == [
+        "0 added, 0 changed, 0 removed, 0 expiring within 7 days"
+    ]

@@ -317,6 +317,29 @@ def test_links_with_a_card_or_a_hint_are_answered_by_their_pages_on_every_host()
     assert "/plain" in {r.path for r in HOSTS["nginx"].ruled(plan, frozenset(HOSTS))}
 
 
+def test_the_build_says_what_variants_and_open_in_browser_cost() -> None:
+    """docs/hosts.md: both take a link's edge rule away on every host; the summary says so
+    once, with the number of links, and says nothing when no link has them."""
+    text = (
+        "site:\n  domain: go.example.com\nlinks:\n"
+        "  plain: https://t.example/p\n"
+        "  hinted:\n    url: https://t.example/h\n    open_in_browser: true\n"
+        "  hinted2:\n    url: https://t.example/h2\n    open_in_browser: true\n"
+        "  ab:\n    variants:\n"
+        "      - https://t.example/a1\n      - https://t.example/a2\n"
+    )
+    notes = build(text).notes
+    assert [n for n in notes if "link(s) with" in n] == [
+        "1 link(s) with variants are answered by their page on every host, never by an edge "
+        "rule (only the page can pick a variant): one HTML hop slower",
+        "2 link(s) with open_in_browser are answered by their page on every host, never by "
+        "an edge rule (only the page can tell an in-app browser by its user agent): one HTML "
+        "hop slower",
+    ]
+    plain = "site:\n  domain: go.example.com\nlinks:\n  plain: https://t.example/p\n"
+    assert not [n for n in build(plain).notes if "link(s) with" in n]
+
+
 def htaccess_rules(site: Site) -> list[str]:
     """The .htaccess lines of the links: between the private files' rule and the footer."""
     from generator.hosts import apache

@@ -303,3 +303,65 @@ def test_a_path_that_is_no_link_says_so_on_the_shared_page_and_leaves_the_404_pa
     on_404 = draw(site, "/nothing-here+", shell=False)  # the 404 page: left as it is
     assert on_404["title"] == "" and on_404["main"] == ["main", {}]
     assert draw(site, "/gh")["fetched"] == []  # not a preview's path: nothing to do
+
+
+IN_APP_SITE = """\
+site:
+  domain: go.example.com
+  timezone: Asia/Shanghai
+links:
+  shop:
+    url: https://shop.example.com/
+    open_in_browser: true
+  ended:
+    url: https://shop.example.com/old
+    open_in_browser: true
+    expires: 2026-11-01
+    expired: https://shop.example.com/new
+  plain: https://plain.example.com/
+"""
+IN_APP_LINE = (
+    "In chat and social apps (WeChat, Instagram, LINE…) it asks visitors to open it in "
+    "their browser."
+)
+
+
+def test_the_preview_says_a_link_asks_in_app_browsers_to_leave(tmp_path: Path) -> None:
+    """open_in_browser, flagged ``o`` in the shared record and drawn under the target; not
+    on a link without it, nor once the link has expired (it goes to its 'expired' URL)."""
+    files = built(IN_APP_SITE)
+    assert record_of(files, "shop")["o"] == 1  # type: ignore[index]
+    assert "o" not in record_of(files, "plain")  # type: ignore[operator]
+    assert "o" not in record_of(files, "ended")  # type: ignore[operator]
+    write_site(tmp_path / "_site", files)
+    paragraphs = [
+        text_of(node) for node in draw(tmp_path / "_site", "/shop+")["main"][2:] if node[0] == "p"
+    ]
+    assert paragraphs[:3] == ["This short link goes to:", "https://shop.example.com/", IN_APP_LINE]
+    for slug in ("plain", "ended"):
+        main = draw(tmp_path / "_site", f"/{slug}+")["main"]
+        assert IN_APP_LINE not in text_of(main), slug
+
+
+def test_a_preview_file_says_it_too_in_the_sites_language() -> None:
+    from generator.i18n import MESSAGES
+
+    files = built(IN_APP_SITE.replace("site:\n", "site:\n  preview: files\n", 1))
+    assert f"<p>{IN_APP_LINE}</p>" in files["shop+.html"].decode()
+    assert IN_APP_LINE not in files["plain+.html"].decode()
+    assert IN_APP_LINE not in files["ended+.html"].decode()
+    zh = built(IN_APP_SITE.replace("site:\n", "site:\n  preview: files\n  language: zh\n", 1))
+    assert f"<p>{MESSAGES['zh']['preview_in_app']}</p>" in zh["shop+.html"].decode()
+
+
+def test_the_in_app_flag_is_written_as_previews_encode_writes_it() -> None:
+    from generator.pages import Pages
+
+    doc, _ = load_text(IN_APP_SITE)
+    assert doc is not None
+    linkset, problems = validate(doc)
+    assert linkset is not None, problems
+    plan = make_plan(linkset, NOW)
+    pages = Pages(plan, environment())
+    for entry in plan.entries:
+        assert pages.preview_data(entry) == previews.encode(pages.preview_record(entry))

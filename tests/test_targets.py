@@ -390,6 +390,31 @@ def test_places_hold_every_target_links_lock_records(tmp_path: Path) -> None:
     assert {p.url for p in targets.places(links, NOW)} == locked - ended
 
 
+def test_the_help_and_the_docs_name_every_kind_of_place(tmp_path: Path) -> None:
+    """`targets --help`, docs/cli.md and docs/health.md name each target places() asks as
+    the report names it: a kind of target they leave out is one a user cannot tell apart."""
+    from tests.conftest import ROOT
+
+    text = (
+        "site:\n  hosts: [netlify]\nlinks:\n"
+        "  app:\n    url: https://a.example/\n    devices: {ios: https://a.example/ios}\n"
+        "    languages: {zh-TW: https://a.example/tw}\n"
+        "    countries: {CN: https://a.example/cn}\n"
+        "  ab:\n    variants: [https://a.example/1, https://a.example/2]\n"
+    )
+    names = [p.name for p in targets.places(linkset(tmp_path, text), NOW)]
+    assert names == ["app", "app:ios", "app:lang:zh-TW", "app:country:CN", "ab", "ab:v2"]
+    shapes = ["slug:ios", "slug:lang:TAG", "slug:country:CODE", "slug:v2"]
+    helped = " ".join(CliRunner().invoke(main, ["targets", "--help"]).output.split())
+    cli = (ROOT / "docs" / "cli.md").read_text().partition("## targets")[2]
+    health = (ROOT / "docs" / "health.md").read_text()
+    asks = health.partition("## What `shortlinks targets` asks")[2].partition("\n## ")[0]
+    for shape in shapes:
+        assert shape in helped, shape
+        assert f"`{shape}`" in cli.partition("\n## ")[0], shape
+        assert f"`{shape}`" in asks, shape
+
+
 @pytest.mark.slow
 def test_one_request_a_url_however_many_links_share_it(
     server: tuple[str, type[Targets]],

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import gitfiles
 from ..load import load_text
-from ..model import Link, LinkSet
+from ..model import Link, LinkSet, QrStyle, Site
 from ..problems import Problem
 from ..times import describe, zone
 from ..validate import validate_partial
@@ -50,6 +50,10 @@ FIELDS = (
 # The site's keys that decide where visitors go and no link shows: where unknown slugs go.
 # (site.expired shows on each link it reaches, as its effective 'expired'; shown here too.)
 SITE_FIELDS = ("not_found", "expired")
+
+# How the site's QR codes look: no link shows it, and a printed code in another colour is
+# a change a reviewer should see (QrStyle's keys, as written under site.qr).
+QR_KEYS = ("dark", "light", "quiet_zone", "logo", "logo_size")
 
 
 class SourceError(Exception):
@@ -103,7 +107,8 @@ class Diff:
     changed: list[Change] = field(default_factory=list)
     expiring: list[Link] = field(default_factory=list)  # in HEAD, within SOON of now
     broken: list[str] = field(default_factory=list)  # written in HEAD, but with a mistake
-    site: list[tuple[str, str, str]] = field(default_factory=list)  # site.<SITE_FIELDS>
+    # site.<SITE_FIELDS>, site.qr and site.qr.<QR_KEYS>
+    site: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -176,6 +181,25 @@ def compare(
         b = getattr(head.site, name)
         if (a and a.url) != (b and b.url):
             out.site.append((f"site.{name}", a.url if a else "", b.url if b else ""))
+    before_qr, after_qr = _qr(base.site if base else Site()), _qr(head.site)
+    out.site += [(k, before_qr[k], v) for k, v in after_qr.items() if before_qr.get(k, v) != v]
+    return out
+
+
+def _qr(site: Site) -> dict[str, str]:
+    """``site.qr`` (true, false or files) and, while codes are drawn, each key of their
+    style as ``site.qr.<key>``, defaults filled in: a style written out or left to its
+    defaults is the same codes, and shows no change. Codes turned off have no style to
+    compare: the change is ``site.qr: true -> false`` alone."""
+    out = {"site.qr": "files" if site.qr == "files" else "true" if site.qr else "false"}
+    if not site.qr:
+        return out
+    style = site.qr_style or QrStyle()
+    for key in QR_KEYS:
+        value = getattr(style, key)
+        if key == "logo":  # a PNG: shown by its digest, as a password is
+            value = f"(set, {hashlib.sha256(value).hexdigest()[:6]})" if value else None
+        out[f"site.qr.{key}"] = "" if value is None else str(value)
     return out
 
 
@@ -235,7 +259,7 @@ def markdown(
 
 def text(diff: Diff, head: LinkSet) -> str:
     tz = zone(head.site.timezone)
-    lines = [f"~ {name}: {a or '(none)'} -> {b or '(none)'}" for name, a, b in diff.site]
+    lines = [_site_line(name, a, b) for name, a, b in diff.site]
     lines += [f"+ {_key(link)}  {_goes(link)}" for link in diff.added]
     for change in diff.changed:
         for name, a, b in change.fields:
@@ -251,6 +275,15 @@ def text(diff: Diff, head: LinkSet) -> str:
         f"{len(diff.expiring)} expiring within 7 days"
     )
     return "\n".join(lines) + "\n"
+
+
+def _site_line(name: str, a: str, b: str) -> str:
+    """``~ site.not_found: A -> B``; a key of the QR style under site.qr, by its name:
+    ``~ site.qr: dark #1a237e -> #000000``."""
+    head, _, key = name.partition("site.qr.")
+    if not head and key:
+        return f"~ site.qr: {key} {a or '(none)'} -> {b or '(none)'}"
+    return f"~ {name}: {a or '(none)'} -> {b or '(none)'}"
 
 
 def as_json(diff: Diff) -> str:

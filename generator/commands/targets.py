@@ -131,7 +131,8 @@ class Settings:
 
 def places(linkset: LinkSet, now: datetime) -> list[Place]:
     """Every place the file sends visitors at ``now`` or later, in the file's order: a
-    link's target and device targets unless it has ended, its ``expired`` URL when it
+    link's target and its device, language, country and variant targets unless it has
+    ended (docs/health.md names them), its ``expired`` URL when it
     expires, the home of each domain, and site.not_found. A new kind of target belongs
     here."""
     several = len(linkset.site.domains) > 1

@@ -1,5 +1,5 @@
 """Click counts in Chromium: a counted link's page sends one beacon to the counter of
-site.analytics, which a local collector receives before the target loads; the redirect
+site.analytics, which the browser asks before the target; the redirect
 does not wait for the counter (the collector takes seconds to answer, the target is
 reached long before); no cookie, no CSP violation; a link with 'analytics: false' sends
 nothing. One run for each provider's format."""
@@ -19,7 +19,7 @@ import pytest
 
 from generator.build import build
 from tests.conftest import NOW
-from tests.e2e.test_browser import new_context
+from tests.e2e.test_browser import fixed_random, new_context
 from tests.e2e.test_http import PagesHandler, TargetHandler, serve
 
 SLOW_COUNTER = 3.0  # seconds the collector takes to answer each beacon
@@ -31,11 +31,20 @@ class Log:
 
     def __init__(self) -> None:
         self.events: list[tuple[float, str, str, dict]] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
 
     def add(self, who: str, path: str, info: dict) -> None:
         with self.lock:
             self.events.append((time.monotonic(), who, path, info))
+            self.lock.notify_all()
+
+    def beacons(self, at_least: int = 1) -> list[tuple[float, str, str, dict]]:
+        """The counter's beacons, once it has ``at_least`` of them (or after 10 seconds):
+        a beacon is queued by the browser and may reach the counter after the target has
+        loaded, so it is waited for, never looked for at once."""
+        with self.lock:
+            self.lock.wait_for(lambda: len(self.of("counter")) >= at_least, timeout=10)
+            return self.of("counter")
 
     def of(self, who: str) -> list[tuple[float, str, str, dict]]:
         with self.lock:
@@ -133,6 +142,11 @@ links:
   quiet:
     url: {target}/quiet
     analytics: false
+  ab:
+    variants:
+      - {target}/va
+      - url: {target}/vb?x=1
+        weight: 3
 """,
         encoding="utf-8",
     )
@@ -143,15 +157,18 @@ links:
     pages.close()
 
 
-LOADED: list[float] = []  # when the target page had loaded, as the log counts time
 REQUESTS: list[str] = []  # the requests the browser made, in the order it made them
 
 
-def _visit(browser: object, url: str, wait_for: str, **options: object) -> list[str]:
-    """Open ``url`` and wait for the target to load; the CSP violations the page reported."""
+def _visit(
+    browser: object, url: str, wait_for: str, random: int | None = None, **options: object
+) -> list[str]:
+    """Open ``url`` and wait for the target to load; the CSP violations the page reported.
+    ``random``: what the page's random source gives (a variant's pick is then known)."""
     context = new_context(browser, **options)
     page = context.new_page()
-    LOADED.clear()
+    if random is not None:
+        fixed_random(page, random)
     REQUESTS.clear()
     context.on("request", lambda r: REQUESTS.append(r.url))
     violations: list[str] = []
@@ -168,7 +185,6 @@ def _visit(browser: object, url: str, wait_for: str, **options: object) -> list[
             wait_for = "/vip"
         page.wait_for_url(f"**{wait_for}**", timeout=10_000)
         page.wait_for_load_state("load")
-        LOADED.append(time.monotonic())
         assert context.cookies() == []  # nothing set, by the page or the counter
     finally:
         context.close()
@@ -177,7 +193,8 @@ def _visit(browser: object, url: str, wait_for: str, **options: object) -> list[
 
 def _beacon_of(provider: str, site_id: str, event: tuple, orphan: bool = False) -> dict:
     """The beacon's fields, in a form common to the three formats (``orphan``: the 404
-    page's, which Plausible is sent as the event "404")."""
+    page's, which Plausible is sent as the event "404"); ``variant``, as text, when the
+    beacon names one (docs/analytics.md: each provider has its own place for it)."""
     _at, _who, path, info = event
     assert info["cookie"] is None
     assert info["method"] == "POST"  # sendBeacon always POSTs
@@ -186,34 +203,37 @@ def _beacon_of(provider: str, site_id: str, event: tuple, orphan: bool = False) 
         assert parts.path == "/count"
         q = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
         assert set(q) == {"p", "t", "r", "q", "rnd"}
-        return {"path": q["p"], "query": q["q"]}
+        page, _, variant = q["p"].partition("?variant=")  # a path of its own for each
+        return {"path": page, "query": q["q"]} | ({"variant": variant} if variant else {})
     assert info["type"].startswith("text/plain")  # no CORS preflight
     data = json.loads(info["body"])
     if provider == "plausible":
         assert path == "/api/event"
         assert data["n"] == ("404" if orphan else "pageview") and data["d"] == site_id
         url = urllib.parse.urlsplit(data["u"])
-        return {"path": url.path, "query": "?" + url.query if url.query else ""}
-    assert path == "/api/send"
-    assert data["type"] == "event" and data["payload"]["website"] == site_id
-    url = urllib.parse.urlsplit(data["payload"]["url"])
-    return {"path": url.path, "query": "?" + url.query if url.query else ""}
+        found = data.get("p", {})  # custom properties: strings
+        assert set(found) <= {"variant"} and all(isinstance(v, str) for v in found.values())
+    else:
+        assert path == "/api/send"
+        assert data["type"] == "event" and data["payload"]["website"] == site_id
+        url = urllib.parse.urlsplit(data["payload"]["url"])
+        found = {k: str(v) for k, v in data["payload"].get("data", {}).items()}
+    return {"path": url.path, "query": "?" + url.query if url.query else ""} | found
 
 
-def test_the_beacon_reaches_the_counter_before_the_target_loads_and_is_not_waited_for(
+def test_the_beacon_is_sent_before_the_page_goes_and_is_not_waited_for(
     browser: object, site: tuple[str, str], target: str, counter: str
 ) -> None:
     provider, host = site
     LOG.clear()
     violations = _visit(browser, host + "/sale?ref=anna", "/sale")
-    beacons, landed = LOG.of("counter"), LOG.of("target")
+    beacons, landed = LOG.beacons(), LOG.of("target")
     assert len(beacons) == 1, beacons
     assert len(landed) == 1 and landed[0][2] == "/sale?utm_source=chat&ref=anna"
-    # the page sends the beacon, then goes: the browser asks the counter first, and the
-    # counter has it before the target has loaded
+    # the page sends the beacon, then goes: the browser asks the counter first (when each
+    # server reads its request is the network's business, not the page's)
     asked = [u for u in REQUESTS if not u.startswith(host)]
     assert asked[0].startswith(counter) and asked[1].startswith(target), asked
-    assert beacons[0][0] < LOADED[0]
     # the counter answers only SLOW_COUNTER seconds after it got the beacon: the target
     # was reached long before, so the redirect did not wait for it
     assert landed[0][0] - beacons[0][0] < SLOW_COUNTER / 2
@@ -231,10 +251,10 @@ def test_device_and_password_links_are_counted_too(
     android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/126.0 Mobile"
     LOG.clear()
     assert _visit(browser, host + "/app", "/app-android", user_agent=android) == []
-    assert [_beacon_of(provider, SITES[provider], b)["path"] for b in LOG.of("counter")] == ["/app"]
+    assert [_beacon_of(provider, SITES[provider], b)["path"] for b in LOG.beacons()] == ["/app"]
     LOG.clear()
     assert _visit(browser, host + "/vip", "password") == []
-    beacons = LOG.of("counter")
+    beacons = LOG.beacons()
     assert [_beacon_of(provider, SITES[provider], b)["path"] for b in beacons] == ["/vip"]
     assert target not in json.dumps([b[2:] for b in beacons])  # the target is never sent
 
@@ -283,9 +303,101 @@ def test_an_unknown_slug_is_counted_as_an_orphan_visit(
     assert violations == []
     LOG.clear()
     assert _visit(browser, host + "/SALE", "utm_source=chat") == []
-    assert [_beacon_of(provider, SITES[provider], b)["path"] for b in LOG.of("counter")] == [
-        "/sale"
-    ]
+    assert [_beacon_of(provider, SITES[provider], b)["path"] for b in LOG.beacons()] == ["/sale"]
+
+
+@pytest.mark.parametrize(
+    ("random", "landing", "variant"), [(1, "/vb?x=1&s=1", "2"), (0, "/va?s=1", "1")]
+)
+def test_the_beacon_says_which_variant_the_page_picked(
+    browser: object, site: tuple[str, str], target: str, random: int, landing: str, variant: str
+) -> None:
+    """The weights are 1 and 3: the random source's 0 picks the first variant, 1 the
+    second; the beacon names the one the visitor was sent to, by its place in the list."""
+    provider, host = site
+    LOG.clear()
+    assert _visit(browser, host + "/ab?s=1", landing.partition("?")[0], random=random) == []
+    assert [e[2] for e in LOG.of("target")] == [landing]
+    beacons = LOG.beacons()
+    assert len(beacons) == 1, beacons
+    assert _beacon_of(provider, SITES[provider], beacons[0]) == {
+        "path": "/ab",
+        "query": "?s=1",
+        "variant": variant,
+    }
+    assert target not in json.dumps([b[2:] for b in beacons])  # the target is never sent
+
+
+@pytest.fixture(scope="module", params=sorted(SITES))
+def lost_site(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    counter: str,
+    target: str,
+) -> Iterator[tuple[str, str]]:
+    """A site with counting on and site.not_found: where an unknown slug's visitor goes."""
+    provider = request.param
+    root = tmp_path_factory.mktemp(f"analytics-lost-{provider}")
+    (root / "links.yaml").write_text(
+        f"""\
+site:
+  domain: go.example.com
+  not_found: {target}/lost
+  analytics:
+    provider: {provider}
+    site: {SITES[provider]}
+    url: {counter}
+links:
+  sale: {target}/sale
+""",
+        encoding="utf-8",
+    )
+    result = build(root / "links.yaml", root / "_site", NOW, cache_dir=None)
+    assert result.written, result.problems
+    pages = serve(PagesHandler, root / "_site")
+    yield provider, next(pages)
+    pages.close()
+
+
+def test_an_unknown_slug_is_counted_once_then_sent_to_not_found(
+    browser: object, lost_site: tuple[str, str], target: str, counter: str
+) -> None:
+    """docs/analytics.md: the 404 page sends its orphan visit's beacon, then the visitor
+    on to site.not_found (the URL as written: the query is the beacon's, not passed on)."""
+    provider, host = lost_site
+    LOG.clear()
+    context = new_context(browser)
+    page = context.new_page()
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "CSP" in m.text else None)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation',"
+        " e => console.log('CSP violation: ' + e.violatedDirective))"
+    )
+    try:
+        response = page.goto(host + "/no-such-link?ref=%3Cb%3E")
+        assert response is not None and response.status == 404
+        page.wait_for_url(target + "/lost", timeout=10_000)
+        page.wait_for_load_state("load")
+        deadline = time.monotonic() + 10
+        while not LOG.of("counter") and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        assert context.cookies() == []
+    finally:
+        context.close()
+    beacons = LOG.of("counter")
+    assert len(beacons) == 1, beacons
+    assert _beacon_of(provider, SITES[provider], beacons[0], orphan=True) == {
+        "path": "/no-such-link",
+        "query": "?ref=%3Cb%3E",
+    }
+    assert [e[2] for e in LOG.of("target")] == ["/lost"]
+    # the beacon is sent first, then the page goes: the browser asks the counter first
+    asked = [u for u in requests if not u.startswith(host)]
+    assert asked[0].startswith(counter) and asked[1] == target + "/lost", asked
+    assert violations == []
 
 
 def test_the_page_allows_the_counter_and_nothing_else(site: tuple[str, str], counter: str) -> None:

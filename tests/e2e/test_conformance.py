@@ -520,6 +520,67 @@ def test_a_country_link_goes_by_the_visitors_country_where_the_host_knows_it(
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
+# (country, what Chromium opens, where it lands on Netlify, and on every other engine:
+# the link's own target, as docs/hosts.md promises where no edge rule knows the country)
+BROWSER_COUNTRY_LANDINGS = (
+    ("CN", "/geo", "https://t.example/geo?c=cn", "https://t.example/geo?c=world"),
+    ("TW", "/geo?z=1", "https://t.example/geo?c=tw", "https://t.example/geo?c=world"),
+    ("US", "/geo", "https://t.example/geo?c=world", "https://t.example/geo?c=world"),
+    # it passes the query on: its page on Netlify, which cannot know the country
+    ("CN", "/geo-q?a=1", "https://t.example/geoq?a=1", "https://t.example/geoq?a=1"),
+)
+
+
+def _landing(context: object, engine: Engine, path: str) -> tuple[str, list]:
+    """Where Chromium lands from ``path``: the page it was sent to, or, for a redirect of
+    the engine's, its Location (a route sees no request a redirect leads to: Playwright's
+    docs, page.route), with the engine's answers."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    page = context.new_page()  # type: ignore[attr-defined]
+    answers: list[tuple[int, str | None]] = []
+    page.on(
+        "response",
+        lambda r: (
+            answers.append((r.status, r.headers.get("location")))
+            if r.url.startswith(engine.base)
+            else None
+        ),
+    )
+    try:
+        page.goto(engine.base + path)
+        page.wait_for_url(LANDING, timeout=15_000)
+        return page.url, answers
+    except PlaywrightError:  # the redirect's target, which no route answers
+        return next((loc for st, loc in answers if 300 < st < 400), None) or page.url, answers
+
+
+def test_in_a_browser_a_country_link_goes_by_the_country_where_the_host_knows_it(
+    engine: Engine, fixture_site: tuple[Path, Plan], browser: object
+) -> None:
+    """Chromium, sending the country as each engine would be told it (the headers of
+    ``as_if_in``, the ``nf_country`` cookie set for the engine's address), lands on the
+    country's target on Netlify (netlify-cli's Country= lines), and on the link's own
+    target everywhere else, by rule or through its page: no other engine knows the
+    country, and a page cannot."""
+    failures = []
+    for country, path, netlify, others in BROWSER_COUNTRY_LANDINGS:
+        context = browser.new_context()  # type: ignore[attr-defined]
+        context.clock.set_fixed_time(NOW)
+        context.route(ELSEWHERE, lambda route: route.fulfill(status=200, body="target"))
+        headers = {k: v for k, v in as_if_in(country).items() if k != "Cookie"}
+        context.set_extra_http_headers(headers)
+        context.add_cookies([{"name": "nf_country", "value": country, "url": engine.base}])
+        try:
+            landed, answers = _landing(context, engine, path)
+        finally:
+            context.close()
+        want = netlify if engine.name == "netlify" else others
+        if landed != want:
+            failures.append(f"{country} {path}: want {want}, landed on {landed} ({answers})")
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
 # (the browser's locale, which sets navigator.languages and Accept-Language, where the
 # fixture's language link must send it)
 LANGUAGE_LANDINGS = (
@@ -645,6 +706,65 @@ def test_in_a_browser_variants_are_picked_by_the_page_on_every_engine(
             page.wait_for_url(LANDING, timeout=15_000)
             if page.url != want:
                 failures.append(f"random {value}: want {want}, landed on {page.url}")
+        finally:
+            context.close()
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
+# (app, system) of tests/e2e/test_in_app_script.py's table: one way out each
+IN_APP = (("instagram", "android"), ("line", "android"), ("facebook", "ios"))
+
+
+def test_in_a_browser_in_app_browsers_get_their_way_out_on_every_engine(
+    engine: Engine, fixture_site: tuple[Path, Plan], browser: object
+) -> None:
+    """An open_in_browser link has no rule on any host (only its page can read the user
+    agent): each engine serves its page, and Chromium, sending an app's user agent, gets
+    what docs/links-yaml.md promises for that app: Instagram on Android the intent: URL
+    of the target and the view in place, LINE the target with openExternalBrowser=1, and
+    Facebook on iOS the view in place, which goes nowhere; a browser goes on at once."""
+    from tests.e2e.test_browser import open_in_place
+    from tests.e2e.test_in_app_script import UA, intent
+
+    _site, plan = fixture_site
+    assert "/inapp" not in {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
+    address = "https://t.example/inapp?x=1&a=1"  # the visitor's query merged in
+    agents = {(app, system): (ua, does) for app, system, ua, does in UA}
+    rows = [(app, *agents[app, system]) for app, system in IN_APP]
+    assert [does for _, _, does in rows] == ["intent", "line", "hint"]
+    rows.append(("chrome", *agents["chrome", "android"]))
+    failures = []
+    for app, ua, does in rows:
+        context = browser.new_context(user_agent=ua)  # type: ignore[attr-defined]
+        context.clock.set_fixed_time(NOW)
+        landed: list[str] = []  # what reached the outside world (answered here)
+
+        def outside(route: object, seen: list[str] = landed) -> None:
+            seen.append(route.request.url)  # type: ignore[attr-defined]
+            route.fulfill(status=200, body="target")  # type: ignore[attr-defined]
+
+        context.route(ELSEWHERE, lambda route: outside(route))
+        page = context.new_page()
+        asked: list[str] = []  # what the page asked the browser to open, intent: URLs too
+        cdp = context.new_cdp_session(page)
+        cdp.send("Page.enable")
+        cdp.on("Page.frameRequestedNavigation", lambda e, seen=asked: seen.append(e["url"]))
+        try:
+            # not waiting for its load event: an intent asked for while it loads ends it
+            page.goto(engine.base + "/inapp?a=1", wait_until="commit")
+            if does in ("line", "go"):
+                page.wait_for_url(LANDING, timeout=15_000)
+                want = address + ("&openExternalBrowser=1" if does == "line" else "")
+                if page.url != want:
+                    failures.append(f"{app}: want {want}, landed on {page.url}")
+                continue
+            open_in_place(page)
+            page.evaluate("document.title")  # a round trip: an intent was asked before the view
+            intents = [u for u in asked if u.startswith("intent:")]
+            got = (page.url, page.inner_text("#short"), intents, landed)
+            want_intents = [intent(address)] if does == "intent" else []
+            if got != (engine.base + "/inapp?a=1", address, want_intents, []):
+                failures.append(f"{app}: {got}")
         finally:
             context.close()
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
