@@ -26,9 +26,10 @@ from .checker import (
 )
 from .links import LinkRules
 
-# A campaign takes a link's keys but the ones that name one slug, and its own.
+# A campaign takes a link's keys but the ones that name one slug, and its own; its links
+# go to web pages (its tracking parameters are a web address's), never open an app.
 CAMPAIGN_KEYS = (
-    *(k for k in LINK_KEYS if k not in ("aliases", "utm")),
+    *(k for k in LINK_KEYS if k not in ("aliases", "utm", "miniprogram", "fallback")),
     "slug",
     "utm",
     "ref",
