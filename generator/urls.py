@@ -292,16 +292,7 @@ def _checked_scheme(value: str) -> str:
         raise UrlError(f"{scheme}: URLs are refused: {_DANGEROUS[scheme]}", None, rule="url-scheme")
     slash = _backslash_before_query(value) if "\\" in value else -1
     if scheme not in ("http", "https"):
-        if slash >= 0:  # an app reads it its own way: never guessed at
-            raise UrlError(
-                f"the URL contains a backslash at character {slash + 1}", rule="url-backslash"
-            )
-        raise UrlError(
-            f"only http and https URLs are allowed, not {scheme}:",
-            None,
-            rule="url-scheme",
-            scheme=scheme,
-        )
+        _not_web(scheme, slash)
     if slash >= 0:
         # Browsers read '\\' as '/' in an http(s) URL: 'https://a.example\\@evil.example/'
         # goes to a.example there, yet urlsplit reads evil.example as its host, and
@@ -312,6 +303,22 @@ def _checked_scheme(value: str) -> str:
             rule="url-backslash",
         )
     return scheme
+
+
+def _not_web(scheme: str, slash: int) -> None:
+    """Raise the UrlError of a URL with a scheme other than http(s) and the dangerous ones:
+    an app's, which a link's url may open (apps.py); never one with a backslash, which an
+    app would read its own way."""
+    if slash >= 0:
+        raise UrlError(
+            f"the URL contains a backslash at character {slash + 1}", rule="url-backslash"
+        )
+    raise UrlError(
+        f"only http and https URLs are allowed, not {scheme}:",
+        None,
+        rule="url-scheme",
+        scheme=scheme,
+    )
 
 
 def _split_target(value: str, scheme: str) -> Target:

@@ -440,16 +440,8 @@ class LinkRules(UtmRules):
             # Inherited from site.status: quietly use the temporary twin.
             fields["status"] = 302 if fields["status"] == 301 else 307
         target = fields["target"]
-        if target is not None and target.url[:4] != "http":
+        if (target is not None and target.url[:4] != "http") or fields["fallback"] is not None:
             self.app_rules(k)
-        elif fields["fallback"] is not None:
-            self.error(
-                "fallback-unused",
-                (*path, "fallback"),
-                f"link {k.slug!r} goes to a web page, so its 'fallback' is never used",
-                "a fallback is for a link that opens an app (url: tel:..., miniprogram: ...)",
-                at="key",
-            )
         if fields["password"] is not None and fields["open_in_browser"]:
             self.error(
                 "password-open-in-browser",
@@ -741,6 +733,18 @@ class LinkRules(UtmRules):
         """A link that opens an app: a fallback where one is needed, and none of the
         choices its page makes for web targets (which would win is no question a file
         should have to answer)."""
+        target = k.fields["target"]
+        if target is not None and target.url[:4] == "http":
+            self.error(
+                "fallback-unused",
+                (*k.path, "fallback"),
+                f"link {k.slug!r} goes to a web page, so its 'fallback' is never used",
+                "a fallback is for a link that opens an app (url: tel:..., miniprogram: ...)",
+                at="key",
+            )
+            return
+        if target is None:
+            return
         key = "miniprogram" if "miniprogram" in k.value else "url"
         self.app_fallback(k.fields["target"], k.fields["fallback"], (*k.path, key), k.slug)
         for other in _NOT_WITH_APPS:
