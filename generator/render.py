@@ -399,6 +399,13 @@ def host_files(
             f"{rotating} link(s) with variants are answered by their page on every host, "
             "never by an edge rule (only the page can pick a variant): one HTML hop slower"
         )
+    opening = sum(1 for link in plan.links if link.target.url[:4] != "http")  # opens_app
+    if opening and names and names[0] in mine:  # a cost the user chose (docs/hosts.md)
+        notes.append(
+            f"{opening} link(s) that open an app are answered by their page on every host, "
+            "never by an edge rule (only the page can open the app, fall back or show its QR "
+            "code): a page instead of a rule"
+        )
     style = plan.site.qr_style
     drawn = plan.site.qr and plan.site.base_url  # else no code, and no logo file
     if style and style.logo and drawn and names and names[0] in mine:

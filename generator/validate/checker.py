@@ -166,9 +166,12 @@ class Checker:
         )
         return None
 
-    def target(self, value: Any, path: Path, apps: Site | None = None) -> Target | None:
+    def target(
+        self, value: Any, path: Path, apps: Site | None = None, any_app: bool = False
+    ) -> Target | None:
         """``value`` as a target (an error said when it is none). ``apps``: the site whose
-        apps it may open as well (a link's url: tel:, mailto:, sms:, site.app_schemes)."""
+        apps it may open as well (a link's url: tel:, mailto:, sms:, site.app_schemes);
+        ``any_app``: any app's (a target it was published with: repoint_from)."""
         if value is INVALID:
             return None
         try:
@@ -177,7 +180,8 @@ class Checker:
             try:
                 if exc.scheme is None or apps is None:
                     raise
-                return parse_app_target(value, exc.scheme, apps.app_schemes)
+                allowed = (*apps.app_schemes, exc.scheme) if any_app else apps.app_schemes
+                return parse_app_target(value, exc.scheme, allowed)
             except UrlError as said:
                 self.error(said.rule, path, str(said), said.hint)
                 return None

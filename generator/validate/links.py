@@ -575,7 +575,7 @@ class LinkRules(UtmRules):
     def key_repoint_from(self, k: _Keys) -> None:
         # compared with links.lock by check (lock.py)
         where = (*k.path, "repoint_from")
-        k.fields["repoint_from"] = self.target(k.value["repoint_from"], where)
+        k.fields["repoint_from"] = self.target(k.value["repoint_from"], where, k.site, True)
 
     def key_domains(self, k: _Keys) -> None:
         where = (*k.path, "domains")
