@@ -79,6 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "app_direct": "Or open it here:",
         "app_fallback": "Or continue in your browser:",
         "preview_app_fallback": "Without the app (and on a computer) it goes to:",
+        "preview_opens": "It opens:",
         "preview_languages": "For these languages it goes elsewhere:",
         "preview_countries": "Visitors in these countries go elsewhere, on hosts that know "
         "the country (Netlify, Vercel):",
@@ -155,6 +156,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "app_direct": "或在这里打开：",
         "app_fallback": "或在浏览器中继续：",
         "preview_app_fallback": "没有该应用时（以及在电脑上）前往：",
+        "preview_opens": "它会打开：",
         "preview_languages": "以下语言的访客前往别处：",
         "preview_countries": "在能识别国家或地区的托管平台（Netlify、Vercel）上，"
         "以下国家或地区的访客前往别处：",

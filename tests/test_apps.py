@@ -298,6 +298,7 @@ def test_the_per_link_preview_says_where_visitors_without_the_app_go(tmp_path: P
         environment(),
     ).files
     page = files["chat+.html"].decode()
+    assert "<p>It opens:</p>" in page
     assert "Without the app (and on a computer) it goes to:" in page
     assert 'href="https://wa.example.com/15555550100"' in page
 

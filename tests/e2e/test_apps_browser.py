@@ -4,7 +4,8 @@ no app takes it here) and, the page's clock driven past its wait, goes to the fa
 WeChat's in-app browser, where the scheme does not open, goes to the fallback at once; a
 computer is shown the short link's QR code as an <img>, which zxing-cpp reads back as
 the short link, with the number or address as a link and the fallback; without
-JavaScript the page refreshes to the fallback."""
+JavaScript the page refreshes to the fallback; the shared preview says what the link opens
+and where visitors without the app go."""
 
 from __future__ import annotations
 
@@ -214,5 +215,23 @@ def test_without_javascript_the_page_refreshes_to_the_fallback(
         page.goto(engine.base + "/shop")
         page.wait_for_url("https://shop.example.com/web", timeout=10_000)
         assert SHOP not in asked
+    finally:
+        context.close()
+
+
+def test_the_preview_says_what_it_opens_and_where_visitors_without_the_app_go(
+    engine: Engine, browser: Any
+) -> None:
+    context, page, _asked = visit(browser, "desktop-chrome")
+    try:
+        page.goto(engine.base + "/call+")
+        page.wait_for_selector("text=It opens:", timeout=10_000)
+        assert page.get_attribute("a[href^='tel:']", "href") == "tel:+1-555-555-0100"
+        page.goto(engine.base + "/shop+")
+        page.wait_for_selector("text=Without the app (and on a computer) it goes to:")
+        assert page.get_attribute("p.target >> nth=1 >> a", "href") == (
+            "https://shop.example.com/web"
+        )
+        assert SHOP in page.inner_text("main")  # the app's URL, as text
     finally:
         context.close()
