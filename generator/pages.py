@@ -228,6 +228,8 @@ class Pages:
         targets (chosen by the visitor's user agent; 'target' for every other visitor);
         ``counted``, one that sends a click-count beacon first (site.analytics)."""
         counted = counted and self._counter is not None
+        # a link that opens an app (its target an app's URL, not a web page's: apps.py)
+        opens = link is not None and link.target.url[:4] != "http"
         # the expired page it shows in place once expired, unless it has somewhere to go
         expired_at = self._when(expires, end=True) if expires and expired is None else None
         script = self._inline(
@@ -252,20 +254,19 @@ class Pages:
             expired_at=expired_at,
             # in-app browsers (WeChat, QQ, Instagram...): the open-in-your-browser view, in place
             hint=link is not None and link.open_in_browser,
-            app=self._app(link, slug) if link is not None and link.opens_app else None,
+            app=self._app(link, slug) if opens else None,
         )
         return self._render(
             "redirect.html",
             script=script,
             styled=False,
             counted=counted,
-            shared=expired_at is not None
-            or (link is not None and (link.open_in_browser or link.opens_app)),
+            shared=expired_at is not None or opens or (link is not None and link.open_in_browser),
             target=target,
             title=title,
             card=self._card(link, slug) if link is not None and link.has_card else None,
-            fallback=link.fallback if link is not None and link.opens_app else None,
-            opens_app=link is not None and link.opens_app and target is link.target,
+            fallback=link.fallback if link is not None and opens else None,
+            opens_app=opens and link is not None and target is link.target,
         )
 
     def _card(self, link: Link, slug: str | None) -> dict[str, str | None]:

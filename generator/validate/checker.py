@@ -283,8 +283,6 @@ class Checker:
     def policy(self, target: Target, path: Path, site: Site) -> None:
         """The site's allow and deny lists, then the abuse heuristics (abuse.py)."""
         url = target.url
-        if not url.startswith("http"):
-            return  # an app's URL names no host (apps.py)
         # without a user name the verdict is the host's alone: a host found fine once is
         # not looked at again (a shop's 100,000 links name a few hosts)
         fine = self._fine_hosts

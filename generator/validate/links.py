@@ -341,8 +341,9 @@ class LinkRules(UtmRules):
         if value.__class__ is str:  # the short form, most links: as quick as it can be
             target = self.target(value, path, site)
             if target:
-                self.policy(target, path, site)
-                if target.url[:4] != "http":
+                if target.url[:4] == "http":
+                    self.policy(target, path, site)
+                else:  # an app's URL (apps.py): no host for the policy to judge
                     self.app_fallback(target, None, path, slug)
             if not (slug_ok and target):
                 return None
@@ -474,7 +475,7 @@ class LinkRules(UtmRules):
 
     def key_url(self, k: _Keys) -> None:
         target = self.target(k.value["url"], (*k.path, "url"), k.site)
-        if target:
+        if target and target.url[:4] == "http":  # an app's URL names no host to judge
             self.policy(target, (*k.path, "url"), k.site)
         k.fields["target"] = target
 
