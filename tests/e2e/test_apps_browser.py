@@ -49,6 +49,10 @@ links:
       path: pages/index/index
       query: {id: 42}
     fallback: https://shop.example.com/web
+  shop-hint:
+    miniprogram: {appid: wx4e1ba651bbe36d01, path: pages/index/index}
+    fallback: https://shop.example.com/web
+    open_in_browser: true
   web: https://web.example.com/
 """
 SHOP = (
@@ -108,7 +112,7 @@ def test_no_host_has_a_rule_for_a_link_that_opens_an_app(app_site: tuple[Path, P
     _site, plan = app_site
     for name, host in HOSTS.items():
         ruled = {r.path for r in host.ruled(plan, frozenset(HOSTS))}
-        assert not ruled & {"/call", "/mail", "/chat", "/shop"}, name
+        assert not ruled & {"/call", "/mail", "/chat", "/shop", "/shop-hint"}, name
 
 
 @pytest.mark.parametrize("agent", ["iphone", "android"])
@@ -154,6 +158,21 @@ def test_wechat_goes_to_the_fallback_without_asking_for_the_scheme(
         page.goto(engine.base + "/shop")
         page.wait_for_url("https://shop.example.com/web", timeout=10_000)
         assert SHOP not in asked
+    finally:
+        context.close()
+
+
+def test_with_open_in_browser_wechat_is_asked_to_open_the_short_link_in_a_browser(
+    engine: Engine, browser: Any
+) -> None:
+    """There the scheme would open: the browser's page asks for the app (the view of
+    open_in_browser, with the short link to copy)."""
+    context, page, asked = visit(browser, "wechat-android")
+    try:
+        page.goto(engine.base + "/shop-hint")
+        page.wait_for_selector("#short", timeout=10_000)
+        assert page.inner_text("#short") == "https://go.example.com/shop-hint"
+        assert not [u for u in asked if u.startswith(("weixin:", "https://shop."))]
     finally:
         context.close()
 
