@@ -36,6 +36,9 @@ Names. Each reads one way only: a slug has none of '@' and ':' and never starts 
   country (``countries``), the ISO 3166-1 code in upper case;
 - ``slug:vN`` (``ab:v2``): a link's Nth variant (``variants``), from the second on (the
   first is its target, the slug's own line); no platform is called so;
+- ``slug:fallback``: where a link that opens an app (``tel:``, a mini-program...: its
+  ``url`` is the app's URL, the slug's own line) sends visitors without the app, and what
+  a computer is offered (its ``fallback``); no platform is called so;
 - ``slug:expired``: where it sends visitors once it has expired (its ``expired`` URL). A
   link that expires without one answers with its expired page, which sends nobody
   anywhere, so it needs no line;
@@ -96,6 +99,7 @@ HEADER = """\
 ROOT = "/"  # the name of the site's root: no slug starts with '/'
 VARIANT = "v"  # slug:v2, slug:v3...: a link's variants after its first
 EXPIRED = "expired"  # the variant of a slug once it has expired: no platform is called so
+FALLBACK = "fallback"  # where a link that opens an app sends visitors without it
 LANG = "lang:"  # before a language tag: 'slug:lang:zh' (a platform has no ':')
 COUNTRY = "country:"  # before a country code: 'slug:country:CN'
 
@@ -390,6 +394,9 @@ def _published(linkset: LinkSet) -> Iterator[Published]:
                 for n, (target, _weight) in enumerate(link.variants[1:], 2):
                     where = (*link.path, "variants", n - 1)
                     yield f"{slug}{on}:{VARIANT}{n}", target.url, moved, where
+                if link.fallback is not None:
+                    where = (*link.path, "fallback")
+                    yield f"{slug}{on}:{FALLBACK}", link.fallback.url, moved, where
                 if ends is not None:
                     yield f"{slug}{on}:{EXPIRED}", ends, moved, (*ends_at, "expired")
     yield from _roots(linkset.site)

@@ -141,6 +141,10 @@ class Link:
     # never with languages, devices or a password (validation)
     variants: tuple[tuple[Target, int], ...] = ()
     password: str | None = None  # its page asks for it; the target is only stored encrypted
+    # a link that opens an app (its target a tel:, mailto:, sms: or site.app_schemes URL, or
+    # a WeChat mini-program's weixin:// one): where a visitor goes when the app does not open,
+    # and what a desktop is offered beside the QR code (docs/links-yaml.md, "Apps")
+    fallback: Target | None = None
     counted: bool = False  # its page sends one analytics beacon (site.analytics)
     campaign: str | None = None  # the campaign that made it (campaigns:), and for whom
     distributor: Distributor | None = None
@@ -158,6 +162,11 @@ class Link:
         return bool(self.title or self.description or self.image)
 
     @property
+    def opens_app(self) -> bool:
+        """Its target is an app's URL, not a web page's (every web target is http(s))."""
+        return not self.target.url.startswith("http")
+
+    @property
     def needs_page(self) -> bool:
         """Served by its page, never by an edge rule, while active: crawlers read a card
         only from a page (they follow an HTTP redirect to the target and read the
@@ -165,9 +174,11 @@ class Link:
         user agent, and the language choice its languages (Vercel, nginx, Apache and Caddy
         also choose by language at the edge: ``by_language_only``);
         a password is asked by the page (no rule may hold the target); and a counted click
-        is counted by the page's beacon; variants are picked by the page."""
+        is counted by the page's beacon; variants are picked by the page; an app is opened
+        by the page, which falls back or shows a QR code (no rule can know it opened)."""
         return (
             self.has_card
+            or self.opens_app
             or self.open_in_browser
             or bool(self.devices)
             or bool(self.languages)
@@ -182,6 +193,7 @@ class Link:
         Accept-Language can answer it with edge rules (rules.language_rules)."""
         return bool(self.languages) and not (
             self.has_card
+            or self.opens_app
             or self.open_in_browser
             or self.devices
             or self.variants
@@ -289,6 +301,9 @@ class Site:
     not_found: Target | None = None
     # named utm templates (site.utm): (name, ((field, value), ...)), as written
     utm: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # the app schemes links may open besides tel:, mailto: and sms: (site.app_schemes),
+    # lowercase, as written
+    app_schemes: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str | None:

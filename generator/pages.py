@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import analytics, finder, i18n, secret
+from . import analytics, apps, finder, i18n, secret
 from .model import Link, State, Target
 from .plan import Entry, Plan
 from .skeleton import Skeletons
@@ -228,6 +228,8 @@ class Pages:
         targets (chosen by the visitor's user agent; 'target' for every other visitor);
         ``counted``, one that sends a click-count beacon first (site.analytics)."""
         counted = counted and self._counter is not None
+        # a link that opens an app (its target an app's URL, not a web page's: apps.py)
+        opens = link is not None and link.target.url[:4] != "http"
         # the expired page it shows in place once expired, unless it has somewhere to go
         expired_at = self._when(expires, end=True) if expires and expired is None else None
         script = self._inline(
@@ -252,25 +254,37 @@ class Pages:
             expired_at=expired_at,
             # in-app browsers (WeChat, QQ, Instagram...): the open-in-your-browser view, in place
             hint=link is not None and link.open_in_browser,
+            app=self._app(link, slug) if opens else None,
         )
-        card = None
-        if link is not None and link.has_card:
-            base = self.plan.site.base_url
-            card = {
-                "description": link.description,
-                "image": link.image.url if link.image else None,
-                "url": f"{base}/{quote_path(slug or link.slug)}" if base else None,
-            }
         return self._render(
             "redirect.html",
             script=script,
             styled=False,
             counted=counted,
-            shared=expired_at is not None or (link is not None and link.open_in_browser),
+            shared=expired_at is not None or opens or (link is not None and link.open_in_browser),
             target=target,
             title=title,
-            card=card,
+            card=self._card(link, slug) if link is not None and link.has_card else None,
+            fallback=link.fallback if link is not None and opens else None,
+            opens_app=opens and link is not None and target is link.target,
         )
+
+    def _card(self, link: Link, slug: str | None) -> dict[str, str | None]:
+        """The preview card of a link's page (Open Graph and Twitter tags)."""
+        base = self.plan.site.base_url
+        return {
+            "description": link.description,
+            "image": link.image.url if link.image else None,
+            "url": f"{base}/{quote_path(slug or link.slug)}" if base else None,
+        }
+
+    def _app(self, link: Link, slug: str | None) -> list[object]:
+        """What _app.js reads of a link that opens an app: [fallback, short URL (None: the
+        page's own address), title, whether every phone has its app]."""
+        base = self.plan.site.base_url
+        short = f"{base}/{quote_path(slug or link.slug)}" if base else None
+        builtin = link.target.url.partition(":")[0] in apps.BUILTIN
+        return [link.fallback.url if link.fallback else None, short, link.title, builtin]
 
     def entry(self, entry: Entry) -> bytes:
         """The page at ``/<slug>``: a redirect, or a page saying why there is none."""
@@ -399,6 +413,8 @@ class Pages:
             variants=variants,
             in_app=in_app,
             locked=locked,
+            fallback=link.fallback if target is link.target else None,
+            opens_app=target is link.target and link.opens_app,
             title=link.title,
             description=link.description,
             state_text=state_text,
@@ -424,6 +440,10 @@ class Pages:
             "hint_apps": i18n.hint_apps(self.language),
             "copy": t["preview_copy"],
             "copied": t["preview_copied"],
+            "app_heading": t["app_heading"],
+            "app_scan": t["app_scan"],
+            "app_direct": t["app_direct"],
+            "app_fallback": t["app_fallback"],
         }
         return (self._template("views.js", {"words": words}).strip() + "\n").encode()
 
@@ -440,13 +460,13 @@ class Pages:
     def preview_record(self, entry: Entry) -> dict[str, object]:
         """What the shared preview shows of one slug (templates/preview_shared.js reads it):
         the slug ``s``, title ``t``, description ``d``; the target ``u``, device targets
-        ``D``, language targets ``G`` and variants ``V`` ([URL, display, weight]) only while
-        the link is active at build time and has no password (``l``); the start and expiry
-        instants (``a``, ``e``: the visitor's clock picks the state) with their text (``A``,
-        ``E``), the public ``expired`` URL ``x``, and ``o``: 1 when in-app browsers are
-        asked to open it in the browser (open_in_browser; while active, as ``u``). Targets
-        as [URL, display]. What the
-        per-link preview page (``preview``) keeps unpublished stays so."""
+        ``D``, the fallback of a link that opens an app ``F``, language targets ``G`` and
+        variants ``V`` ([URL, display, weight]) only while the link is active at build time
+        and has no password (``l``); the start and expiry instants (``a``, ``e``: the
+        visitor's clock picks the state) with their text (``A``, ``E``), the public
+        ``expired`` URL ``x``, and ``o``: 1 when in-app browsers are asked to open it in the
+        browser (open_in_browser; while active, as ``u``). Targets as [URL, display]. What
+        the per-link preview page (``preview``) keeps unpublished stays so."""
         link = entry.link
         record: dict[str, object] = {"s": entry.slug}
         if link.title:
@@ -461,6 +481,8 @@ class Pages:
                 record["C"] = [[c, t.url, t.display] for c, t in link.countries]
             if link.devices:
                 record["D"] = [[p, t.url, t.display] for p, t in link.devices]
+            if link.fallback is not None:
+                record["F"] = [link.fallback.url, link.fallback.display]
             if link.languages:
                 record["G"] = [[g, t.url, t.display] for g, t in link.languages]
             if link.variants:
@@ -499,6 +521,8 @@ class Pages:
             out.append(f'"D":[{devices}]')
         if expires is not None:
             out.append(f'"E":{text(when(expires, end=True))}')
+        if active and link.fallback is not None:
+            out.append(f'"F":[{text(link.fallback.url)},{text(link.fallback.display)}]')
         if active and link.languages:
             langs = ",".join(
                 f"[{text(g)},{text(t.url)},{text(t.display)}]" for g, t in link.languages
@@ -545,6 +569,8 @@ class Pages:
             "expired": t["preview_expired"],
             "starts": t["preview_starts"],
             "devices": t["preview_devices"],
+            "app_fallback": t["preview_app_fallback"],
+            "opens": t["preview_opens"],
             "languages": t["preview_languages"],
             "countries": t["preview_countries"],
             "variants": t["preview_variants"],

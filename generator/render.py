@@ -117,7 +117,7 @@ def link_record(plan: Plan, link: Link) -> dict[str, object]:
     # a password (its page holds it encrypted only)
     state = plan.state_of(link)
     secret = state is State.scheduled or link.password is not None
-    return {
+    record = {
         "slug": link.slug,
         "url": None if secret else link.target.url,
         "short_url": f"{base}/{link.slug}" if base else None,
@@ -143,6 +143,9 @@ def link_record(plan: Plan, link: Link) -> dict[str, object]:
         # the code only: the names of the people are the team's, not the web's
         "distributor": link.distributor.code if link.distributor else None,
     }
+    if link.fallback is not None:  # a link that opens an app: where visitors without it go
+        record["fallback"] = None if secret else link.fallback.url
+    return record
 
 
 def _json_opt(value: str | None) -> str:
@@ -158,6 +161,12 @@ def _json_mapping(pairs: tuple[tuple[str, Target], ...], secret: bool) -> str:
     if not pairs or secret:
         return "{}"
     return "{" + ", ".join(f"{_json_text(k)}: {_json_text(t.url)}" for k, t in pairs) + "}"
+
+
+def _fallback(link: Link, secret: bool) -> str:
+    """The member ``link_record`` adds for a link that opens an app (its fallback)."""
+    fallback = link.fallback
+    return f', "fallback": {"null" if secret or fallback is None else _json_text(fallback.url)}'
 
 
 def _record_texts(plan: Plan) -> Iterator[str]:
@@ -210,7 +219,9 @@ def _record_texts(plan: Plan) -> Iterator[str]:
             f'"variants": {variants}, "password": {"true" if locked else "false"}, '
             f'"counted": {"true" if link.counted else "false"}, '
             f'"campaign": {_json_opt(link.campaign)}, '
-            f'"distributor": {"null" if who is None else text(who.code)}}}'
+            f'"distributor": {"null" if who is None else text(who.code)}'
+            + (_fallback(link, secret) if link.fallback is not None else "")
+            + "}"
         )
 
 
@@ -382,6 +393,13 @@ def page_cost_notes(plan: Plan) -> list[str]:
             f"{escaping} link(s) with open_in_browser are answered by their page on every "
             "host, never by an edge rule (only the page can tell an in-app browser by its "
             "user agent): one HTML hop slower"
+        )
+    opening = sum(1 for link in plan.links if link.opens_app)
+    if opening:
+        notes.append(
+            f"{opening} link(s) that open an app are answered by their page on every host, "
+            "never by an edge rule (only the page can open the app, fall back or show its QR "
+            "code): a page instead of a rule"
         )
     return notes
 

@@ -26,6 +26,10 @@ _DANGEROUS = {
     "vbscript": "it would run code on the short domain",
     "data": "it can carry a whole page (a phishing classic) and browsers block it",
     "file": "it points into the visitor's own computer",
+    "blob": "it names data that lives in one browser tab only",
+    "about": "it names the browser's own pages",
+    "filesystem": "it points into the browser's own storage",
+    "view-source": "it shows a page's source, not the page",
 }
 # RFC 3986 characters allowed as-is in the path, query and fragment. '%' is
 # kept when it starts a valid escape; a stray one is encoded below.
@@ -47,10 +51,14 @@ _DEVIATIONS = re.compile("([ßς])")
 class UrlError(ValueError):
     """A URL that cannot be a target; carries a hint for the user."""
 
-    def __init__(self, message: str, hint: str | None = None, *, rule: str) -> None:
+    def __init__(
+        self, message: str, hint: str | None = None, *, rule: str, scheme: str | None = None
+    ) -> None:
         super().__init__(message)
         self.hint = hint
         self.rule = rule
+        # an app's scheme (neither http(s) nor dangerous): a link's url may open it (apps.py)
+        self.scheme = scheme
 
 
 def _bad_char(value: str) -> tuple[int, str] | None:
@@ -282,11 +290,9 @@ def _checked_scheme(value: str) -> str:
     scheme = m.group(1).lower()
     if scheme in _DANGEROUS:
         raise UrlError(f"{scheme}: URLs are refused: {_DANGEROUS[scheme]}", None, rule="url-scheme")
-    if scheme not in ("http", "https"):
-        raise UrlError(
-            f"only http and https URLs are allowed, not {scheme}:", None, rule="url-scheme"
-        )
     slash = _backslash_before_query(value) if "\\" in value else -1
+    if scheme not in ("http", "https"):
+        _not_web(scheme, slash)
     if slash >= 0:
         # Browsers read '\\' as '/' in an http(s) URL: 'https://a.example\\@evil.example/'
         # goes to a.example there, yet urlsplit reads evil.example as its host, and
@@ -297,6 +303,22 @@ def _checked_scheme(value: str) -> str:
             rule="url-backslash",
         )
     return scheme
+
+
+def _not_web(scheme: str, slash: int) -> None:
+    """Raise the UrlError of a URL with a scheme other than http(s) and the dangerous ones:
+    an app's, which a link's url may open (apps.py); never one with a backslash, which an
+    app would read its own way."""
+    if slash >= 0:
+        raise UrlError(
+            f"the URL contains a backslash at character {slash + 1}", rule="url-backslash"
+        )
+    raise UrlError(
+        f"only http and https URLs are allowed, not {scheme}:",
+        None,
+        rule="url-scheme",
+        scheme=scheme,
+    )
 
 
 def _split_target(value: str, scheme: str) -> Target:

@@ -12,7 +12,8 @@
     The record's state is the visitor's clock's: not yet started, expired (then its
     'expired' URL, if any, is where it goes) or active, as the link's own page decides.
     Every value is set as text or as an attribute, never as markup; a target is a link
-    only if it is http(s). The QR code is drawn by the shared qr.js, loaded here.
+    only if it is http(s), tel:, mailto: or sms: (an app's other URLs are shown as text:
+    "It opens", then the fallback, F, of a link that opens an app). The QR code is drawn by the shared qr.js, loaded here.
     Values: words (generator/i18n.py), shards (how many), base (the short domain's
     'https://host', or null), qr (draw the code: true, or site.qr's style as {dark, light,
     quiet, logo, logoSize} when it has one, which qr_style says), trailing_class (finder.TRAILING). -#}
@@ -35,14 +36,14 @@ for(i=0;i<b.length;i++){if(i%32==0)z=H(k.concat([i>>>29&255,i>>>21&255,i>>>13&25
 function G(s,f){var k=X(H(U("shortlinks preview key\u0000"+s))).slice(0,16),x=new XMLHttpRequest();
 x.open("GET","/_shortlinks/previews/"+parseInt(k.slice(0,8),16)%N+".json");x.onload=function(){var r=null;try{if(x.status==200){r=JSON.parse(x.responseText)[k];r=r?typeof r=="string"?O(r,s):r:null}}catch(e){r=null}f(r)};x.onerror=function(){f(null)};x.send()}
 function E(m,t,x,k){var e=m.appendChild(d.createElement(t));if(x!=null)e.textContent=x;if(k)e.className=k;return e}
-function A(m,t){var a=E(m,"a",t[1]);if(/^https?:/i.test(t[0]))a.href=t[0];a.rel="nofollow noopener";return a}
+function A(m,t){var a=E(m,"a",t[1]);if(/^(https?|tel|mailto|sms):/i.test(t[0]))a.href=t[0];a.rel="nofollow noopener";return a}
 function T(s,w){return s.replace("{when}",function(){return w})}
 function C(b,v,s){b.addEventListener("click",function(){function done(){b.textContent=W.copied}function other(){var r=d.createRange(),g=getSelection();r.selectNodeContents(s);g.removeAllRanges();g.addRange(r);if(d.execCommand("copy"))done()}if(navigator.clipboard)navigator.clipboard.writeText(v).then(done,other);else other()})}
 function J(f){if(window.ShortlinksQR)return f();var s=d.createElement("script");s.src="/_shortlinks/qr.js";s.onload=f;d.head.appendChild(s)}
 function show(r){var m=d.querySelector("main"),s=r.s,u=B?B+"/"+encodeURI(s):null,now=Date.now(),t=null,st="",o=r.e&&now>=r.e,i,y,b,g,img,v,z;
 m.innerHTML="";d.title=(r.t||u||s)+" · "+W.title;E(m,"h1",r.t||s);if(r.d)E(m,"p",r.d,"description");
 if(r.a&&now<r.a)st=T(W.starts,r.A);else if(o){t=r.x||null;st=T(W.expired,r.E)}else{t=r.u||null;st=r.e?T(W.expires,r.E):!t&&r.a&&!r.l?T(W.starts,r.A):""}
-if(t){E(m,"p",W.goes_to);A(E(m,"p",null,"target"),t);if(r.D&&!o){E(m,"p",W.devices);y=E(m,"ul");for(i=0;i<r.D.length;i++){v=E(y,"li",W["device_"+r.D[i][0]]+": ");A(v,[r.D[i][1],r.D[i][2]]).className="target"}}if(r.G&&!o){E(m,"p",W.languages);y=E(m,"ul");for(i=0;i<r.G.length;i++){v=E(y,"li",r.G[i][0]+": ");v.lang=r.G[i][0];A(v,[r.G[i][1],r.G[i][2]]).className="target"}}if(r.C&&!o){E(m,"p",W.countries);y=E(m,"ul");for(i=0;i<r.C.length;i++){v=E(y,"li",r.C[i][0]+": ");A(v,[r.C[i][1],r.C[i][2]]).className="target"}}
+if(t){E(m,"p",/^https?:/i.test(t[0])?W.goes_to:W.opens);A(E(m,"p",null,"target"),t);if(r.F&&!o){E(m,"p",W.app_fallback);A(E(m,"p",null,"target"),r.F)}if(r.D&&!o){E(m,"p",W.devices);y=E(m,"ul");for(i=0;i<r.D.length;i++){v=E(y,"li",W["device_"+r.D[i][0]]+": ");A(v,[r.D[i][1],r.D[i][2]]).className="target"}}if(r.G&&!o){E(m,"p",W.languages);y=E(m,"ul");for(i=0;i<r.G.length;i++){v=E(y,"li",r.G[i][0]+": ");v.lang=r.G[i][0];A(v,[r.G[i][1],r.G[i][2]]).className="target"}}if(r.C&&!o){E(m,"p",W.countries);y=E(m,"ul");for(i=0;i<r.C.length;i++){v=E(y,"li",r.C[i][0]+": ");A(v,[r.C[i][1],r.C[i][2]]).className="target"}}
 if(r.V&&!o){E(m,"p",W.variants);y=E(m,"ul");for(i=0;i<r.V.length;i++){v=E(y,"li");A(v,r.V[i]).className="target";v.appendChild(d.createTextNode(" · "+W.weight+" "+r.V[i][2]))}}if(r.o&&!o)E(m,"p",W.in_app)}
 if(r.l&&!o)E(m,"p",W.locked);if(st)E(m,"p",st,"muted");
 if(u){y=E(m,"p",null,"short");v=E(y,"span",u);v.id="short";y.appendChild(d.createTextNode(" "));b=E(y,"button",W.copy);b.type="button";b.id="copy";C(b,u,v);

@@ -22,13 +22,17 @@
     Douyin 'aweme', LINE 'Line/', Weibo, Alipay ('AlipayClient'). Kept short: every
     visitor's page carries it (docs/links-yaml.md, "open_in_browser", names the sources).
     Values come in through tojson, which escapes '<', '>', '&' and quotes, so no URL can
-    close the script. -#}
+    close the script.
+    A link that opens an app (app: [fallback, short URL, title, tel/mailto/sms]) has its
+    page open the app, fall back or show the QR code to scan with a phone (_app.js); once
+    expired it goes to its 'expired' URL like any web link. -#}
 {%- set choose %}{% if devices %}{% include "_devices.js" %}{% endif %}{% if languages %}{% include "_languages.js" %}{% endif %}{% endset -%}
-(function(t{% if devices %},D{% endif %}{% if languages %},L{% endif %}{% if variants %},V{% endif %}{% if expires_ms %},e,x{% endif %}){var l=location;
+(function(t{% if devices %},D{% endif %}{% if languages %},L{% endif %}{% if variants %},V{% endif %}{% if expires_ms %},e,x{% endif %}{% if app %},P{% endif %}){var l=location;
 {%- if variants %}{% include "_variants.js" %}{% endif -%}
 {%- if beacon %}{% include "_beacon.js" %}{% endif -%}
-{%- if expired_at or hint %}{% include "_view.js" %}{% endif -%}
+{%- if expired_at or hint or app %}{% include "_view.js" %}{% endif -%}
 {%- if expires_ms %}if(Date.now()>=e){{ '{' }}{% if expired_at %}if(!x){Z("expired",{{ title|tojson }},{{ expired_at|tojson }});return}{% endif %}t=x}{% if choose %}else{{ '{' }}{{ choose }}}{% endif %}{% elif choose %}{{ choose }}{% endif -%}
+{%- if app %}if(t.slice(0,4)!="http"){% include "_app.js" %}{% endif -%}
 {% include "_merge.js" %}
 {%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger| QQ\/|Instagram|FBAV|musical_ly|Bytedance|aweme|Line\/|Weibo|Alipay/.test(navigator.userAgent)){Z("open",{{ title|tojson }},t);return}{% endif -%}
-l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if languages %},{{ languages|tojson }}{% endif %}{% if variants %},{{ variants|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %})
+l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if languages %},{{ languages|tojson }}{% endif %}{% if variants %},{{ variants|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %}{% if app %},{{ app|tojson }}{% endif %})

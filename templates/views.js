@@ -17,11 +17,17 @@
         app (W.hint_apps, generator/i18n.py hint(): the app named, and what to tap in it,
         on Android its own where it differs; else hint_app, hint_steps), with the address it
         would have gone to (the visitor's query merged in, the device's target) and a copy
-        button, with a fallback for in-app browsers without the clipboard API.
+        button, with a fallback for in-app browsers without the clipboard API;
+      ["app", title, short URL, target, fallback]: for a link that opens an app (_app.js),
+        on a computer (or a phone that did not open it, without a fallback): the QR code of
+        the short link, drawn into an <img> by the shared qr.js, to scan with a phone; for a
+        tel:, mailto: or sms: target the number or address as a link; the fallback as a
+        link.
         Sources: docs/links-yaml.md, "open_in_browser". The intent's data is the address
         after its scheme (Android's Intent.parseUri splits at the last '#', which is ours),
         its fallback the address percent-encoded whole, so no address can end the intent
-        early or add to it; every target is http or https (validate).
+        early or add to it; every target it is given is http or https (an app's
+        link gives its short URL).
     Every value is set as text (textContent), never as markup; the words (generator/i18n.py)
     come in through tojson. A placeholder is filled by a function, so a '$' in a title is
     itself. The page is hidden while the view is built; a page without its own style gets
@@ -36,5 +42,8 @@ function show(){var b=d.body,m,g;b.innerHTML="";m=E(b,"main");
 if(a[0]=="expired"){d.title=W.expired_title;E(m,"h1",W.expired_heading);E(m,"p",F(a[1]?W.expired_named:W.expired_plain,{title:a[1],when:a[2]}));E(E(m,"p"),"a",W.go_to).href=W.home}
 if(a[0]=="open"){d.title=W.hint_heading;E(m,"h1",W.hint_heading);if(a[1])E(m,"p",a[1]);E(m,"p",F(W.hint_text,{app:n,steps:x})).id="steps";var s=E(E(m,"p"),"span",a[2]),c=E(E(m,"p"),"button",W.copy);s.parentNode.className="target";s.id="short";c.type="button";c.id="copy";
 c.addEventListener("click",function(){function done(){c.textContent=W.copied}function other(){var r=d.createRange(),g=getSelection();r.selectNodeContents(s);g.removeAllRanges();g.addRange(r);if(d.execCommand("copy"))done()}if(navigator.clipboard)navigator.clipboard.writeText(a[2]).then(done,other);else other()})}
+if(a[0]=="app"){d.title=W.app_heading;E(m,"h1",W.app_heading);if(a[1])E(m,"p",a[1]);g=E(m,"figure");g.className="qr";var q=E(g,"img"),o,k;q.id="qr";q.alt=a[2];q.width=q.height=240;q.setAttribute("data-qr",a[2]);E(g,"figcaption",W.app_scan);o=d.createElement("script");o.src="/_shortlinks/qr.js";d.head.appendChild(o);
+if(/^(tel|mailto|sms):/.test(a[3])){o=E(m,"p",W.app_direct+" ");k=a[3].slice(a[3].indexOf(":")+1).split("?")[0];try{k=decodeURIComponent(k)}catch(e){}o=E(o,"a",k);o.href=a[3];o.id="direct"}
+if(a[4]){o=E(E(m,"p",W.app_fallback+" "),"a",a[4]);o.href=a[4];o.id="fallback"}}
 if(d.querySelector("style")){h.hidden=false;return}g=E(d.head,"link");g.rel="stylesheet";g.href="/_shortlinks/style.css";g.onload=g.onerror=function(){h.hidden=false}}
 if(d.readyState=="loading")d.addEventListener("DOMContentLoaded",show);else show()})(window.shortlinksView,{{ words|tojson }})

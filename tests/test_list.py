@@ -98,7 +98,7 @@ def test_a_file_without_campaigns_lists_no_campaign_fields_in_csv() -> None:
 JSON_KEYS = [
     "slug", "url", "state", "left", "starts", "expires", "title", "description", "status",
     "aliases", "tags", "domains", "devices", "languages", "countries", "variants", "expired",
-    "password",
+    "fallback", "password",
     "forward_query",
     "open_in_browser", "campaign", "distributor_code", "distributor_name",
 ]  # fmt: skip
@@ -125,6 +125,7 @@ def test_json_gives_machine_values_every_key_on_every_row() -> None:
         "countries": [],
         "variants": [],
         "expired": None,
+        "fallback": None,
         "password": False,
         "forward_query": True,
         "open_in_browser": False,

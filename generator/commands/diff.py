@@ -44,6 +44,7 @@ FIELDS = (
     "countries",
     "variants",
     "password",
+    "fallback",
     "counted",
 )
 

@@ -148,7 +148,10 @@ def has_campaigns(plan: Plan) -> bool:
     return any(link.campaign is not None for link in plan.links)
 
 
-def _fields(row: Row, plan: Plan, campaigns: bool = False) -> dict[str, str]:
+def _fields(
+    row: Row, plan: Plan, campaigns: bool = False, fallbacks: bool = False
+) -> dict[str, str]:
+    """``fallbacks``: the file has links that open an app (``_has_fallbacks``, asked once)."""
     tz = zone(plan.site.timezone)
     link = row.link
     fields = {
@@ -164,12 +167,20 @@ def _fields(row: Row, plan: Plan, campaigns: bool = False) -> dict[str, str]:
     }
     if plan.site.several:  # which of site.domains: the same slug may be on two
         fields["domains"] = " ".join(link.domains)
+    if fallbacks:  # links that open an app: where visitors without it go
+        fields["fallback"] = link.fallback.url if link.fallback else ""
     if campaigns:
         person = link.distributor
         fields["campaign"] = link.campaign or ""
         fields["distributor_code"] = person.code if person else ""
         fields["distributor_name"] = person.name if person else ""
     return fields
+
+
+def _has_fallbacks(plan: Plan) -> bool:
+    """Whether a link of the file opens an app with a fallback: then the table, CSV and
+    Markdown have a 'fallback' column; a file without one lists exactly as before."""
+    return any(link.fallback is not None for link in plan.links)
 
 
 def cells(text: str) -> int:
@@ -195,7 +206,8 @@ def table(picked: list[Row], plan: Plan, width: int = 100, campaign: bool = Fals
     if not picked:
         return "No links.\n"
     extra = has_campaigns(plan)
-    data = [_fields(r, plan, extra) for r in picked]
+    fallbacks = _has_fallbacks(plan)
+    data = [_fields(r, plan, extra, fallbacks) for r in picked]
     cols = ["slug", "state", "left"]
     if plan.site.several:
         cols.append("domains")
@@ -203,6 +215,8 @@ def table(picked: list[Row], plan: Plan, width: int = 100, campaign: bool = Fals
         cols += CAMPAIGN[1:] if campaign else CAMPAIGN
         for d in data:
             d["distributor_name"] = clip(d["distributor_name"], NAME_CELLS)
+    if fallbacks:
+        cols.append("fallback")
     cols.append("url")
     heads = {c: HEADS.get(c, c.upper()) for c in cols}
     widths = {c: max(len(heads[c]), *(cells(d[c]) for d in data)) for c in cols[:-1]}
@@ -246,6 +260,7 @@ def record(row: Row, plan: Plan) -> dict[str, Any]:
         "countries": [{"country": code, "url": t.url} for code, t in link.countries],
         "variants": [{"url": t.url, "weight": w} for t, w in link.variants],
         "expired": link.expired.url if link.expired is not None else None,
+        "fallback": link.fallback.url if link.fallback is not None else None,
         "password": link.password is not None,
         "forward_query": link.forward_query,
         "open_in_browser": link.open_in_browser,
@@ -262,11 +277,17 @@ def as_json(picked: list[Row], plan: Plan) -> str:
 def as_csv(picked: list[Row], plan: Plan) -> str:
     out = io.StringIO()
     extra = has_campaigns(plan)
-    fields = BASE + (["domains"] if plan.site.several else []) + (CAMPAIGN if extra else [])
+    fallbacks = _has_fallbacks(plan)
+    fields = (
+        BASE
+        + (["domains"] if plan.site.several else [])
+        + (["fallback"] if fallbacks else [])
+        + (CAMPAIGN if extra else [])
+    )
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in picked:
-        writer.writerow(_fields(r, plan, extra))
+        writer.writerow(_fields(r, plan, extra, fallbacks))
     return out.getvalue()
 
 
@@ -277,14 +298,17 @@ def as_markdown(picked: list[Row], plan: Plan) -> str:
     if not picked:
         return "No links.\n"
     extra = has_campaigns(plan)
-    data = [_fields(r, plan, extra) for r in picked]
+    fallbacks = _has_fallbacks(plan)
+    data = [_fields(r, plan, extra, fallbacks) for r in picked]
     cols = ["slug", "state", "expires"]
     if plan.site.several:
         cols.append("domains")
     if extra:
         cols += CAMPAIGN
     cols += ["title", "url"]
-    as_code = {"slug", "url", "domains", "distributor_code"}
+    if fallbacks:
+        cols.append("fallback")
+    as_code = {"slug", "url", "fallback", "domains", "distributor_code"}
 
     def cell(col: str, value: str) -> str:
         if not value:

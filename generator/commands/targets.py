@@ -152,7 +152,10 @@ def places(linkset: LinkSet, now: datetime) -> list[Place]:
 def _link_places(link: Link, now: datetime) -> Iterator[Place]:
     name = link.name
     if state_at(link, now) is not State.expired:
-        yield Place(name, link.target.url)
+        if link.fallback is not None:  # an app's URL is no page to ask: its fallback is
+            yield Place(f"{name}:fallback", link.fallback.url)
+        if not link.opens_app:
+            yield Place(name, link.target.url)
         for platform, target in link.devices:
             yield Place(f"{name}:{platform}", target.url)
         for tag, target in link.languages:

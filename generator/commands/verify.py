@@ -160,6 +160,8 @@ def judge(entry: Entry, answer: Answer) -> str | None:
         return "its password page (200), without the target"
     if entry.state is State.active:
         want = link.target.url
+        if link.opens_app:  # its page opens the app; its refresh and canonical: the fallback
+            want = (link.fallback or link.target).url
         return None if _goes_to(answer, want) else f"a redirect to {want} (or its page)"
     if entry.state is State.expired:
         if link.expired is not None:

@@ -26,9 +26,12 @@ from .checker import (
 )
 from .links import LinkRules
 
-# A campaign takes a link's keys but the ones that name one slug, and its own.
+# read by no checker for a campaign (unknown keys there: said once, as such)
+_NO_APPS = ("miniprogram", "fallback")
+# A campaign takes a link's keys but the ones that name one slug, and its own; its links
+# go to web pages (its tracking parameters are a web address's), never open an app.
 CAMPAIGN_KEYS = (
-    *(k for k in LINK_KEYS if k not in ("aliases", "utm")),
+    *(k for k in LINK_KEYS if k not in ("aliases", "utm", *_NO_APPS)),
     "slug",
     "utm",
     "ref",
@@ -86,7 +89,7 @@ class CampaignRules(LinkRules):
             )
         pattern = self.slug_pattern(data, path, name)
         params = self.tracking(data, path)
-        fields = self.link_fields(name, data, path, site, tz, own=("utm",))
+        fields = self.link_fields(name, data, path, site, tz, own=("utm", *_NO_APPS))
         people = self.distributors(data.get("distributors"), path, name)
         if fields is None or pattern is None or params is None or people is None:
             return None

@@ -12,6 +12,7 @@ from itertools import islice
 from typing import Any
 
 from .. import abuse
+from ..apps import parse_app_target
 from ..load import INVALID, Document
 from ..model import (
     ALLOWED_STATUS,
@@ -41,6 +42,7 @@ SITE_KEYS = (
     "expired",
     "not_found",
     "utm",
+    "app_schemes",
 )
 ANALYTICS_KEYS = ("provider", "site", "url")
 DOMAIN_KEYS = ("domain", "home")
@@ -65,6 +67,8 @@ LINK_KEYS = (
     "countries",
     "variants",
     "password",
+    "miniprogram",
+    "fallback",
     "analytics",
     "utm",
 )
@@ -162,14 +166,25 @@ class Checker:
         )
         return None
 
-    def target(self, value: Any, path: Path) -> Target | None:
+    def target(
+        self, value: Any, path: Path, apps: Site | None = None, any_app: bool = False
+    ) -> Target | None:
+        """``value`` as a target (an error said when it is none). ``apps``: the site whose
+        apps it may open as well (a link's url: tel:, mailto:, sms:, site.app_schemes);
+        ``any_app``: any app's (a target it was published with: repoint_from)."""
         if value is INVALID:
             return None
         try:
             return parse_target(value)
         except UrlError as exc:
-            self.error(exc.rule, path, str(exc), exc.hint)
-            return None
+            try:
+                if exc.scheme is None or apps is None:
+                    raise
+                allowed = (*apps.app_schemes, exc.scheme) if any_app else apps.app_schemes
+                return parse_app_target(value, exc.scheme, allowed)
+            except UrlError as said:
+                self.error(said.rule, path, str(said), said.hint)
+                return None
 
     def status(self, value: Any, path: Path) -> int | None:
         if value is INVALID:

@@ -291,7 +291,10 @@ class _Routes:
         self.hops = _Hops(self.after)
 
     def next_hop(self, link: Link, url: str | None = None) -> tuple[Link | None, str, str]:
-        host, path = host_and_path(url or link.target.url)
+        url = url or link.target.url
+        if url[:4] != "http":  # an app's URL (apps.py): no short link of the site
+            return None, "", ""
+        host, path = host_and_path(url)
         name = unquote(path).strip("/")
         if host not in self.ours:
             return None, host, name

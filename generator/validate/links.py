@@ -8,6 +8,7 @@ from dataclasses import fields as dataclass_fields
 from operator import itemgetter
 from typing import Any
 
+from .. import apps
 from .. import countries as countrycodes
 from .. import languages as langtags
 from .. import slugs as slugrules
@@ -21,7 +22,7 @@ from ..model import (
 )
 from ..problems import Path, shown
 from ..times import zone
-from ..urls import UrlError, host_name
+from ..urls import UrlError, host_and_path, host_name
 from .checker import (
     LINK_KEYS,
     MAX_DESCRIPTION,
@@ -53,6 +54,8 @@ _PLATFORM_WORDS = {
 MAX_TAG = 50
 MIN_VARIANTS = 2
 MAX_WEIGHT = 1_000_000  # the page's pick is exact up to 2**32 in total
+# a link that opens an app has its page open it (or fall back), and makes no other choice
+_NOT_WITH_APPS = ("devices", "languages", "countries", "variants", "password")
 
 
 class LinkRules(UtmRules):
@@ -336,9 +339,12 @@ class LinkRules(UtmRules):
         if value is INVALID:
             return None
         if value.__class__ is str:  # the short form, most links: as quick as it can be
-            target = self.target(value, path)
+            target = self.target(value, path, site)
             if target:
-                self.policy(target, path, site)
+                if target.url[:4] == "http":
+                    self.policy(target, path, site)
+                else:  # an app's URL (apps.py): no host for the policy to judge
+                    self.app_fallback(target, None, path, slug)
             if not (slug_ok and target):
                 return None
             if on is None and not site.domains and site.analytics is None:
@@ -415,6 +421,7 @@ class LinkRules(UtmRules):
         if (
             "url" not in value
             and "variants" not in value
+            and "miniprogram" not in value
             and not any(did_you_mean(x, LINK_KEYS) == "url" for x in value)
         ):
             # (a misspelt url key has its own error with a "did you mean")
@@ -433,6 +440,9 @@ class LinkRules(UtmRules):
         if fields["status"] in PERMANENT and expires is not None:
             # Inherited from site.status: quietly use the temporary twin.
             fields["status"] = 302 if fields["status"] == 301 else 307
+        target = fields["target"]
+        if (target is not None and target.url[:4] != "http") or fields["fallback"] is not None:
+            self.app_rules(k)
         if fields["password"] is not None and fields["open_in_browser"]:
             self.error(
                 "password-open-in-browser",
@@ -464,10 +474,40 @@ class LinkRules(UtmRules):
     # -- one checker a key (KEY_CHECKS) -------------------------------------
 
     def key_url(self, k: _Keys) -> None:
-        target = self.target(k.value["url"], (*k.path, "url"))
-        if target:
+        target = self.target(k.value["url"], (*k.path, "url"), k.site)
+        if target and target.url[:4] == "http":  # an app's URL names no host to judge
             self.policy(target, (*k.path, "url"), k.site)
         k.fields["target"] = target
+
+    def key_miniprogram(self, k: _Keys) -> None:
+        where = (*k.path, "miniprogram")
+        if "url" in k.value:
+            self.error(
+                "miniprogram-conflict",
+                where,
+                f"link {k.slug!r} has both 'url' and 'miniprogram'",
+                "keep one: the mini-program's URL is made from 'miniprogram'",
+                at="key",
+            )
+            return
+        k.fields["target"] = self.miniprogram(k.value["miniprogram"], where)
+
+    def key_fallback(self, k: _Keys) -> None:
+        where = (*k.path, "fallback")
+        fallback = self.target(k.value["fallback"], where)
+        if fallback is not None:
+            self.policy(fallback, where, k.site)
+            host = host_and_path(fallback.url)[0]
+            if host == k.site.domain or host in self.domain_rank(k.site):
+                self.error(
+                    "fallback-loop",
+                    where,
+                    f"fallback {fallback.url} is on the short domain {host}: a visitor "
+                    "without the app would be sent back to a short link",
+                    "point it at a page of another site (the app's download page, say)",
+                )
+                fallback = None
+        k.fields["fallback"] = fallback
 
     def key_starts(self, k: _Keys) -> None:
         k.fields["starts"] = self.when(k.value, "starts", k.path, k.tz, end_of_day=False)
@@ -536,7 +576,7 @@ class LinkRules(UtmRules):
     def key_repoint_from(self, k: _Keys) -> None:
         # compared with links.lock by check (lock.py)
         where = (*k.path, "repoint_from")
-        k.fields["repoint_from"] = self.target(k.value["repoint_from"], where)
+        k.fields["repoint_from"] = self.target(k.value["repoint_from"], where, k.site, True)
 
     def key_domains(self, k: _Keys) -> None:
         where = (*k.path, "domains")
@@ -657,6 +697,11 @@ class LinkRules(UtmRules):
         target = k.fields["target"]
         if not params or target is None:
             return
+        fallback = k.fields["fallback"]
+        if fallback is not None:  # an app's URL is its app's to read: the web page is tracked
+            k.fields["fallback"] = self.with_utm(fallback, params, where, "the fallback")
+        if target.url[:4] != "http":
+            return
         k.fields["target"] = self.with_utm(target, params, where)
         devices = []
         for platform, device in k.fields["devices"]:
@@ -684,6 +729,106 @@ class LinkRules(UtmRules):
         k.fields["variants"] = tuple(variants)
         if variants:
             k.fields["target"] = variants[0][0]
+
+    def app_rules(self, k: _Keys) -> None:
+        """A link that opens an app: a fallback where one is needed, and none of the
+        choices its page makes for web targets (which would win is no question a file
+        should have to answer)."""
+        target = k.fields["target"]
+        if target is not None and target.url[:4] == "http":
+            self.error(
+                "fallback-unused",
+                (*k.path, "fallback"),
+                f"link {k.slug!r} goes to a web page, so its 'fallback' is never used",
+                "a fallback is for a link that opens an app (url: tel:..., miniprogram: ...)",
+                at="key",
+            )
+            return
+        if target is None:
+            return
+        key = "miniprogram" if "miniprogram" in k.value else "url"
+        self.app_fallback(k.fields["target"], k.fields["fallback"], (*k.path, key), k.slug)
+        for other in _NOT_WITH_APPS:
+            if other in k.value:
+                self.error(
+                    "app-conflict",
+                    (*k.path, other),
+                    f"link {k.slug!r} opens an app, and its page does not choose by {other}",
+                    f"remove {other!r}, or make it a link of its own",
+                    at="key",
+                )
+
+    def app_fallback(self, target: Target, fallback: Target | None, path: Path, slug: Any) -> None:
+        """An app of site.app_schemes or a mini-program needs a web page for visitors
+        without it; tel:, mailto: and sms: have an app on every phone."""
+        scheme = target.url.partition(":")[0]
+        if fallback is None and scheme not in apps.BUILTIN:
+            self.error(
+                "fallback-missing",
+                path,
+                f"link {slug!r} opens {scheme}:, and has no 'fallback' for visitors "
+                "without the app (and on a desktop)",
+                "add 'fallback: https://...' (the app's web page or download page), with "
+                "the target under 'url:'",
+            )
+
+    def miniprogram(self, value: Any, path: Path) -> Target | None:
+        """``miniprogram: {appid, path, query, env_version}`` as WeChat's plain-text URL
+        scheme (apps.py); None, each problem said, when a part is wrong."""
+        data = self.mapping(value, path, "'miniprogram'")
+        if data is None:
+            return None
+        self.unknown_keys(data, apps.MINIPROGRAM_KEYS, path, "miniprogram")
+        ok = True
+        appid, page = data.get("appid"), data.get("path")
+        for key, value_, rule, hint in (
+            (
+                "appid",
+                appid,
+                apps.APPID,
+                "an AppID is 'wx' and 16 hex digits, as the "
+                "mini-program's admin console shows it (wx4e1ba651bbe36d01)",
+            ),
+            (
+                "path",
+                page,
+                apps.PAGE_PATH,
+                "a page of the published mini-program as app.json "
+                "names it, without a leading '/' or a query: pages/index/index",
+            ),
+        ):
+            if value_ is INVALID:
+                ok = False
+            elif not isinstance(value_, str) or not rule.fullmatch(value_):
+                said = "is missing" if value_ is None else f"is {shown(value_)}"
+                self.error(
+                    f"miniprogram-{key}",
+                    (*path, key) if value_ is not None else path,
+                    f"miniprogram's {key} {said}",
+                    hint,
+                    at="value" if value_ is not None else "key",
+                )
+                ok = False
+        query, problem = "", None
+        if data.get("query") not in (None, INVALID):
+            query, problem = apps.miniprogram_query(data["query"])
+        if problem is not None:
+            self.error("miniprogram-query", (*path, "query"), problem)
+            ok = False
+        env = data.get("env_version", "release")
+        if env not in apps.ENV_VERSIONS:
+            if env is not INVALID:
+                self.error(
+                    "miniprogram-env",
+                    (*path, "env_version"),
+                    f"env_version is {shown(env)}",
+                    "release (the default), trial or develop",
+                )
+            ok = False
+        if not ok:
+            return None
+        url = apps.miniprogram_url(appid, page, query or "", env)
+        return Target(url=url, display=url)
 
     def tags(self, value: Any, path: Path) -> tuple[str, ...]:
         """Labels for people and tools (``shortlinks list --tag``); never part of a URL."""
@@ -765,6 +910,7 @@ def _defaults(site: Site) -> dict[str, Any]:
         "countries": (),
         "variants": (),
         "password": None,
+        "fallback": None,
         "counted": site.analytics is not None,
     }
 

@@ -9,7 +9,7 @@ from pathlib import PurePath
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from .. import analytics, pngimage
+from .. import analytics, apps, pngimage
 from ..hosts import HOSTS, exposed_problem
 from ..i18n import LANGUAGES
 from ..load import INVALID
@@ -30,6 +30,7 @@ from .checker import (
     DOMAIN_KEYS,
     HOME_KEYS,
     SITE_KEYS,
+    _kind,
     did_you_mean,
 )
 from .utm import UtmRules
@@ -152,6 +153,41 @@ class SiteRules(UtmRules):
                     (*path, i),
                     f"{shown(name)} in {key} is not a domain like example.com",
                 )
+        return tuple(out)
+
+    def app_schemes(self, value: Any) -> tuple[str, ...]:
+        """site.app_schemes: the apps links may open besides tel:, mailto: and sms:, by
+        their URL scheme ('whatsapp', 'tg'); never one that runs code or reads files."""
+        path = ("site", "app_schemes")
+        if value is INVALID:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(
+                "app-schemes",
+                path,
+                f"app_schemes must be a list of URL schemes, got {_kind(value)}",
+                "app_schemes: [whatsapp, tg]",
+            )
+            return ()
+        out: dict[str, None] = {}
+        for i, name in enumerate(value):
+            if name is INVALID:
+                continue
+            word = name.strip().rstrip(":/").lower() if isinstance(name, str) else ""
+            problem = apps.scheme_problem(word) if word else f"{shown(name)} is no URL scheme"
+            if problem is not None:
+                self.error("app-schemes", (*path, i), problem, "app_schemes: [whatsapp, tg]")
+            elif word in apps.BUILTIN:
+                self.warn(
+                    "app-schemes-builtin",
+                    (*path, i),
+                    f"{word}: is opened without being listed",
+                    f"remove {word} from app_schemes",
+                )
+            else:
+                out.setdefault(word)
         return tuple(out)
 
     def language(self, value: Any) -> str:
@@ -667,4 +703,5 @@ SITE_CHECKS: dict[str, Callable[[SiteRules, dict], dict[str, Any]]] = {
     "expired": lambda c, d: {"expired": c.fallback(d["expired"], ("site", "expired"))},
     "not_found": lambda c, d: {"not_found": c.fallback(d["not_found"], ("site", "not_found"))},
     "utm": lambda c, d: {"utm": c.utm_templates(d["utm"])},
+    "app_schemes": lambda c, d: {"app_schemes": c.app_schemes(d["app_schemes"])},
 }
