@@ -194,6 +194,26 @@ class Skeletons:
         self.fast += 1
         return self._fill(parts, slots.values)
 
+    def fill_of(self, name: str, values: dict[str, Any]) -> Callable[[list[Any]], str] | None:
+        """The compiled fill of the skeleton of ``values``' shape, cut and proved first (by
+        rendering ``values``) if the shape is new; None when that shape renders through
+        Jinja. For a caller that makes thousands of pages of one shape (the plain redirect
+        page: ``Pages.redirect``) and gives each page's values as the list ``render`` reads
+        them: in the order of ``values``, a target as its url then its display, empty texts,
+        zeros, booleans and None left out. Reading the shape of every page again is most
+        of a render's cost."""
+        if not self.fixed.keys().isdisjoint(values):
+            return None
+        self.render(name, values)
+        slots = _Slots()
+        try:
+            for value in values.values():
+                slots.walk(value)
+        except _Unsupported:
+            return None
+        parts = self._cache.get((name, tuple(values), tuple(slots.shape)))
+        return None if not parts else self._fills[id(parts)]
+
     @property
     def refused(self) -> list[str]:
         """The templates with a shape that renders through Jinja (none of the bundled ones)."""

@@ -47,7 +47,13 @@ def test_a_whole_site_is_the_same_through_skeletons_and_through_jinja() -> None:
         "links:\n  x1:\n    url: https://a.example/?q=<script>&x='\"\n"
         '    title: "Tom & Jerry </script><b>"\n    description: a\n    open_in_browser: true\n'
         "  x2:\n    url: https://a.example/#frag\n    image: https://a.example/i.png\n"
-        "    expires: 2027-01-01\n",
+        "    expires: 2027-01-01\n"
+        # plain links (Pages' plain pages, filled without reading their shape): odd text
+        "  x3: https://a.example/?q=</script><b>&x='\"\n"
+        "  x4:\n    url: https://a.example/p?%E2%80%A8=1&b=</script>\n    expires: 2027-01-01\n"
+        "    expired: https://b.example/?a=</script>\n"
+        "  x5:\n    url: https://a.example/优惠\n    expires: 2027-02-01\n"
+        "    forward_query: false\n",
         1,
     )
     fast, _ = _site(text, skeletons=True)
@@ -55,6 +61,22 @@ def test_a_whole_site_is_the_same_through_skeletons_and_through_jinja() -> None:
     assert fast.keys() == slow.keys()
     different = [name for name in fast if fast[name] != slow[name]]
     assert not different, different[:5]
+    assert b"</script><b>" not in fast["x3.html"]
+
+
+def test_plain_pages_are_filled_without_reading_their_shape() -> None:
+    """Most links' pages (no card, choice, beacon or view) take Pages' plain way: each of
+    their shapes proved once, against the page made the usual way."""
+    doc, _ = load_text(corpus.links_yaml(400))
+    assert doc is not None
+    linkset, _ = validate(doc)
+    pages = Pages(make_plan(linkset, NOW), environment())
+    for entry in pages.plan.entries:
+        pages.entry(entry)
+    made = {shape for shape, maker in pages._plain.items() if maker is not None}
+    # (forward_query, expires, expired): passing the query on, with and without expiry
+    assert {(True, False, False), (True, True, False)} <= made
+    assert all(maker is not None for maker in pages._plain.values())
 
 
 def test_the_bundled_templates_take_the_skeletons_and_none_is_refused() -> None:
