@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -663,12 +663,12 @@ def _render_and_write(
 ) -> WriteResult:
     """The site's files rendered and written into ``out`` (write.py), the pages shared
     out among worker processes; what was written."""
-    # The pages shared out among forked workers, each rendering and writing its share;
-    # this process renders its own share and the site's own pages, and the site's other
-    # files (preview shards, links.json, the hosts' rule files) are each made by a worker
-    # of their own, side by side with the pages. One process: all of it, one after another.
+    # The pages shared out among this process and forked workers, each taking them a
+    # chunk at a time until none is left (parallel.Dispenser); this process then makes the
+    # site's own pages, and the site's other files (preview shards, links.json, the hosts'
+    # rule files) are each made by a worker of their own, which goes on to take pages
+    # too. One process: all of it, one after another.
     count = parallel.workers(len(plan.entries), job.workers)
-    mine, theirs = parallel.split(plan.entries, count)
     bar = parallel.Progress(len(plan.entries), progress)
     env = environment(job.templates)
     listing = limits.Tally()  # every file of the output and its size (write.py)
@@ -676,21 +676,25 @@ def _render_and_write(
     try:
         codes = lambda urls: qr.codes(urls, cache, plan.site.qr_style)  # noqa: E731
         pages = Pages(plan, env)
-        shards: list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]] = [
-            partial(_shard, plan, env, edge, share, bar, job.cache_dir) for share in theirs
-        ]
+        shards: list[Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]]] = []
         reports: list[RenderReport] = []  # the hosts' parts', from their workers
         files: Iterable[tuple[str, bytes | jsonout.Chunks]]
         if count > 1:
+            entries = parallel.Dispenser(plan.entries)
             files = chain(
-                iter_pages(plan, pages, edge.left_out, mine, bar.step, codes),
+                iter_pages(plan, pages, edge.left_out, entries.take(), bar.step, codes),
                 # made after this process's pages, beside the workers, not before them
                 _later(partial(own_files, plan, pages)),
             )
-            shards += site_parts(plan, pages, edge)
+            more = partial(_shard, plan, env, edge, entries, bar, job.cache_dir)
+            parts = site_parts(plan, pages, edge)
+            # a worker for each part of the site's other files, which then takes pages,
+            # and workers that only take pages to make one process a core
+            shards += [partial(_Then, part, more) for part in parts]
+            shards += [more] * max(0, count - 1 - len(parts))
             report = lambda: merge_reports(edge, reports)  # noqa: E731
         else:
-            files = rendered = render(plan, pages, edge, mine, bar.step, codes)
+            files = rendered = render(plan, pages, edge, plan.entries, bar.step, codes)
             report = lambda: rendered.report  # noqa: E731
         written = write_site(
             out,
@@ -741,20 +745,42 @@ def _shard(
     plan: Plan,
     env: jinja2.Environment,
     edge: Edge,
-    share: Sequence[Entry],
+    entries: parallel.Dispenser[Entry],
     bar: parallel.Progress,
     cache_dir: Path | None,
 ) -> Iterator[tuple[str, bytes]]:
-    """A share of the pages, rendered in a forked worker: its own QR cache connection and
-    page skeletons."""
+    """Pages, rendered in a forked worker as long as ``entries`` has any left: its own QR
+    cache connection and page skeletons."""
     cache = qr.QrCache(cache_dir)
     try:
         pages = Pages(plan, env)
         codes = lambda urls: qr.codes(urls, cache, plan.site.qr_style)  # noqa: E731
-        yield from iter_pages(plan, pages, edge.left_out, share, bar.add, codes)
+        yield from iter_pages(plan, pages, edge.left_out, entries.take(), bar.add, codes)
     finally:
         bar.flush()
         cache.close()
+
+
+class _Then:
+    """The files of ``first()``, then those of ``then()``, keeping the ``report`` that
+    the first stream has once it has all come (render.py's ``Rendered``; write.py asks
+    each worker's stream for it)."""
+
+    def __init__(
+        self,
+        first: Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]],
+        then: Callable[[], Iterable[tuple[str, bytes | jsonout.Chunks]]],
+    ) -> None:
+        self.first = first()
+        self.then = then
+
+    def __iter__(self) -> Iterator[tuple[str, bytes | jsonout.Chunks]]:
+        yield from self.first
+        yield from self.then()
+
+    @property
+    def report(self) -> object:
+        return getattr(self.first, "report", None)
 
 
 def _header(

@@ -1,7 +1,8 @@
 """Work shared with forked worker processes: how many, who does what, how far they are.
 
-A build renders and writes its pages on every core: this process takes a share of the
-links (and then the site's own files), each worker one of the others. The workers are
+A build renders and writes its pages on every core: this process and each worker take
+the links' pages a chunk at a time until none is left (this one then makes the site's own
+pages; the workers that make the site's other files make them first). The workers are
 forked, so that they inherit the plan, the templates and everything made from them
 without any of it being copied or pickled; where fork does not exist, one process does it
 all. Nothing here knows what the work is: build.py says what to render, write.py how to
@@ -13,16 +14,17 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
 
 PARALLEL_FROM = 5000  # links below which one process is quicker than starting others
-# This process's share of the pages to each worker's: as large, now that the site's other
-# files (preview shards, links.json, rule files) are each made by a worker of their own.
-OWN_SHARE = 1.0
+# Items a process takes from a ``Dispenser`` at a time: a thousand pages are a few
+# milliseconds of work, so the processes end within that of each other, and the shared
+# counter is locked a hundred times at 100,000 links.
+CHUNK = 1000
 
 
 def forks() -> bool:
@@ -42,15 +44,32 @@ def workers(items: int, asked: int | None) -> int:
     return max(1, min(asked, items // 1000 or 1))
 
 
-def split(items: Sequence[T], count: int) -> tuple[Sequence[T], list[Sequence[T]]]:
-    """``items`` shared among ``count`` processes: (this one's share, each worker's)."""
-    mine = len(items) if count == 1 else int(len(items) * OWN_SHARE / count)
-    rest = len(items) - mine
-    shares = [
-        items[mine + rest * i // (count - 1) : mine + rest * (i + 1) // (count - 1)]
-        for i in range(count - 1)
-    ]
-    return items[:mine], shares
+class Dispenser(Generic[T]):
+    """``items`` handed out a chunk at a time to whichever process asks next (this one
+    and its forked workers: the count is in shared memory), so that every process keeps
+    taking pages until none is left. A fixed share each would have the processes that
+    also make other files (the previews' data, links.json, the hosts' rule files: each
+    in a worker of its own) end last while the others wait; work differs from one
+    process to the next, and so does what else the machine is doing."""
+
+    def __init__(self, items: Sequence[T], chunk: int = CHUNK) -> None:
+        self.items = items
+        self.chunk = chunk
+        self.taken = multiprocessing.get_context("fork").Value("q", 0) if forks() else None
+
+    def take(self) -> Iterator[T]:
+        """The items of each chunk this process takes, until none is left."""
+        items, chunk, taken = self.items, self.chunk, self.taken
+        if taken is None:  # no fork: this process is the only one
+            yield from items
+            return
+        while True:
+            with taken.get_lock():
+                start = taken.value * chunk
+                taken.value += 1
+            if start >= len(items):
+                return
+            yield from items[start : start + chunk]
 
 
 class Progress:
