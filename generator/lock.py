@@ -90,10 +90,10 @@ from .urls import UrlError, host_name, parse_target
 
 HEADER = """\
 # links.lock: where short links were published pointing to, one "name target" line each: a slug,
-# 'slug:ios' (a device), 'slug:expired' (once expired), '/' (the root), '@domain' when there are
-# several. A new link needs no line (the pull request's check reads what main publishes); a move
-# (repoint_from) needs one per target, oldest first: 'shortlinks lock' writes them. Never drop or
-# change a line; add one for a published link you remove (docs/security.md).
+# 'slug:ios' (a device), 'slug:lang:zh', 'slug:country:CN', 'slug:v2' (a variant), 'slug:fallback'
+# (an app's), 'slug:expired', '/' (the root), '@domain' with several. A new link needs no line (a
+# pull request's check reads main's); a move (repoint_from) needs one per target, oldest first:
+# 'shortlinks lock' writes them. Never drop or change a line; add one for a link you remove.
 """
 
 ROOT = "/"  # the name of the site's root: no slug starts with '/'
