@@ -410,6 +410,21 @@ def beside_hugo(n: int, cases: dict[str, Case]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def load_results(path: Path) -> dict[int, dict[str, Case]]:
+    """Results as this benchmark prints them (its last line), read back."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        int(n): {
+            name: Case(
+                runs=[Run(s, m) for s, m in zip(c["seconds"], c["rss_mb"], strict=True)],
+                note=c["note"], files=c["files"], links=c["links"],
+            )
+            for name, c in cases.items()
+        }
+        for n, cases in raw.items()
+    }  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
@@ -418,17 +433,27 @@ def main() -> None:
     parser.add_argument("--no-others", action="store_true", help="skip Hugo and MkDocs")
     parser.add_argument("--write", type=Path, help="put the table in this Markdown file")
     parser.add_argument("--cases", help="only these cases, separated by ';' (see above)")
+    parser.add_argument(
+        "--from", dest="saved", type=Path, action="append",
+        help="measure nothing: the tables of these saved results (the JSON this prints), "
+        "their sizes side by side (a million links is best run on its own)",
+    )  # fmt: skip
     args = parser.parse_args()
     only = {c.strip() for c in args.cases.split(";")} if args.cases else None
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, Case]] = {}
-    with tempfile.TemporaryDirectory(prefix="shortlinks-bench-", dir=args.dir) as tmp:
-        for n in sizes:
-            work = Path(tmp) / str(n)
-            work.mkdir()
-            runs = args.runs if n < HUGE else 1
-            results[n] = measure(n, work, runs, not args.no_others, only)
-            shutil.rmtree(work, ignore_errors=True)
+    if args.saved:
+        for saved in args.saved:
+            results.update(load_results(saved))
+        results = dict(sorted(results.items()))
+    else:
+        with tempfile.TemporaryDirectory(prefix="shortlinks-bench-", dir=args.dir) as tmp:
+            for n in sizes:
+                work = Path(tmp) / str(n)
+                work.mkdir()
+                runs = args.runs if n < HUGE else 1
+                results[n] = measure(n, work, runs, not args.no_others, only)
+                shutil.rmtree(work, ignore_errors=True)
     where = "tmpfs" if args.dir and args.dir.startswith("/dev/shm") else f"the disk ({args.dir})"
     text = table(results, where)
     print(text)
