@@ -584,3 +584,18 @@ def test_the_refused_import_shown_in_docs_cli_is_what_import_prints(bundled: Pat
     Path("in.csv").write_text(csv_text, encoding="utf-8")
     code, out = run(*command.split())
     assert (code, out) == (1, shown)
+
+
+def test_export_names_an_app_links_fallback_it_has_no_column_for(tmp_path: Path) -> None:
+    """An app link's url (tel:, an app's scheme) is exported; its fallback has no column,
+    and export says so rather than drop it quietly."""
+    links = tmp_path / "links.yaml"
+    links.write_text(
+        "site:\n  domain: go.example.com\nlinks:\n"
+        "  call:\n    url: tel:+15555550100\n    fallback: https://example.com/contact\n"
+        "  gh: https://github.com/example\n"
+    )
+    code, out = run("export", str(links), "-o", str(tmp_path / "out.csv"))
+    assert code == 0, out
+    assert "note: the CSV has no column for fallback (1 link)" in out
+    assert "call,tel:+15555550100," in (tmp_path / "out.csv").read_text()

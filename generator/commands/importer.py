@@ -906,6 +906,7 @@ NOT_EXPORTED = (
     "countries",
     "variants",
     "password",
+    "fallback",
 )
 
 
@@ -929,6 +930,7 @@ def left_out(linkset: LinkSet) -> dict[str, int]:
             "countries": bool(link.countries),
             "variants": bool(link.variants),
             "password": link.password is not None,
+            "fallback": link.fallback is not None,  # an app link's web page (apps.py)
         }
         for key, yes in has.items():
             if yes:
