@@ -794,6 +794,7 @@ Examples:
   shortlinks add https://github.com/acme --slug gh
   shortlinks add https://example.com/x --alias x2 --tag campaign --dry-run
   shortlinks add https://shop.example.com/spring --utm newsletter --utm-campaign spring
+  shortlinks add tel:+15555550100 --slug call --fallback https://example.com/contact
 """
 
 
@@ -820,6 +821,12 @@ Examples:
 @click.option("--utm-term", help="utm_term added to the target.")
 @click.option("--utm-content", help="utm_content added to the target.")
 @click.option("--utm-id", help="utm_id added to the target.")
+@click.option(
+    "--fallback",
+    metavar="URL",
+    help="For a URL that opens an app (tel:, an app of site.app_schemes): the web page "
+    "for visitors without the app, and on computers.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
 @_now_option("The instant --expires-in counts from.", hidden=True)
 def add(
@@ -833,6 +840,7 @@ def add(
     aliases: tuple[str, ...],
     tags: tuple[str, ...],
     domains: tuple[str, ...],
+    fallback: str | None,
     dry_run: bool,
     now: datetime | None,
     **utm_options: str | None,
@@ -850,8 +858,9 @@ def add(
         names = tuple(_domain(linkset, d, str(file)).name for d in domains)
         utm = adder.utm_given(utm_options)
         new = adder.NewLink(
-            url, slug, expires, starts, title, aliases=aliases, tags=tags, domains=names, utm=utm
-        )
+            url, slug, expires, starts, title, aliases=aliases, tags=tags, domains=names, utm=utm,
+            fallback=fallback,
+        )  # fmt: skip
         text, used, problems = adder.add(file, new, linkset, lock.reserved(file))
     except adder.AddError as exc:
         click.echo(f"error: {exc}", err=True)

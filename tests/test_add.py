@@ -432,3 +432,33 @@ def test_the_short_url_is_on_the_links_first_domain_else_the_sites() -> None:
 
 def test_a_dry_run_shows_the_lines_the_file_lacks() -> None:
     assert adder.added_lines("a\nb\n", "a\nb\nnew: x\n") == ["new: x"]
+
+
+def test_an_app_link_is_added_with_its_fallback(tmp_path: Path) -> None:
+    """``--fallback`` writes the key a link that opens an app needs; such a link without
+    one (an app of site.app_schemes) or a web link with one is refused, nothing written."""
+    path = tmp_path / "links.yaml"
+    before = (
+        "site:\n  domain: go.example.com\n  app_schemes: [whatsapp]\nlinks:\n"
+        "  gh: https://github.com/example\n"
+    )
+    path.write_text(before)
+    code, out = run(
+        "tel:+15555550100", str(path), "--slug", "call", "--fallback", "https://example.com/c"
+    )
+    assert code == 0, out
+    assert only_insertions(before, path.read_text()) == [
+        "  call:",
+        "    url: tel:+15555550100",
+        "    fallback: https://example.com/c",
+    ]
+    linkset = check(path).linkset
+    assert linkset is not None
+    call = next(link for link in linkset.links if link.slug == "call")
+    assert call.fallback is not None and call.fallback.url == "https://example.com/c"
+    after = path.read_text()
+    code, out = run("whatsapp://send?phone=1", str(path), "--slug", "wa")
+    assert code == 1 and "(fallback-missing)" in out and out.endswith(NOT_ADDED)
+    code, out = run("https://example.com/x", str(path), "--fallback", "https://example.com/y")
+    assert code == 1 and out.startswith("error: --fallback: ") and "(fallback-unused)" in out
+    assert path.read_text() == after

@@ -64,6 +64,7 @@ OPTIONS = {
     "tags": "--tag",
     "domains": "--domain",
     "utm": "--utm",
+    "fallback": "--fallback",
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN = re.compile(r"[^\W_][\w.~/@-]*")  # a letter or digit of any script first
@@ -91,6 +92,7 @@ class NewLink:
     # the utm key: ("template", name) and (field, value) pairs, as --utm and --utm-<field>
     # give them
     utm: tuple[tuple[str, str], ...] = ()
+    fallback: str | None = None  # where a link that opens an app goes without it (apps.py)
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,7 @@ def entry_lines(
         or link.tags
         or link.domains
         or link.utm
+        or link.fallback
     )
     out = [Line("", entry, ((1, "slug"),))] if style.blank else []
     if simple and style.short:
@@ -277,6 +280,8 @@ def entry_lines(
             values[name] = f"[{', '.join(plain(x) for x in items)}]"
     if link.utm:
         values["utm"] = utm_text(link.utm)
+    if link.fallback:
+        values["fallback"] = text(link.fallback)
     rank = {name: i for i, name in enumerate(style.order)}
     for name in sorted(values, key=lambda n: rank.get(n, len(rank))):
         out.append(Line(f"{inner}{name}: {values[name]}", entry, ((1, name),)))
@@ -318,6 +323,8 @@ def entry_values(link: NewLink) -> dict[str, Any]:
     if link.utm:
         given = dict(link.utm)
         values["utm"] = given["template"] if list(given) == ["template"] else given
+    if link.fallback:
+        values["fallback"] = link.fallback
     return values
 
 
