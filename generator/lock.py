@@ -520,12 +520,27 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
     problems += _domain_problems(linkset, lock, locate, file)
     lock_name = Path(lock.name).name
     only = only_domain(linkset.site)
+    slug_target = ""  # the target of the last slug (its device, expired... names follow it)
     for name, target, moved, path in _published(linkset):
+        if ":" not in name:
+            slug_target = target
         forms, own = _forms(name, only)
         found = _resolve(lock.entries, forms)
         entry = found[2][-1] if found else None
         if entry is not None and same(entry.target, target) and moved is None:
             continue  # the usual case: found without reading positions
+        if (
+            ":" in name
+            and moved is not None
+            and found is not None
+            and found[0] < own
+            and len(found[2]) == 1
+            and same(found[2][0].target, target)
+            and not same(slug_target, moved)
+        ):
+            # its slug moves from 'repoint_from'; this name has one line of its own, with
+            # its target: it has not moved (not "moved from" its slug's old target)
+            continue
         said = _judged(name, target, moved, lock.entries, forms, own, found, lock_name)
         if said is not None:
             line, column = locate(path)  # only for a message: a deep one reads the file again

@@ -322,6 +322,24 @@ def test_a_moved_link_keeps_its_expired_and_device_targets_where_they_were(
     assert "'app' was moved from https://example.com/app to https://example.com/app2" in out
 
 
+def test_a_moving_link_names_only_itself_before_the_lock_records_it(main_branch: Path) -> None:
+    """Before 'shortlinks lock' runs, the move is an error of the link's; its iPhone
+    target, with a line of its own and the same target, is not said to have moved from
+    the link's old target too."""
+    links = main_branch / "links.yaml"
+    links.write_text(
+        BASE.replace(
+            "    url: https://example.com/app\n",
+            "    url: https://example.com/app2\n    repoint_from: https://example.com/app\n",
+        ),
+        encoding="utf-8",
+    )
+    code, out = _run("check")
+    assert code == 1, out
+    assert "'app' moves from https://example.com/app to https://example.com/app2" in out
+    assert "app:ios" not in out and "0 warnings" in out, out
+
+
 def test_a_home_the_base_lock_does_not_name_is_held_to_the_base_links_yaml(
     main_branch: Path,
 ) -> None:
