@@ -682,6 +682,28 @@ def test_slugs_one_to_the_lock_collide_with_a_hint_that_says_why() -> None:
     )
 
 
+def test_a_refused_link_still_collides_with_another_slug_at_once() -> None:
+    """A link refused for its URL (or any other key) keeps its names in the collision
+    check: its clash with another slug is said with its other mistakes, not after."""
+    found = problems_of(
+        L(
+            "  Sale: ftp://x.example/\n  sale: https://example.com/\n"
+            "  gh:\n    url: https://github.com/x\n    aliases: [Docs]\n"
+            "  docs:\n    url: https://example.com/d\n    expires: 2026-02-30\n"
+            "  9bad slug: ftp://y.example/\n"
+        )
+    )
+    said = [(p.line, p.rule) for p in found]
+    assert (3, "url-scheme") in said and (4, "slug-collision") in said
+    assert (8, "slug-collision") in said  # 'docs', refused for its date, and gh's alias
+    assert (10, "date-value") in said and (11, "url-scheme") in said
+    collisions = [p.message for p in found if p.rule == "slug-collision"]
+    assert collisions == [
+        "slug 'sale' collides with 'Sale' (line 3)",
+        "slug 'docs' collides with 'Docs' (line 7)",
+    ]
+
+
 def test_site_expired_is_the_expired_url_of_each_expiring_link_without_one() -> None:
     text = (
         "site:\n  expired: https://example.com/over\nlinks:\n  plain: https://example.com/a\n"

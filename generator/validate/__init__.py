@@ -65,7 +65,7 @@ def validate_partial(doc: Document) -> tuple[LinkSet | None, list[Problem]]:
     links = check.links(data.get("links"), site)
     made, campaigns = check.campaigns(data.get("campaigns"), site)
     links += made
-    check.collisions(links)
+    check.collisions([*check.named, *made])  # refused links' names too: every mistake at once
     check.chains(site, links)
     check.countries_targeted(site, links)
     problems = sorted(check.positioned())

@@ -58,6 +58,10 @@ MAX_WEIGHT = 1_000_000  # the page's pick is exact up to 2**32 in total
 _NOT_WITH_APPS = ("devices", "languages", "countries", "variants", "password")
 
 
+# the target of a refused link's stand-in (``LinkRules.named_only``): never built
+_NAMED_ONLY = Target(url="", display="")
+
+
 class LinkRules(UtmRules):
     def links(self, raw: Any, site: Site) -> list[Link]:
         if raw is None:
@@ -78,11 +82,41 @@ class LinkRules(UtmRules):
             return []
         tz = zone(site.timezone)
         out = []
+        named: list[Link] = []  # in file order, those refused too (``named_only``)
         for slug, value in data.items():
             link = self.link(slug, value, site, tz)
             if link is not None:
                 out.append(link)
+                named.append(link)
+            else:
+                stand_in = self.named_only(slug, value, site)
+                if stand_in is not None:
+                    named.append(stand_in)
+        self.named = tuple(named)
         return out
+
+    # every link's names, refused links' too (``links``): for the collision check
+    named: tuple[Link, ...] = ()
+
+    def named_only(self, key: Any, value: Any, site: Site) -> Link | None:
+        """A refused link (its URL, a date...) as far as its names go: its slug, its
+        aliases and domains where they are right, so that a slug it shares with another
+        link is said now, with its other mistakes, and not only once those are fixed (every
+        mistake at once). None when its slug itself is wrong (said already)."""
+        if key.__class__ is not str:
+            return None
+        slug, _, on = key.partition("@")
+        if slugrules.slug_problems(slug):
+            return None
+        raw = value.get("aliases") if isinstance(value, dict) else None
+        aliases = tuple(
+            a for a in raw if isinstance(a, str) and not slugrules.slug_problems(a)
+        ) if isinstance(raw, list) else ()  # fmt: skip
+        several = bool(site.domains)
+        domains = ((on.lower(),) if on else self._default_domains(site)) if several else ()
+        source: Path = ("links", key) if on else ()
+        return Link(slug, _NAMED_ONLY, 0, site.status, aliases=aliases, domains=domains,
+                    source=source)  # fmt: skip
 
     def slug(self, slug: Any, path: Path, what: str = "slug") -> bool:
         if slug.__class__ is str and _simple_slug(slug) and slug.casefold() not in _RESERVED:
