@@ -529,19 +529,7 @@ def check(linkset: LinkSet, lock: Lock, locate: Locate, file: str) -> list[Probl
         entry = found[2][-1] if found else None
         if entry is not None and same(entry.target, target) and moved is None:
             continue  # the usual case: found without reading positions
-        if (
-            ":" in name
-            and moved is not None
-            and found is not None
-            and found[0] < own
-            and len(found[2]) == 1
-            and same(found[2][0].target, target)
-            and not same(slug_target, moved)
-        ):
-            # its slug moves from 'repoint_from'; this name has one line of its own, with
-            # its target: it has not moved (not "moved from" its slug's old target)
-            continue
-        said = _judged(name, target, moved, lock.entries, forms, own, found, lock_name)
+        said = _judged(name, target, moved, lock.entries, forms, own, found, lock_name, slug_target)
         if said is not None:
             line, column = locate(path)  # only for a message: a deep one reads the file again
             problems.append(Problem(line, column, *said[1:], file=file, rule=said[0]))
@@ -557,15 +545,21 @@ def _judged(
     own: int,
     found: tuple[int, str, list[Entry]] | None,
     lock_name: str,
+    slug_target: str = "",
 ) -> tuple[str, str, str, str] | None:
     """What ``check`` says of one published name other than the usual case (recorded with
-    its target, no 'repoint_from'): rule id, severity, message and hint, or None."""
+    its target, no 'repoint_from'): rule id, severity, message and hint, or None.
+    ``slug_target``: for a device's, expired... name, its slug's target now."""
     entry = found[2][-1] if found else None
     child = ":" in name  # a device's or expired target: it continues its slug's lines
     if child and (entry is None or same(entry.target, target)):
         # its slug has the message (not locked; moved), if any; its own move, from
         # the line it has of its own, is said here
         if found is None or found[0] >= own:
+            return None
+        if len(found[2]) == 1 and moved is not None and not same(slug_target, moved):
+            # its one line is its own, and 'repoint_from' moves its slug, not it: what it
+            # continued before that line is no move of its
             return None
         before = _previous(entries, forms, found)
         if before is None or not same(before.target, moved) or same(before.target, target):

@@ -92,6 +92,12 @@ class Target:
     url: str
     display: str
 
+    @property
+    def opens_app(self) -> bool:
+        """An app's URL (tel:, an app's scheme, a mini-program: apps.py), not a web page's:
+        every web target is http(s)."""
+        return self.url[:4] != "http"
+
 
 # The platforms a link may name a target for, in the order a page tests the user agent:
 # WeChat first (its in-app browser also says iPhone or Android), then the systems.
@@ -164,7 +170,7 @@ class Link:
     @property
     def opens_app(self) -> bool:
         """Its target is an app's URL, not a web page's (every web target is http(s))."""
-        return not self.target.url.startswith("http")
+        return self.target.opens_app
 
     @property
     def needs_page(self) -> bool:

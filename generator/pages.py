@@ -242,7 +242,7 @@ class Pages:
                 return fast(target, link.slug, expires, expired)  # type: ignore[union-attr]
             plain = None  # a shape that keeps the usual way
         # a link that opens an app (its target an app's URL, not a web page's: apps.py)
-        opens = link is not None and link.target.url[:4] != "http"
+        opens = link is not None and link.opens_app
         # the expired page it shows in place once expired, unless it has somewhere to go
         expired_at = self._when(expires, end=True) if expires and expired is None else None
         values = self._script_values(

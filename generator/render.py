@@ -377,30 +377,29 @@ def data_files(plan: Plan, pages: Pages) -> Iterator[tuple[str, bytes | jsonout.
         yield "links.json", links_json(plan)
 
 
+# Keys that take a link's edge rule away on every host (docs/hosts.md): which links have
+# one, what they are called, why only the page can answer them, and what it costs.
+_PAGE_COSTS: tuple[tuple[Callable[[Link], object], str, str, str], ...] = (
+    (lambda link: link.variants, "with variants", "only the page can pick a variant",
+     "one HTML hop slower"),
+    (lambda link: link.open_in_browser, "with open_in_browser",
+     "only the page can tell an in-app browser by its user agent", "one HTML hop slower"),
+    (lambda link: link.opens_app, "that open an app",
+     "only the page can open the app, fall back or show its QR code", "a page instead of a rule"),
+)  # fmt: skip
+
+
 def page_cost_notes(plan: Plan) -> list[str]:
     """Costs the user chose, said once (docs/hosts.md): keys that take a link's edge rule
     away on every host, since only its page can do what they ask."""
     notes = []
-    rotating = sum(1 for link in plan.links if link.variants)
-    if rotating:
-        notes.append(
-            f"{rotating} link(s) with variants are answered by their page on every host, "
-            "never by an edge rule (only the page can pick a variant): one HTML hop slower"
-        )
-    escaping = sum(1 for link in plan.links if link.open_in_browser)
-    if escaping:
-        notes.append(
-            f"{escaping} link(s) with open_in_browser are answered by their page on every "
-            "host, never by an edge rule (only the page can tell an in-app browser by its "
-            "user agent): one HTML hop slower"
-        )
-    opening = sum(1 for link in plan.links if link.opens_app)
-    if opening:
-        notes.append(
-            f"{opening} link(s) that open an app are answered by their page on every host, "
-            "never by an edge rule (only the page can open the app, fall back or show its QR "
-            "code): a page instead of a rule"
-        )
+    for has, what, why, cost in _PAGE_COSTS:
+        count = sum(1 for link in plan.links if has(link))
+        if count:
+            notes.append(
+                f"{count} link(s) {what} are answered by their page on every host, never by "
+                f"an edge rule ({why}): {cost}"
+            )
     return notes
 
 

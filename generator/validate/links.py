@@ -375,7 +375,7 @@ class LinkRules(UtmRules):
         if value.__class__ is str:  # the short form, most links: as quick as it can be
             target = self.target(value, path, site)
             if target:
-                if target.url[:4] == "http":
+                if not target.opens_app:
                     self.policy(target, path, site)
                 else:  # an app's URL (apps.py): no host for the policy to judge
                     self.app_fallback(target, None, path, slug)
@@ -475,7 +475,7 @@ class LinkRules(UtmRules):
             # Inherited from site.status: quietly use the temporary twin.
             fields["status"] = 302 if fields["status"] == 301 else 307
         target = fields["target"]
-        if (target is not None and target.url[:4] != "http") or fields["fallback"] is not None:
+        if (target is not None and target.opens_app) or fields["fallback"] is not None:
             self.app_rules(k)
         if fields["password"] is not None and fields["open_in_browser"]:
             self.error(
@@ -509,7 +509,7 @@ class LinkRules(UtmRules):
 
     def key_url(self, k: _Keys) -> None:
         target = self.target(k.value["url"], (*k.path, "url"), k.site)
-        if target and target.url[:4] == "http":  # an app's URL names no host to judge
+        if target and not target.opens_app:  # an app's URL names no host to judge
             self.policy(target, (*k.path, "url"), k.site)
         k.fields["target"] = target
 
@@ -734,7 +734,7 @@ class LinkRules(UtmRules):
         fallback = k.fields["fallback"]
         if fallback is not None:  # an app's URL is its app's to read: the web page is tracked
             k.fields["fallback"] = self.with_utm(fallback, params, where, "the fallback")
-        if target.url[:4] != "http":
+        if target.opens_app:
             return
         k.fields["target"] = self.with_utm(target, params, where)
         devices = []
@@ -769,7 +769,7 @@ class LinkRules(UtmRules):
         choices its page makes for web targets (which would win is no question a file
         should have to answer)."""
         target = k.fields["target"]
-        if target is not None and target.url[:4] == "http":
+        if target is not None and not target.opens_app:
             self.error(
                 "fallback-unused",
                 (*k.path, "fallback"),
