@@ -308,24 +308,34 @@ def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
 
 
 def load_file(path: FsPath) -> tuple[Document | None, list[Problem]]:
-    raw, problems = _read_raw(path)
-    if raw is None:
-        return None, problems
-    text, problems = decode(raw, str(path))
+    text, again, problems = read_file(path)
     if text is None:
         return None, problems
     doc, problems = load_text(text, str(path))
     if doc is not None and isinstance(doc.text, str):
-        digest = _digest(raw)
-
-        def again() -> str | None:  # read again if a message needs a position: if unchanged
-            now, _ = _read_raw(path)
-            if now is None or _digest(now) != digest:
-                return None  # changed meanwhile: each link's own line is still right
-            return decode(now, str(path))[0]
-
         doc.text = again
     return doc, problems
+
+
+def read_file(path: FsPath) -> tuple[str | None, Callable[[], str | None], list[Problem]]:
+    """The file's text (None: what stops it said), and how to read it again when a
+    message needs a position that was not kept (``Document.text``): None then if the
+    file changed meanwhile (each link's own line is still right)."""
+    raw, problems = _read_raw(path)
+    if raw is None:
+        return None, lambda: None, problems
+    text, problems = decode(raw, str(path))
+    if text is None:
+        return None, lambda: None, problems
+    digest = _digest(raw)
+
+    def again() -> str | None:
+        now, _ = _read_raw(path)
+        if now is None or _digest(now) != digest:
+            return None
+        return decode(now, str(path))[0]
+
+    return text, again, problems
 
 
 def _digest(raw: bytes) -> bytes:

@@ -1,0 +1,267 @@
+"""A big links file loaded and checked on two cores: the second part of its ``links:``
+in a forked child, beside this process's first part.
+
+Before a build can render a page, the whole file must be read and checked: about a
+second at 100,000 links, on one core while the others wait (docs/performance.md). Each
+link is checked on its own against the site (validate/links.py keeps no state from one
+link to the next but caches), so the links are cut in two at a link's first line: this
+process reads and checks the file with the second part's lines left blank, a forked
+child the file with the first part's left blank (so every line keeps its number), and
+the child sends back its links, as ``Link(*fields)`` calls (a thousandth of a second a
+thousand links; pickle's own way with slotted dataclasses is three times slower), and
+what it found about its own lines. Campaigns and the rules across links (collisions,
+chains, countries) are checked here over all of them (``validate``'s ``rest``).
+
+The answer is the one-process answer, problems and model alike (tests/test_halves.py
+compares both on every file of the test suite, cut at every link of some): where that
+cannot be sure, nothing is cut. A file is cut only when the fast reader (fastload.py)
+reads both parts, and those parts have no slug in common (a duplicate key, which the
+whole file's reader refuses); anything else, and a child that fails or is killed, and
+the whole file is read and checked here as it always was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import operator
+import os
+import pickle
+import re
+import signal
+import tempfile
+from dataclasses import dataclass, fields
+from itertools import repeat
+from typing import IO
+
+from . import parallel
+from .fastload import fast_load
+from .load import Document, load_text, read_file
+from .model import Link, LinkSet, Target
+from .problems import Problem
+from .validate import Share, validate, validate_share
+
+# From about 5,000 links (bench/corpus.py's are 112 bytes each): below, a fork and the
+# links sent back cost more than the half of the check they save.
+SPLIT_FROM = 512 * 1024
+# Where the cut is, in the ``links:`` block's bytes: the child also sends its links back
+# (a quarter of the time it took to check them, and their reading here a tenth), so it
+# takes a little less than half.
+SHARE = 0.57
+
+# (each searched with str.find, or a pattern that starts with a line break: a pattern
+# anchored with ^ and MULTILINE takes four times as long over 11 MB)
+_LINKS_LINE = re.compile(r"links:[ \t]*(?:#[^\n]*)?(?:\n|$)")
+_TOP = re.compile(r"\n[^ \t\n#]")  # a line at the top level: the ``links:`` block's end
+_LEAD = re.compile(r"^( +)([^ \n#])", re.MULTILINE)  # a line with content, and its indent
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where a links file is cut: offsets into its text."""
+
+    first: int  # the first line after ``links:``
+    cut: int  # the first line of the child's part (a link's key, at the links' indent)
+    end: int  # the first line after the ``links:`` block (or the text's end)
+
+    def parts(self, text: str) -> tuple[str, str]:
+        """This process's text and the child's: each the whole file with the other's
+        lines left blank, every line where it was."""
+        first, cut, end = self.first, self.cut, self.end
+        mine = text[:cut] + "\n" * text.count("\n", cut, end) + text[end:]
+        theirs = text[:first] + "\n" * text.count("\n", first, cut) + text[cut:]
+        return mine, theirs
+
+    def lines(self, text: str) -> range:
+        """The child's lines, numbered from 1."""
+        start = text.count("\n", 0, self.cut) + 1
+        return range(start, start + text.count("\n", self.cut, self.end))
+
+
+def cut_of(text: str, share: float = SHARE) -> Cut | None:
+    """Where to cut ``text``: at the first link key past ``share`` of its ``links:``
+    block, or None (no one ``links:`` mapping, or no link after that point)."""
+    start = 0 if text.startswith("links:") else text.find("\nlinks:") + 1
+    if start == 0 and not text.startswith("links:"):
+        return None
+    if text.find("\nlinks:", start) >= 0:
+        return None  # twice: the whole file's reader says what is wrong
+    opened = _LINKS_LINE.match(text, start)
+    if opened is None or opened.end() == len(text):
+        return None
+    first = opened.end()
+    closing = _TOP.search(text, first - 1)
+    end = closing.start() + 1 if closing is not None else len(text)
+    # the links' indent: that of the block's first line that is not blank or a comment
+    lead = _LEAD.search(text, first, end)
+    if lead is None or lead.group(2) == "-":
+        return None  # empty, or a list: nothing to cut
+    indent = len(lead.group(1))
+    key = re.compile(rf"\n {{{indent}}}[^ \n#\-]")
+    at = key.search(text, first + int((end - first) * share), end)
+    if at is None or at.start() + 1 <= lead.start():
+        return None
+    return Cut(first, at.start() + 1, end)
+
+
+def checked(
+    path: os.PathLike[str] | str, split_from: int = SPLIT_FROM, share: float = SHARE
+) -> tuple[Document | None, LinkSet | None, list[Problem]]:
+    """``path`` loaded and checked: the document, the model (None: an error) and every
+    problem, in order. On two cores when the file is big enough (``split_from`` bytes)
+    and can be cut (``cut_of``); else here, as ``load_file`` and ``validate`` do."""
+    text, again, problems = read_file(path)
+    if text is None:
+        return None, None, problems
+    name = str(path)
+    where = cut_of(text, share) if len(text) >= split_from and parallel.forks() else None
+    if where is not None:
+        split = _in_two(text, name, where)
+        if split is not None:
+            doc, linkset, found = split
+            if isinstance(doc.text, str):  # (else read again already, for a message)
+                doc.text = again
+            return doc, linkset, found
+    doc, problems = load_text(text, name)
+    if doc is None:
+        return None, None, problems
+    if isinstance(doc.text, str):
+        doc.text = again
+    linkset, found = validate(doc)
+    return doc, linkset, sorted(problems + found)
+
+
+class _Lost(Exception):
+    """The child's share did not come: the whole file is checked here."""
+
+
+def _in_two(
+    text: str, name: str, where: Cut
+) -> tuple[Document, LinkSet | None, list[Problem]] | None:
+    mine, theirs = where.parts(text)
+    child = _Child(theirs, name)
+    try:
+        fast = fast_load(mine)
+        if fast is None:
+            return None
+        data, positions = fast
+        doc = Document(data=data, filename=name, positions=positions, text=text)
+        ours = data.get("links") if isinstance(data, dict) else None
+
+        def rest() -> Share:
+            answer = child.answer()
+            if answer is None or not isinstance(ours, dict):
+                raise _Lost
+            keys, share = answer
+            if not ours.keys().isdisjoint(keys):
+                raise _Lost  # a key in both parts: the whole file's reader has the words
+            lines = where.lines(text)
+            share.problems = [p for p in share.problems if p.line in lines]
+            return share
+
+        try:
+            linkset, found = validate(doc, rest)
+        except _Lost:
+            return None
+        return doc, linkset, found
+    finally:
+        child.stop()
+
+
+# The child's links are sent by field, a column of values each (pickle copies a list of
+# strings or numbers in one loop of C), and made again here by ``map(Link, *columns)``,
+# which runs Link's quick __init__ (model.quick_init): 0.07 s to send and make 46,000
+# again where pickling the objects took 0.18 s. A column where every link has the
+# field's default is sent as nothing. Targets elsewhere than a link's own (a device's, an
+# image...) and anything else are pickled as the calls that make them (``_TABLE``).
+_NAMES = tuple(f.name for f in fields(Link))
+_DEFAULTS = tuple(f.default for f in fields(Link))
+_TARGET = _NAMES.index("target")
+_ALL_DEFAULT = "default"  # a column every link leaves at its default
+_FIELDS = operator.attrgetter(*_NAMES)
+_TABLE = {
+    Link: lambda link: (Link, _FIELDS(link)),
+    Target: lambda target: (Target, (target.url, target.display)),
+}
+
+
+def _pack(links: list[Link]) -> list[object]:
+    """``links`` as columns, the way they are sent (``_unpack`` makes them again)."""
+    columns: list[object] = list(zip(*map(_FIELDS, links), strict=True)) if links else []
+    n = len(links)
+    for i, column in enumerate(columns):
+        if i != _TARGET and column.count(_DEFAULTS[i]) == n:  # type: ignore[attr-defined]
+            columns[i] = _ALL_DEFAULT
+    if columns:
+        targets = columns[_TARGET]
+        urls = [t.url for t in targets]  # type: ignore[attr-defined]
+        shown = [None if t.display == t.url else t.display for t in targets]  # type: ignore[attr-defined]
+        columns[_TARGET] = (urls, shown)
+    return columns
+
+
+def _unpack(columns: list[object], n: int) -> list[Link]:
+    if not n:
+        return []
+    urls, shown = columns[_TARGET]  # type: ignore[misc]
+    made = list(columns)
+    made[_TARGET] = [
+        Target(url, url if display is None else display)
+        for url, display in zip(urls, shown, strict=True)
+    ]
+    for i, column in enumerate(made):
+        if column == _ALL_DEFAULT:
+            made[i] = repeat(_DEFAULTS[i], n)
+    return list(map(Link, *made))
+
+
+class _Child:
+    """A forked process checking the links of ``text`` (validate_share), its answer
+    pickled into a file that has no name (so none is ever left behind)."""
+
+    def __init__(self, text: str, name: str) -> None:
+        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
+        self.pid: int | None = os.fork()
+        if self.pid == 0:
+            self._run(text, name)
+
+    def _run(self, text: str, name: str) -> None:
+        code = 1
+        try:
+            fast = fast_load(text)
+            if fast is not None:
+                doc = Document(data=fast[0], filename=name, positions=fast[1], text=text)
+                mapping = fast[0].get("links") if isinstance(fast[0], dict) else None
+                keys = list(mapping) if isinstance(mapping, dict) else []
+                share = validate_share(doc)
+                links = share.links
+                # its refused links' names (``named``) when there are any, else the links
+                named = None if len(share.named) == len(links) else share.named
+                pickler = pickle.Pickler(self.file, pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = _TABLE  # type: ignore[assignment]
+                pickler.dump((keys, len(links), _pack(links), named, share.problems))
+                self.file.flush()
+                code = 0
+        finally:
+            os._exit(code)  # nothing of the parent's runs here: no atexit, no flush
+
+    def answer(self) -> tuple[list[object], Share] | None:
+        """Its part's keys and what it found, once it has ended; None if it failed."""
+        if self.pid is None:
+            return None
+        _pid, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if status != 0:
+            return None
+        self.file.seek(0)
+        keys, n, columns, named, problems = pickle.load(self.file)
+        links = _unpack(columns, n)
+        return keys, Share(links, tuple(links) if named is None else named, problems)
+
+    def stop(self) -> None:
+        """The child ended (killed if still at work) and its file gone."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        self.file.close()
