@@ -29,6 +29,7 @@ import pickle
 import re
 import signal
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from itertools import repeat
 from typing import IO
@@ -63,13 +64,15 @@ class Cut:
     cut: int  # the first line of the child's part (a link's key, at the links' indent)
     end: int  # the first line after the ``links:`` block (or the text's end)
 
-    def parts(self, text: str) -> tuple[str, str]:
-        """This process's text and the child's: each the whole file with the other's
-        lines left blank, every line where it was."""
-        first, cut, end = self.first, self.cut, self.end
-        mine = text[:cut] + "\n" * text.count("\n", cut, end) + text[end:]
-        theirs = text[:first] + "\n" * text.count("\n", first, cut) + text[cut:]
-        return mine, theirs
+    def mine(self, text: str) -> str:
+        """This process's text: the whole file with the child's lines left blank, every
+        line where it was."""
+        return text[: self.cut] + "\n" * text.count("\n", self.cut, self.end) + text[self.end :]
+
+    def theirs(self, text: str) -> str:
+        """The child's text: the whole file with this process's links left blank."""
+        first, cut = self.first, self.cut
+        return text[:first] + "\n" * text.count("\n", first, cut) + text[cut:]
 
     def lines(self, text: str) -> range:
         """The child's lines, numbered from 1."""
@@ -115,12 +118,23 @@ def checked(
     name = str(path)
     where = cut_of(text, share) if len(text) >= split_from and parallel.forks() else None
     if where is not None:
-        split = _in_two(text, name, where)
+        # at most two copies of the text at a time (220 MB each at a million links), and
+        # none kept: a message that needs a position not kept reads the file again
+        lines = where.lines(text)
+        child = _Child(where.theirs(text), name)
+        try:
+            mine = [where.mine(text)]
+            del text
+            split = _in_two(mine, name, lines, child, again)
+        finally:
+            child.stop()
         if split is not None:
-            doc, linkset, found = split
-            if isinstance(doc.text, str):  # (else read again already, for a message)
-                doc.text = again
-            return doc, linkset, found
+            return split
+        text = again()
+        if text is None:  # changed since: read as it is now
+            text, again, problems = read_file(path)
+            if text is None:
+                return None, None, problems
     doc, problems = load_text(text, name)
     if doc is None:
         return None, None, problems
@@ -135,36 +149,32 @@ class _Lost(Exception):
 
 
 def _in_two(
-    text: str, name: str, where: Cut
+    mine: list[str], name: str, lines: range, child: _Child, again: Callable[[], str | None]
 ) -> tuple[Document, LinkSet | None, list[Problem]] | None:
-    mine, theirs = where.parts(text)
-    child = _Child(theirs, name)
+    """This process's part (``mine``: its text, taken out) and the child's share,
+    checked as one; None when the whole must be checked here."""
+    fast = fast_load(mine.pop())
+    if fast is None:
+        return None
+    data, positions = fast
+    doc = Document(data=data, filename=name, positions=positions, text=again)
+    ours = data.get("links") if isinstance(data, dict) else None
+
+    def rest() -> Share:
+        answer = child.answer()
+        if answer is None or not isinstance(ours, dict):
+            raise _Lost
+        keys, share = answer
+        if not ours.keys().isdisjoint(keys):
+            raise _Lost  # a key in both parts: the whole file's reader has the words
+        share.problems = [p for p in share.problems if p.line in lines]
+        return share
+
     try:
-        fast = fast_load(mine)
-        if fast is None:
-            return None
-        data, positions = fast
-        doc = Document(data=data, filename=name, positions=positions, text=text)
-        ours = data.get("links") if isinstance(data, dict) else None
-
-        def rest() -> Share:
-            answer = child.answer()
-            if answer is None or not isinstance(ours, dict):
-                raise _Lost
-            keys, share = answer
-            if not ours.keys().isdisjoint(keys):
-                raise _Lost  # a key in both parts: the whole file's reader has the words
-            lines = where.lines(text)
-            share.problems = [p for p in share.problems if p.line in lines]
-            return share
-
-        try:
-            linkset, found = validate(doc, rest)
-        except _Lost:
-            return None
-        return doc, linkset, found
-    finally:
-        child.stop()
+        linkset, found = validate(doc, rest)
+    except _Lost:
+        return None
+    return doc, linkset, found
 
 
 # The child's links are sent by field, a column of values each (pickle copies a list of
@@ -220,7 +230,11 @@ class _Child:
 
     def __init__(self, text: str, name: str) -> None:
         self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
-        self.pid: int | None = os.fork()
+        self.pid: int | None = None
+        try:
+            self.pid = os.fork()
+        except OSError:  # no process to spare: no answer, and the whole is checked here
+            return
         if self.pid == 0:
             self._run(text, name)
 

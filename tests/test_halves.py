@@ -153,7 +153,7 @@ def test_each_part_keeps_every_line_where_it_was() -> None:
     text = corpus.links_yaml(50)
     where = halves.cut_of(text, 0.5)
     assert where is not None
-    mine, theirs = where.parts(text)
+    mine, theirs = where.mine(text), where.theirs(text)
     lines, own, other = text.split("\n"), mine.split("\n"), theirs.split("\n")
     assert len(own) == len(other) == len(lines)
     child = where.lines(text)
@@ -216,3 +216,31 @@ def test_mutated_files_are_answered_alike(
     assert said > 10  # mistakes were compared
     if name in ("links.yaml", "corpus"):  # and many of them were really cut
         assert count.cut > 30
+
+
+def test_no_process_to_spare_leaves_the_whole_file_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(halves.os, "fork", refused)
+    count = _Count(monkeypatch)
+    _same(tmp_path / "links.yaml", corpus.links_yaml(200), 0.5)
+    assert count.cut == 0
+
+
+def test_a_file_changed_before_the_whole_is_checked_again_is_read_as_it_is_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "links.yaml"
+    path.write_text(corpus.links_yaml(200), encoding="utf-8")
+    now = corpus.links_yaml(120)
+
+    def lost(*_args: object) -> None:  # the child's share did not come; meanwhile, an edit
+        path.write_text(now, encoding="utf-8")
+
+    monkeypatch.setattr(halves, "_in_two", lost)
+    _doc, linkset, problems = halves.checked(path, split_from=0, share=0.5)
+    assert (linkset, problems) == _one_process(path)
+    assert linkset is not None and len(linkset.links) == 120
