@@ -704,7 +704,8 @@ def _render_and_write(
             shards=shards,
             waiting=bar.tell,
             every=job.force,
-            listed=listing.take,
+            lister=limits.Tally.of,
+            listed=lambda tallies: listing.add_up(tallies),  # type: ignore[arg-type]
             reports=lambda found: reports.extend(r for r in found if r is not None),
         )
     finally:

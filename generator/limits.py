@@ -139,6 +139,32 @@ class Tally:
         self.files += files
         self.made_bytes += made
 
+    @classmethod
+    def of(cls, listing: Iterable[tuple[str, int | None]]) -> Tally:
+        """The tally of ``listing`` alone: what one process of a build wrote (write.py
+        has each count its own files, beside the others, and this one add them up)."""
+        tally = cls()
+        tally.take(listing)
+        return tally
+
+    def add_up(self, tallies: Iterable[Tally]) -> None:
+        """``tallies`` (each ``of`` part of the files) added to this one: the same as
+        ``take`` of all their files (tests/test_limits.py)."""
+        for other in tallies:
+            self.files += other.files
+            self.made_bytes += other.made_bytes
+            self.in_folder.update(other.in_folder)
+            self.folders |= other.folders
+            self.top_files.update(other.top_files)
+            self.top_bytes.update(other.top_bytes)
+            self.unmade.update(other.unmade)
+            self.named.update(other.named)
+            for size, path in other.largest:
+                if len(self.largest) < _KEEP:
+                    heapq.heappush(self.largest, (size, path))
+                elif size >= self.largest[0][0]:
+                    heapq.heappushpop(self.largest, (size, path))
+
     def estimate(self, sample: Iterable[tuple[str, int]], links: int) -> None:
         """The sizes of the files not made, from ``sample``: files of ``links`` links made
         as a build makes them."""

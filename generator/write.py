@@ -572,6 +572,10 @@ def retire(out: Path) -> list[str]:
 Header = dict | Callable[[], dict]
 Content = bytes | Iterable[bytes]  # jsonout.Chunks: a big file made as it is written
 Pairs = Iterable[tuple[str, Content]]
+# what each process makes of the files it wrote and their sizes (write_site's ``lister``)
+Lister = Callable[[Iterator[tuple[str, int]]], object]
+# the sinks of one output: the files written here and by the workers (``_take_all``)
+_Take = Callable[[Path, Path, "dict[str, bytes] | None", Pairs], "list[_Sink]"]
 _PART = ".shortlinks-part-"  # a sink's manifest lines, inside the folder it writes
 Written = tuple[bytes, str]  # a file's digest, and its stamp as the manifest records it
 
@@ -737,8 +741,9 @@ class _Sink:
         self.changed: list[str] = []
         self.clashes: list[str] = []
         self.report: object = None  # a worker's stream's own report, if it has one
+        self.listed: object = None  # what ``lister`` made of its files (write_site)
 
-    def take(self, pairs: Pairs) -> _Sink:
+    def take(self, pairs: Pairs, lister: Lister | None = None) -> _Sink:
         before, folder, out = self.before, self.folder, self.out
         kept = self.kept
         lines: list[str] = []
@@ -777,6 +782,8 @@ class _Sink:
                     part.writelines(lines)
                     lines.clear()
             part.writelines(lines)
+        if lister is not None:  # its own files counted here, beside the other processes
+            self.listed = lister(_part_listing(self.part))
         return self
 
     def kept(self, rel: str, old: bytes) -> str:
@@ -804,31 +811,39 @@ def _take_all(
     files: Pairs,
     shards: list[Callable[[], Pairs]],
     waiting: Callable[[], None] | None,
+    lister: Lister | None,
 ) -> list[_Sink]:
     """``files`` written here while each of ``shards`` is written by a forked worker
     (parallel.py)."""
-    there = [partial(_take_shard, root, out, before, n, make) for n, make in enumerate(shards, 1)]
+    there = [
+        partial(_take_shard, root, out, before, n, make, lister) for n, make in enumerate(shards, 1)
+    ]
     mine, theirs = parallel.side_by_side(
-        lambda: _Sink(root, out, before, 0).take(files), there, waiting, setup=_in_worker
+        lambda: _Sink(root, out, before, 0).take(files, lister), there, waiting, setup=_in_worker
     )
     sinks = [mine]
-    for n, (changed, clashes, report) in enumerate(theirs, 1):
+    for n, (changed, clashes, report, listed) in enumerate(theirs, 1):
         sink = _Sink.__new__(_Sink)
         sink.part, sink.changed, sink.clashes = root / f"{_PART}{n}", changed, clashes
-        sink.report = report
+        sink.report, sink.listed = report, listed
         sinks.append(sink)
     return sinks
 
 
 def _take_shard(
-    root: Path, out: Path, before: dict[str, bytes] | None, n: int, make: Callable[[], Pairs]
-) -> tuple[list[str], list[str], object]:
+    root: Path,
+    out: Path,
+    before: dict[str, bytes] | None,
+    n: int,
+    make: Callable[[], Pairs],
+    lister: Lister | None,
+) -> tuple[list[str], list[str], object, object]:
     """In a worker: its share written, and what the parent needs of its sink (its lines
     are in its part file), with the stream's ``report`` once it has all come, if it has
-    one (render.py's ``Rendered``)."""
+    one (render.py's ``Rendered``), and what ``lister`` made of its files."""
     stream = make()
-    sink = _Sink(root, out, before, n).take(stream)
-    return sink.changed, sink.clashes, getattr(stream, "report", None)
+    sink = _Sink(root, out, before, n).take(stream, lister)
+    return sink.changed, sink.clashes, getattr(stream, "report", None), sink.listed
 
 
 def _write_state(path: Path, sinks: list[_Sink], header: dict, generation: int) -> int:
@@ -855,15 +870,12 @@ def _count_lines(sinks: list[_Sink]) -> int:
     return total
 
 
-def _listing(sinks: list[_Sink], generation: int) -> Iterator[tuple[str, int]]:
-    """Each file the sinks wrote or kept and its size (from the stamp of its manifest
-    line), then the marker."""
-    for sink in sinks:
-        with open(sink.part, encoding="utf-8") as part:
-            for line in part:
-                rel, _digest, size, _rest = line.split("\t", 3)
-                yield rel, int(size)
-    yield MARKER, len(marker(generation))
+def _part_listing(path: Path) -> Iterator[tuple[str, int]]:
+    """Each file a sink wrote or kept and its size (from the stamp of its manifest line)."""
+    with open(path, encoding="utf-8") as part:
+        for line in part:
+            rel, _digest, size, _rest = line.split("\t", 3)
+            yield rel, int(size)
 
 
 def _drop_parts(sinks: list[_Sink]) -> None:
@@ -889,7 +901,8 @@ def write_site(
     shards: Sequence[Callable[[], Pairs]] = (),
     waiting: Callable[[], None] | None = None,
     every: bool = False,
-    listed: Callable[[Iterator[tuple[str, int]]], None] | None = None,
+    lister: Lister | None = None,
+    listed: Callable[[list[object]], None] | None = None,
     reports: Callable[[list[object]], None] | None = None,
 ) -> WriteResult:
     """Make ``out`` hold exactly ``files``, writing only what differs from the last build.
@@ -901,9 +914,10 @@ def write_site(
     one writes ``files`` (a build's pages, on every core); ``waiting`` is called now and
     then meanwhile (the progress bar). ``every``: write every file, whatever the manifest
     says (``build --force``), and take over an output of ours whose manifest is lost.
-    ``listed`` is given every file the output will hold and its size, the marker too,
-    once all are written and before any is in place: it may still stop the build by
-    raising (nothing changes then; generator/limits.py does when a host cannot take them).
+    ``lister`` is given, in each process, the files it wrote or kept and their sizes
+    (here, the marker's too), and ``listed`` what it made of each, once all are written
+    and before any is in place: it may still stop the build by raising (nothing
+    changes then; generator/limits.py does when a host cannot take them).
     ``reports`` is given, before ``header`` is asked for, the ``report`` of each of
     ``shards``' streams (None for a stream without one). The caller holds the output's
     lock (``output_lock``)."""
@@ -913,16 +927,7 @@ def write_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     settle(out)
     pairs = sorted(files.items()) if isinstance(files, Mapping) else files
-    old = None
-    if out.is_dir() and any(out.iterdir()):
-        old = read_manifest(out)
-        if old is None:
-            raise OutputError(_not_ours(out))
-        if old.unrecorded:
-            if not every:
-                raise OutputError(_unrecorded(out))
-            present = _present_files(out)  # ours to replace where this build writes
-            old = Manifest(dict.fromkeys(present, b""), {}, old.generation, adopted=True)
+    old = _last_build(out, every)
     generation = _next_generation(out)
 
     def head(sinks: list[_Sink]) -> dict:
@@ -930,22 +935,39 @@ def write_site(
             reports([sink.report for sink in sinks[1:]])
         if counted is not None:
             counted(_count_lines(sinks))
-        if listed is not None:
-            listed(_listing(sinks, generation))
+        if listed is not None and lister is not None:
+            marked = lister(iter([(MARKER, len(marker(generation)))]))
+            listed([*(sink.listed for sink in sinks), marked])
         return (header() if callable(header) else header) or {}
 
+    take = partial(_take_all, shards=list(shards), waiting=waiting, lister=lister)
     if old is None:
-        return _write_fresh(out, pairs, list(shards), waiting, head, generation)
+        return _write_fresh(out, pairs, take, head, generation)
     if every:  # what is on disk may differ from what the manifest says: compare nothing
         old.files = dict.fromkeys(old.files, b"")
-    return _write_changes(out, old, pairs, list(shards), waiting, head, generation)
+    return _write_changes(out, old, pairs, take, head, generation)
+
+
+def _last_build(out: Path, every: bool) -> Manifest | None:
+    """The manifest of the build in ``out`` (None: nothing there); OutputError when
+    ``out`` is not ours, or its manifest is lost and not ``every``."""
+    if not (out.is_dir() and any(out.iterdir())):
+        return None
+    old = read_manifest(out)
+    if old is None:
+        raise OutputError(_not_ours(out))
+    if old.unrecorded:
+        if not every:
+            raise OutputError(_unrecorded(out))
+        present = _present_files(out)  # ours to replace where this build writes
+        old = Manifest(dict.fromkeys(present, b""), {}, old.generation, adopted=True)
+    return old
 
 
 def _write_fresh(
     out: Path,
     pairs: Pairs,
-    shards: list[Callable[[], Pairs]],
-    waiting: Callable[[], None] | None,
+    take: _Take,
     head: Callable[[list[_Sink]], dict],
     generation: int,
 ) -> WriteResult:
@@ -958,7 +980,7 @@ def _write_fresh(
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; web servers must read it
-        sinks = _take_all(tmp, out, None, pairs, shards, waiting)
+        sinks = take(tmp, out, None, pairs)
         _write_marker(tmp, generation)
         _stop_at("written")
         result.written = _write_state(nxt, sinks, head(sinks), generation)
@@ -1000,8 +1022,7 @@ def _write_changes(
     out: Path,
     old: Manifest,
     pairs: Pairs,
-    shards: list[Callable[[], Pairs]],
-    waiting: Callable[[], None] | None,
+    take: _Take,
     head: Callable[[list[_Sink]], dict],
     generation: int,
 ) -> WriteResult:
@@ -1012,7 +1033,7 @@ def _write_changes(
     committed = False  # the output has (or the journal will give it) the new files
     journaled = False  # the journal names the stage: it stays until the journal is done
     try:
-        sinks = _take_all(stage, out, old.files, pairs, shards, waiting)
+        sinks = take(stage, out, old.files, pairs)
         _stop_at("written")
         _refuse_clashes(out, sinks)
         changed = [rel for sink in sinks for rel in sink.changed]

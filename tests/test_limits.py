@@ -800,3 +800,28 @@ def test_with_a_qr_style_the_hint_says_files_false(tmp_path: Path, cap: SetCap) 
     assert (
         "'files: false' under site.qr (the default) leaves out the QR code files (60 files)" in hint
     )
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 7])
+def test_tallies_of_parts_add_up_to_the_tally_of_the_whole(parts: int) -> None:
+    """A build counts each process's files in that process (write.py's ``lister``) and
+    adds the tallies up: the same as counting them all in one."""
+    import random
+
+    rng = random.Random(parts)
+    folders = ["", "_shortlinks", "_shortlinks/previews", "a/b/c", "a", "x/y"]
+    listing = []
+    for i in range(2000):
+        folder = rng.choice(folders)
+        name = rng.choice([f"p{i}.html", "_redirects", "vercel.json", MARKER])
+        path = f"{folder}/{name}" if folder else name
+        listing.append((path, rng.choice([None, rng.randrange(0, 10**7)])))
+    whole = Tally()
+    whole.take(listing)
+    cuts = sorted(rng.sample(range(1, len(listing)), parts - 1))
+    pieces = [listing[a:b] for a, b in zip([0, *cuts], [*cuts, len(listing)], strict=True)]
+    added = Tally()
+    added.add_up(Tally.of(piece) for piece in pieces)
+    assert sorted(added.largest) == sorted(whole.largest)
+    added.largest, whole.largest = [], []
+    assert added == whole
