@@ -181,10 +181,11 @@ def netlify_rule_of(tags: list[str]) -> Targeted:
 def cli_language(header: str | None) -> str:
     """What netlify-cli tells the redirector the visitor's language is (``x-language``:
     utils/rules-proxy.js, ``getLanguage``): the first two characters of the header's first
-    item, as sent (no space trimmed); 'en' without a header, or with an empty one."""
-    if not header:
-        return "en"
-    return header.split(",")[0][:2]
+    item; 'en' without a header, or with an empty one. The spaces around a header's value
+    are no part of it (RFC 9110, 5.5): Node's parser drops them before netlify-cli reads
+    it (seen on the engine: ' zh-CN' is read as 'zh')."""
+    value = (header or "").strip(" \t")
+    return value.split(",")[0][:2] if value else "en"
 
 
 def whole_language(header: str | None) -> str:
@@ -272,7 +273,7 @@ def test_netlify_sends_a_visitor_where_the_page_would_or_to_the_page(
         ("de-DE,zh;q=0.8", PAGE),  # a later language: the page decides
         ("fil-PH,fi;q=0.9", PAGE),  # no line for 'fi': Filipino would be read as Finnish
         ("fi-FI", PAGE),  # 'fi' has no line at all: its page answers the Finns too
-        (" zh-CN", PAGE),  # netlify-cli reads ' z': nothing
+        (" zh-CN", "zh"),  # the spaces around the value are no part of it
         ("*", PAGE),
         ("", "en"),  # netlify-cli reads 'en' for an empty header, or none
     ],
