@@ -170,10 +170,11 @@ def _edge_rules(plan: Plan) -> list[Rule]:
 def language_rules(plan: Plan) -> list[Targeted]:
     """The rules of the active links whose page is needed for their languages alone
     (``Link.by_language_only``), for the hosts that match the visitor's Accept-Language
-    at the edge (Vercel, nginx, Apache, Caddy). Not in ``edge_rules``: every other host answers
-    such a link with its page, as before. Each rule's ``languages`` are ordered most
-    specific tag first (more subtags), so that the first that finds the visitor's first
-    language is the one RFC 4647's lookup finds (the page's own choice)."""
+    at the edge (Vercel, nginx, Apache, Caddy; Netlify for some first languages). Not in
+    ``edge_rules``: every other host answers such a link with its page. Each rule's
+    ``languages`` are ordered most specific tag first (more subtags), so that the first
+    that finds the visitor's first language is the one RFC 4647's lookup finds (the page's
+    own choice)."""
     return [
         language_rule(entry.link, entry.slug)
         for entry in plan.by_language
