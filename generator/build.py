@@ -24,8 +24,9 @@ import jinja2
 from . import __version__, halves, jsonout, limits, lock, parallel, qr
 from .atomic import replace_file
 from .hosts import HOSTS, exposed_problem
+from .hosts.redirects_file import netlify_languages
 from .load import Document, load_text, read_bytes
-from .model import LinkSet, State
+from .model import Link, LinkSet, State
 from .pages import Pages, builtin_templates, environment
 from .plan import Change, Entry, Plan, make_plan
 from .problems import ERROR, Problem
@@ -39,6 +40,7 @@ from .render import (
     render,
     site_parts,
 )
+from .rules import language_rule
 from .validate import validate
 from .write import (
     OutputError,
@@ -784,6 +786,25 @@ class _Then:
         return getattr(self.first, "report", None)
 
 
+def _languages_note(languages: list[Link]) -> str:
+    """Where the links with languages are answered at the edge and where by their page
+    (docs/hosts.md, "Languages and countries")."""
+    at_edge = [link for link in languages if link.by_language_only]
+    note = (
+        f"{len(languages)} link(s) with 'languages' answered by their page (a page instead "
+        "of an edge rule: it reads the visitor's navigator.languages), except on Vercel, "
+        f"nginx, Apache and Caddy, which match Accept-Language at the edge for {len(at_edge)} "
+        "of them"
+    )
+    netlify = sum(1 for link in at_edge if netlify_languages(language_rule(link, link.slug)))
+    if netlify:
+        note += (
+            f"; on Netlify, Language= lines answer a visitor whose first language is one of "
+            f"the tags of {netlify} of them, and their page the others"
+        )
+    return note
+
+
 def _header(
     plan: Plan,
     edge: Edge,
@@ -799,14 +820,8 @@ def _header(
     them (or, under --strict, comes near a cap), and nothing is put in place."""
     result.notes = list(report.notes)
     languages = [link for link in plan.links if link.languages]
-    if languages:  # docs/hosts.md, "Languages and countries"
-        at_edge = sum(1 for link in languages if link.by_language_only)
-        result.notes.append(
-            f"{len(languages)} link(s) with 'languages' answered by their page (a page instead "
-            "of an edge rule: it reads the visitor's navigator.languages), except on Vercel, "
-            f"nginx, Apache and Caddy, which match Accept-Language at the edge for {at_edge} "
-            "of them"
-        )
+    if languages:
+        result.notes.append(_languages_note(languages))
     countries = sum(1 for link in plan.links if link.countries)
     if countries:  # docs/hosts.md: only Netlify's and Vercel's rules know the country
         result.notes.append(

@@ -178,7 +178,8 @@ class Link:
         only from a page (they follow an HTTP redirect to the target and read the
         target's tags); the in-app-browser hint and the device choice need the visitor's
         user agent, and the language choice its languages (Vercel, nginx, Apache and Caddy
-        also choose by language at the edge: ``by_language_only``);
+        also choose by language at the edge, Netlify for some first languages:
+        ``by_language_only``);
         a password is asked by the page (no rule may hold the target); and a counted click
         is counted by the page's beacon; variants are picked by the page; an app is opened
         by the page, which falls back or shows a QR code (no rule can know it opened)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import ClassVar
 
-from .model import State
+from .model import Link, State
 from .plan import Plan
 
 
@@ -170,30 +170,32 @@ def _edge_rules(plan: Plan) -> list[Rule]:
 def language_rules(plan: Plan) -> list[Targeted]:
     """The rules of the active links whose page is needed for their languages alone
     (``Link.by_language_only``), for the hosts that match the visitor's Accept-Language
-    at the edge (Vercel, nginx, Apache, Caddy). Not in ``edge_rules``: every other host answers
-    such a link with its page, as before. Each rule's ``languages`` are ordered most
-    specific tag first (more subtags), so that the first that finds the visitor's first
-    language is the one RFC 4647's lookup finds (the page's own choice)."""
-    out: list[Targeted] = []
-    for entry in plan.by_language:
-        link = entry.link
-        if entry.state is not State.active or not link.by_language_only:
-            continue
-        ordered = sorted(link.languages, key=lambda g: -g[0].count("-"))
-        out.append(
-            Targeted(
-                "/" + entry.slug,
-                Kind.redirect,
-                link.status,
-                f"{entry.slug}.html",
-                link.target.url,
-                link.forward_query,
-                link.expires is not None,
-                tuple((code, t.url) for code, t in link.countries),
-                tuple((tag, t.url) for tag, t in ordered),
-            )
-        )
-    return out
+    at the edge (Vercel, nginx, Apache, Caddy; Netlify for some first languages). Not in
+    ``edge_rules``: every other host answers such a link with its page. Each rule's
+    ``languages`` are ordered most specific tag first (more subtags), so that the first
+    that finds the visitor's first language is the one RFC 4647's lookup finds (the page's
+    own choice)."""
+    return [
+        language_rule(entry.link, entry.slug)
+        for entry in plan.by_language
+        if entry.state is State.active and entry.link.by_language_only
+    ]
+
+
+def language_rule(link: Link, slug: str) -> Targeted:
+    """The rule of a language link at one of its slugs (``language_rules``)."""
+    ordered = sorted(link.languages, key=lambda g: -g[0].count("-"))
+    return Targeted(
+        "/" + slug,
+        Kind.redirect,
+        link.status,
+        f"{slug}.html",
+        link.target.url,
+        link.forward_query,
+        link.expires is not None,
+        tuple((code, t.url) for code, t in link.countries),
+        tuple((tag, t.url) for tag, t in ordered),
+    )
 
 
 def language_rules_where(plan: Plan, expressible: Callable[[Targeted], bool]) -> list[Targeted]:

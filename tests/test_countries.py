@@ -470,14 +470,14 @@ def test_the_shared_preview_draws_every_country_target(tmp_path: Path) -> None:
     assert heading[1] not in text_of(plain)
 
 
-def test_a_language_links_countries_are_targeted_on_vercel_alone() -> None:
+def test_a_language_link_that_passes_the_query_on_has_its_countries_on_vercel_alone() -> None:
     text = (
         "site:\n  hosts: [vercel, nginx, netlify]\nlinks:\n  a:\n    url: https://e.example/\n"
         "    languages: {zh: https://e.example/zh}\n    countries: {CN: https://e.example/cn}\n"
     )
     ((_line, _col, message, hint),) = warnings_of(text)
     assert message.startswith("Netlify, nginx cannot target the countries of link 'a'")
-    assert hint.startswith("a link with languages has country rules only on Vercel")
+    assert hint.startswith("only Netlify (for 'forward_query: false' and targets with their own")
     config = json.loads(files_of(text)["vercel.json"])
     assert [
         (r["destination"], (r.get("has") or r.get("missing"))[0]["key"])
@@ -489,3 +489,21 @@ def test_a_language_links_countries_are_targeted_on_vercel_alone() -> None:
     ]
     conf = files_of(text)["shortlinks.nginx.conf"].decode()
     assert "e.example/cn" not in conf and "e.example/zh" in conf  # languages, no country
+
+
+def test_netlify_writes_a_language_links_country_lines_before_its_language_lines() -> None:
+    """As Vercel orders its redirects: a visitor in one of the countries gets its target
+    whatever the language; no line of the link's own target (its page answers the rest)."""
+    text = (
+        "site:\n  hosts: [vercel, nginx, netlify]\nlinks:\n  a:\n"
+        "    url: https://e.example/?l=url\n    forward_query: false\n"
+        "    languages: {zh: https://e.example/?l=zh}\n"
+        "    countries: {CN: https://e.example/?c=cn, HK: https://e.example/?c=cn}\n"
+    )
+    ((_line, _col, message, _hint),) = warnings_of(text)
+    # it drops the query: vercel.json does not take it, Netlify does
+    assert message.startswith("Vercel, nginx cannot target the countries of link 'a'")
+    assert rule_lines(files_of(text, ("netlify", "cloudflare"))) == [
+        "/a  https://e.example/?c=cn  302!  Country=cn,hk",
+        "/a  https://e.example/?l=zh  302!  Language=zh",
+    ]

@@ -18,7 +18,10 @@ so they share one file; each host here says what it needs from it:
 
 With Netlify and Cloudflare both selected, each redirect is written twice: the
 forced line first (Netlify takes the first match), then the plain line (Cloudflare
-skips the forced one and takes it).
+skips the forced one and takes it). Netlify's lines with a condition (``Country=``,
+``Language=``) have four fields, which Cloudflare and GitLab skip: they answer only the
+visitors Netlify's edge finds in that country or language, before the link's own line or
+page.
 
 Query strings: both append the visitor's query to a target without one and drop it
 when the target has its own. Cloudflare appends the bytes the visitor sent; Netlify
@@ -35,8 +38,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from ..browser_languages import READ_AS_ANOTHER
 from ..plan import Plan
-from ..rules import Kind, Rule, Targeted, fit, given
+from ..rules import Kind, Rule, Targeted, fit, given, language_rules_where
 from ..urls import quote_path
 from .base import Behaviour, Cap, Hides, HostOutput, Limits, overflow_note
 
@@ -125,11 +129,50 @@ def netlify_targets_countries(rule: Rule) -> bool:
     """Can Netlify answer each of the rule's countries (``Targeted``) with its target? A
     ``Country=`` condition is a line like any other: only where Netlify keeps the query
     promise for every target (``netlify_keeps_promise``). The link's other visitors get
-    the line of its own target, or its page."""
-    if rule.languages:
-        return False  # a language link: its page answers it on Netlify
+    the line of its own target, or its page (a language link's: its ``Language=`` lines
+    first, ``netlify_languages``)."""
     return isinstance(rule, Targeted) and all(
         netlify_keeps_promise(rule.to_target(location)) for _, location in rule.countries
+    )
+
+
+def netlify_languages(rule: Targeted) -> list[tuple[str, str]]:
+    """(tag, target) of a language link's rule (rules.language_rules) that Netlify answers
+    with a ``Language=`` line, so that it sends a visitor only where the page would.
+
+    Netlify matches the visitor's first language alone (docs: "always match[es] against the
+    first language reported by the browser in the Accept-Language header regardless of
+    quality value weighting",
+    https://docs.netlify.com/routing/redirects/redirect-options/#redirect-by-country-or-language),
+    and netlify-cli reads only its first two characters (``utils/rules-proxy.js``,
+    ``getLanguage``; 'en' when there is no header), which netlify-redirector (0.5.0, as run)
+    finds in a condition's values ignoring letter case (equal, or equal to its primary
+    subtag: ``zh-TW`` is found by ``zh``, ``fil`` not by ``fi``). So a tag gets a line only
+    when those two characters say what the page's lookup (RFC 4647) would find: a bare
+    two-letter tag (``zh``, not ``zh-TW`` or ``yue``), with no more specific tag of its
+    language beside it (a ``zh-Hant-TW`` visitor of a link with ``zh`` and ``zh-Hant`` must
+    get ``zh-Hant``'s target), and no longer language a browser offers that begins with it
+    (``fi`` would catch Filipino, ``fil``: browser_languages.py).
+    Each target as Netlify answers exactly (``netlify_keeps_promise``). No line sends
+    anyone to the link's own target: a visitor whose first language has no line gets the
+    page, which decides from all of ``navigator.languages`` (step 2 and 3 of
+    docs/hosts.md, "Languages and countries")."""
+    tags = [tag for tag, _ in rule.languages]
+    return [
+        (tag, location)
+        for tag, location in rule.languages
+        if len(tag) == 2
+        and tag not in READ_AS_ANOTHER
+        and not any(other.startswith(tag + "-") for other in tags)
+        and netlify_keeps_promise(rule.to_target(location))
+    ]
+
+
+def netlify_answers_languages(rule: Targeted) -> bool:
+    """Does Netlify answer any visitor of a language link at the edge: a language's line
+    or its countries' (``_language_link_lines``)?"""
+    return bool(netlify_languages(rule)) or (
+        bool(rule.countries) and netlify_targets_countries(rule)
     )
 
 
@@ -147,6 +190,29 @@ def _country_lines(rule: Rule, encoded: str) -> list[str]:
         for location, codes in by_target.items()
         for src in _sources(rule, encoded)
     ]
+
+
+def _language_lines(rule: Targeted, encoded: str) -> list[str]:
+    """Netlify's ``Language=`` lines of a language link (``netlify_languages``): one a
+    target, its tags together (``Language=zh,ja``), as the ``Country=`` lines are."""
+    by_target: dict[str, list[str]] = {}
+    for tag, location in netlify_languages(rule):
+        by_target.setdefault(location, []).append(tag)
+    return [
+        f"{src}  {location}  {rule.status}!  Language={','.join(tags)}"
+        for location, tags in by_target.items()
+        for src in _sources(rule, encoded)
+    ]
+
+
+def _language_link_lines(rule: Targeted) -> list[tuple[str, str]]:
+    """Netlify's lines of a language link, all conditional, none of its own target (its
+    page answers every visitor they do not): the countries' first, as Vercel orders its
+    redirects (a visitor in one of them gets its target whatever the language), then the
+    languages'. Cloudflare Pages and GitLab Pages skip a line of four fields."""
+    encoded = url_path(rule.path)
+    lines = _country_lines(rule, encoded) if netlify_targets_countries(rule) else []
+    return [("", line) for line in [*lines, *_language_lines(rule, encoded)]]
 
 
 def gitlab_keeps_promise(rule: Rule) -> bool:
@@ -239,6 +305,8 @@ def _lines_of(rule: Rule, hosts: Sequence[str], gitlab_only: bool) -> list[tuple
     """(host, line) for each selected host that can answer ``rule``; a plain line that
     two hosts share is written once (the first host named owns it)."""
     out: list[tuple[str, str]] = []
+    if rule.languages:  # a language link's rule: only ever asked for with Netlify's
+        return _language_link_lines(rule)  # type: ignore[arg-type]
     if rule.kind is Kind.gone:
         if "netlify" in hosts:  # a rewrite with a status: the page's text, answered 410
             for src in _sources(rule):
@@ -280,6 +348,9 @@ def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> 
     # out only in a build for GitLab alone: beside any other host (Azure, nginx... not only
     # the hosts of this file) they would never apply.
     gitlab_only = selected == frozenset({"gitlab"})
+    total = len(rules)  # the paths the hosts' notes count: language links are not among them
+    if "netlify" in hosts:  # the language links its lines answer in part, after the others
+        rules = [*rules, *language_rules_where(plan, netlify_answers_languages)]
     candidates, too_long = _candidates(rules, hosts, gitlab_only)
     header = "\n".join(GITLAB_HEADER_LINES if hosts == ["gitlab"] else HEADER_LINES) + "\n"
     by_rule = {id(r): list(dict.fromkeys(x for _, x in ls)) for r, ls in candidates}
@@ -297,10 +368,10 @@ def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> 
     for rule in kept_rules:
         body.extend(by_rule[id(rule)])
         for host in dict.fromkeys(h for h, _ in owners[id(rule)]):
-            if host:  # '': a country's line, which answers only that country
+            if host:  # '': a country's or a language's line, which answers only those
                 kept[host].append(rule)
     overflow = len(left) + len(too_long)
-    notes = _notes(hosts, gitlab_only, len(kept_rules), overflow, len(rules), kept)
+    notes = _notes(hosts, gitlab_only, len(kept_rules), overflow, total, kept)
     if "cloudflare" in hosts and plan.site.preview is True:
         body.extend(CLOUDFLARE_PREVIEW)
     files = {FILE: ("\n".join(body) + "\n").encode()}
@@ -316,7 +387,7 @@ def render_file(plan: Plan, selected: frozenset[str], rules: Sequence[Rule]) -> 
     )
 
 
-# (host, line) pairs: which host reads each line ('': Netlify, a country's line)
+# (host, line) pairs: which host reads each line ('': Netlify, a country's or language's)
 Lines = list[tuple[str, str]]
 
 

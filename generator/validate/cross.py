@@ -149,8 +149,8 @@ class CrossRules(Checker):
                 link.forward_query,
                 False,
                 tuple((code, t.url) for code, t in link.countries),
-                # a language link's edge rule (rules.language_rules): only Vercel's also
-                # holds countries
+                # a language link's edge rule (rules.language_rules): Netlify's and
+                # Vercel's hold its countries too, before its languages
                 tuple((tag, t.url) for tag, t in link.languages),
             )
             edge = not link.needs_page or link.by_language_only
@@ -159,12 +159,7 @@ class CrossRules(Checker):
             if not untargeted:
                 continue
             names = ", ".join(HOSTS[h].title for h in untargeted)
-            if link.by_language_only:
-                why = (
-                    "a link with languages has country rules only on Vercel (in vercel.json: "
-                    "links that pass the query on, targets without a fragment); docs/hosts.md"
-                )
-            elif link.needs_page:
+            if link.needs_page and not link.by_language_only:
                 why = (
                     "its page answers it on every host (a card, devices, variants, "
                     "counting or open_in_browser), and a page cannot know the visitor's "

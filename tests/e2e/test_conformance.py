@@ -24,9 +24,10 @@ import pytest
 
 from generator.build import check
 from generator.hosts import HOSTS
+from generator.hosts.redirects_file import netlify_languages
 from generator.pages import environment
 from generator.plan import Plan, make_plan
-from generator.rules import Kind, Rule, edge_rules, expected_location
+from generator.rules import Kind, Rule, edge_rules, expected_location, language_rules
 from generator.write import write_site
 from tests.conftest import FIXTURES, NOW, STRICT
 from tests.e2e.engines import STARTERS, Engine, Missing
@@ -134,6 +135,8 @@ def _misbehaving(engine: Engine, site: Path, plan: Plan) -> list[str]:
     promises: a rule's redirect or 410, else the page."""
     all_hosts = frozenset(HOSTS)
     ruled: dict[str, Rule] = {r.path: r for r in HOSTS[engine.name].ruled(plan, all_hosts)}
+    if engine.name == "netlify":
+        ruled.update(netlify_without_a_language(plan))
     behaviour = HOSTS[engine.name].behaviour
     slugs = [e.slug for e in plan.entries]
     folders = {"/" + s for s in slugs if any(t.startswith(s + "/") for t in slugs)}
@@ -158,6 +161,18 @@ def _misbehaving(engine: Engine, site: Path, plan: Plan) -> list[str]:
             if got != want:
                 failures.append(f"{path}?{query}: want {want!r:.200}, got {got!r:.200}")
     return failures
+
+
+def netlify_without_a_language(plan: Plan) -> dict[str, Rule]:
+    """The language links netlify-cli answers a request without Accept-Language by rule:
+    it reads such a request's language as 'en' (utils/rules-proxy.js, ``getLanguage``), so
+    a link with a ``Language=en`` line sends it to its 'en' target (docs/hosts.md)."""
+    return {
+        rule.path: rule.to_target(target)
+        for rule in language_rules(plan)
+        for tag, target in netlify_languages(rule)
+        if tag == "en"
+    }
 
 
 def test_the_engine_answers_by_rule_where_it_can(
@@ -255,10 +270,11 @@ EXPECTED_RULED = {
     # and the language link, in vercel.json (has/missing on Accept-Language)
     "vercel": (_EVERY_REDIRECT - {"/frag", "/dollar", "/huge"}) | {"/hello"},
     "s3": {"/permfixed"},  # 301 and forward_query: false only
-    # and the language link, by Accept-Language (its page answers it everywhere else)
-    "nginx": (_EVERY_REDIRECT - {"/dollar", "/huge"}) | _GONE | {"/hello"},
-    "apache": (_EVERY_REDIRECT - {"/huge"}) | _GONE | {"/hello", "/hello-odd"},
-    "caddy": _EVERY_REDIRECT | _GONE | {"/hello", "/hello-odd"},
+    # and the language links, by Accept-Language (their page answers them everywhere else;
+    # Netlify's Language= lines answer only some visitors of '/hello-fixed': not ruled)
+    "nginx": (_EVERY_REDIRECT - {"/dollar", "/huge"}) | _GONE | {"/hello", "/hello-fixed"},
+    "apache": (_EVERY_REDIRECT - {"/huge"}) | _GONE | {"/hello", "/hello-odd", "/hello-fixed"},
+    "caddy": _EVERY_REDIRECT | _GONE | {"/hello", "/hello-odd", "/hello-fixed"},
 }  # fmt: skip
 
 
@@ -581,12 +597,23 @@ def test_in_a_browser_a_country_link_goes_by_the_country_where_the_host_knows_it
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
-# (the browser's locale, which sets navigator.languages and Accept-Language, where the
-# fixture's language link must send it)
+# The targets of the fixture's 'hello-fixed'
+_FIXED = "https://t.example/hello-fixed"
+FIXED_ZH, FIXED_EN, FIXED_FI = f"{_FIXED}%22'x;y?l=zh&q=a%20b", f"{_FIXED}?l=en", f"{_FIXED}?l=fi"
+FIXED_URL = f"{_FIXED}?l=url"
+
+
+# (what Chromium opens, the browser's locale, which sets navigator.languages and
+# Accept-Language, where the fixture's language links must send it, and whether Netlify
+# answers by its Language= lines: only 'hello-fixed', for a first language of zh or en)
 LANGUAGE_LANDINGS = (
-    ("zh-TW", "https://t.example/hello-tw?a=1"),  # the exact tag
-    ("zh-CN", "https://t.example/hello-zh?a=1"),  # its primary subtag
-    ("en-US", "https://t.example/hello-en?a=1"),  # none: the link's url
+    ("/hello?a=1", "zh-TW", "https://t.example/hello-tw?a=1", False),  # the exact tag
+    ("/hello?a=1", "zh-CN", "https://t.example/hello-zh?a=1", False),  # its primary subtag
+    ("/hello?a=1", "en-US", "https://t.example/hello-en?a=1", False),  # none: the link's url
+    ("/hello-fixed?a=1", "zh-CN", FIXED_ZH, True),  # the query dropped, as the link asks
+    ("/hello-fixed?a=1", "en-US", FIXED_EN, True),
+    ("/hello-fixed?a=1", "fi-FI", FIXED_FI, False),  # no Language=fi line: the page
+    ("/hello-fixed?a=1", "de-DE", FIXED_URL, False),  # none: the page sends it to url
 )
 
 
@@ -645,17 +672,66 @@ def test_a_language_link_goes_by_the_accept_language_header_where_the_host_reads
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
 
 
+# Accept-Language (None: no header), and where the fixture's 'hello-fixed' (zh, en, fi; it
+# drops the query) sends the visitor: on nginx, Apache and Caddy, which take every step at
+# the edge, and on Netlify, whose Language= lines answer a first language of zh or en
+# (netlify-cli compares the first two characters); None: its page answers.
+NETLIFY_ACCEPT_LANGUAGES: tuple[tuple[str | None, str | None, str | None], ...] = (
+    ("zh-CN,zh;q=0.9", FIXED_ZH, FIXED_ZH),  # the first language: Language=zh
+    ("zh", FIXED_ZH, FIXED_ZH),
+    ("ZH-tw", FIXED_ZH, FIXED_ZH),  # letter case ignored
+    ("en-US,zh;q=0.8", FIXED_EN, FIXED_EN),
+    ("de-DE,zh;q=0.8", None, None),  # a later language: the page, on both
+    ("fi-FI", FIXED_FI, None),  # no Language=fi line: Netlify's page decides
+    ("fil-PH,fi;q=0.9", None, None),  # Filipino first: never read as 'fi' on Netlify
+    ("fil-PH", FIXED_URL, None),
+    (" zh-CN", FIXED_ZH, FIXED_ZH),  # the spaces around a header's value are no part of it
+    ("*", FIXED_URL, None),
+    ("", FIXED_URL, FIXED_EN),  # netlify-cli reads an empty header as 'en'
+    (None, FIXED_URL, FIXED_EN),  # and no header
+)
+
+
+def test_netlify_answers_a_first_language_by_its_language_lines(
+    engine: Engine, fixture_site: tuple[Path, Plan]
+) -> None:
+    """netlify-cli answers a visitor whose first language has a Language= line of
+    'hello-fixed' with that language's target, and every other one with the page (which
+    decides from navigator.languages); nginx, Apache and Caddy answer every visitor at
+    the edge; every other engine with the page, whatever the header. The visitor's query
+    is dropped, as the link asks."""
+    site, plan = fixture_site
+    page = (site / "hello-fixed.html").read_bytes()
+    full = engine.name in ("nginx", "apache", "caddy")
+    ruled = {r.path for r in HOSTS[engine.name].ruled(plan, frozenset(HOSTS))}
+    assert ("/hello-fixed" in ruled) == full
+    failures = []
+    for header, edge, netlify in NETLIFY_ACCEPT_LANGUAGES:
+        want = edge if full else netlify if engine.name == "netlify" else None
+        sent = {} if header is None else {"Accept-Language": header}
+        for query in ("", "?a=1&b=x%20y"):
+            got = fetch(engine.base, "/hello-fixed" + query, sent)
+            ok = got[:2] == (302, want) if want else (got[0] == 200 and got[2] == page)
+            if not ok:
+                failures.append(f"{header!r} {query}: want {want or 'the page'}, got {got[:2]}")
+    assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
+
+
 def test_in_a_browser_a_language_link_goes_by_the_visitors_languages(
     engine: Engine, fixture_site: tuple[Path, Plan], browser: object
 ) -> None:
     """In Chromium, with a locale a context (which sets navigator.languages and the
     Accept-Language header alike), a language link lands on the language's target, the
-    visitor's query after it: through the edge's rule on nginx, Apache and Caddy, through
-    its page's script everywhere else."""
+    visitor's query after it where the link passes it on, on every engine alike: through
+    the edge's rule on nginx, Apache and Caddy, and on Netlify for a first language its
+    Language= lines name, through its page's script everywhere else."""
     from playwright.sync_api import Error as PlaywrightError
 
     failures = []
-    for locale, want in LANGUAGE_LANDINGS:
+    for path, locale, want, netlify in LANGUAGE_LANDINGS:
+        by_edge = engine.name in ("nginx", "apache", "caddy") or (
+            engine.name == "netlify" and netlify
+        )
         context = browser.new_context(locale=locale)  # type: ignore[attr-defined]
         context.clock.set_fixed_time(NOW)
         context.route(ELSEWHERE, lambda route: route.fulfill(status=200, body="target"))
@@ -673,13 +749,15 @@ def test_in_a_browser_a_language_link_goes_by_the_visitors_languages(
         )
         try:
             try:
-                page.goto(engine.base + "/hello?a=1")
+                page.goto(engine.base + path)
                 page.wait_for_url(LANDING, timeout=15_000)
                 landed = page.url
             except PlaywrightError:  # the redirect's target, which no route answers
                 landed = next((loc for st, loc in answers if 300 < st < 400), None) or page.url
-            if landed != want:
-                failures.append(f"{locale}: want {want}, landed on {landed} ({answers})")
+            # the engine's first answer: its redirect, or the page whose script went on
+            first = answers[0][0] if answers else None
+            if landed != want or (first == 302) != by_edge:
+                failures.append(f"{path} {locale}: want {want}, landed on {landed} ({answers})")
         finally:
             context.close()
     assert not failures, f"{engine.name} {engine.version}:\n" + "\n".join(failures)
