@@ -47,7 +47,7 @@ SPLIT_FROM = 512 * 1024
 # Where the cut is, in the ``links:`` block's bytes: the child also sends its links back
 # (a quarter of the time it took to check them, and their reading here a tenth), so it
 # takes a little less than half.
-SHARE = 0.57
+SHARE = 0.54
 
 # (each searched with str.find, or a pattern that starts with a line break: a pattern
 # anchored with ^ and MULTILINE takes four times as long over 11 MB)
@@ -121,7 +121,7 @@ def checked(
         # at most two copies of the text at a time (220 MB each at a million links), and
         # none kept: a message that needs a position not kept reads the file again
         lines = where.lines(text)
-        child = _Child(where.theirs(text), name)
+        child = _Child(text, where, name)
         try:
             mine = [where.mine(text)]
             del text
@@ -225,10 +225,11 @@ def _unpack(columns: list[object], n: int) -> list[Link]:
 
 
 class _Child:
-    """A forked process checking the links of ``text`` (validate_share), its answer
-    pickled into a file that has no name (so none is ever left behind)."""
+    """A forked process checking the links of its part of ``text`` (``Cut.theirs``,
+    validate_share), its answer pickled into a file that has no name (so none is ever
+    left behind)."""
 
-    def __init__(self, text: str, name: str) -> None:
+    def __init__(self, text: str, where: Cut, name: str) -> None:
         self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
         self.pid: int | None = None
         try:
@@ -236,11 +237,13 @@ class _Child:
         except OSError:  # no process to spare: no answer, and the whole is checked here
             return
         if self.pid == 0:
-            self._run(text, name)
+            self._run(text, where, name)
 
-    def _run(self, text: str, name: str) -> None:
+    def _run(self, whole: str, where: Cut, name: str) -> None:
+        """In the child: its part checked and sent; it never returns."""
         code = 1
         try:
+            text = where.theirs(whole)  # made here: the parent goes on meanwhile
             fast = fast_load(text)
             if fast is not None:
                 doc = Document(data=fast[0], filename=name, positions=fast[1], text=text)
