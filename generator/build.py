@@ -643,13 +643,7 @@ def _build_site(
 def _planned(result: BuildResult, plan: Plan) -> None:
     """What the result says of the plan: its states, timezone and next change."""
     result.plan = plan
-    # a link with neither 'starts' nor 'expires' is active: only the others are looked at
-    dated = [link for link in plan.links if link.starts is not None or link.expires is not None]
-    states = Counter(plan.state_of(link).value for link in dated)
-    undated = len(plan.links) - len(dated)
-    if undated:
-        states[State.active.value] += undated
-    result.states = states
+    result.states = Counter({state.value: n for state, n in plan.states.items() if n})
     result.timezone = plan.site.timezone
     result.next_change = plan.next_change
 

@@ -6,7 +6,7 @@ rule files) reads the plan, so the same plan always renders the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
@@ -51,6 +51,8 @@ class Plan:
     links: tuple[Link, ...]
     entries: tuple[Entry, ...]
     next_change: Change | None
+    # how many links are in each state (a link, not its aliases), counted as planned
+    states: dict[State, int] = field(default_factory=dict)
 
     def state_of(self, link: Link) -> State:
         return state_at(link, self.now)
@@ -88,6 +90,7 @@ def make_plan(linkset: LinkSet, now: datetime) -> Plan:
     add = entries.append
     active = State.active
     dated = []  # the links with a date, in order: only they change (next_change)
+    states = dict.fromkeys(State, 0)
     for link in linkset.links:
         # a link with neither date (most) is active: state_at's answer, without its call
         if link.starts is None and link.expires is None:
@@ -95,6 +98,7 @@ def make_plan(linkset: LinkSet, now: datetime) -> Plan:
         else:
             state = state_at(link, now)
             dated.append(link)
+            states[state] += 1
         add(Entry(link.slug, link, state))
         if link.aliases:
             for alias in link.aliases:
@@ -105,4 +109,5 @@ def make_plan(linkset: LinkSet, now: datetime) -> Plan:
         links=linkset.links,
         entries=tuple(entries),
         next_change=next_change(tuple(dated), now),
+        states={**states, active: states[active] + len(linkset.links) - len(dated)},
     )

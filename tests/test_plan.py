@@ -115,3 +115,19 @@ def test_quick_init_is_the_dataclass_init(cls: type) -> None:
         cls(*values).__setattr__(names[0], 1)
     with pytest.raises(TypeError):
         cls(*values, object())
+
+
+def test_the_plan_counts_each_link_once_in_its_state() -> None:
+    at = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    day = timedelta(days=1)
+    t = Target("https://a.example/", "https://a.example/")
+    links = (
+        Link("plain", t, 1, aliases=("p1", "p2")),
+        Link("soon", t, 2, starts=at + day),
+        Link("gone", t, 3, expires=at - day, aliases=("g1",)),
+        Link("now", t, 4, starts=at - day, expires=at + day),
+        Link("edge", t, 5, expires=at),  # expired from that instant on
+    )
+    plan = make_plan(LinkSet(Site(), links), at)
+    counted = {state: sum(state_at(link, at) is state for link in links) for state in State}
+    assert plan.states == counted == {State.active: 2, State.scheduled: 1, State.expired: 2}
