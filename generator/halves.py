@@ -230,12 +230,13 @@ class _Child:
     left behind)."""
 
     def __init__(self, text: str, where: Cut, name: str) -> None:
-        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
+        self.file: IO[bytes] | None = None
         self.pid: int | None = None
         try:
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
             self.pid = os.fork()
-        except OSError:  # no process to spare: no answer, and the whole is checked here
-            return
+        except OSError:  # no temporary file or process to spare: no answer, and the whole
+            return  # is checked here
         if self.pid == 0:
             self._run(text, where, name)
 
@@ -253,6 +254,7 @@ class _Child:
                 links = share.links
                 # its refused links' names (``named``) when there are any, else the links
                 named = None if len(share.named) == len(links) else share.named
+                assert self.file is not None  # made before the fork
                 pickler = pickle.Pickler(self.file, pickle.HIGHEST_PROTOCOL)
                 pickler.dispatch_table = _TABLE  # type: ignore[assignment]
                 pickler.dump((keys, len(links), _pack(links), named, share.problems))
@@ -263,7 +265,7 @@ class _Child:
 
     def answer(self) -> tuple[list[object], Share] | None:
         """Its part's keys and what it found, once it has ended; None if it failed."""
-        if self.pid is None:
+        if self.pid is None or self.file is None:
             return None
         _pid, status = os.waitpid(self.pid, 0)
         self.pid = None
@@ -281,4 +283,5 @@ class _Child:
                 os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
             self.pid = None
-        self.file.close()
+        if self.file is not None:
+            self.file.close()

@@ -218,13 +218,17 @@ def test_mutated_files_are_answered_alike(
         assert count.cut > 30
 
 
-def test_no_process_to_spare_leaves_the_whole_file_to_this_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("refused", ["fork", "temporary file"])
+def test_no_process_or_temporary_file_to_spare_leaves_the_whole_file_to_this_process(
+    refused: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refused() -> int:
+    def fails(*_args: object) -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(halves.os, "fork", refused)
+    if refused == "fork":
+        monkeypatch.setattr(halves.os, "fork", fails)
+    else:
+        monkeypatch.setattr(halves.tempfile, "TemporaryFile", fails)
     count = _Count(monkeypatch)
     _same(tmp_path / "links.yaml", corpus.links_yaml(200), 0.5)
     assert count.cut == 0
