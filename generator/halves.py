@@ -22,17 +22,13 @@ the whole file is read and checked here as it always was.
 
 from __future__ import annotations
 
-import contextlib
 import operator
 import os
-import pickle
 import re
-import signal
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from functools import partial
 from itertools import repeat
-from typing import IO
 
 from . import parallel
 from .fastload import fast_load
@@ -121,13 +117,10 @@ def checked(
         # at most two copies of the text at a time (220 MB each at a million links), and
         # none kept: a message that needs a position not kept reads the file again
         lines = where.lines(text)
-        child = _Child(text, where, name)
-        try:
+        with parallel.Child(partial(_share_of, text, where, name), _TABLE) as child:
             mine = [where.mine(text)]
             del text
             split = _in_two(mine, name, lines, child, again)
-        finally:
-            child.stop()
         if split is not None:
             return split
         text = again()
@@ -148,8 +141,33 @@ class _Lost(Exception):
     """The child's share did not come: the whole file is checked here."""
 
 
+# what the child sends: its part's keys, its links (count, then ``_pack``ed), its refused
+# links' names when it has any (``Share.named``: None, the links), its problems
+_Answer = tuple[list[object], int, list[object], "tuple[Link, ...] | None", list[Problem]]
+
+
+def _share_of(whole: str, where: Cut, name: str) -> _Answer | None:
+    """In the child: its part of the file read and checked (None: the fast reader leaves
+    it to PyYAML, and the whole file is checked in one process)."""
+    text = where.theirs(whole)  # made here: the parent goes on with its own meanwhile
+    fast = fast_load(text)
+    if fast is None:
+        return None
+    doc = Document(data=fast[0], filename=name, positions=fast[1], text=text)
+    mapping = fast[0].get("links") if isinstance(fast[0], dict) else None
+    keys = list(mapping) if isinstance(mapping, dict) else []
+    share = validate_share(doc)
+    links = share.links
+    named = None if len(share.named) == len(links) else share.named
+    return keys, len(links), _pack(links), named, share.problems
+
+
 def _in_two(
-    mine: list[str], name: str, lines: range, child: _Child, again: Callable[[], str | None]
+    mine: list[str],
+    name: str,
+    lines: range,
+    child: parallel.Child[_Answer | None],
+    again: Callable[[], str | None],
 ) -> tuple[Document, LinkSet | None, list[Problem]] | None:
     """This process's part (``mine``: its text, taken out) and the child's share,
     checked as one; None when the whole must be checked here."""
@@ -164,11 +182,15 @@ def _in_two(
         answer = child.answer()
         if answer is None or not isinstance(ours, dict):
             raise _Lost
-        keys, share = answer
+        keys, n, columns, named, problems = answer
         if not ours.keys().isdisjoint(keys):
             raise _Lost  # a key in both parts: the whole file's reader has the words
-        share.problems = [p for p in share.problems if p.line in lines]
-        return share
+        links = _unpack(columns, n)
+        return Share(
+            links,
+            tuple(links) if named is None else named,
+            [p for p in problems if p.line in lines],  # the site's: said here too
+        )
 
     try:
         linkset, found = validate(doc, rest)
@@ -222,66 +244,3 @@ def _unpack(columns: list[object], n: int) -> list[Link]:
         if column == _ALL_DEFAULT:
             made[i] = repeat(_DEFAULTS[i], n)
     return list(map(Link, *made))
-
-
-class _Child:
-    """A forked process checking the links of its part of ``text`` (``Cut.theirs``,
-    validate_share), its answer pickled into a file that has no name (so none is ever
-    left behind)."""
-
-    def __init__(self, text: str, where: Cut, name: str) -> None:
-        self.file: IO[bytes] | None = None
-        self.pid: int | None = None
-        try:
-            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
-            self.pid = os.fork()
-        except OSError:  # no temporary file or process to spare: no answer, and the whole
-            return  # is checked here
-        if self.pid == 0:
-            self._run(text, where, name)
-
-    def _run(self, whole: str, where: Cut, name: str) -> None:
-        """In the child: its part checked and sent; it never returns."""
-        code = 1
-        try:
-            text = where.theirs(whole)  # made here: the parent goes on meanwhile
-            fast = fast_load(text)
-            if fast is not None:
-                doc = Document(data=fast[0], filename=name, positions=fast[1], text=text)
-                mapping = fast[0].get("links") if isinstance(fast[0], dict) else None
-                keys = list(mapping) if isinstance(mapping, dict) else []
-                share = validate_share(doc)
-                links = share.links
-                # its refused links' names (``named``) when there are any, else the links
-                named = None if len(share.named) == len(links) else share.named
-                assert self.file is not None  # made before the fork
-                pickler = pickle.Pickler(self.file, pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = _TABLE  # type: ignore[assignment]
-                pickler.dump((keys, len(links), _pack(links), named, share.problems))
-                self.file.flush()
-                code = 0
-        finally:
-            os._exit(code)  # nothing of the parent's runs here: no atexit, no flush
-
-    def answer(self) -> tuple[list[object], Share] | None:
-        """Its part's keys and what it found, once it has ended; None if it failed."""
-        if self.pid is None or self.file is None:
-            return None
-        _pid, status = os.waitpid(self.pid, 0)
-        self.pid = None
-        if status != 0:
-            return None
-        self.file.seek(0)
-        keys, n, columns, named, problems = pickle.load(self.file)
-        links = _unpack(columns, n)
-        return keys, Share(links, tuple(links) if named is None else named, problems)
-
-    def stop(self) -> None:
-        """The child ended (killed if still at work) and its file gone."""
-        if self.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = None
-        if self.file is not None:
-            self.file.close()

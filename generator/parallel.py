@@ -5,17 +5,22 @@ the links' pages a chunk at a time until none is left (this one then makes the s
 pages; the workers that make the site's other files make them first). The workers are
 forked, so that they inherit the plan, the templates and everything made from them
 without any of it being copied or pickled; where fork does not exist, one process does it
-all. Nothing here knows what the work is: build.py says what to render, write.py how to
-write it.
+all. A big links file is checked on two cores the same way (``Child``: halves.py). Nothing
+here knows what the work is: build.py says what to render, write.py how to write it,
+halves.py what to check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -193,3 +198,65 @@ def all_true(checks: Sequence[Callable[[], bool]], setup: Callable[[], None] | N
     for pid in children:
         ok = os.waitpid(pid, 0)[1] == 0 and ok
     return ok
+
+
+class Child(Generic[T]):
+    """``make()`` run in a forked child beside this process, what it returns pickled back
+    through a file that has no name (none is ever left behind; ``table``: pickle's
+    ``dispatch_table`` for it). ``answer()``: that value, once the child has ended; None
+    if it raised, was killed, or no file or process could be had (the caller then does the
+    work itself). Leaving the ``with`` block ends the child, killed if still at work."""
+
+    def __init__(self, make: Callable[[], T], table: dict[type, Any] | None = None) -> None:
+        self.file: IO[bytes] | None = None
+        self.pid: int | None = None
+        try:
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
+            self.pid = os.fork()
+        except OSError:  # no temporary file or process to spare: no answer
+            return
+        if self.pid == 0:
+            self._run(make, table)
+
+    def _run(self, make: Callable[[], T], table: dict[type, Any] | None) -> None:
+        """In the child: ``make()`` and its value sent; it never returns."""
+        code = 1
+        try:
+            value = make()
+            assert self.file is not None  # made before the fork
+            pickler = pickle.Pickler(self.file, pickle.HIGHEST_PROTOCOL)
+            if table is not None:
+                pickler.dispatch_table = table  # type: ignore[assignment]
+            pickler.dump(value)
+            self.file.flush()
+            code = 0
+        finally:
+            os._exit(code)  # nothing of the parent's runs here: no atexit, no flush
+
+    def answer(self) -> T | None:
+        """What ``make()`` returned, once the child has ended; None if it failed."""
+        if self.pid is None or self.file is None:
+            return None
+        _pid, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if status != 0:
+            return None
+        self.file.seek(0)
+        return pickle.load(self.file)  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        """The child ended (killed if still at work) and its file gone."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def __enter__(self) -> Child[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import halves
+from generator import halves, parallel
 from generator.build import check
 from generator.load import load_file
 from generator.validate import validate
@@ -226,9 +226,9 @@ def test_no_process_or_temporary_file_to_spare_leaves_the_whole_file_to_this_pro
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
     if refused == "fork":
-        monkeypatch.setattr(halves.os, "fork", fails)
+        monkeypatch.setattr(parallel.os, "fork", fails)
     else:
-        monkeypatch.setattr(halves.tempfile, "TemporaryFile", fails)
+        monkeypatch.setattr(parallel.tempfile, "TemporaryFile", fails)
     count = _Count(monkeypatch)
     _same(tmp_path / "links.yaml", corpus.links_yaml(200), 0.5)
     assert count.cut == 0

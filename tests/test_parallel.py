@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,46 @@ def test_a_dispenser_without_workers_gives_everything_in_order() -> None:
     dispenser = parallel.Dispenser(list("abcdefg"), chunk=3)
     assert list(dispenser.take()) == list("abcdefg")
     assert list(dispenser.take()) == []  # all taken
+
+
+class Point:
+    def __init__(self, x: int) -> None:
+        self.x = x
+
+
+def test_a_child_answers_what_it_made_through_its_table() -> None:
+    made: list[str] = []
+    table = {Point: lambda p: (Point, (p.x * 10,))}  # the table is the child's way of sending
+    with parallel.Child(lambda: (os.getpid(), [Point(1), Point(2)], made.append("x")), table) as c:
+        answer = c.answer()
+    assert answer is not None
+    pid, points, _ = answer
+    assert pid != os.getpid() and [p.x for p in points] == [10, 20]
+    assert made == []  # it ran there, not here
+
+
+def test_a_child_that_raises_or_dies_has_no_answer() -> None:
+    def raises() -> int:
+        raise ValueError("no")
+
+    def dies() -> int:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return 1
+
+    for make in (raises, dies):
+        with parallel.Child(make) as child:
+            assert child.answer() is None
+
+
+def test_a_child_still_at_work_is_ended_when_left() -> None:
+    read, write = os.pipe()  # the child waits on it for ever: nothing is ever written
+    try:
+        with parallel.Child(lambda: os.read(read, 1)) as child:
+            pid = child.pid
+            assert pid is not None
+        assert child.pid is None and child.file is None
+        with pytest.raises(ChildProcessError):  # killed and waited for: no zombie left
+            os.waitpid(pid, os.WNOHANG)
+    finally:
+        os.close(read)
+        os.close(write)
