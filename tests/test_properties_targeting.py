@@ -122,6 +122,11 @@ def test_device_password_and_campaign_values_stay_where_they_belong(
             public += [f"https://{d.name}/app+".encode() for d in linkset.site.domains]
             secrets = {x for x in secrets if not any(x in p for p in public)}
         names = set().union(*(_forms(n) for n in put["names"] if n.strip()))
+        # a name that the campaign's own URL spells, up to the '&' or '?' its parameters
+        # follow (drawn alike: '😀&' after 'http://example.com?😀'), is published by that
+        # URL, rightly
+        spelled = [f"{c.target.url}{sep}".encode() for c in linkset.campaigns for sep in "&?"]
+        names = {x for x in names if not any(x in s for s in spelled)}
         for name, data in site.files.items():
             for secret in secrets:
                 assert secret not in data, (name, secret)
