@@ -150,6 +150,14 @@ class Pages:
         self._counted: dict[datetime, int] = {}  # _ms, once an instant
         # the plain redirect pages' makers, one a shape (None: the usual way: _plain_key)
         self._plain: dict[tuple[bool, bool, bool], _Plain | None] = {}
+        # redirect.js may read the target from the page's canonical link only in the
+        # bundled redirect.html, which writes it before the script: an overridden page may
+        # name another URL there, or none
+        redirect_page = env.get_template("redirect.html").filename
+        self._bundled_redirect = (
+            redirect_page is not None
+            and Path(redirect_page).resolve().parent == builtin_templates().resolve()
+        )
 
     def _policy(
         self, script: Markup | None, styled: bool, connect: str | None, shared: bool
@@ -245,16 +253,30 @@ class Pages:
         opens = link is not None and link.opens_app
         # the expired page it shows in place once expired, unless it has somewhere to go
         expired_at = self._when(expires, end=True) if expires and expired is None else None
+        card = self._card(link, slug) if link is not None and link.has_card else None
+        fallback = link.fallback if link is not None and opens else None
+        # the page's canonical link is the target (redirect.html): the script reads it there
+        canonical = self._bundled_redirect and not (card and card["url"]) and fallback is None
         values = self._script_values(
-            target, title, forward_query, expires, expired, link, slug, counted, opens, expired_at
+            target,
+            title,
+            forward_query,
+            expires,
+            expired,
+            link,
+            slug,
+            counted,
+            opens,
+            expired_at,
+            canonical,
         )
         script = self._inline("redirect.js", **values)
         shared = expired_at is not None or opens or (link is not None and link.open_in_browser)
         page = {
             "target": target,
             "title": title,
-            "card": self._card(link, slug) if link is not None and link.has_card else None,
-            "fallback": link.fallback if link is not None and opens else None,
+            "card": card,
+            "fallback": fallback,
             "opens_app": opens and link is not None and target is link.target,
         }
         made = self._render(
@@ -278,13 +300,16 @@ class Pages:
         counted: bool,
         opens: bool,
         expired_at: str | None,
+        canonical: bool,
     ) -> dict[str, object]:
         """What redirect.js is rendered with (``redirect``'s arguments; ``opens``: the link
         opens an app; ``expired_at``: the text of its expiry, when its page shows that in
-        place), in the order its skeleton reads them."""
+        place; ``canonical``: the page's canonical link is the target, which the script
+        reads there), in the order its skeleton reads them."""
         return {
             "beacon": counted,
             "target": target,
+            "canonical": canonical,
             "devices": {p: t.url for p, t in link.devices}
             if link is not None and link.devices
             else None,

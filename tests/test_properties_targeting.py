@@ -141,8 +141,9 @@ def test_device_password_and_campaign_values_stay_where_they_belong(
                 csp_matches_inline_code(root, name)
         page = site.files["app.html"]
         if app.password is None and make_plan(linkset, NOW).state_of(app) is State.active:
-            (script,) = parse_html(page, "app.html").iter("script")
-            args = script_args(script.text or "")
+            root = parse_html(page, "app.html")
+            (script,) = root.iter("script")
+            args = script_args(script.text or "", root)
             assert args[0] == app.target.url
             assert args[1] == {p: t.url for p, t in app.devices}
         # the campaign's links live on its domain only
@@ -193,7 +194,8 @@ def test_language_targets_come_back_exactly_from_the_pages_script(text: str) -> 
     for name, data in site.files.items():
         if name.endswith(".html"):
             csp_matches_inline_code(parse_html(data, name), name)
-    (script,) = parse_html(site.files["app.html"], "app.html").iter("script")
-    args = script_args(script.text or "")
+    root = parse_html(site.files["app.html"], "app.html")
+    (script,) = root.iter("script")
+    args = script_args(script.text or "", root)
     assert args[0] == app.target.url
     assert args[-1] == {tag.lower(): t.url for tag, t in app.languages}
