@@ -114,6 +114,17 @@ def policy(
 _Plain = Callable[[Target, str, datetime | None, Target | None], bytes]
 
 
+def _one_script(page_fill: Callable[[list[object]], str], script: Markup, csp: Markup) -> _Plain:
+    """The plain pages of a shape whose script is the same on every page (``script``, which
+    ``csp`` allows: made once): only each page's own values filled in (Pages._plain_maker)."""
+
+    def plain(target: Target, slug: str, expires: datetime | None, expired: Target | None) -> bytes:
+        html = page_fill([target.url, target.display, script, csp])
+        return (html.rstrip("\n") + "\n").encode("utf-8")
+
+    return plain
+
+
 class Pages:
     """Renders every page of one plan; pure (no clock, no disk writes)."""
 
@@ -365,10 +376,12 @@ class Pages:
     ) -> _Plain | None:
         """The plain pages of one shape (``_plain_key``) filled straight into the two
         skeletons that ``values`` (the script's) and ``page`` have, without reading each
-        page's shape again: a third of the time of a redirect page at 100,000 links. The
-        first page of the shape (``first``: its arguments, then the page made the usual
-        way) is made this way too and must come out the same, else None: the shape keeps
-        the usual way."""
+        page's shape again: a third of the time of a redirect page at 100,000 links. A
+        script that reads none of a page's own values (the target from the canonical link,
+        no expiry) is the same on every page of the shape: it and its CSP are made once.
+        The first page of the shape (``first``: its arguments, then the page made the
+        usual way) is made this way too and must come out the same, else None: the shape
+        keeps the usual way."""
         skeletons = self._skeletons
         assert skeletons is not None
         script_fill = skeletons.fill_of("redirect.js", values)
@@ -379,20 +392,32 @@ class Pages:
             return None
         policy, when, ms = self._policy, self._when, self._ms
 
-        def plain(
+        def own(
             target: Target, slug: str, expires: datetime | None, expired: Target | None
-        ) -> bytes:
-            # the values in the order Skeletons.render reads them (fill_of)
+        ) -> list[object]:
+            """The script's values of one page, in the order Skeletons.render reads them
+            (fill_of)."""
             found: list[object] = [target.url, target.display, slug]
             if expires is not None:
                 found.append(ms(expires))
                 found.append(expired.url if expired is not None else when(expires, end=True))
-            script = Markup(script_fill(found).strip())
+            return found
+
+        def each(
+            target: Target, slug: str, expires: datetime | None, expired: Target | None
+        ) -> bytes:
+            script = Markup(script_fill(own(target, slug, expires, expired)).strip())
             csp = Markup(policy(script, False, None, shared))
             html = page_fill([target.url, target.display, script, csp])
             return (html.rstrip("\n") + "\n").encode("utf-8")
 
-        return plain if plain(*first[:4]) == first[4] else None
+        make: _Plain = each
+        found = own(*first[:4])
+        # the script made of other values than the first page's is the same: it reads none
+        if script_fill(found) == script_fill([f"{v}!" for v in found]):
+            script = Markup(script_fill(found).strip())
+            make = _one_script(page_fill, script, Markup(policy(script, False, None, shared)))
+        return make if make(*first[:4]) == first[4] else None
 
     def _card(self, link: Link, slug: str | None) -> dict[str, str | None]:
         """The preview card of a link's page (Open Graph and Twitter tags)."""
