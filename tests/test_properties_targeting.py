@@ -118,8 +118,14 @@ def test_device_password_and_campaign_values_stay_where_they_belong(
             # a secret that is part of a public target (the campaign's, drawn alike) is
             # published by that link, rightly
             public = [link.target.url.encode() for link in plan.links if link is not app]
-            # and the site's own addresses (a device target may be the short domain itself)
-            public += [f"https://{d.name}/app+".encode() for d in linkset.site.domains]
+            # and the site's own addresses, as any page may write them (a target may be the
+            # short domain itself, which the shared preview script holds as JSON)
+            public += [
+                form
+                for d in linkset.site.domains
+                for own in (f"https://{d.name}", f"https://{d.name}/app+")
+                for form in _forms(own)
+            ]
             secrets = {x for x in secrets if not any(x in p for p in public)}
         names = set().union(*(_forms(n) for n in put["names"] if n.strip()))
         # a name that the campaign's own URL spells, up to the '&' or '?' its parameters
