@@ -114,6 +114,17 @@ def policy(
 _Plain = Callable[[Target, str, datetime | None, Target | None], bytes]
 
 
+def _one_script(page_fill: Callable[[list[object]], str], script: Markup, csp: Markup) -> _Plain:
+    """The plain pages of a shape whose script is the same on every page (``script``, which
+    ``csp`` allows: made once): only each page's own values filled in (Pages._plain_maker)."""
+
+    def plain(target: Target, slug: str, expires: datetime | None, expired: Target | None) -> bytes:
+        html = page_fill([target.url, target.display, script, csp])
+        return (html.rstrip("\n") + "\n").encode("utf-8")
+
+    return plain
+
+
 class Pages:
     """Renders every page of one plan; pure (no clock, no disk writes)."""
 
@@ -150,6 +161,14 @@ class Pages:
         self._counted: dict[datetime, int] = {}  # _ms, once an instant
         # the plain redirect pages' makers, one a shape (None: the usual way: _plain_key)
         self._plain: dict[tuple[bool, bool, bool], _Plain | None] = {}
+        # redirect.js may read the target from the page's canonical link only in the
+        # bundled redirect.html, which writes it before the script: an overridden page may
+        # name another URL there, or none
+        redirect_page = env.get_template("redirect.html").filename
+        self._bundled_redirect = (
+            redirect_page is not None
+            and Path(redirect_page).resolve().parent == builtin_templates().resolve()
+        )
 
     def _policy(
         self, script: Markup | None, styled: bool, connect: str | None, shared: bool
@@ -245,16 +264,30 @@ class Pages:
         opens = link is not None and link.opens_app
         # the expired page it shows in place once expired, unless it has somewhere to go
         expired_at = self._when(expires, end=True) if expires and expired is None else None
+        card = self._card(link, slug) if link is not None and link.has_card else None
+        fallback = link.fallback if link is not None and opens else None
+        # the page's canonical link is the target (redirect.html): the script reads it there
+        canonical = self._bundled_redirect and not (card and card["url"]) and fallback is None
         values = self._script_values(
-            target, title, forward_query, expires, expired, link, slug, counted, opens, expired_at
+            target,
+            title,
+            forward_query,
+            expires,
+            expired,
+            link,
+            slug,
+            counted,
+            opens,
+            expired_at,
+            canonical,
         )
         script = self._inline("redirect.js", **values)
         shared = expired_at is not None or opens or (link is not None and link.open_in_browser)
         page = {
             "target": target,
             "title": title,
-            "card": self._card(link, slug) if link is not None and link.has_card else None,
-            "fallback": link.fallback if link is not None and opens else None,
+            "card": card,
+            "fallback": fallback,
             "opens_app": opens and link is not None and target is link.target,
         }
         made = self._render(
@@ -278,13 +311,16 @@ class Pages:
         counted: bool,
         opens: bool,
         expired_at: str | None,
+        canonical: bool,
     ) -> dict[str, object]:
         """What redirect.js is rendered with (``redirect``'s arguments; ``opens``: the link
         opens an app; ``expired_at``: the text of its expiry, when its page shows that in
-        place), in the order its skeleton reads them."""
+        place; ``canonical``: the page's canonical link is the target, which the script
+        reads there), in the order its skeleton reads them."""
         return {
             "beacon": counted,
             "target": target,
+            "canonical": canonical,
             "devices": {p: t.url for p, t in link.devices}
             if link is not None and link.devices
             else None,
@@ -340,10 +376,12 @@ class Pages:
     ) -> _Plain | None:
         """The plain pages of one shape (``_plain_key``) filled straight into the two
         skeletons that ``values`` (the script's) and ``page`` have, without reading each
-        page's shape again: a third of the time of a redirect page at 100,000 links. The
-        first page of the shape (``first``: its arguments, then the page made the usual
-        way) is made this way too and must come out the same, else None: the shape keeps
-        the usual way."""
+        page's shape again: a third of the time of a redirect page at 100,000 links. A
+        script that reads none of a page's own values (the target from the canonical link,
+        no expiry) is the same on every page of the shape: it and its CSP are made once.
+        The first page of the shape (``first``: its arguments, then the page made the
+        usual way) is made this way too and must come out the same, else None: the shape
+        keeps the usual way."""
         skeletons = self._skeletons
         assert skeletons is not None
         script_fill = skeletons.fill_of("redirect.js", values)
@@ -354,20 +392,32 @@ class Pages:
             return None
         policy, when, ms = self._policy, self._when, self._ms
 
-        def plain(
+        def own(
             target: Target, slug: str, expires: datetime | None, expired: Target | None
-        ) -> bytes:
-            # the values in the order Skeletons.render reads them (fill_of)
+        ) -> list[object]:
+            """The script's values of one page, in the order Skeletons.render reads them
+            (fill_of)."""
             found: list[object] = [target.url, target.display, slug]
             if expires is not None:
                 found.append(ms(expires))
                 found.append(expired.url if expired is not None else when(expires, end=True))
-            script = Markup(script_fill(found).strip())
+            return found
+
+        def each(
+            target: Target, slug: str, expires: datetime | None, expired: Target | None
+        ) -> bytes:
+            script = Markup(script_fill(own(target, slug, expires, expired)).strip())
             csp = Markup(policy(script, False, None, shared))
             html = page_fill([target.url, target.display, script, csp])
             return (html.rstrip("\n") + "\n").encode("utf-8")
 
-        return plain if plain(*first[:4]) == first[4] else None
+        make: _Plain = each
+        found = own(*first[:4])
+        # the script made of other values than the first page's is the same: it reads none
+        if script_fill(found) == script_fill([f"{v}!" for v in found]):
+            script = Markup(script_fill(found).strip())
+            make = _one_script(page_fill, script, Markup(policy(script, False, None, shared)))
+        return make if make(*first[:4]) == first[4] else None
 
     def _card(self, link: Link, slug: str | None) -> dict[str, str | None]:
         """The preview card of a link's page (Open Graph and Twitter tags)."""

@@ -21,8 +21,17 @@
     'FBAN' and 'FB_IAB'), TikTok 'musical_ly' (iOS) and 'Bytedance' (Android, with Douyin),
     Douyin 'aweme', LINE 'Line/', Weibo, Alipay ('AlipayClient'). Kept short: every
     visitor's page carries it (docs/links-yaml.md, "open_in_browser", names the sources).
-    Values come in through tojson, which escapes '<', '>', '&' and quotes, so no URL can
-    close the script.
+    The target is read from the page's canonical link ('canonical') whenever that link
+    names it: no card with a short URL, no app's fallback, and the bundled redirect.html,
+    which writes the link before the script (an overridden page may name another URL
+    there, or none: its script carries the target). getAttribute gives the href as the
+    HTML parser decoded it, the target's URL exactly; in the page it is escaped as any
+    attribute is. So a plain page's script (no expiry, choice, view, beacon or app) is the
+    same text on every page, and its CSP hash is made once (pages.py), not once a page.
+    Every page whose canonical link is the target reads it there, not only the plain ones:
+    one rule, the one redirect.html's canonical link states.
+    Every other value (and the target of the other pages) comes in through tojson, which
+    escapes '<', '>', '&' and quotes, so no URL can close the script.
     A link that opens an app (app: [fallback, short URL, title, tel/mailto/sms]) has its
     page open the app, fall back or show the QR code to scan with a phone (_app.js); once
     expired it goes to its 'expired' URL like any web link. -#}
@@ -35,4 +44,4 @@
 {%- if app %}if(t.slice(0,4)!="http"){% include "_app.js" %}{% endif -%}
 {% include "_merge.js" %}
 {%- if hint %}if({% if devices %}k!="wechat"&&{% endif %}/MicroMessenger| QQ\/|Instagram|FBAV|musical_ly|Bytedance|aweme|Line\/|Weibo|Alipay/.test(navigator.userAgent)){Z("open",{{ title|tojson }},t);return}{% endif -%}
-l.replace(t)})({{ target.url|tojson }}{% if devices %},{{ devices|tojson }}{% endif %}{% if languages %},{{ languages|tojson }}{% endif %}{% if variants %},{{ variants|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %}{% if app %},{{ app|tojson }}{% endif %})
+l.replace(t)})({% if canonical %}document.querySelector("link[rel=canonical]").getAttribute("href"){% else %}{{ target.url|tojson }}{% endif %}{% if devices %},{{ devices|tojson }}{% endif %}{% if languages %},{{ languages|tojson }}{% endif %}{% if variants %},{{ variants|tojson }}{% endif %}{% if expires_ms %},{{ expires_ms|tojson }},{{ expired_url|tojson }}{% endif %}{% if app %},{{ app|tojson }}{% endif %})

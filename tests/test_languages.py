@@ -16,7 +16,7 @@ from generator.load import load_text
 from generator.lock import _published
 from generator.validate import validate
 from tests.conftest import NOW, require_tool
-from tests.test_properties import csp_matches_inline_code, parse_html, redirect_page
+from tests.test_properties import csp_matches_inline_code, elements, parse_html, redirect_page
 
 LINKS = """\
 site:
@@ -134,13 +134,19 @@ def test_the_page_carries_the_targets_in_lower_case_under_its_csp(
 
 
 def visit(page: bytes, languages: list[str], agent: str = CHROME, search: str = "") -> str:
-    """Where the page's script sends a visitor (node, with the browser's globals stubbed)."""
-    (script,) = parse_html(page, "page").iter("script")
+    """Where the page's script sends a visitor (node, with the browser's globals stubbed;
+    the canonical link, which the script may read its target from, as html5lib parsed it)."""
+    root = parse_html(page, "page")
+    (script,) = root.iter("script")
+    (canonical,) = elements(root, "link", rel="canonical")
     harness = (
         f"var navigator={{languages:{json.dumps(languages)},userAgent:{json.dumps(agent)},"
         "maxTouchPoints:0};"
         f"var location={{search:{json.dumps(search)},hash:'',replace:function(u){{"
-        "process.stdout.write(u)}};" + (script.text or "")
+        "process.stdout.write(u)}};"
+        f"var href={json.dumps(canonical.get('href'))};"
+        "var document={querySelector:function(s){if(s!='link[rel=canonical]')throw s;"
+        "return {getAttribute:function(a){return a=='href'?href:null}}}};" + (script.text or "")
     )
     node = require_tool("node")
     return subprocess.run(

@@ -443,20 +443,31 @@ def elements(root: ET.Element, tag: str, **attrs: str) -> list[ET.Element]:
     ]
 
 
-def script_args(script: str) -> list[Any]:
+# how a redirect page's script reads its target from the page's canonical link (redirect.js)
+READS_CANONICAL = 'document.querySelector("link[rel=canonical]").getAttribute("href")'
+
+
+def script_args(script: str, page: ET.Element | None = None) -> list[Any]:
     """The values a page's script is called with: ``(function(...){...})(ARGS)``, written by
-    tojson. A JSON string cannot hold ``"`` raw, so the last ``})(`` before one starts them."""
-    at = script.rindex('})("') + 3
+    tojson. A JSON string cannot hold ``"`` raw, so the last ``})(`` before one starts them.
+    A redirect page's script may read its target from the canonical link instead
+    (READS_CANONICAL): that value is the link's href as the HTML parser decoded ``page``,
+    as a browser's getAttribute gives it."""
     decoder = json.JSONDecoder()
-    args, pos = [], at
-    while True:
-        value, pos = decoder.raw_decode(script, pos)
+    call = "})(" + READS_CANONICAL
+    if call in script:
+        assert page is not None, "a script that reads the page needs the page"
+        (canonical,) = elements(page, "link", rel="canonical")
+        args: list[Any] = [canonical.get("href")]
+        pos = script.rindex(call) + len(call)
+    else:
+        value, pos = decoder.raw_decode(script, script.rindex('})("') + 3)
+        args = [value]
+    while script[pos] == ",":
+        value, pos = decoder.raw_decode(script, pos + 1)
         args.append(value)
-        if script[pos] == ")":
-            assert pos == len(script) - 1, script[pos:]
-            return args
-        assert script[pos] == ",", script[pos:]
-        pos += 1
+    assert script[pos:] == ")", script[pos:]
+    return args
 
 
 def refresh_url(root: ET.Element) -> str:
@@ -477,7 +488,7 @@ def redirect_page(data: bytes, name: str) -> dict[str, Any]:
         "canonical": canonical.get("href"),
         "href": a.get("href"),
         "text": a.text,
-        "script": script_args(script.text or ""),
+        "script": script_args(script.text or "", root),
         "og": {
             e.get("property"): e.get("content") for e in elements(root, "meta") if e.get("property")
         },

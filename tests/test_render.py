@@ -73,10 +73,42 @@ def test_redirect_page_has_every_part_and_stays_small() -> None:
         '<noscript><meta http-equiv="refresh" content="0; url=https://github.com/acme">'
         "</noscript>" in page
     )
-    assert 'l.replace(t)})("https://github.com/acme")' in page
+    # the script reads the target from the canonical link above it: the same on every page
+    assert (
+        'l.replace(t)})(document.querySelector("link[rel=canonical]").getAttribute("href"))' in page
+    )
     assert '<a href="https://github.com/acme">https://github.com/acme</a>' in page
     assert "noindex" not in page
     assert not re.search(r"(src|href)=\"//|<img|<link rel=\"stylesheet", page)
+
+
+READS_CANONICAL = b'})(document.querySelector("link[rel=canonical]").getAttribute("href")'
+
+
+def test_the_script_reads_its_target_from_the_canonical_link_only_where_that_is_it(
+    tmp_path: Path,
+) -> None:
+    files = render_text(
+        "site:\n  domain: go.example.com\n  home: https://www.example.com\nlinks:\n"
+        "  gh: https://a.example/?q=1&x='2'\n"  # read there: the script is every such page's
+        "  ios:\n    url: https://a.example/app\n    devices:\n      ios: https://a.example/i\n"
+        "  card:\n    url: https://a.example/c\n    title: A card\n"  # canonical: short URL
+    )
+    assert READS_CANONICAL + b")</script>" in files["gh.html"]
+    assert READS_CANONICAL + b")</script>" in files["index.html"]  # the home redirect
+    assert READS_CANONICAL + b',{"ios": "https://a.example/i"})' in files["ios.html"]
+    assert b'<link rel="canonical" href="https://go.example.com/card">' in files["card.html"]
+    assert b'l.replace(t)})("https://a.example/c")</script>' in files["card.html"]
+    # an overridden redirect page may name another URL as canonical, or none: the script
+    # carries the target, whatever the copy says
+    (tmp_path / "redirect.html").write_text((ROOT / "templates" / "redirect.html").read_text())
+    files = render_text("links:\n  gh: https://a.example/\n", tmp_path)
+    assert b'l.replace(t)})("https://a.example/")</script>' in files["gh.html"]
+    # a folder that overrides another page leaves the bundled redirect page its way
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "404.html").write_text("<!DOCTYPE html><title>Nope</title>")
+    files = render_text("links:\n  gh: https://a.example/\n", tmp_path / "other")
+    assert READS_CANONICAL + b")</script>" in files["gh.html"]
 
 
 class _Checker(HTMLParser):

@@ -10,6 +10,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
+import generator.pages
 from generator.load import load_text
 from generator.model import Target
 from generator.pages import Pages, environment
@@ -77,6 +78,39 @@ def test_plain_pages_are_filled_without_reading_their_shape() -> None:
     # (forward_query, expires, expired): passing the query on, with and without expiry
     assert {(True, False, False), (True, True, False)} <= made
     assert all(maker is not None for maker in pages._plain.values())
+
+
+def test_a_plain_pages_script_and_its_hash_are_made_once_a_shape(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A plain page without an expiry reads its target from its canonical link: its script
+    is the same on every page, and its hash (the CSP's) is made once for the shape, not once
+    a page. An expiring page's script holds its own instant: one hash a page."""
+    text = "links:\n"
+    text += "".join(f"  p{i}: https://a.example/{i}?x=&y='{i}'\n" for i in range(20))
+    text += "".join(
+        f"  e{i}:\n    url: https://a.example/e\n    expires: 2027-01-{i + 1:02}\n"
+        for i in range(5)
+    )
+    doc, _ = load_text(text)
+    assert doc is not None
+    linkset, _ = validate(doc)
+    pages = Pages(make_plan(linkset, NOW), environment())
+    made = {entry.slug: pages.entry(entry) for entry in pages.plan.entries}
+    assert {shape for shape, maker in pages._plain.items() if maker is not None} == {
+        (True, False, False),
+        (True, True, False),
+    }
+    hashed: list[str] = []
+    source = generator.pages._source
+    monkeypatch.setattr(
+        generator.pages, "_source", lambda text: hashed.append(text) or source(text)
+    )
+    again = {entry.slug: pages.entry(entry) for entry in pages.plan.entries}
+    assert again == made
+    assert len(hashed) == 5 and len(set(hashed)) == 5  # the expiring pages' only
+    scripts = {page.partition(b"<script>")[2].partition(b"</script>")[0] for page in made.values()}
+    assert len(scripts) == 1 + 5
 
 
 def test_the_bundled_templates_take_the_skeletons_and_none_is_refused() -> None:

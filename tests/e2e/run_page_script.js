@@ -46,6 +46,19 @@ class FixedDate extends Date {
 // A page may load one of the site's shared scripts instead (the 404 page, for a preview's
 // path): printed as "load SRC".
 let loaded = null;
+// A redirect page's script may read its target from the page's canonical link (redirect.js):
+// its href as a browser's HTML parser decodes it. The pages write it as Jinja escapes an
+// attribute (&amp; &lt; &gt; &#34; &#39;); any other '&' would be a reference this stand-in
+// does not know, so it stops there rather than guess.
+const ESCAPES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&#39;": "'" };
+function canonical() {
+  const found = [...html.matchAll(/<link rel="canonical" href="([^"]*)">/g)];
+  if (found.length !== 1) throw new Error(`expected one canonical link, found ${found.length}`);
+  return found[0][1].replace(/&[^;]*;?/g, (ref) => {
+    if (!(ref in ESCAPES)) throw new Error(`unexpected reference ${ref} in the canonical link`);
+    return ESCAPES[ref];
+  });
+}
 const document = {
   title: "",
   addEventListener() {},
@@ -55,6 +68,11 @@ const document = {
     appendChild(element) {
       loaded = element.src;
     },
+  },
+  querySelector(selector) {
+    if (selector !== "link[rel=canonical]") throw new Error(`unexpected selector ${selector}`);
+    const href = canonical();
+    return { getAttribute: (name) => (name === "href" ? href : null) };
   },
 };
 let beacon = null;
