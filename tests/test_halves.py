@@ -21,20 +21,12 @@ from generator import halves, parallel
 from generator.build import check
 from generator.load import load_file
 from generator.validate import validate
-from tests.test_fastload import _mutate
+from tests.test_fastload import BASES, _mutate
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402
 
-BASES = {
-    "links.yaml": (ROOT / "links.yaml").read_text(encoding="utf-8"),
-    **{
-        f"fixtures/{p.name}": p.read_text(encoding="utf-8")
-        for p in sorted((ROOT / "tests" / "fixtures").glob("*.yaml"))
-    },
-    "corpus": corpus.links_yaml(300),
-}
 SHARES = (0.05, 0.3, 0.54, 0.8, 0.99)
 
 
